@@ -1,0 +1,5 @@
+import type { BenchScenario } from '../context';
+import { platformScenario } from './platform';
+
+/** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }];

@@ -1,0 +1,76 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { ROUTES } from '../functions/routes';
+import type { RouteSpec } from '../shared/http/route';
+import { getUser } from '../shared/tenancy/user-store';
+import { createTables } from './create-tables';
+import { DEMO_USERS } from './demo-data';
+import { applyLocalEnvironment } from './environment';
+import { freePort } from './dynamodb-local';
+import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
+import { LocalTokenIssuer } from './token-issuer';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+export const ISSUER_PATH = '/local-auth';
+
+export interface LocalStackOptions {
+  dynamoEndpoint: string;
+  stage: string;
+  /** 0 picks a free port. */
+  port: number;
+  keystoreDir: string;
+  issuerKeyFile?: string;
+  clientCredentials?: GatewayOptions['clientCredentials'];
+  /** Routes beyond the route table (test fixtures). */
+  extraRoutes?: RouteSpec[];
+}
+
+export interface LocalStack {
+  url: string;
+  issuer: LocalTokenIssuer;
+  gateway: RunningGateway;
+  /** A bearer token for a user that exists in the control table. */
+  tokenFor(userId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function webRoot(): string | undefined {
+  const built = join(REPO_ROOT, 'web', 'dist');
+  if (existsSync(join(built, 'index.html'))) return built;
+  const placeholder = join(REPO_ROOT, 'web', 'public');
+  return existsSync(placeholder) ? placeholder : undefined;
+}
+
+/** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const port = options.port === 0 ? await freePort() : options.port;
+  const issuerUrl = `http://127.0.0.1:${port}${ISSUER_PATH}`;
+  applyLocalEnvironment({ stage: options.stage, dynamoEndpoint: options.dynamoEndpoint, issuer: issuerUrl, keystoreDir: options.keystoreDir });
+  const client = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createTables(client, options.stage);
+  client.destroy();
+  const issuer = await LocalTokenIssuer.create(issuerUrl, options.issuerKeyFile);
+  const gateway = await startGateway({
+    port,
+    routes: [...ROUTES, ...(options.extraRoutes ?? [])],
+    root: REPO_ROOT,
+    issuer,
+    issuerPath: ISSUER_PATH,
+    findUser: getUser,
+    listDemoUsers: async () => (await Promise.all(DEMO_USERS.map((u) => getUser(u.id)))).filter((u) => u !== undefined),
+    clientCredentials: options.clientCredentials,
+    webRoot: webRoot(),
+  });
+  return {
+    url: gateway.url,
+    issuer,
+    gateway,
+    tokenFor: async (userId) => {
+      const user = await getUser(userId);
+      if (!user) throw new Error(`No user ${userId}`);
+      return (await issuer.issueForUser(user)).access_token;
+    },
+    stop: () => gateway.stop(),
+  };
+}

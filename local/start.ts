@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
+import { assertJavaAvailable, assertPortFree, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
+import { seedDemoData } from './seed';
+import { REPO_ROOT, startLocalStack, type LocalStack } from './stack';
+
+/** `npm start`: the whole platform on this machine, with demo data. */
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { values } = parseArgs({
+    options: {
+      persist: { type: 'boolean', default: false },
+      port: { type: 'string', default: process.env.PORT ?? '3000' },
+      'dynamo-port': { type: 'string', default: process.env.DYNAMO_PORT ?? '8765' },
+    },
+  });
+  const port = Number(values.port);
+  const dynamoPort = Number(values['dynamo-port']);
+  const dataDir = join(REPO_ROOT, '.data');
+  assertJavaAvailable();
+  await assertPortFree(port, 'gateway');
+  const started = Date.now();
+  let dynamo: RunningDynamo | undefined;
+  let stack: LocalStack | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await stack?.stop();
+    await dynamo?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  // Last resort: never leave a Java process behind, even on an unexpected exit.
+  process.on('exit', () => void dynamo?.stop());
+
+  try {
+    dynamo = await startDynamoLocal({ port: dynamoPort, persistDir: values.persist ? join(dataDir, 'dynamodb') : undefined });
+    stack = await startLocalStack({
+      dynamoEndpoint: dynamo.endpoint,
+      stage: 'local',
+      port,
+      keystoreDir: join(dataDir, 'keys'),
+      issuerKeyFile: values.persist ? join(dataDir, 'issuer-key.json') : undefined,
+    });
+    await seedDemoData('eu-north-1');
+  } catch (error) {
+    console.error(`Could not start Fellesjournal: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+    return;
+  }
+
+  const url = stack.url;
+  const lines = [
+    '',
+    `Fellesjournal is running (${((Date.now() - started) / 1000).toFixed(1)} s) — ${values.persist ? 'data kept under .data/' : 'in-memory data, gone on exit (use npm start -- --persist to keep it)'}`,
+    '',
+    `  Web client   ${url}/`,
+    `  API          ${url}/v1/...   (OpenAPI: ${url}/openapi.json, health: ${url}/health)`,
+    `  Token issuer ${url}/local-auth  (JWKS: ${url}/local-auth/jwks.json)`,
+    `  DynamoDB     ${dynamo.endpoint}`,
+    '',
+    `  Municipalities: ${DEMO_TENANTS.map((t) => `${t.id} ${t.name}`).join(', ')}`,
+    '  Demo users (log in as any of them):',
+    ...DEMO_USERS.map((u) => `    ${u.id.padEnd(20)} ${u.roles.join(',').padEnd(13)} ${u.tenant ?? '-'}  ${u.name}`),
+    '',
+    '  Get a token and call the API:',
+    `    TOKEN=$(curl -s -X POST ${url}/local-auth/token -d grant_type=urn:fellesjournal:demo-login -d username=oslo.sykepleier | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
+    `    curl -H "Authorization: Bearer $TOKEN" ${url}/v1/me`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+void main();

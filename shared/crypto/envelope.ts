@@ -1,0 +1,149 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { TenantKeyProvider } from './key-provider';
+
+/** What a ciphertext is bound to. `tenant` is required; the rest names the record. */
+export interface EncryptionContext {
+  tenant: string;
+  patient?: string;
+  record?: string;
+  kind?: string;
+}
+
+/** The ciphertext could not be opened: wrong context, wrong tenant or altered bytes. */
+export class DecryptionFailedError extends Error {
+  constructor() {
+    super('Decryption failed');
+    this.name = 'DecryptionFailedError';
+  }
+}
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Canonical AAD: the context's entries sorted by name, so the same context always gives the same bytes. */
+export function contextAad(context: EncryptionContext): Buffer {
+  const entries = Object.entries(context)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return Buffer.from(JSON.stringify(entries));
+}
+
+export interface EnvelopeOptions {
+  /** How many records one data key may encrypt before a fresh one is made. */
+  maxUsesPerKey?: number;
+  /** How long a data key stays in the cache, in ms. */
+  maxKeyAgeMs?: number;
+  /** How many unwrapped data keys the decrypt cache holds. */
+  decryptCacheSize?: number;
+  now?: () => number;
+}
+
+interface CachedKey {
+  plaintext: Buffer;
+  wrapped: Buffer;
+  createdAt: number;
+  uses: number;
+}
+
+/**
+ * Envelope encryption: AES-256-GCM under a data key from the tenant's master key, with the full
+ * context as AAD. Format: [version:1][wrappedLen:2][wrapped][iv:12][tag:16][ciphertext].
+ * Data keys are cached (bounded by count, uses and age) so most records cost no KMS call.
+ */
+export class Envelope {
+  private readonly encryptKeys = new Map<string, CachedKey>();
+  private readonly decryptKeys = new Map<string, { plaintext: Buffer; createdAt: number }>();
+  private readonly maxUses: number;
+  private readonly maxAgeMs: number;
+  private readonly cacheSize: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly keys: TenantKeyProvider,
+    options: EnvelopeOptions = {},
+  ) {
+    this.maxUses = options.maxUsesPerKey ?? 10_000;
+    this.maxAgeMs = options.maxKeyAgeMs ?? 5 * 60_000;
+    this.cacheSize = options.decryptCacheSize ?? 1_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  private async encryptionKey(tenant: string): Promise<CachedKey> {
+    const cached = this.encryptKeys.get(tenant);
+    if (cached && cached.uses < this.maxUses && this.now() - cached.createdAt < this.maxAgeMs) {
+      cached.uses += 1;
+      return cached;
+    }
+    const fresh = await this.keys.generateDataKey(tenant);
+    const entry: CachedKey = { ...fresh, createdAt: this.now(), uses: 1 };
+    this.encryptKeys.set(tenant, entry);
+    this.remember(tenant, fresh.wrapped, fresh.plaintext);
+    return entry;
+  }
+
+  private remember(tenant: string, wrapped: Buffer, plaintext: Buffer): void {
+    const id = `${tenant}:${wrapped.toString('base64')}`;
+    this.decryptKeys.delete(id);
+    this.decryptKeys.set(id, { plaintext, createdAt: this.now() });
+    while (this.decryptKeys.size > this.cacheSize) {
+      const oldest = this.decryptKeys.keys().next().value;
+      if (oldest === undefined) break;
+      this.decryptKeys.delete(oldest);
+    }
+  }
+
+  private async decryptionKey(tenant: string, wrapped: Buffer): Promise<Buffer> {
+    const id = `${tenant}:${wrapped.toString('base64')}`;
+    const hit = this.decryptKeys.get(id);
+    if (hit && this.now() - hit.createdAt < this.maxAgeMs) return hit.plaintext;
+    let plaintext: Buffer;
+    try {
+      plaintext = await this.keys.decryptDataKey(tenant, wrapped);
+    } catch {
+      throw new DecryptionFailedError();
+    }
+    this.remember(tenant, wrapped, plaintext);
+    return plaintext;
+  }
+
+  async encrypt(context: EncryptionContext, plaintext: Buffer | string): Promise<Buffer> {
+    const key = await this.encryptionKey(context.tenant);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+    cipher.setAAD(contextAad(context));
+    const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
+    const header = Buffer.alloc(3);
+    header.writeUInt8(VERSION, 0);
+    header.writeUInt16BE(key.wrapped.length, 1);
+    return Buffer.concat([header, key.wrapped, iv, cipher.getAuthTag(), body]);
+  }
+
+  async decrypt(context: EncryptionContext, envelope: Uint8Array): Promise<Buffer> {
+    const buf = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+    if (buf.length < 3 + IV_BYTES + TAG_BYTES || buf.readUInt8(0) !== VERSION) throw new DecryptionFailedError();
+    const wrappedLen = buf.readUInt16BE(1);
+    const wrapped = buf.subarray(3, 3 + wrappedLen);
+    const ivAt = 3 + wrappedLen;
+    const iv = buf.subarray(ivAt, ivAt + IV_BYTES);
+    const tag = buf.subarray(ivAt + IV_BYTES, ivAt + IV_BYTES + TAG_BYTES);
+    const body = buf.subarray(ivAt + IV_BYTES + TAG_BYTES);
+    const key = await this.decryptionKey(context.tenant, Buffer.from(wrapped));
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, iv);
+      decipher.setAAD(contextAad(context));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(body), decipher.final()]);
+    } catch {
+      throw new DecryptionFailedError();
+    }
+  }
+
+  async encryptJson(context: EncryptionContext, value: unknown): Promise<Buffer> {
+    return this.encrypt(context, JSON.stringify(value));
+  }
+
+  async decryptJson<T>(context: EncryptionContext, envelope: Uint8Array): Promise<T> {
+    return JSON.parse((await this.decrypt(context, envelope)).toString('utf8')) as T;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The one set of table definitions. CDK (infra/) and the local bootstrap (local/) both build
+ * tables from this list, so the two runtimes cannot drift apart.
+ */
+export type TableId = 'journal' | 'audit' | 'control' | 'sharing';
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export interface TableDefinition {
+  id: TableId;
+  /** Purpose, for reviewers and the README. */
+  description: string;
+  partitionKey: 'pk';
+  sortKey: 'sk';
+  indexes: IndexDefinition[];
+  /** Attribute that holds an epoch-seconds expiry, where items may expire. */
+  ttlAttribute?: string;
+  /** Partition keys start with `T#<tenant>#`, so the tenant-scoped role's LeadingKeys condition applies. */
+  tenantScoped: boolean;
+  /** Append-only tables: the data plane may put new items, never update or delete. */
+  appendOnly: boolean;
+}
+
+export const TABLES: readonly TableDefinition[] = [
+  {
+    id: 'journal',
+    description: 'Patients, care relationships, journal entries and their versions, idempotency records.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
+    ttlAttribute: 'expiresAt',
+    tenantScoped: true,
+    appendOnly: false,
+  },
+  {
+    id: 'audit',
+    description: 'Hash-chained audit events and signed stream checkpoints. Append-only.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
+    tenantScoped: true,
+    appendOnly: true,
+  },
+  {
+    id: 'control',
+    description: 'Tenant registry, users, units, vendor clients and grants (the control plane).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    tenantScoped: false,
+    appendOnly: false,
+  },
+  {
+    id: 'sharing',
+    description: 'Region-wide document index for cross-municipality sharing, keyed by a keyed hash of the national id.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    tenantScoped: false,
+    appendOnly: false,
+  },
+];
+
+/** Physical table name for a stage, e.g. `fj-local-journal`. */
+export function tableName(stage: string, id: TableId): string {
+  return `fj-${stage}-${id}`;
+}

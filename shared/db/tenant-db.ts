@@ -1,0 +1,246 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ValidationError } from '../errors';
+import { config } from '../config';
+import { assertKeyInTenant } from './keys';
+import { TABLES, type TableId } from './tables';
+import { dynamo, dynamoForTenant } from './client';
+
+export type Item = Record<string, unknown>;
+
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** One write inside a transaction. */
+export type TxWrite =
+  | { kind: 'put'; table: TableId; item: Item; condition?: Condition }
+  | { kind: 'update'; table: TableId; key: { pk: string; sk: string }; update: Condition; condition?: Condition }
+  | { kind: 'check'; table: TableId; key: { pk: string; sk: string }; condition: Condition };
+
+export interface QueryInput {
+  table: TableId;
+  index?: string;
+  /** Value of the (index) partition key. */
+  partition: string;
+  /** Sort key condition: begins_with a prefix, or between two values inclusive. */
+  sortBeginsWith?: string;
+  sortBetween?: [string, string];
+  newestFirst?: boolean;
+  limit?: number;
+  cursor?: string;
+  consistent?: boolean;
+  filter?: Condition;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `cursor` for the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A write was refused by its condition. `index` names the failing transaction item, if any. */
+export class ConditionFailedError extends Error {
+  constructor(readonly index?: number, readonly reasons: string[] = []) {
+    super('Condition failed');
+    this.name = 'ConditionFailedError';
+  }
+}
+
+const tenantScoped = new Set(TABLES.filter((t) => t.tenantScoped).map((t) => t.id));
+
+function physical(table: TableId): string {
+  return config().tables[table];
+}
+
+function expressionParts(c: Condition | undefined, prefix: string) {
+  if (!c) return {};
+  return {
+    expression: c.expression,
+    names: c.names,
+    values: c.values ? marshall(c.values, { removeUndefinedValues: true }) : undefined,
+    prefix,
+  };
+}
+
+/**
+ * Data access for one tenant. Every key and every queried partition on a tenant-scoped table must
+ * start with `T#<tenant>#` or the call is refused before it reaches DynamoDB.
+ */
+export class TenantDb {
+  constructor(readonly tenant: string) {}
+
+  private guard(table: TableId, key: string): void {
+    if (tenantScoped.has(table)) assertKeyInTenant(this.tenant, key);
+  }
+
+  private client(table: TableId): Promise<DynamoDBClient> {
+    return tenantScoped.has(table) ? dynamoForTenant(this.tenant) : Promise.resolve(dynamo());
+  }
+
+  async get<T extends Item = Item>(table: TableId, pk: string, sk: string, consistent = true): Promise<T | undefined> {
+    this.guard(table, pk);
+    const out = await (await this.client(table)).send(
+      new GetItemCommand({ TableName: physical(table), Key: marshall({ pk, sk }), ConsistentRead: consistent }),
+    );
+    return out.Item ? (unmarshall(out.Item) as T) : undefined;
+  }
+
+  async put(table: TableId, item: Item, condition?: Condition): Promise<void> {
+    this.guard(table, String(item.pk));
+    const c = expressionParts(condition, '');
+    try {
+      await (await this.client(table)).send(
+        new PutItemCommand({
+          TableName: physical(table),
+          Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+          ConditionExpression: c.expression,
+          ExpressionAttributeNames: c.names,
+          ExpressionAttributeValues: c.values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
+      throw error;
+    }
+  }
+
+  async update(table: TableId, key: { pk: string; sk: string }, update: Condition, condition?: Condition): Promise<Item> {
+    this.guard(table, key.pk);
+    try {
+      const out = await (await this.client(table)).send(
+        new UpdateItemCommand({
+          TableName: physical(table),
+          Key: marshall(key),
+          UpdateExpression: update.expression,
+          ConditionExpression: condition?.expression,
+          ExpressionAttributeNames: { ...update.names, ...condition?.names },
+          ExpressionAttributeValues: marshall({ ...update.values, ...condition?.values }, { removeUndefinedValues: true }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? unmarshall(out.Attributes) : {};
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
+      throw error;
+    }
+  }
+
+  async query<T extends Item = Item>(input: QueryInput): Promise<Page<T>> {
+    this.guard(input.table, input.partition);
+    const pkName = input.index ? `${input.index}pk` : 'pk';
+    const skName = input.index ? `${input.index}sk` : 'sk';
+    const names: Record<string, string> = { '#pk': pkName, ...input.filter?.names };
+    const values: Record<string, unknown> = { ':pk': input.partition, ...input.filter?.values };
+    let keyCondition = '#pk = :pk';
+    if (input.sortBeginsWith !== undefined) {
+      names['#sk'] = skName;
+      values[':skp'] = input.sortBeginsWith;
+      keyCondition += ' AND begins_with(#sk, :skp)';
+    } else if (input.sortBetween) {
+      names['#sk'] = skName;
+      values[':sklo'] = input.sortBetween[0];
+      values[':skhi'] = input.sortBetween[1];
+      keyCondition += ' AND #sk BETWEEN :sklo AND :skhi';
+    }
+    const startKey = input.cursor ? decodeCursor(input.cursor, pkName, input.partition) : undefined;
+    const out = await (await this.client(input.table)).send(
+      new QueryCommand({
+        TableName: physical(input.table),
+        IndexName: input.index,
+        KeyConditionExpression: keyCondition,
+        FilterExpression: input.filter?.expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+        ScanIndexForward: !input.newestFirst,
+        Limit: input.limit,
+        ExclusiveStartKey: startKey,
+        ConsistentRead: input.index ? undefined : input.consistent,
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => unmarshall(i) as T),
+      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  /** All writes apply together or none do. */
+  async transact(writes: TxWrite[]): Promise<void> {
+    for (const w of writes) this.guard(w.table, w.kind === 'put' ? String(w.item.pk) : w.key.pk);
+    const items: TransactWriteItem[] = writes.map((w) => {
+      const TableName = physical(w.table);
+      if (w.kind === 'put') {
+        return {
+          Put: {
+            TableName,
+            Item: marshall(w.item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+            ConditionExpression: w.condition?.expression,
+            ExpressionAttributeNames: w.condition?.names,
+            ExpressionAttributeValues: w.condition?.values ? marshall(w.condition.values, { removeUndefinedValues: true }) : undefined,
+          },
+        };
+      }
+      if (w.kind === 'update') {
+        return {
+          Update: {
+            TableName,
+            Key: marshall(w.key),
+            UpdateExpression: w.update.expression,
+            ConditionExpression: w.condition?.expression,
+            ExpressionAttributeNames: { ...w.update.names, ...w.condition?.names },
+            ExpressionAttributeValues: marshall({ ...w.update.values, ...w.condition?.values }, { removeUndefinedValues: true }),
+          },
+        };
+      }
+      return {
+        ConditionCheck: {
+          TableName,
+          Key: marshall(w.key),
+          ConditionExpression: w.condition.expression,
+          ExpressionAttributeNames: w.condition.names,
+          ExpressionAttributeValues: w.condition.values ? marshall(w.condition.values, { removeUndefinedValues: true }) : undefined,
+        },
+      };
+    });
+    const tables = new Set(writes.map((w) => w.table));
+    // One client per transaction: tenant-scoped when any item touches tenant data.
+    const client = [...tables].some((t) => tenantScoped.has(t)) ? await dynamoForTenant(this.tenant) : dynamo();
+    try {
+      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        const index = reasons.findIndex((r) => r === 'ConditionalCheckFailed');
+        if (index >= 0) throw new ConditionFailedError(index, reasons);
+      }
+      throw error;
+    }
+  }
+}
+
+function encodeCursor(key: Record<string, AttributeValue>): string {
+  return Buffer.from(JSON.stringify(unmarshall(key))).toString('base64url');
+}
+
+function decodeCursor(cursor: string, pkName: string, partition: string): Record<string, AttributeValue> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof key !== 'object' || key === null || key[pkName] !== partition) throw new Error('cursor for another list');
+    return marshall(key);
+  } catch {
+    throw new ValidationError('Ugyldig cursor.', [{ field: 'query.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+  }
+}

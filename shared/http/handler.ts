@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Caller } from '../auth/caller';
+import { makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
+import { config } from '../config';
+import { ForbiddenError } from '../errors';
+import { logger, metrics, tracer } from '../observability';
+import { resolveTenant } from '../tenancy/tenant-access';
+import { problemFromError, PROBLEM_CONTENT_TYPE } from './problem';
+import type { RouteInput, RouteSpec } from './route';
+import { lowerHeaders, validateRequest } from './validate';
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a handler receives: validated input, the verified caller and the tenant it acts in. */
+export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
+  caller: R['auth'] extends 'token' ? Caller : Caller | undefined;
+  tenant: R['tenant'] extends 'caller' ? string : undefined;
+  requestId: string;
+  correlationId: string;
+  event: APIGatewayProxyEvent;
+};
+
+export interface StackDeps {
+  verifyToken: TokenVerifier;
+  resolveTenant: typeof resolveTenant;
+}
+
+let defaultVerifier: TokenVerifier | undefined;
+
+/** The container's dependencies, built once from config on first request. */
+export function defaultStackDeps(): StackDeps {
+  return {
+    verifyToken: (header) => {
+      if (!defaultVerifier) {
+        const { oidc } = config();
+        defaultVerifier = makeTokenVerifier({ issuer: oidc.issuer, jwks: oidc.jwksUrl, audience: oidc.audience });
+      }
+      return defaultVerifier(header);
+    },
+    resolveTenant,
+  };
+}
+
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+function json(status: number, body: unknown, requestId: string, contentType = 'application/json', extra: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { ...baseHeaders, 'content-type': contentType, 'x-request-id': requestId, ...extra },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+function requestIds(event: APIGatewayProxyEvent): { requestId: string; correlationId: string } {
+  const headers = lowerHeaders(event);
+  const requestId = event.requestContext?.requestId || randomUUID();
+  const given = headers['x-correlation-id'];
+  const correlationId = given && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : requestId;
+  return { requestId, correlationId };
+}
+
+/**
+ * The one middleware stack every HTTP handler uses: Powertools Logger (correlation id, tenant and
+ * user on every line), Metrics and Tracer; token verification; role and tenant checks (a suspended
+ * tenant gets 403); JSON parsing and zod validation (400 problem+json naming each field); domain
+ * errors as problem+json; anything unexpected as a bare 500 naming only the request id.
+ */
+export function httpHandler<R extends RouteSpec>(
+  route: R,
+  impl: (request: HttpRequest<R>) => Promise<HttpResult>,
+  deps: StackDeps = defaultStackDeps(),
+) {
+  const base = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
+    const started = Date.now();
+    const { requestId, correlationId } = requestIds(event);
+    logger.appendKeys({ route: route.id, correlation_id: correlationId, request_id: requestId });
+    let status = 500;
+    try {
+      const headers = lowerHeaders(event);
+      let caller: Caller | undefined;
+      let tenant: string | undefined;
+      if (route.auth === 'token') {
+        caller = await deps.verifyToken(headers.authorization);
+        logger.appendKeys({ user: caller.sub, ...(caller.clientId ? { client: caller.clientId } : {}) });
+        if (route.roles && !caller.roles.some((r) => route.roles?.includes(r))) {
+          throw new ForbiddenError('Rollen din gir ikke tilgang til denne operasjonen.');
+        }
+        if (caller.kind === 'client' && !route.scopes) {
+          throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
+        }
+        if (route.tenant === 'caller') {
+          tenant = await deps.resolveTenant(route, caller, headers);
+          logger.appendKeys({ tenant });
+        }
+      }
+      const input = validateRequest(route, event);
+      const result = await impl({ ...input, caller, tenant, requestId, correlationId, event } as HttpRequest<R>);
+      status = result.status;
+      return json(result.status, result.body, requestId, 'application/json', { 'x-correlation-id': correlationId, ...result.headers });
+    } catch (error) {
+      const problem = problemFromError(error, requestId);
+      status = problem.status;
+      if (status >= 500) logger.error('request failed', { error: error as Error });
+      else logger.info('request refused', { status, problem: problem.type });
+      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId });
+    } finally {
+      metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
+      logger.info('request', { status, ms: Date.now() - started });
+    }
+  };
+  return middy(base)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics));
+}

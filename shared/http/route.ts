@@ -1,0 +1,51 @@
+import type { z, ZodType } from 'zod';
+import type { Role } from '../auth/caller';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One API route, as data. The route table feeds the local gateway, CDK (API Gateway methods and
+ * functions) and /openapi.json. `handler` names the module file; nothing here imports handler code.
+ */
+export interface RouteSpec {
+  /** Unique operation id, also the function's logical name in CDK. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway-style path: `/v1/patients/{patientId}`. */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  handler: string;
+  /** Owning service; CDK groups permissions by it. */
+  service: string;
+  summary: string;
+  /** `public`: no token. `token`: a verified bearer token is required. */
+  auth: 'public' | 'token';
+  /** Roles allowed to call; undefined means any authenticated caller. */
+  roles?: readonly Role[];
+  /** Vendor scopes required when the caller is a vendor client. Vendors are refused where absent. */
+  scopes?: readonly string[];
+  /**
+   * `caller`: the request acts inside one tenant (the person's own, or for a vendor the granting
+   * tenant named in the `x-tenant` header); the tenant must be active. `none`: not tenant-bound.
+   */
+  tenant: 'caller' | 'none';
+  body?: ZodType;
+  query?: ZodType;
+  params?: ZodType;
+  headers?: ZodType;
+  responses: Record<number, { description: string; schema?: ZodType }>;
+}
+
+/** Keeps a route's literal types, so handlers get typed input. */
+export function defineRoute<const R extends RouteSpec>(route: R): R {
+  return route;
+}
+
+type Out<S> = S extends ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<R extends RouteSpec> {
+  body: Out<R['body']>;
+  query: Out<R['query']>;
+  params: Out<R['params']>;
+  headers: Out<R['headers']>;
+}

@@ -1,0 +1,14 @@
+import { globalKey } from '../db/keys';
+
+/** Key layout of the control table (not tenant-scoped: the operator's registry). */
+export const controlKeys = {
+  tenant: (tenant: string) => ({ pk: globalKey('TENANT', tenant), sk: 'PROFILE' }),
+  tenantListing: (tenant: string) => ({ gsi1pk: 'TENANTS', gsi1sk: tenant }),
+  user: (userId: string) => ({ pk: globalKey('USER', userId), sk: 'PROFILE' }),
+  userListing: (tenant: string, username: string) => ({ gsi1pk: globalKey('TENANT', tenant, 'USERS'), gsi1sk: username }),
+  vendor: (clientId: string) => ({ pk: globalKey('VENDOR', clientId), sk: 'PROFILE' }),
+  vendorGrant: (clientId: string, tenant: string) => ({ pk: globalKey('VENDOR', clientId), sk: globalKey('GRANT', tenant) }),
+} as const;
+
+export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'offboarding', 'offboarded'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];

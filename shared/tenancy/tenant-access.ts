@@ -1,0 +1,55 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Caller } from '../auth/caller';
+import { config } from '../config';
+import { dynamo } from '../db/client';
+import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors';
+import type { RouteSpec } from '../http/route';
+import { controlKeys, type TenantStatus } from './control-keys';
+
+async function getControlItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  const out = await dynamo().send(
+    new GetItemCommand({ TableName: config().tables.control, Key: marshall(key), ConsistentRead: true }),
+  );
+  return out.Item ? unmarshall(out.Item) : undefined;
+}
+
+/** The tenant's registry status, read on every request so a suspension takes effect at once. */
+export async function tenantStatus(tenant: string): Promise<TenantStatus | undefined> {
+  const item = await getControlItem(controlKeys.tenant(tenant));
+  return item?.status as TenantStatus | undefined;
+}
+
+/** The scopes a tenant granted a vendor client, or undefined when there is no live grant. */
+export async function vendorGrantScopes(clientId: string, tenant: string): Promise<string[] | undefined> {
+  const item = await getControlItem(controlKeys.vendorGrant(clientId, tenant));
+  if (!item || item.status !== 'active') return undefined;
+  return Array.isArray(item.scopes) ? (item.scopes as string[]) : [];
+}
+
+/**
+ * Decides which tenant a request acts in and whether the caller may act there: a person in their
+ * own tenant; a vendor client in the tenant named by `x-tenant`, if that tenant granted it the
+ * route's scopes. The tenant must be active.
+ */
+export async function resolveTenant(route: RouteSpec, caller: Caller, headers: Record<string, string>): Promise<string> {
+  let tenant: string | undefined;
+  if (caller.kind === 'client') {
+    tenant = headers['x-tenant'];
+    if (!tenant || !/^\d{4}$/.test(tenant)) {
+      throw new ValidationError('Oppgi kommunenummer i x-tenant.', [{ field: 'headers.x-tenant', message: 'Påkrevd: fire sifre' }]);
+    }
+    if (!route.scopes || !caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
+    const granted = await vendorGrantScopes(caller.clientId, tenant);
+    if (!granted) throw new ForbiddenError('Kommunen har ikke gitt dette leverandørsystemet tilgang.');
+    const missing = route.scopes.filter((s) => !granted.includes(s) || !caller.scopes.includes(s));
+    if (missing.length > 0) throw new ForbiddenError(`Mangler scope: ${missing.join(', ')}.`, { missingScopes: missing });
+  } else {
+    tenant = caller.tenant;
+    if (!tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+  }
+  const status = await tenantStatus(tenant);
+  if (status === undefined) throw new ForbiddenError('Ukjent kommune.');
+  if (status !== 'active') throw new TenantSuspendedError(tenant, status);
+  return tenant;
+}

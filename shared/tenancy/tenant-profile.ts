@@ -1,0 +1,23 @@
+import { TenantDb } from '../db/tenant-db';
+import { controlKeys, type TenantStatus } from './control-keys';
+
+export interface UnitProfile {
+  id: string;
+  name: string;
+  kind: 'hjemmetjeneste' | 'sykehjem' | 'helsestasjon' | 'legekontor' | 'legevakt' | 'fysioterapi' | 'annet';
+}
+
+/** A municipality as the registry holds it. The control plane owns the full record. */
+export interface TenantProfile {
+  id: string;
+  name: string;
+  region: string;
+  status: TenantStatus;
+  units: UnitProfile[];
+  [more: string]: unknown;
+}
+
+export async function readTenantProfile(tenant: string): Promise<TenantProfile | undefined> {
+  const key = controlKeys.tenant(tenant);
+  return new TenantDb(tenant).get<TenantProfile>('control', key.pk, key.sk);
+}
