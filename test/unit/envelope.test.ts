@@ -92,3 +92,16 @@ describe('envelope encryption', () => {
     expect(ks.masterKey('0301').equals(ks.masterKey('4601'))).toBe(false);
   });
 });
+
+describe('national id lookup hash', () => {
+  it('is stable for one key, differs between ids and never contains the id', async () => {
+    const { LocalLookupHasher } = await import('../../shared/crypto/lookup-hash');
+    const dir = mkdtempSync(join(tmpdir(), 'fj-keys-'));
+    const a = new LocalLookupHasher(dir);
+    const h1 = await a.hash('national-id', '15838512329');
+    expect(await new LocalLookupHasher(dir).hash('national-id', '15838512329')).toBe(h1);
+    expect(await a.hash('national-id', '01817045606')).not.toBe(h1);
+    expect(h1).not.toContain('15838512329');
+    expect(await new LocalLookupHasher(mkdtempSync(join(tmpdir(), 'fj-keys-'))).hash('national-id', '15838512329')).not.toBe(h1);
+  });
+});
