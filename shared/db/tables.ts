@@ -45,8 +45,11 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
+      // gsi1: by actor (a clinician's activity); gsi2: by day (a tenant's events by time range);
+      // gsi3: by citizen (the citizen's own access log).
       { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
       { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     ],
     tenantScoped: true,
     appendOnly: true,

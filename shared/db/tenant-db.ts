@@ -52,6 +52,14 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** Concurrent transactions touched the same item; the whole transaction was dropped and may be retried. */
+export class TransactionConflictError extends Error {
+  constructor() {
+    super('Transaction conflict');
+    this.name = 'TransactionConflictError';
+  }
+}
+
 /** A write was refused by its condition. `index` names the failing transaction item, if any. */
 export class ConditionFailedError extends Error {
   constructor(readonly index?: number, readonly reasons: string[] = []) {
@@ -225,6 +233,7 @@ export class TenantDb {
         const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
         const index = reasons.findIndex((r) => r === 'ConditionalCheckFailed');
         if (index >= 0) throw new ConditionFailedError(index, reasons);
+        if (reasons.includes('TransactionConflict')) throw new TransactionConflictError();
       }
       throw error;
     }

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantKey } from '../../shared/db/keys';
+import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
+import { appendAudit, commitWithAudit, eventHash, GENESIS_HASH, streamOf } from '../../functions/audit/audit-chain';
+import type { AuditEventInput } from '../../functions/audit/audit-event';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ seed: false });
+});
+afterAll(async () => stack?.stop());
+
+const actor = { sub: 'oslo.sykepleier', roles: ['clinician'], tenant: '0301', hpr: '9100001' };
+const event = (patientId: string, n: number): AuditEventInput => ({
+  tenant: '0301',
+  action: 'entry.read',
+  outcome: 'success',
+  actor,
+  requestId: `req-${n}`,
+  patientId,
+  recordId: `rec-${n}`,
+  purposeOfUse: 'TREAT',
+  reason: 'fritekst som ikke skal vises innbyggeren',
+});
+
+async function chain(patientId: string) {
+  const page = await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', patientId), sortBeginsWith: 'E#', limit: 1000 });
+  return page.items;
+}
+
+describe('audit hash chain', () => {
+  it('appends concurrent events to one stream without gaps, each linked to the one before', async () => {
+    await Promise.all(Array.from({ length: 15 }, (_, i) => appendAudit([event('p-concurrent', i)])));
+    const items = await chain('p-concurrent');
+    expect(items.map((i) => i.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    let prev = GENESIS_HASH;
+    for (const item of items) {
+      expect(item.prevHash).toBe(prev);
+      expect(item.hash).toBe(eventHash(item));
+      prev = item.hash as string;
+    }
+    const head = await new TenantDb('0301').get('audit', streamOf('0301', 'p-concurrent'), 'HEAD');
+    expect(head).toMatchObject({ seq: 15, hash: prev });
+  });
+
+  it('stores the free-text reason encrypted', async () => {
+    await appendAudit([event('p-reason', 1)]);
+    const [item] = await chain('p-reason');
+    expect(JSON.stringify(item)).not.toContain('fritekst');
+    expect(item?.reasonSealed).toBeInstanceOf(Uint8Array);
+  });
+
+  it('writes neither the change nor its audit event when the change fails its condition', async () => {
+    const db = new TenantDb('0301');
+    const key = { pk: tenantKey('0301', 'TEST', 'x1'), sk: 'V' };
+    await db.put('journal', { ...key, version: 1 });
+    await expect(
+      commitWithAudit('0301', () => [{ kind: 'put', table: 'journal', item: { ...key, version: 3 }, condition: { expression: 'version = :v', values: { ':v': 2 } } }], [event('p-failed', 1)]),
+    ).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await chain('p-failed')).toEqual([]);
+    expect(await db.get('journal', key.pk, key.sk)).toMatchObject({ version: 1 });
+  });
+
+  it('refuses an audit event for another tenant inside a tenant transaction', async () => {
+    await expect(commitWithAudit('0301', () => [], [{ ...event('p-x', 1), tenant: '4601' }])).rejects.toThrow(/another tenant/);
+  });
+});
