@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { problemSchema } from '../../../shared/contracts/common';
+import { config } from '../config';
+
+/** RFC 9457 problem details as the API sends them (type from the shared contract, not copied). */
+export type Problem = z.infer<typeof problemSchema>;
+
+/**
+ * Any failed call. `problem` is set when the API answered with problem+json; otherwise `kind`
+ * says what went wrong, so the screen can still say something a person understands.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly kind: 'problem' | 'network' | 'unexpected' | 'expired',
+    readonly problem?: Problem,
+  ) {
+    super(problem ? `${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : `${kind} (${status})`);
+    this.name = 'ApiError';
+  }
+
+  /** The problem kind from its type URN, e.g. `not-found`, `precondition-failed`. */
+  get problemKind(): string | undefined {
+    return this.problem?.type.split(':').pop();
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  json?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  signal?: AbortSignal;
+  token?: string;
+}
+
+export interface ApiResponse<T> {
+  data: T;
+  status: number;
+  etag?: string;
+  headers: Headers;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && typeof (value as Problem).title === 'string' && typeof (value as Problem).status === 'number';
+}
+
+function withQuery(path: string, query: RequestOptions['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+/** One HTTP call to the API; throws ApiError for every non-2xx answer and for network failures. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${config().apiBase}${withQuery(path, options.query)}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+      signal: options.signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network');
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  let body: unknown = undefined;
+  if (text && (type.includes('json') || type.includes('problem'))) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, isProblem(body) ? 'problem' : 'unexpected', isProblem(body) ? body : undefined);
+  if (text && body === undefined) throw new ApiError(res.status, 'unexpected');
+  return { data: body as T, status: res.status, etag: res.headers.get('etag') ?? undefined, headers: res.headers };
+}
