@@ -1,44 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { envelopeCrypto } from '../../shared/crypto';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
+import { logger } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
+import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryStream, streamOf } from './chain-format';
+import { writeCheckpoint } from './checkpoint-store';
 
-/** The stream (hash chain) an event belongs to: one per patient, one per tenant for the rest. */
-export function streamOf(tenant: string, patientId: string | undefined): string {
-  return patientId ? tenantKey(tenant, 'AUDIT', 'P', patientId) : tenantKey(tenant, 'AUDIT', 'TENANT');
-}
+export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, streamOf } from './chain-format';
 
-export const HEAD_SK = 'HEAD';
-export const GENESIS_HASH = '0'.repeat(64);
-
-export function eventSk(seq: number): string {
-  return `E#${String(seq).padStart(12, '0')}`;
-}
-
-/** The fields of a stored event that its hash covers (everything but index keys and the hash). */
-export const HASHED_FIELDS = [
-  'stream', 'seq', 'prevHash', 'eventId', 'time', 'tenant', 'action', 'outcome', 'actor', 'requestId',
-  'patientId', 'citizenKey', 'recordId', 'purposeOfUse', 'reasonCode', 'reasonSealed', 'flagged',
-  'flagReason', 'fromTenant', 'rule', 'details',
-] as const;
-
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-/** SHA-256 over the canonical form of the hashed fields; the previous hash is one of them. */
-export function eventHash(item: Item): string {
-  const covered: Record<string, unknown> = {};
-  for (const f of HASHED_FIELDS) if (item[f] !== undefined) covered[f] = item[f];
-  return createHash('sha256').update(canonical(covered)).digest('hex');
-}
+/** A stream gets a signed checkpoint each time its sequence number passes a multiple of this. */
+export const CHECKPOINT_EVERY = 25;
 
 interface Head {
   seq: number;
@@ -50,12 +22,64 @@ async function readHead(db: TenantDb, stream: string): Promise<Head> {
   return head ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
+/** A stream whose head a prepared transaction moves, from one sequence number to another. */
+export interface StreamAdvance {
+  stream: string;
+  fromSeq: number;
+  seq: number;
+  hash: string;
+}
+
+function headWrite(stream: string, from: Head, to: Head, now: Date): TxWrite {
+  return {
+    kind: 'put',
+    table: 'audit',
+    item: { pk: stream, sk: HEAD_SK, seq: to.seq, hash: to.hash, updatedAt: now.toISOString() },
+    condition: from.seq === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: 'seq = :seq', values: { ':seq': from.seq } },
+  };
+}
+
 /**
- * The audit writes for a set of events: each event appended to its stream's chain (conditional on
- * the next sequence number being free), and each stream's head moved on conditionally on the head
- * the chain was built from. Concurrent appenders therefore cannot both succeed from the same head.
+ * The registry entries for streams this transaction opens. The registry is a chain of its own, so
+ * concurrent openers race on its head like any appender, and a whole stream deleted later is
+ * still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
-export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<TxWrite[]> {
+async function registryWrites(db: TenantDb, opened: string[], now: Date): Promise<{ writes: TxWrite[]; advance?: StreamAdvance }> {
+  if (opened.length === 0) return { writes: [] };
+  const stream = registryStream(db.tenant);
+  const head = await readHead(db, stream);
+  let { seq, hash } = head;
+  const writes: TxWrite[] = [];
+  for (const openedStream of opened) {
+    seq += 1;
+    const item: Item = {
+      pk: stream,
+      sk: eventSk(seq),
+      stream,
+      seq,
+      prevHash: hash,
+      eventId: randomUUID(),
+      time: now.toISOString(),
+      tenant: db.tenant,
+      action: 'audit.stream-open',
+      outcome: 'success',
+      openedStream,
+    };
+    item.hash = eventHash(item);
+    hash = item.hash as string;
+    writes.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+  }
+  writes.push(headWrite(stream, head, { seq, hash }, now));
+  return { writes, advance: { stream, fromSeq: head.seq, seq, hash } };
+}
+
+/**
+ * The audit writes for a set of events, and which stream heads they move: each event appended to
+ * its stream's chain (conditional on the next sequence number being free), and each stream's head
+ * moved on conditionally on the head the chain was built from. Concurrent appenders therefore
+ * cannot both succeed from the same head.
+ */
+export async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<{ writes: TxWrite[]; advances: StreamAdvance[] }> {
   const byStream = new Map<string, AuditEventInput[]>();
   for (const e of events) {
     if (e.tenant !== db.tenant) throw new Error('audit event for another tenant in this transaction');
@@ -63,8 +87,11 @@ export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[]
     byStream.set(stream, [...(byStream.get(stream) ?? []), e]);
   }
   const writes: TxWrite[] = [];
+  const advances: StreamAdvance[] = [];
+  const opened: string[] = [];
   for (const [stream, streamEvents] of byStream) {
     const head = await readHead(db, stream);
+    if (head.seq === 0) opened.push(stream);
     let { seq, hash } = head;
     for (const e of streamEvents) {
       seq += 1;
@@ -112,19 +139,39 @@ export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[]
         writes.push({
           kind: 'put',
           table: 'audit',
-          item: { pk: tenantKey(e.tenant, 'AUDIT', 'QUEUE'), sk: `${time}#${eventId}`, eventStream: stream, eventSk: eventSk(seq), eventId, time, action: e.action, flagReason: e.flagReason },
+          item: { pk: tenantKey(e.tenant, 'AUDIT', 'QUEUE'), sk: `${time}#${eventId}`, eventStream: stream, eventSk: eventSk(seq), eventId, time, action: e.action, flagReason: e.flagReason, patientId: e.patientId },
           condition: { expression: 'attribute_not_exists(pk)' },
         });
       }
     }
-    writes.push({
-      kind: 'put',
-      table: 'audit',
-      item: { pk: stream, sk: HEAD_SK, seq, hash, updatedAt: now.toISOString() },
-      condition: head.seq === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: 'seq = :seq', values: { ':seq': head.seq } },
-    });
+    writes.push(headWrite(stream, head, { seq, hash }, now));
+    advances.push({ stream, fromSeq: head.seq, seq, hash });
   }
-  return writes;
+  const registry = await registryWrites(db, opened, now);
+  writes.push(...registry.writes);
+  if (registry.advance) advances.push(registry.advance);
+  return { writes, advances };
+}
+
+/** The audit writes for a set of events (see buildAuditWrites), for callers composing their own transaction. */
+export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<TxWrite[]> {
+  return (await buildAuditWrites(db, events, now)).writes;
+}
+
+/**
+ * Signs checkpoints for streams whose head passed a multiple of CHECKPOINT_EVERY. Runs after the
+ * commit, so a failure here (e.g. KMS throttling) never undoes or blocks the recorded change; the
+ * next crossing or an auditor's checkpoint run covers the stream instead.
+ */
+export async function checkpointAdvances(db: TenantDb, advances: StreamAdvance[]): Promise<void> {
+  for (const a of advances) {
+    if (Math.floor(a.seq / CHECKPOINT_EVERY) <= Math.floor(a.fromSeq / CHECKPOINT_EVERY)) continue;
+    try {
+      await writeCheckpoint(db, a.stream, a.seq, a.hash, 'auto');
+    } catch (error) {
+      logger.warn('audit checkpoint not written', { tenant: db.tenant, error: (error as Error).name });
+    }
+  }
 }
 
 const MAX_ATTEMPTS = 12;
@@ -144,16 +191,18 @@ export async function commitWithAudit(tenant: string, build: () => Promise<TxWri
   const db = new TenantDb(tenant);
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
-    const audit = await prepareAuditWrites(db, events);
+    const audit = await buildAuditWrites(db, events);
     try {
-      await db.transact([...writes, ...audit]);
-      return;
+      await db.transact([...writes, ...audit.writes]);
     } catch (error) {
       const auditRace = (error instanceof ConditionFailedError && error.index !== undefined && error.index >= writes.length) || error instanceof TransactionConflictError;
       if (error instanceof ConditionFailedError && !auditRace) throw error;
       if (!auditRace || attempt + 1 >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
+      continue;
     }
+    await checkpointAdvances(db, audit.advances);
+    return;
   }
 }
 

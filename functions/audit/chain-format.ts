@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { tenantKey } from '../../shared/db/keys';
+import type { Item } from '../../shared/db/tenant-db';
+
+/**
+ * The stored shape of the audit chains, shared by the writer (audit-chain.ts), the verifier and the
+ * views. Pure: no I/O here, so the unit tests can build and break chains in memory.
+ */
+
+/** The stream (hash chain) an event belongs to: one per patient, one per tenant for the rest. */
+export function streamOf(tenant: string, patientId: string | undefined): string {
+  return patientId ? tenantKey(tenant, 'AUDIT', 'P', patientId) : tenantKey(tenant, 'AUDIT', 'TENANT');
+}
+
+/**
+ * The tenant's stream registry: itself a hash chain with one entry per stream ever opened, so a
+ * whole-tenant verify can find every stream and a stream removed wholesale still shows up.
+ */
+export function registryStream(tenant: string): string {
+  return tenantKey(tenant, 'AUDIT', 'STREAMS');
+}
+
+/** The patient record id a patient stream belongs to; undefined for the tenant stream and the registry. */
+export function patientOfStream(stream: string): string | undefined {
+  return /^T#\d{4}#AUDIT#P#(.+)$/.exec(stream)?.[1];
+}
+
+export const HEAD_SK = 'HEAD';
+export const GENESIS_HASH = '0'.repeat(64);
+export const EVENT_PREFIX = 'E#';
+export const CHECKPOINT_PREFIX = 'C#';
+
+function seqPart(seq: number): string {
+  return String(seq).padStart(12, '0');
+}
+
+export function eventSk(seq: number): string {
+  return `${EVENT_PREFIX}${seqPart(seq)}`;
+}
+
+/** Checkpoints live beside the events of their stream; one per checkpointed sequence number. */
+export function checkpointSk(seq: number): string {
+  return `${CHECKPOINT_PREFIX}${seqPart(seq)}`;
+}
+
+/** The sequence number a sort key claims (`E#000000000042` -> 42), or undefined when malformed. */
+export function seqOfSk(sk: string): number | undefined {
+  const m = /^[EC]#(\d{12})$/.exec(sk);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+/** The fields of a stored event that its hash covers (everything but index keys and the hash). */
+export const HASHED_FIELDS = [
+  'stream', 'seq', 'prevHash', 'eventId', 'time', 'tenant', 'action', 'outcome', 'actor', 'requestId',
+  'patientId', 'citizenKey', 'recordId', 'purposeOfUse', 'reasonCode', 'reasonSealed', 'flagged',
+  'flagReason', 'fromTenant', 'rule', 'details', 'openedStream',
+] as const;
+
+/** Deterministic JSON: keys sorted, undefined dropped, bytes as base64. */
+export function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** SHA-256 over the canonical form of the hashed fields; the previous hash is one of them. */
+export function eventHash(item: Item): string {
+  const covered: Record<string, unknown> = {};
+  for (const f of HASHED_FIELDS) if (item[f] !== undefined) covered[f] = item[f];
+  return createHash('sha256').update(canonical(covered)).digest('hex');
+}
+
+/** What a checkpoint signs: the stream, its sequence number and the event hash at that number. */
+export interface CheckpointClaim {
+  tenant: string;
+  stream: string;
+  seq: number;
+  hash: string;
+  time: string;
+}
+
+/** The exact bytes a checkpoint signature covers (domain-separated, canonical). */
+export function checkpointMessage(claim: CheckpointClaim): Buffer {
+  const { tenant, stream, seq, hash, time } = claim;
+  return Buffer.from(`fellesjournal-audit-checkpoint/v1\n${canonical({ tenant, stream, seq, hash, time })}`, 'utf8');
+}
