@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ROUTES } from '../functions/routes';
+import { verifyClientCredentials } from '../functions/vendors/vendor-service';
 import type { RouteSpec } from '../shared/http/route';
 import { getUser } from '../shared/tenancy/user-store';
 import { createTables } from './create-tables';
@@ -59,7 +60,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     issuerPath: ISSUER_PATH,
     findUser: getUser,
     listDemoUsers: async () => (await Promise.all(DEMO_USERS.map((u) => getUser(u.id)))).filter((u) => u !== undefined),
-    clientCredentials: options.clientCredentials,
+    // Vendor clients registered through the operator API (functions/vendors) unless a test brings its own.
+    clientCredentials: options.clientCredentials ?? verifyClientCredentials,
     webRoot: webRoot(),
   });
   return {

@@ -7,7 +7,10 @@ export const controlKeys = {
   user: (userId: string) => ({ pk: globalKey('USER', userId), sk: 'PROFILE' }),
   userListing: (tenant: string, username: string) => ({ gsi1pk: globalKey('TENANT', tenant, 'USERS'), gsi1sk: username }),
   vendor: (clientId: string) => ({ pk: globalKey('VENDOR', clientId), sk: 'PROFILE' }),
+  vendorListing: (clientId: string) => ({ gsi1pk: 'VENDORS', gsi1sk: clientId }),
   vendorGrant: (clientId: string, tenant: string) => ({ pk: globalKey('VENDOR', clientId), sk: globalKey('GRANT', tenant) }),
+  /** A tenant's grants, listed for its admins. */
+  grantListing: (tenant: string, clientId: string) => ({ gsi1pk: globalKey('TENANT', tenant, 'GRANTS'), gsi1sk: clientId }),
 } as const;
 
 export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'offboarding', 'offboarded'] as const;

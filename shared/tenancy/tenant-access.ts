@@ -20,11 +20,29 @@ export async function tenantStatus(tenant: string): Promise<TenantStatus | undef
   return item?.status as TenantStatus | undefined;
 }
 
-/** The scopes a tenant granted a vendor client, or undefined when there is no live grant. */
+/**
+ * The scopes a tenant granted a vendor client, or undefined when there is no live grant or the
+ * operator has disabled the client (which voids every grant at once).
+ */
 export async function vendorGrantScopes(clientId: string, tenant: string): Promise<string[] | undefined> {
-  const item = await getControlItem(controlKeys.vendorGrant(clientId, tenant));
-  if (!item || item.status !== 'active') return undefined;
-  return Array.isArray(item.scopes) ? (item.scopes as string[]) : [];
+  const [grant, vendor] = await Promise.all([getControlItem(controlKeys.vendorGrant(clientId, tenant)), getControlItem(controlKeys.vendor(clientId))]);
+  if (!grant || grant.status !== 'active') return undefined;
+  if (!vendor || vendor.status !== 'active') return undefined;
+  return Array.isArray(grant.scopes) ? (grant.scopes as string[]) : [];
+}
+
+/**
+ * Whether a person's token still matches their registry entry: a tenant admin may have disabled
+ * them or taken a role away since the token was issued, and that must hold from the next request.
+ * People not in the registry (an external issuer's subjects) are left to the token alone.
+ */
+async function assertPersonStillValid(caller: Caller): Promise<void> {
+  const user = await getControlItem(controlKeys.user(caller.sub));
+  if (!user) return;
+  if (user.status !== 'active') throw new ForbiddenError('Brukeren er deaktivert.');
+  if (user.tenant !== caller.tenant) throw new ForbiddenError('Brukeren er ikke lenger knyttet til denne kommunen.');
+  const current = Array.isArray(user.roles) ? (user.roles as string[]) : [];
+  if (caller.roles.some((r) => !current.includes(r))) throw new ForbiddenError('Rollene dine er endret; logg inn på nytt.');
 }
 
 /**
@@ -48,7 +66,7 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
     tenant = caller.tenant;
     if (!tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   }
-  const status = await tenantStatus(tenant);
+  const [status] = await Promise.all([tenantStatus(tenant), caller.kind === 'person' ? assertPersonStillValid(caller) : undefined]);
   if (status === undefined) throw new ForbiddenError('Ukjent kommune.');
   if (status !== 'active') throw new TenantSuspendedError(tenant, status);
   return tenant;

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { createUnit } from '../admin-service';
+import { adminCreateUnit } from '../routes';
+
+export const handler = httpHandler(adminCreateUnit, async ({ body, caller, tenant, requestId }) => ({
+  status: 201,
+  body: await createUnit({ caller, tenant, requestId }, body),
+}));

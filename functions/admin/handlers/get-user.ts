@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { getUserView } from '../admin-service';
+import { adminGetUser } from '../routes';
+
+export const handler = httpHandler(adminGetUser, async ({ params, caller, tenant, requestId }) => ({
+  status: 200,
+  body: await getUserView({ caller, tenant, requestId }, params.userId),
+}));

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { listUnits } from '../admin-service';
+import { adminListUnits } from '../routes';
+
+export const handler = httpHandler(adminListUnits, async ({ caller, tenant, requestId }) => ({
+  status: 200,
+  body: { items: await listUnits({ caller, tenant, requestId }) },
+}));

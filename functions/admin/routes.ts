@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import {
+  adminUnitListSchema,
+  adminUnitSchema,
+  adminUserListSchema,
+  adminUserSchema,
+  createUnitBodySchema,
+  createUserBodySchema,
+  listUsersQuerySchema,
+  unitPathSchema,
+  updateUnitBodySchema,
+  updateUserBodySchema,
+  userPathSchema,
+} from '../../shared/contracts/admin';
+import { problemSchema } from '../../shared/contracts/common';
+import { defineRoute } from '../../shared/http/route';
+
+// Tenant admins manage the people and units of their own municipality (the tenant comes from their token).
+const admin = { service: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
+const refused = {
+  401: { description: 'No valid token', schema: problemSchema },
+  403: { description: 'Not a tenant admin, or the municipality is suspended', schema: problemSchema },
+};
+
+export const adminListUsers = defineRoute({
+  ...admin,
+  id: 'adminListUsers',
+  method: 'GET',
+  path: '/v1/admin/users',
+  handler: 'functions/admin/handlers/list-users.ts',
+  summary: "The municipality's users",
+  query: listUsersQuerySchema,
+  responses: { 200: { description: 'Users', schema: adminUserListSchema }, ...refused },
+});
+
+export const adminCreateUser = defineRoute({
+  ...admin,
+  id: 'adminCreateUser',
+  method: 'POST',
+  path: '/v1/admin/users',
+  handler: 'functions/admin/handlers/create-user.ts',
+  summary: 'Add a user (roles clinician, tenant-admin, auditor)',
+  body: createUserBodySchema,
+  responses: {
+    201: { description: 'Created', schema: adminUserSchema },
+    400: { description: 'Invalid input', schema: problemSchema },
+    409: { description: 'Username taken', schema: problemSchema },
+    ...refused,
+  },
+});
+
+export const adminGetUser = defineRoute({
+  ...admin,
+  id: 'adminGetUser',
+  method: 'GET',
+  path: '/v1/admin/users/{userId}',
+  handler: 'functions/admin/handlers/get-user.ts',
+  summary: 'One user of the municipality',
+  params: userPathSchema,
+  responses: { 200: { description: 'User', schema: adminUserSchema }, 404: { description: 'No such user here', schema: problemSchema }, ...refused },
+});
+
+export const adminUpdateUser = defineRoute({
+  ...admin,
+  id: 'adminUpdateUser',
+  method: 'PATCH',
+  path: '/v1/admin/users/{userId}',
+  handler: 'functions/admin/handlers/update-user.ts',
+  summary: 'Change roles, unit or name; disable or enable the user',
+  params: userPathSchema,
+  body: updateUserBodySchema,
+  responses: {
+    200: { description: 'Changed', schema: adminUserSchema },
+    400: { description: 'Invalid input', schema: problemSchema },
+    404: { description: 'No such user here', schema: problemSchema },
+    409: { description: 'Changed concurrently, or would lock the admin out', schema: problemSchema },
+    ...refused,
+  },
+});
+
+export const adminListUnits = defineRoute({
+  ...admin,
+  id: 'adminListUnits',
+  method: 'GET',
+  path: '/v1/admin/units',
+  handler: 'functions/admin/handlers/list-units.ts',
+  summary: "The municipality's units (enheter)",
+  responses: { 200: { description: 'Units', schema: adminUnitListSchema }, ...refused },
+});
+
+export const adminCreateUnit = defineRoute({
+  ...admin,
+  id: 'adminCreateUnit',
+  method: 'POST',
+  path: '/v1/admin/units',
+  handler: 'functions/admin/handlers/create-unit.ts',
+  summary: 'Add a unit',
+  body: createUnitBodySchema,
+  responses: { 201: { description: 'Created', schema: adminUnitSchema }, 400: { description: 'Invalid input', schema: problemSchema }, 409: { description: 'Id taken', schema: problemSchema }, ...refused },
+});
+
+export const adminUpdateUnit = defineRoute({
+  ...admin,
+  id: 'adminUpdateUnit',
+  method: 'PATCH',
+  path: '/v1/admin/units/{unitId}',
+  handler: 'functions/admin/handlers/update-unit.ts',
+  summary: 'Rename, re-kind, close or reopen a unit',
+  params: unitPathSchema,
+  body: updateUnitBodySchema,
+  responses: { 200: { description: 'Changed', schema: adminUnitSchema }, 404: { description: 'No such unit', schema: problemSchema }, ...refused },
+});
+
+export const listOwnUnits = defineRoute({
+  id: 'listOwnUnits',
+  method: 'GET',
+  path: '/v1/units',
+  handler: 'functions/admin/handlers/list-own-units.ts',
+  service: 'admin',
+  summary: "The municipality's units, for personnel and for vendor systems that record which unit acted",
+  auth: 'token',
+  roles: ['clinician', 'tenant-admin', 'auditor', 'vendor'],
+  scopes: ['journal.read'],
+  tenant: 'caller',
+  responses: { 200: { description: 'Units', schema: z.object({ items: z.array(adminUnitSchema) }) }, ...refused },
+});
+
+export const adminRoutes = [adminListUsers, adminCreateUser, adminGetUser, adminUpdateUser, adminListUnits, adminCreateUnit, adminUpdateUnit, listOwnUnits];

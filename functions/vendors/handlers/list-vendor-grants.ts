@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { adminListVendorGrants } from '../routes';
+import { listGrantsOfTenant } from '../vendor-service';
+
+export const handler = httpHandler(adminListVendorGrants, async ({ caller, tenant, requestId }) => ({
+  status: 200,
+  body: { items: await listGrantsOfTenant({ caller, tenant, requestId }) },
+}));

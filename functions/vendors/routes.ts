@@ -1,0 +1,149 @@
+import { problemSchema } from '../../shared/contracts/common';
+import {
+  disableVendorBodySchema,
+  grantListSchema,
+  grantVendorBodySchema,
+  registerVendorBodySchema,
+  vendorCatalogueSchema,
+  vendorCredentialsSchema,
+  vendorGrantSchema,
+  vendorListSchema,
+  vendorPathSchema,
+  vendorSchema,
+} from '../../shared/contracts/vendors';
+import { defineRoute } from '../../shared/http/route';
+
+const operator = { service: 'vendors', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
+const admin = { service: 'vendors', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
+const refused = {
+  401: { description: 'No valid token', schema: problemSchema },
+  403: { description: 'Role not allowed', schema: problemSchema },
+};
+
+export const opsListVendors = defineRoute({
+  ...operator,
+  id: 'opsListVendors',
+  method: 'GET',
+  path: '/ops/v1/vendors',
+  handler: 'functions/vendors/handlers/list-vendors.ts',
+  summary: 'All registered vendor clients',
+  responses: { 200: { description: 'Vendors', schema: vendorListSchema }, ...refused },
+});
+
+export const opsRegisterVendor = defineRoute({
+  ...operator,
+  id: 'opsRegisterVendor',
+  method: 'POST',
+  path: '/ops/v1/vendors',
+  handler: 'functions/vendors/handlers/register-vendor.ts',
+  summary: 'Register a vendor: client id + secret (shown once), API key on the usage plan',
+  body: registerVendorBodySchema,
+  responses: {
+    201: { description: 'Registered; the secret and API key are shown only here', schema: vendorCredentialsSchema },
+    400: { description: 'Invalid input (e.g. organisation number check digit)', schema: problemSchema },
+    409: { description: 'Already registered', schema: problemSchema },
+    ...refused,
+  },
+});
+
+export const opsGetVendor = defineRoute({
+  ...operator,
+  id: 'opsGetVendor',
+  method: 'GET',
+  path: '/ops/v1/vendors/{clientId}',
+  handler: 'functions/vendors/handlers/get-vendor.ts',
+  summary: 'One vendor client with the grants municipalities gave it',
+  params: vendorPathSchema,
+  responses: { 200: { description: 'Vendor', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+});
+
+export const opsRotateVendorSecret = defineRoute({
+  ...operator,
+  id: 'opsRotateVendorSecret',
+  method: 'POST',
+  path: '/ops/v1/vendors/{clientId}/secret',
+  handler: 'functions/vendors/handlers/rotate-vendor-secret.ts',
+  summary: 'Replace the client secret; the old one stops working at once',
+  params: vendorPathSchema,
+  responses: { 200: { description: 'New secret, shown once', schema: vendorCredentialsSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+});
+
+export const opsDisableVendor = defineRoute({
+  ...operator,
+  id: 'opsDisableVendor',
+  method: 'POST',
+  path: '/ops/v1/vendors/{clientId}/disable',
+  handler: 'functions/vendors/handlers/disable-vendor.ts',
+  summary: 'Disable a vendor client everywhere (tokens refused on the next request, API key off)',
+  params: vendorPathSchema,
+  body: disableVendorBodySchema,
+  responses: { 200: { description: 'Disabled', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+});
+
+export const opsEnableVendor = defineRoute({
+  ...operator,
+  id: 'opsEnableVendor',
+  method: 'POST',
+  path: '/ops/v1/vendors/{clientId}/enable',
+  handler: 'functions/vendors/handlers/enable-vendor.ts',
+  summary: 'Enable a disabled vendor client again',
+  params: vendorPathSchema,
+  responses: { 200: { description: 'Active', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+});
+
+export const adminListVendorCatalogue = defineRoute({
+  ...admin,
+  id: 'adminListVendorCatalogue',
+  method: 'GET',
+  path: '/v1/admin/vendors',
+  handler: 'functions/vendors/handlers/list-vendor-catalogue.ts',
+  summary: 'Vendor systems the municipality can grant access to',
+  responses: { 200: { description: 'Vendors', schema: vendorCatalogueSchema }, ...refused },
+});
+
+export const adminListVendorGrants = defineRoute({
+  ...admin,
+  id: 'adminListVendorGrants',
+  method: 'GET',
+  path: '/v1/admin/vendor-grants',
+  handler: 'functions/vendors/handlers/list-vendor-grants.ts',
+  summary: 'Vendor systems the municipality has granted access, with scopes',
+  responses: { 200: { description: 'Grants', schema: grantListSchema }, ...refused },
+});
+
+export const adminGrantVendor = defineRoute({
+  ...admin,
+  id: 'adminGrantVendor',
+  method: 'PUT',
+  path: '/v1/admin/vendor-grants/{clientId}',
+  handler: 'functions/vendors/handlers/grant-vendor.ts',
+  summary: 'Grant (or change) a vendor system access to the municipality within scopes',
+  params: vendorPathSchema,
+  body: grantVendorBodySchema,
+  responses: { 200: { description: 'Granted', schema: vendorGrantSchema }, 400: { description: 'Invalid scopes', schema: problemSchema }, 404: { description: 'No such active vendor', schema: problemSchema }, ...refused },
+});
+
+export const adminRevokeVendorGrant = defineRoute({
+  ...admin,
+  id: 'adminRevokeVendorGrant',
+  method: 'DELETE',
+  path: '/v1/admin/vendor-grants/{clientId}',
+  handler: 'functions/vendors/handlers/revoke-vendor-grant.ts',
+  summary: "Revoke a vendor's access; its next request for the municipality is refused",
+  params: vendorPathSchema,
+  responses: { 200: { description: 'Revoked', schema: vendorGrantSchema }, 404: { description: 'No grant', schema: problemSchema }, ...refused },
+});
+
+export const vendorRoutes = [
+  opsListVendors,
+  opsRegisterVendor,
+  opsGetVendor,
+  opsRotateVendorSecret,
+  opsDisableVendor,
+  opsEnableVendor,
+  adminListVendorCatalogue,
+  adminListVendorGrants,
+  adminGrantVendor,
+  adminRevokeVendorGrant,
+];
+

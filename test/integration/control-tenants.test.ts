@@ -1,0 +1,307 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/routes';
+import { streamOf } from '../../functions/audit/audit-chain';
+import { openExportFor } from '../../functions/tenants/export-writer';
+import type { JournalExportSource } from '../../functions/tenants/journal-source';
+import { getTenant } from '../../functions/tenants/tenant-store';
+import { createTenant, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
+import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
+import type { Caller } from '../../shared/auth/caller';
+import { LocalKeystore } from '../../shared/crypto/local-keystore';
+import { TenantDb } from '../../shared/db/tenant-db';
+import type { RouteSpec } from '../../shared/http/route';
+import { getUser } from '../../shared/tenancy/user-store';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+let stack: TestStack;
+let exportRoot: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  exportRoot = mkdtempSync(join(tmpdir(), 'fj-export-'));
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(exportRoot, { recursive: true, force: true });
+});
+
+const operator: Caller = { sub: 'drift', kind: 'person', roles: ['operator'], scopes: [], name: 'Dina Drift', expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+const ctx: ActorContext = { caller: operator, requestId: 'test-request' };
+
+async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+async function auditActions(tenant: string): Promise<{ action: string; outcome: string; purposeOfUse?: string; actor: { sub: string } }[]> {
+  const page = await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, undefined), sortBeginsWith: 'E#', limit: 500 });
+  return page.items as never;
+}
+
+async function login(username: string): Promise<string> {
+  const res = await fetch(`${stack.url}/local-auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:fellesjournal:demo-login', username }) });
+  expect(res.status).toBe(200);
+  return (await json<{ access_token: string }>(res)).access_token;
+}
+
+/** A concrete path for a route: every `{param}` replaced by a dummy value. */
+function concretePath(route: RouteSpec): string {
+  return route.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'tenantId' ? '4601' : `dummy-${name}`));
+}
+
+const keystore = () => new LocalKeystore(stack.keystoreDir);
+
+describe('provisioning a municipality', () => {
+  it('creates the tenant completely: registry, key, first admin who can log in, units', async () => {
+    const res = await stack.call('/ops/v1/tenants', {
+      method: 'POST',
+      as: 'drift',
+      json: {
+        id: '5001',
+        name: 'Trondheim',
+        region: 'eu-north-1',
+        admin: { id: 'trondheim.admin', name: 'Tora Admin' },
+        units: [
+          { name: 'Hjemmetjenesten Midtbyen', kind: 'hjemmetjeneste' },
+          { id: '5001-tempe', name: 'Tempe sykehjem', kind: 'sykehjem' },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    const body = await json<{ outcome: string; tenant: Record<string, unknown> & { provisioning: { steps: Record<string, { state: string }> } } }>(res);
+    expect(body.outcome).toBe('created');
+    expect(body.tenant).toMatchObject({ id: '5001', name: 'Trondheim', region: 'eu-north-1', status: 'active', keyRef: 'local:5001', adminUserId: 'trondheim.admin', createdBy: 'drift' });
+    expect(Object.values(body.tenant.provisioning.steps).every((s) => s.state === 'done')).toBe(true);
+    expect(keystore().hasKey('5001')).toBe(true);
+
+    // The new admin logs in and sees the municipality with its units.
+    const token = await login('trondheim.admin');
+    const own = await fetch(`${stack.url}/v1/tenant`, { headers: { authorization: `Bearer ${token}` } });
+    expect(own.status).toBe(200);
+    const tenant = await json<{ id: string; units: { id: string; name: string }[] }>(own);
+    expect(tenant.id).toBe('5001');
+    expect(tenant.units.map((u) => u.id).sort()).toEqual(['5001-hjemmetjenesten-midtbyen', '5001-tempe']);
+
+    // Every step is in the new tenant's own audit log, as an operator action.
+    const events = await auditActions('5001');
+    expect(events.map((e) => e.action)).toEqual(['tenant.create', 'tenant.key.create', 'tenant.admin.create', 'tenant.activate']);
+    expect(events.every((e) => e.purposeOfUse === 'OPERATE' && e.actor.sub === 'drift' && e.outcome === 'success')).toBe(true);
+  });
+
+  it('is idempotent: the same create again changes nothing, a different one for the same id is a conflict', async () => {
+    const before = await getTenant('5001');
+    const again = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Trondheim', region: 'eu-north-1' } });
+    expect(again.status).toBe(200);
+    expect((await json(again)).outcome).toBe('unchanged');
+    expect((await getTenant('5001'))?.version).toBe(before?.version);
+    expect((await auditActions('5001')).length).toBe(4);
+
+    const other = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Nidaros', region: 'eu-north-1' } });
+    expect(other.status).toBe(409);
+  });
+
+  it('refuses an invalid kommunenummer, a taken admin username and non-operators, writing nothing', async () => {
+    const bad = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '9901', name: 'Ukjent', region: 'eu-north-1' } });
+    expect(bad.status).toBe(400);
+    expect((await json<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field)).toContain('body.id');
+
+    const taken = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', region: 'eu-north-1', admin: { id: 'oslo.admin', name: 'X Y' } } });
+    expect(taken.status).toBe(409);
+    expect(await getTenant('1103')).toBeUndefined();
+
+    for (const who of ['oslo.admin', 'oslo.lege']) {
+      expect((await stack.call('/ops/v1/tenants', { as: who })).status).toBe(403);
+      expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: who, json: { id: '1103', name: 'Stavanger', region: 'eu-north-1' } })).status).toBe(403);
+    }
+    expect(await getTenant('1103')).toBeUndefined();
+  });
+
+  it('records a failed step and resumes the remaining steps on the next create', async () => {
+    const real = defaultTenantDeps();
+    let keyCalls = 0;
+    const kmsDown: TenantServiceDeps = {
+      ...real,
+      keyAdmin: {
+        ...real.keyAdmin,
+        ensureKey: async () => {
+          keyCalls += 1;
+          throw new Error('ThrottlingException: rate exceeded');
+        },
+      },
+    };
+    const body = { id: '5501', name: 'Tromsø', region: 'eu-north-1', units: [{ name: 'Tromsø legevakt', kind: 'legevakt' as const }] };
+    await expect(createTenant(body, ctx, kmsDown)).rejects.toThrow(/Throttling/);
+    expect(keyCalls).toBe(1);
+    let record = await getTenant('5501');
+    expect(record?.status).toBe('provisioning');
+    expect(record?.provisioning).toMatchObject({ failedStep: 'key', steps: { registry: { state: 'done' }, key: { state: 'failed' }, admin: { state: 'pending' } } });
+    expect(keystore().hasKey('5501')).toBe(false);
+    expect(await getUser('admin.5501')).toBeUndefined();
+
+    // A half-made tenant is closed to the data plane: it is not active.
+    const shown = await json(await stack.call('/ops/v1/tenants/5501', { as: 'drift' }));
+    expect(shown).toMatchObject({ status: 'provisioning', provisioning: { failedStep: 'key' } });
+
+    // Second attempt: the key step now works, the admin step fails.
+    const adminFails: TenantServiceDeps = {
+      ...real,
+      beforeStep: (step) => {
+        if (step === 'admin') throw new Error('Lambda timed out');
+      },
+    };
+    await expect(createTenant(body, ctx, adminFails)).rejects.toThrow(/timed out/);
+    record = await getTenant('5501');
+    expect(record?.provisioning).toMatchObject({ failedStep: 'admin', steps: { key: { state: 'done' }, admin: { state: 'failed' } } });
+    expect(keystore().hasKey('5501')).toBe(true);
+    const keyRef = record?.keyRef;
+
+    // The operator retries through the API: the remaining steps run, the key is not made again.
+    const res = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: body });
+    expect(res.status).toBe(200);
+    const done = await json<{ outcome: string; tenant: { status: string; keyRef: string; provisioning: { failedStep?: string } } }>(res);
+    expect(done.outcome).toBe('resumed');
+    expect(done.tenant.status).toBe('active');
+    expect(done.tenant.keyRef).toBe(keyRef);
+    expect(done.tenant.provisioning.failedStep).toBeUndefined();
+    expect(await getUser('admin.5501')).toMatchObject({ tenant: '5501', roles: ['tenant-admin'], status: 'active' });
+
+    const events = await auditActions('5501');
+    expect(events.filter((e) => e.outcome === 'failure').map((e) => e.action)).toEqual(['tenant.provision.step', 'tenant.provision.step']);
+    expect(events.filter((e) => e.action === 'tenant.key.create')).toHaveLength(1);
+    expect(events.at(-1)?.action).toBe('tenant.activate');
+  });
+
+  it('lists tenants for the operator', async () => {
+    const res = await stack.call('/ops/v1/tenants', { as: 'drift' });
+    expect(res.status).toBe(200);
+    const ids = (await json<{ items: { id: string }[] }>(res)).items.map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining(['0301', '1804', '4601', '5001', '5501']));
+  });
+});
+
+describe('suspending and resuming', () => {
+  const userFor = (route: RouteSpec): string | undefined => {
+    if (!route.roles || route.roles.includes('clinician')) return 'bergen.sykepleier';
+    if (route.roles.includes('tenant-admin')) return 'bergen.admin';
+    if (route.roles.includes('auditor')) return 'bergen.revisor';
+    return undefined;
+  };
+  const dataRoutes = ROUTES.filter((r) => r.tenant === 'caller' && r.auth === 'token' && userFor(r));
+
+  it('refuses every data-plane route of a suspended municipality with 403 saying why, and serves it again after resume', async () => {
+    expect(dataRoutes.length).toBeGreaterThan(5);
+    expect((await stack.call('/v1/tenant', { as: 'bergen.sykepleier' })).status).toBe(200);
+
+    const suspended = await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'Ubetalt faktura, sak 2024-17' } });
+    expect(suspended.status).toBe(200);
+    expect(await json(suspended)).toMatchObject({ status: 'suspended', statusReason: 'Ubetalt faktura, sak 2024-17', suspendedBy: 'drift' });
+
+    for (const route of dataRoutes) {
+      const res = await stack.call(concretePath(route), { method: route.method, as: userFor(route), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json: {} }) });
+      expect(res.status, `${route.method} ${route.path}`).toBe(403);
+      const problem = await json<{ type: string; detail: string }>(res);
+      expect(problem.type, route.id).toBe('urn:fellesjournal:problem:tenant-suspended');
+      expect(problem.detail).toMatch(/suspendert/);
+    }
+    // Another municipality is not affected.
+    expect((await stack.call('/v1/tenant', { as: 'oslo.sykepleier' })).status).toBe(200);
+    // Suspending again is a no-op.
+    expect((await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'igjen' } })).status).toBe(200);
+
+    const resumed = await stack.call('/ops/v1/tenants/4601/resume', { method: 'POST', as: 'drift', json: { reason: 'Betalt' } });
+    expect(resumed.status).toBe(200);
+    expect(await json(resumed)).toMatchObject({ status: 'active' });
+    expect((await stack.call('/v1/tenant', { as: 'bergen.sykepleier' })).status).toBe(200);
+    expect((await stack.call('/v1/admin/users', { as: 'bergen.admin' })).status).toBe(200);
+
+    const actions = (await auditActions('4601')).map((e) => e.action);
+    expect(actions).toEqual(['tenant.suspend', 'tenant.resume']);
+  });
+
+  it('refuses to resume a tenant that is not suspended and to suspend an unknown one', async () => {
+    expect((await stack.call('/ops/v1/tenants/4601/resume', { method: 'POST', as: 'drift', json: {} })).status).toBe(200);
+    expect((await stack.call('/ops/v1/tenants/3201/suspend', { method: 'POST', as: 'drift', json: { reason: 'test' } })).status).toBe(404);
+  });
+});
+
+describe('the operator never reaches patient data', () => {
+  it('gets 403 on every journal, audit and sharing route', async () => {
+    const contentRoutes = ROUTES.filter((r) => ['journal', 'audit', 'sharing'].includes(r.service) && r.auth === 'token');
+    for (const route of contentRoutes) {
+      const res = await stack.call(concretePath(route), { method: route.method, as: 'drift', ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json: {} }) });
+      expect(res.status, `${route.method} ${route.path}`).toBe(403);
+    }
+  });
+});
+
+describe('offboarding', () => {
+  function journalOf(records: Record<string, unknown>[], counted = records.length): () => Promise<JournalExportSource> {
+    return async () => ({
+      async *exportTenantJournal() {
+        yield* records;
+      },
+      countTenantRecords: async () => counted,
+    });
+  }
+
+  it('exports every record, compares the count, and only then schedules the key for deletion', async () => {
+    await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', region: 'eu-north-1' } });
+    const records = [
+      { kind: 'patient', id: 'p1', name: 'Ola Testmann' },
+      { kind: 'entry', id: 'e1', patientId: 'p1', text: 'Besøk' },
+      { kind: 'entry', id: 'e2', patientId: 'p1', text: 'Ny vurdering' },
+    ];
+    const deps: TenantServiceDeps = { ...defaultTenantDeps(), journal: journalOf(records, 4), openExport: openExportFor('local') };
+
+    // The journal holds one record more than the export: the key must be kept.
+    await expect(offboardTenant('3201', exportRoot, ctx, deps)).rejects.toThrow(/4/);
+    let record = await getTenant('3201');
+    expect(record?.status).toBe('offboarding');
+    expect(record?.offboarding).toMatchObject({ failedStep: 'verify', countedRecords: 4, steps: { export: { state: 'pending' }, verify: { state: 'failed' }, key: { state: 'pending' } } });
+    expect(keystore().hasKey('3201')).toBe(true);
+    // Offboarding closes the municipality to the data plane at once.
+    expect((await stack.call('/v1/tenant', { as: 'admin.3201' })).status).toBe(403);
+
+    // With a complete export the offboarding goes through.
+    const finished = await offboardTenant('3201', exportRoot, ctx, { ...deps, journal: journalOf(records) });
+    expect(finished.status).toBe('offboarded');
+    record = await getTenant('3201');
+    const o = record!.offboarding!;
+    expect(o.export?.records).toBe(3);
+    expect(o.countedRecords).toBe(3);
+    expect(o.keyDeletion?.state).toBe('disabled-until-due');
+    // Default retention: the longest finite category is 10 years.
+    expect(new Date(o.keyDeletion!.deleteAfter).getUTCFullYear()).toBe(new Date().getUTCFullYear() + 10);
+    expect(keystore().hasKey('3201')).toBe(false);
+    expect(readdirSync(stack.keystoreDir).some((f) => f.startsWith('tenant-3201.key.delete-after-'))).toBe(true);
+
+    const lines = readFileSync(join(o.export!.location, 'journal.ndjson'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(records);
+    const manifest = JSON.parse(readFileSync(join(o.export!.location, 'manifest.json'), 'utf8')) as { journalRecords: number };
+    expect(manifest.journalRecords).toBe(3);
+    expect(existsSync(join(o.export!.location, 'registry.json'))).toBe(true);
+
+    const actions = (await auditActions('3201')).map((e) => `${e.action}:${e.outcome}`);
+    expect(actions.slice(4)).toEqual([
+      'tenant.offboard.start:success',
+      'tenant.offboard.export:success',
+      'tenant.offboard.verify:failure',
+      'tenant.offboard.export:success',
+      'tenant.offboard.verify:success',
+      'tenant.key.schedule-deletion:success',
+      'tenant.offboard.complete:success',
+    ]);
+
+    // Offboarding again is a no-op; creating the id again is refused.
+    expect((await offboardTenant('3201', exportRoot, ctx, deps)).status).toBe('offboarded');
+    expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', region: 'eu-north-1' } })).status).toBe(409);
+  });
+
+  it('refuses an export target that is not an absolute path', async () => {
+    const res = await stack.call('/ops/v1/tenants/1804/offboard', { method: 'POST', as: 'drift', json: { target: 'relative/dir' } });
+    expect(res.status).toBe(400);
+    expect((await getTenant('1804'))?.status).toBe('active');
+  });
+});
