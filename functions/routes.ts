@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../shared/http/route';
+import { auditRoutes } from './audit/routes';
 import { platformRoutes } from './platform/routes';
 import { controlPlaneRoutes } from './tenants/control-plane-routes';
 
@@ -6,4 +7,4 @@ import { controlPlaneRoutes } from './tenants/control-plane-routes';
  * The one route table. The local gateway, CDK and /openapi.json are all built from it.
  * A new endpoint is a new entry in its service's routes.ts, listed here.
  */
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...controlPlaneRoutes];
+export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...auditRoutes, ...controlPlaneRoutes];

@@ -1,0 +1,217 @@
+import { tenantKey } from '../../shared/db/keys';
+import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
+import { controlKeys } from '../../shared/tenancy/control-keys';
+import { EVENT_PREFIX, eventSk, HEAD_SK } from './chain-format';
+import type { HeadFact } from './chain-verify';
+
+/**
+ * DynamoDB access for the audit views, verify and the review queue. Every read goes through
+ * TenantDb, so a key outside the caller's tenant is refused before it reaches DynamoDB.
+ */
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+}
+
+/** A stored event, as audit-chain.ts writes it. */
+export type StoredEvent = Item & {
+  pk: string;
+  sk: string;
+  seq: number;
+  eventId: string;
+  time: string;
+  tenant: string;
+  action: string;
+  outcome: string;
+  actor: Record<string, unknown>;
+  requestId: string;
+};
+
+const queuePartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'QUEUE');
+const reviewPartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'REVIEWS');
+
+/** A patient's (or the tenant's) stream, newest first. */
+export function streamEvents(tenant: string, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
+  return new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
+}
+
+/** One user's events (gsi1), newest first, optionally within [from, to). */
+export function userEvents(tenant: string, sub: string, range: { from?: string; to?: string }, options: ListOptions): Promise<Page<StoredEvent>> {
+  return new TenantDb(tenant).query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi1',
+    partition: tenantKey(tenant, 'AUDIT', 'USER', sub),
+    ...(range.from || range.to ? { sortBetween: [range.from ?? '0', range.to ?? '~'] as [string, string] } : {}),
+    newestFirst: true,
+    ...options,
+  });
+}
+
+/** One day's events of the tenant (gsi2), newest first, within [from, to). */
+export function dayEvents(
+  tenant: string,
+  day: string,
+  range: { from: string; to: string },
+  filter: { action?: string; outcome?: string },
+  options: ListOptions,
+): Promise<Page<StoredEvent>> {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.action) {
+    parts.push('#action = :action');
+    names['#action'] = 'action';
+    values[':action'] = filter.action;
+  }
+  if (filter.outcome) {
+    parts.push('#outcome = :outcome');
+    names['#outcome'] = 'outcome';
+    values[':outcome'] = filter.outcome;
+  }
+  return new TenantDb(tenant).query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi2',
+    partition: tenantKey(tenant, 'AUDIT', 'DAY', day),
+    sortBetween: [range.from, range.to],
+    newestFirst: true,
+    ...(parts.length > 0 ? { filter: { expression: parts.join(' AND '), names, values } } : {}),
+    ...options,
+  });
+}
+
+/** Events about one citizen in one tenant (gsi3), newest first, strictly older than `before` when given. */
+export async function citizenEvents(tenant: string, citizenKey: string, before: string | undefined, limit: number): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const page = await new TenantDb(tenant).query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi3',
+    partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', citizenKey),
+    // BETWEEN is inclusive; the one item equal to `before` (already shown) is dropped below.
+    ...(before ? { sortBetween: ['0', before] as [string, string] } : {}),
+    newestFirst: true,
+    limit: limit + 1,
+  });
+  const items = page.items.filter((i) => i.gsi3sk !== before);
+  return { items: items.slice(0, limit), more: items.length > limit || page.nextCursor !== undefined };
+}
+
+/** The stream's head item, as writers last left it. */
+export async function readHead(tenant: string, stream: string): Promise<HeadFact | undefined> {
+  const head = await new TenantDb(tenant).get('audit', stream, HEAD_SK);
+  return head && typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined;
+}
+
+/** One stored event by its sequence number. */
+export function readEvent(tenant: string, stream: string, seq: number): Promise<StoredEvent | undefined> {
+  return new TenantDb(tenant).get<StoredEvent>('audit', stream, eventSk(seq));
+}
+
+/** One stored event by its sort key (as a queue item names it). */
+export function readEventBySk(tenant: string, stream: string, sk: string): Promise<StoredEvent | undefined> {
+  return new TenantDb(tenant).get<StoredEvent>('audit', stream, sk);
+}
+
+/** Events `fromSeq..toSeq` (inclusive) of a stream in sequence order, page by page; `toSeq` undefined: to the end. */
+export async function* eventsInOrder(tenant: string, stream: string, fromSeq: number, toSeq: number | undefined, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
+  const db = new TenantDb(tenant);
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<StoredEvent>({
+      table: 'audit',
+      partition: stream,
+      sortBetween: [eventSk(fromSeq), toSeq === undefined ? `${EVENT_PREFIX}~` : eventSk(toSeq)],
+      consistent: true,
+      limit: pageSize,
+      cursor,
+    });
+    if (page.items.length > 0) yield page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/** The first event stored after `seq`, if any (events written past the head). */
+export async function firstEventAfter(tenant: string, stream: string, seq: number): Promise<StoredEvent | undefined> {
+  const page = await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(seq + 1), `${EVENT_PREFIX}~`], consistent: true, limit: 1 });
+  return page.items[0];
+}
+
+export interface QueuePointer extends Item {
+  pk: string;
+  sk: string;
+  eventStream: string;
+  eventSk: string;
+  eventId: string;
+  time: string;
+  action: string;
+  flagReason?: string;
+  patientId?: string;
+}
+
+/** A review of a queue item: who, when, what they concluded and their (sealed) note. */
+export type ReviewRecord = {
+  reviewId: string;
+  queueSk: string;
+  eventId: string;
+  time: string;
+  reviewer: { sub: string; name?: string };
+  conclusion: string;
+  noteSealed: Uint8Array;
+};
+
+export type StoredReview = ReviewRecord & { pk: string; sk: string };
+
+/** Flagged events waiting for (or having had) review, newest first. */
+export function queuePage(tenant: string, options: ListOptions): Promise<Page<QueuePointer>> {
+  return new TenantDb(tenant).query<QueuePointer>({ table: 'audit', partition: queuePartition(tenant), newestFirst: true, consistent: true, ...options });
+}
+
+export function queueItem(tenant: string, queueSk: string): Promise<QueuePointer | undefined> {
+  return new TenantDb(tenant).get<QueuePointer>('audit', queuePartition(tenant), queueSk);
+}
+
+/**
+ * Reviews of queue items whose keys lie in [lowSk, highSk]. A review's key is its queue item's key
+ * followed by `#R#...`, so one range query fetches the reviews of a whole page of queue items.
+ */
+export async function reviewsBetween(tenant: string, lowSk: string, highSk: string): Promise<StoredReview[]> {
+  const db = new TenantDb(tenant);
+  const out: StoredReview[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<StoredReview>({ table: 'audit', partition: reviewPartition(tenant), sortBetween: [lowSk, `${highSk}~`], consistent: true, limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** The put for a new review: a new item, never an update of the queue item it reviews. */
+export function reviewWrite(tenant: string, review: ReviewRecord): TxWrite {
+  return {
+    kind: 'put',
+    table: 'audit',
+    item: { pk: reviewPartition(tenant), sk: `${review.queueSk}#R#${review.time}#${review.reviewId}`, ...review },
+    condition: { expression: 'attribute_not_exists(pk)' },
+  };
+}
+
+/** A page of the tenant's stream registry in sequence order (entries `fromSeq..`). */
+export async function registryPage(tenant: string, stream: string, fromSeq: number, toSeq: number, limit: number): Promise<StoredEvent[]> {
+  const page = await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(fromSeq), eventSk(toSeq)], consistent: true, limit });
+  return page.items;
+}
+
+// The control table is not tenant-scoped, so TenantDb's tenant plays no part in these reads.
+const registryReader = () => new TenantDb('0000');
+
+/** Every municipality in the registry with its status (the control table's tenant listing). */
+export async function listTenants(): Promise<{ id: string; status: string }[]> {
+  const out: { id: string; status: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await registryReader().query({ table: 'control', index: 'gsi1', partition: controlKeys.tenantListing('0000').gsi1pk, limit: 100, cursor });
+    for (const item of page.items) if (typeof item.id === 'string') out.push({ id: item.id, status: String(item.status) });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}

@@ -1,0 +1,124 @@
+import type { Item } from '../../shared/db/tenant-db';
+import { eventHash, GENESIS_HASH, seqOfSk } from './chain-format';
+
+export const BROKEN_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events'] as const;
+export type BrokenReason = (typeof BROKEN_REASONS)[number];
+
+/** The first place a chain stops being what was written. */
+export interface BrokenLink {
+  stream: string;
+  seq: number;
+  reason: BrokenReason;
+}
+
+/** A checkpoint as the verifier needs it: where, what hash, and whether its signature held. */
+export interface CheckpointFact {
+  seq: number;
+  hash: string;
+  valid: boolean;
+}
+
+export interface HeadFact {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Walks one stream's events in sort-key order and names the first broken link. Pure and
+ * incremental, so the caller can feed it page by page and stop reading at the first break.
+ *
+ * At each position, in this order:
+ * - `gap`: the sort key is not the next sequence number (an event was removed);
+ * - `reordered`: the event claims another sequence number than the slot it sits in (moved/swapped);
+ * - `hash-mismatch`: the event's content no longer gives its stored hash (edited);
+ * - `broken-link`: the event does not point at the hash of the one before (edited and re-hashed,
+ *   or spliced in from elsewhere);
+ * - `checkpoint-mismatch`: a signed checkpoint for this position names another hash, or its
+ *   signature does not verify.
+ * At the end (`finish`): `missing-events` when the head or a signed checkpoint names events past
+ * the last one found (truncation), `head-mismatch` when the head does not name the last event.
+ */
+export class ChainVerifier {
+  private expected: number;
+  private prevHash: string;
+  private lastHash: string;
+  private broken: BrokenLink | undefined;
+  private readonly checkpoints: Map<number, CheckpointFact>;
+  /** Events looked at, including the one that broke. */
+  checked = 0;
+
+  constructor(
+    readonly stream: string,
+    checkpoints: CheckpointFact[] = [],
+    /** Continue after an already verified event (paged tenant verify), instead of from genesis. */
+    after: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+  ) {
+    this.checkpoints = new Map(checkpoints.map((c) => [c.seq, c]));
+    this.expected = after.seq + 1;
+    this.prevHash = after.hash;
+    this.lastHash = after.hash;
+  }
+
+  /** The last sequence number verified so far. */
+  get lastSeq(): number {
+    return this.expected - 1;
+  }
+
+  get lastEventHash(): string {
+    return this.lastHash;
+  }
+
+  get result(): BrokenLink | undefined {
+    return this.broken;
+  }
+
+  private fail(seq: number, reason: BrokenReason): BrokenLink {
+    this.broken = { stream: this.stream, seq, reason };
+    return this.broken;
+  }
+
+  /** Checks the next stored event; returns the break if this event is where the chain breaks. */
+  add(item: Item): BrokenLink | undefined {
+    if (this.broken) return this.broken;
+    this.checked += 1;
+    const seq = this.expected;
+    const skSeq = seqOfSk(String(item.sk));
+    if (skSeq === undefined || skSeq > seq) return this.fail(seq, 'gap');
+    if (skSeq < seq || item.seq !== skSeq) return this.fail(seq, 'reordered');
+    const stored = typeof item.hash === 'string' ? item.hash : '';
+    if (eventHash(item) !== stored) return this.fail(seq, 'hash-mismatch');
+    if (item.prevHash !== this.prevHash) return this.fail(seq, 'broken-link');
+    const checkpoint = this.checkpoints.get(seq);
+    if (checkpoint && (!checkpoint.valid || checkpoint.hash !== stored)) return this.fail(seq, 'checkpoint-mismatch');
+    this.prevHash = stored;
+    this.lastHash = stored;
+    this.expected += 1;
+    return undefined;
+  }
+
+  /**
+   * After the last event: compares the stream's head (the item writers move on each append) and
+   * every signed checkpoint with what was found. `head` undefined means no head item exists.
+   */
+  finish(head: HeadFact | undefined): BrokenLink | undefined {
+    if (this.broken) return this.broken;
+    const last = this.lastSeq;
+    const beyond = [...this.checkpoints.values()].filter((c) => c.seq > last).sort((a, b) => a.seq - b.seq);
+    const forged = beyond.find((c) => !c.valid);
+    if (forged && !beyond.some((c) => c.valid && c.seq < forged.seq)) return this.fail(forged.seq, 'checkpoint-mismatch');
+    // A signed checkpoint past the end: events it vouched for are gone, whatever the head says.
+    if (beyond.some((c) => c.valid)) return this.fail(last + 1, 'missing-events');
+    if (!head) return last === 0 ? undefined : this.fail(last, 'head-mismatch');
+    if (head.seq > last) return this.fail(last + 1, 'missing-events');
+    if (head.seq < last || head.hash !== this.lastHash) return this.fail(head.seq, 'head-mismatch');
+    return undefined;
+  }
+}
+
+/** Verifies a whole stream held in memory (unit tests and small streams). */
+export function verifyChain(stream: string, events: Item[], head: HeadFact | undefined, checkpoints: CheckpointFact[] = []): { broken?: BrokenLink; checked: number } {
+  const verifier = new ChainVerifier(stream, checkpoints);
+  for (const e of events) if (verifier.add(e)) break;
+  const broken = verifier.finish(head);
+  return { broken, checked: verifier.checked };
+}

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { listReviewQueue as readQueue } from '../review-service';
+import { listReviewQueue } from '../routes';
+
+export const handler = httpHandler(listReviewQueue, async ({ caller, tenant, requestId, query }) => ({
+  status: 200,
+  body: await readQueue({ caller, tenant, requestId }, query),
+}));

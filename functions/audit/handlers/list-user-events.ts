@@ -1,0 +1,9 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { listUserEvents } from '../audit-log-service';
+import { eventListResult } from '../event-response';
+import { listUserAuditEvents } from '../routes';
+
+export const handler = httpHandler(listUserAuditEvents, async ({ caller, tenant, requestId, params, query, event }) => {
+  const { format, ...rest } = query;
+  return eventListResult(await listUserEvents({ caller, tenant, requestId }, params.userId, rest), format, event);
+});

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { reviewQueueItem as addReview } from '../review-service';
+import { reviewQueueItem } from '../routes';
+
+export const handler = httpHandler(reviewQueueItem, async ({ caller, tenant, requestId, params, body }) => ({
+  status: 201,
+  body: await addReview({ caller, tenant, requestId }, params.itemId, body),
+}));

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { verifyAuditChains } from '../routes';
+import { verifyAudit } from '../verify-service';
+
+export const handler = httpHandler(verifyAuditChains, async ({ caller, tenant, requestId, body }) => ({
+  status: 200,
+  body: await verifyAudit({ caller, tenant, requestId }, body),
+}));

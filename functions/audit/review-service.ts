@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView } from '../../shared/contracts/audit';
+import { envelopeCrypto } from '../../shared/crypto';
+import { NotFoundError } from '../../shared/errors';
+import { appendAudit, commitWithAudit } from './audit-chain';
+import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
+import { queueItem, queuePage, readEventBySk, reviewsBetween, reviewWrite, type QueuePointer, type ReviewRecord, type StoredReview } from './audit-store';
+import { toEventView } from './event-view';
+
+/**
+ * The tenant auditor's review queue: flagged events (emergency access, denied attempts the
+ * services flag) with the reviews recorded for them. A review is a new item beside the queue
+ * item, never an update, and is written in one transaction with its own audit event.
+ */
+
+const QUEUE_SK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9a-f-]{36}$/;
+
+/** The queue item's opaque id (its key inside the tenant's queue). */
+export function queueItemId(queueSk: string): string {
+  return Buffer.from(queueSk, 'utf8').toString('base64url');
+}
+
+function queueSkOf(itemId: string): string {
+  const sk = Buffer.from(itemId, 'base64url').toString('utf8');
+  if (!QUEUE_SK.test(sk)) throw new NotFoundError('Finner ikke saken i kontrollkøen.');
+  return sk;
+}
+
+const noteContext = (tenant: string, reviewId: string) => ({ tenant, record: reviewId, kind: 'audit-review-note' });
+
+async function reviewView(tenant: string, r: ReviewRecord): Promise<ReviewView> {
+  const note = (await envelopeCrypto().decrypt(noteContext(tenant, r.reviewId), r.noteSealed)).toString('utf8');
+  return {
+    id: r.reviewId,
+    itemId: queueItemId(r.queueSk),
+    eventId: r.eventId,
+    time: r.time,
+    reviewer: r.reviewer,
+    conclusion: r.conclusion as Conclusion,
+    note,
+  };
+}
+
+async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredReview[]): Promise<QueueItemView> {
+  const event = await readEventBySk(tenant, pointer.eventStream, pointer.eventSk);
+  return {
+    id: queueItemId(pointer.sk),
+    eventId: pointer.eventId,
+    time: pointer.time,
+    action: pointer.action,
+    flagReason: pointer.flagReason,
+    patientId: pointer.patientId,
+    status: reviews.length > 0 ? 'reviewed' : 'open',
+    event: event && event.eventId === pointer.eventId ? await toEventView(event, { withReason: true }) : null,
+    reviews: await Promise.all(reviews.map((r) => reviewView(tenant, r))),
+  };
+}
+
+/**
+ * A page of the queue, newest first. With `status` open or reviewed, items of the other kind are
+ * left out of the page, so a page may hold fewer than `limit` items while a cursor remains.
+ */
+export async function listReviewQueue(req: AuditRequest, query: { status: 'open' | 'reviewed' | 'all'; limit: number; cursor?: string }): Promise<{ items: QueueItemView[]; nextCursor?: string }> {
+  await assertTenantAuditReader(req, 'review-queue');
+  const page = await queuePage(req.tenant, { limit: query.limit, cursor: query.cursor });
+  const sks = page.items.map((p) => p.sk).sort();
+  const reviews = sks.length > 0 ? await reviewsBetween(req.tenant, sks[0] ?? '', sks.at(-1) ?? '') : [];
+  const items = await Promise.all(page.items.map((p) => itemView(req.tenant, p, reviews.filter((r) => r.queueSk === p.sk))));
+  const shown = items.filter((i) => query.status === 'all' || i.status === query.status);
+  await appendAudit([auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
+  return { items: shown, nextCursor: page.nextCursor };
+}
+
+/** Records the auditor's review of one queue item, with its audit event, in one transaction. */
+export async function reviewQueueItem(req: AuditRequest, itemId: string, body: { conclusion: Conclusion; note: string }): Promise<ReviewView> {
+  await assertTenantAuditReader(req, 'review');
+  const queueSk = queueSkOf(itemId);
+  const pointer = await queueItem(req.tenant, queueSk);
+  if (!pointer) throw new NotFoundError('Finner ikke saken i kontrollkøen.');
+  const reviewId = randomUUID();
+  const review: ReviewRecord = {
+    reviewId,
+    queueSk,
+    eventId: pointer.eventId,
+    time: new Date().toISOString(),
+    reviewer: { sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}) },
+    conclusion: body.conclusion,
+    // The note may name what the auditor found; it is sealed like other free text.
+    noteSealed: await envelopeCrypto().encrypt(noteContext(req.tenant, reviewId), body.note),
+  };
+  await commitWithAudit(req.tenant, () => [reviewWrite(req.tenant, review)], [
+    auditEventFor(req, 'audit.review', { recordId: pointer.eventId, details: { conclusion: body.conclusion, reviewId } }),
+  ]);
+  return reviewView(req.tenant, review);
+}
