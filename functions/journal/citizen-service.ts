@@ -1,0 +1,78 @@
+import type { Caller } from '../../shared/auth/caller';
+import type { MyRecord } from '../../shared/contracts/journal';
+import { ForbiddenError } from '../../shared/errors';
+import { nationalIdKey } from '../../shared/crypto/lookup-hash';
+import { TenantDb } from '../../shared/db/tenant-db';
+import { appendAudit } from '../audit/audit-chain';
+import type { AuditEventInput } from '../audit/audit-event';
+import { timelinePage } from './entry-store';
+import { toEntry } from './entry-service';
+import { authorize, journalEvent, type JournalRequest } from './journal-context';
+import { patientIdByNationalIdKey } from './patient-store';
+import { toPatient } from './patient-service';
+
+/**
+ * The citizen's own record ("innsyn i journal"). A citizen may be a patient in several
+ * municipalities; the tenant registry (control table, gsi1 `TENANTS`) lists them, and each tenant's
+ * national-id item (a keyed hash, no plain number) says whether the citizen has a record there.
+ * Each tenant is read through its own tenant-scoped access, with the same access decision as
+ * everyone else (rule `citizen-own-record`), and every read is audited (purpose CITIZEN) in that
+ * tenant's log before the answer is given. A registry of ~360 municipalities costs one GetItem
+ * each; a region-wide citizen index can replace the loop when that matters.
+ */
+
+export const CITIZEN_ENTRY_LIMIT = 100;
+
+interface RegistryTenant {
+  id: string;
+  name: string;
+  status: string;
+}
+
+async function registryTenants(): Promise<RegistryTenant[]> {
+  // The control table is not tenant-scoped; the tenant given to TenantDb only labels the access.
+  const control = new TenantDb('0000');
+  const out: RegistryTenant[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await control.query({ table: 'control', index: 'gsi1', partition: 'TENANTS', cursor, limit: 500 });
+    for (const item of page.items) out.push({ id: String(item.id), name: String(item.name), status: String(item.status) });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** The citizen's record in every municipality where they are a patient (signed entries, newest first). */
+export async function readMyRecord(caller: Caller, requestId: string): Promise<MyRecord> {
+  if (!caller.pid) throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
+  const nidKey = await nationalIdKey(caller.pid);
+  const tenants = (await registryTenants()).filter((t) => t.status === 'active' || t.status === 'suspended');
+  const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t, patientId: await patientIdByNationalIdKey(t.id, nidKey) })));
+
+  const records: MyRecord['records'] = [];
+  const unavailableTenants: string[] = [];
+  const events: AuditEventInput[] = [];
+  for (const { tenant, patientId } of hits) {
+    if (!patientId) continue;
+    // A suspended municipality serves nobody; the citizen is told it holds a record to ask for later.
+    if (tenant.status !== 'active') {
+      unavailableTenants.push(tenant.id);
+      continue;
+    }
+    const req: JournalRequest = { tenant: tenant.id, caller, requestId };
+    const { context, decision } = await authorize(req, patientId, 'journal.read', 'citizen.record.read');
+    const page = await timelinePage(tenant.id, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT);
+    const { version: _version, ...patient } = await toPatient(context.patient);
+    records.push({
+      tenant: tenant.id,
+      tenantName: tenant.name,
+      patient,
+      entries: await Promise.all(page.items.map((head) => toEntry(tenant.id, head))),
+      truncated: page.nextCursor !== undefined,
+    });
+    events.push(journalEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));
+  }
+  // Stored before the answer: no read without its trace.
+  if (events.length) await appendAudit(events);
+  return { records, unavailableTenants };
+}

@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import {
+  isSharableEntryType,
+  type CorrectEntryRequest,
+  type CreateEntryRequest,
+  type EditDraftRequest,
+  type Entry,
+  type EntryAction,
+  type EntryStatus,
+  type EntryVersion,
+  type EnteredInErrorRequest,
+  type Timeline,
+  type TimelineQuery,
+} from '../../shared/contracts/journal';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
+import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
+import { appendAudit } from '../audit/audit-chain';
+import { expectVersion } from './etag';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
+import { commitChange, commitIdempotent, type GuardedWrite } from './journal-commit';
+import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from './journal-context';
+import { openEntryVersion, sealEntryVersion } from './journal-crypto';
+import type { EntryItem, EntrySealed, EntryVersionItem } from './journal-items';
+import { journalKeys } from './journal-keys';
+import { entryVersionWrites, getEntry as loadEntry, listEntryVersions, timelinePage } from './entry-store';
+
+/**
+ * Journal entries. Every change is a new, immutable version item beside the entry's head (the
+ * current version); the head is replaced only if it is still at the version the caller read
+ * (If-Match), and the version number must be free, so concurrent writers never lose an update.
+ * Drafts are edited by their author; signing freezes the content; a correction (retting) or an
+ * entered-in-error mark is a new version with a reason, and every earlier version stays readable.
+ */
+
+/** How far in the future an event time may lie (clock skew), in ms. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+export const RULE_AUTHOR_ONLY = 'draft-author-only';
+export const RULE_HPR_REQUIRED = 'hpr-required';
+
+export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
+  const content = await openEntryVersion(tenant, head.patientId, head.entryId, head.version, head.sealed);
+  return {
+    id: head.entryId,
+    patientId: head.patientId,
+    type: head.entryType,
+    sharable: isSharableEntryType(head.entryType),
+    status: head.status,
+    version: head.version,
+    title: content.title,
+    text: content.text,
+    ...(content.data ? { data: content.data } : {}),
+    unit: head.unit,
+    eventTime: head.eventTime,
+    createdAt: head.createdAt,
+    recordedAt: head.recordedAt,
+    author: head.author,
+    changedBy: head.changedBy,
+    ...(head.signedAt ? { signedAt: head.signedAt } : {}),
+    ...(head.signedBy ? { signedBy: head.signedBy } : {}),
+    ...(content.reason ? { reason: content.reason } : {}),
+  };
+}
+
+async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
+  const content = await openEntryVersion(tenant, item.patientId, item.entryId, item.version, item.sealed);
+  return {
+    entryId: item.entryId,
+    version: item.version,
+    action: item.action,
+    status: item.status,
+    title: content.title,
+    text: content.text,
+    ...(content.data ? { data: content.data } : {}),
+    eventTime: item.eventTime,
+    recordedAt: item.recordedAt,
+    changedBy: item.changedBy,
+    ...(content.reason ? { reason: content.reason } : {}),
+  };
+}
+
+interface NextVersion {
+  head: EntryItem;
+  version: EntryVersionItem;
+}
+
+/** The head and version item of version `head.version + 1` (or of version 1 for a new entry). */
+async function nextVersion(
+  req: JournalRequest,
+  base: Omit<EntryItem, 'version' | 'status' | 'recordedAt' | 'changedBy' | 'sealed' | 'gsi1sk'>,
+  versionNo: number,
+  action: EntryAction,
+  status: EntryStatus,
+  content: EntrySealed,
+  now: Date,
+  extra: Partial<Pick<EntryItem, 'signedAt' | 'signedBy'>> = {},
+): Promise<NextVersion> {
+  const recordedAt = now.toISOString();
+  const changedBy = authorOf(req.caller);
+  const sealed = await sealEntryVersion(req.tenant, base.patientId, base.entryId, versionNo, content);
+  const head: EntryItem = {
+    ...base,
+    ...extra,
+    status,
+    version: versionNo,
+    recordedAt,
+    changedBy,
+    sealed,
+    gsi1sk: journalKeys.timelineSk(base.eventTime, base.entryId),
+  };
+  const version: EntryVersionItem = {
+    pk: base.pk,
+    sk: journalKeys.entryVersionSk(base.entryId, versionNo),
+    itemType: 'entry-version',
+    entryId: base.entryId,
+    patientId: base.patientId,
+    entryType: base.entryType,
+    version: versionNo,
+    action,
+    status,
+    unit: base.unit,
+    eventTime: base.eventTime,
+    recordedAt,
+    changedBy,
+    sealed,
+  };
+  return { head, version };
+}
+
+function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[] {
+  return entryVersionWrites(next.head, next.version, expected).map((write) => ({
+    write,
+    onConditionFailed: () => new PreconditionFailedError('Journalnotatet ble endret av noen andre; hent det på nytt.'),
+  }));
+}
+
+function eventTimeOf(value: string | undefined, now: Date): string {
+  if (!value) return now.toISOString();
+  const t = new Date(value);
+  if (t.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+    throw new ValidationError('Hendelsestidspunktet kan ikke ligge i fremtiden.', [{ field: 'body.eventTime', message: 'Kan ikke ligge i fremtiden' }]);
+  }
+  return t.toISOString();
+}
+
+async function unitFor(req: JournalRequest, requested: string | undefined): Promise<string> {
+  const unit = requested ?? req.caller.unit;
+  if (!unit) throw new ValidationError('Oppgi enheten journalnotatet skrives i.', [{ field: 'body.unit', message: 'Påkrevd når du ikke tilhører en enhet' }]);
+  if (unit !== req.caller.unit) {
+    const profile = await readTenantProfile(req.tenant);
+    if (!profile?.units.some((u) => u.id === unit)) throw new ValidationError('Ukjent enhet.', [{ field: 'body.unit', message: 'Enheten finnes ikke i kommunen' }]);
+  }
+  return unit;
+}
+
+function target(auth: Authorized, entryId: string) {
+  return { patientId: auth.context.patient.patientId, nidKey: auth.context.patient.nidKey, recordId: entryId };
+}
+
+async function requireEntry(req: JournalRequest, patientId: string, entryId: string): Promise<EntryItem> {
+  const head = await loadEntry(req.tenant, patientId, entryId);
+  if (!head) throw new NotFoundError('Journalnotatet finnes ikke.');
+  return head;
+}
+
+/** Signing, correcting and marking need a person with an HPR number (hpl § 40: who recorded it). */
+async function requireHpr(req: JournalRequest, auditAction: string, auth: Authorized, entryId: string): Promise<void> {
+  if (req.caller.kind !== 'person' || !req.caller.hpr) {
+    await denyAfterAccess(req, auditAction, target(auth, entryId), RULE_HPR_REQUIRED, 'Bare helsepersonell med HPR-nummer kan signere eller rette journalnotater.');
+  }
+}
+
+function scopeOf(req: JournalRequest, operation: string, key: string, request: unknown): IdempotencyScope {
+  return { tenant: req.tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
+}
+
+/** Creates a draft entry. */
+export async function createEntry(req: JournalRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
+  const scope = scopeOf(req, 'createEntry', idempotencyKey, { patientId, body });
+  const prior = await replayIdempotent<Entry>(scope);
+  if (prior) return prior;
+
+  const now = nowOf(req);
+  const entryId = randomUUID();
+  const unit = await unitFor(req, body.unit);
+  const eventTime = eventTimeOf(body.eventTime, now);
+  const author = authorOf(req.caller);
+  const next = await nextVersion(
+    req,
+    {
+      pk: journalKeys.patientPk(req.tenant, patientId),
+      sk: journalKeys.entrySk(entryId),
+      itemType: 'entry',
+      entryId,
+      patientId,
+      entryType: body.type,
+      unit,
+      eventTime,
+      createdAt: now.toISOString(),
+      author,
+      gsi1pk: journalKeys.timelinePk(req.tenant, patientId),
+    },
+    1,
+    'created',
+    'draft',
+    { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) },
+    now,
+  );
+  const value = await toEntry(req.tenant, next.head);
+  const event = journalEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
+  return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
+}
+
+/** Edits a draft (its author only), conditional on If-Match. */
+export async function editDraft(req: JournalRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+  const expected = expectVersion(ifMatch);
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.update', { recordId: entryId });
+  const head = await requireEntry(req, patientId, entryId);
+  if (head.status !== 'draft') throw new ConflictError('Signerte journalnotater endres ikke; lag en retting.', { status: head.status });
+  if (head.author.sub !== req.caller.sub) {
+    await denyAfterAccess(req, 'entry.update', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan endre et utkast.');
+  }
+  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+  const now = nowOf(req);
+  const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
+  const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
+  const event = journalEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
+  await commitChange(req.tenant, guarded(next, head.version), [event]);
+  return { value: await toEntry(req.tenant, next.head), version: next.head.version, created: false };
+}
+
+/** Signs a draft (its author, with HPR). The content never changes after this. */
+export async function signEntry(req: JournalRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+  const expected = expectVersion(ifMatch);
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
+  const scope = scopeOf(req, 'signEntry', idempotencyKey, { patientId, entryId });
+  const prior = await replayIdempotent<Entry>(scope);
+  if (prior) return prior;
+  const head = await requireEntry(req, patientId, entryId);
+  if (head.status !== 'draft') throw new ConflictError('Journalnotatet er allerede signert.', { status: head.status });
+  if (head.author.sub !== req.caller.sub) {
+    await denyAfterAccess(req, 'entry.sign', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan signere utkastet.');
+  }
+  await requireHpr(req, 'entry.sign', auth, entryId);
+  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+  const now = nowOf(req);
+  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
+  const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
+  const value = await toEntry(req.tenant, next.head);
+  const event = journalEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
+  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+}
+
+/** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
+export async function correctEntry(
+  req: JournalRequest,
+  patientId: string,
+  entryId: string,
+  body: CorrectEntryRequest,
+  ifMatch: string | undefined,
+  idempotencyKey: string,
+): Promise<WriteOutcome<Entry>> {
+  const expected = expectVersion(ifMatch);
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
+  const scope = scopeOf(req, 'correctEntry', idempotencyKey, { patientId, entryId, body });
+  const prior = await replayIdempotent<Entry>(scope);
+  if (prior) return prior;
+  const head = await requireEntry(req, patientId, entryId);
+  if (head.status === 'draft') throw new ConflictError('Et utkast rettes ikke; endre det i stedet.', { status: head.status });
+  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er markert som feilført.', { status: head.status });
+  await requireHpr(req, 'entry.correct', auth, entryId);
+  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+  const now = nowOf(req);
+  const next = await nextVersion(
+    req,
+    head,
+    head.version + 1,
+    'corrected',
+    'corrected',
+    { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason },
+    now,
+  );
+  const value = await toEntry(req.tenant, next.head);
+  const event = { ...journalEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
+  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+}
+
+/** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
+export async function markEnteredInError(
+  req: JournalRequest,
+  patientId: string,
+  entryId: string,
+  body: EnteredInErrorRequest,
+  ifMatch: string | undefined,
+  idempotencyKey: string,
+): Promise<WriteOutcome<Entry>> {
+  const expected = expectVersion(ifMatch);
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
+  const scope = scopeOf(req, 'markEnteredInError', idempotencyKey, { patientId, entryId, body });
+  const prior = await replayIdempotent<Entry>(scope);
+  if (prior) return prior;
+  const head = await requireEntry(req, patientId, entryId);
+  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er allerede markert som feilført.', { status: head.status });
+  if (head.status === 'draft' && head.author.sub !== req.caller.sub) {
+    await denyAfterAccess(req, 'entry.entered-in-error', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan markere sitt utkast.');
+  }
+  await requireHpr(req, 'entry.entered-in-error', auth, entryId);
+  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+  const now = nowOf(req);
+  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
+  const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
+  const value = await toEntry(req.tenant, next.head);
+  const event = { ...journalEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
+  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+}
+
+/** Reads an entry's current version (audited before it is returned). */
+export async function readEntry(req: JournalRequest, patientId: string, entryId: string): Promise<Entry> {
+  const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
+  const head = await requireEntry(req, patientId, entryId);
+  const entry = await toEntry(req.tenant, head);
+  await appendAudit([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
+  return entry;
+}
+
+/** An entry's versions, oldest first (audited). */
+export async function readEntryVersions(req: JournalRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
+  const auth = await authorize(req, patientId, 'journal.read', 'entry.history', { recordId: entryId });
+  await requireEntry(req, patientId, entryId);
+  const page = await listEntryVersions(req.tenant, patientId, entryId, limit, cursor);
+  const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
+  await appendAudit([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
+  return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** The patient's timeline, newest event first, optionally by type and unit (audited). */
+export async function readTimeline(req: JournalRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
+  const auth = await authorize(req, patientId, 'journal.read', 'patient.timeline');
+  const page = await timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor);
+  const items = await Promise.all(
+    page.items.map(async (head) => {
+      const content = await openEntryVersion(req.tenant, patientId, head.entryId, head.version, head.sealed);
+      return {
+        id: head.entryId,
+        type: head.entryType,
+        sharable: isSharableEntryType(head.entryType),
+        status: head.status,
+        version: head.version,
+        title: content.title,
+        unit: head.unit,
+        eventTime: head.eventTime,
+        recordedAt: head.recordedAt,
+        author: head.author,
+      };
+    }),
+  );
+  await appendAudit([
+    journalEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
+  ]);
+  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}

@@ -1,0 +1,9 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { createEntry } from '../entry-service';
+import { writeResult } from '../http-result';
+import { createEntryRoute } from '../routes';
+
+export const handler = httpHandler(createEntryRoute, async ({ params, body, headers, tenant, caller, requestId }) => {
+  const outcome = await createEntry({ tenant, caller, requestId }, params.patientId, body, headers['idempotency-key']);
+  return writeResult(outcome, `/v1/patients/${params.patientId}/entries/${outcome.value.id}`);
+});

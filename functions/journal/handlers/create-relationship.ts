@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { writeResult } from '../http-result';
+import { createRelationship } from '../relationship-service';
+import { createRelationshipRoute } from '../routes';
+
+export const handler = httpHandler(createRelationshipRoute, async ({ params, body, headers, tenant, caller, requestId }) =>
+  writeResult(await createRelationship({ tenant, caller, requestId }, params.patientId, body, headers['idempotency-key'])),
+);

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { readMyRecord } from '../citizen-service';
+import { getMyRecordRoute } from '../routes';
+
+export const handler = httpHandler(getMyRecordRoute, async ({ caller, requestId }) => ({
+  status: 200,
+  body: await readMyRecord(caller, requestId),
+}));

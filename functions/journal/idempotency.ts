@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { ConflictError } from '../../shared/errors';
+import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { journalKeys } from './journal-keys';
+import { openIdempotentResult, sealIdempotentResult } from './journal-crypto';
+
+/**
+ * Idempotency-Key handling for POSTs. The record is written in the same transaction as the change
+ * it stands for, so "the change happened" and "the key is used" are one fact. A retry with the same
+ * key and the same request gets the stored result and writes nothing; the same key with another
+ * request is refused (409). Records expire (TTL attribute `expiresAt`) after 24 hours.
+ */
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface IdempotencyScope {
+  tenant: string;
+  /** Keys are scoped to the caller and the operation: two users cannot collide. */
+  callerSub: string;
+  operation: string;
+  key: string;
+  /** Hash of the request (path parameters and body) the key was first used with. */
+  requestHash: string;
+}
+
+/** What a write use case returns, and what a replay gives back. */
+export interface WriteOutcome<T> {
+  value: T;
+  version: number;
+  created: boolean;
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** A stable hash of what was asked (key order does not matter). */
+export function requestHash(request: unknown): string {
+  return createHash('sha256').update(canonical(request)).digest('hex');
+}
+
+function recordDigest(scope: IdempotencyScope): string {
+  return createHash('sha256').update(`${scope.tenant}\u0000${scope.callerSub}\u0000${scope.operation}\u0000${scope.key}`).digest('hex');
+}
+
+/** The stored outcome for this key, if the request was done before; 409 if the key was used for something else. */
+export async function replayIdempotent<T>(scope: IdempotencyScope): Promise<WriteOutcome<T> | undefined> {
+  const digest = recordDigest(scope);
+  const item = await new TenantDb(scope.tenant).get('journal', journalKeys.idempotencyPk(scope.tenant, digest), journalKeys.idempotencySk);
+  if (!item) return undefined;
+  // An expired record may linger until DynamoDB's TTL sweep removes it; it no longer counts.
+  if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 < Date.now()) return undefined;
+  if (item.requestHash !== scope.requestHash) {
+    throw new ConflictError('Idempotency-Key er allerede brukt for en annen forespørsel.', { idempotencyKey: 'reused' });
+  }
+  return openIdempotentResult<WriteOutcome<T>>(scope.tenant, digest, item.sealed as Uint8Array);
+}
+
+/** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */
+export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date): Promise<TxWrite> {
+  const digest = recordDigest(scope);
+  return {
+    kind: 'put',
+    table: 'journal',
+    item: {
+      pk: journalKeys.idempotencyPk(scope.tenant, digest),
+      sk: journalKeys.idempotencySk,
+      itemType: 'idempotency',
+      operation: scope.operation,
+      requestHash: scope.requestHash,
+      sealed: await sealIdempotentResult(scope.tenant, digest, outcome),
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    },
+    // A record past its expiry that the TTL sweep has not removed yet may be replaced.
+    condition: { expression: 'attribute_not_exists(pk) OR expiresAt < :now', values: { ':now': Math.floor(now.getTime() / 1000) } },
+  };
+}

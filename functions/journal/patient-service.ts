@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { CreatePatientRequest, Patient, PatientSearchResult, SearchPatientsRequest } from '../../shared/contracts/journal';
+import { ConflictError, ForbiddenError } from '../../shared/errors';
+import { nationalIdKey } from '../../shared/crypto/lookup-hash';
+import { hasRole } from '../../shared/auth/caller';
+import { appendAudit } from '../audit/audit-chain';
+import type { AuditEventInput } from '../audit/audit-event';
+import { decideAccess, RULES } from './access-decision';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
+import { commitIdempotent } from './journal-commit';
+import { authorize, journalEvent, nowOf, type JournalRequest } from './journal-context';
+import { openPatient, sealPatient } from './journal-crypto';
+import type { PatientItem } from './journal-items';
+import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
+import { createPatientWrites, loadPatientContext, patientIdByNationalIdKey, patientIdsByNameToken, type PatientContext } from './patient-store';
+
+/** Use cases for patients: create (one record per national id per tenant), search, read. */
+
+export const SEARCH_LIMIT = 20;
+
+export async function toPatient(item: PatientItem): Promise<Patient> {
+  const sealed = await openPatient(item.tenant, item.patientId, item.sealed);
+  return { id: item.patientId, tenant: item.tenant, ...sealed, createdAt: item.createdAt, version: item.version };
+}
+
+class DuplicatePatientError extends Error {}
+
+/** The purpose a staff member creates or finds patients for. */
+function staffPurpose(req: JournalRequest) {
+  return hasRole(req.caller, 'clinician') || req.caller.kind === 'client' ? ('TREAT' as const) : ('ADMIN' as const);
+}
+
+async function duplicate(req: JournalRequest, nidKey: string): Promise<never> {
+  const existing = await patientIdByNationalIdKey(req.tenant, nidKey);
+  await appendAudit([
+    journalEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse: staffPurpose(req) }, { duplicate: true }),
+  ]);
+  throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
+}
+
+/** Creates a patient; a second create for the same national id in the tenant is refused (409, naming the existing record). */
+export async function createPatient(req: JournalRequest, body: CreatePatientRequest, idempotencyKey: string): Promise<WriteOutcome<Patient>> {
+  if (hasRole(req.caller, 'citizen') || (req.caller.kind === 'person' && req.caller.tenant !== req.tenant)) {
+    throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
+  }
+  const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
+  const prior = await replayIdempotent<Patient>(scope);
+  if (prior) return prior;
+
+  const now = nowOf(req);
+  const nidKey = await nationalIdKey(body.nationalId);
+  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey);
+
+  const patientId = randomUUID();
+  const createdAt = now.toISOString();
+  const sealed = await sealPatient(req.tenant, patientId, { nationalId: body.nationalId, name: body.name, birthDate: body.birthDate, gender: body.gender });
+  const nameTokenHashes = await Promise.all(namePrefixes(body.name).map(hashNamePrefix));
+  const writes = createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes });
+  const value: Patient = { id: patientId, tenant: req.tenant, ...body, createdAt, version: 1 };
+  const event = journalEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, { rule: 'tenant-staff-creates-patient', purposeOfUse: staffPurpose(req) });
+  try {
+    return await commitIdempotent(
+      scope,
+      now,
+      { value, version: 1, created: true },
+      writes.map((write, i) => ({ write, onConditionFailed: () => (i === 0 ? new DuplicatePatientError() : new ConflictError('Pasienten ble endret samtidig.')) })),
+      [event],
+    );
+  } catch (error) {
+    // Lost a race with a concurrent create of the same national id: still one record.
+    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey);
+    throw error;
+  }
+}
+
+/** Reads one patient's demographics (audited). */
+export async function getPatient(req: JournalRequest, patientId: string): Promise<Patient> {
+  const { context, decision } = await authorize(req, patientId, 'patient.read', 'patient.read', { recordId: patientId });
+  const patient = await toPatient(context.patient);
+  await appendAudit([journalEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
+  return patient;
+}
+
+async function candidatesByName(tenant: string, name: string): Promise<string[]> {
+  const prefixes = queryPrefixes(name);
+  if (prefixes.length === 0) return [];
+  const hits = await Promise.all(prefixes.map(async (p) => patientIdsByNameToken(tenant, await hashNamePrefix(p), 500)));
+  const [first, ...rest] = hits;
+  return (first ?? []).filter((id) => rest.every((h) => h.includes(id)));
+}
+
+/**
+ * Finds patients by national id or name. Every patient shown gets an audit event in its own chain
+ * (so the citizen's access log shows the search); a search without hits is recorded in the
+ * tenant's chain. Events are stored before the answer.
+ */
+export async function searchPatients(req: JournalRequest, body: SearchPatientsRequest): Promise<PatientSearchResult> {
+  const by = 'nationalId' in body ? 'nationalId' : 'name';
+  const searchedKey = 'nationalId' in body ? await nationalIdKey(body.nationalId) : undefined;
+  let ids: string[];
+  if (searchedKey) {
+    const id = await patientIdByNationalIdKey(req.tenant, searchedKey);
+    ids = id ? [id] : [];
+  } else {
+    ids = await candidatesByName(req.tenant, 'name' in body ? body.name : '');
+  }
+
+  const found: { context: PatientContext; patient: Patient }[] = [];
+  let truncated = false;
+  // Candidates come in id order; check them in batches until the page is full.
+  for (let i = 0; i < ids.length && found.length <= SEARCH_LIMIT; i += SEARCH_LIMIT) {
+    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => loadPatientContext(req.tenant, id)));
+    for (const context of batch) {
+      if (!context) continue;
+      const patient = await toPatient(context.patient);
+      if ('name' in body && !nameMatches(patient.name, body.name)) continue;
+      found.push({ context, patient });
+    }
+  }
+  if (found.length > SEARCH_LIMIT) {
+    truncated = true;
+    found.length = SEARCH_LIMIT;
+  }
+
+  const callerKey = req.caller.pid ? await nationalIdKey(req.caller.pid) : undefined;
+  const events: AuditEventInput[] = [];
+  const patients: Patient[] = [];
+  for (const { context, patient } of found) {
+    const decision = decideAccess({
+      caller: { sub: req.caller.sub, kind: req.caller.kind, roles: req.caller.roles, tenant: req.caller.tenant, unit: req.caller.unit, scopes: req.caller.scopes, nationalIdKey: callerKey },
+      tenant: req.tenant,
+      action: 'patient.read',
+      patient: { id: patient.id, nationalIdKey: context.patient.nidKey },
+      relationships: [],
+      now: nowOf(req),
+    });
+    events.push(journalEvent(req, 'patient.search', decision.allow ? 'success' : 'denied', { patientId: patient.id, nidKey: context.patient.nidKey, recordId: patient.id }, decision, { by }));
+    if (decision.allow) patients.push(patient);
+  }
+  if (found.length === 0) {
+    events.push(journalEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
+  }
+  await appendAudit(events);
+  return { patients, truncated };
+}

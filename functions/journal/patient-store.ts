@@ -1,0 +1,104 @@
+import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { journalKeys } from './journal-keys';
+import type { EntryItem, PatientItem, RelationshipItem } from './journal-items';
+
+/** DynamoDB access for patients: the record, its national-id uniqueness item and its name tokens. */
+
+export interface NewPatient {
+  tenant: string;
+  patientId: string;
+  nidKey: string;
+  sealed: Buffer;
+  createdAt: string;
+  createdBy: string;
+  nameTokenHashes: string[];
+}
+
+export function patientItem(p: NewPatient): PatientItem {
+  return {
+    pk: journalKeys.patientPk(p.tenant, p.patientId),
+    sk: journalKeys.patientSk,
+    itemType: 'patient',
+    patientId: p.patientId,
+    tenant: p.tenant,
+    nidKey: p.nidKey,
+    sealed: p.sealed,
+    version: 1,
+    createdAt: p.createdAt,
+    createdBy: p.createdBy,
+    gsi2pk: journalKeys.patientsListingPk(p.tenant),
+    gsi2sk: p.patientId,
+  };
+}
+
+/**
+ * The writes that create a patient: the uniqueness item first (its condition is what keeps one
+ * record per national id per tenant, also under concurrent creates), the record, the name tokens.
+ */
+export function createPatientWrites(p: NewPatient): TxWrite[] {
+  const absent = { expression: 'attribute_not_exists(pk)' };
+  return [
+    { kind: 'put', table: 'journal', item: { pk: journalKeys.nationalIdPk(p.tenant, p.nidKey), sk: journalKeys.nationalIdSk, itemType: 'nid', patientId: p.patientId }, condition: absent },
+    { kind: 'put', table: 'journal', item: patientItem(p), condition: absent },
+    ...p.nameTokenHashes.map((h): TxWrite => ({
+      kind: 'put',
+      table: 'journal',
+      item: { pk: journalKeys.nameTokenPk(p.tenant, h), sk: p.patientId, itemType: 'name-token' },
+    })),
+  ];
+}
+
+/** The patient id registered for a national id key in this tenant. */
+export async function patientIdByNationalIdKey(tenant: string, nidKey: string): Promise<string | undefined> {
+  const item = await new TenantDb(tenant).get('journal', journalKeys.nationalIdPk(tenant, nidKey), journalKeys.nationalIdSk);
+  return typeof item?.patientId === 'string' ? item.patientId : undefined;
+}
+
+/** Patient ids indexed under one name-prefix hash (bounded). */
+export async function patientIdsByNameToken(tenant: string, tokenHash: string, limit: number): Promise<string[]> {
+  const page = await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.nameTokenPk(tenant, tokenHash), limit });
+  return page.items.map((i) => String(i.sk));
+}
+
+export async function getPatient(tenant: string, patientId: string): Promise<PatientItem | undefined> {
+  return new TenantDb(tenant).get<PatientItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.patientSk);
+}
+
+export interface PatientContext {
+  patient: PatientItem;
+  relationships: RelationshipItem[];
+}
+
+/** The patient and all its care relationships, in one consistent query (what an access decision needs). */
+export async function loadPatientContext(tenant: string, patientId: string): Promise<PatientContext | undefined> {
+  const db = new TenantDb(tenant);
+  const pk = journalKeys.patientPk(tenant, patientId);
+  let patient: PatientItem | undefined;
+  const relationships: RelationshipItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query({ table: 'journal', partition: pk, sortBeginsWith: journalKeys.accessContextPrefix, consistent: true, cursor, limit: 200 });
+    for (const item of page.items) {
+      if (item.itemType === 'patient') patient = item as PatientItem;
+      else if (item.itemType === 'relationship') relationships.push(item as RelationshipItem);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return patient ? { patient, relationships } : undefined;
+}
+
+/** One page of the tenant's patients (ids), for export and counting. */
+export async function listPatientsPage(tenant: string, cursor?: string, limit = 100): Promise<{ items: PatientItem[]; nextCursor?: string }> {
+  return new TenantDb(tenant).query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(tenant), cursor, limit });
+}
+
+/** Every item of one patient's partition (record, relationships, entries, versions), page by page. */
+export async function* patientPartition(tenant: string, patientId: string): AsyncGenerator<PatientItem | RelationshipItem | EntryItem | Record<string, unknown>> {
+  const db = new TenantDb(tenant);
+  let cursor: string | undefined;
+  do {
+    const page = await db.query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), consistent: true, cursor, limit: 200 });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}

@@ -1,0 +1,18 @@
+import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { journalKeys } from './journal-keys';
+import type { RelationshipItem } from './journal-items';
+
+/** DynamoDB access for care relationships (stored in the patient's partition). */
+
+export function relationshipPut(item: RelationshipItem): TxWrite {
+  return { kind: 'put', table: 'journal', item, condition: { expression: 'attribute_not_exists(pk)' } };
+}
+
+/** Replaces a relationship only if it is still at the version the change was based on. */
+export function relationshipReplace(item: RelationshipItem, expectedVersion: number): TxWrite {
+  return { kind: 'put', table: 'journal', item, condition: { expression: 'version = :v', values: { ':v': expectedVersion } } };
+}
+
+export async function getRelationship(tenant: string, patientId: string, relationshipId: string): Promise<RelationshipItem | undefined> {
+  return new TenantDb(tenant).get<RelationshipItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.relationshipSk(relationshipId));
+}

@@ -1,0 +1,303 @@
+import { z } from 'zod';
+import { nationalIdSchema } from './identifiers';
+import { paginationQuerySchema } from './common';
+
+/**
+ * Journal contracts: patients, care relationships (behandlingsrelasjoner) and journal entries.
+ * Shared by the API (validation at the edge) and the web client (types and forms).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Entry types
+
+/**
+ * Entry types and whether signed entries of the type are offered to other municipalities through
+ * the sharing index (hpl § 45: necessary and relevant information). Notes written for the
+ * municipality's own daily work are not shared by default.
+ */
+export const ENTRY_TYPES = {
+  journalnotat: { sharable: false, label: 'Journalnotat' },
+  sykepleienotat: { sharable: false, label: 'Sykepleienotat' },
+  epikrise: { sharable: true, label: 'Epikrise' },
+  vaksinasjon: { sharable: true, label: 'Vaksinasjon' },
+  legemiddel: { sharable: true, label: 'Legemiddelopplysning' },
+  tiltaksplan: { sharable: true, label: 'Tiltaksplan' },
+} as const;
+
+export type EntryType = keyof typeof ENTRY_TYPES;
+export const entryTypeSchema = z.enum(Object.keys(ENTRY_TYPES) as [EntryType, ...EntryType[]]);
+
+/** Types whose signed entries the sharing service may index. */
+export const SHARABLE_ENTRY_TYPES = (Object.keys(ENTRY_TYPES) as EntryType[]).filter((t) => ENTRY_TYPES[t].sharable);
+
+export function isSharableEntryType(type: string): boolean {
+  return (SHARABLE_ENTRY_TYPES as string[]).includes(type);
+}
+
+/**
+ * `draft`: not yet signed, editable by its author. `signed`: never changes again. `corrected`: a
+ * signed entry whose current version is a correction (retting) of an earlier one.
+ * `entered-in-error`: marked as wrong (e.g. wrong patient); kept and readable, never deleted.
+ */
+export const ENTRY_STATUSES = ['draft', 'signed', 'corrected', 'entered-in-error'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+export const ENTRY_ACTIONS = ['created', 'edited', 'signed', 'corrected', 'entered-in-error'] as const;
+export type EntryAction = (typeof ENTRY_ACTIONS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+export const idSchema = z.uuid({ message: 'Ugyldig id' });
+const isoTime = z.iso.datetime({ offset: true, message: 'Tidspunkt i ISO 8601 med tidssone' });
+const text = (max: number) => z.string().trim().max(max);
+
+/** Who wrote or changed something (hpl § 40: it must be clear who recorded the information). */
+export const authorSchema = z.object({
+  sub: z.string(),
+  name: z.string().optional(),
+  hpr: z.string().optional(),
+  profession: z.string().optional(),
+  clientId: z.string().optional(),
+});
+export type Author = z.infer<typeof authorSchema>;
+
+/** Idempotency-Key: a client-chosen key per logical attempt (UUID recommended). */
+export const idempotencyKeySchema = z
+  .string({ message: 'Idempotency-Key er påkrevd' })
+  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key: 8–128 tegn (A–Z, a–z, 0–9, _ . : -)');
+
+/** Headers of a POST that creates or changes something. */
+export const idempotentHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema });
+/** Headers of a POST that changes an existing resource: If-Match (checked in the service, 428 when absent) and Idempotency-Key. */
+export const conditionalPostHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema, 'if-match': z.string().max(100).optional() });
+/** Headers of a PUT: If-Match only (a PUT is idempotent by its condition). */
+export const conditionalPutHeadersSchema = z.object({ 'if-match': z.string().max(100).optional() });
+
+// ---------------------------------------------------------------------------------------------
+// Patients
+
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+
+export const createPatientSchema = z.object({
+  nationalId: nationalIdSchema,
+  name: z.string().trim().min(1, 'Navn er påkrevd').max(200),
+  birthDate: z.iso.date({ message: 'Fødselsdato som ÅÅÅÅ-MM-DD' }),
+  gender: z.enum(GENDERS),
+});
+export type CreatePatientRequest = z.infer<typeof createPatientSchema>;
+
+export const patientSchema = z
+  .object({
+    id: idSchema,
+    tenant: z.string(),
+    nationalId: z.string(),
+    name: z.string(),
+    birthDate: z.string(),
+    gender: z.enum(GENDERS),
+    createdAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Patient' });
+export type Patient = z.infer<typeof patientSchema>;
+
+/**
+ * Search by national id or by name. A POST body, so national ids and names never appear in URLs,
+ * API Gateway access logs or browser history.
+ */
+export const searchPatientsSchema = z.union([
+  z.object({ nationalId: nationalIdSchema }).strict(),
+  z
+    .object({ name: z.string().trim().min(2, 'Minst to tegn').max(200) })
+    .strict(),
+]);
+export type SearchPatientsRequest = z.infer<typeof searchPatientsSchema>;
+
+export const patientSearchResultSchema = z.object({ patients: z.array(patientSchema), truncated: z.boolean() });
+export type PatientSearchResult = z.infer<typeof patientSearchResultSchema>;
+
+export const patientParamsSchema = z.object({ patientId: idSchema });
+
+// ---------------------------------------------------------------------------------------------
+// Care relationships (behandlingsrelasjon, tjenstlig behov)
+
+/** Coded reasons for a care relationship; the free-text reason is stored encrypted beside it. */
+export const RELATIONSHIP_REASONS = ['ordinary-care', 'service-decision', 'gp-list', 'referral', 'admission', 'consultation', 'other'] as const;
+export type RelationshipReasonCode = (typeof RELATIONSHIP_REASONS)[number];
+
+export const relationshipSubjectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), id: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('unit'), id: z.string().min(1).max(100) }),
+]);
+export type RelationshipSubject = z.infer<typeof relationshipSubjectSchema>;
+
+export const createRelationshipSchema = z
+  .object({
+    /** Absent: the caller themselves. */
+    subject: relationshipSubjectSchema.optional(),
+    reasonCode: z.enum(RELATIONSHIP_REASONS),
+    reason: z.string().trim().min(3, 'Oppgi en begrunnelse').max(250),
+    validFrom: isoTime.optional(),
+    validTo: isoTime.optional(),
+  })
+  .refine((b) => !b.validFrom || !b.validTo || Date.parse(b.validTo) > Date.parse(b.validFrom), { message: 'validTo må være etter validFrom', path: ['validTo'] });
+export type CreateRelationshipRequest = z.infer<typeof createRelationshipSchema>;
+
+export const endRelationshipSchema = z.object({ reason: z.string().trim().min(3).max(250).optional() }).optional();
+
+export const relationshipSchema = z
+  .object({
+    id: idSchema,
+    patientId: idSchema,
+    subject: relationshipSubjectSchema,
+    reasonCode: z.enum(RELATIONSHIP_REASONS),
+    reason: z.string(),
+    validFrom: z.string(),
+    validTo: z.string(),
+    active: z.boolean(),
+    createdAt: z.string(),
+    createdBy: authorSchema,
+    endedAt: z.string().optional(),
+    endedBy: authorSchema.optional(),
+    endReason: z.string().optional(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'CareRelationship' });
+export type Relationship = z.infer<typeof relationshipSchema>;
+
+export const relationshipListSchema = z.object({ relationships: z.array(relationshipSchema) });
+export const relationshipParamsSchema = z.object({ patientId: idSchema, relationshipId: idSchema });
+
+// ---------------------------------------------------------------------------------------------
+// Journal entries
+
+/** Structured data beside the text: a flat-ish JSON object, small. */
+const structuredDataSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((d) => JSON.stringify(d).length <= 20_000, { message: 'Strukturerte data: høyst 20 000 tegn' });
+
+export const createEntrySchema = z.object({
+  type: entryTypeSchema,
+  title: z.string().trim().min(1, 'Tittel er påkrevd').max(200),
+  text: text(20_000),
+  data: structuredDataSchema.optional(),
+  /** When what is recorded happened; default now. */
+  eventTime: isoTime.optional(),
+  /** The unit (enhet) the entry is written in; default the author's own unit. */
+  unit: z.string().min(1).max(100).optional(),
+});
+export type CreateEntryRequest = z.infer<typeof createEntrySchema>;
+
+export const editDraftSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  text: text(20_000),
+  data: structuredDataSchema.optional(),
+  eventTime: isoTime.optional(),
+});
+export type EditDraftRequest = z.infer<typeof editDraftSchema>;
+
+export const signEntrySchema = z.object({}).strict().optional();
+
+export const correctEntrySchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  text: text(20_000),
+  data: structuredDataSchema.optional(),
+  /** Why the entry is corrected (retting); kept with the new version. */
+  reason: z.string().trim().min(3, 'Oppgi hvorfor journalnotatet rettes').max(500),
+});
+export type CorrectEntryRequest = z.infer<typeof correctEntrySchema>;
+
+export const enteredInErrorSchema = z.object({ reason: z.string().trim().min(3, 'Oppgi hvorfor').max(500) });
+export type EnteredInErrorRequest = z.infer<typeof enteredInErrorSchema>;
+
+export const entrySchema = z
+  .object({
+    id: idSchema,
+    patientId: idSchema,
+    type: entryTypeSchema,
+    sharable: z.boolean(),
+    status: z.enum(ENTRY_STATUSES),
+    version: z.number().int(),
+    title: z.string(),
+    text: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    unit: z.string(),
+    /** When what is recorded happened. */
+    eventTime: z.string(),
+    /** When the entry was first recorded. */
+    createdAt: z.string(),
+    /** When the current version was recorded. */
+    recordedAt: z.string(),
+    author: authorSchema,
+    changedBy: authorSchema,
+    signedAt: z.string().optional(),
+    signedBy: authorSchema.optional(),
+    /** Reason given for the current version, for corrections and entered-in-error. */
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'JournalEntry' });
+export type Entry = z.infer<typeof entrySchema>;
+
+export const entryVersionSchema = z
+  .object({
+    entryId: idSchema,
+    version: z.number().int(),
+    action: z.enum(ENTRY_ACTIONS),
+    status: z.enum(ENTRY_STATUSES),
+    title: z.string(),
+    text: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    eventTime: z.string(),
+    recordedAt: z.string(),
+    changedBy: authorSchema,
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'JournalEntryVersion' });
+export type EntryVersion = z.infer<typeof entryVersionSchema>;
+
+export const entryParamsSchema = z.object({ patientId: idSchema, entryId: idSchema });
+
+export const entryVersionsQuerySchema = paginationQuerySchema;
+export const entryVersionsSchema = z.object({ versions: z.array(entryVersionSchema), nextCursor: z.string().optional() });
+
+export const timelineQuerySchema = paginationQuerySchema.extend({
+  type: entryTypeSchema.optional(),
+  unit: z.string().min(1).max(100).optional(),
+});
+export type TimelineQuery = z.infer<typeof timelineQuerySchema>;
+
+export const timelineItemSchema = z.object({
+  id: idSchema,
+  type: entryTypeSchema,
+  sharable: z.boolean(),
+  status: z.enum(ENTRY_STATUSES),
+  version: z.number().int(),
+  title: z.string(),
+  unit: z.string(),
+  eventTime: z.string(),
+  recordedAt: z.string(),
+  author: authorSchema,
+});
+export type TimelineItem = z.infer<typeof timelineItemSchema>;
+
+export const timelineSchema = z.object({ items: z.array(timelineItemSchema), nextCursor: z.string().optional() });
+export type Timeline = z.infer<typeof timelineSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The citizen's own record
+
+export const myRecordSchema = z.object({
+  records: z.array(
+    z.object({
+      tenant: z.string(),
+      tenantName: z.string(),
+      patient: patientSchema.omit({ version: true }),
+      /** Signed entries (drafts are not part of the record yet), newest first. */
+      entries: z.array(entrySchema),
+      truncated: z.boolean(),
+    }),
+  ),
+  /** Municipalities that could not be read now (e.g. suspended); the citizen should ask again later. */
+  unavailableTenants: z.array(z.string()),
+});
+export type MyRecord = z.infer<typeof myRecordSchema>;
