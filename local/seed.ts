@@ -3,6 +3,7 @@ import { tenantKeys } from '../shared/crypto';
 import { controlKeys } from '../shared/tenancy/control-keys';
 import { putUser } from '../shared/tenancy/user-store';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
+import { seedJournal } from './seeds/journal';
 
 /** A step that adds demo data of one service; services register theirs in SEED_STEPS. */
 export type SeedStep = (region: string) => Promise<void>;
@@ -26,7 +27,7 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
 }
 
 /** Demo data steps in order; later services append their own (patients, entries, ...). */
-export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers];
+export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers, seedJournal];
 
 /** Loads the demo data; safe to run again on a persisted database (existing items are kept). */
 export async function seedDemoData(region: string): Promise<void> {
