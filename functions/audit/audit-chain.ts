@@ -4,7 +4,7 @@ import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
 import { logger } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
-import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryStream, streamOf } from './chain-format';
+import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, streamOf } from './chain-format';
 import { writeCheckpoint } from './checkpoint-store';
 
 export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, streamOf } from './chain-format';
@@ -40,37 +40,42 @@ function headWrite(stream: string, from: Head, to: Head, now: Date): TxWrite {
 }
 
 /**
- * The registry entries for streams this transaction opens. The registry is a chain of its own, so
- * concurrent openers race on its head like any appender, and a whole stream deleted later is
- * still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
+ * The registry entries for streams this transaction opens. Each registry shard is a chain of its
+ * own, so concurrent openers race on its head like any appender, and a whole stream deleted later
+ * is still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
-async function registryWrites(db: TenantDb, opened: string[], now: Date): Promise<{ writes: TxWrite[]; advance?: StreamAdvance }> {
-  if (opened.length === 0) return { writes: [] };
-  const stream = registryStream(db.tenant);
-  const head = await readHead(db, stream);
-  let { seq, hash } = head;
+async function registryWrites(db: TenantDb, opened: string[], now: Date): Promise<{ writes: TxWrite[]; advances: StreamAdvance[] }> {
+  const byShard = new Map<string, string[]>();
+  for (const s of opened) byShard.set(registryShardOf(s), [...(byShard.get(registryShardOf(s)) ?? []), s]);
   const writes: TxWrite[] = [];
-  for (const openedStream of opened) {
-    seq += 1;
-    const item: Item = {
-      pk: stream,
-      sk: eventSk(seq),
-      stream,
-      seq,
-      prevHash: hash,
-      eventId: randomUUID(),
-      time: now.toISOString(),
-      tenant: db.tenant,
-      action: 'audit.stream-open',
-      outcome: 'success',
-      openedStream,
-    };
-    item.hash = eventHash(item);
-    hash = item.hash as string;
-    writes.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+  const advances: StreamAdvance[] = [];
+  for (const [shard, streams] of byShard) {
+    const stream = registryStream(db.tenant, shard);
+    const head = await readHead(db, stream);
+    let { seq, hash } = head;
+    for (const openedStream of streams) {
+      seq += 1;
+      const item: Item = {
+        pk: stream,
+        sk: eventSk(seq),
+        stream,
+        seq,
+        prevHash: hash,
+        eventId: randomUUID(),
+        time: now.toISOString(),
+        tenant: db.tenant,
+        action: 'audit.stream-open',
+        outcome: 'success',
+        openedStream,
+      };
+      item.hash = eventHash(item);
+      hash = item.hash as string;
+      writes.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+    }
+    writes.push(headWrite(stream, head, { seq, hash }, now));
+    advances.push({ stream, fromSeq: head.seq, seq, hash });
   }
-  writes.push(headWrite(stream, head, { seq, hash }, now));
-  return { writes, advance: { stream, fromSeq: head.seq, seq, hash } };
+  return { writes, advances };
 }
 
 /**
@@ -149,7 +154,7 @@ export async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], 
   }
   const registry = await registryWrites(db, opened, now);
   writes.push(...registry.writes);
-  if (registry.advance) advances.push(registry.advance);
+  advances.push(...registry.advances);
   return { writes, advances };
 }
 

@@ -13,11 +13,19 @@ export function streamOf(tenant: string, patientId: string | undefined): string 
 }
 
 /**
- * The tenant's stream registry: itself a hash chain with one entry per stream ever opened, so a
- * whole-tenant verify can find every stream and a stream removed wholesale still shows up.
+ * The tenant's stream registry: hash chains of their own with one entry per stream ever opened, so
+ * a whole-tenant verify can find every stream and a stream removed wholesale still shows up. It is
+ * split into 16 shards (by the stream's hash) so that patients opened at the same moment rarely
+ * race for the same registry head.
  */
-export function registryStream(tenant: string): string {
-  return tenantKey(tenant, 'AUDIT', 'STREAMS');
+export const REGISTRY_SHARDS = '0123456789abcdef'.split('');
+
+export function registryShardOf(stream: string): string {
+  return createHash('sha256').update(stream).digest('hex').charAt(0);
+}
+
+export function registryStream(tenant: string, shard: string): string {
+  return tenantKey(tenant, 'AUDIT', 'STREAMS', shard);
 }
 
 /** The patient record id a patient stream belongs to; undefined for the tenant stream and the registry. */

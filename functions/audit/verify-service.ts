@@ -4,7 +4,7 @@ import { TenantDb } from '../../shared/db/tenant-db';
 import { appendAudit } from './audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { eventsInOrder, firstEventAfter, readEvent, readHead, registryPage } from './audit-store';
-import { eventHash, patientOfStream, registryStream, streamOf } from './chain-format';
+import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from './chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from './chain-verify';
 import { readCheckpoints, writeCheckpoint } from './checkpoint-store';
 
@@ -86,104 +86,155 @@ async function checkpointIfAhead(tenant: string, check: StreamCheck, madeBy: str
   return (await writeCheckpoint(new TenantDb(tenant), check.stream, check.verified.seq, check.verified.hash, madeBy)) ? 1 : 0;
 }
 
-function encodeCursor(afterSeq: number): string {
-  return Buffer.from(JSON.stringify({ r: afterSeq })).toString('base64url');
+/** Where a tenant-wide run goes on: registry shard index and the last entry verified in it. */
+interface RunCursor {
+  shard: number;
+  after: number;
 }
 
-function decodeCursor(raw: string): number {
+function encodeCursor(c: RunCursor): string {
+  return Buffer.from(JSON.stringify({ s: c.shard, r: c.after })).toString('base64url');
+}
+
+function badCursor(): ValidationError {
+  return new ValidationError('Ugyldig cursor.', [{ field: 'body.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+}
+
+function decodeCursor(raw: string): RunCursor {
+  let c: { s?: unknown; r?: unknown };
   try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { r?: unknown };
-    if (typeof c.r === 'number' && Number.isInteger(c.r) && c.r > 0) return c.r;
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown; r?: unknown };
   } catch {
-    // fall through to the validation error
+    throw badCursor();
   }
-  throw new ValidationError('Ugyldig cursor.', [{ field: 'body.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+  const ok = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < max;
+  if (!ok(c.s, REGISTRY_SHARDS.length) || !ok(c.r, NO_HEAD_END)) throw badCursor();
+  return { shard: c.s, after: c.r };
 }
 
-async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointResult> {
-  const madeBy = `auditor:${req.caller.sub}`;
-  const broken: BrokenLink[] = [];
-  let streamsChecked = 0;
-  let eventsChecked = 0;
-  let checkpointsMade = 0;
-  const note = (check: StreamCheck) => {
-    streamsChecked += 1;
-    eventsChecked += check.eventsChecked;
-    if (check.broken && broken.length < MAX_BROKEN_LISTED) broken.push(check.broken);
-  };
+interface RunState {
+  req: AuditRequest;
+  options: RunOptions;
+  madeBy: string;
+  started: number;
+  budget: number;
+  maxStreams: number;
+  streamsChecked: number;
+  eventsChecked: number;
+  checkpointsMade: number;
+  broken: BrokenLink[];
+}
 
-  if (options.patientId) {
-    const stream = streamOf(req.tenant, options.patientId);
-    const check = await verifyStream(req.tenant, stream);
-    if (check.eventsChecked === 0 && !check.broken) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
-    note(check);
-    if (options.checkpoint) checkpointsMade += await checkpointIfAhead(req.tenant, check, madeBy);
-    return { ok: broken.length === 0, complete: true, streamsChecked, eventsChecked, broken: broken.map(withPatient), firstBroken: broken[0] && withPatient(broken[0]), checkpointsMade };
-  }
+function note(state: RunState, check: StreamCheck): void {
+  state.streamsChecked += 1;
+  state.eventsChecked += check.eventsChecked;
+  if (check.broken && state.broken.length < MAX_BROKEN_LISTED) state.broken.push(check.broken);
+}
 
-  const started = Date.now();
-  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
-  const registry = registryStream(req.tenant);
+/**
+ * Walks one registry shard from entry `after` on, verifying each stream it names. Returns where
+ * to go on when it stopped for the budget, or undefined when the shard is done (the shard's own
+ * head and checkpoints are then checked, and on a checkpoint run signed).
+ */
+async function walkShard(state: RunState, shard: number, after: number): Promise<number | undefined> {
+  const { req, options } = state;
+  const registry = registryStream(req.tenant, REGISTRY_SHARDS[shard] ?? '0');
   const registryCheckpoints = await readCheckpoints(new TenantDb(req.tenant), registry);
   const registryHead = await readHead(req.tenant, registry);
-  let after: HeadFact | undefined;
+  let start: HeadFact | undefined;
   let registryBroken: BrokenLink | undefined;
-  if (options.cursor) {
-    const seq = decodeCursor(options.cursor);
-    const item = await readEvent(req.tenant, registry, seq);
-    if (!item) throw new ValidationError('Ugyldig cursor.', [{ field: 'body.cursor', message: 'Ukjent eller ugyldig cursor' }]);
-    after = { seq, hash: String(item.hash) };
+  if (after > 0) {
+    const item = await readEvent(req.tenant, registry, after);
+    if (!item) throw badCursor();
+    start = { seq: after, hash: String(item.hash) };
     // The previous call checked this entry's link; its content must still give its hash.
-    if (eventHash(item) !== item.hash) registryBroken = { stream: registry, seq, reason: 'hash-mismatch' };
+    if (eventHash(item) !== item.hash) registryBroken = { stream: registry, seq: after, reason: 'hash-mismatch' };
   }
-  const verifier = new ChainVerifier(registry, registryCheckpoints, after);
-  let nextCursor: string | undefined;
+  const verifier = new ChainVerifier(registry, registryCheckpoints, start);
   const end = registryHead?.seq ?? NO_HEAD_END;
+  let stoppedAt: number | undefined;
   walk: while (!registryBroken && verifier.lastSeq < end) {
-    const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, end, Math.min(100, maxStreams));
+    const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, end, 100);
     if (page.length === 0) break;
     for (const entry of page) {
       registryBroken = verifier.add(entry);
       if (registryBroken) break walk;
       if (typeof entry.openedStream === 'string') {
         const check = await verifyStream(req.tenant, entry.openedStream, true);
-        note(check);
-        if (options.checkpoint) checkpointsMade += await checkpointIfAhead(req.tenant, check, madeBy);
+        note(state, check);
+        if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.tenant, check, state.madeBy);
       }
-      if (verifier.lastSeq < end && (streamsChecked >= maxStreams || Date.now() - started > budget)) {
-        nextCursor = encodeCursor(verifier.lastSeq);
+      if (state.streamsChecked >= state.maxStreams || Date.now() - state.started > state.budget) {
+        stoppedAt = verifier.lastSeq;
         break walk;
       }
     }
   }
-  if (!nextCursor && !registryBroken) {
+  if (stoppedAt !== undefined && stoppedAt < end) return stoppedAt;
+  if (!registryBroken) {
     registryBroken = verifier.finish(registryHead);
     if (!registryBroken && registryHead) {
       const extra = await firstEventAfter(req.tenant, registry, registryHead.seq);
       if (extra && ((await readHead(req.tenant, registry))?.seq ?? 0) < extra.seq) registryBroken = { stream: registry, seq: registryHead.seq + 1, reason: 'head-mismatch' };
     }
-    if (!registryBroken && options.checkpoint && verifier.lastSeq > 0) {
-      checkpointsMade += await checkpointIfAhead(req.tenant, {
-        stream: registry,
-        eventsChecked: 0,
-        verified: { seq: verifier.lastSeq, hash: verifier.lastEventHash },
-        lastCheckpointSeq: registryCheckpoints.reduce((m, c) => (c.valid ? Math.max(m, c.seq) : m), 0),
-      }, madeBy);
+  }
+  if (registryBroken) {
+    // A broken registry comes first: the streams it names (or no longer names) cannot be trusted.
+    state.broken.unshift(registryBroken);
+  } else if (options.checkpoint && verifier.lastSeq > 0) {
+    state.checkpointsMade += await checkpointIfAhead(req.tenant, {
+      stream: registry,
+      eventsChecked: 0,
+      verified: { seq: verifier.lastSeq, hash: verifier.lastEventHash },
+      lastCheckpointSeq: registryCheckpoints.reduce((m, c) => (c.valid ? Math.max(m, c.seq) : m), 0),
+    }, state.madeBy);
+  }
+  return undefined;
+}
+
+async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointResult> {
+  const state: RunState = {
+    req,
+    options,
+    madeBy: `auditor:${req.caller.sub}`,
+    started: Date.now(),
+    budget: options.budgetMs ?? DEFAULT_BUDGET_MS,
+    maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
+    streamsChecked: 0,
+    eventsChecked: 0,
+    checkpointsMade: 0,
+    broken: [],
+  };
+  let nextCursor: string | undefined;
+  if (options.patientId) {
+    const check = await verifyStream(req.tenant, streamOf(req.tenant, options.patientId));
+    if (check.eventsChecked === 0 && !check.broken) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
+    note(state, check);
+    if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.tenant, check, state.madeBy);
+  } else {
+    const from = options.cursor ? decodeCursor(options.cursor) : { shard: 0, after: 0 };
+    for (let shard = from.shard; shard < REGISTRY_SHARDS.length; shard++) {
+      const stoppedAt = await walkShard(state, shard, shard === from.shard ? from.after : 0);
+      if (stoppedAt !== undefined) {
+        nextCursor = encodeCursor({ shard, after: stoppedAt });
+        break;
+      }
+      if (shard + 1 < REGISTRY_SHARDS.length && (state.streamsChecked >= state.maxStreams || Date.now() - state.started > state.budget)) {
+        nextCursor = encodeCursor({ shard: shard + 1, after: 0 });
+        break;
+      }
     }
   }
-  // A broken registry comes first: the streams it names (or no longer names) cannot be trusted.
-  if (registryBroken) broken.unshift(registryBroken);
-  const listed = broken.map(withPatient);
+  const listed = state.broken.map(withPatient);
   return {
     ok: listed.length === 0,
     complete: nextCursor === undefined,
     ...(nextCursor ? { nextCursor } : {}),
-    streamsChecked,
-    eventsChecked,
+    streamsChecked: state.streamsChecked,
+    eventsChecked: state.eventsChecked,
     broken: listed,
     ...(listed[0] ? { firstBroken: listed[0] } : {}),
-    checkpointsMade,
+    checkpointsMade: state.checkpointsMade,
   };
 }
 

@@ -6,7 +6,7 @@ import { config } from '../../shared/config';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
 import { appendAudit, CHECKPOINT_EVERY } from '../../functions/audit/audit-chain';
 import type { AuditEventInput } from '../../functions/audit/audit-event';
-import { checkpointSk, eventHash, eventSk, registryStream, streamOf } from '../../functions/audit/chain-format';
+import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/audit/chain-format';
 import { readCheckpoints } from '../../functions/audit/checkpoint-store';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -246,15 +246,17 @@ describe('whole-tenant verify (Bodø, a tenant of its own for this block)', () =
     }
     // Every registered stream: the five patients, the tenant stream holding the verify calls' own
     // audit events, and whatever the demo seed wrote.
-    const registered = await new TenantDb(T).get('audit', registryStream(T), 'HEAD');
-    expect(streams).toBe(registered?.seq);
+    let registered = 0;
+    for (const shard of REGISTRY_SHARDS) registered += Number((await new TenantDb(T).get('audit', registryStream(T, shard), 'HEAD'))?.seq ?? 0);
+    expect(streams).toBe(registered);
     expect(streams).toBeGreaterThanOrEqual(6);
     expect(events).toBeGreaterThanOrEqual(15);
 
     // The auditor checkpoints the whole tenant, the registry included.
     const made = await checkpoint({}, 'bodo.revisor');
     expect(made).toMatchObject({ ok: true, complete: true });
-    expect(made.checkpointsMade).toBeGreaterThanOrEqual(7);
+    // Six streams, and each registry shard they are registered in.
+    expect(made.checkpointsMade).toBeGreaterThanOrEqual(6 + 1);
 
     // Remove patient t-3's stream entirely: events, head and checkpoint.
     const stream = streamOf(T, 't-3');
@@ -266,9 +268,15 @@ describe('whole-tenant verify (Bodø, a tenant of its own for this block)', () =
   });
 
   it('catches a registry entry removed to hide a stream', async () => {
-    const registry = registryStream(T);
-    await deleteRaw(registry, eventSk(2));
+    const hidden = streamOf(T, 't-3');
+    const registry = registryStream(T, registryShardOf(hidden));
+    const entries = (await new TenantDb(T).query({ table: 'audit', partition: registry, sortBeginsWith: 'E#', limit: 100 })).items;
+    const entry = entries.find((e) => e.openedStream === hidden)!;
+    await deleteRaw(registry, String(entry.sk));
     const result = await verify({}, 'bodo.revisor');
-    expect(result.firstBroken).toEqual({ stream: registry, seq: 2, reason: 'gap' });
+    const last = entry.seq === entries.length;
+    expect(result.firstBroken).toEqual({ stream: registry, seq: entry.seq, reason: last ? 'missing-events' : 'gap' });
+    // With the entry gone, the removed stream itself is no longer visited.
+    expect(result.broken.some((b) => b.stream === hidden)).toBe(false);
   });
 });
