@@ -1,6 +1,9 @@
 import type { Caller } from '../../shared/auth/caller';
 import {
   DEFAULT_RETENTION,
+  OFFBOARD_STEPS,
+  PROVISION_STEPS,
+  RECORD_CATEGORIES,
   tenantSchema,
   type CreateTenantBody,
   type ExportFile,
@@ -47,7 +50,17 @@ const pending = (): StepState => ({ state: 'pending' });
 
 /** The registry record as the operator API shows it (no internal bookkeeping). */
 export function tenantView(record: TenantRecord): TenantView {
-  return tenantSchema.parse(record);
+  const view = tenantSchema.parse(record);
+  // DynamoDB keeps no order in maps: show steps and categories in their fixed order.
+  if (view.provisioning) view.provisioning.steps = ordered(view.provisioning.steps, PROVISION_STEPS);
+  if (view.offboarding) view.offboarding.steps = ordered(view.offboarding.steps, OFFBOARD_STEPS);
+  view.settings.retention = ordered(view.settings.retention, RECORD_CATEGORIES);
+  return view;
+}
+
+function ordered<V>(map: Partial<Record<string, V>>, order: readonly string[]): Record<string, V> {
+  const keys = [...order.filter((k) => k in map), ...Object.keys(map).filter((k) => !order.includes(k))];
+  return Object.fromEntries(keys.map((k) => [k, map[k] as V]));
 }
 
 function operatorEvent(tenant: string, action: string, ctx: ActorContext, outcome: AuditOutcome = 'success', details?: Record<string, string | number | boolean>): AuditEventInput {
@@ -193,7 +206,7 @@ async function provision(record: TenantRecord, adminOverride: { id: string; name
     if (provisioningOf(current).steps[step]?.state === 'done') continue;
     try {
       await deps.beforeStep?.(step, current.id);
-      current = await PROVISION_STEPS[step](current, ctx, deps);
+      current = await PROVISION_RUNNERS[step](current, ctx, deps);
     } catch (error) {
       await recordProvisionFailure(current.id, step, error, ctx, deps);
       throw error;
@@ -208,7 +221,7 @@ function withStep(p: Provisioning, step: string, state: StepState): Provisioning
   return next;
 }
 
-const PROVISION_STEPS: Record<ProvisionStep, (current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps) => Promise<TenantRecord>> = {
+const PROVISION_RUNNERS: Record<ProvisionStep, (current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps) => Promise<TenantRecord>> = {
   registry: async (current) => current,
 
   key: async (current, ctx, deps) => {
@@ -349,6 +362,8 @@ export async function offboardTenant(id: string, target: string, ctx: ActorConte
   let current = await mustGet(id);
   if (current.status === 'offboarded') return tenantView(current);
   if (current.status === 'provisioning') throw new ConflictError(`Kommune ${id} er ikke ferdig opprettet; fullfør eller avbryt opprettelsen først.`);
+  // Before closing the municipality: the journal's export must be there to run.
+  await deps.journal();
   const now = deps.now();
   if (current.status !== 'offboarding') {
     const steps: Steps = { freeze: done(now.toISOString()), export: pending(), verify: pending(), key: pending(), finish: pending() };
@@ -369,7 +384,7 @@ export async function offboardTenant(id: string, target: string, ctx: ActorConte
     if (offboardingOf(current).steps[step]?.state === 'done') continue;
     try {
       await deps.beforeStep?.(step, id);
-      current = await OFFBOARD_STEPS[step](current, ctx, deps);
+      current = await OFFBOARD_RUNNERS[step](current, ctx, deps);
     } catch (error) {
       await recordOffboardFailure(id, step, error, ctx, deps);
       throw error;
@@ -389,7 +404,7 @@ async function allUsers(tenant: string): Promise<UserProfile[]> {
   return out;
 }
 
-const OFFBOARD_STEPS: Record<OffboardStep, (current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps) => Promise<TenantRecord>> = {
+const OFFBOARD_RUNNERS: Record<OffboardStep, (current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps) => Promise<TenantRecord>> = {
   freeze: async (current) => current,
 
   export: async (current, ctx, deps) => {
