@@ -3,6 +3,14 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { ExportFile } from '../../shared/contracts/tenants';
 import { ValidationError } from '../../shared/errors';
 
@@ -61,14 +69,102 @@ export class LocalDirectoryExport implements ExportWriter {
   }
 }
 
-/** The writer for a target: a local directory path here; S3 URIs need the AWS writer. */
-export function openExportFor(runtime: 'aws' | 'local'): OpenExport {
-  return async (target, folder) => {
-    if (target.startsWith('s3://')) {
-      throw new ValidationError('Eksport til S3 er ikke tilgjengelig i denne versjonen; oppgi en katalogsti.', [{ field: 'body.target', message: 'S3 ikke støttet ennå' }]);
+/** 8 MiB parts: above S3's 5 MiB minimum, small enough for a Lambda's memory. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+/** `s3://bucket/prefix` split into bucket and a key prefix ending in `/` (or empty). */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
+  if (!m?.[1]) throw new ValidationError('Ugyldig S3-URI.', [{ field: 'body.target', message: 'Forventet s3://bøtte/prefiks' }]);
+  const prefix = (m[2] ?? '').replace(/^\/+/, '');
+  return { bucket: m[1], prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
+}
+
+/**
+ * An S3 prefix. NDJSON is streamed in multipart uploads (a failed upload is aborted, so no partial
+ * object is left); every object is written with If-None-Match, so an export never overwrites one.
+ * The bucket's default encryption (a KMS key) applies.
+ */
+export class S3Export implements ExportWriter {
+  readonly location: string;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly s3: Pick<S3Client, 'send'>,
+    target: string,
+    folder: string,
+  ) {
+    const { bucket, prefix } = parseS3Uri(target);
+    this.bucket = bucket;
+    this.prefix = `${prefix}${folder}/`;
+    this.location = `s3://${bucket}/${this.prefix}`;
+  }
+
+  async writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<ExportFile> {
+    const Key = `${this.prefix}${name}`;
+    const hash = createHash('sha256');
+    let count = 0;
+    let bytes = 0;
+    let chunks: Buffer[] = [];
+    let buffered = 0;
+    let uploadId: string | undefined;
+    const parts: { PartNumber: number; ETag: string }[] = [];
+    const flush = async () => {
+      if (!uploadId) {
+        const out = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: 'application/x-ndjson' }));
+        if (!out.UploadId) throw new Error('S3 returned no upload id');
+        uploadId = out.UploadId;
+      }
+      const PartNumber = parts.length + 1;
+      const out = await this.s3.send(new UploadPartCommand({ Bucket: this.bucket, Key, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }));
+      if (!out.ETag) throw new Error('S3 returned no part ETag');
+      parts.push({ PartNumber, ETag: out.ETag });
+      chunks = [];
+      buffered = 0;
+    };
+    try {
+      for await (const record of records) {
+        const line = Buffer.from(`${JSON.stringify(record)}\n`);
+        hash.update(line);
+        bytes += line.length;
+        count += 1;
+        chunks.push(line);
+        buffered += line.length;
+        if (buffered >= PART_BYTES) await flush();
+      }
+      if (!uploadId) {
+        await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson', IfNoneMatch: '*' }));
+      } else {
+        if (buffered > 0) await flush();
+        await this.s3.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
+      }
+    } catch (error) {
+      if (uploadId) await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId })).catch(() => undefined);
+      throw error;
     }
+    return { name, records: count, bytes, sha256: hash.digest('hex') };
+  }
+
+  async writeJson(name: string, value: unknown): Promise<ExportFile> {
+    const text = `${JSON.stringify(value, null, 2)}\n`;
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}`, Body: text, ContentType: 'application/json', IfNoneMatch: '*' }));
+    return { name, records: 1, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+  }
+}
+
+let s3: S3Client | undefined;
+
+/** The writer for a target: an s3:// URI in AWS, an absolute directory path locally. */
+export function openExportFor(runtime: 'aws' | 'local', region?: string): OpenExport {
+  return async (target, folder) => {
     if (runtime === 'aws') {
-      throw new ValidationError('I AWS må eksportmålet være en s3://-URI.', [{ field: 'body.target', message: 's3:// påkrevd' }]);
+      if (!target.startsWith('s3://')) throw new ValidationError('I AWS må eksportmålet være en s3://-URI.', [{ field: 'body.target', message: 's3:// påkrevd' }]);
+      s3 ??= new S3Client({ region });
+      return new S3Export(s3, target, folder);
+    }
+    if (target.startsWith('s3://')) {
+      throw new ValidationError('Lokalt må eksportmålet være en katalogsti; S3 brukes i AWS.', [{ field: 'body.target', message: 'Katalogsti påkrevd lokalt' }]);
     }
     return new LocalDirectoryExport(target, folder);
   };

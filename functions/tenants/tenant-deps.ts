@@ -27,7 +27,7 @@ export function defaultTenantDeps(): TenantServiceDeps {
   return {
     keyAdmin,
     journal: journalExport,
-    openExport: (target, folder) => openExportFor(config().runtime)(target, folder),
+    openExport: (target, folder) => openExportFor(config().runtime, config().region)(target, folder),
     now: () => new Date(),
   };
 }
