@@ -1,9 +1,9 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { MyRecord } from '../../shared/contracts/journal';
+import { recordAccess } from './journal-commit';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { appendAudit } from '../audit/audit-chain';
 import type { AuditEventInput } from '../audit/audit-event';
 import { timelinePage } from './entry-store';
 import { toEntry } from './entry-service';
@@ -73,6 +73,6 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
     events.push(journalEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));
   }
   // Stored before the answer: no read without its trace.
-  if (events.length) await appendAudit(events);
+  if (events.length) await recordAccess(events);
   return { records, unavailableTenants };
 }

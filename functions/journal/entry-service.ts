@@ -14,10 +14,9 @@ import {
 } from '../../shared/contracts/journal';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
-import { appendAudit } from '../audit/audit-chain';
 import { expectVersion } from './etag';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitChange, commitIdempotent, type GuardedWrite } from './journal-commit';
+import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from './journal-commit';
 import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from './journal-context';
 import { openEntryVersion, sealEntryVersion } from './journal-crypto';
 import type { EntryItem, EntrySealed, EntryVersionItem } from './journal-items';
@@ -127,6 +126,20 @@ async function nextVersion(
   return { head, version };
 }
 
+/**
+ * Commits a new version; when another writer got there first (412), the refusal names the version
+ * now current, so the client can read it and decide again.
+ */
+async function commitVersion<T>(req: JournalRequest, patientId: string, entryId: string, commit: () => Promise<T>): Promise<T> {
+  try {
+    return await commit();
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError) || error.extra.currentVersion !== undefined) throw error;
+    const current = await loadEntry(req.tenant, patientId, entryId);
+    throw new PreconditionFailedError(error.detail, current ? { currentVersion: current.version } : {});
+  }
+}
+
 function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[] {
   return entryVersionWrites(next.head, next.version, expected).map((write) => ({
     write,
@@ -226,7 +239,7 @@ export async function editDraft(req: JournalRequest, patientId: string, entryId:
   const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
   const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
   const event = journalEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
-  await commitChange(req.tenant, guarded(next, head.version), [event]);
+  await commitVersion(req, patientId, entryId, () => commitChange(req.tenant, guarded(next, head.version), [event]));
   return { value: await toEntry(req.tenant, next.head), version: next.head.version, created: false };
 }
 
@@ -249,7 +262,7 @@ export async function signEntry(req: JournalRequest, patientId: string, entryId:
   const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
   const value = await toEntry(req.tenant, next.head);
   const event = journalEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
-  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
 }
 
 /** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
@@ -283,7 +296,7 @@ export async function correctEntry(
   );
   const value = await toEntry(req.tenant, next.head);
   const event = { ...journalEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
 }
 
 /** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
@@ -312,7 +325,7 @@ export async function markEnteredInError(
   const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
   const value = await toEntry(req.tenant, next.head);
   const event = { ...journalEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  return commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
 }
 
 /** Reads an entry's current version (audited before it is returned). */
@@ -320,7 +333,7 @@ export async function readEntry(req: JournalRequest, patientId: string, entryId:
   const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
   const head = await requireEntry(req, patientId, entryId);
   const entry = await toEntry(req.tenant, head);
-  await appendAudit([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
+  await recordAccess([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
   return entry;
 }
 
@@ -330,7 +343,7 @@ export async function readEntryVersions(req: JournalRequest, patientId: string, 
   await requireEntry(req, patientId, entryId);
   const page = await listEntryVersions(req.tenant, patientId, entryId, limit, cursor);
   const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
-  await appendAudit([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
+  await recordAccess([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
   return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
@@ -355,7 +368,7 @@ export async function readTimeline(req: JournalRequest, patientId: string, query
       };
     }),
   );
-  await appendAudit([
+  await recordAccess([
     journalEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
   ]);
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };

@@ -1,6 +1,6 @@
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
-import { commitWithAudit } from '../audit/audit-chain';
+import { appendAudit, commitWithAudit } from '../audit/audit-chain';
 import type { AuditEventInput } from '../audit/audit-event';
 import { idempotencyWrite, replayIdempotent, type IdempotencyScope, type WriteOutcome } from './idempotency';
 
@@ -33,6 +33,22 @@ export async function commitChange(tenant: string, writes: GuardedWrite[], event
     }
     if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) {
       throw new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Records events of a use case that changes nothing else (reads, searches, refusals) and resolves
+ * only once they are stored: a read is answered after its trace exists, never before (fail closed).
+ * A chain that stays contended is 429, so the client retries.
+ */
+export async function recordAccess(events: AuditEventInput[]): Promise<void> {
+  try {
+    await appendAudit(events);
+  } catch (error) {
+    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) {
+      throw new TooManyRequestsError('Mange samtidige oppslag på denne pasienten; prøv igjen.');
     }
     throw error;
   }

@@ -1,8 +1,8 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
+import { recordAccess } from './journal-commit';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { appendAudit } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import { decideAccess, RULES, type AccessDecision, type AccessInput, type JournalAction } from './access-decision';
 import { loadPatientContext, type PatientContext } from './patient-store';
@@ -114,7 +114,7 @@ export async function authorize(
     target: extra.target,
   });
   if (!decision.allow) {
-    await appendAudit([journalEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
+    await recordAccess([journalEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
     throw new ForbiddenError(DENIED_DETAIL[decision.rule] ?? 'Du har ikke tilgang til dette.', { rule: decision.rule });
   }
   return { context, decision };
@@ -122,6 +122,6 @@ export async function authorize(
 
 /** Records a refusal that a use case makes after access was allowed (e.g. only the author may sign). */
 export async function denyAfterAccess(req: JournalRequest, auditAction: string, target: EventTarget, rule: string, detail: string): Promise<never> {
-  await appendAudit([journalEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })]);
+  await recordAccess([journalEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })]);
   throw new ForbiddenError(detail, { rule });
 }

@@ -3,11 +3,10 @@ import type { CreatePatientRequest, Patient, PatientSearchResult, SearchPatients
 import { ConflictError, ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { hasRole } from '../../shared/auth/caller';
-import { appendAudit } from '../audit/audit-chain';
 import type { AuditEventInput } from '../audit/audit-event';
 import { decideAccess, RULES } from './access-decision';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitIdempotent } from './journal-commit';
+import { commitIdempotent, recordAccess } from './journal-commit';
 import { authorize, journalEvent, nowOf, type JournalRequest } from './journal-context';
 import { openPatient, sealPatient } from './journal-crypto';
 import type { PatientItem } from './journal-items';
@@ -30,9 +29,15 @@ function staffPurpose(req: JournalRequest) {
   return hasRole(req.caller, 'clinician') || req.caller.kind === 'client' ? ('TREAT' as const) : ('ADMIN' as const);
 }
 
-async function duplicate(req: JournalRequest, nidKey: string): Promise<never> {
+/**
+ * The national id is taken. If it was taken by an earlier request with this very Idempotency-Key
+ * (a concurrent retry), that request's outcome is the answer; otherwise 409 naming the record.
+ */
+async function duplicate(req: JournalRequest, nidKey: string, scope: IdempotencyScope): Promise<WriteOutcome<Patient>> {
+  const prior = await replayIdempotent<Patient>(scope);
+  if (prior) return prior;
   const existing = await patientIdByNationalIdKey(req.tenant, nidKey);
-  await appendAudit([
+  await recordAccess([
     journalEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse: staffPurpose(req) }, { duplicate: true }),
   ]);
   throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
@@ -49,7 +54,7 @@ export async function createPatient(req: JournalRequest, body: CreatePatientRequ
 
   const now = nowOf(req);
   const nidKey = await nationalIdKey(body.nationalId);
-  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey);
+  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope);
 
   const patientId = randomUUID();
   const createdAt = now.toISOString();
@@ -68,7 +73,7 @@ export async function createPatient(req: JournalRequest, body: CreatePatientRequ
     );
   } catch (error) {
     // Lost a race with a concurrent create of the same national id: still one record.
-    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey);
+    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey, scope);
     throw error;
   }
 }
@@ -77,7 +82,7 @@ export async function createPatient(req: JournalRequest, body: CreatePatientRequ
 export async function getPatient(req: JournalRequest, patientId: string): Promise<Patient> {
   const { context, decision } = await authorize(req, patientId, 'patient.read', 'patient.read', { recordId: patientId });
   const patient = await toPatient(context.patient);
-  await appendAudit([journalEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
+  await recordAccess([journalEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
   return patient;
 }
 
@@ -140,6 +145,6 @@ export async function searchPatients(req: JournalRequest, body: SearchPatientsRe
   if (found.length === 0) {
     events.push(journalEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
   }
-  await appendAudit(events);
+  await recordAccess(events);
   return { patients, truncated };
 }

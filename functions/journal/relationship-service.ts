@@ -3,11 +3,10 @@ import type { CreateRelationshipRequest, Relationship, RelationshipSubject } fro
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import { appendAudit } from '../audit/audit-chain';
 import { relationshipInForce } from './access-decision';
 import { expectVersion } from './etag';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitIdempotent } from './journal-commit';
+import { commitIdempotent, recordAccess } from './journal-commit';
 import { authorize, authorOf, journalEvent, nowOf, type JournalRequest } from './journal-context';
 import { openRelationship, sealRelationship } from './journal-crypto';
 import type { RelationshipItem } from './journal-items';
@@ -122,7 +121,7 @@ export async function listRelationships(req: JournalRequest, patientId: string):
   const now = nowOf(req);
   const list = await Promise.all(context.relationships.map((r) => toRelationship(req.tenant, r, now)));
   list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-  await appendAudit([journalEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)]);
+  await recordAccess([journalEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)]);
   return list;
 }
 
