@@ -22,7 +22,7 @@ const USAGE = `Usage: npm run ops -- <command> [options]
   vendors list
   vendors show <client-id>
   vendors register --name <name> --org-number <9 digits> --contact-name <name> --contact-email <email>
-                   [--contact-phone <phone>] [--public-key <jwk.json>]
+                   [--contact-phone <phone>] [--public-key <jwk.json>] [--plan standard]
   vendors rotate-secret <client-id>
   vendors disable <client-id> --reason <text>
   vendors enable <client-id>
@@ -48,6 +48,7 @@ const OPTIONS = {
   'contact-email': { type: 'string' },
   'contact-phone': { type: 'string' },
   'public-key': { type: 'string' },
+  plan: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -148,6 +149,7 @@ interface Vendor {
   contact: { name: string; email: string; phone?: string };
   status: string;
   apiKeyId: string;
+  plan?: string;
   usagePlanId?: string;
   hasPublicKey: boolean;
   secretCreatedAt: string;
@@ -164,7 +166,7 @@ function showVendor(v: Vendor): string {
       ['Contact', `${v.contact.name} <${v.contact.email}>${v.contact.phone ? ` ${v.contact.phone}` : ''}`],
       ['Status', v.status],
       ['API key id', v.apiKeyId],
-      ['Usage plan', v.usagePlanId],
+      ['Usage plan', v.plan ? `${v.plan} (${v.usagePlanId ?? '-'})` : v.usagePlanId],
       ['Public key', v.hasPublicKey ? 'registered' : 'none'],
       ['Secret set', v.secretCreatedAt],
       ['Registered', v.createdAt],
@@ -366,6 +368,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
         orgNumber: need(v['org-number'], '--org-number'),
         contact: { name: need(v['contact-name'], '--contact-name'), email: need(v['contact-email'], '--contact-email'), ...(v['contact-phone'] ? { phone: v['contact-phone'] } : {}) },
         ...(publicKeyJwk ? { publicKeyJwk } : {}),
+        ...(v.plan ? { plan: v.plan } : {}),
       };
       const { body } = await api.call<{ clientId: string; clientSecret: string; apiKey: string; vendor: Vendor }>('POST', '/ops/v1/vendors', request);
       return v.json ? asJson(body) : `Registered ${body.vendor.name}.\n\n${showSecret(body, url)}`;

@@ -3,8 +3,11 @@ import { config } from '../../shared/config';
 import { AwsApiKeyAdmin, LocalApiKeyAdmin, type ApiKeyAdmin } from './api-key-admin';
 import type { VendorServiceDeps } from './vendor-service';
 
-/** The usage plan vendor API keys join; set by infra. (To move into shared/config ENV.) */
-export const VENDOR_USAGE_PLAN_ENV = 'FJ_VENDOR_USAGE_PLAN_ID';
+/**
+ * The vendor usage plans infra made, as JSON `{ "<plan>": "<usage plan name>" }`
+ * (infra/stacks/region-stack.ts VENDOR_PLANS_ENV; to move into shared/config ENV).
+ */
+export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
 
 let apiKeys: ApiKeyAdmin | undefined;
 
@@ -12,9 +15,9 @@ function apiKeyAdmin(): ApiKeyAdmin {
   if (apiKeys) return apiKeys;
   const cfg = config();
   if (cfg.runtime === 'aws') {
-    const plan = process.env[VENDOR_USAGE_PLAN_ENV];
-    if (!plan) throw new Error(`${VENDOR_USAGE_PLAN_ENV} is required in AWS`);
-    apiKeys = new AwsApiKeyAdmin(new APIGatewayClient({ region: cfg.region }), plan);
+    const plans = JSON.parse(process.env[VENDOR_PLANS_ENV] ?? '{}') as Record<string, string>;
+    if (Object.keys(plans).length === 0) throw new Error(`${VENDOR_PLANS_ENV} is required in AWS`);
+    apiKeys = new AwsApiKeyAdmin(new APIGatewayClient({ region: cfg.region }), plans);
   } else {
     apiKeys = new LocalApiKeyAdmin();
   }
@@ -25,7 +28,7 @@ function apiKeyAdmin(): ApiKeyAdmin {
 export function defaultVendorDeps(): VendorServiceDeps {
   return {
     apiKeys: {
-      createKey: (id, name) => apiKeyAdmin().createKey(id, name),
+      createKey: (id, name, plan) => apiKeyAdmin().createKey(id, name, plan),
       setEnabled: (id, enabled) => apiKeyAdmin().setEnabled(id, enabled),
       deleteKey: (id) => apiKeyAdmin().deleteKey(id),
     },

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { VENDOR_SCOPES, type Caller } from '../../shared/auth/caller';
 import { clientIdSchema, type RegisterVendorBody, type VendorGrantView, type VendorView } from '../../shared/contracts/vendors';
 import { ConditionFailedError } from '../../shared/db/tenant-db';
@@ -69,6 +69,7 @@ function vendorView(v: VendorRecord, grants?: GrantRecord[]): VendorView {
     contact: v.contact,
     status: v.status,
     apiKeyId: v.apiKeyId,
+    plan: v.plan,
     usagePlanId: v.usagePlanId,
     hasPublicKey: v.publicKeyJwk !== undefined,
     secretCreatedAt: v.secretCreatedAt,
@@ -99,7 +100,7 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
   const clientId = `vnd-${randomBytes(8).toString('hex')}`;
   const secret = generateClientSecret();
   const now = deps.now().toISOString();
-  const apiKey = await deps.apiKeys.createKey(clientId, body.name);
+  const apiKey = await deps.apiKeys.createKey(clientId, body.name, body.plan);
   const record: VendorRecord = {
     clientId,
     name: body.name,
@@ -109,6 +110,8 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
     secretHash: await hashClientSecret(secret),
     secretCreatedAt: now,
     apiKeyId: apiKey.apiKeyId,
+    apiKeyHash: createHash('sha256').update(apiKey.value).digest('hex'),
+    plan: apiKey.plan,
     usagePlanId: apiKey.usagePlanId,
     publicKeyJwk: body.publicKeyJwk,
     createdAt: now,

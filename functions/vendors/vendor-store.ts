@@ -13,6 +13,9 @@ export interface VendorRecord {
   secretHash: string;
   secretCreatedAt: string;
   apiKeyId: string;
+  /** SHA-256 (hex) of the API key value, so the authorizer can check a presented x-api-key is this client's. */
+  apiKeyHash: string;
+  plan?: string;
   usagePlanId?: string;
   publicKeyJwk?: Record<string, unknown>;
   createdAt: string;

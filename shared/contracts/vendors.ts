@@ -30,6 +30,8 @@ export const registerVendorBodySchema = z.object({
     phone: z.string().trim().regex(/^\+?[0-9 ]{8,20}$/).optional(),
   }),
   publicKeyJwk: publicJwkSchema.optional(),
+  /** The usage plan (throttling, quota) its API key joins. */
+  plan: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).default('standard'),
 });
 export type RegisterVendorBody = z.infer<typeof registerVendorBodySchema>;
 
@@ -56,6 +58,7 @@ export const vendorSchema = z
     contact: z.object({ name: z.string(), email: z.string(), phone: z.string().optional() }),
     status: z.enum(['active', 'disabled']),
     apiKeyId: z.string(),
+    plan: z.string().optional(),
     usagePlanId: z.string().optional(),
     hasPublicKey: z.boolean(),
     secretCreatedAt: z.string(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamOf } from '../../functions/audit/audit-chain';
 import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
@@ -48,6 +49,9 @@ describe('registering vendor clients', () => {
     const key = controlKeys.vendor(clientId);
     const item = await new TenantDb('0000').get('control', key.pk, key.sk);
     expect(String(item?.secretHash)).toMatch(/^scrypt\$/);
+    // The authorizer can match a presented x-api-key to this client without the key being stored.
+    expect(item?.apiKeyHash).toBe(createHash('sha256').update(body.apiKey).digest('hex'));
+    expect(item).toMatchObject({ plan: 'standard' });
     expect(JSON.stringify(item)).not.toContain(secret);
     expect(JSON.stringify(item)).not.toContain(body.apiKey);
     // Never shown again.

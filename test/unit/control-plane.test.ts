@@ -3,6 +3,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../../functions/vendors/client-secret';
 import { keyDeletionDate, unitIdFor } from '../../functions/tenants/tenant-service';
 import { KmsTenantKeyAdmin } from '../../shared/crypto/key-admin';
+import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
 import { createTenantBodySchema } from '../../shared/contracts/tenants';
 import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/contracts/vendors';
 import { createUserBodySchema } from '../../shared/contracts/admin';
@@ -116,6 +117,37 @@ describe('KMS key admin', () => {
     const destroyed = await admin.destroyDue('4601', state, new Date('2036-01-02T00:00:00Z'));
     expect(destroyed).toMatchObject({ state: 'pending-deletion', kmsDeletionDate: '2036-01-31T00:00:00.000Z' });
     expect(sent.at(-1)).toEqual({ name: 'ScheduleKeyDeletionCommand', input: { KeyId: 'arn:k-1', PendingWindowInDays: 30 } });
+  });
+});
+
+describe('API Gateway key admin', () => {
+  function recordingApiGateway() {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        if (command.constructor.name === 'GetUsagePlansCommand') return { items: [{ id: 'plan-web', name: 'fj-prod-web' }, { id: 'plan-std', name: 'fj-prod-vendor-standard' }] };
+        if (command.constructor.name === 'CreateApiKeyCommand') return { id: 'key-1' };
+        return {};
+      },
+    };
+    return { client: client as never, sent };
+  }
+
+  it('creates a key with a value it can show once and puts it on the named plan', async () => {
+    const { client, sent } = recordingApiGateway();
+    const out = await new AwsApiKeyAdmin(client, { standard: 'fj-prod-vendor-standard' }).createKey('vnd-0123456789abcdef', 'Journalsystem AS', 'standard');
+    expect(out).toMatchObject({ apiKeyId: 'key-1', plan: 'standard', usagePlanId: 'plan-std' });
+    expect(out.value.length).toBeGreaterThanOrEqual(20);
+    expect(sent.map((s) => s.name)).toEqual(['GetUsagePlansCommand', 'CreateApiKeyCommand', 'CreateUsagePlanKeyCommand']);
+    expect(sent[1]?.input).toMatchObject({ name: 'vendor-vnd-0123456789abcdef', enabled: true, value: out.value });
+    expect(sent[2]?.input).toEqual({ usagePlanId: 'plan-std', keyId: 'key-1', keyType: 'API_KEY' });
+  });
+
+  it('refuses an unknown plan before creating anything', async () => {
+    const { client, sent } = recordingApiGateway();
+    await expect(new AwsApiKeyAdmin(client, { standard: 'fj-prod-vendor-standard' }).createKey('vnd-0123456789abcdef', 'X', 'gold')).rejects.toThrow(/bruksplan/);
+    expect(sent).toEqual([]);
   });
 });
 
