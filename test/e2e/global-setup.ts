@@ -20,6 +20,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (`npm run test:e2e` does).');
   }
+  // E2E_BASE_URL reuses a stack that is already running (quicker while working on the client).
+  const reuse = process.env.E2E_BASE_URL;
+  if (reuse) {
+    project.provide('baseUrl', reuse.replace(/\/+$/, ''));
+    return async () => undefined;
+  }
   const port = await freePort();
   const dynamoPort = await freePort();
   const started = Date.now();

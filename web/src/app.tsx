@@ -1,11 +1,11 @@
-import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { z } from 'zod';
 import type { ownTenantSchema } from '../../shared/contracts/platform';
 import { oidcLogoutUrl } from './auth/oidc';
 import { endSession, hasRole, sessionSnapshot, subscribeSession, type Role, type Session } from './auth/session';
 import { ErrorBoundary, ErrorMessage } from './components/error-message';
 import { useApi } from './components/use-api';
-import { PageTitle } from './components/ui';
+import { Loading, PageTitle } from './components/ui';
 import { config } from './config';
 import { useI18n, type MessageKey } from './i18n/i18n';
 import { AuthCallbackPage } from './pages/auth-callback-page';
@@ -202,7 +202,7 @@ export function App() {
   return (
     <Shell session={session}>
       <ErrorBoundary key={pathname} fallback={fallback}>
-        {resolveScreen(session, pathname)}
+        <Suspense fallback={<Loading />}>{resolveScreen(session, pathname)}</Suspense>
       </ErrorBoundary>
     </Shell>
   );

@@ -15,6 +15,8 @@ interface I18n {
   lang: Lang;
   setLang: (lang: Lang) => void;
   t: Translate;
+  /** The message for a key built from data (an action code, a reason code), or the fallback. */
+  tOr: (key: string, fallback: string) => string;
   /** Date and time in the user's language, Norwegian time zone. */
   dateTime: (iso: string | number | undefined) => string;
   date: (iso: string | undefined) => string;
@@ -56,6 +58,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       lang,
       setLang,
       t: (key, params) => format(MESSAGES[lang][key], params),
+      tOr: (key, fallback) => (key in MESSAGES[lang] ? MESSAGES[lang][key as MessageKey] : fallback),
       dateTime: (v) => {
         if (v === undefined || v === '') return '';
         const d = new Date(v);

@@ -1,0 +1,4 @@
+/** Tenant admin and operator screens, loaded as one chunk on first use. */
+export { UsersPage } from './users-page';
+export { UnitsPage } from './units-page';
+export { TenantsPage } from '../operator/tenants-page';

@@ -1,0 +1,167 @@
+import { useState, type FormEvent } from 'react';
+import { ADMIN_ASSIGNABLE_ROLES, createUserBodySchema, type AdminUserView } from '../../../../shared/contracts/admin';
+import { adminApi } from '../../api/admin';
+import { ErrorMessage } from '../../components/error-message';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { useData, usePaged } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+type AssignableRole = (typeof ADMIN_ASSIGNABLE_ROLES)[number];
+
+function NewUserForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useI18n();
+  const units = useData('units', (signal) => adminApi.units(signal));
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [roles, setRoles] = useState<AssignableRole[]>(['clinician']);
+  const [unit, setUnit] = useState('');
+  const [hpr, setHpr] = useState('');
+  const [profession, setProfession] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = useSubmit();
+  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = createUserBodySchema.safeParse({ id, name, roles, unit: unit || undefined, hpr: hpr || undefined, profession: profession || undefined });
+    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
+    if (!parsed.success) return;
+    void submit.run(async () => {
+      await adminApi.createUser(parsed.data);
+      setId('');
+      setName('');
+      setHpr('');
+      setProfession('');
+      onCreated();
+    });
+  };
+  return (
+    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="nu-h">
+      <h2 id="nu-h">{t('admin.users.new')}</h2>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <div className="form-row">
+        <Field id="nu-id" label={t('admin.users.id')} error={errors.id}>
+          <input {...fieldAria('nu-id', errors.id)} value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nu-name" label={t('patients.name')} error={errors.name}>
+          <input {...fieldAria('nu-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </Field>
+      </div>
+      <fieldset>
+        <legend>{t('admin.users.roles')}</legend>
+        {ADMIN_ASSIGNABLE_ROLES.map((r) => (
+          <label key={r} className="check">
+            <input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles((prev) => (e.target.checked ? [...prev, r] : prev.filter((x) => x !== r)))} /> {t(`role.${r}`)}
+          </label>
+        ))}
+        {errors.roles && <span className="field-error">{errors.roles}</span>}
+      </fieldset>
+      <div className="form-row">
+        <Field id="nu-unit" label={t('entry.unit')} error={errors.unit}>
+          <select {...fieldAria('nu-unit', errors.unit)} value={unit} onChange={(e) => setUnit(e.target.value)}>
+            <option value="">{t('app.none')}</option>
+            {units.data?.items.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="nu-hpr" label={t('admin.users.hpr')} error={errors.hpr}>
+          <input {...fieldAria('nu-hpr', errors.hpr)} value={hpr} inputMode="numeric" onChange={(e) => setHpr(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nu-prof" label={t('admin.users.profession')} error={errors.profession}>
+          <input {...fieldAria('nu-prof', errors.profession)} value={profession} onChange={(e) => setProfession(e.target.value)} autoComplete="off" />
+        </Field>
+      </div>
+      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+        {t('admin.users.create')}
+      </button>
+    </form>
+  );
+}
+
+function StatusToggle({ user, onChanged }: { user: AdminUserView; onChanged: () => void }) {
+  const { t } = useI18n();
+  const submit = useSubmit();
+  const next = user.status === 'active' ? 'disabled' : 'active';
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={submit.busy}
+        onClick={() =>
+          void submit.run(async () => {
+            await adminApi.updateUser(user.id, { status: next });
+            onChanged();
+          })
+        }
+      >
+        {next === 'disabled' ? t('admin.users.disable') : t('admin.users.enable')}
+      </button>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    </>
+  );
+}
+
+/** The municipality's users: who may log in, with which roles and unit. */
+export function UsersPage() {
+  const { t } = useI18n();
+  const list = usePaged<AdminUserView>('users', async (cursor, signal) => adminApi.users(cursor, signal));
+  return (
+    <>
+      <PageTitle>{t('admin.users.title')}</PageTitle>
+      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('admin.users.empty')}</Empty>}
+      {list.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="data" data-testid="users">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.users.id')}</th>
+                <th scope="col">{t('patients.name')}</th>
+                <th scope="col">{t('admin.users.roles')}</th>
+                <th scope="col">{t('entry.unit')}</th>
+                <th scope="col">{t('admin.users.hpr')}</th>
+                <th scope="col">{t('admin.status')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <code>{u.id}</code>
+                  </td>
+                  <td>
+                    {u.name}
+                    {u.profession && <div className="muted small">{u.profession}</div>}
+                  </td>
+                  <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
+                  <td>{u.unit ?? '–'}</td>
+                  <td>{u.hpr ?? '–'}</td>
+                  <td>
+                    <Badge tone={u.status === 'active' ? 'ok' : 'neutral'}>{t(`admin.userStatus.${u.status}` as MessageKey)}</Badge>
+                  </td>
+                  <td>
+                    <StatusToggle user={u} onChanged={list.reload} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.loading && <Loading />}
+      {list.hasMore && !list.loading && (
+        <button type="button" className="btn" onClick={list.loadMore}>
+          {t('app.more')}
+        </button>
+      )}
+      <NewUserForm onCreated={list.reload} />
+    </>
+  );
+}

@@ -1,0 +1,199 @@
+import { useState, type FormEvent } from 'react';
+import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
+import { auditApi } from '../../api/audit';
+import { ActionLabel, ActorLine, isoFromLocal, localInput, OutcomeBadge } from '../../components/audit-bits';
+import { ErrorMessage } from '../../components/error-message';
+import { Field } from '../../components/forms';
+import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { usePaged } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { Link, navigate, useLocation } from '../../router';
+
+type Mode = 'time' | 'user' | 'patient';
+
+interface Query {
+  mode: Mode;
+  from?: string;
+  to?: string;
+  action?: string;
+  outcome?: string;
+  user?: string;
+  patient?: string;
+}
+
+function EventTable({ items }: { items: AuditEventView[] }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="audit-events">
+        <thead>
+          <tr>
+            <th scope="col">{t('audit.time')}</th>
+            <th scope="col">{t('audit.action')}</th>
+            <th scope="col">{t('audit.who')}</th>
+            <th scope="col">{t('audit.patient')}</th>
+            <th scope="col">{t('audit.purpose')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((e) => (
+            <tr key={e.id}>
+              <td className="nowrap">
+                {dateTime(e.time)}
+                {e.flagged && (
+                  <>
+                    <br />
+                    <Badge tone="warn">{t('audit.flagged')}</Badge>
+                  </>
+                )}
+              </td>
+              <td>
+                <ActionLabel action={e.action} /> <OutcomeBadge outcome={e.outcome} />
+                {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
+              </td>
+              <td>
+                <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} aria-label={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
+                  <ActorLine actor={e.actor} />
+                </Link>
+              </td>
+              <td>
+                {e.patientId ? (
+                  <Link to={`/audit/events?patient=${encodeURIComponent(e.patientId)}`}>
+                    <code className="small">{e.patientId.slice(0, 8)}…</code>
+                  </Link>
+                ) : (
+                  '–'
+                )}
+              </td>
+              <td>
+                {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
+                {e.reason && <div className="small">{e.reason}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function keyOf(q: Query): string {
+  return JSON.stringify(q);
+}
+
+/** Audit events by time range, by user or by patient, for the municipality's log reviewer. */
+export function AuditEventsPage() {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const linkedUser = search.get('user') ?? undefined;
+  const linkedPatient = search.get('patient') ?? undefined;
+  const initial: Query = linkedPatient ? { mode: 'patient', patient: linkedPatient } : linkedUser ? { mode: 'user', user: linkedUser } : { mode: 'time' };
+  const [mode, setMode] = useState<Mode>(initial.mode);
+  const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 24 * 3600_000)));
+  const [to, setTo] = useState('');
+  const [action, setAction] = useState('');
+  const [outcome, setOutcome] = useState('');
+  const [user, setUser] = useState(linkedUser ?? '');
+  const [patient, setPatient] = useState(linkedPatient ?? '');
+  const [query, setQuery] = useState<Query>(initial);
+  // A link from another row (user or patient) changes the query without a form submit.
+  const linkedKey = `${linkedUser ?? ''}|${linkedPatient ?? ''}`;
+  const [seenLink, setSeenLink] = useState(linkedKey);
+  if (linkedKey !== seenLink) {
+    setSeenLink(linkedKey);
+    if (linkedPatient) {
+      setMode('patient');
+      setPatient(linkedPatient);
+      setQuery({ mode: 'patient', patient: linkedPatient });
+    } else if (linkedUser) {
+      setMode('user');
+      setUser(linkedUser);
+      setQuery({ mode: 'user', user: linkedUser });
+    }
+  }
+
+  const list = usePaged<AuditEventView>(keyOf(query), async (cursor, signal) => {
+    if (query.mode === 'patient' && query.patient) return auditApi.patientEvents(query.patient, cursor, signal);
+    if (query.mode === 'user' && query.user) return auditApi.userEvents(query.user, { from: query.from, to: query.to, cursor }, signal);
+    return auditApi.tenantEvents({ from: query.from, to: query.to, action: query.action, outcome: query.outcome, cursor }, signal);
+  });
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const next: Query =
+      mode === 'patient' ? { mode, patient: patient.trim() } : mode === 'user' ? { mode, user: user.trim(), from: isoFromLocal(from), to: isoFromLocal(to) } : { mode, from: isoFromLocal(from), to: isoFromLocal(to), action: action.trim() || undefined, outcome: outcome || undefined };
+    setQuery(next);
+    if (linkedUser || linkedPatient) navigate('/audit/events', { replace: true });
+  };
+
+  return (
+    <>
+      <PageTitle>{t('audit.events.title')}</PageTitle>
+      <form className="card" onSubmit={onSubmit} noValidate>
+        <fieldset>
+          <legend>{t('audit.events.by')}</legend>
+          <div className="segmented" role="radiogroup">
+            {(['time', 'user', 'patient'] as const).map((m) => (
+              <label key={m} className="radio">
+                <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} /> {t(`audit.events.by.${m}` as MessageKey)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="form-row">
+          {mode === 'user' && (
+            <Field id="ae-user" label={t('audit.events.user')}>
+              <input id="ae-user" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="off" placeholder="oslo.sykepleier" />
+            </Field>
+          )}
+          {mode === 'patient' && (
+            <Field id="ae-patient" label={t('audit.events.patientId')}>
+              <input id="ae-patient" value={patient} onChange={(e) => setPatient(e.target.value)} autoComplete="off" />
+            </Field>
+          )}
+          {mode !== 'patient' && (
+            <>
+              <Field id="ae-from" label={t('audit.events.from')}>
+                <input id="ae-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+              </Field>
+              <Field id="ae-to" label={t('audit.events.to')}>
+                <input id="ae-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+              </Field>
+            </>
+          )}
+          {mode === 'time' && (
+            <>
+              <Field id="ae-action" label={t('audit.action')}>
+                <input id="ae-action" value={action} onChange={(e) => setAction(e.target.value)} autoComplete="off" placeholder="entry.read" />
+              </Field>
+              <Field id="ae-outcome" label={t('audit.outcome')}>
+                <select id="ae-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+                  <option value="">{t('audit.anyOutcome')}</option>
+                  {AUDIT_OUTCOMES.map((o) => (
+                    <option key={o} value={o}>
+                      {t(`outcome.${o}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </>
+          )}
+          <div className="field">
+            <button className="btn btn-primary" type="submit">
+              {t('app.search')}
+            </button>
+          </div>
+        </div>
+      </form>
+      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('audit.events.empty')}</Empty>}
+      {list.items.length > 0 && <EventTable items={list.items} />}
+      {list.loading && <Loading />}
+      {list.hasMore && !list.loading && (
+        <button type="button" className="btn" onClick={list.loadMore}>
+          {t('app.more')}
+        </button>
+      )}
+    </>
+  );
+}

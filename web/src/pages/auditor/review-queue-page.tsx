@@ -1,0 +1,180 @@
+import { useState, type FormEvent } from 'react';
+import type { z } from 'zod';
+import { REVIEW_CONCLUSIONS, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
+import { auditApi } from '../../api/audit';
+import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
+import { ErrorMessage } from '../../components/error-message';
+import { apiFieldErrors, Field, fieldAria, useSubmit } from '../../components/forms';
+import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { usePaged } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { Link } from '../../router';
+
+type QueueItem = z.infer<typeof reviewQueueItemSchema>;
+type Conclusion = (typeof REVIEW_CONCLUSIONS)[number];
+
+function ReviewForm({ item, onDone }: { item: QueueItem; onDone: () => void }) {
+  const { t } = useI18n();
+  const [conclusion, setConclusion] = useState<Conclusion>('no-action');
+  const [note, setNote] = useState('');
+  const submit = useSubmit();
+  const errors = apiFieldErrors(submit.error);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit.run(async () => {
+      await auditApi.review(item.id, { conclusion, note });
+      onDone();
+    });
+  };
+  const id = `rv-${item.id.slice(0, 12)}`;
+  return (
+    <form onSubmit={onSubmit} noValidate className="review-form">
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <div className="form-row">
+        <Field id={`${id}-c`} label={t('review.conclusion')} error={errors.conclusion}>
+          <select {...fieldAria(`${id}-c`, errors.conclusion)} value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)}>
+            {REVIEW_CONCLUSIONS.map((c) => (
+              <option key={c} value={c}>
+                {t(`review.conclusion.${c}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${id}-n`} label={t('review.note')} error={errors.note}>
+          <input {...fieldAria(`${id}-n`, errors.note)} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} autoComplete="off" />
+        </Field>
+        <div className="field">
+          <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+            {t('review.submit')}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => void }) {
+  const { t, tOr, dateTime } = useI18n();
+  const [open, setOpen] = useState(false);
+  const ev = item.event;
+  return (
+    <li className="card queue-item" data-testid="queue-item">
+      <p>
+        <Badge tone={item.status === 'open' ? 'warn' : 'ok'}>{t(`review.status.${item.status}` as MessageKey)}</Badge> <strong>{dateTime(item.time)}</strong> · <ActionLabel action={item.action} />
+        {ev && (
+          <>
+            {' '}
+            <OutcomeBadge outcome={ev.outcome} />
+          </>
+        )}
+      </p>
+      {item.flagReason && (
+        <p>
+          <span className="muted">{t('review.flagReason')}:</span> {tOr(`flag.${item.flagReason}`, item.flagReason)}
+        </p>
+      )}
+      {ev ? (
+        <dl className="facts">
+          <dt>{t('audit.who')}</dt>
+          <dd>
+            <ActorLine actor={ev.actor} />
+          </dd>
+          {ev.patientId && (
+            <>
+              <dt>{t('audit.patient')}</dt>
+              <dd>
+                <Link to={`/audit/events?patient=${encodeURIComponent(ev.patientId)}`}>
+                  <code>{ev.patientId}</code>
+                </Link>
+              </dd>
+            </>
+          )}
+          {ev.purposeOfUse && (
+            <>
+              <dt>{t('audit.purpose')}</dt>
+              <dd>
+                {t(`purpose.${ev.purposeOfUse}` as MessageKey)} {ev.reasonCode && <code className="muted small">{ev.reasonCode}</code>}
+              </dd>
+            </>
+          )}
+          {ev.reason && (
+            <>
+              <dt>{t('audit.reason')}</dt>
+              <dd>{ev.reason}</dd>
+            </>
+          )}
+          {ev.rule && (
+            <>
+              <dt>{t('audit.rule')}</dt>
+              <dd>
+                <code>{ev.rule}</code>
+              </dd>
+            </>
+          )}
+        </dl>
+      ) : (
+        <div className="alert alert-error" role="alert">
+          <p>{t('review.eventMissing')}</p>
+        </div>
+      )}
+      {item.reviews.length > 0 && (
+        <>
+          <h3>{t('review.reviews')}</h3>
+          <ul>
+            {item.reviews.map((r) => (
+              <li key={r.id}>
+                {dateTime(r.time)} · {r.reviewer.name ?? r.reviewer.sub}: <strong>{t(`review.conclusion.${r.conclusion}` as MessageKey)}</strong> — {r.note}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {open ? (
+        <ReviewForm
+          item={item}
+          onDone={() => {
+            setOpen(false);
+            onReviewed();
+          }}
+        />
+      ) : (
+        <button type="button" className="btn" onClick={() => setOpen(true)}>
+          {t('review.open')}
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** The auditor's queue of flagged events (emergency access, self-made relationships, denials ...). */
+export function ReviewQueuePage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<'open' | 'reviewed' | 'all'>('open');
+  const list = usePaged<QueueItem>(`rq:${status}`, async (cursor, signal) => auditApi.reviewQueue(status, cursor, signal));
+  return (
+    <>
+      <PageTitle>{t('review.title')}</PageTitle>
+      <p className="lead">{t('review.intro')}</p>
+      <div className="segmented" role="group" aria-label={t('review.filter')}>
+        {(['open', 'reviewed', 'all'] as const).map((s) => (
+          <button key={s} type="button" className="btn btn-small" aria-pressed={status === s} onClick={() => setStatus(s)}>
+            {t(`review.filter.${s}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('review.empty')}</Empty>}
+      <ul className="plain-list" data-testid="review-queue">
+        {list.items.map((item) => (
+          <QueueCard key={item.id} item={item} onReviewed={list.reload} />
+        ))}
+      </ul>
+      {list.loading && <Loading />}
+      {list.hasMore && !list.loading && (
+        <button type="button" className="btn" onClick={list.loadMore}>
+          {t('app.more')}
+        </button>
+      )}
+    </>
+  );
+}

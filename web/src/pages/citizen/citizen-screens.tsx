@@ -1,0 +1,3 @@
+/** The citizen's screens, loaded as one chunk on first use. */
+export { MyRecordPage } from './my-record-page';
+export { AccessLogPage } from './access-log-page';

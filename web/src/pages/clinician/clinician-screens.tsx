@@ -1,0 +1,4 @@
+/** The clinician's screens, loaded as one chunk on first use. */
+export { PatientSearchPage } from './patient-search-page';
+export { PatientPage } from './patient-page';
+export { NewEntryPage, EntryPage } from './entry-pages';

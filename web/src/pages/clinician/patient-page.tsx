@@ -1,0 +1,200 @@
+import { useRef, useState, type FormEvent } from 'react';
+import {
+  createRelationshipSchema,
+  ENTRY_TYPES,
+  RELATIONSHIP_REASONS,
+  type EntryType,
+  type Patient,
+  type Relationship,
+  type RelationshipReasonCode,
+  type TimelineItem,
+} from '../../../../shared/contracts/journal';
+import { ApiError } from '../../api/client';
+import { journalApi } from '../../api/journal';
+import type { Session } from '../../auth/session';
+import { ErrorMessage } from '../../components/error-message';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
+import { Async, Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { useApi, usePaged } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { Link } from '../../router';
+
+/** The relationship in force that covers this user (their own, or their unit's). */
+export function coveringRelationship(relationships: Relationship[], session: Session, now = Date.now()): Relationship | undefined {
+  const live = relationships.filter((r) => r.active && Date.parse(r.validFrom) <= now && now < Date.parse(r.validTo) && !r.endedAt);
+  return live.find((r) => r.subject.kind === 'user' && r.subject.id === session.me.sub) ?? live.find((r) => r.subject.kind === 'unit' && r.subject.id === session.me.unit);
+}
+
+export function PatientHeader({ patient }: { patient: Patient }) {
+  const { t, date } = useI18n();
+  return (
+    <dl className="facts patient-facts" data-testid="patient-header">
+      <dt>{t('patients.nationalId')}</dt>
+      <dd>{formatNationalId(patient.nationalId)}</dd>
+      <dt>{t('patients.birthDate')}</dt>
+      <dd>{date(patient.birthDate)}</dd>
+      <dt>{t('patients.gender')}</dt>
+      <dd>{t(`gender.${patient.gender}` as MessageKey)}</dd>
+    </dl>
+  );
+}
+
+function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCreated: () => void }) {
+  const { t } = useI18n();
+  const [reasonCode, setReasonCode] = useState<RelationshipReasonCode>('ordinary-care');
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = useSubmit();
+  const key = useRef(crypto.randomUUID());
+  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = createRelationshipSchema.safeParse({ reasonCode, reason });
+    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
+    if (!parsed.success) return;
+    void submit.run(async () => {
+      await journalApi.createRelationship(patientId, parsed.data, key.current);
+      onCreated();
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate aria-labelledby="rel-h" data-testid="relationship-form">
+      <h3 id="rel-h">{t('relationship.create.title')}</h3>
+      <p className="muted">{t('relationship.create.intro')}</p>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <div className="form-row">
+        <Field id="rel-code" label={t('relationship.reasonCode')} error={errors.reasonCode}>
+          <select {...fieldAria('rel-code', errors.reasonCode)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RelationshipReasonCode)}>
+            {RELATIONSHIP_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`relationship.code.${r}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="rel-reason" label={t('relationship.reason')} hint={t('relationship.reasonHint')} error={errors.reason}>
+          <input {...fieldAria('rel-reason', errors.reason, true)} value={reason} maxLength={250} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
+        </Field>
+      </div>
+      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+        {submit.busy ? t('app.saving') : t('relationship.create.submit')}
+      </button>
+    </form>
+  );
+}
+
+function AccessCard({ patientId, session, onChange }: { patientId: string; session: Session; onChange: () => void }) {
+  const { t, dateTime } = useI18n();
+  const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
+  const created = () => {
+    rels.reload();
+    onChange();
+  };
+  // Without a relationship the list itself is refused (403); what the user needs then is the form.
+  const refused = rels.error instanceof ApiError && rels.error.status === 403;
+  return (
+    <section className="card" aria-labelledby="access-h">
+      <h2 id="access-h">{t('relationship.title')}</h2>
+      {refused ? (
+        <NewRelationshipForm patientId={patientId} onCreated={created} />
+      ) : (
+        <Async state={rels}>
+          {(data) => {
+            const mine = coveringRelationship(data.relationships, session);
+            return mine ? (
+              <p data-testid="relationship-active">
+                <Badge tone="ok">{t('relationship.active')}</Badge> {t(`relationship.code.${mine.reasonCode}` as MessageKey)} ·{' '}
+                {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
+              </p>
+            ) : (
+              <NewRelationshipForm patientId={patientId} onCreated={created} />
+            );
+          }}
+        </Async>
+      )}
+    </section>
+  );
+}
+
+function TimelineList({ patientId, version }: { patientId: string; version: number }) {
+  const { t, tOr, dateTime } = useI18n();
+  const [type, setType] = useState<EntryType | ''>('');
+  const list = usePaged<TimelineItem>(`tl:${patientId}:${type}:${version}`, async (cursor, signal) => {
+    const { data } = await journalApi.timeline(patientId, { cursor, type: type || undefined }, signal);
+    return data;
+  });
+  const forbidden = list.error instanceof ApiError && list.error.status === 403;
+  return (
+    <section aria-labelledby="timeline-h">
+      <div className="page-title">
+        <h2 id="timeline-h">{t('timeline.title')}</h2>
+        <label className="inline-field">
+          <span>{t('timeline.filterType')}</span>{' '}
+          <select value={type} onChange={(e) => setType(e.target.value as EntryType | '')}>
+            <option value="">{t('timeline.allTypes')}</option>
+            {(Object.keys(ENTRY_TYPES) as EntryType[]).map((k) => (
+              <option key={k} value={k}>
+                {entryTypeLabel(tOr, k)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={forbidden ? undefined : list.reload} />}
+      {forbidden && <p className="muted">{t('timeline.needRelationship')}</p>}
+      {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('timeline.empty')}</Empty>}
+      <ol className="timeline" data-testid="timeline">
+        {list.items.map((item) => (
+          <li key={item.id}>
+            <Link to={`/patients/${patientId}/entries/${item.id}`} className="timeline-item">
+              <span className="timeline-head">
+                <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
+              </span>
+              <span className="timeline-meta">
+                {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · {item.unit}
+                {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ol>
+      {list.loading && <Loading />}
+      {list.hasMore && !list.loading && (
+        <button type="button" className="btn" onClick={list.loadMore}>
+          {t('app.more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** One patient: who they are, the user's access reason, and the timeline of the journal. */
+export function PatientPage({ patientId, session }: { patientId: string; session: Session }) {
+  const { t } = useI18n();
+  const patient = useApi(`patient:${patientId}`, (signal) => journalApi.getPatient(patientId, signal));
+  const [version, setVersion] = useState(0);
+  return (
+    <Async state={patient}>
+      {(p) => (
+        <>
+          <p className="crumbs">
+            <Link to="/patients">{t('nav.patients')}</Link>
+          </p>
+          <PageTitle
+            actions={
+              <Link className="btn btn-primary" to={`/patients/${patientId}/entries/new`} data-testid="new-entry">
+                {t('entry.new')}
+              </Link>
+            }
+          >
+            {p.name}
+          </PageTitle>
+          <PatientHeader patient={p} />
+          <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} />
+          <TimelineList patientId={patientId} version={version} />
+        </>
+      )}
+    </Async>
+  );
+}

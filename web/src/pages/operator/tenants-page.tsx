@@ -1,0 +1,171 @@
+import { useState, type FormEvent } from 'react';
+import { createTenantBodySchema, type TenantView } from '../../../../shared/contracts/tenants';
+import { opsApi } from '../../api/admin';
+import { ErrorMessage } from '../../components/error-message';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { useData } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+const STATUS_TONE: Record<TenantView['status'], 'ok' | 'warn' | 'danger' | 'neutral' | 'info'> = {
+  provisioning: 'info',
+  active: 'ok',
+  suspended: 'danger',
+  offboarding: 'warn',
+  offboarded: 'neutral',
+};
+
+function NewTenantForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useI18n();
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [region, setRegion] = useState('eu-north-1');
+  const [adminId, setAdminId] = useState('');
+  const [adminName, setAdminName] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = useSubmit();
+  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = createTenantBodySchema.safeParse({ id, name, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) });
+    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
+    if (!parsed.success) return;
+    void submit.run(async () => {
+      await opsApi.createTenant(parsed.data);
+      setId('');
+      setName('');
+      setAdminId('');
+      setAdminName('');
+      onCreated();
+    });
+  };
+  return (
+    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="nt-h">
+      <h2 id="nt-h">{t('ops.tenants.new')}</h2>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <div className="form-row">
+        <Field id="nt-id" label={t('ops.tenants.id')} error={errors.id}>
+          <input {...fieldAria('nt-id', errors.id)} value={id} inputMode="numeric" maxLength={4} onChange={(e) => setId(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-name" label={t('patients.name')} error={errors.name}>
+          <input {...fieldAria('nt-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-region" label={t('ops.tenants.region')} error={errors.region}>
+          <input {...fieldAria('nt-region', errors.region)} value={region} onChange={(e) => setRegion(e.target.value)} autoComplete="off" />
+        </Field>
+      </div>
+      <div className="form-row">
+        <Field id="nt-aid" label={t('ops.tenants.adminId')} error={errors.admin}>
+          <input {...fieldAria('nt-aid', errors.admin)} value={adminId} onChange={(e) => setAdminId(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-aname" label={t('ops.tenants.adminName')}>
+          <input id="nt-aname" value={adminName} onChange={(e) => setAdminName(e.target.value)} autoComplete="off" />
+        </Field>
+      </div>
+      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+        {t('ops.tenants.create')}
+      </button>
+    </form>
+  );
+}
+
+function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [open, setOpen] = useState(false);
+  const submit = useSubmit();
+  if (tenant.status === 'suspended') {
+    return (
+      <>
+        <button type="button" className="btn btn-small" disabled={submit.busy} onClick={() => void submit.run(async () => { await opsApi.resume(tenant.id, {}); onChanged(); })}>
+          {t('ops.tenants.resume')}
+        </button>
+        {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      </>
+    );
+  }
+  if (tenant.status !== 'active') return null;
+  if (!open)
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
+        {t('ops.tenants.suspend')}
+      </button>
+    );
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit.run(async () => {
+          await opsApi.suspend(tenant.id, { reason });
+          setOpen(false);
+          onChanged();
+        });
+      }}
+    >
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <label htmlFor={`sus-${tenant.id}`}>{t('ops.tenants.suspendReason')}</label>{' '}
+      <input id={`sus-${tenant.id}`} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />{' '}
+      <button className="btn btn-small btn-danger" type="submit" disabled={submit.busy}>
+        {t('ops.tenants.suspend')}
+      </button>{' '}
+      <button className="btn btn-small" type="button" onClick={() => setOpen(false)}>
+        {t('app.cancel')}
+      </button>
+    </form>
+  );
+}
+
+/** The operating company's registry of municipalities (no patient data here). */
+export function TenantsPage() {
+  const { t } = useI18n();
+  const tenants = useData('tenants', (signal) => opsApi.tenants(signal));
+  return (
+    <>
+      <PageTitle>{t('ops.tenants.title')}</PageTitle>
+      <Async state={tenants}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>{t('ops.tenants.empty')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="data" data-testid="tenants">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('ops.tenants.id')}</th>
+                    <th scope="col">{t('patients.name')}</th>
+                    <th scope="col">{t('ops.tenants.region')}</th>
+                    <th scope="col">{t('admin.status')}</th>
+                    <th scope="col">{t('nav.units')}</th>
+                    <th scope="col">
+                      <span className="sr-only">{t('admin.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((tn) => (
+                    <tr key={tn.id}>
+                      <td>
+                        <code>{tn.id}</code>
+                      </td>
+                      <td>{tn.name}</td>
+                      <td>{tn.region}</td>
+                      <td>
+                        <Badge tone={STATUS_TONE[tn.status]}>{t(`tenantStatus.${tn.status}` as MessageKey)}</Badge>
+                        {tn.statusReason && <div className="muted small">{tn.statusReason}</div>}
+                      </td>
+                      <td>{tn.units.length}</td>
+                      <td>
+                        <SuspendControl tenant={tn} onChanged={tenants.reload} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+      <NewTenantForm onCreated={tenants.reload} />
+    </>
+  );
+}
