@@ -102,6 +102,7 @@ interface Tenant {
     failedStep?: string;
     export?: { location: string; records: number };
     countedRecords?: number;
+    countedByKind?: Record<string, number>;
     keyDeletion?: { state: string; deleteAfter: string; kmsDeletionDate?: string };
   };
   createdAt?: string;
@@ -132,6 +133,7 @@ function showTenant(t: Tenant): string {
       ['Offboarding', t.offboarding ? stepsLine(t.offboarding.steps) : undefined],
       ['Export', t.offboarding?.export ? `${t.offboarding.export.records} records -> ${t.offboarding.export.location}` : undefined],
       ['Counted', t.offboarding?.countedRecords],
+      ['By kind', t.offboarding?.countedByKind ? Object.entries(t.offboarding.countedByKind).map(([k, n]) => `${k}=${n}`).join(', ') : undefined],
       ['Key deletion', t.offboarding?.keyDeletion ? `${t.offboarding.keyDeletion.state}, destroy after ${t.offboarding.keyDeletion.deleteAfter.slice(0, 10)}` : undefined],
       ['Offboard error', t.offboarding?.failedStep ? `${t.offboarding.failedStep}: ${t.offboarding.steps[t.offboarding.failedStep]?.error ?? ''}` : undefined],
     ]),

@@ -22,7 +22,7 @@ import type { UserProfile } from '../../shared/tenancy/user-profile';
 import { commitWithAudit } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import type { OpenExport } from './export-writer';
-import type { JournalExportSource } from './journal-source';
+import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
 import { applied, getTenant, listTenants, putNewTenant, updateTenant, type TenantRecord } from './tenant-store';
 
 /** Who acts, for the audit log. */
@@ -330,8 +330,25 @@ export function keyDeletionDate(offboardedAt: Date, retention: Partial<Record<st
 
 /** The export did not hold every record; the key is kept. */
 export class ExportIncompleteError extends ConflictError {
-  constructor(readonly exported: number, readonly counted: number) {
-    super(`Eksporten har ${exported} poster, men kommunen har ${counted}. Nøkkelen blir ikke slettet; kjør avviklingen på nytt.`, { exportedRecords: exported, countedRecords: counted });
+  constructor(
+    readonly exported: number,
+    readonly counted: number,
+    readonly countedByKind?: Record<string, number>,
+    differences: string[] = [],
+  ) {
+    super(
+      `Eksporten har ${exported} poster, men kommunen har ${counted}${differences.length ? ` (${differences.join('; ')})` : ''}. Nøkkelen blir ikke slettet; kjør avviklingen på nytt.`,
+      { exportedRecords: exported, countedRecords: counted },
+    );
+  }
+}
+
+/** Passes records through while counting them by `kind`. */
+async function* countingKinds(records: AsyncIterable<Record<string, unknown>>, byKind: Record<string, number>): AsyncIterable<Record<string, unknown>> {
+  for await (const record of records) {
+    const kind = typeof record.kind === 'string' ? record.kind : 'record';
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    yield record;
   }
 }
 
@@ -412,7 +429,8 @@ const OFFBOARD_RUNNERS: Record<OffboardStep, (current: TenantRecord, ctx: ActorC
     const journal = await deps.journal();
     const started = deps.now();
     const writer = await deps.openExport(o.target, `fellesjournal-${current.id}-${stamp(started)}`);
-    const journalFile = await writer.writeNdjson('journal.ndjson', journal.exportTenantJournal(current.id));
+    const byKind: Record<string, number> = {};
+    const journalFile = await writer.writeNdjson('journal.ndjson', countingKinds(journal.exportTenantJournal(current.id), byKind));
     // Users without their national ids: the export is the journal's, the registry part only says who is who.
     const users = (await allUsers(current.id)).map(({ pid: _pid, ...u }) => u);
     const registryFile = await writer.writeJson('registry.json', { tenant: tenantView(current), users });
@@ -424,26 +442,28 @@ const OFFBOARD_RUNNERS: Record<OffboardStep, (current: TenantRecord, ctx: ActorC
       createdAt: started.toISOString(),
       createdBy: ctx.caller.sub,
       journalRecords: journalFile.records,
+      journalRecordsByKind: byKind,
       files,
     });
     const now = deps.now();
     return commitTenantChange(
       current,
-      { offboarding: { ...withOffboardStep(o, 'export', done(now.toISOString())), export: { location: writer.location, files, records: journalFile.records } }, ...changedBy(ctx, now) },
+      { offboarding: { ...withOffboardStep(o, 'export', done(now.toISOString())), export: { location: writer.location, files, records: journalFile.records, byKind } }, ...changedBy(ctx, now) },
       [operatorEvent(current.id, 'tenant.offboard.export', ctx, 'success', { location: writer.location, records: journalFile.records })],
     );
   },
 
   verify: async (current, ctx, deps) => {
     const o = offboardingOf(current);
-    const exported = o.export?.records ?? -1;
-    const counted = await (await deps.journal()).countTenantRecords(current.id);
-    if (counted !== exported) throw new ExportIncompleteError(exported, counted);
+    const exported = { total: o.export?.records ?? -1, byKind: o.export?.byKind };
+    const counted = tallyOf(await (await deps.journal()).countTenantRecords(current.id));
+    const differences = tallyDifferences(exported, counted);
+    if (differences.length > 0) throw new ExportIncompleteError(exported.total, counted.total, counted.byKind, differences);
     const now = deps.now();
     return commitTenantChange(
       current,
-      { offboarding: { ...withOffboardStep(o, 'verify', done(now.toISOString())), countedRecords: counted }, ...changedBy(ctx, now) },
-      [operatorEvent(current.id, 'tenant.offboard.verify', ctx, 'success', { exported, counted })],
+      { offboarding: { ...withOffboardStep(o, 'verify', done(now.toISOString())), countedRecords: counted.total, countedByKind: counted.byKind }, ...changedBy(ctx, now) },
+      [operatorEvent(current.id, 'tenant.offboard.verify', ctx, 'success', { exported: exported.total, counted: counted.total })],
     );
   },
 
@@ -482,7 +502,7 @@ async function recordOffboardFailure(id: string, step: OffboardStep, error: unkn
     const details: Record<string, string | number | boolean> = { step, error: message };
     if (error instanceof ExportIncompleteError) {
       // The export is not trusted any more: the next attempt writes a fresh one and counts again.
-      o = { ...o, steps: { ...o.steps, export: pending() }, countedRecords: error.counted };
+      o = { ...o, steps: { ...o.steps, export: pending() }, countedRecords: error.counted, countedByKind: error.countedByKind };
       details.exported = error.exported;
       details.counted = error.counted;
     }

@@ -125,8 +125,17 @@ export const tenantSchema = z
         requestedBy: z.string(),
         steps: z.record(z.string(), stepSchema),
         failedStep: z.string().optional(),
-        export: z.object({ location: z.string(), files: z.array(exportFileSchema), records: z.number().int() }).optional(),
+        export: z
+          .object({
+            location: z.string(),
+            files: z.array(exportFileSchema),
+            records: z.number().int(),
+            /** Exported records by their `kind` (patient, journal-entry, ...). */
+            byKind: z.record(z.string(), z.number().int()).optional(),
+          })
+          .optional(),
         countedRecords: z.number().int().optional(),
+        countedByKind: z.record(z.string(), z.number().int()).optional(),
         keyDeletion: keyDeletionSchema.optional(),
       })
       .optional(),
