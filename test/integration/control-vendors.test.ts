@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamOf } from '../../functions/audit/audit-chain';
 import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
 import { TenantDb } from '../../shared/db/tenant-db';
+import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -27,8 +28,12 @@ async function tokenFor(clientId: string, secret: string, scope?: string): Promi
   return (await json<{ access_token: string }>(res)).access_token;
 }
 
-function asVendor(token: string, path: string, tenant: string, init: RequestInit = {}) {
-  return fetch(`${stack.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'x-tenant': tenant, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+function asVendor(token: string, path: string, tenant: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {
+  return fetch(`${stack.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, 'x-tenant': tenant, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+  });
 }
 
 const registration = { name: 'Journalsystem AS', orgNumber: '915933149', contact: { name: 'Vera Vendor', email: 'vera@journalsystem.example' } };
@@ -111,6 +116,28 @@ describe('a vendor acts only for the municipalities that granted it, within thei
     expect((await asVendor(narrow, '/v1/units', '4601')).status).toBe(403);
   });
 
+  it('writes and reads the granting municipality’s journal only within the granted scopes', async () => {
+    const patient = { nationalId: syntheticNationalId({ day: 2, month: 2, year: 1970 }, 555), name: 'Vendor Pasientsen', birthDate: '1970-02-02', gender: 'male' };
+    const create = (t: string, key: string) => asVendor(t, '/v1/patients', '4601', { method: 'POST', json: patient, headers: { 'idempotency-key': key } });
+    // Bergen granted journal.read only: writing is refused.
+    const refused = await create(token, 'vendor-create-1');
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toMatchObject({ missingScopes: ['journal.write'] });
+
+    expect((await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'bergen.admin', json: { scopes: ['journal.read', 'journal.write'] } })).status).toBe(200);
+    const created = await create(token, 'vendor-create-2');
+    expect(created.status).toBe(201);
+    const { id } = await json<{ id: string }>(created);
+    expect((await asVendor(token, `/v1/patients/${id}`, '4601')).status).toBe(200);
+    // The same token for a municipality that did not grant it: refused before any data is touched.
+    const elsewhere = await asVendor(token, `/v1/patients/${id}`, '1804');
+    expect(elsewhere.status).toBe(403);
+    expect((await json<{ detail: string }>(elsewhere)).detail).toMatch(/ikke gitt dette leverandørsystemet tilgang/);
+    // A token without journal.write cannot write even where the grant allows it.
+    const readOnly = await tokenFor(clientId, secret, 'journal.read');
+    expect((await create(readOnly, 'vendor-create-3')).status).toBe(403);
+  });
+
   it('stops working on the next request after the grant is revoked', async () => {
     expect((await asVendor(token, '/v1/units', '4601')).status).toBe(200);
     const revoked = await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'DELETE', as: 'bergen.admin' });
@@ -154,7 +181,7 @@ describe('a vendor acts only for the municipalities that granted it, within thei
       ((await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, undefined), sortBeginsWith: 'E#', limit: 100 })).items as { action: string; purposeOfUse: string }[]).map(
         (e) => `${e.action}:${e.purposeOfUse}`,
       );
-    expect(await read('4601')).toEqual(['vendor.grant:ADMIN', 'vendor.revoke:ADMIN', 'vendor.grant:ADMIN', 'vendor.disable:OPERATE', 'vendor.enable:OPERATE']);
+    expect(await read('4601')).toEqual(['vendor.grant:ADMIN', 'vendor.grant:ADMIN', 'vendor.revoke:ADMIN', 'vendor.grant:ADMIN', 'vendor.disable:OPERATE', 'vendor.enable:OPERATE']);
     expect(await read(PLATFORM_AUDIT_TENANT)).toEqual(['vendor.register:OPERATE', 'vendor.disable:OPERATE', 'vendor.enable:OPERATE', 'vendor.secret.rotate:OPERATE']);
   });
 });
