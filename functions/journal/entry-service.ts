@@ -61,7 +61,8 @@ export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
   };
 }
 
-async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
+/** One stored version as the API shows it. */
+export async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
   const content = await openEntryVersion(tenant, item.patientId, item.entryId, item.version, item.sealed);
   return {
     entryId: item.entryId,

@@ -92,12 +92,12 @@ export async function listPatientsPage(tenant: string, cursor?: string, limit = 
   return new TenantDb(tenant).query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(tenant), cursor, limit });
 }
 
-/** Every item of one patient's partition (record, relationships, entries, versions), page by page. */
-export async function* patientPartition(tenant: string, patientId: string): AsyncGenerator<PatientItem | RelationshipItem | EntryItem | Record<string, unknown>> {
+/** Items of one patient's partition (optionally under an sk prefix), page by page. */
+export async function* patientPartition(tenant: string, patientId: string, sortBeginsWith?: string): AsyncGenerator<PatientItem | RelationshipItem | EntryItem | Record<string, unknown>> {
   const db = new TenantDb(tenant);
   let cursor: string | undefined;
   do {
-    const page = await db.query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), consistent: true, cursor, limit: 200 });
+    const page = await db.query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), sortBeginsWith, consistent: true, cursor, limit: 200 });
     yield* page.items;
     cursor = page.nextCursor;
   } while (cursor);

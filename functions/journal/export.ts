@@ -1,0 +1,63 @@
+import { toEntry, toVersion } from './entry-service';
+import type { EntryItem, EntryVersionItem, PatientItem } from './journal-items';
+import { listPatientsPage, loadPatientContext, patientPartition } from './patient-store';
+import { toPatient } from './patient-service';
+import { toRelationship } from './relationship-service';
+
+/**
+ * Offboarding export for the control plane: every patient, care relationship, entry (current
+ * version) and every entry version of a tenant, decrypted, as plain objects (one NDJSON line each).
+ * Patients come from the tenant-wide listing (journal gsi2 `PATIENTS`); everything else from each
+ * patient's partition. Idempotency records (transient) are not part of the record.
+ * The caller (control plane) audits the export itself; this module only reads.
+ */
+
+export type ExportKind = 'patient' | 'care-relationship' | 'journal-entry' | 'journal-entry-version';
+
+export interface TenantRecordCounts {
+  patients: number;
+  relationships: number;
+  entries: number;
+  entryVersions: number;
+}
+
+async function* tenantPatients(tenant: string): AsyncGenerator<PatientItem> {
+  let cursor: string | undefined;
+  do {
+    const page = await listPatientsPage(tenant, cursor);
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/** Every journal record of the tenant, decrypted, patient by patient. */
+export async function* exportTenantJournal(tenant: string): AsyncIterable<Record<string, unknown>> {
+  const now = new Date();
+  for await (const listed of tenantPatients(tenant)) {
+    const context = await loadPatientContext(tenant, listed.patientId);
+    if (!context) continue;
+    yield { kind: 'patient' satisfies ExportKind, ...(await toPatient(context.patient)) };
+    for (const r of context.relationships) yield { kind: 'care-relationship' satisfies ExportKind, tenant, ...(await toRelationship(tenant, r, now)) };
+    for await (const item of patientPartition(tenant, listed.patientId, 'ENTRY#')) {
+      if (item.itemType === 'entry') yield { kind: 'journal-entry' satisfies ExportKind, tenant, ...(await toEntry(tenant, item as EntryItem)) };
+      else if (item.itemType === 'entry-version') {
+        const version = item as EntryVersionItem;
+        yield { kind: 'journal-entry-version' satisfies ExportKind, tenant, patientId: version.patientId, type: version.entryType, unit: version.unit, ...(await toVersion(tenant, version)) };
+      }
+    }
+  }
+}
+
+/** How many records an export of the tenant must contain (counted from the table, nothing decrypted). */
+export async function countTenantRecords(tenant: string): Promise<TenantRecordCounts> {
+  const counts: TenantRecordCounts = { patients: 0, relationships: 0, entries: 0, entryVersions: 0 };
+  for await (const listed of tenantPatients(tenant)) {
+    for await (const item of patientPartition(tenant, listed.patientId)) {
+      if (item.itemType === 'patient') counts.patients++;
+      else if (item.itemType === 'relationship') counts.relationships++;
+      else if (item.itemType === 'entry') counts.entries++;
+      else if (item.itemType === 'entry-version') counts.entryVersions++;
+    }
+  }
+  return counts;
+}
