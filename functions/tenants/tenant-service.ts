@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Caller } from '../../shared/auth/caller';
 import {
   DEFAULT_RETENTION,
@@ -365,8 +366,9 @@ function withOffboardStep(o: Offboarding, step: OffboardStep, state: StepState):
   return next;
 }
 
+/** `20260301T120000123Z-1a2b`: sortable, and unique even for two attempts in one millisecond. */
 function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${date.toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
 }
 
 /**
