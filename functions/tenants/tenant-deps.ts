@@ -1,5 +1,6 @@
 import { config } from '../../shared/config';
 import { tenantKeyAdmin, type TenantKeyAdmin } from '../../shared/crypto/key-admin';
+import { countTenantRecords, exportTenantJournal } from '../journal/export';
 import { openExportFor } from './export-writer';
 import type { JournalExportSource } from './journal-source';
 import type { TenantServiceDeps } from './tenant-service';
@@ -12,21 +13,20 @@ const keyAdmin: TenantKeyAdmin = {
   destroyDue: (t, state, now) => tenantKeyAdmin().destroyDue(t, state, now),
 };
 
-async function journalExport(): Promise<JournalExportSource> {
-  // The journal service owns its export; the specifier is a variable until that module exists.
-  const specifier = '../journal/export';
-  const mod = (await import(/* @vite-ignore */ specifier)) as Partial<JournalExportSource>;
-  if (typeof mod.exportTenantJournal !== 'function' || typeof mod.countTenantRecords !== 'function') {
-    throw new Error('journal export is not available');
-  }
-  return mod as JournalExportSource;
-}
+/** The journal's export, with its counts keyed by the `kind` its records carry. */
+const journalExport: JournalExportSource = {
+  exportTenantJournal,
+  async countTenantRecords(tenant) {
+    const c = await countTenantRecords(tenant);
+    return { patient: c.patients, 'care-relationship': c.relationships, 'journal-entry': c.entries, 'journal-entry-version': c.entryVersions };
+  },
+};
 
 /** The container's tenant-service dependencies. */
 export function defaultTenantDeps(): TenantServiceDeps {
   return {
     keyAdmin,
-    journal: journalExport,
+    journal: async () => journalExport,
     openExport: (target, folder) => openExportFor(config().runtime, config().region)(target, folder),
     now: () => new Date(),
   };

@@ -69,15 +69,16 @@ describe('the operator CLI', () => {
     expect(list.stdout).not.toMatch(/secret/i);
   });
 
-  it('offboards into a directory', async () => {
-    // The journal export needs the journal service; a municipality without it cannot be offboarded.
+  it('offboards into a directory and shows every step', async () => {
     const out = await ops('tenants', 'offboard', '4204', '--to', exportRoot);
-    if (out.code === 0) {
-      expect(out.stdout).toMatch(/Offboarded 4204 Kristiansand/);
-      expect(out.stdout).toMatch(/Key deletion: +disabled-until-due/);
-    } else {
-      expect(out.stderr.trim().split('\n')).toHaveLength(1);
-    }
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Offboarded 4204 Kristiansand/);
+    expect(out.stdout).toMatch(/Offboarding: +freeze=done export=done verify=done key=done finish=done/);
+    expect(out.stdout).toMatch(new RegExp(`Export: +0 records -> ${exportRoot}/fellesjournal-4204-`));
+    expect(out.stdout).toMatch(/Key deletion: +disabled-until-due, destroy after \d{4}-\d{2}-\d{2}/);
+    const list = await ops('tenants', 'list');
+    expect(list.stdout).toMatch(/4204 +Kristiansand +eu-north-1 +offboarded/);
   });
 
   it('prints errors as one clear line with a non-zero exit code', async () => {

@@ -11,6 +11,7 @@ import { createTenant, offboardTenant, type ActorContext, type TenantServiceDeps
 import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';
 import { LocalKeystore } from '../../shared/crypto/local-keystore';
+import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { TenantDb } from '../../shared/db/tenant-db';
 import type { RouteSpec } from '../../shared/http/route';
 import { getUser } from '../../shared/tenancy/user-store';
@@ -229,6 +230,7 @@ describe('suspending and resuming', () => {
 describe('the operator never reaches patient data', () => {
   it('gets 403 on every journal, audit and sharing route', async () => {
     const contentRoutes = ROUTES.filter((r) => ['journal', 'audit', 'sharing'].includes(r.service) && r.auth === 'token');
+    expect(contentRoutes.length).toBeGreaterThan(10);
     for (const route of contentRoutes) {
       const res = await stack.call(concretePath(route), { method: route.method, as: 'drift', ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json: {} }) });
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
@@ -237,7 +239,7 @@ describe('the operator never reaches patient data', () => {
 });
 
 describe('offboarding', () => {
-  function journalOf(records: Record<string, unknown>[], counted = records.length): () => Promise<JournalExportSource> {
+  function journalOf(records: Record<string, unknown>[], counted: number | Record<string, number> = records.length): () => Promise<JournalExportSource> {
     return async () => ({
       async *exportTenantJournal() {
         yield* records;
@@ -253,10 +255,10 @@ describe('offboarding', () => {
       { kind: 'entry', id: 'e1', patientId: 'p1', text: 'Besøk' },
       { kind: 'entry', id: 'e2', patientId: 'p1', text: 'Ny vurdering' },
     ];
-    const deps: TenantServiceDeps = { ...defaultTenantDeps(), journal: journalOf(records, 4), openExport: openExportFor('local') };
+    const deps: TenantServiceDeps = { ...defaultTenantDeps(), journal: journalOf(records, { patient: 1, entry: 3 }), openExport: openExportFor('local') };
 
     // The journal holds one record more than the export: the key must be kept.
-    await expect(offboardTenant('3201', exportRoot, ctx, deps)).rejects.toThrow(/4/);
+    await expect(offboardTenant('3201', exportRoot, ctx, deps)).rejects.toThrow(/entry: eksportert 2, talt 3/);
     let record = await getTenant('3201');
     expect(record?.status).toBe('offboarding');
     expect(record?.offboarding).toMatchObject({ failedStep: 'verify', countedRecords: 4, steps: { export: { state: 'pending' }, verify: { state: 'failed' }, key: { state: 'pending' } } });
@@ -297,6 +299,51 @@ describe('offboarding', () => {
     // Offboarding again is a no-op; creating the id again is refused.
     expect((await offboardTenant('3201', exportRoot, ctx, deps)).status).toBe('offboarded');
     expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', region: 'eu-north-1' } })).status).toBe(409);
+  });
+
+  it('offboards through the API with the journal’s own export: every record, decrypted, counted per kind', async () => {
+    // Personnel of Trondheim (5001, created above) write a little journal.
+    const admin = await login('trondheim.admin');
+    const created = await fetch(`${stack.url}/v1/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'trondheim.lege', name: 'Tor Lege', roles: ['clinician'], unit: '5001-tempe', hpr: '9200001', profession: 'lege' }),
+    });
+    expect(created.status).toBe(201);
+    let seq = 0;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      stack.call(path, { method: 'POST', as: 'trondheim.lege', json: body, headers: { 'idempotency-key': `offboard-${++seq}`, ...headers } });
+    const texts: string[] = [];
+    for (const [i, nationalId] of [syntheticNationalId({ day: 3, month: 4, year: 1950 }, 301), syntheticNationalId({ day: 9, month: 11, year: 1944 }, 412)].entries()) {
+      const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'female' });
+      expect(patient.status).toBe(201);
+      const { id } = await json<{ id: string }>(patient);
+      expect((await post(`/v1/patients/${id}/relationships`, { reasonCode: 'ordinary-care', reason: 'Sykehjemsplass' })).status).toBe(201);
+      const text = `Notat ${i} som bare finnes kryptert`;
+      texts.push(text);
+      const entry = await post(`/v1/patients/${id}/entries`, { type: 'journalnotat', title: 'Innkomst', text });
+      expect(entry.status).toBe(201);
+      const { id: entryId } = await json<{ id: string }>(entry);
+      expect((await post(`/v1/patients/${id}/entries/${entryId}/sign`, undefined, { 'if-match': entry.headers.get('etag')! })).status).toBe(200);
+    }
+
+    const res = await stack.call('/ops/v1/tenants/5001/offboard', { method: 'POST', as: 'drift', json: { target: exportRoot } });
+    expect(res.status).toBe(200);
+    const tenant = await json<{ status: string; offboarding: { export: { location: string; records: number; byKind: Record<string, number> }; countedRecords: number; countedByKind: Record<string, number>; keyDeletion: { state: string } } }>(res);
+    expect(tenant.status).toBe('offboarded');
+    const o = tenant.offboarding;
+    expect(o.countedRecords).toBe(o.export.records);
+    expect(o.export.byKind).toEqual(o.countedByKind);
+    expect(o.countedByKind).toMatchObject({ patient: 2, 'care-relationship': 2, 'journal-entry': 2 });
+    expect(o.keyDeletion.state).toBe('disabled-until-due');
+
+    const lines = readFileSync(join(o.export.location, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(o.countedRecords);
+    const dump = JSON.stringify(lines);
+    for (const text of texts) expect(dump).toContain(text);
+    expect(keystore().hasKey('5001')).toBe(false);
+    // The municipality's people are shut out.
+    expect((await stack.call('/v1/tenant', { as: 'trondheim.lege' })).status).toBe(403);
   });
 
   it('refuses an export target that is not an absolute path', async () => {
