@@ -7,7 +7,7 @@ import { streamOf } from '../../functions/audit/audit-chain';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
 import { getTenant } from '../../functions/tenants/tenant-store';
-import { createTenant, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
+import { createTenant, destroyDueKeys, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
 import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';
 import { LocalKeystore } from '../../shared/crypto/local-keystore';
@@ -344,6 +344,19 @@ describe('offboarding', () => {
     expect(keystore().hasKey('5001')).toBe(false);
     // The municipality's people are shut out.
     expect((await stack.call('/v1/tenant', { as: 'trondheim.lege' })).status).toBe(403);
+  });
+
+  it('destroys an offboarded key only once its retention has ended', async () => {
+    const none = await stack.call('/ops/v1/key-deletions/run', { method: 'POST', as: 'drift' });
+    expect(await json(none)).toEqual({ items: [] });
+    expect(readdirSync(stack.keystoreDir).some((f) => f.startsWith('tenant-3201.key.delete-after-'))).toBe(true);
+
+    const elevenYearsOn = new Date(Date.now() + 11 * 365 * 86_400_000);
+    const out = await destroyDueKeys(ctx, { ...defaultTenantDeps(), now: () => elevenYearsOn });
+    expect(out).toEqual(expect.arrayContaining([{ tenant: '3201', state: 'destroyed' }]));
+    expect(readdirSync(stack.keystoreDir).some((f) => f.startsWith('tenant-3201.key'))).toBe(false);
+    expect((await getTenant('3201'))?.offboarding?.keyDeletion?.state).toBe('destroyed');
+    expect((await auditActions('3201')).at(-1)?.action).toBe('tenant.key.destroy');
   });
 
   it('refuses an export target that is not an absolute path', async () => {
