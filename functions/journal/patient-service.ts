@@ -16,6 +16,8 @@ import { createPatientWrites, loadPatientContext, patientIdByNationalIdKey, pati
 /** Use cases for patients: create (one record per national id per tenant), search, read. */
 
 export const SEARCH_LIMIT = 20;
+/** How many patients one name-prefix lookup considers; a search that hits it says `truncated`. */
+const NAME_CANDIDATES = 1000;
 
 export async function toPatient(item: PatientItem): Promise<Patient> {
   const sealed = await openPatient(item.tenant, item.patientId, item.sealed);
@@ -86,12 +88,13 @@ export async function getPatient(req: JournalRequest, patientId: string): Promis
   return patient;
 }
 
-async function candidatesByName(tenant: string, name: string): Promise<string[]> {
+/** Candidates whose indexed prefixes cover every typed token; `more` when a common prefix hit the bound. */
+async function candidatesByName(tenant: string, name: string): Promise<{ ids: string[]; more: boolean }> {
   const prefixes = queryPrefixes(name);
-  if (prefixes.length === 0) return [];
-  const hits = await Promise.all(prefixes.map(async (p) => patientIdsByNameToken(tenant, await hashNamePrefix(p), 500)));
-  const [first, ...rest] = hits;
-  return (first ?? []).filter((id) => rest.every((h) => h.includes(id)));
+  if (prefixes.length === 0) return { ids: [], more: false };
+  const hits = await Promise.all(prefixes.map(async (p) => patientIdsByNameToken(tenant, await hashNamePrefix(p), NAME_CANDIDATES)));
+  const [first, ...rest] = hits.map((h) => new Set(h.ids));
+  return { ids: [...(first ?? [])].filter((id) => rest.every((h) => h.has(id))), more: hits.some((h) => h.more) };
 }
 
 /**
@@ -103,15 +106,17 @@ export async function searchPatients(req: JournalRequest, body: SearchPatientsRe
   const by = 'nationalId' in body ? 'nationalId' : 'name';
   const searchedKey = 'nationalId' in body ? await nationalIdKey(body.nationalId) : undefined;
   let ids: string[];
+  let truncated = false;
   if (searchedKey) {
     const id = await patientIdByNationalIdKey(req.tenant, searchedKey);
     ids = id ? [id] : [];
   } else {
-    ids = await candidatesByName(req.tenant, 'name' in body ? body.name : '');
+    const candidates = await candidatesByName(req.tenant, 'name' in body ? body.name : '');
+    ids = candidates.ids;
+    truncated = candidates.more;
   }
 
   const found: { context: PatientContext; patient: Patient }[] = [];
-  let truncated = false;
   // Candidates come in id order; check them in batches until the page is full.
   for (let i = 0; i < ids.length && found.length <= SEARCH_LIMIT; i += SEARCH_LIMIT) {
     const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => loadPatientContext(req.tenant, id)));

@@ -54,10 +54,10 @@ export async function patientIdByNationalIdKey(tenant: string, nidKey: string): 
   return typeof item?.patientId === 'string' ? item.patientId : undefined;
 }
 
-/** Patient ids indexed under one name-prefix hash (bounded). */
-export async function patientIdsByNameToken(tenant: string, tokenHash: string, limit: number): Promise<string[]> {
+/** Patient ids indexed under one name-prefix hash (bounded; `more` when the bound cut the list). */
+export async function patientIdsByNameToken(tenant: string, tokenHash: string, limit: number): Promise<{ ids: string[]; more: boolean }> {
   const page = await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.nameTokenPk(tenant, tokenHash), limit });
-  return page.items.map((i) => String(i.sk));
+  return { ids: page.items.map((i) => String(i.sk)), more: page.nextCursor !== undefined };
 }
 
 export async function getPatient(tenant: string, patientId: string): Promise<PatientItem | undefined> {
