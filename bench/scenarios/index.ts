@@ -1,5 +1,6 @@
 import type { BenchScenario } from '../context';
 import { platformScenario } from './platform';
+import { journalScenario } from './journal';
 
 /** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
-export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }];
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }];
