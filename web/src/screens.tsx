@@ -20,6 +20,8 @@ const admin = () => import('./pages/admin/admin-screens');
 const UsersPage = lazy(() => admin().then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => admin().then((m) => ({ default: m.UnitsPage })));
 const TenantsPage = lazy(() => admin().then((m) => ({ default: m.TenantsPage })));
+const VendorsPage = lazy(() => admin().then((m) => ({ default: m.VendorsPage })));
+const VendorGrantsPage = lazy(() => admin().then((m) => ({ default: m.VendorGrantsPage })));
 
 export interface Screen {
   path: string;
@@ -51,5 +53,7 @@ export const SCREENS: Screen[] = [
   { path: '/audit/verify', roles: ['auditor'], nav: 'nav.verify', blurb: 'verify.blurb', render: () => <VerifyPage /> },
   { path: '/admin/users', roles: ['tenant-admin'], nav: 'nav.users', blurb: 'admin.users.blurb', render: () => <UsersPage /> },
   { path: '/admin/units', roles: ['tenant-admin'], nav: 'nav.units', blurb: 'admin.units.blurb', render: () => <UnitsPage /> },
+  { path: '/admin/vendors', roles: ['tenant-admin'], nav: 'nav.vendors', blurb: 'admin.vendors.blurb', render: () => <VendorGrantsPage /> },
   { path: '/operator/tenants', roles: ['operator'], nav: 'nav.tenants', blurb: 'ops.tenants.blurb', render: () => <TenantsPage /> },
+  { path: '/operator/vendors', roles: ['operator'], nav: 'nav.vendors', blurb: 'ops.vendors.blurb', render: () => <VendorsPage /> },
 ];

@@ -1,5 +1,6 @@
 import type * as A from '../../../functions/admin/routes';
 import type * as T from '../../../functions/tenants/routes';
+import type * as V from '../../../functions/vendors/routes';
 import { callRoute, type BodyOf } from './routes';
 
 /** Tenant admin: users and units of the own municipality (functions/admin/routes.ts). */
@@ -22,4 +23,19 @@ export const opsApi = {
     (await callRoute<typeof T.opsSuspendTenant>('POST', '/ops/v1/tenants/{tenantId}/suspend', { params: { tenantId }, body })).data,
   resume: async (tenantId: string, body: BodyOf<typeof T.opsResumeTenant>) =>
     (await callRoute<typeof T.opsResumeTenant>('POST', '/ops/v1/tenants/{tenantId}/resume', { params: { tenantId }, body })).data,
+};
+
+/** Vendor clients: the operator's registry and the tenant admin's grants (functions/vendors/routes.ts). */
+export const vendorApi = {
+  list: async (signal?: AbortSignal) => (await callRoute<typeof V.opsListVendors>('GET', '/ops/v1/vendors', { signal })).data,
+  register: async (body: BodyOf<typeof V.opsRegisterVendor>) => (await callRoute<typeof V.opsRegisterVendor>('POST', '/ops/v1/vendors', { body })).data,
+  rotateSecret: async (clientId: string) => (await callRoute<typeof V.opsRotateVendorSecret>('POST', '/ops/v1/vendors/{clientId}/secret', { params: { clientId } })).data,
+  disable: async (clientId: string, body: BodyOf<typeof V.opsDisableVendor>) =>
+    (await callRoute<typeof V.opsDisableVendor>('POST', '/ops/v1/vendors/{clientId}/disable', { params: { clientId }, body })).data,
+  enable: async (clientId: string) => (await callRoute<typeof V.opsEnableVendor>('POST', '/ops/v1/vendors/{clientId}/enable', { params: { clientId } })).data,
+  catalogue: async (signal?: AbortSignal) => (await callRoute<typeof V.adminListVendorCatalogue>('GET', '/v1/admin/vendors', { signal })).data,
+  grants: async (signal?: AbortSignal) => (await callRoute<typeof V.adminListVendorGrants>('GET', '/v1/admin/vendor-grants', { signal })).data,
+  grant: async (clientId: string, body: BodyOf<typeof V.adminGrantVendor>) =>
+    (await callRoute<typeof V.adminGrantVendor>('PUT', '/v1/admin/vendor-grants/{clientId}', { params: { clientId }, body })).data,
+  revoke: async (clientId: string) => (await callRoute<typeof V.adminRevokeVendorGrant>('DELETE', '/v1/admin/vendor-grants/{clientId}', { params: { clientId } })).data,
 };

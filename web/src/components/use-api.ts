@@ -7,6 +7,8 @@ export interface ApiState<T> {
   error?: unknown;
   loading: boolean;
   reload: () => void;
+  /** Shows an answer the screen already has (e.g. the entry a change returned), without a reload. */
+  replace: (res: ApiResponse<T>) => void;
 }
 
 /**
@@ -38,7 +40,11 @@ export function useApi<T>(key: string | null, fetcher?: (signal: AbortSignal) =>
     return () => ctrl.abort();
   }, [key, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data: state.res?.data, etag: state.res?.etag, error: state.error, loading: state.loading, reload };
+  const replace = useCallback((res: ApiResponse<T>) => {
+    current.current++;
+    setState({ res, loading: false });
+  }, []);
+  return { data: state.res?.data, etag: state.res?.etag, error: state.error, loading: state.loading, reload, replace };
 }
 
 export interface PagedState<T> {

@@ -1,4 +1,6 @@
 /** Tenant admin and operator screens, loaded as one chunk on first use. */
 export { UsersPage } from './users-page';
 export { UnitsPage } from './units-page';
+export { VendorGrantsPage } from './vendor-grants-page';
 export { TenantsPage } from '../operator/tenants-page';
+export { VendorsPage } from '../operator/vendors-page';

@@ -9,7 +9,7 @@ import {
   type EntryType,
   type EntryVersion,
 } from '../../../../shared/contracts/journal';
-import { ApiError } from '../../api/client';
+import { ApiError, type ApiResponse } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
@@ -120,7 +120,7 @@ export function NewEntryPage({ patientId }: { patientId: string }) {
 
 type Mode = 'view' | 'edit' | 'correct' | 'error';
 
-function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry; etag: string; onDone: () => void; onCancel: () => void; onReload: () => void }) {
+function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry; etag: string; onDone: (res: ApiResponse<Entry>) => void; onCancel: () => void; onReload: () => void }) {
   const { t } = useI18n();
   const [title, setTitle] = useState(entry.title);
   const [text, setText] = useState(entry.text);
@@ -133,8 +133,7 @@ function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Ent
     setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
     if (!parsed.success) return;
     void submit.run(async () => {
-      await journalApi.editDraft(entry.patientId, entry.id, etag, parsed.data);
-      onDone();
+      onDone(await journalApi.editDraft(entry.patientId, entry.id, etag, parsed.data));
     });
   };
   return (
@@ -154,7 +153,7 @@ function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Ent
   );
 }
 
-function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry; etag: string; onDone: () => void; onCancel: () => void; onReload: () => void }) {
+function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry; etag: string; onDone: (res: ApiResponse<Entry>) => void; onCancel: () => void; onReload: () => void }) {
   const { t } = useI18n();
   const [title, setTitle] = useState(entry.title);
   const [text, setText] = useState(entry.text);
@@ -169,8 +168,7 @@ function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry
     setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
     if (!parsed.success) return;
     void submit.run(async () => {
-      await journalApi.correct(entry.patientId, entry.id, etag, parsed.data, key.current);
-      onDone();
+      onDone(await journalApi.correct(entry.patientId, entry.id, etag, parsed.data, key.current));
     });
   };
   return (
@@ -194,7 +192,7 @@ function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry
   );
 }
 
-function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; etag: string; onDone: () => void; onCancel: () => void }) {
+function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; etag: string; onDone: (res: ApiResponse<Entry>) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -207,8 +205,7 @@ function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; e
     setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
     if (!parsed.success) return;
     void submit.run(async () => {
-      await journalApi.enteredInError(entry.patientId, entry.id, etag, parsed.data, key.current);
-      onDone();
+      onDone(await journalApi.enteredInError(entry.patientId, entry.id, etag, parsed.data, key.current));
     });
   };
   return (
@@ -281,10 +278,12 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
   const entry = useApi(`entry:${entryId}`, (signal) => journalApi.getEntry(patientId, entryId, signal));
   const sign = useSubmit();
 
-  const done = (message?: MessageKey) => {
+  // A change answers with the new version (and its ETag): show that at once; otherwise reload.
+  const done = (message?: MessageKey, res?: ApiResponse<Entry>) => {
     setMode('view');
     setNotice(message);
-    entry.reload();
+    if (res) entry.replace(res);
+    else entry.reload();
   };
 
   return (
@@ -305,7 +304,7 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                     <>
                       {e.status === 'draft' && isAuthor && (
                         <>
-                          <button className="btn btn-primary" type="button" disabled={sign.busy} onClick={() => void sign.run(async () => { await journalApi.sign(patientId, entryId, etag); done('entry.signedNotice'); })}>
+                          <button className="btn btn-primary" type="button" disabled={sign.busy} onClick={() => void sign.run(async () => done('entry.signedNotice', await journalApi.sign(patientId, entryId, etag)))}>
                             {t('entry.sign')}
                           </button>
                           <button className="btn" type="button" onClick={() => setMode('edit')}>
@@ -379,9 +378,9 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                 </dl>
               </div>
               {mode === 'view' && <div className="entry-text" data-testid="entry-text">{e.text}</div>}
-              {mode === 'edit' && <EditDraftForm entry={e} etag={etag} onDone={() => done('entry.savedNotice')} onCancel={() => setMode('view')} onReload={() => done()} />}
-              {mode === 'correct' && <CorrectForm entry={e} etag={etag} onDone={() => done('entry.correctedNotice')} onCancel={() => setMode('view')} onReload={() => done()} />}
-              {mode === 'error' && <EnteredInErrorForm entry={e} etag={etag} onDone={() => done('entry.enteredInErrorNotice')} onCancel={() => setMode('view')} />}
+              {mode === 'edit' && <EditDraftForm entry={e} etag={etag} onDone={(res) => done('entry.savedNotice', res)} onCancel={() => setMode('view')} onReload={() => done()} />}
+              {mode === 'correct' && <CorrectForm entry={e} etag={etag} onDone={(res) => done('entry.correctedNotice', res)} onCancel={() => setMode('view')} onReload={() => done()} />}
+              {mode === 'error' && <EnteredInErrorForm entry={e} etag={etag} onDone={(res) => done('entry.enteredInErrorNotice', res)} onCancel={() => setMode('view')} />}
               <VersionHistory patientId={patientId} entryId={entryId} version={e.version} />
             </>
           );

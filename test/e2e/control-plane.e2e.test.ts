@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { failureShot, launchBrowser, loginAs, newContext, screenshot } from './browser';
+
+/** Tenant admin and operator screens against the control plane, and API errors shown as words. */
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function as(userId: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const context: BrowserContext = await newContext(browser);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${baseUrl}/`);
+    await loginAs(page, baseUrl, userId);
+    await body(page);
+  } catch (error) {
+    console.log(`screenshot: ${await failureShot(page, userId)}`);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+const vendorName = `Journalapp ${randomBytes(3).toString('hex')}`;
+
+describe('operator', () => {
+  it('sees the municipalities and registers a vendor, whose secret is shown once', async () => {
+    await as('drift', async (page) => {
+      await page.getByRole('link', { name: 'Kommuner' }).first().click();
+      const tenants = page.getByTestId('tenants');
+      for (const name of ['Oslo', 'Bergen', 'Bodø']) await tenants.getByRole('cell', { name, exact: true }).waitFor();
+      await screenshot(page, '13-operator-tenants');
+      // The operator never reaches patient screens.
+      await page.goto(`${baseUrl}/patients`);
+      await page.getByRole('heading', { level: 1, name: 'Ingen tilgang' }).waitFor();
+
+      await page.getByRole('link', { name: 'Leverandører' }).first().click();
+      await page.getByLabel('Navn', { exact: true }).fill(vendorName);
+      await page.getByLabel('Org.nr.').fill('123456785');
+      await page.getByLabel('Kontaktperson').fill('Vera Leverandør');
+      await page.getByLabel('E-post').fill('vera@example.invalid');
+      await page.getByRole('button', { name: 'Registrer' }).click();
+      const creds = page.getByTestId('vendor-credentials');
+      await creds.waitFor();
+      await expect(creds.textContent()).resolves.toMatch(/vnd-[0-9a-f]{16}/);
+      await page.getByRole('button', { name: 'Jeg har tatt vare på det' }).click();
+      await page.getByTestId('vendors').getByText(vendorName).waitFor();
+      expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/vnd-|secret/i);
+    });
+  });
+});
+
+describe('tenant admin', () => {
+  it("manages the municipality's users and units, and sees a conflict from the API as words", async () => {
+    await as('oslo.admin', async (page) => {
+      await page.getByRole('link', { name: 'Brukere' }).first().click();
+      await page.getByTestId('users').getByText('oslo.sykepleier').waitFor();
+      await screenshot(page, '12-admin-users');
+      // A username that exists: the API answers 409 problem+json, shown as a readable message.
+      await page.getByLabel('Brukernavn').fill('oslo.lege');
+      await page.getByLabel('Navn', { exact: true }).fill('Lars Lege på nytt');
+      await page.getByRole('button', { name: 'Opprett bruker' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const text = (await alert.textContent()) ?? '';
+      expect(text).toContain('Konflikt');
+      expect(text).not.toContain('{');
+
+      await page.getByRole('link', { name: 'Enheter' }).first().click();
+      await page.getByTestId('units').getByText('Hjemmetjenesten Sagene').waitFor();
+
+      await page.getByRole('link', { name: 'Leverandører' }).first().click();
+      const row = page.getByTestId('vendor-grants').locator('tr', { hasText: vendorName });
+      await row.getByLabel('Lese journal').check();
+      await row.getByRole('button', { name: 'Gi tilgang' }).click();
+      await row.getByText('Har tilgang').waitFor();
+      await row.getByRole('button', { name: 'Trekk tilbake' }).click();
+      await page.getByTestId('vendor-grants').locator('tr', { hasText: vendorName }).getByText('Ingen tilgang').waitFor();
+    });
+  });
+
+  it('works in English too', async () => {
+    await as('oslo.admin', async (page) => {
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('link', { name: 'Units' }).first().click();
+      await page.getByRole('heading', { level: 1, name: 'Units' }).waitFor();
+      await page.getByTestId('units').getByText('Home care').first().waitFor();
+      await page.getByRole('button', { name: 'Norsk' }).click();
+    });
+  });
+});

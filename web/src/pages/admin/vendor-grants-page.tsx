@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { VENDOR_SCOPES } from '../../../../shared/auth/caller';
+import { vendorApi } from '../../api/admin';
+import { ErrorMessage } from '../../components/error-message';
+import { useSubmit } from '../../components/forms';
+import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { useData } from '../../components/use-api';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+type Scope = (typeof VENDOR_SCOPES)[number];
+
+function GrantRow({ vendor, granted, onChanged }: { vendor: { clientId: string; name: string; status: string }; granted: string[] | undefined; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [scopes, setScopes] = useState<Scope[]>(() => (granted ?? []).filter((s): s is Scope => (VENDOR_SCOPES as readonly string[]).includes(s)));
+  const submit = useSubmit();
+  return (
+    <tr>
+      <td>
+        {vendor.name}
+        <div className="muted small">
+          <code>{vendor.clientId}</code>
+        </div>
+      </td>
+      <td>{granted ? <Badge tone="ok">{t('admin.vendors.granted')}</Badge> : <Badge>{t('admin.vendors.notGranted')}</Badge>}</td>
+      <td>
+        <fieldset className="inline-fieldset">
+          <legend className="sr-only">{t('admin.vendors.scopes', { vendor: vendor.name })}</legend>
+          {VENDOR_SCOPES.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((prev) => (e.target.checked ? [...prev, s] : prev.filter((x) => x !== s)))} />{' '}
+              {t(`scope.${s}` as MessageKey)}
+            </label>
+          ))}
+        </fieldset>
+        {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      </td>
+      <td>
+        <div className="form-actions">
+          <button type="button" className="btn btn-small btn-primary" disabled={submit.busy || scopes.length === 0 || vendor.status !== 'active'} onClick={() => void submit.run(async () => { await vendorApi.grant(vendor.clientId, { scopes }); onChanged(); })}>
+            {t('admin.vendors.grant')}
+          </button>
+          {granted && (
+            <button type="button" className="btn btn-small" disabled={submit.busy} onClick={() => void submit.run(async () => { await vendorApi.revoke(vendor.clientId); onChanged(); })}>
+              {t('admin.vendors.revoke')}
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** Which vendor systems may act for the municipality, and with which scopes. */
+export function VendorGrantsPage() {
+  const { t } = useI18n();
+  const data = useData('vendor-grants', async (signal) => {
+    const [catalogue, grants] = await Promise.all([vendorApi.catalogue(signal), vendorApi.grants(signal)]);
+    return { catalogue: catalogue.items, grants: grants.items };
+  });
+  return (
+    <>
+      <PageTitle>{t('admin.vendors.title')}</PageTitle>
+      <p className="lead">{t('admin.vendors.intro')}</p>
+      <Async state={data}>
+        {({ catalogue, grants }) =>
+          catalogue.length === 0 ? (
+            <Empty>{t('ops.vendors.empty')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="data" data-testid="vendor-grants">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('nav.vendors')}</th>
+                    <th scope="col">{t('admin.status')}</th>
+                    <th scope="col">{t('admin.vendors.scopesHead')}</th>
+                    <th scope="col">
+                      <span className="sr-only">{t('admin.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {catalogue.map((v) => {
+                    const grant = grants.find((g) => g.clientId === v.clientId && g.status === 'active');
+                    return <GrantRow key={`${v.clientId}:${grant?.scopes.join(',') ?? ''}`} vendor={v} granted={grant?.scopes} onChanged={data.reload} />;
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+    </>
+  );
+}
