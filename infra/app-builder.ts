@@ -1,0 +1,59 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { ROUTES } from '../functions/routes';
+import type { RouteSpec } from '../shared/http/route';
+import type { InfraConfig } from './config';
+import { bundleModule, bundleRoutes } from './constructs/bundling';
+import { groupRoutes } from './route-groups';
+import { RegionStack, type PreparedBundles } from './stacks/region-stack';
+
+/** Module of the API Gateway authorizer, relative to the repository root. */
+export const AUTHORIZER_MODULE = 'infra/functions/authorizer.ts';
+
+/** Bundles every function once (all regions deploy the same code). */
+export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {
+  const groups = groupRoutes(routes);
+  const entries = await Promise.all([
+    ...groups.map(async (g) => [g.name, (await bundleRoutes(g.name, g.routes)).dir] as const),
+    bundleModule('authorizer', AUTHORIZER_MODULE).then((b) => ['authorizer', b.dir] as const),
+  ]);
+  return { groups, dirs: Object.fromEntries(entries) };
+}
+
+export function stackName(config: InfraConfig, region: string): string {
+  return `Fellesjournal-${config.stage}-${region}`;
+}
+
+export interface BuildOptions {
+  routes?: readonly RouteSpec[];
+  /** Register cdk-nag (AwsSolutions, HIPAA Security) as synthesis validation: findings fail the synth. */
+  nag?: boolean;
+  outdir?: string;
+  webSourceDir?: string;
+  /** An app to add the stacks to (app.ts passes the one that holds the CLI's context). */
+  app?: App;
+}
+
+/** The CDK app: one isolated stack per configured region. */
+export async function buildApp(config: InfraConfig, options: BuildOptions = {}): Promise<{ app: App; stacks: RegionStack[] }> {
+  const routes = options.routes ?? ROUTES;
+  const bundles = await prepareBundles(routes);
+  const app = options.app ?? new App(options.outdir ? { outdir: options.outdir } : {});
+  const stacks = config.regions.map(
+    (region) =>
+      new RegionStack(app, stackName(config, region.region), {
+        env: { account: config.account, region: region.region },
+        description: `Fellesjournal ${config.stage} in ${region.region}`,
+        terminationProtection: config.stage === 'prod',
+        config,
+        region,
+        routes,
+        bundles,
+        ...(options.webSourceDir ? { webSourceDir: options.webSourceDir } : {}),
+      }),
+  );
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+  }
+  return { app, stacks };
+}

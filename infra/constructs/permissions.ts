@@ -1,0 +1,257 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from './keys';
+
+/** The only session tag the tenant-scoped role accepts; its value is the kommunenummer. */
+export const TENANT_TAG = 'tenant';
+const principalTenant = `\${aws:PrincipalTag/${TENANT_TAG}}`;
+/** DynamoDB partition keys (and index partition keys) the tenant role may touch. */
+export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
+
+/** DynamoDB actions, by what they are allowed to do. No DeleteItem, BatchWriteItem or Scan anywhere. */
+export const DDB = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  change: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+} as const;
+
+/** The KMS operations that reveal or make plaintext data keys. */
+const KEY_MATERIAL_ACTIONS = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+];
+
+export function tableResources(table: dynamodb.ITable): string[] {
+  return [table.tableArn, `${table.tableArn}/index/*`];
+}
+
+export interface Tables {
+  journal: dynamodb.ITable;
+  audit: dynamodb.ITable;
+  control: dynamodb.ITable;
+  sharing: dynamodb.ITable;
+}
+
+/**
+ * The tenant-scoped role. Data-plane functions assume it with the session tag `tenant` (cached per
+ * container, shared/auth/tenant-credentials.ts) for every access to tenant data, so IAM refuses
+ * any key or key use of another tenant, whatever the code asks for:
+ * - DynamoDB only where every partition key (`dynamodb:LeadingKeys`, also on index queries)
+ *   starts with `T#<tenant>#`; journal items may change, audit items may only be added;
+ * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag.
+ */
+export class TenantScopedRole extends Construct {
+  readonly role: iam.Role;
+  readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: { stage: string; tables: Tables; trustedRoles: iam.IRole[] }) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    this.role = new iam.Role(this, 'Role', {
+      // Replaced below: only the data-plane roles, only with exactly the `tenant` session tag.
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer>',
+    });
+    const trust = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DataPlaneWithTenantTag',
+          principals: props.trustedRoles.map((r) => new iam.ArnPrincipal(r.roleArn)),
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          conditions: {
+            Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
+            // Four characters: a kommunenummer. Tag values cannot hold IAM wildcards.
+            StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: '????' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+          },
+        }),
+      ],
+    });
+    (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = trust;
+
+    const leadingKeys = {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_LEADING_KEYS] },
+      // ForAllValues is true for a request without keys; require them.
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    };
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Tenant-scoped data access (${props.stage}, ${region})`,
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'JournalOfOwnTenant',
+          actions: [...DDB.read, ...DDB.change],
+          resources: tableResources(props.tables.journal),
+          conditions: leadingKeys,
+        }),
+        new iam.PolicyStatement({
+          sid: 'AuditOfOwnTenantAppendOnly',
+          actions: [...DDB.read, ...DDB.append],
+          resources: tableResources(props.tables.audit),
+          conditions: leadingKeys,
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnTenantKeyOwnContext',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [PlatformKeys.anyKeyArn(this)],
+          conditions: {
+            StringEquals: {
+              [`aws:ResourceTag/${TENANT_TAG}`]: principalTenant,
+              [`kms:EncryptionContext:${TENANT_TAG}`]: principalTenant,
+            },
+          },
+        }),
+      ],
+    });
+  }
+}
+
+/** What every data-plane function's own role may do (tenant data only through the tenant role). */
+export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'AssumeTenantRoleWithTenantTag',
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: [p.tenantRole.roleArn],
+      conditions: {
+        Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadControlRegistry',
+      actions: [...DDB.read],
+      resources: tableResources(p.tables.control),
+    }),
+    new iam.PolicyStatement({
+      sid: 'RegionWideSharingIndex',
+      actions: [...DDB.read, ...DDB.change],
+      resources: tableResources(p.tables.sharing),
+    }),
+    new iam.PolicyStatement({
+      sid: 'NationalIdLookupHash',
+      actions: ['kms:GenerateMac'],
+      resources: [p.keys.lookup.keyArn],
+    }),
+    auditSigningStatement(p.keys.auditSigning),
+    new iam.PolicyStatement({
+      sid: 'NoTenantKeyOutsideTenantRole',
+      effect: iam.Effect.DENY,
+      actions: KEY_MATERIAL_ACTIONS,
+      resources: ['*'],
+      conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } },
+    }),
+  ];
+}
+
+function auditSigningStatement(key: kms.IKey): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AuditCheckpointSignatures',
+    actions: ['kms:Sign', 'kms:Verify', 'kms:GetPublicKey'],
+    resources: [key.keyArn],
+  });
+}
+
+/**
+ * The control plane: tenant registry, tenant keys (create, tag, alias, rotate, disable, schedule
+ * deletion), vendor API keys, and its own audit events. It can never produce or read a plaintext
+ * data key (explicit deny, which beats any key policy it might write at CreateKey), and it is not
+ * trusted by the tenant-scoped role.
+ */
+export function operatorStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
+  const { region } = Stack.of(scope);
+  const tenantTagPresent = { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } };
+  const keyTags = ['tenant', 'app', 'delete-after'];
+  const apigw = (path: string) => `arn:aws:apigateway:${region}::${path}`;
+  return [
+    new iam.PolicyStatement({
+      sid: 'ControlRegistry',
+      actions: [...DDB.read, ...DDB.change],
+      resources: tableResources(p.tables.control),
+    }),
+    new iam.PolicyStatement({
+      sid: 'AuditAppendOnly',
+      actions: [...DDB.read, ...DDB.append],
+      resources: tableResources(p.tables.audit),
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+    }),
+    auditSigningStatement(p.keys.auditSigning),
+    new iam.PolicyStatement({
+      sid: 'CreateTaggedTenantKeys',
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' },
+        Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': keyTags },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagNewTenantKeys',
+      actions: ['kms:TagResource'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      // A key that already belongs to a tenant can never be re-tagged to another one.
+      conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'true' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': keyTags } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'MarkTenantKeysForDeletion',
+      actions: ['kms:TagResource'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: { ...tenantTagPresent, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['delete-after'] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ManageTenantKeys',
+      actions: [
+        'kms:DescribeKey',
+        'kms:EnableKeyRotation',
+        'kms:GetKeyRotationStatus',
+        'kms:ListResourceTags',
+        'kms:DisableKey',
+        'kms:ScheduleKeyDeletion',
+        'kms:CreateAlias',
+      ],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: tenantTagPresent,
+    }),
+    new iam.PolicyStatement({
+      sid: 'TenantKeyAliases',
+      actions: ['kms:CreateAlias'],
+      resources: [PlatformKeys.tenantAliasArnPattern(scope)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'VendorApiKeys',
+      actions: ['apigateway:POST', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'],
+      resources: [apigw('/apikeys'), apigw('/apikeys/*'), apigw('/usageplans/*/keys'), apigw('/usageplans/*/keys/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'FindUsagePlans',
+      actions: ['apigateway:GET'],
+      resources: [apigw('/usageplans'), apigw('/usageplans/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NeverKeyMaterial',
+      effect: iam.Effect.DENY,
+      actions: [...KEY_MATERIAL_ACTIONS, 'kms:CreateGrant', 'kms:PutKeyPolicy'],
+      resources: ['*'],
+      // DynamoDB decrypts the registry table for it; nothing else may.
+      conditions: { StringNotEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'NeverTenantRole',
+      effect: iam.Effect.DENY,
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: [p.tenantRole.roleArn],
+    }),
+  ];
+}
+
+export { TENANT_KEY_ALIAS_PREFIX };

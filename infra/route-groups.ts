@@ -1,0 +1,59 @@
+import type { RouteSpec } from '../shared/http/route';
+
+/**
+ * Which permissions a function gets. `data`: acts for tenants through the tenant-scoped role, reads
+ * the control table, appends audit events. `operator`: the control plane (tenant registry, tenant
+ * keys, vendor API keys); it never gets the tenant-scoped role, so it cannot read patient data.
+ */
+export type Plane = 'data' | 'operator';
+
+/** One Lambda function: the routes of one service on one plane. */
+export interface FunctionGroup {
+  /** Stable name, used for the function's construct id, log group and bench row: `platform`, `tenants`. */
+  name: string;
+  service: string;
+  plane: Plane;
+  routes: RouteSpec[];
+}
+
+/** A route is operator-plane when only operators may call it. */
+export function planeOf(route: RouteSpec): Plane {
+  return route.roles !== undefined && route.roles.length > 0 && route.roles.every((r) => r === 'operator') ? 'operator' : 'data';
+}
+
+/**
+ * Groups the route table into functions: one per service, split in two where a service has both
+ * operator-only routes and others (least privilege: the operator half must not hold the
+ * tenant-scoped role, and the tenant half must not manage keys). New services and routes in
+ * functions/routes.ts become functions without any infra change.
+ */
+export function groupRoutes(routes: readonly RouteSpec[]): FunctionGroup[] {
+  const byKey = new Map<string, FunctionGroup>();
+  const planesOf = new Map<string, Set<Plane>>();
+  for (const route of routes) {
+    if (!/^[a-z][a-z0-9-]*$/.test(route.service)) throw new Error(`Route ${route.id}: service name "${route.service}" must be lower-case kebab-case`);
+    (planesOf.get(route.service) ?? planesOf.set(route.service, new Set()).get(route.service)!).add(planeOf(route));
+  }
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) throw new Error(`Route ${route.id}: ${key} is defined twice`);
+    seen.add(key);
+    const plane = planeOf(route);
+    const split = planesOf.get(route.service)!.size > 1;
+    const name = split && plane === 'operator' ? `${route.service}-ops` : route.service;
+    const group = byKey.get(name) ?? { name, service: route.service, plane, routes: [] };
+    group.routes.push(route);
+    byKey.set(name, group);
+  }
+  return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** PascalCase construct id for a group name: `tenants-ops` -> `TenantsOps`. */
+export function constructId(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
+}

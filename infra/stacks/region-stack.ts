@@ -1,0 +1,223 @@
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env-names';
+import type { RouteSpec } from '../../shared/http/route';
+import { functionSettings, type InfraConfig, type RegionConfig } from '../config';
+import { Api, vendorPlanName } from '../constructs/api';
+import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
+import { acknowledge, arnRef } from '../constructs/nag';
+import { Operations } from '../constructs/operations';
+import { dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import { ServiceFunction } from '../constructs/service-function';
+import { Tables } from '../constructs/tables';
+import { WebHosting } from '../constructs/web';
+import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
+import { constructId, type FunctionGroup } from '../route-groups';
+
+/** Bundles made before the stacks (infra/app-builder.ts): one directory per function. */
+export interface PreparedBundles {
+  groups: FunctionGroup[];
+  /** Bundle directory by group name, plus `authorizer`. */
+  dirs: Record<string, string>;
+}
+
+export interface RegionStackProps extends StackProps {
+  config: InfraConfig;
+  region: RegionConfig;
+  routes: readonly RouteSpec[];
+  bundles: PreparedBundles;
+  /** Web client directory to deploy (default: web/dist, else web/public). */
+  webSourceDir?: string;
+}
+
+/** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
+export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
+
+/**
+ * Everything Fellesjournal needs in one region, and nothing from any other region: tables, keys,
+ * functions, API, web hosting, alarms. Regions are independent by construction: no cross-stack
+ * references, no shared resources, each its own tenant role and keys.
+ */
+export class RegionStack extends Stack {
+  readonly tables: Tables;
+  readonly keys: PlatformKeys;
+  readonly tenantRole: TenantScopedRole;
+  readonly functions: Record<string, ServiceFunction> = {};
+  readonly authorizer: ServiceFunction;
+  readonly api: Api;
+  readonly web: WebHosting;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: RegionStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const stage = config.stage;
+    Tags.of(this).add('app', 'fellesjournal');
+    Tags.of(this).add('stage', stage);
+
+    this.keys = new PlatformKeys(this, 'Keys', { stage });
+    this.tables = new Tables(this, 'Tables', { stage, key: this.keys.data });
+    const t = this.tables.byId;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    const commonEnv: Record<string, string> = {
+      [ENV.stage]: stage,
+      [ENV.runtime]: 'aws',
+      [ENV.tableJournal]: t.journal.tableName,
+      [ENV.tableAudit]: t.audit.tableName,
+      [ENV.tableControl]: t.control.tableName,
+      [ENV.tableSharing]: t.sharing.tableName,
+      [ENV.oidcIssuer]: config.oidc.issuer,
+      [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
+      ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
+      [ENV.keyProvider]: 'kms',
+      [ENV.tenantKeyAliasPrefix]: TENANT_KEY_ALIAS_PREFIX,
+      [ENV.auditSigningKeyId]: this.keys.auditSigning.keyArn,
+      [ENV.lookupKeyId]: this.keys.lookup.keyArn,
+    };
+    const fnCommon = {
+      stage,
+      logLevel: config.logLevel,
+      metricsNamespace: config.metricsNamespace,
+      logsKey: this.keys.logs,
+      logRetention,
+    };
+    const bundleDir = (name: string) => {
+      const dir = props.bundles.dirs[name];
+      if (!dir) throw new Error(`No bundle prepared for function ${name}`);
+      return dir;
+    };
+    const makeFunction = (group: FunctionGroup, extraEnv: Record<string, string>, wildcardResourceReason?: string) =>
+      new ServiceFunction(this, constructId(group.name), {
+        ...(wildcardResourceReason ? { wildcardResourceReason } : {}),
+        ...fnCommon,
+        name: group.name,
+        service: group.service,
+        description: `${group.plane === 'operator' ? 'Operator' : 'Data'} plane: ${group.routes.map((r) => r.id).join(', ')}`.slice(0, 256),
+        bundleDir: bundleDir(group.name),
+        settings: functionSettings(config, group.plane, group.service),
+        environment: { ...commonEnv, ...extraEnv },
+        statements: [],
+      });
+
+    const dataGroups = props.bundles.groups.filter((g) => g.plane === 'data');
+    const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
+    for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
+
+    // Trusted by the data-plane roles only; they get the ARN once it exists.
+    this.tenantRole = new TenantScopedRole(this, 'TenantScoped', {
+      stage,
+      tables: t,
+      trustedRoles: dataGroups.map((g) => this.functions[g.name]!.role),
+    });
+    for (const group of dataGroups) {
+      const f = this.functions[group.name]!;
+      f.policy.addStatements(...dataPlaneStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
+      f.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
+      ackIndexes(f.policy, [t.control, t.sharing]);
+    }
+    ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
+    ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
+
+    const vendorPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.vendorPlans).map((p) => [p, vendorPlanName(stage, p)])));
+    for (const group of operatorGroups) {
+      const f = makeFunction(
+        group,
+        { [VENDOR_PLANS_ENV]: vendorPlans },
+        'kms:CreateKey has no resource (the key does not exist yet); it is conditioned on a symmetric encrypt/decrypt key carrying the tenant tag.',
+      );
+      f.policy.addStatements(...operatorStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
+      ackIndexes(f.policy, [t.control, t.audit]);
+      ackTenantKeys(
+        f.policy,
+        'Key management (describe, rotation, disable, schedule deletion, alias, tagging) on tenant keys created at runtime, conditioned on the tenant tag; no statement allows a plaintext data key, and an explicit deny covers every key-material operation outside DynamoDB.',
+      );
+      acknowledge(
+        f.policy,
+        `AwsSolutions-IAM5[Resource::arn:aws:kms:${this.region}:${this.account}:alias/fellesjournal/tenant/*]`,
+        'CreateAlias for the per-tenant aliases alias/fellesjournal/tenant/<kommunenummer>, made when a tenant is provisioned; the prefix confines it to tenant key aliases.',
+      );
+      for (const path of ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*']) {
+        acknowledge(
+          f.policy,
+          `AwsSolutions-IAM5[Resource::arn:aws:apigateway:${this.region}::${path}]`,
+          'Vendor registration creates an API key per vendor client at runtime and adds it to a usage plan found by name; key and plan ids exist only then (naming the plans here would make the function depend on the API that invokes it). Usage plans themselves can only be read.',
+        );
+      }
+      this.functions[group.name] = f;
+    }
+
+    const usageKey = webUsageKeyValue(this.account, stage, this.region);
+    this.authorizer = new ServiceFunction(this, 'Authorizer', {
+      ...fnCommon,
+      name: 'authorizer',
+      service: 'authorizer',
+      description: 'API Gateway authorizer: verifies OIDC tokens, picks the usage-plan key',
+      bundleDir: bundleDir('authorizer'),
+      settings: functionSettings(config, 'authorizer'),
+      environment: {
+        [ENV.oidcIssuer]: config.oidc.issuer,
+        [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
+        ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
+        [AUTHORIZER_ENV.webUsageKey]: usageKey,
+      },
+      statements: [],
+    });
+
+    const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
+    this.api = new Api(this, 'Api', {
+      config,
+      routes: props.routes,
+      functionFor: (route) => this.functions[groupOf.get(route.id)!]!.fn,
+      authorizer: this.authorizer.fn,
+      logsKey: this.keys.logs,
+      logRetention,
+      webUsageKeyValue: usageKey,
+    });
+
+    this.web = new WebHosting(this, 'Web', {
+      config,
+      region: props.region,
+      api: this.api.restApi,
+      routes: props.routes,
+      key: this.keys.ops,
+      logRetentionDays: config.logRetentionDays,
+      ...(props.webSourceDir ? { sourceDir: props.webSourceDir } : {}),
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      stage,
+      region: this.region,
+      api: this.api.restApi,
+      functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
+      tables: t,
+      metricsNamespace: config.metricsNamespace,
+      topicKey: this.keys.ops,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'TenantRoleArn', { value: this.tenantRole.role.roleArn });
+    new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });
+
+  }
+}
+
+/** Index ARNs (`<table>/index/*`): access to a table's indexes is no wider than to the table. */
+function ackIndexes(policy: Construct, tables: ITable[]): void {
+  for (const table of tables) {
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${arnRef(table)}/index/*]`,
+      'The table\'s own global secondary indexes (named in shared/db/tables.ts); the same actions and conditions as on the table itself apply, so the index wildcard adds no access to other data.',
+    );
+  }
+}
+
+function ackTenantKeys(policy: Construct, reason: string): void {
+  const { region, account } = Stack.of(policy);
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:aws:kms:${region}:${account}:key/*]`, reason);
+}
