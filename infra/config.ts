@@ -56,6 +56,7 @@ export const infraConfigSchema = z
     functions: z
       .object({
         data: serviceFunctionSchema.default({ memoryMb: 1024, timeoutSeconds: 15, reservedConcurrency: 20 }),
+        admin: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 }),
         operator: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 29, reservedConcurrency: 2 }),
         authorizer: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 5, reservedConcurrency: 20 }),
         /** Per-service overrides, by the route table's service name. */
@@ -122,7 +123,7 @@ export function loadInfraConfig(file: string): InfraConfig {
 }
 
 /** Settings for one function: the plane's defaults with the service's overrides on top. */
-export function functionSettings(config: InfraConfig, plane: 'data' | 'operator' | 'authorizer', service?: string): FunctionSettings {
+export function functionSettings(config: InfraConfig, plane: 'data' | 'admin' | 'operator' | 'authorizer', service?: string): FunctionSettings {
   const base = config.functions[plane];
   const override = service ? config.functions.services[service] : undefined;
   return { ...base, ...override };

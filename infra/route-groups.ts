@@ -1,11 +1,16 @@
 import type { RouteSpec } from '../shared/http/route';
 
 /**
- * Which permissions a function gets. `data`: acts for tenants through the tenant-scoped role, reads
- * the control table, appends audit events. `operator`: the control plane (tenant registry, tenant
- * keys, vendor API keys); it never gets the tenant-scoped role, so it cannot read patient data.
+ * Which permissions a function gets.
+ * - `data`: acts for tenants through the tenant-scoped role (journal, audit, tenant keys), reads
+ *   the control table, uses the region-wide sharing index.
+ * - `admin`: the tenant admins' part of the control plane (users, units, vendor grants): writes
+ *   the control table and appends audit events under its own role; no tenant role, no tenant keys,
+ *   so it cannot read patient data.
+ * - `operator`: the operating company's control plane (tenant registry, tenant keys, vendor API
+ *   keys); no tenant role, never key material.
  */
-export type Plane = 'data' | 'operator';
+export type Plane = 'data' | 'admin' | 'operator';
 
 /** One Lambda function: the routes of one service on one plane. */
 export interface FunctionGroup {
@@ -16,15 +21,20 @@ export interface FunctionGroup {
   routes: RouteSpec[];
 }
 
-/** A route is operator-plane when only operators may call it. */
+/** Operator-only routes are operator plane, tenant-admin-only routes admin plane, the rest data plane. */
 export function planeOf(route: RouteSpec): Plane {
-  return route.roles !== undefined && route.roles.length > 0 && route.roles.every((r) => r === 'operator') ? 'operator' : 'data';
+  if (route.roles === undefined || route.roles.length === 0) return 'data';
+  if (route.roles.every((r) => r === 'operator')) return 'operator';
+  if (route.roles.every((r) => r === 'tenant-admin')) return 'admin';
+  return 'data';
 }
 
+const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops' };
+
 /**
- * Groups the route table into functions: one per service, split in two where a service has both
- * operator-only routes and others (least privilege: the operator half must not hold the
- * tenant-scoped role, and the tenant half must not manage keys). New services and routes in
+ * Groups the route table into functions: one per service, split by plane where a service has
+ * routes on more than one (least privilege: the control-plane part must not hold the tenant-scoped
+ * role, and the data part must not write the registry or manage keys). New services and routes in
  * functions/routes.ts become functions without any infra change.
  */
 export function groupRoutes(routes: readonly RouteSpec[]): FunctionGroup[] {
@@ -41,7 +51,7 @@ export function groupRoutes(routes: readonly RouteSpec[]): FunctionGroup[] {
     seen.add(key);
     const plane = planeOf(route);
     const split = planesOf.get(route.service)!.size > 1;
-    const name = split && plane === 'operator' ? `${route.service}-ops` : route.service;
+    const name = split ? `${route.service}${SUFFIX[plane]}` : route.service;
     const group = byKey.get(name) ?? { name, service: route.service, plane, routes: [] };
     group.routes.push(route);
     byKey.set(name, group);

@@ -162,6 +162,60 @@ function auditSigningStatement(key: kms.IKey): iam.PolicyStatement {
 }
 
 /**
+ * The tenant admins' control plane: users, units and vendor grants in the control table, with their
+ * audit events, under its own role. No tenant-scoped role and an explicit deny on key material, so
+ * no patient data; IAM cannot confine it to the admin's own tenant (registry keys are not
+ * tenant-prefixed), the code's tenant checks do.
+ */
+export function adminStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
+  const { region } = Stack.of(scope);
+  return [
+    registryStatement(p.tables),
+    auditAppendStatement(p.tables),
+    auditSigningStatement(p.keys.auditSigning),
+    neverKeyMaterial(region),
+    neverTenantRole(p.tenantRole),
+  ];
+}
+
+function registryStatement(tables: Tables): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ControlRegistry',
+    actions: [...DDB.read, ...DDB.change],
+    resources: tableResources(tables.control),
+  });
+}
+
+function auditAppendStatement(tables: Tables): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AuditAppendOnly',
+    actions: [...DDB.read, ...DDB.append],
+    resources: tableResources(tables.audit),
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+  });
+}
+
+function neverKeyMaterial(region: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'NeverKeyMaterial',
+    effect: iam.Effect.DENY,
+    actions: [...KEY_MATERIAL_ACTIONS, 'kms:CreateGrant', 'kms:PutKeyPolicy'],
+    resources: ['*'],
+    // DynamoDB decrypts the registry table for it; nothing else may.
+    conditions: { StringNotEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
+  });
+}
+
+function neverTenantRole(tenantRole: iam.IRole): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'NeverTenantRole',
+    effect: iam.Effect.DENY,
+    actions: ['sts:AssumeRole', 'sts:TagSession'],
+    resources: [tenantRole.roleArn],
+  });
+}
+
+/**
  * The control plane: tenant registry, tenant keys (create, tag, alias, rotate, disable, schedule
  * deletion), vendor API keys, and its own audit events. It can never produce or read a plaintext
  * data key (explicit deny, which beats any key policy it might write at CreateKey), and it is not
@@ -173,17 +227,8 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
   const keyTags = ['tenant', 'app', 'delete-after'];
   const apigw = (path: string) => `arn:aws:apigateway:${region}::${path}`;
   return [
-    new iam.PolicyStatement({
-      sid: 'ControlRegistry',
-      actions: [...DDB.read, ...DDB.change],
-      resources: tableResources(p.tables.control),
-    }),
-    new iam.PolicyStatement({
-      sid: 'AuditAppendOnly',
-      actions: [...DDB.read, ...DDB.append],
-      resources: tableResources(p.tables.audit),
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
-    }),
+    registryStatement(p.tables),
+    auditAppendStatement(p.tables),
     auditSigningStatement(p.keys.auditSigning),
     new iam.PolicyStatement({
       sid: 'CreateTaggedTenantKeys',
@@ -233,24 +278,19 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
       resources: [apigw('/apikeys'), apigw('/apikeys/*'), apigw('/usageplans/*/keys'), apigw('/usageplans/*/keys/*')],
     }),
     new iam.PolicyStatement({
+      sid: 'TagVendorApiKeys',
+      // Tag-on-create of a vendor's API key (tag clientId).
+      actions: ['apigateway:PUT'],
+      resources: [apigw('/tags/*')],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['clientId'] } },
+    }),
+    new iam.PolicyStatement({
       sid: 'FindUsagePlans',
       actions: ['apigateway:GET'],
       resources: [apigw('/usageplans'), apigw('/usageplans/*')],
     }),
-    new iam.PolicyStatement({
-      sid: 'NeverKeyMaterial',
-      effect: iam.Effect.DENY,
-      actions: [...KEY_MATERIAL_ACTIONS, 'kms:CreateGrant', 'kms:PutKeyPolicy'],
-      resources: ['*'],
-      // DynamoDB decrypts the registry table for it; nothing else may.
-      conditions: { StringNotEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'NeverTenantRole',
-      effect: iam.Effect.DENY,
-      actions: ['sts:AssumeRole', 'sts:TagSession'],
-      resources: [p.tenantRole.roleArn],
-    }),
+    neverKeyMaterial(region),
+    neverTenantRole(p.tenantRole),
   ];
 }
 

@@ -9,7 +9,7 @@ import { Api, vendorPlanName } from '../constructs/api';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations } from '../constructs/operations';
-import { dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import { adminStatements, dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
@@ -31,6 +31,8 @@ export interface RegionStackProps extends StackProps {
   /** Web client directory to deploy (default: web/dist, else web/public). */
   webSourceDir?: string;
 }
+
+const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane' } as const;
 
 /** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
 export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
@@ -95,7 +97,7 @@ export class RegionStack extends Stack {
         ...fnCommon,
         name: group.name,
         service: group.service,
-        description: `${group.plane === 'operator' ? 'Operator' : 'Data'} plane: ${group.routes.map((r) => r.id).join(', ')}`.slice(0, 256),
+        description: `${PLANE_LABEL[group.plane]}: ${group.routes.map((r) => r.id).join(', ')}`.slice(0, 256),
         bundleDir: bundleDir(group.name),
         settings: functionSettings(config, group.plane, group.service),
         environment: { ...commonEnv, ...extraEnv },
@@ -103,6 +105,7 @@ export class RegionStack extends Stack {
       });
 
     const dataGroups = props.bundles.groups.filter((g) => g.plane === 'data');
+    const adminGroups = props.bundles.groups.filter((g) => g.plane === 'admin');
     const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
     for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
 
@@ -120,6 +123,13 @@ export class RegionStack extends Stack {
     }
     ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
+
+    for (const group of adminGroups) {
+      const f = makeFunction(group, {});
+      f.policy.addStatements(...adminStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
+      ackIndexes(f.policy, [t.control, t.audit]);
+      this.functions[group.name] = f;
+    }
 
     const vendorPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.vendorPlans).map((p) => [p, vendorPlanName(stage, p)])));
     for (const group of operatorGroups) {
@@ -139,7 +149,7 @@ export class RegionStack extends Stack {
         `AwsSolutions-IAM5[Resource::arn:aws:kms:${this.region}:${this.account}:alias/fellesjournal/tenant/*]`,
         'CreateAlias for the per-tenant aliases alias/fellesjournal/tenant/<kommunenummer>, made when a tenant is provisioned; the prefix confines it to tenant key aliases.',
       );
-      for (const path of ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*']) {
+      for (const path of ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*', '/tags/*']) {
         acknowledge(
           f.policy,
           `AwsSolutions-IAM5[Resource::arn:aws:apigateway:${this.region}::${path}]`,
