@@ -58,19 +58,22 @@ class DirectCalls {
     return this.dynamo.send(new GetItemCommand({ TableName: table, Key: marshall({ pk, sk }), ConsistentRead: true }));
   }
 
-  /** Tenant status (every request), then the patient and its relationships (every access decision). */
-  private async requestAndAccess(patientId: string): Promise<void> {
+  /**
+   * Tenant status and the person's registry entry (every request); then, together, the patient with
+   * its relationships (the access decision) and the reads the use case needs.
+   */
+  private async requestAndAccess(patientId: string, alongside: (() => Promise<unknown>)[]): Promise<void> {
     const t = controlKeys.tenant(TENANT);
-    await this.get(this.tables.control, t.pk, t.sk);
-    await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.tables.journal,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: marshall({ ':pk': journalKeys.patientPk(TENANT, patientId), ':p': 'PATIENT' }),
-        ConsistentRead: true,
-        Limit: 200,
-      }),
-    );
+    const u = controlKeys.user(USER);
+    await Promise.all([this.get(this.tables.control, t.pk, t.sk), this.get(this.tables.control, u.pk, u.sk)]);
+    const access = new QueryCommand({
+      TableName: this.tables.journal,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: marshall({ ':pk': journalKeys.patientPk(TENANT, patientId), ':p': 'PATIENT' }),
+      ConsistentRead: true,
+      Limit: 200,
+    });
+    await Promise.all([this.dynamo.send(access), ...alongside.map((read) => read())]);
   }
 
   /** An audit append beside `writes`: read the stream head, then one transaction, retried if the head moved. */
@@ -119,7 +122,7 @@ class DirectCalls {
     return { Put: { TableName: table, Item: marshall(item), ConditionExpression: condition } };
   }
 
-  /** What createEntry then signEntry do: 9 reads and 2 transactions of 5 items. */
+  /** What createEntry then signEntry do: 11 reads and 2 transactions of 5 items. */
   async createAndSign(patientId: string): Promise<void> {
     const stream = tenantKey(TENANT, 'BENCH', 'AUDIT', patientId);
     const pk = journalKeys.patientPk(TENANT, patientId);
@@ -128,17 +131,17 @@ class DirectCalls {
     // The head carries the timeline index keys, as a real entry does.
     const timeline = { gsi1pk: journalKeys.timelinePk(TENANT, patientId), gsi1sk: `${new Date().toISOString()}#${entryId}` };
     // create: tenant, access, idempotency record; then idempotency + head + version + audit.
-    await this.requestAndAccess(patientId);
-    await this.get(this.tables.journal, journalKeys.idempotencyPk(TENANT, randomUUID()), 'IDEM');
+    await this.requestAndAccess(patientId, [() => this.get(this.tables.journal, journalKeys.idempotencyPk(TENANT, randomUUID()), 'IDEM')]);
     await this.commitWithEvent(stream, [
       this.put(this.tables.journal, { pk: journalKeys.idempotencyPk(TENANT, randomUUID()), sk: 'IDEM', sealed: randomBytes(1300), expiresAt: 0 }),
       this.put(this.tables.journal, { pk, sk: `BENCH#${entryId}`, version: 1, sealed, ...timeline }),
       this.put(this.tables.journal, { pk, sk: `BENCH#${entryId}#V#000001`, version: 1, sealed }),
     ]);
     // sign: tenant, access, idempotency record, entry head; then the same five writes.
-    await this.requestAndAccess(patientId);
-    await this.get(this.tables.journal, journalKeys.idempotencyPk(TENANT, randomUUID()), 'IDEM');
-    await this.get(this.tables.journal, pk, `BENCH#${entryId}`);
+    await this.requestAndAccess(patientId, [
+      () => this.get(this.tables.journal, journalKeys.idempotencyPk(TENANT, randomUUID()), 'IDEM'),
+      () => this.get(this.tables.journal, pk, `BENCH#${entryId}`),
+    ]);
     await this.commitWithEvent(stream, [
       this.put(this.tables.journal, { pk: journalKeys.idempotencyPk(TENANT, randomUUID()), sk: 'IDEM', sealed: randomBytes(1300), expiresAt: 0 }),
       { Put: { TableName: this.tables.journal, Item: marshall({ pk, sk: `BENCH#${entryId}`, version: 2, sealed, ...timeline }), ConditionExpression: 'version = :v', ExpressionAttributeValues: marshall({ ':v': 1 }) } },
@@ -148,8 +151,7 @@ class DirectCalls {
 
   /** What readEntry does: tenant, access, the entry; then the audit append. */
   async read(patientId: string, entryId: string): Promise<void> {
-    await this.requestAndAccess(patientId);
-    await this.get(this.tables.journal, journalKeys.patientPk(TENANT, patientId), journalKeys.entrySk(entryId));
+    await this.requestAndAccess(patientId, [() => this.get(this.tables.journal, journalKeys.patientPk(TENANT, patientId), journalKeys.entrySk(entryId))]);
     await this.commitWithEvent(tenantKey(TENANT, 'BENCH', 'AUDIT', patientId), []);
   }
 }

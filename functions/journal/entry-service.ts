@@ -171,8 +171,21 @@ function target(auth: Authorized, entryId: string) {
   return { patientId: auth.context.patient.patientId, nidKey: auth.context.patient.nidKey, recordId: entryId };
 }
 
-async function requireEntry(req: JournalRequest, patientId: string, entryId: string): Promise<EntryItem> {
-  const head = await loadEntry(req.tenant, patientId, entryId);
+/**
+ * Starts a read now and hands its result over later: reads a use case needs are issued beside the
+ * access decision (one round trip instead of several), but their results, and their errors, are
+ * only looked at once access is allowed, so a refusal is always decided and audited first.
+ */
+function later<T>(read: Promise<T>): Promise<() => T> {
+  return read.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
+}
+
+function required(head: EntryItem | undefined): EntryItem {
   if (!head) throw new NotFoundError('Journalnotatet finnes ikke.');
   return head;
 }
@@ -190,9 +203,10 @@ function scopeOf(req: JournalRequest, operation: string, key: string, request: u
 
 /** Creates a draft entry. */
 export async function createEntry(req: JournalRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
   const scope = scopeOf(req, 'createEntry', idempotencyKey, { patientId, body });
-  const prior = await replayIdempotent<Entry>(scope);
+  const priorRead = later(replayIdempotent<Entry>(scope));
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
+  const prior = (await priorRead)();
   if (prior) return prior;
 
   const now = nowOf(req);
@@ -229,8 +243,9 @@ export async function createEntry(req: JournalRequest, patientId: string, body: 
 /** Edits a draft (its author only), conditional on If-Match. */
 export async function editDraft(req: JournalRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.update', { recordId: entryId });
-  const head = await requireEntry(req, patientId, entryId);
+  const head = required((await headRead)());
   if (head.status !== 'draft') throw new ConflictError('Signerte journalnotater endres ikke; lag en retting.', { status: head.status });
   if (head.author.sub !== req.caller.sub) {
     await denyAfterAccess(req, 'entry.update', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan endre et utkast.');
@@ -247,11 +262,13 @@ export async function editDraft(req: JournalRequest, patientId: string, entryId:
 /** Signs a draft (its author, with HPR). The content never changes after this. */
 export async function signEntry(req: JournalRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
   const scope = scopeOf(req, 'signEntry', idempotencyKey, { patientId, entryId });
-  const prior = await replayIdempotent<Entry>(scope);
+  const priorRead = later(replayIdempotent<Entry>(scope));
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
+  const prior = (await priorRead)();
   if (prior) return prior;
-  const head = await requireEntry(req, patientId, entryId);
+  const head = required((await headRead)());
   if (head.status !== 'draft') throw new ConflictError('Journalnotatet er allerede signert.', { status: head.status });
   if (head.author.sub !== req.caller.sub) {
     await denyAfterAccess(req, 'entry.sign', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan signere utkastet.');
@@ -276,11 +293,13 @@ export async function correctEntry(
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
   const scope = scopeOf(req, 'correctEntry', idempotencyKey, { patientId, entryId, body });
-  const prior = await replayIdempotent<Entry>(scope);
+  const priorRead = later(replayIdempotent<Entry>(scope));
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
+  const prior = (await priorRead)();
   if (prior) return prior;
-  const head = await requireEntry(req, patientId, entryId);
+  const head = required((await headRead)());
   if (head.status === 'draft') throw new ConflictError('Et utkast rettes ikke; endre det i stedet.', { status: head.status });
   if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er markert som feilført.', { status: head.status });
   await requireHpr(req, 'entry.correct', auth, entryId);
@@ -310,11 +329,13 @@ export async function markEnteredInError(
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
   const scope = scopeOf(req, 'markEnteredInError', idempotencyKey, { patientId, entryId, body });
-  const prior = await replayIdempotent<Entry>(scope);
+  const priorRead = later(replayIdempotent<Entry>(scope));
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
+  const prior = (await priorRead)();
   if (prior) return prior;
-  const head = await requireEntry(req, patientId, entryId);
+  const head = required((await headRead)());
   if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er allerede markert som feilført.', { status: head.status });
   if (head.status === 'draft' && head.author.sub !== req.caller.sub) {
     await denyAfterAccess(req, 'entry.entered-in-error', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan markere sitt utkast.');
@@ -331,8 +352,9 @@ export async function markEnteredInError(
 
 /** Reads an entry's current version (audited before it is returned). */
 export async function readEntry(req: JournalRequest, patientId: string, entryId: string): Promise<Entry> {
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
-  const head = await requireEntry(req, patientId, entryId);
+  const head = required((await headRead)());
   const entry = await toEntry(req.tenant, head);
   await recordAccess([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
   return entry;
@@ -340,9 +362,11 @@ export async function readEntry(req: JournalRequest, patientId: string, entryId:
 
 /** An entry's versions, oldest first (audited). */
 export async function readEntryVersions(req: JournalRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
+  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const pageRead = later(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.history', { recordId: entryId });
-  await requireEntry(req, patientId, entryId);
-  const page = await listEntryVersions(req.tenant, patientId, entryId, limit, cursor);
+  required((await headRead)());
+  const page = (await pageRead)();
   const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
   await recordAccess([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
   return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
@@ -350,8 +374,9 @@ export async function readEntryVersions(req: JournalRequest, patientId: string, 
 
 /** The patient's timeline, newest event first, optionally by type and unit (audited). */
 export async function readTimeline(req: JournalRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
+  const pageRead = later(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'patient.timeline');
-  const page = await timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor);
+  const page = (await pageRead)();
   const items = await Promise.all(
     page.items.map(async (head) => {
       const content = await openEntryVersion(req.tenant, patientId, head.entryId, head.version, head.sealed);
