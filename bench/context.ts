@@ -8,7 +8,7 @@ export interface BenchContext {
   stage: string;
   dynamo: DynamoDBClient;
   /** GET/POST through the gateway with a bearer token; resolves to the response status. */
-  call(path: string, token: string, init?: { method?: string; json?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call: (path: string, token: string, init?: { method?: string; json?: unknown; headers?: Record<string, string> }) => Promise<Response>;
 }
 
 export type BenchScenario = (ctx: BenchContext) => Promise<BenchResult[]>;
