@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
@@ -167,4 +167,18 @@ export function bundleRoutes(name: string, routes: readonly RouteSpec[]): Promis
 /** Bundle for a handler module that exports `handler` itself (the authorizer). */
 export function bundleModule(name: string, modulePath: string): Promise<BundleResult> {
   return bundleGenerated(name, `export { handler } from ${JSON.stringify(resolve(REPO_ROOT, modulePath))};\n`);
+}
+
+/**
+ * A copy of a bundle that plain `node` can load outside Lambda: `@aws-sdk/*` is external (the
+ * Lambda runtime provides it), so the copy gets a `node_modules` link to the repository's. Used by
+ * the bench (init time) and tests (running a router bundle).
+ */
+export function runnableCopy(result: BundleResult, name: string): string {
+  const dir = join(bundleWorkDir(), 'run', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(result.dir, dir, { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return join(dir, BUNDLE_FILE);
 }
