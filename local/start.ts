@@ -1,3 +1,4 @@
+import './terminal-env';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
