@@ -21,8 +21,21 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+const CONTEXT_FIELDS = ['kind', 'patient', 'record', 'tenant'] as const;
+
 /** Canonical AAD: the context's entries sorted by name, so the same context always gives the same bytes. */
 export function contextAad(context: EncryptionContext): Buffer {
+  // Every record pays for this twice (encrypt and decrypt), so the usual four fields are written in
+  // their sorted order directly; anything else takes the general path. Both give the same bytes.
+  const names = Object.keys(context);
+  if (names.every((n) => (CONTEXT_FIELDS as readonly string[]).includes(n))) {
+    const entries: [string, string][] = [];
+    for (const name of CONTEXT_FIELDS) {
+      const value = context[name];
+      if (value !== undefined) entries.push([name, value]);
+    }
+    return Buffer.from(JSON.stringify(entries));
+  }
   const entries = Object.entries(context)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1));
@@ -42,6 +55,8 @@ export interface EnvelopeOptions {
 interface CachedKey {
   plaintext: Buffer;
   wrapped: Buffer;
+  /** [version][wrappedLen][wrapped]: the same for every record under this data key. */
+  header: Buffer;
   createdAt: number;
   uses: number;
 }
@@ -76,14 +91,18 @@ export class Envelope {
       return cached;
     }
     const fresh = await this.keys.generateDataKey(tenant);
-    const entry: CachedKey = { ...fresh, createdAt: this.now(), uses: 1 };
+    const header = Buffer.alloc(3 + fresh.wrapped.length);
+    header.writeUInt8(VERSION, 0);
+    header.writeUInt16BE(fresh.wrapped.length, 1);
+    fresh.wrapped.copy(header, 3);
+    const entry: CachedKey = { ...fresh, header, createdAt: this.now(), uses: 1 };
     this.encryptKeys.set(tenant, entry);
     this.remember(tenant, fresh.wrapped, fresh.plaintext);
     return entry;
   }
 
   private remember(tenant: string, wrapped: Buffer, plaintext: Buffer): void {
-    const id = `${tenant}:${wrapped.toString('base64')}`;
+    const id = `${tenant}:${wrapped.toString('latin1')}`;
     this.decryptKeys.delete(id);
     this.decryptKeys.set(id, { plaintext, createdAt: this.now() });
     while (this.decryptKeys.size > this.cacheSize) {
@@ -94,7 +113,7 @@ export class Envelope {
   }
 
   private async decryptionKey(tenant: string, wrapped: Buffer): Promise<Buffer> {
-    const id = `${tenant}:${wrapped.toString('base64')}`;
+    const id = `${tenant}:${wrapped.toString('latin1')}`;
     const hit = this.decryptKeys.get(id);
     if (hit && this.now() - hit.createdAt < this.maxAgeMs) return hit.plaintext;
     let plaintext: Buffer;
@@ -113,10 +132,7 @@ export class Envelope {
     const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
     cipher.setAAD(contextAad(context));
     const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
-    const header = Buffer.alloc(3);
-    header.writeUInt8(VERSION, 0);
-    header.writeUInt16BE(key.wrapped.length, 1);
-    return Buffer.concat([header, key.wrapped, iv, cipher.getAuthTag(), body]);
+    return Buffer.concat([key.header, iv, cipher.getAuthTag(), body]);
   }
 
   async decrypt(context: EncryptionContext, envelope: Uint8Array): Promise<Buffer> {
@@ -128,7 +144,7 @@ export class Envelope {
     const iv = buf.subarray(ivAt, ivAt + IV_BYTES);
     const tag = buf.subarray(ivAt + IV_BYTES, ivAt + IV_BYTES + TAG_BYTES);
     const body = buf.subarray(ivAt + IV_BYTES + TAG_BYTES);
-    const key = await this.decryptionKey(context.tenant, Buffer.from(wrapped));
+    const key = await this.decryptionKey(context.tenant, wrapped);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAAD(contextAad(context));
