@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecryptionFailedError, Envelope } from '../../shared/crypto/envelope';
+import { contextAad, DecryptionFailedError, Envelope } from '../../shared/crypto/envelope';
 import { LocalKeystore } from '../../shared/crypto/local-keystore';
 import type { DataKey, TenantKeyProvider } from '../../shared/crypto/key-provider';
 
@@ -30,6 +30,16 @@ describe('envelope encryption', () => {
     const sealed = await env.encryptJson(ctxA, { text: 'Pasienten er i god form.' });
     expect(sealed.toString('utf8')).not.toContain('god form');
     expect(await env.decryptJson(ctxA, sealed)).toEqual({ text: 'Pasienten er i god form.' });
+  });
+
+  it('binds the context, not the order its fields were written in', async () => {
+    const env = new Envelope(keystore());
+    const sealed = await env.encryptJson(ctxA, { n: 1 });
+    expect(await env.decryptJson({ kind: 'entry', record: 'r1', patient: 'p1', tenant: '0301' }, sealed)).toEqual({ n: 1 });
+    expect(contextAad({ record: 'r1', tenant: '0301' }).toString()).toBe('[["record","r1"],["tenant","0301"]]');
+    // A context with a field beyond the usual four still sorts by name.
+    const wider = { tenant: '0301', zone: 'z', kind: 'entry' } as { tenant: string; kind: string };
+    expect(contextAad(wider).toString()).toBe('[["kind","entry"],["tenant","0301"],["zone","z"]]');
   });
 
   it('refuses a tampered ciphertext', async () => {
