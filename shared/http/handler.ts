@@ -114,7 +114,12 @@ export function httpHandler<R extends RouteSpec>(
       const problem = problemFromError(error, requestId);
       status = problem.status;
       if (status >= 500) logger.error('request failed', { error: error as Error });
-      else logger.info('request refused', { status, problem: problem.type });
+      else if (status === 401 || status === 403) {
+        // Refusals before a service runs (token, role, scope, tenant) have no patient to audit
+        // against; they go to the security log and a metric the access alarms watch.
+        logger.warn('access refused', { status, problem: problem.type });
+        metrics.addMetric('AccessRefused', MetricUnit.Count, 1);
+      } else logger.info('request refused', { status, problem: problem.type });
       return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId });
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
