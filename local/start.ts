@@ -77,4 +77,8 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-void main();
+main().catch((error: unknown) => {
+  // What a person can act on, in one line: a port in use, no Java, an unknown option.
+  console.error(`Could not start Fellesjournal: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
