@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { failureShot, launchBrowser, loginAs, logout, newContext, screenshot } from './browser';
+import { seriousA11yViolations } from './a11y';
 import { jsBundleSize, report } from './metrics';
 
 const baseUrl = inject('baseUrl');
@@ -12,6 +13,33 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
+
+interface FirstLoad {
+  wall: number;
+  usersAsked: number;
+  usersServer: number;
+  scripts: string[];
+}
+
+/** Where the first load's time went, from the page's own resource timing. */
+async function firstLoadTimings(p: Page): Promise<Omit<FirstLoad, 'wall'>> {
+  return p.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const users = entries.find((e) => e.name.includes('/demo-users'));
+    return {
+      usersAsked: Math.round(users?.requestStart ?? -1),
+      usersServer: Math.round(users ? users.responseStart - users.requestStart : -1),
+      scripts: entries.filter((e) => e.name.endsWith('.js')).map((e) => e.name.split('/').pop() ?? ''),
+    };
+  });
+}
+
+function medianBy<T>(items: T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  if (mid === undefined) throw new Error('no samples');
+  return mid;
+}
 
 describe('the built client', () => {
   it('ships under 300 KB of gzipped JavaScript', () => {
@@ -37,18 +65,37 @@ describe('login and the app shell', () => {
   });
 
   it('shows a usable login page in under a second on a cold cache', async () => {
-    // Warm the gateway's own caches (not the browser's): the figure is about the client.
-    await fetch(`${baseUrl}/local-auth/demo-users`);
-    const t0 = Date.now();
+    // The browser is running already (as a user's would be); each load gets a fresh profile, so
+    // nothing is cached. Usable = the demo users are listed and can be clicked. Five loads, the
+    // median counts: one load on a shared 2-core machine says little.
+    const warm = await browser.newPage();
+    await warm.close();
+    const loads: FirstLoad[] = [];
+    for (let i = 0; i < 5; i++) {
+      const fresh = await newContext(browser);
+      const p = await fresh.newPage();
+      const t0 = Date.now();
+      await p.goto(`${baseUrl}/`);
+      await p.locator('button[data-user="oslo.sykepleier"]').waitFor();
+      loads.push({ wall: Date.now() - t0, ...(await firstLoadTimings(p)) });
+      await fresh.close();
+    }
+    const median = medianBy(loads, (l) => l.wall);
+    const js = jsBundleSize();
+    const firstJs = js.files.filter((f) => median.scripts.includes(f.name));
+    report(
+      `first page usable (login page with demo users, cold cache, fresh profile): median ${median.wall} ms of ${loads.map((l) => l.wall).join(' / ')} ms; ` +
+        `in that load: demo-user list asked at ${median.usersAsked} ms, answered by the server after ${median.usersServer} ms; ` +
+        `JS loaded: ${firstJs.length} file(s), ${(firstJs.reduce((s, f) => s + f.gzip, 0) / 1024).toFixed(1)} KB gzip`,
+    );
+    expect(median.wall).toBeLessThan(1000);
+
     await page.goto(`${baseUrl}/`);
     await page.locator('button[data-user="oslo.sykepleier"]').waitFor();
-    const wall = Date.now() - t0;
-    const inPage = await page.evaluate(() => Math.round(performance.now()));
-    report(`first page usable (login with demo users, cold browser cache): ${wall} ms wall, ${inPage} ms since navigation start`);
-    expect(wall).toBeLessThan(1000);
     await expect(page.title()).resolves.toBe('Fellesjournal');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('nb');
     await screenshot(page, '01-login');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
   it('logs a nurse in and shows the home screen with her municipality', async () => {
@@ -59,6 +106,7 @@ describe('login and the app shell', () => {
     report(`login -> home screen: ${Date.now() - t0} ms`);
     expect(page.url()).toBe(`${baseUrl}/`);
     await screenshot(page, '02-home-clinician');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
   it('keeps the token in sessionStorage only and nothing patient-related in localStorage', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { failureShot, launchBrowser, loginAs, newContext, screenshot } from './browser';
+import { seriousA11yViolations } from './a11y';
 import { report } from './metrics';
 
 /**
@@ -99,6 +100,7 @@ describe('clinician: find, write, sign, correct', () => {
     await form.getByLabel('Tittel').fill(TITLE);
     await form.getByLabel(/^Tekst/).fill(TEXT);
     await screenshot(page, '04-new-note');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await form.getByRole('button', { name: 'Lagre utkast' }).click();
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     await page.getByTestId('entry').getByText('Utkast').waitFor();
@@ -128,9 +130,11 @@ describe('clinician: find, write, sign, correct', () => {
     await first.getByText(/Vis teksten/).click();
     await first.getByText(TEXT).waitFor();
     await screenshot(page, '05-entry-history');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('link', { name: /Tilbake til pasienten/ }).click();
     await page.getByTestId('timeline').getByText(TITLE).waitFor();
     await screenshot(page, '06-patient-timeline');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });
 
@@ -143,6 +147,7 @@ describe('citizen: who has looked at my record', () => {
       await log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
       await expect(log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().textContent()).resolves.toContain('Oslo');
       await screenshot(page, '07-citizen-access-log');
+      expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('link', { name: 'Min journal' }).first().click();
       const oslo = page.getByTestId('my-record').filter({ hasText: 'Oslo' });
       await oslo.getByText(TITLE).click();
@@ -206,6 +211,7 @@ describe("Oslo's log reviewer", () => {
     // The refused attempt before the relationship existed is in the log too.
     await events.locator('tr', { hasText: 'Avvist' }).filter({ hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
     await screenshot(page, '11-auditor-events');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Kjedekontroll' }).first().click();
     await page.getByLabel(/Bare én pasient/).fill(patientId);

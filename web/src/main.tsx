@@ -1,25 +1,10 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app';
-import { restoreSession } from './auth/session';
+import { prefetchDemoUsers } from './auth/demo-users';
 import { loadConfig } from './config';
-import { I18nProvider } from './i18n/i18n';
-import { prefetchDemoUsers } from './pages/login-page';
-import './styles.css';
 
-async function boot(): Promise<void> {
-  await loadConfig();
+// The entry is tiny on purpose: it starts the config and (for local login) the demo-user list
+// while React and the app load in parallel, instead of after them.
+const app = import('./boot');
+void loadConfig().then(async () => {
   if (sessionStorage.getItem('fj.session') === null) prefetchDemoUsers();
-  await restoreSession();
-  const root = document.getElementById('root');
-  if (!root) return;
-  createRoot(root).render(
-    <StrictMode>
-      <I18nProvider>
-        <App />
-      </I18nProvider>
-    </StrictMode>,
-  );
-}
-
-void boot();
+  await (await app).boot();
+});

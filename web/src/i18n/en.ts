@@ -37,7 +37,7 @@ export const en: Record<MessageKey, string> = {
   'login.localIntro': 'Local platform: pick a demo user. In production, health personnel log in with HelseID and citizens with ID-porten.',
   'login.oidcIntro': 'Log in with the identity provider.',
   'login.oidcButton': 'Log in',
-  'login.as': 'Log in as {name}',
+  'login.asPrefix': 'Log in as',
   'login.loadingUsers': 'Fetching demo users …',
   'login.noUsers': 'No demo users found.',
   'login.filter': 'Filter users',

@@ -35,7 +35,7 @@ export const nb = {
   'login.localIntro': 'Lokal plattform: velg en demobruker. I produksjon logger helsepersonell inn med HelseID og innbyggere med ID-porten.',
   'login.oidcIntro': 'Logg inn hos identitetsleverandøren.',
   'login.oidcButton': 'Logg inn',
-  'login.as': 'Logg inn som {name}',
+  'login.asPrefix': 'Logg inn som',
   'login.loadingUsers': 'Henter demobrukere …',
   'login.noUsers': 'Fant ingen demobrukere.',
   'login.filter': 'Filtrer brukere',

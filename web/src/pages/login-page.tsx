@@ -1,34 +1,13 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ApiError, request } from '../api/http';
+import { ApiError } from '../api/http';
+import { fetchDemoUsers, takePrefetchedDemoUsers, type DemoUser } from '../auth/demo-users';
 import { beginOidcLogin } from '../auth/oidc';
-import { startSession, type LogoutReason, type Role } from '../auth/session';
+import { startSession, type LogoutReason } from '../auth/session';
 import { ErrorMessage } from '../components/error-message';
 import { Loading, PageTitle } from '../components/ui';
 import { config } from '../config';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
-
-interface DemoUser {
-  id: string;
-  name: string;
-  roles: Role[];
-  tenant?: string;
-  profession?: string;
-}
-
-let prefetched: Promise<DemoUser[]> | undefined;
-
-function fetchDemoUsers(signal?: AbortSignal): Promise<DemoUser[]> {
-  return request<DemoUser[]>(`${config().auth.issuer}/demo-users`, { signal }).then((res) => res.data);
-}
-
-/** Starts loading the demo users while the app boots, so the login page is usable sooner. */
-export function prefetchDemoUsers(): void {
-  if (config().auth.mode !== 'local') return;
-  prefetched = fetchDemoUsers();
-  // Handled when the page takes it; this only avoids an unhandled rejection before that.
-  prefetched.catch(() => undefined);
-}
 
 /** Where to go after login: only paths inside this app (no open redirect). */
 export function safeReturnTo(value: string | null): string {
@@ -47,8 +26,7 @@ function LocalLogin({ returnTo }: { returnTo: string }) {
   useEffect(() => {
     const ctrl = new AbortController();
     setError(undefined);
-    const pending = prefetched ?? fetchDemoUsers(ctrl.signal);
-    prefetched = undefined;
+    const pending = takePrefetchedDemoUsers() ?? fetchDemoUsers(ctrl.signal);
     pending.then(
       (list) => !ctrl.signal.aborted && setUsers(list),
       (e: unknown) => !ctrl.signal.aborted && setError(e),
@@ -115,8 +93,11 @@ function LocalLogin({ returnTo }: { returnTo: string }) {
                 <ul className="user-list">
                   {g.users.map((u) => (
                     <li key={u.id}>
-                      <button type="button" className="user-button" data-user={u.id} disabled={!!busy} aria-label={t('login.as', { name: u.name })} onClick={() => void login(u)}>
-                        <span className="user-name">{u.name}</span>
+                      <button type="button" className="user-button" data-user={u.id} disabled={!!busy} onClick={() => void login(u)}>
+                        <span className="user-name">
+                          <span className="sr-only">{t('login.asPrefix')} </span>
+                          {u.name}
+                        </span>
                         <span className="user-meta">
                           {u.roles.map((r) => t(`role.${r}`)).join(', ')}
                           {u.tenant ? ` · ${t('app.tenant', { tenant: u.tenant })}` : ''}

@@ -52,7 +52,7 @@ function EventTable({ items }: { items: AuditEventView[] }) {
                 {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
               </td>
               <td>
-                <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} aria-label={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
+                <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
                   <ActorLine actor={e.actor} />
                 </Link>
               </td>
