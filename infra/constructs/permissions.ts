@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { VENDOR_ATTRIBUTES } from '../functions/usage-keys';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from './keys';
 
 /** The only session tag the tenant-scoped role accepts; its value is the kommunenummer. */
@@ -10,6 +11,8 @@ export const TENANT_TAG = 'tenant';
 const principalTenant = `\${aws:PrincipalTag/${TENANT_TAG}}`;
 /** DynamoDB partition keys (and index partition keys) the tenant role may touch. */
 export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
+
+export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer>';
 
 /** DynamoDB actions, by what they are allowed to do. No DeleteItem, BatchWriteItem or Scan anywhere. */
 export const DDB = {
@@ -47,7 +50,11 @@ export interface Tables {
  * any key or key use of another tenant, whatever the code asks for:
  * - DynamoDB only where every partition key (`dynamodb:LeadingKeys`, also on index queries)
  *   starts with `T#<tenant>#`; journal items may change, audit items may only be added;
- * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag.
+ * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag;
+ * - the region-wide sharing index (not tenant-prefixed by design: keyed by the keyed hash of the
+ *   national id) as the data-plane roles have it, because a transaction that writes a tenant's
+ *   journal or audit items together with index items runs under this role (one client per
+ *   transaction, shared/db/tenant-db.ts). It adds nothing the assuming roles could not do already.
  */
 export class TenantScopedRole extends Construct {
   readonly role: iam.Role;
@@ -59,7 +66,7 @@ export class TenantScopedRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       // Replaced below: only the data-plane roles, only with exactly the `tenant` session tag.
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer>',
+      description: TENANT_ROLE_DESCRIPTION,
     });
     const trust = new iam.PolicyDocument({
       statements: [
@@ -99,6 +106,7 @@ export class TenantScopedRole extends Construct {
           resources: tableResources(props.tables.audit),
           conditions: leadingKeys,
         }),
+        sharingIndexStatement(props.tables),
         new iam.PolicyStatement({
           sid: 'OwnTenantKeyOwnContext',
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -132,11 +140,7 @@ export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenan
       actions: [...DDB.read],
       resources: tableResources(p.tables.control),
     }),
-    new iam.PolicyStatement({
-      sid: 'RegionWideSharingIndex',
-      actions: [...DDB.read, ...DDB.change],
-      resources: tableResources(p.tables.sharing),
-    }),
+    sharingIndexStatement(p.tables),
     new iam.PolicyStatement({
       sid: 'NationalIdLookupHash',
       actions: ['kms:GenerateMac'],
@@ -149,6 +153,36 @@ export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenan
       actions: KEY_MATERIAL_ACTIONS,
       resources: ['*'],
       conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } },
+    }),
+  ];
+}
+
+/** Read, add and change entries of the sharing index (documents, blocks, consents); never delete. */
+function sharingIndexStatement(tables: Tables): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'RegionWideSharingIndex',
+    actions: [...DDB.read, ...DDB.change],
+    resources: tableResources(tables.sharing),
+  });
+}
+
+/**
+ * The API authorizer reads, of the registry, only the status and API key hash of vendor clients
+ * (`VENDOR#<clientId>` / `PROFILE`): not their secret hashes, not users, tenants or grants.
+ */
+export function authorizerStatements(tables: Tables): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'VendorStatusAndKeyHashOnly',
+      actions: ['dynamodb:GetItem'],
+      resources: [tables.control.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VENDOR#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', ...VENDOR_ATTRIBUTES] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        // ForAllValues holds for a request without keys or without a projection; require both.
+        Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
+      },
     }),
   ];
 }

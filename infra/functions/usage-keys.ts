@@ -16,3 +16,10 @@ export function webUsageKeyValue(account: string, stage: string, region: string)
   const digest = createHash('sha256').update(`fellesjournal|web-usage|${account}|${stage}|${region}`).digest('hex');
   return `fj-web-${stage}-${digest.slice(0, 32)}`;
 }
+
+/**
+ * The attributes of a vendor client's registry entry (control table, `VENDOR#<clientId>` /
+ * `PROFILE`) the authorizer reads. Its IAM policy allows exactly these (and the key), nothing else
+ * of the registry.
+ */
+export const VENDOR_ATTRIBUTES = ['status', 'apiKeyHash'] as const;

@@ -9,7 +9,7 @@ import { Api, vendorPlanName } from '../constructs/api';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations } from '../constructs/operations';
-import { adminStatements, dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import { adminStatements, authorizerStatements, dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
@@ -121,7 +121,7 @@ export class RegionStack extends Stack {
       f.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
       ackIndexes(f.policy, [t.control, t.sharing]);
     }
-    ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
+    ackIndexes(this.tenantRole.policy, [t.journal, t.audit, t.sharing]);
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
 
     for (const group of adminGroups) {
@@ -164,7 +164,7 @@ export class RegionStack extends Stack {
       ...fnCommon,
       name: 'authorizer',
       service: 'authorizer',
-      description: 'API Gateway authorizer: verifies OIDC tokens, picks the usage-plan key',
+      description: 'API Gateway authorizer: verifies OIDC tokens, checks a vendor client\'s API key, picks the usage-plan key',
       bundleDir: bundleDir('authorizer'),
       settings: functionSettings(config, 'authorizer'),
       environment: {
@@ -172,8 +172,9 @@ export class RegionStack extends Stack {
         [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
         ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
         [AUTHORIZER_ENV.webUsageKey]: usageKey,
+        [ENV.tableControl]: t.control.tableName,
       },
-      statements: [],
+      statements: authorizerStatements(t),
     });
 
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));

@@ -2,7 +2,8 @@ import type { Statement } from './support';
 
 /**
  * A small evaluator for the identity-policy features our templates use (Allow/Deny, action and
- * resource wildcards, StringEquals, StringNotEquals, StringLike, Null, ForAllValues:String*,
+ * resource wildcards, StringEquals, StringNotEquals, StringLike, ArnLike, ...IfExists, Null,
+ * ForAllValues/ForAnyValue:String*,
  * `${aws:PrincipalTag/...}` variables). It lets tests ask "would IAM allow this request?" of the
  * synthesized policies instead of only checking that some text is present. Resources written as
  * CloudFormation intrinsics resolve to `<LogicalId>` (GetAtt Arn / Ref), so requests name
@@ -58,7 +59,11 @@ function conditionHolds(operator: string, key: string, expected: unknown, req: I
   const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
   const actual = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const patterns = values(expected).map((e) => substitute(e, req)).filter((e): e is string => e !== undefined);
-  const [qualifier, op] = operator.includes(':') ? operator.split(':') : [undefined, operator];
+  const [qualifier, rawOp] = operator.includes(':') ? operator.split(':') : [undefined, operator];
+  // `...IfExists`: holds when the request has no such key, else it is the plain operator.
+  const ifExists = rawOp.endsWith('IfExists');
+  const op = ifExists ? rawOp.slice(0, -'IfExists'.length) : rawOp;
+  if (ifExists && !present) return true;
   const match = (a: string) => {
     switch (op) {
       case 'StringEquals':

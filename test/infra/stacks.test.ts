@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,12 +13,15 @@ import { ROUTES } from '../../functions/routes';
 import { buildApp, prepareBundles, stackName } from '../../infra/app-builder';
 import { loadInfraConfig, parseInfraConfig } from '../../infra/config';
 import { bundleRoutes, ESBUILD_OPTIONS, REPO_ROOT, runnableCopy } from '../../infra/constructs/bundling';
+import { TENANT_ROLE_DESCRIPTION } from '../../infra/constructs/permissions';
 import { ServiceFunction } from '../../infra/constructs/service-function';
 import { constructId, groupRoutes, planeOf } from '../../infra/route-groups';
 import { ENV } from '../../shared/config/env-names';
 import { TABLES, tableName } from '../../shared/db/tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
-import { refOf, resourcesOf, synthesize, TEST_CONFIG, text } from './support';
+import { vendorKeyMatches } from '../../infra/functions/authorizer';
+import { evaluate, type IamRequest } from './iam-eval';
+import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
 
 const synth = await synthesize();
 const north = synth.json['eu-north-1']!;
@@ -274,3 +278,256 @@ describe('route table to functions', () => {
   });
 });
 
+
+// ---------------------------------------------------------------------------------------------
+// Least privilege, decided by evaluating the synthesized policies (test/infra/iam-eval.ts).
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-north-1';
+const fnEntry = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`);
+const roleIdOf = (name: string) => refOf(fnEntry(name)![1].Properties!.Role)!;
+const roleStatements = (name: string) => statementsOfRole(north, roleIdOf(name));
+const tableId = (id: string) => resourcesOf(north, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === tableName('test', id as never))![0];
+const table = (id: string, index?: string) => `<${tableId(id)}>${index ? `/index/${index}` : ''}`;
+const tenantRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
+const tenantRole = statementsOfRole(north, tenantRoleId);
+const tenantKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444`;
+const dataGroups = groups.filter((g) => g.plane === 'data').map((g) => g.name);
+const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
+const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
+const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer'];
+
+/** A DynamoDB request of the tenant role's session for `tenant`. */
+const asTenant = (tenant: string, action: string, resource: string, leadingKeys?: string[], extra: Record<string, string | string[]> = {}): IamRequest => ({
+  action,
+  resource,
+  principalTags: { tenant },
+  context: { ...(leadingKeys ? { 'dynamodb:LeadingKeys': leadingKeys } : {}), ...extra },
+});
+
+describe('least privilege: the tenant-scoped role', () => {
+  it('is trusted only by the data-plane function roles, only with exactly the session tag tenant = four characters', () => {
+    const trust = north.Resources[tenantRoleId]!.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toHaveLength(1);
+    const [s] = trust.Statement as [Statement];
+    const principals = ((s.Principal as { AWS: unknown[] }).AWS).map(refOf).sort();
+    expect(principals).toEqual(dataGroups.map(roleIdOf).sort());
+    for (const name of [...adminGroups, ...operatorGroups, 'authorizer']) expect(principals).not.toContain(roleIdOf(name));
+    const assume = (tags: Record<string, string>) =>
+      evaluate([{ ...s, Resource: '*' }], { action: 'sts:AssumeRole', resource: 'x', context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    expect(assume({ tenant: '0301' })).toBe('allow');
+    expect(assume({})).toBe('implicit-deny');
+    expect(assume({ tenant: '*' })).toBe('implicit-deny');
+    expect(assume({ tenant: '0301', role: 'operator' })).toBe('implicit-deny');
+  });
+
+  it('DynamoDB: only items and index partitions whose keys start with T#<own tenant>#', () => {
+    expect(tenantRole.some((s) => text(s.Condition).includes('T#${aws:PrincipalTag/tenant}#*'))).toBe(true);
+    for (const t of ['journal', 'audit']) {
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#0301#PAT#1']))).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t, 'gsi1'), ['T#0301#AUDIT#USER#u1']))).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#4601#PAT#1']))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t, 'gsi2'), ['T#4601#AUDIT#DAY#2026-01-01']))).toBe('implicit-deny');
+      // One foreign key in a batch spoils the batch; a prefix without the separator is not the tenant.
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:BatchGetItem', table(t), ['T#0301#A', 'T#4601#B']))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#03011#A']))).toBe('implicit-deny');
+      // No keys at all (Scan-like) and a session without the tag get nothing.
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t)))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, { action: 'dynamodb:GetItem', resource: table(t), context: { 'dynamodb:LeadingKeys': ['T#0301#PAT#1'] } })).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Scan', table(t), ['T#0301#A']))).toBe('implicit-deny');
+    }
+    // The citizen's access log: gsi3 of the audit table, per tenant.
+    expect(evaluate(tenantRole, asTenant('4601', 'dynamodb:Query', table('audit', 'gsi3'), ['T#4601#AUDIT#CITIZEN#abc']))).toBe('allow');
+    // No control-table access through the tenant role: the registry is read under the function's own role.
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table('control'), ['TENANT#0301']))).toBe('implicit-deny');
+  });
+
+  it('KMS: only keys tagged with its tenant, only with encryption context tenant = the tag', () => {
+    const kmsReq = (action: string, keyTenant: string | undefined, contextTenant: string | undefined): IamRequest => ({
+      action,
+      resource: tenantKey,
+      principalTags: { tenant: '0301' },
+      context: { ...(keyTenant ? { 'aws:ResourceTag/tenant': keyTenant } : {}), ...(contextTenant ? { 'kms:EncryptionContext:tenant': contextTenant } : {}) },
+    });
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '0301'))).toBe('allow');
+      expect(evaluate(tenantRole, kmsReq(action, '4601', '0301'))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '4601'))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, '0301', undefined))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, undefined, '0301'))).toBe('implicit-deny');
+    }
+    for (const action of ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']) {
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '0301')), action).toBe('implicit-deny');
+    }
+  });
+
+  it('the sharing index: read, add and change (it is region-wide by design), never delete', () => {
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('sharing'), ['DOC#abc']))).toBe('allow');
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing', 'gsi1'), ['X']))).toBe('allow');
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['DOC#abc'])), action).toBe('implicit-deny');
+    }
+  });
+});
+
+describe('least privilege: the audit table is append-only for everyone', () => {
+  const everyone = [...allFunctionRoles.map((n) => [n, roleStatements(n)] as const), ['tenant role', tenantRole] as const];
+
+  it.each(everyone)('%s: no UpdateItem, DeleteItem, BatchWriteItem or PartiQL change on audit items', (_name, statements) => {
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLInsert', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
+      for (const key of ['T#0301#AUDIT#STREAM', 'T#4601#X']) {
+        expect(evaluate(statements, asTenant('0301', action, table('audit'), [key])), action).not.toBe('allow');
+      }
+    }
+  });
+
+  it('appending is allowed only under a condition on the partition key (tenant role: own tenant; control plane: tenant-prefixed streams)', () => {
+    const puts = everyone.flatMap(([, statements]) =>
+      statements.filter((s) => s.Effect === 'Allow' && actions(s).some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:*') && text(s.Resource).includes(tableId('audit'))),
+    );
+    expect(puts.length).toBeGreaterThan(0);
+    for (const s of puts) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], text(s)).toBeDefined();
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#0301#AUDIT#STREAM']))).toBe('allow');
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#4601#AUDIT#STREAM']))).toBe('implicit-deny');
+    // Data-plane roles themselves cannot write audit items at all: only through the tenant role.
+    for (const name of dataGroups) expect(evaluate(roleStatements(name), asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#0301#AUDIT#STREAM'])), name).toBe('implicit-deny');
+  });
+
+  it('no role may delete items of any table or scan one', () => {
+    for (const [name, statements] of everyone) {
+      for (const t of TABLES) {
+        for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
+          expect(evaluate(statements, asTenant('0301', action, table(t.id), ['T#0301#A'])), `${name} ${action} ${t.id}`).not.toBe('allow');
+        }
+      }
+    }
+  });
+});
+
+describe('least privilege: data-plane functions', () => {
+  it.each(dataGroups)('%s: reaches tenant data only through the tenant role, for any tenant it acts in', (name) => {
+    const s = roleStatements(name);
+    const assume = (tags: Record<string, string>, action = 'sts:AssumeRole') =>
+      evaluate(s, { action, resource: `<${tenantRoleId}>`, context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    // Sharing and the citizen's access log act in several tenants per request: one session each.
+    for (const tenant of ['0301', '4601', '1804']) {
+      expect(assume({ tenant })).toBe('allow');
+      expect(assume({ tenant }, 'sts:TagSession')).toBe('allow');
+    }
+    expect(assume({})).toBe('implicit-deny');
+    expect(assume({ tenant: '0301', admin: 'yes' })).toBe('implicit-deny');
+    // Own role: no tenant items, no tenant key material (explicit deny), the registry read-only.
+    expect(evaluate(s, asTenant('0301', 'dynamodb:GetItem', table('journal'), ['T#0301#PAT#1']))).toBe('implicit-deny');
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncryptFrom']) {
+      expect(evaluate(s, { action, resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' } })).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('control', 'gsi1'), context: { 'dynamodb:LeadingKeys': ['TENANTS'] } })).toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(evaluate(s, { action, resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301'] } }), action).toBe('implicit-deny');
+    }
+    // Region-wide helpers: the sharing index, the national-id lookup hash, audit checkpoint signatures.
+    expect(evaluate(s, { action: 'dynamodb:UpdateItem', resource: table('sharing'), context: { 'dynamodb:LeadingKeys': ['DOC#1'] } })).toBe('allow');
+    const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const signingKey = `<${refOf(env[ENV.auditSigningKeyId])}>`;
+    const lookupKey = `<${refOf(env[ENV.lookupKeyId])}>`;
+    for (const action of ['kms:Sign', 'kms:GetPublicKey', 'kms:Verify']) expect(evaluate(s, { action, resource: signingKey }), action).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:GenerateMac', resource: lookupKey })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:GenerateMac', resource: tenantKey })).toBe('implicit-deny');
+    expect(env[ENV.tenantRoleArn]).toEqual({ 'Fn::GetAtt': [tenantRoleId, 'Arn'] });
+  });
+});
+
+describe('least privilege: control plane', () => {
+  const keyContext = (extra: Record<string, string | string[]>) => ({ action: '', resource: tenantKey, context: extra });
+
+  it.each(operatorGroups)('%s (operator): creates and tags tenant keys, manages them, never decrypts, never the tenant role', (name) => {
+    const s = roleStatements(name);
+    const create = (tags: Record<string, string>, spec = 'SYMMETRIC_DEFAULT') =>
+      evaluate(s, {
+        action: 'kms:CreateKey',
+        resource: '*',
+        context: { 'kms:KeySpec': spec, 'kms:KeyUsage': 'ENCRYPT_DECRYPT', ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) },
+      });
+    expect(create({ tenant: '0301', app: 'fellesjournal' })).toBe('allow');
+    expect(create({ app: 'fellesjournal' })).toBe('implicit-deny');
+    expect(create({ tenant: '0301', owner: 'x' })).toBe('implicit-deny');
+    expect(create({ tenant: '0301' }, 'RSA_2048')).toBe('implicit-deny');
+    // Tags an untagged new key; never moves a tenant's key to another tenant; may mark it for deletion.
+    expect(evaluate(s, { ...keyContext({ 'aws:TagKeys': ['tenant', 'app'] }), action: 'kms:TagResource' })).toBe('allow');
+    expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'aws:TagKeys': ['tenant'] }), action: 'kms:TagResource' })).toBe('implicit-deny');
+    expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'aws:TagKeys': ['delete-after'] }), action: 'kms:TagResource' })).toBe('allow');
+    for (const action of ['kms:EnableKeyRotation', 'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:DescribeKey']) {
+      expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301' }), action }), action).toBe('allow');
+      // Platform keys (no tenant tag) are not its to manage.
+      expect(evaluate(s, { ...keyContext({}), action }), action).toBe('implicit-deny');
+    }
+    expect(evaluate(s, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/fellesjournal/tenant/0301` })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/fellesjournal/test/data` })).toBe('implicit-deny');
+    // Never key material, even if a key policy it wrote at CreateKey allowed it (explicit deny wins).
+    for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:PutKeyPolicy']) {
+      expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' }), action }), action).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+    const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it.each(adminGroups)('%s (tenant admin): writes the registry and its audit events, no tenant role, no key material', (name) => {
+    const s = roleStatements(name);
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['USER#oslo.lege'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('audit'), context: { 'dynamodb:LeadingKeys': ['T#0301#AUDIT#STREAM'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#0301#PAT#1'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301' } })).toBe('explicit-deny');
+    expect(evaluate(s, { action: 'kms:CreateKey', resource: '*', context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+  });
+
+  it('vendor API keys: the operator functions may create keys and put them in usage plans they find by name (FJ_VENDOR_USAGE_PLANS)', () => {
+    for (const name of operatorGroups) {
+      const s = roleStatements(name);
+      const apigw = (path: string) => `arn:aws:apigateway:${REGION}::${path}`;
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/apikeys') })).toBe('allow');
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/usageplans/abc/keys') })).toBe('allow');
+      expect(evaluate(s, { action: 'apigateway:PATCH', resource: apigw('/usageplans/abc') })).toBe('implicit-deny');
+      expect(evaluate(s, { action: 'apigateway:DELETE', resource: apigw('/restapis/abc') })).toBe('implicit-deny');
+      const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const plans = JSON.parse(String(env.FJ_VENDOR_USAGE_PLANS)) as Record<string, string>;
+      expect(plans).toEqual({ standard: 'fj-test-vendor-standard', large: 'fj-test-vendor-large' });
+      const planNames = resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties?.UsagePlanName);
+      for (const plan of Object.values(plans)) expect(planNames).toContain(plan);
+    }
+    for (const name of [...dataGroups, ...adminGroups]) {
+      expect(evaluate(roleStatements(name), { action: 'apigateway:POST', resource: `arn:aws:apigateway:${REGION}::/apikeys` }), name).toBe('implicit-deny');
+    }
+  });
+
+  it('the authorizer reads only status and API key hash of vendor clients, nothing else', () => {
+    const s = roleStatements('authorizer');
+    const get = (keys: string[], attributes?: string[]) =>
+      evaluate(s, { action: 'dynamodb:GetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': keys, ...(attributes ? { 'dynamodb:Attributes': attributes } : {}) } });
+    expect(get(['VENDOR#vnd-1'], ['pk', 'sk', 'status', 'apiKeyHash'])).toBe('allow');
+    expect(get(['VENDOR#vnd-1'], ['status', 'apiKeyHash'])).toBe('allow');
+    expect(get(['VENDOR#vnd-1'], ['status', 'secretHash'])).toBe('implicit-deny');
+    expect(get(['VENDOR#vnd-1'])).toBe('implicit-deny');
+    expect(get(['USER#oslo.lege'], ['status'])).toBe('implicit-deny');
+    expect(get(['TENANT#0301'], ['status'])).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
+    const env = (fnEntry('authorizer')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tableControl]).toEqual({ Ref: tableId('control') });
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it('the authorizer accepts an x-api-key only when it is the active client\'s own key', () => {
+    const key = 'vendor-key-value-0123456789abcdef';
+    const hash = createHash('sha256').update(key).digest('hex');
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, key)).toBe(true);
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, `${key}x`)).toBe(false);
+    expect(vendorKeyMatches({ status: 'disabled', apiKeyHash: hash }, key)).toBe(false);
+    expect(vendorKeyMatches({ status: 'active' }, key)).toBe(false);
+    expect(vendorKeyMatches(undefined, key)).toBe(false);
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, undefined)).toBe(false);
+  });
+});

@@ -45,12 +45,13 @@ export interface Synthesized {
 
 /**
  * Builds and synthesizes the app once (call at module level of a test file and share the result):
- * bundling runs once per process, and the templates come from the one synthesized assembly.
+ * bundling runs once per process, and the templates come from the one synthesized assembly. The
+ * cdk-nag packs run as in `npm run synth`: any unacknowledged finding makes this throw.
  * CDK's built-in CloudFormation schema validation (about 10 s) runs in `npm run synth`, not here.
  */
 export async function synthesize(config: InfraConfig = TEST_CONFIG, options: BuildOptions = {}): Promise<Synthesized> {
   const { app, stacks } = await buildApp(config, {
-    nag: false,
+    nag: true,
     outdir: mkdtempSync(join(tmpdir(), 'fj-cdk-test-')),
     builtinCloudFormationValidation: false,
     ...options,
