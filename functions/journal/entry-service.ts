@@ -22,6 +22,7 @@ import { openEntryVersion, sealEntryVersion } from './journal-crypto';
 import type { EntryItem, EntrySealed, EntryVersionItem } from './journal-items';
 import { journalKeys } from './journal-keys';
 import { entryVersionWrites, getEntry as loadEntry, listEntryVersions, timelinePage } from './entry-store';
+import { documentIndexWrites } from '../sharing/document-index';
 
 /**
  * Journal entries. Every change is a new, immutable version item beside the entry's head (the
@@ -146,6 +147,15 @@ function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[
     write,
     onConditionFailed: () => new PreconditionFailedError('Journalnotatet ble endret av noen andre; hent det på nytt.'),
   }));
+}
+
+/** The entry's writes plus, for sharable entries past draft, the document index update in the same transaction. */
+async function guardedWithIndex(req: JournalRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
+  const index = await documentIndexWrites(req.tenant, auth.context.patient.nidKey, next.head, title);
+  return [
+    ...guarded(next, expected),
+    ...index.map((write) => ({ write, onConditionFailed: () => new PreconditionFailedError('Journalnotatet ble endret av noen andre; hent det på nytt.') })),
+  ];
 }
 
 function eventTimeOf(value: string | undefined, now: Date): string {
@@ -280,7 +290,8 @@ export async function signEntry(req: JournalRequest, patientId: string, entryId:
   const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
   const value = await toEntry(req.tenant, next.head);
   const event = journalEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
+  const writes = await guardedWithIndex(req, auth, next, head.version, content.title);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
@@ -316,7 +327,8 @@ export async function correctEntry(
   );
   const value = await toEntry(req.tenant, next.head);
   const event = { ...journalEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
+  const writes = await guardedWithIndex(req, auth, next, head.version, body.title);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
@@ -347,7 +359,9 @@ export async function markEnteredInError(
   const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
   const value = await toEntry(req.tenant, next.head);
   const event = { ...journalEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, guarded(next, head.version), [event]));
+  // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
+  const writes = head.status === 'draft' ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, content.title);
+  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Reads an entry's current version (audited before it is returned). */

@@ -25,6 +25,10 @@ const configSchema = z.object({
     lookupKeyId: z.string().min(1).optional(),
   }),
   tenantRoleArn: z.string().min(1).optional(),
+  sharing: z.object({
+    /** How long emergency access (akuttilgang) lasts, in hours (at most a day). */
+    emergencyAccessHours: z.coerce.number().positive().max(24).default(4),
+  }),
   dynamoEndpoint: z.string().url().optional(),
 });
 
@@ -55,6 +59,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       lookupKeyId: env[ENV.lookupKeyId] || undefined,
     },
     tenantRoleArn: env[ENV.tenantRoleArn] || undefined,
+    sharing: { emergencyAccessHours: env[ENV.emergencyAccessHours] || undefined },
     dynamoEndpoint: env[ENV.dynamoEndpoint] || undefined,
   });
   if (!result.success) {

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { Block, BlockList, BlockTarget, ConsentList, CreateBlockOnBehalfRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
+import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } from '../../shared/contracts/sharing';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/errors';
+import { ConditionFailedError, TenantDb, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
+import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
+import { getUser } from '../../shared/tenancy/user-store';
+import { appendAudit, commitWithAudit } from '../audit/audit-chain';
+import type { AuditEventInput } from '../audit/audit-event';
+import { listTenants } from '../audit/audit-store';
+import { blockInForce, decideAccess, type AccessDecision } from '../journal/access-decision';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { patientIdByNationalIdKey } from '../journal/patient-store';
+import { citizenKeyOf, nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
+import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenFacts, sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from './sharing-store';
+
+/**
+ * Blocks (sperring) and consents (samtykke). A block covers future documents too, because it is
+ * checked in every decision rather than copied onto documents; it is never deleted: lifting
+ * records who lifted it and when, and the block stays in the citizen's history. The citizen sets
+ * and lifts their own; staff do it on their behalf with a reason (audited). Every change is
+ * written in one transaction with its audit event in a municipality where the citizen is a patient
+ * (the staff member's own, or for the citizen the first one), and recorded in the others' logs too.
+ */
+
+const CITIZEN_DECISION: Pick<AccessDecision, 'rule' | 'purposeOfUse' | 'reasonCode'> = { rule: 'citizen-manages-own-blocks', purposeOfUse: 'CITIZEN', reasonCode: 'own-record' };
+
+function changedBy(req: SharingRequest): ChangedBy {
+  return req.caller.roles.includes('citizen')
+    ? { kind: 'citizen', sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}) }
+    : { kind: 'staff', sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}), ...(req.tenant ? { tenant: req.tenant } : {}) };
+}
+
+function toBlock(item: BlockItem, now: Date, label?: string): Block {
+  const who = (c: ChangedBy) => ({ kind: c.kind, ...(c.name ? { name: c.name } : {}), ...(c.kind === 'staff' ? { id: c.sub, ...(c.tenant ? { tenantId: c.tenant } : {}) } : {}) });
+  return {
+    id: item.blockId,
+    target: item.target,
+    ...(label ? { targetLabel: label } : {}),
+    active: blockInForce({ id: item.blockId, target: item.target, liftedAt: item.liftedAt }, now),
+    createdAt: item.createdAt,
+    createdBy: who(item.createdBy),
+    ...(item.liftedAt ? { liftedAt: item.liftedAt } : {}),
+    ...(item.liftedBy ? { liftedBy: who(item.liftedBy) } : {}),
+  };
+}
+
+/** A readable name for person and unit targets, so the citizen recognises whom they blocked. */
+async function labelOf(target: BlockTarget): Promise<string | undefined> {
+  if (target.kind === 'person') return (await getUser(target.userId))?.name;
+  if (target.kind === 'unit') {
+    const profile = await readTenantProfile(target.tenant);
+    const unit = profile?.units.find((u) => u.id === target.unitId);
+    return unit && profile ? `${unit.name} (${profile.name})` : undefined;
+  }
+  return undefined;
+}
+
+/** Refuses targets that name nothing real (400, nothing written): another citizen's document, unknown people and units. */
+async function checkTarget(target: BlockTarget, nidKey: string): Promise<void> {
+  if (target.kind === 'document') {
+    const { tenant, entryId } = parseDocumentId(target.documentId);
+    const doc = await getDocument(tenant, entryId);
+    if (!doc || doc.nidKey !== nidKey) throw new ValidationError('Ukjent dokument.', [{ field: 'body.documentId', message: 'Dokumentet finnes ikke for denne pasienten' }]);
+  } else if (target.kind === 'person') {
+    const user = await getUser(target.userId);
+    if (!user || !user.roles.includes('clinician')) throw new ValidationError('Ukjent helsepersonell.', [{ field: 'body.userId', message: 'Finner ikke helsepersonell med denne id-en' }]);
+  } else if (target.kind === 'unit') {
+    const profile = await readTenantProfile(target.tenant);
+    if (!profile?.units.some((u) => u.id === target.unitId)) throw new ValidationError('Ukjent enhet.', [{ field: 'body.unitId', message: 'Enheten finnes ikke i kommunen' }]);
+  }
+}
+
+/** Municipalities where the citizen is a patient, with their patient id there. */
+async function patientTenants(nidKey: string): Promise<{ tenant: string; patientId: string }[]> {
+  const tenants = (await listTenants()).filter((t) => t.status === 'active');
+  const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t.id, patientId: await patientIdByNationalIdKey(t.id, nidKey) })));
+  return hits.filter((h): h is { tenant: string; patientId: string } => h.patientId !== undefined).sort((a, b) => a.tenant.localeCompare(b.tenant));
+}
+
+/**
+ * Commits a change with its audit events: the change and the first municipality's events in one
+ * transaction, then the other municipalities' events. Without any municipality (no record yet) the
+ * change item itself is the record (who, when).
+ */
+async function commitRecorded(write: TxWrite, events: AuditEventInput[], onConditionFailed: () => Error): Promise<void> {
+  const [first, ...others] = [...new Set(events.map((e) => e.tenant))];
+  try {
+    if (first) await commitWithAudit(first, () => [write], events.filter((e) => e.tenant === first));
+    else await new TenantDb('0000').transact([write]);
+  } catch (error) {
+    if (error instanceof ConditionFailedError && (error.index === 0 || error.index === undefined)) throw onConditionFailed();
+    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) throw new TooManyRequestsError('Mange samtidige endringer; prøv igjen.');
+    throw error;
+  }
+  const rest = events.filter((e) => e.tenant !== first && others.includes(e.tenant));
+  if (rest.length > 0) await appendAudit(rest);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The citizen's own
+
+async function citizenEvents(req: SharingRequest, nidKey: string, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
+  const tenants = await patientTenants(nidKey);
+  return tenants.map((t) => sharingEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, CITIZEN_DECISION, details));
+}
+
+export async function listMyBlocks(req: SharingRequest): Promise<BlockList> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const now = nowOf(req);
+  const facts = await loadCitizenFacts(nidKey, now);
+  return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target)))) };
+}
+
+function sortBlocks(blocks: BlockItem[]): BlockItem[] {
+  return [...blocks].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+async function newBlock(req: SharingRequest, nidKey: string, target: BlockTarget, now: Date): Promise<BlockItem> {
+  await checkTarget(target, nidKey);
+  const blockId = randomUUID();
+  return { pk: sharingKeys.citizenPk(nidKey), sk: sharingKeys.blockSk(blockId), itemType: 'block', blockId, target, createdAt: now.toISOString(), createdBy: changedBy(req), version: 1 };
+}
+
+export async function createMyBlock(req: SharingRequest, target: BlockTarget): Promise<Block> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const now = nowOf(req);
+  const item = await newBlock(req, nidKey, target, now);
+  const events = await citizenEvents(req, nidKey, 'sharing.block.create', item.blockId, { kind: target.kind });
+  await commitRecorded(blockPut(item), events, () => new ConflictError('Sperringen finnes allerede.'));
+  return toBlock(item, now, await labelOf(target));
+}
+
+async function lift(req: SharingRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
+  const current = await getBlock(nidKey, blockId);
+  if (!current) throw new NotFoundError('Sperringen finnes ikke.');
+  if (current.liftedAt) throw new ConflictError('Sperringen er allerede opphevet.');
+  return { current, next: { ...current, liftedAt: now.toISOString(), liftedBy: changedBy(req), version: current.version + 1 } };
+}
+
+export async function liftMyBlock(req: SharingRequest, blockId: string): Promise<Block> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const now = nowOf(req);
+  const { current, next } = await lift(req, nidKey, blockId, now);
+  const events = await citizenEvents(req, nidKey, 'sharing.block.lift', blockId, { kind: current.target.kind });
+  await commitRecorded(blockReplace(next, current.version), events, () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.'));
+  return toBlock(next, now, await labelOf(next.target));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff on the citizen's behalf
+
+interface Authorized {
+  nidKey: string;
+  decision: AccessDecision;
+}
+
+/** The one decision for staff seeing or changing a patient's blocks; refusals are audited, then 403. */
+async function authorizeStaff(req: SharingRequest, patientId: string, action: 'block.read' | 'block.manage', auditAction: string): Promise<Authorized> {
+  if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
+  const now = nowOf(req);
+  const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
+  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  const nidKey = loaded.context.patient.nidKey;
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant: req.tenant,
+    action,
+    patient: { id: patientId, nationalIdKey: nidKey },
+    relationships: relationshipFacts(loaded.context),
+    now,
+    ...factsForDecision(loaded.facts),
+  });
+  if (!decision.allow) {
+    await recordEvents([sharingEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision)]);
+    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+  }
+  return { nidKey, decision };
+}
+
+export async function listPatientBlocks(req: SharingRequest, patientId: string): Promise<BlockList> {
+  const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.read', 'sharing.block.list');
+  const now = nowOf(req);
+  const facts = await loadCitizenFacts(nidKey, now);
+  const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target))));
+  await recordEvents([sharingEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })]);
+  return { blocks };
+}
+
+export async function createPatientBlock(req: SharingRequest, patientId: string, body: CreateBlockOnBehalfRequest): Promise<Block> {
+  const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
+  const now = nowOf(req);
+  const item = await newBlock(req, nidKey, body.target, now);
+  const event = { ...sharingEvent(req, 'sharing.block.create', 'success', { tenant: req.tenant!, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
+  await commitRecorded(blockPut(item), [event], () => new ConflictError('Sperringen finnes allerede.'));
+  return toBlock(item, now, await labelOf(body.target));
+}
+
+export async function liftPatientBlock(req: SharingRequest, patientId: string, blockId: string): Promise<Block> {
+  const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
+  const now = nowOf(req);
+  const { current, next } = await lift(req, nidKey, blockId, now);
+  const event = sharingEvent(req, 'sharing.block.lift', 'success', { tenant: req.tenant!, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
+  await commitRecorded(blockReplace(next, current.version), [event], () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.'));
+  return toBlock(next, now, await labelOf(next.target));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consents
+
+function consentList(items: ConsentItem[]): ConsentList {
+  return {
+    consents: sharingCategorySchema.options.map((category: SharingCategory) => {
+      const item = items.find((c) => c.category === category);
+      return { category, required: CONSENT_REQUIRED_CATEGORIES.includes(category), status: item?.status ?? 'none', ...(item ? { changedAt: item.changedAt } : {}) };
+    }),
+  };
+}
+
+export async function listMyConsents(req: SharingRequest): Promise<ConsentList> {
+  const nidKey = await citizenKeyOf(req.caller);
+  return consentList((await loadCitizenFacts(nidKey, nowOf(req))).consents);
+}
+
+/** Gives or withdraws consent for one category; each change is recorded (conditional on the version read). */
+export async function setMyConsent(req: SharingRequest, body: SetConsentRequest): Promise<ConsentList> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const now = nowOf(req);
+  const facts = await loadCitizenFacts(nidKey, now);
+  const current = facts.consents.find((c) => c.category === body.category);
+  const next: ConsentItem = {
+    pk: sharingKeys.citizenPk(nidKey),
+    sk: sharingKeys.consentSk(body.category),
+    itemType: 'consent',
+    category: body.category,
+    status: body.status,
+    changedAt: now.toISOString(),
+    changedBy: changedBy(req),
+    version: (current?.version ?? 0) + 1,
+  };
+  const events = await citizenEvents(req, nidKey, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
+  await commitRecorded(consentPut(next, current?.version), events, () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.'));
+  return consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
+}

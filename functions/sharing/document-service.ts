@@ -1,0 +1,174 @@
+import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
+import type { AuditEventInput } from '../audit/audit-event';
+import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../journal/access-decision';
+import { toEntry } from '../journal/entry-service';
+import { getEntry } from '../journal/entry-store';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
+import { citizenKeyOf, Directory, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
+import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
+
+/**
+ * Finding and retrieving shared documents. The caller names the patient by their id in the
+ * caller's own municipality (where their care relationship is); the service finds the same person's
+ * documents in the region-wide index by the keyed hash of the national id, decides each one with
+ * the one access decision, opens titles and content only in the origin municipality's key context,
+ * and records every access in the origin's log, the caller's municipality's log and (through the
+ * citizen key on both) the citizen's access log, before answering.
+ */
+
+function ownTenant(req: SharingRequest): string {
+  if (!req.tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan bruke deling.');
+  return req.tenant;
+}
+
+function documentFact(doc: DocumentIndexItem): AccessInput['document'] {
+  return { id: doc.documentId, tenant: doc.tenant, type: doc.entryType };
+}
+
+/** The patient's documents in other municipalities that the caller may see, newest first. */
+export async function listSharedDocuments(req: SharingRequest, patientId: string): Promise<SharedDocumentList> {
+  const tenant = ownTenant(req);
+  const now = nowOf(req);
+  const loaded = await loadContextAndFacts(tenant, patientId, 'sharing.list', now);
+  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  const { context, facts } = loaded;
+  const nidKey = context.patient.nidKey;
+  const docsRead = documentsOfCitizen(nidKey);
+  const base: Omit<AccessInput, 'action' | 'tenant'> = {
+    caller: await accessCallerOf(req.caller),
+    patient: { id: patientId, nationalIdKey: nidKey },
+    relationships: relationshipFacts(context),
+    now,
+    ...factsForDecision(facts),
+  };
+  const decision = decideAccess({ ...base, action: 'sharing.list', tenant });
+  const here = { tenant, patientId, nidKey };
+  if (!decision.allow) {
+    await docsRead.catch(() => undefined);
+    await recordEvents([sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
+    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+  }
+  const dir = new Directory();
+  const candidates = (await docsRead).filter((d) => d.tenant !== tenant);
+  const visible: DocumentIndexItem[] = [];
+  for (const doc of candidates) {
+    const profile = await dir.profile(doc.tenant);
+    // A suspended or departed municipality shares nothing.
+    if (profile?.status !== 'active') continue;
+    if (decideAccess({ ...base, action: 'sharing.retrieve', tenant: doc.tenant, document: documentFact(doc) }).allow) visible.push(doc);
+  }
+  const documents = await Promise.all(visible.map((d) => toSharedDocument(d, dir)));
+  // One event per origin municipality whose documents were shown (in that patient's chain there),
+  // and one in the caller's municipality; all stored before the answer.
+  const byOrigin = new Map<string, DocumentIndexItem[]>();
+  for (const d of visible) byOrigin.set(d.tenant, [...(byOrigin.get(d.tenant) ?? []), d]);
+  const events: AuditEventInput[] = [sharingEvent(req, 'sharing.documents.list', 'success', here, decision, { count: documents.length, origins: byOrigin.size })];
+  for (const [origin, docs] of byOrigin) {
+    events.push(sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: docs[0]?.patientId, nidKey }, decision, { count: docs.length }));
+  }
+  await recordEvents(events);
+  return { patientId, documents, access: { rule: decision.rule, emergency: decision.emergency === true } };
+}
+
+/** Settles a read now and reports it later (used only once access is allowed). */
+function later<T>(read: Promise<T>): Promise<() => T> {
+  return read.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
+}
+
+/**
+ * Retrieves one document. The index entry names the origin and the citizen; the caller's own
+ * patient record, the citizen's blocks and consents and the entry itself are read in parallel;
+ * the entry is opened only after the decision allowed it.
+ */
+export async function retrieveDocument(req: SharingRequest, documentId: string): Promise<RetrievedDocument> {
+  const tenant = ownTenant(req);
+  const now = nowOf(req);
+  const { tenant: origin, entryId } = parseDocumentId(documentId);
+  const doc = await getDocument(origin, entryId);
+  if (!doc) throw new NotFoundError('Dokumentet finnes ikke.');
+  const nidKey = doc.nidKey;
+  const dir = new Directory();
+  const [contextRead, factsRead, headRead, callerRead, profileRead] = [
+    later(patientIdByNationalIdKey(tenant, nidKey).then((id) => (id ? loadPatientContext(tenant, id) : undefined))),
+    loadCitizenFacts(nidKey, now),
+    later(getEntry(origin, doc.patientId, entryId)),
+    accessCallerOf(req.caller),
+    dir.profile(origin),
+  ];
+  const context = (await contextRead)();
+  const decision: AccessDecision = decideAccess({
+    caller: await callerRead,
+    tenant: origin,
+    action: 'sharing.retrieve',
+    patient: { id: context?.patient.patientId ?? doc.patientId, nationalIdKey: nidKey },
+    relationships: relationshipFacts(context),
+    now,
+    ...factsForDecision(await factsRead),
+    document: documentFact(doc),
+  });
+  const atOrigin = { tenant: origin, patientId: doc.patientId, nidKey, recordId: entryId };
+  const here = { tenant, patientId: context?.patient.patientId, nidKey, recordId: documentId };
+  const events = (outcome: 'success' | 'denied', details: Record<string, string | number | boolean> = {}) =>
+    origin === tenant
+      ? [sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, details)]
+      : [sharingEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
+  if (!decision.allow) {
+    await recordEvents(events('denied'));
+    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+  }
+  const profile = await profileRead;
+  if (profile?.status !== 'active') throw new TenantSuspendedError(origin, String(profile?.status ?? 'unknown'));
+  if (doc.entryStatus === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
+  const head = (await headRead)();
+  if (!head) throw new NotFoundError('Dokumentet finnes ikke.');
+  const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(doc, dir)]);
+  await recordEvents(events('success', { version: head.version }));
+  return {
+    ...meta,
+    status: head.status === 'entered-in-error' ? 'entered-in-error' : 'current',
+    corrected: head.status === 'corrected',
+    version: head.version,
+    title: entry.title,
+    text: entry.text,
+    ...(entry.data ? { data: entry.data } : {}),
+    ...(entry.reason ? { reason: entry.reason } : {}),
+    access: { rule: decision.rule, emergency: decision.emergency === true },
+  };
+}
+
+/** The citizen's own documents in every municipality, with the blocks covering each (audited in each origin). */
+export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentList> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const now = nowOf(req);
+  const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
+  const dir = new Directory();
+  const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
+  const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
+  for (const doc of docs) {
+    const decision = decideAccess({ caller, tenant: doc.tenant, action: 'sharing.retrieve', patient: { id: doc.patientId, nationalIdKey: nidKey }, relationships: [], now, document: documentFact(doc) });
+    if (decision.allow) shown.push({ doc, decision });
+  }
+  const documents = await Promise.all(
+    shown.map(async ({ doc }) => ({
+      ...(await toSharedDocument(doc, dir)),
+      blockedBy: blocks
+        .filter((b) => b.target.kind === 'all-sharing' || (b.target.kind === 'document' && b.target.documentId === doc.documentId) || (b.target.kind === 'category' && b.target.category === doc.entryType))
+        .map((b) => b.blockId),
+    })),
+  );
+  const byOrigin = new Map<string, { doc: DocumentIndexItem; decision: AccessDecision }[]>();
+  for (const s of shown) byOrigin.set(s.doc.tenant, [...(byOrigin.get(s.doc.tenant) ?? []), s]);
+  await recordEvents(
+    [...byOrigin].map(([origin, items]) =>
+      sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: items[0]?.doc.patientId, nidKey }, items[0]!.decision, { count: items.length, view: 'citizen' }),
+    ),
+  );
+  return { documents };
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contracts/sharing';
+import { config } from '../../shared/config';
+import { envelopeCrypto } from '../../shared/crypto';
+import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../shared/errors';
+import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
+import { commitWithAudit } from '../audit/audit-chain';
+import { decideAccess, emergencyInForce } from '../journal/access-decision';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
+import { emergencyPut, emergencyReasonContext, sharingKeys, type EmergencyItem } from './sharing-store';
+
+/**
+ * Emergency access (akuttilgang, break-the-glass; purpose of use BTG). A clinician without a care
+ * relationship states a reason (at most 250 characters, validated at the edge, stored sealed under
+ * their municipality's key and in the audit event, never in logs) and gets read access to the
+ * patient's record (their own municipality's journal and the shared documents of others) for
+ * FJ_EMERGENCY_ACCESS_HOURS (default 4). The grant is flagged for review in the caller's
+ * municipality; every access it gives is flagged in the log of the municipality owning the data,
+ * so each data owner's auditor finds it in their review queue; the citizen sees it in their log
+ * as emergency access. Named-person and named-unit blocks still hold (the access decision checks
+ * blocks before the basis of access).
+ */
+
+function toView(item: EmergencyItem, now: Date): EmergencyAccess {
+  return {
+    id: item.grantId,
+    patientId: item.patientId,
+    grantedAt: item.grantedAt,
+    expiresAt: item.expiresAt,
+    active: emergencyInForce({ id: item.grantId, tenant: item.tenant, sub: item.sub, grantedAt: item.grantedAt, expiresAt: item.expiresAt }, now),
+  };
+}
+
+export async function requestEmergencyAccess(req: SharingRequest, patientId: string, reason: string): Promise<EmergencyAccess> {
+  const tenant = req.tenant;
+  if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan be om akuttilgang.');
+  const now = nowOf(req);
+  const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
+  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  const nidKey = loaded.context.patient.nidKey;
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant,
+    action: 'emergency.request',
+    patient: { id: patientId, nationalIdKey: nidKey },
+    relationships: relationshipFacts(loaded.context),
+    now,
+    ...factsForDecision(loaded.facts),
+  });
+  const target = { tenant, patientId, nidKey };
+  if (!decision.allow) {
+    await recordEvents([sharingEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision)]);
+    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+  }
+  const grantId = randomUUID();
+  const expiresAt = new Date(now.getTime() + config().sharing.emergencyAccessHours * 3_600_000).toISOString();
+  const item: EmergencyItem = {
+    pk: sharingKeys.citizenPk(nidKey),
+    sk: sharingKeys.emergencySk(expiresAt, grantId),
+    itemType: 'emergency',
+    grantId,
+    tenant,
+    patientId,
+    sub: req.caller.sub,
+    ...(req.caller.unit ? { unit: req.caller.unit } : {}),
+    grantedAt: now.toISOString(),
+    expiresAt,
+    reasonSealed: await envelopeCrypto().encryptJson(emergencyReasonContext(tenant, patientId, grantId), reason),
+  };
+  // The grant is itself flagged (the clinician authorised themselves) and carries the reason.
+  const event = {
+    ...sharingEvent(req, 'sharing.emergency-access.grant', 'success', { ...target, recordId: grantId }, { ...decision, emergency: true, emergencyId: grantId }, { expiresAt, selfAuthorised: true }),
+    reason,
+  };
+  try {
+    await commitWithAudit(tenant, () => [emergencyPut(item)], [event]);
+  } catch (error) {
+    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) throw new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
+    throw error;
+  }
+  return toView(item, now);
+}
+
+/** The caller's own emergency access to the patient in force now (the latest to expire), if any. */
+export async function activeEmergencyAccess(req: SharingRequest, patientId: string): Promise<ActiveEmergencyAccess> {
+  const tenant = req.tenant;
+  if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan ha akuttilgang.');
+  const now = nowOf(req);
+  const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
+  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  const mine = loaded.facts.emergency
+    .filter((e) => e.sub === req.caller.sub && e.tenant === tenant && e.patientId === patientId)
+    .map((e) => toView(e, now))
+    .filter((e) => e.active)
+    .sort((a, b) => (a.expiresAt < b.expiresAt ? 1 : -1));
+  return { active: mine[0] ?? null };
+}

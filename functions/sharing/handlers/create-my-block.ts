@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { createMyBlock } from '../block-service';
+import { createMyBlockRoute } from '../routes';
+
+export const handler = httpHandler(createMyBlockRoute, async ({ body, caller, requestId }) => ({
+  status: 201,
+  body: await createMyBlock({ caller, requestId }, body),
+}));

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { retrieveDocument } from '../document-service';
+import { getSharedDocumentRoute } from '../routes';
+
+export const handler = httpHandler(getSharedDocumentRoute, async ({ params, tenant, caller, requestId }) => ({
+  status: 200,
+  body: await retrieveDocument({ tenant, caller, requestId }, params.documentId),
+}));

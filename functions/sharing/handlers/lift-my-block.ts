@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { liftMyBlock } from '../block-service';
+import { liftMyBlockRoute } from '../routes';
+
+export const handler = httpHandler(liftMyBlockRoute, async ({ params, caller, requestId }) => ({
+  status: 200,
+  body: await liftMyBlock({ caller, requestId }, params.blockId),
+}));

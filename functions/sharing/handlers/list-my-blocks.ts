@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { listMyBlocks } from '../block-service';
+import { listMyBlocksRoute } from '../routes';
+
+export const handler = httpHandler(listMyBlocksRoute, async ({ caller, requestId }) => ({
+  status: 200,
+  body: await listMyBlocks({ caller, requestId }),
+}));

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { listMyDocuments } from '../document-service';
+import { listMyDocumentsRoute } from '../routes';
+
+export const handler = httpHandler(listMyDocumentsRoute, async ({ caller, requestId }) => ({
+  status: 200,
+  body: await listMyDocuments({ caller, requestId }),
+}));

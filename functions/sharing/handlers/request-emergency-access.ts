@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { requestEmergencyAccess } from '../emergency-service';
+import { requestEmergencyAccessRoute } from '../routes';
+
+export const handler = httpHandler(requestEmergencyAccessRoute, async ({ params, body, tenant, caller, requestId }) => ({
+  status: 201,
+  body: await requestEmergencyAccess({ tenant, caller, requestId }, params.patientId, body.reason),
+}));

@@ -1,0 +1,8 @@
+import { httpHandler } from '../../../shared/http/handler';
+import { setMyConsent } from '../block-service';
+import { setMyConsentRoute } from '../routes';
+
+export const handler = httpHandler(setMyConsentRoute, async ({ body, caller, requestId }) => ({
+  status: 200,
+  body: await setMyConsent({ caller, requestId }, body),
+}));

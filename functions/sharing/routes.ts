@@ -1,0 +1,237 @@
+import { defineRoute } from '../../shared/http/route';
+import { problemSchema } from '../../shared/contracts/common';
+import {
+  activeEmergencyAccessSchema,
+  blockListSchema,
+  blockSchema,
+  consentListSchema,
+  createBlockOnBehalfSchema,
+  createMyBlockSchema,
+  documentParamsSchema,
+  emergencyAccessRequestSchema,
+  emergencyAccessSchema,
+  myBlockParamsSchema,
+  myDocumentListSchema,
+  patientBlockParamsSchema,
+  patientParamsSchema,
+  retrievedDocumentSchema,
+  setConsentSchema,
+  sharedDocumentListSchema,
+} from '../../shared/contracts/sharing';
+
+/**
+ * Sharing routes (helhetlig samhandling). Staff routes act in the caller's own municipality and
+ * name the patient by their id THERE; the service finds the same person in other municipalities
+ * by the keyed hash of the national id. Auditors and tenant admins are admitted as far as the
+ * access decision, so their refusals are decided and audited. Vendor systems are not admitted
+ * (no `scopes`): cross-municipality retrieval is for health personnel with a reason.
+ */
+
+const STAFF = ['clinician', 'tenant-admin', 'auditor'] as const;
+
+const problem = (description: string) => ({ description, schema: problemSchema });
+const common = {
+  400: problem('Invalid input (each field named)'),
+  401: problem('No valid token'),
+  403: problem('No access (role, care relationship, block, consent); refusals are audited'),
+} as const;
+const patientScoped = { ...common, 404: problem('No such patient in this municipality') } as const;
+
+export const listSharedDocumentsRoute = defineRoute({
+  id: 'listSharedDocuments',
+  method: 'GET',
+  path: '/v1/sharing/patients/{patientId}/documents',
+  handler: 'functions/sharing/handlers/list-shared-documents.ts',
+  service: 'sharing',
+  summary: "The patient's shared documents in other municipalities (care relationship or emergency access; blocked documents are left out)",
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientParamsSchema,
+  responses: { 200: { description: 'Documents the caller may see', schema: sharedDocumentListSchema }, ...patientScoped },
+});
+
+export const getSharedDocumentRoute = defineRoute({
+  id: 'getSharedDocument',
+  method: 'GET',
+  path: '/v1/sharing/documents/{documentId}',
+  handler: 'functions/sharing/handlers/get-shared-document.ts',
+  service: 'sharing',
+  summary: 'Retrieve one shared document (decrypted in the origin municipality; audited there, in the caller’s municipality and in the citizen’s log)',
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: documentParamsSchema,
+  responses: { 200: { description: 'The document', schema: retrievedDocumentSchema }, ...common, 404: problem('No such document (or entered in error), or the patient is not a patient in the caller’s municipality') },
+});
+
+export const requestEmergencyAccessRoute = defineRoute({
+  id: 'requestEmergencyAccess',
+  method: 'POST',
+  path: '/v1/sharing/patients/{patientId}/emergency-access',
+  handler: 'functions/sharing/handlers/request-emergency-access.ts',
+  service: 'sharing',
+  summary: 'Emergency access (akuttilgang): time-limited read access without a care relationship; reason at most 250 characters; flagged for review and shown to the citizen',
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientParamsSchema,
+  body: emergencyAccessRequestSchema,
+  responses: { 201: { description: 'Granted', schema: emergencyAccessSchema }, ...patientScoped },
+});
+
+export const getEmergencyAccessRoute = defineRoute({
+  id: 'getEmergencyAccess',
+  method: 'GET',
+  path: '/v1/sharing/patients/{patientId}/emergency-access',
+  handler: 'functions/sharing/handlers/get-emergency-access.ts',
+  service: 'sharing',
+  summary: "The caller's own emergency access to the patient that is in force now, if any",
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientParamsSchema,
+  responses: { 200: { description: 'Active emergency access or null', schema: activeEmergencyAccessSchema }, ...patientScoped },
+});
+
+export const listPatientBlocksRoute = defineRoute({
+  id: 'listPatientBlocks',
+  method: 'GET',
+  path: '/v1/sharing/patients/{patientId}/blocks',
+  handler: 'functions/sharing/handlers/list-patient-blocks.ts',
+  service: 'sharing',
+  summary: "The patient's blocks, for staff registering or lifting blocks on the patient's behalf (audited)",
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientParamsSchema,
+  responses: { 200: { description: 'Blocks, active and lifted', schema: blockListSchema }, ...patientScoped },
+});
+
+export const createPatientBlockRoute = defineRoute({
+  id: 'createPatientBlock',
+  method: 'POST',
+  path: '/v1/sharing/patients/{patientId}/blocks',
+  handler: 'functions/sharing/handlers/create-patient-block.ts',
+  service: 'sharing',
+  summary: "Register a block on the patient's behalf, with a reason (audited)",
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientParamsSchema,
+  body: createBlockOnBehalfSchema,
+  responses: { 201: { description: 'Block in force', schema: blockSchema }, ...patientScoped },
+});
+
+export const liftPatientBlockRoute = defineRoute({
+  id: 'liftPatientBlock',
+  method: 'DELETE',
+  path: '/v1/sharing/patients/{patientId}/blocks/{blockId}',
+  handler: 'functions/sharing/handlers/lift-patient-block.ts',
+  service: 'sharing',
+  summary: "Lift a block on the patient's behalf (recorded: who and when; the block stays in the history)",
+  auth: 'token',
+  roles: STAFF,
+  tenant: 'caller',
+  params: patientBlockParamsSchema,
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...patientScoped, 409: problem('Already lifted') },
+});
+
+const citizen = { 401: problem('No valid token'), 403: problem('Not a citizen') } as const;
+
+export const listMyDocumentsRoute = defineRoute({
+  id: 'listMySharedDocuments',
+  method: 'GET',
+  path: '/v1/sharing/me/documents',
+  handler: 'functions/sharing/handlers/list-my-documents.ts',
+  service: 'sharing',
+  summary: "The citizen's own shared documents in every municipality, with the blocks that cover each (audited)",
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  responses: { 200: { description: 'Own documents', schema: myDocumentListSchema }, ...citizen },
+});
+
+export const listMyBlocksRoute = defineRoute({
+  id: 'listMyBlocks',
+  method: 'GET',
+  path: '/v1/sharing/me/blocks',
+  handler: 'functions/sharing/handlers/list-my-blocks.ts',
+  service: 'sharing',
+  summary: "The citizen's blocks (sperringer), active and lifted",
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  responses: { 200: { description: 'Own blocks', schema: blockListSchema }, ...citizen },
+});
+
+export const createMyBlockRoute = defineRoute({
+  id: 'createMyBlock',
+  method: 'POST',
+  path: '/v1/sharing/me/blocks',
+  handler: 'functions/sharing/handlers/create-my-block.ts',
+  service: 'sharing',
+  summary: 'Block a document, a category, all sharing, a named person or a named unit; covers future documents until lifted',
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  body: createMyBlockSchema,
+  responses: { 201: { description: 'Block in force', schema: blockSchema }, 400: problem('Invalid input (each field named)'), ...citizen },
+});
+
+export const liftMyBlockRoute = defineRoute({
+  id: 'liftMyBlock',
+  method: 'DELETE',
+  path: '/v1/sharing/me/blocks/{blockId}',
+  handler: 'functions/sharing/handlers/lift-my-block.ts',
+  service: 'sharing',
+  summary: 'Lift one of the citizen’s own blocks (recorded; the block stays in the history)',
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  params: myBlockParamsSchema,
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...citizen, 404: problem('No such block'), 409: problem('Already lifted') },
+});
+
+export const listMyConsentsRoute = defineRoute({
+  id: 'listMyConsents',
+  method: 'GET',
+  path: '/v1/sharing/me/consents',
+  handler: 'functions/sharing/handlers/list-my-consents.ts',
+  service: 'sharing',
+  summary: "The citizen's consents per category, and which categories need consent to be shared",
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  responses: { 200: { description: 'Consents', schema: consentListSchema }, ...citizen },
+});
+
+export const setMyConsentRoute = defineRoute({
+  id: 'setMyConsent',
+  method: 'PUT',
+  path: '/v1/sharing/me/consents',
+  handler: 'functions/sharing/handlers/set-my-consent.ts',
+  service: 'sharing',
+  summary: 'Give or withdraw consent to share one category (recorded)',
+  auth: 'token',
+  roles: ['citizen'],
+  tenant: 'none',
+  body: setConsentSchema,
+  responses: { 200: { description: 'Consents after the change', schema: consentListSchema }, 400: problem('Invalid input (each field named)'), ...citizen },
+});
+
+export const sharingRoutes = [
+  listSharedDocumentsRoute,
+  getSharedDocumentRoute,
+  requestEmergencyAccessRoute,
+  getEmergencyAccessRoute,
+  listPatientBlocksRoute,
+  createPatientBlockRoute,
+  liftPatientBlockRoute,
+  listMyDocumentsRoute,
+  listMyBlocksRoute,
+  createMyBlockRoute,
+  liftMyBlockRoute,
+  listMyConsentsRoute,
+  setMyConsentRoute,
+];

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { tenantIdSchema } from './common';
+import { idSchema, SHARABLE_ENTRY_TYPES, type EntryType } from './journal';
+
+/**
+ * Sharing contracts (helhetlig samhandling): the region-wide document index, blocks (sperring),
+ * consents (samtykke) and emergency access (akuttilgang). Shared by the API and the web client.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+/**
+ * A shared document's id: the origin municipality and the journal entry, `<kommunenummer>-<entryId>`.
+ * It names where the data lives, so retrieval goes straight to the origin's index item.
+ */
+export const documentIdSchema = z.string().regex(/^\d{4}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Ugyldig dokument-id');
+
+export function documentIdOf(tenant: string, entryId: string): string {
+  return `${tenant}-${entryId}`;
+}
+
+export function parseDocumentId(documentId: string): { tenant: string; entryId: string } {
+  return { tenant: documentId.slice(0, 4), entryId: documentId.slice(5) };
+}
+
+/** Categories a citizen can block or consent to: the sharable entry types. */
+const sharableTypes = SHARABLE_ENTRY_TYPES as [EntryType, ...EntryType[]];
+export const sharingCategorySchema = z.enum(sharableTypes);
+export type SharingCategory = z.infer<typeof sharingCategorySchema>;
+
+/**
+ * DocumentReference-like status. `current`: the entry is signed (or corrected: then `corrected`
+ * is true and `version` names the correction). `entered-in-error`: withdrawn by the origin
+ * municipality; listed without title, never retrievable.
+ */
+export const DOCUMENT_STATUSES = ['current', 'entered-in-error'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export const sharedDocumentSchema = z
+  .object({
+    id: documentIdSchema,
+    entryId: idSchema,
+    type: sharingCategorySchema,
+    /** Absent when the document is entered in error. */
+    title: z.string().optional(),
+    status: z.enum(DOCUMENT_STATUSES),
+    corrected: z.boolean(),
+    version: z.number().int(),
+    /** When what the document records happened. */
+    date: z.string(),
+    /** When the current version was recorded (signed, corrected or marked). */
+    recordedAt: z.string(),
+    author: z.object({ id: z.string(), name: z.string().optional(), profession: z.string().optional(), hpr: z.string().optional() }),
+    organisation: z.object({ tenantId: tenantIdSchema, name: z.string(), unit: z.object({ id: z.string(), name: z.string().optional() }) }),
+  })
+  .meta({ id: 'SharedDocument' });
+export type SharedDocument = z.infer<typeof sharedDocumentSchema>;
+
+export const patientParamsSchema = z.object({ patientId: idSchema });
+export const documentParamsSchema = z.object({ documentId: documentIdSchema });
+
+export const sharedDocumentListSchema = z.object({
+  /** The patient in the caller's own municipality. */
+  patientId: idSchema,
+  /** Documents of the patient in OTHER municipalities that the caller may see, newest first. */
+  documents: z.array(sharedDocumentSchema),
+  /** How the caller got access (emergency access shows here so the client can say so). */
+  access: z.object({ rule: z.string(), emergency: z.boolean() }),
+});
+export type SharedDocumentList = z.infer<typeof sharedDocumentListSchema>;
+
+export const retrievedDocumentSchema = sharedDocumentSchema
+  .extend({
+    title: z.string(),
+    text: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    /** Reason given for a correction. */
+    reason: z.string().optional(),
+    access: z.object({ rule: z.string(), emergency: z.boolean() }),
+  })
+  .meta({ id: 'RetrievedDocument' });
+export type RetrievedDocument = z.infer<typeof retrievedDocumentSchema>;
+
+/** The citizen's own documents across municipalities, each with the blocks that cover it. */
+export const myDocumentSchema = sharedDocumentSchema.extend({ blockedBy: z.array(idSchema) });
+export const myDocumentListSchema = z.object({ documents: z.array(myDocumentSchema) });
+export type MyDocument = z.infer<typeof myDocumentSchema>;
+export type MyDocumentList = z.infer<typeof myDocumentListSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Blocks (sperring)
+
+/**
+ * What a block covers:
+ * - `document`: one document, for every other municipality;
+ * - `category`: every document of a type, now and in the future, for every other municipality;
+ * - `all-sharing`: nothing crosses municipality borders;
+ * - `person`: one named health worker, everywhere (the home municipality too), also under emergency access;
+ * - `unit`: everyone in one named unit, everywhere, also under emergency access.
+ */
+export const BLOCK_KINDS = ['document', 'category', 'all-sharing', 'person', 'unit'] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+
+export const blockTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('document'), documentId: documentIdSchema }).strict(),
+  z.object({ kind: z.literal('category'), category: sharingCategorySchema }).strict(),
+  z.object({ kind: z.literal('all-sharing') }).strict(),
+  z.object({ kind: z.literal('person'), userId: z.string().trim().min(1).max(100).regex(/^[^#]+$/, 'Ugyldig bruker-id') }).strict(),
+  z.object({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: z.string().trim().min(1).max(100).regex(/^[^#]+$/, 'Ugyldig enhets-id') }).strict(),
+]);
+export type BlockTarget = z.infer<typeof blockTargetSchema>;
+
+/** The citizen's own request: just the target. */
+export const createMyBlockSchema = blockTargetSchema;
+
+/** Staff registering a block on the citizen's behalf say why (stored encrypted in the audit event). */
+export const createBlockOnBehalfSchema = z.object({
+  target: blockTargetSchema,
+  reason: z.string().trim().min(3, 'Oppgi en begrunnelse').max(250),
+});
+export type CreateBlockOnBehalfRequest = z.infer<typeof createBlockOnBehalfSchema>;
+
+const changedBySchema = z.object({
+  kind: z.enum(['citizen', 'staff']),
+  name: z.string().optional(),
+  /** For staff: who and where. */
+  id: z.string().optional(),
+  tenantId: z.string().optional(),
+});
+
+export const blockSchema = z
+  .object({
+    id: idSchema,
+    target: blockTargetSchema,
+    /** Names for people and units, where known, so the citizen can recognise them. */
+    targetLabel: z.string().optional(),
+    active: z.boolean(),
+    createdAt: z.string(),
+    createdBy: changedBySchema,
+    liftedAt: z.string().optional(),
+    liftedBy: changedBySchema.optional(),
+  })
+  .meta({ id: 'Block' });
+export type Block = z.infer<typeof blockSchema>;
+
+export const blockListSchema = z.object({ blocks: z.array(blockSchema) });
+export type BlockList = z.infer<typeof blockListSchema>;
+export const myBlockParamsSchema = z.object({ blockId: idSchema });
+export const patientBlockParamsSchema = z.object({ patientId: idSchema, blockId: idSchema });
+
+// ---------------------------------------------------------------------------------------------
+// Consent (samtykke)
+
+/**
+ * Consent policy: sharing across municipalities follows hpl § 45 (shared unless the patient
+ * objects, i.e. blocks). Categories listed here hold information the patient must actively agree
+ * to share; their documents cross municipality borders only while consent is given.
+ */
+export const CONSENT_REQUIRED_CATEGORIES: readonly SharingCategory[] = ['tiltaksplan'];
+
+export const CONSENT_STATUSES = ['given', 'withdrawn'] as const;
+
+export const consentSchema = z.object({
+  category: sharingCategorySchema,
+  /** Whether documents of this category need consent to be shared (policy). */
+  required: z.boolean(),
+  /** `none`: never given. */
+  status: z.enum(['given', 'withdrawn', 'none']),
+  changedAt: z.string().optional(),
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+export const consentListSchema = z.object({ consents: z.array(consentSchema) });
+export type ConsentList = z.infer<typeof consentListSchema>;
+
+export const setConsentSchema = z.object({ category: sharingCategorySchema, status: z.enum(CONSENT_STATUSES) }).strict();
+export type SetConsentRequest = z.infer<typeof setConsentSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Emergency access (akuttilgang, break-the-glass)
+
+/** Control characters are refused: the reason is shown to auditors and may be shown to the patient. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+export const emergencyAccessRequestSchema = z
+  .object({
+    /** Why (at most 250 characters, Tillitsrammeverket `user_reason`); may be shown to the patient and used in log review. */
+    reason: z
+      .string({ message: 'Oppgi en begrunnelse' })
+      .trim()
+      .min(10, 'Begrunnelsen må ha minst 10 tegn')
+      .max(250, 'Begrunnelsen kan ha høyst 250 tegn')
+      .refine((s) => !CONTROL_CHARS.test(s), 'Begrunnelsen kan ikke inneholde kontrolltegn'),
+  })
+  .strict();
+export type EmergencyAccessRequest = z.infer<typeof emergencyAccessRequestSchema>;
+
+export const emergencyAccessSchema = z
+  .object({
+    id: idSchema,
+    patientId: idSchema,
+    grantedAt: z.string(),
+    expiresAt: z.string(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'EmergencyAccess' });
+export type EmergencyAccess = z.infer<typeof emergencyAccessSchema>;
+
+export const activeEmergencyAccessSchema = z.object({ active: emergencyAccessSchema.nullable() });
+export type ActiveEmergencyAccess = z.infer<typeof activeEmergencyAccessSchema>;

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticNationalId } from '../../shared/contracts/identifiers';
+import type { Entry, Patient } from '../../shared/contracts/journal';
+import type { CitizenAccessEntry } from '../../shared/contracts/audit';
+import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
+import { TenantDb } from '../../shared/db/tenant-db';
+import { putUser } from '../../shared/tenancy/user-store';
+import { streamOf } from '../../functions/audit/audit-chain';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+/** Sharing across municipalities: the index, finding, retrieving, auditing, isolation and bad input. */
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.stop());
+
+let keySeq = 0;
+const key = () => `share-key-${Date.now()}-${++keySeq}`;
+let n = 0;
+const freshNid = () => syntheticNationalId({ day: 12, month: 7, year: 1950 + (n % 40) }, 200 + ++n * 7);
+
+async function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
+  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': key(), ...headers } });
+}
+
+async function patientIn(as: string, nationalId: string): Promise<Patient> {
+  const res = await post('/v1/patients', as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
+  expect(res.status).toBe(201);
+  return (await res.json()) as Patient;
+}
+
+async function relate(as: string, patientId: string) {
+  expect((await post(`/v1/patients/${patientId}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).status).toBe(201);
+}
+
+async function signed(as: string, patientId: string, body: { type: string; title: string; text: string }): Promise<{ entry: Entry; etag: string }> {
+  const draft = await post(`/v1/patients/${patientId}/entries`, as, body);
+  expect(draft.status).toBe(201);
+  const entry = (await draft.json()) as Entry;
+  const sign = await post(`/v1/patients/${patientId}/entries/${entry.id}/sign`, as, undefined, { 'if-match': draft.headers.get('etag')! });
+  expect(sign.status).toBe(200);
+  return { entry: (await sign.json()) as Entry, etag: sign.headers.get('etag')! };
+}
+
+async function list(as: string, patientId: string): Promise<{ status: number; body: SharedDocumentList & { rule?: string } }> {
+  const res = await stack.call(`/v1/sharing/patients/${patientId}/documents`, { as });
+  return { status: res.status, body: (await res.json()) as SharedDocumentList & { rule?: string } };
+}
+
+async function stream(tenant: string, patientId?: string) {
+  return (await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
+}
+
+async function citizen(nationalId: string): Promise<string> {
+  const id = `innbygger.t${nationalId}`;
+  await putUser({ id, name: 'Delt Pasient', roles: ['citizen'], pid: nationalId, status: 'active' });
+  return id;
+}
+
+/** Bergen writes, Oslo reads: a patient in both, Bergen's nurse and Oslo's doctor each with a relationship at home. */
+async function sharedPatient() {
+  const nid = freshNid();
+  const bergen = await patientIn('bergen.admin', nid);
+  await relate('bergen.sykepleier', bergen.id);
+  const oslo = await patientIn('oslo.admin', nid);
+  await relate('oslo.lege', oslo.id);
+  return { nid, bergen, oslo };
+}
+
+describe('share and retrieve', () => {
+  it('indexes what Bergen signs and lets an Oslo clinician with a relationship find and retrieve it, audited in both logs and the citizen’s', async () => {
+    const p = await sharedPatient();
+    const { entry } = await signed('bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Epikrise hjemmesykepleie', text: 'Sårstell avsluttet, såret grodd.' });
+    // Not indexed: a non-sharable type, and a draft of a sharable one.
+    await signed('bergen.sykepleier', p.bergen.id, { type: 'sykepleienotat', title: 'Intern notat', text: 'Kun for Bergen' });
+    expect((await post(`/v1/patients/${p.bergen.id}/entries`, 'bergen.sykepleier', { type: 'vaksinasjon', title: 'Utkast', text: 'Ikke signert' })).status).toBe(201);
+
+    const found = await list('oslo.lege', p.oslo.id);
+    expect(found.status).toBe(200);
+    expect(found.body.documents).toHaveLength(1);
+    const doc = found.body.documents[0]!;
+    expect(doc).toMatchObject({
+      id: `4601-${entry.id}`,
+      type: 'epikrise',
+      title: 'Epikrise hjemmesykepleie',
+      status: 'current',
+      corrected: false,
+      author: { id: 'bergen.sykepleier', profession: 'sykepleier' },
+      organisation: { tenantId: '4601', name: 'Bergen kommune', unit: { id: '4601-hjem-fana', name: 'Hjemmesykepleien Fana' } },
+    });
+    expect(found.body.access).toEqual({ rule: 'care-relationship-user', emergency: false });
+
+    const res = await stack.call(`/v1/sharing/documents/${doc.id}`, { as: 'oslo.lege' });
+    expect(res.status).toBe(200);
+    const retrieved = (await res.json()) as RetrievedDocument;
+    expect(retrieved).toMatchObject({ id: doc.id, title: 'Epikrise hjemmesykepleie', text: 'Sårstell avsluttet, såret grodd.', access: { emergency: false } });
+
+    // The origin's log (in the patient's chain there) and the caller's municipality's log.
+    const atOrigin = (await stream('4601', p.bergen.id)).filter((e) => String(e.action).startsWith('sharing.'));
+    expect(atOrigin.map((e) => [e.action, e.outcome, e.fromTenant])).toEqual([
+      ['sharing.documents.list', 'success', '0301'],
+      ['sharing.document.retrieve', 'success', '0301'],
+    ]);
+    expect(atOrigin[1]).toMatchObject({ recordId: entry.id, rule: 'care-relationship-user', purposeOfUse: 'TREAT', actor: { sub: 'oslo.lege', tenant: '0301' } });
+    const here = (await stream('0301', p.oslo.id)).filter((e) => e.action === 'sharing.document.retrieve');
+    expect(here).toHaveLength(1);
+    expect(here[0]).toMatchObject({ outcome: 'success', recordId: doc.id, details: { originTenant: '4601' } });
+    // No note text in any event.
+    expect(JSON.stringify([...atOrigin, ...here])).not.toContain('Sårstell');
+
+    // The citizen sees the retrieval, from both municipalities, as sharing.
+    const who = await citizen(p.nid);
+    const log = (await (await stack.call('/v1/audit/access-log', { as: who })).json()) as { items: CitizenAccessEntry[] };
+    const shared = log.items.filter((i) => i.action === 'sharing.document.retrieve');
+    expect(shared.map((i) => i.tenant.id).sort()).toEqual(['0301', '4601']);
+    expect(shared[0]).toMatchObject({ kind: 'shared', who: { name: 'Lars Lege (oslo)' }, organisation: { tenantId: '0301' }, emergencyAccess: false });
+
+    // The citizen's own view lists the document.
+    const mine = (await (await stack.call('/v1/sharing/me/documents', { as: who })).json()) as { documents: { id: string; blockedBy: string[] }[] };
+    expect(mine.documents.map((d) => d.id)).toEqual([doc.id]);
+  });
+
+  it('shows a correction and an entered-in-error mark in the index; a withdrawn document is listed without title and not retrievable', async () => {
+    const p = await sharedPatient();
+    const first = await signed('bergen.sykepleier', p.bergen.id, { type: 'legemiddel', title: 'Legemiddelliste', text: 'Paracet 1 g x 4' });
+    const corrected = await post(`/v1/patients/${p.bergen.id}/entries/${first.entry.id}/corrections`, 'bergen.sykepleier', { title: 'Legemiddelliste (rettet)', text: 'Paracet 500 mg x 4', reason: 'Feil dose' }, { 'if-match': first.etag });
+    expect(corrected.status).toBe(200);
+    let docs = (await list('oslo.lege', p.oslo.id)).body.documents;
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ title: 'Legemiddelliste (rettet)', corrected: true, version: 3, status: 'current' });
+    const res = await stack.call(`/v1/sharing/documents/${docs[0]!.id}`, { as: 'oslo.lege' });
+    expect(await res.json()).toMatchObject({ text: 'Paracet 500 mg x 4', reason: 'Feil dose', version: 3 });
+
+    const marked = await post(`/v1/patients/${p.bergen.id}/entries/${first.entry.id}/entered-in-error`, 'bergen.sykepleier', { reason: 'Feil pasient' }, { 'if-match': corrected.headers.get('etag')! });
+    expect(marked.status).toBe(200);
+    docs = (await list('oslo.lege', p.oslo.id)).body.documents;
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ status: 'entered-in-error', version: 4 });
+    expect(docs[0]!.title).toBeUndefined();
+    const gone = await stack.call(`/v1/sharing/documents/${docs[0]!.id}`, { as: 'oslo.lege' });
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(await gone.json())).not.toContain('Paracet');
+  });
+});
+
+describe('tenant isolation', () => {
+  it('refuses clinicians without a relationship, other roles and other municipalities, audits the refusal and leaks nothing', async () => {
+    const p = await sharedPatient();
+    const { entry } = await signed('bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Hemmelig epikrise', text: 'Hemmelig innhold' });
+    const docId = `4601-${entry.id}`;
+
+    // Oslo's nurse has no relationship with the patient in Oslo.
+    const refused = await list('oslo.sykepleier', p.oslo.id);
+    expect(refused.status).toBe(403);
+    expect(refused.body.rule).toBe('no-care-relationship');
+    const denied = await stack.call(`/v1/sharing/documents/${docId}`, { as: 'oslo.sykepleier' });
+    expect(denied.status).toBe(403);
+    const deniedBody = JSON.stringify(await denied.json());
+    expect(deniedBody).not.toContain('Hemmelig');
+    expect((await stream('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve').map((e) => [e.outcome, e.rule, e.fromTenant])).toEqual([['denied', 'no-care-relationship', '0301']]);
+
+    // Bodø has no record of the patient at all: the document id alone opens nothing.
+    const bodo = await stack.call(`/v1/sharing/documents/${docId}`, { as: 'bodo.lege' });
+    expect(bodo.status).toBe(403);
+    expect(JSON.stringify(await bodo.json())).not.toContain('Hemmelig');
+    // The patient id of another municipality is unknown here.
+    expect((await list('bodo.lege', p.bergen.id)).status).toBe(404);
+
+    // Auditors, tenant admins and the operator never retrieve content.
+    for (const as of ['oslo.revisor', 'oslo.admin', 'drift']) {
+      expect((await stack.call(`/v1/sharing/documents/${docId}`, { as })).status, as).toBe(403);
+    }
+    // A citizen cannot use the staff routes, and another citizen's document is not theirs.
+    expect((await stack.call(`/v1/sharing/documents/${docId}`, { as: 'innbygger.kari' })).status).toBe(403);
+    const kari = (await (await stack.call('/v1/sharing/me/documents', { as: 'innbygger.kari' })).json()) as { documents: { id: string }[] };
+    expect(kari.documents.map((d) => d.id)).not.toContain(docId);
+  });
+
+  it('answers bad input with 400 problem+json naming the field, and changes nothing', async () => {
+    const p = await sharedPatient();
+    const bad = await stack.call('/v1/sharing/documents/not-a-document', { as: 'oslo.lege' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toContain('documentId');
+    expect((await stack.call('/v1/sharing/patients/123/documents', { as: 'oslo.lege' })).status).toBe(400);
+    // A well-formed id of a document that does not exist.
+    expect((await stack.call('/v1/sharing/documents/4601-00000000-0000-4000-8000-000000000000', { as: 'oslo.lege' })).status).toBe(404);
+    const before = await stream('0301', p.oslo.id);
+    expect((await post(`/v1/sharing/patients/${p.oslo.id}/emergency-access`, 'oslo.sykepleier', { reason: 'x'.repeat(251) })).status).toBe(400);
+    expect((await post(`/v1/sharing/patients/${p.oslo.id}/blocks`, 'oslo.lege', { target: { kind: 'everything' }, reason: 'Pasientens ønske' })).status).toBe(400);
+    expect(await stream('0301', p.oslo.id)).toEqual(before);
+  });
+});
