@@ -14,6 +14,9 @@ export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
 
 export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer>';
 
+/** Sharing-table partitions of a citizen (blocks, consents, emergency grants): functions/sharing/sharing-store.ts. */
+export const SHARING_CITIZEN_KEYS = 'CIT#*';
+
 /** DynamoDB actions, by what they are allowed to do. No DeleteItem, BatchWriteItem or Scan anywhere. */
 export const DDB = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
@@ -51,10 +54,12 @@ export interface Tables {
  * - DynamoDB only where every partition key (`dynamodb:LeadingKeys`, also on index queries)
  *   starts with `T#<tenant>#`; journal items may change, audit items may only be added;
  * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag;
- * - the region-wide sharing index (not tenant-prefixed by design: keyed by the keyed hash of the
- *   national id) as the data-plane roles have it, because a transaction that writes a tenant's
- *   journal or audit items together with index items runs under this role (one client per
- *   transaction, shared/db/tenant-db.ts). It adds nothing the assuming roles could not do already.
+ * - writes (put, update, condition check; never delete) to the sharing table where they belong in
+ *   a transaction with the tenant's own journal or audit items, which runs under this role (one
+ *   client per transaction, shared/db/tenant-db.ts): the tenant's own document index entries
+ *   (`T#<tenant>#DOC#...`) and citizens' blocks, consents and emergency grants (`CIT#<keyed hash>`,
+ *   region-wide by design: a block holds in every municipality). Reads of the sharing table run
+ *   under the function's own role; nothing here is beyond what the assuming roles may do already.
  */
 export class TenantScopedRole extends Construct {
   readonly role: iam.Role;
@@ -106,7 +111,15 @@ export class TenantScopedRole extends Construct {
           resources: tableResources(props.tables.audit),
           conditions: leadingKeys,
         }),
-        sharingIndexStatement(props.tables),
+        new iam.PolicyStatement({
+          sid: 'SharingWritesInTenantTransactions',
+          actions: [...DDB.change],
+          resources: [props.tables.sharing.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_LEADING_KEYS, SHARING_CITIZEN_KEYS] },
+            Null: { 'dynamodb:LeadingKeys': 'false' },
+          },
+        }),
         new iam.PolicyStatement({
           sid: 'OwnTenantKeyOwnContext',
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],

@@ -121,7 +121,7 @@ export class RegionStack extends Stack {
       f.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
       ackIndexes(f.policy, [t.control, t.sharing]);
     }
-    ackIndexes(this.tenantRole.policy, [t.journal, t.audit, t.sharing]);
+    ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
 
     for (const group of adminGroups) {

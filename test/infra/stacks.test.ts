@@ -366,12 +366,18 @@ describe('least privilege: the tenant-scoped role', () => {
     }
   });
 
-  it('the sharing index: read, add and change (it is region-wide by design), never delete', () => {
-    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('sharing'), ['DOC#abc']))).toBe('allow');
-    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing', 'gsi1'), ['X']))).toBe('allow');
-    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
-      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['DOC#abc'])), action).toBe('implicit-deny');
+  it('the sharing table: only writes that belong in its tenant\'s transactions (own document entries, citizens\' blocks and consents), never delete, no reads', () => {
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['CIT#abc'])), action).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#4601#DOC#e1'])), action).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['DOCS#abc'])), action).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'))), action).toBe('implicit-deny');
     }
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('implicit-deny');
+    }
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing', 'gsi1'), ['DOCS#abc']))).toBe('implicit-deny');
   });
 });
 
