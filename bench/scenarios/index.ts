@@ -1,6 +1,7 @@
 import type { BenchScenario } from '../context';
 import { platformScenario } from './platform';
 import { journalScenario } from './journal';
+import { bundlesScenario } from './bundles';
 
 /** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
-export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }];
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'bundles', run: bundlesScenario }];
