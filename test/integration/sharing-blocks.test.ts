@@ -73,8 +73,10 @@ async function lift(as: string, blockId: string) {
   return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as });
 }
 
-async function stream(tenant: string, patientId?: string) {
-  return (await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
+type StoredEvent = Record<string, unknown> & { action: string; outcome: string; actor: { sub: string }; rule?: string; flagged?: boolean; purposeOfUse?: string };
+
+async function stream(tenant: string, patientId?: string): Promise<StoredEvent[]> {
+  return (await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
 }
 
 /** A patient with records in Bergen (nurse related) and Oslo (doctor related), a signed epikrise in Bergen, and a citizen login. */
@@ -116,10 +118,12 @@ describe('blocks', () => {
     expect((await lift(s.who, b.id)).status).toBe(409);
     expect((await retrieve('oslo.lege', s.docId)).status).toBe(200);
     const history = (await (await stack.call('/v1/sharing/me/blocks', { as: s.who })).json()) as BlockList;
-    expect(history.blocks).toEqual([expect.objectContaining({ id: b.id, active: false, liftedAt: expect.any(String) })]);
+    expect(history.blocks).toHaveLength(1);
+    expect(history.blocks[0]).toMatchObject({ id: b.id, active: false });
+    expect(history.blocks[0]?.liftedAt).toBeTypeOf('string');
     // Setting and lifting are in the audit logs of the municipalities holding the citizen's record.
     for (const [tenant, patientId] of [['4601', s.bergen.id], ['0301', s.oslo.id]] as const) {
-      const actions = (await stream(tenant, patientId)).filter((e) => String(e.action).startsWith('sharing.block')).map((e) => e.action);
+      const actions = (await stream(tenant, patientId)).filter((e) => e.action.startsWith('sharing.block')).map((e) => e.action);
       expect(actions, tenant).toEqual(['sharing.block.create', 'sharing.block.lift']);
     }
   });
@@ -210,7 +214,9 @@ describe('consent', () => {
     expect(consents.consents.find((c) => c.category === 'tiltaksplan')).toEqual({ category: 'tiltaksplan', required: true, status: 'none' });
     const given = await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'given' } });
     expect(given.status).toBe(200);
-    expect(((await given.json()) as ConsentList).consents.find((c) => c.category === 'tiltaksplan')).toMatchObject({ status: 'given', changedAt: expect.any(String) });
+    const afterGiven = ((await given.json()) as ConsentList).consents.find((c) => c.category === 'tiltaksplan');
+    expect(afterGiven?.status).toBe('given');
+    expect(afterGiven?.changedAt).toBeTypeOf('string');
     expect((await titles('oslo.lege', s.oslo.id)).sort()).toEqual(['Epikrise', 'Tiltaksplan']);
     expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'withdrawn' } })).status).toBe(200);
     expect(await titles('oslo.lege', s.oslo.id)).toEqual(['Epikrise']);
