@@ -123,8 +123,9 @@ export function loadInfraConfig(file: string): InfraConfig {
 }
 
 /** Settings for one function: the plane's defaults with the service's overrides on top. */
-export function functionSettings(config: InfraConfig, plane: 'data' | 'admin' | 'operator' | 'authorizer', service?: string): FunctionSettings {
-  const base = config.functions[plane];
+export function functionSettings(config: InfraConfig, plane: 'data' | 'admin' | 'operator' | 'export' | 'authorizer', service?: string): FunctionSettings {
+  // The export function is an operator action: the operator plane's settings.
+  const base = config.functions[plane === 'export' ? 'operator' : plane];
   const override = service ? config.functions.services[service] : undefined;
   return { ...base, ...override };
 }

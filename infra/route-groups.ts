@@ -9,8 +9,15 @@ import type { RouteSpec } from '../shared/http/route';
  *   so it cannot read patient data.
  * - `operator`: the operating company's control plane (tenant registry, tenant keys, vendor API
  *   keys); no tenant role, never key material.
+ * - `export`: offboarding's export of a municipality's whole journal, decrypted, to the region's
+ *   export bucket (the data handover when a municipality leaves). Kept apart from `operator` so
+ *   that the functions an operator uses every day can never decrypt: only this one can, only to
+ *   read journal records, and only to write them into the export bucket.
  */
-export type Plane = 'data' | 'admin' | 'operator';
+export type Plane = 'data' | 'admin' | 'operator' | 'export';
+
+/** Routes whose plane is not the one their roles imply (by route id). */
+export const ROUTE_PLANES: Readonly<Record<string, Plane>> = { opsOffboardTenant: 'export' };
 
 /** One Lambda function: the routes of one service on one plane. */
 export interface FunctionGroup {
@@ -23,13 +30,15 @@ export interface FunctionGroup {
 
 /** Operator-only routes are operator plane, tenant-admin-only routes admin plane, the rest data plane. */
 export function planeOf(route: RouteSpec): Plane {
+  const fixed = ROUTE_PLANES[route.id];
+  if (fixed) return fixed;
   if (route.roles === undefined || route.roles.length === 0) return 'data';
   if (route.roles.every((r) => r === 'operator')) return 'operator';
   if (route.roles.every((r) => r === 'tenant-admin')) return 'admin';
   return 'data';
 }
 
-const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops' };
+const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops', export: '-export' };
 
 /**
  * Groups the route table into functions: one per service, split by plane where a service has

@@ -22,6 +22,8 @@ export class PlatformKeys extends Construct {
   readonly auditSigning: kms.Key;
   /** Keyed hashes of national ids (HMAC_256), region-wide so a person hashes alike in every tenant. */
   readonly lookup: kms.Key;
+  /** The export bucket: offboarding exports hold decrypted patient data. */
+  readonly exports: kms.Key;
 
   constructor(scope: Construct, id: string, props: { stage: string }) {
     super(scope, id);
@@ -96,6 +98,13 @@ export class PlatformKeys extends Construct {
       description: 'Fellesjournal audit checkpoint signatures',
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
+    });
+
+    this.exports = new kms.Key(this, 'ExportsKey', {
+      ...common,
+      alias: alias('exports'),
+      description: 'Fellesjournal offboarding exports (decrypted journal data handed over to a municipality)',
+      enableKeyRotation: true,
     });
 
     this.lookup = new kms.Key(this, 'LookupKey', {

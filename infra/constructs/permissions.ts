@@ -341,4 +341,69 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
   ];
 }
 
+/**
+ * The offboarding export (route plane `export`): reads a municipality's journal and decrypts its
+ * records to write them, as the data handover, into the region's export bucket; records the
+ * registry state and audit events of the offboarding, and schedules the tenant key's deletion.
+ * It acts for whichever municipality is being offboarded, so its journal read and decrypt are not
+ * tied to one tenant, but it writes no journal item, appends audit events only, never makes a data key
+ * (explicit deny: it can open records, never seal new ones), never uses the tenant role, and can
+ * write decrypted data only into the export bucket.
+ */
+export function exportStatements(
+  scope: Construct,
+  p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys; exportBucketArn: string },
+): iam.PolicyStatement[] {
+  const { region } = Stack.of(scope);
+  const tenantTagPresent = { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } };
+  return [
+    registryStatement(p.tables),
+    auditAppendStatement(p.tables),
+    auditSigningStatement(p.keys.auditSigning),
+    new iam.PolicyStatement({
+      sid: 'ReadJournalOfTenants',
+      actions: [...DDB.read],
+      resources: tableResources(p.tables.journal),
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*'] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'OpenTenantRecords',
+      actions: ['kms:Decrypt'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false', [`kms:EncryptionContext:${TENANT_TAG}`]: 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'MarkTenantKeysForDeletion',
+      actions: ['kms:TagResource'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: { ...tenantTagPresent, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['delete-after'] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'RetireTenantKeys',
+      actions: ['kms:DescribeKey', 'kms:ListResourceTags', 'kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: tenantTagPresent,
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteExports',
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [`${p.exportBucketArn}/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ExportBucketKeyThroughS3',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [p.keys.exports.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'NeverSealOrGrant',
+      effect: iam.Effect.DENY,
+      actions: KEY_MATERIAL_ACTIONS.filter((a) => a !== 'kms:Decrypt').concat(['kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:CreateKey']),
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    }),
+    neverTenantRole(p.tenantRole),
+  ];
+}
+
 export { TENANT_KEY_ALIAS_PREFIX };

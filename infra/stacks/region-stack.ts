@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -9,7 +10,7 @@ import { Api, vendorPlanName } from '../constructs/api';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations } from '../constructs/operations';
-import { adminStatements, authorizerStatements, dataPlaneStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import { adminStatements, authorizerStatements, dataPlaneStatements, exportStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
@@ -32,7 +33,7 @@ export interface RegionStackProps extends StackProps {
   webSourceDir?: string;
 }
 
-const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane' } as const;
+const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export' } as const;
 
 /** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
 export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
@@ -51,6 +52,7 @@ export class RegionStack extends Stack {
   readonly api: Api;
   readonly web: WebHosting;
   readonly operations: Operations;
+  readonly exportBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -107,6 +109,7 @@ export class RegionStack extends Stack {
     const dataGroups = props.bundles.groups.filter((g) => g.plane === 'data');
     const adminGroups = props.bundles.groups.filter((g) => g.plane === 'admin');
     const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
+    const exportGroups = props.bundles.groups.filter((g) => g.plane === 'export');
     for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
 
     // Trusted by the data-plane roles only; they get the ARN once it exists.
@@ -159,6 +162,15 @@ export class RegionStack extends Stack {
       this.functions[group.name] = f;
     }
 
+    for (const group of exportGroups) {
+      const f = makeFunction(
+        group,
+        {},
+        'kms:Decrypt is conditioned on a tenant-tagged key and a tenant encryption context (tenant keys are created at runtime); the other * statements are explicit Deny statements.',
+      );
+      this.functions[group.name] = f;
+    }
+
     const usageKey = webUsageKeyValue(this.account, stage, this.region);
     this.authorizer = new ServiceFunction(this, 'Authorizer', {
       ...fnCommon,
@@ -197,6 +209,41 @@ export class RegionStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       ...(props.webSourceDir ? { sourceDir: props.webSourceDir } : {}),
     });
+
+    // Offboarding exports: decrypted journal data handed over to a leaving municipality. Private,
+    // KMS-encrypted, versioned, kept when the stack goes; only the export function may write.
+    this.exportBucket = new s3.Bucket(this, 'Exports', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.keys.exports,
+      bucketKeyEnabled: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.web.logBucket,
+      serverAccessLogsPrefix: 'exports-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.exportBucket,
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'Replication would copy decrypted patient data into another region, against the rule that regions are isolated; the bucket is versioned, KMS-encrypted and retained, and an export can be run again from the journal until the tenant key is deleted.',
+    );
+    for (const group of exportGroups) {
+      const f = this.functions[group.name]!;
+      f.policy.addStatements(...exportStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys, exportBucketArn: this.exportBucket.bucketArn }));
+      ackIndexes(f.policy, [t.control, t.audit, t.journal]);
+      ackTenantKeys(
+        f.policy,
+        'The offboarding export decrypts the journal records of the municipality being offboarded (kms:Decrypt only where the key carries a tenant tag and the request a tenant encryption context) and retires its key afterwards (describe, disable, schedule deletion, tag delete-after); tenant keys are created at runtime, so they can only be named by condition.',
+      );
+      acknowledge(
+        f.policy,
+        `AwsSolutions-IAM5[Resource::${arnRef(this.exportBucket)}/*]`,
+        'Export objects are named per offboarding run at runtime (<tenant>/<timestamp>/<file>.ndjson); the grant is PutObject and multipart upload into this one bucket, no read, list or delete.',
+      );
+    }
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
 
     this.operations = new Operations(this, 'Operations', {
       stage,

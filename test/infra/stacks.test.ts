@@ -84,7 +84,7 @@ describe('one isolated stack per region', () => {
     for (const template of [north, west]) {
       const count = (type: string) => resourcesOf(template, type).length;
       expect(count('AWS::DynamoDB::Table')).toBe(TABLES.length);
-      expect(count('AWS::KMS::Key')).toBe(5);
+      expect(count('AWS::KMS::Key')).toBe(6);
       expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
       expect(count('AWS::ApiGateway::RestApi')).toBe(1);
       expect(count('AWS::CloudFront::Distribution')).toBe(1);
@@ -300,6 +300,7 @@ const tenantKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-
 const dataGroups = groups.filter((g) => g.plane === 'data').map((g) => g.name);
 const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
 const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
+const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
 const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer'];
 
 /** A DynamoDB request of the tenant role's session for `tenant`. */
@@ -512,6 +513,32 @@ describe('least privilege: control plane', () => {
     for (const name of [...dataGroups, ...adminGroups]) {
       expect(evaluate(roleStatements(name), { action: 'apigateway:POST', resource: `arn:aws:apigateway:${REGION}::/apikeys` }), name).toBe('implicit-deny');
     }
+  });
+
+  it('offboarding\'s export runs in a function of its own: reads and opens journal records of a tenant, writes them only to the export bucket, never seals, never the tenant role', () => {
+    expect(exportGroups).toEqual(['tenants-export']);
+    expect(groups.find((g) => g.name === 'tenants-export')!.routes.map((r) => r.id)).toEqual(['opsOffboardTenant']);
+    const s = roleStatements('tenants-export');
+    const [bucketId, bucket] = resourcesOf(north, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Exports'))!;
+    expect(bucket.Properties).toMatchObject({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    expect(text(bucket.Properties!.BucketEncryption)).toContain('aws:kms');
+    expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+    expect(evaluate(s, { action: 's3:PutObject', resource: `<${bucketId}>/0301/2026/journal.ndjson` })).toBe('allow');
+    expect(evaluate(s, { action: 's3:PutObject', resource: 'arn:aws:s3:::some-other-bucket/x' })).toBe('implicit-deny');
+    for (const action of ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket']) expect(evaluate(s, { action, resource: `<${bucketId}>/x` }), action).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#4601#PATIENTS'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#4601#PAT#1'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:UpdateItem', resource: table('audit'), context: { 'dynamodb:LeadingKeys': ['T#4601#AUDIT#STREAM'] } })).toBe('implicit-deny');
+    const rec = { 'aws:ResourceTag/tenant': '4601', 'kms:EncryptionContext:tenant': '4601' };
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: rec })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '4601' } })).toBe('implicit-deny');
+    for (const action of ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncryptTo', 'kms:CreateGrant', 'kms:CreateKey']) {
+      expect(evaluate(s, { action, resource: tenantKey, context: rec }), action).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'kms:ScheduleKeyDeletion', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '4601' } })).toBe('allow');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '4601', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+    const env = (fnEntry('tenants-export')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
   });
 
   it('the authorizer reads only status and API key hash of vendor clients, nothing else', () => {
