@@ -9,9 +9,12 @@ const PatientSearchPage = lazy(() => clinician().then((m) => ({ default: m.Patie
 const PatientPage = lazy(() => clinician().then((m) => ({ default: m.PatientPage })));
 const NewEntryPage = lazy(() => clinician().then((m) => ({ default: m.NewEntryPage })));
 const EntryPage = lazy(() => clinician().then((m) => ({ default: m.EntryPage })));
+const SharedDocumentPage = lazy(() => clinician().then((m) => ({ default: m.SharedDocumentPage })));
 const citizen = () => import('./pages/citizen/citizen-screens');
 const MyRecordPage = lazy(() => citizen().then((m) => ({ default: m.MyRecordPage })));
 const AccessLogPage = lazy(() => citizen().then((m) => ({ default: m.AccessLogPage })));
+const MyDocumentsPage = lazy(() => citizen().then((m) => ({ default: m.MyDocumentsPage })));
+const BlocksPage = lazy(() => citizen().then((m) => ({ default: m.BlocksPage })));
 const auditor = () => import('./pages/auditor/auditor-screens');
 const ReviewQueuePage = lazy(() => auditor().then((m) => ({ default: m.ReviewQueuePage })));
 const AuditEventsPage = lazy(() => auditor().then((m) => ({ default: m.AuditEventsPage })));
@@ -46,8 +49,15 @@ export const SCREENS: Screen[] = [
     roles: ['clinician'],
     render: (params, session) => <EntryPage key={p(params, 'entryId')} patientId={p(params, 'patientId')} entryId={p(params, 'entryId')} session={session} />,
   },
+  {
+    path: '/patients/:patientId/shared/:documentId',
+    roles: ['clinician'],
+    render: (params) => <SharedDocumentPage key={p(params, 'documentId')} patientId={p(params, 'patientId')} documentId={p(params, 'documentId')} />,
+  },
   { path: '/me/record', roles: ['citizen'], nav: 'nav.myRecord', blurb: 'citizen.record.blurb', render: () => <MyRecordPage /> },
   { path: '/me/access-log', roles: ['citizen'], nav: 'nav.accessLog', blurb: 'citizen.log.blurb', render: () => <AccessLogPage /> },
+  { path: '/me/documents', roles: ['citizen'], nav: 'nav.myDocuments', blurb: 'myDocs.blurb', render: () => <MyDocumentsPage /> },
+  { path: '/me/sharing', roles: ['citizen'], nav: 'nav.blocks', blurb: 'blocks.blurb', render: () => <BlocksPage /> },
   { path: '/audit/review', roles: ['auditor'], nav: 'nav.review', blurb: 'review.blurb', render: () => <ReviewQueuePage /> },
   { path: '/audit/events', roles: ['auditor'], nav: 'nav.events', blurb: 'audit.events.blurb', render: () => <AuditEventsPage /> },
   { path: '/audit/verify', roles: ['auditor'], nav: 'nav.verify', blurb: 'verify.blurb', render: () => <VerifyPage /> },

@@ -2,3 +2,4 @@
 export { PatientSearchPage } from './patient-search-page';
 export { PatientPage } from './patient-page';
 export { NewEntryPage, EntryPage } from './entry-pages';
+export { SharedDocumentPage } from './shared-document-page';

@@ -19,6 +19,7 @@ import { Async, Loading, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
+import { PatientEmergencyBanner } from './sharing-parts';
 
 /** `YYYY-MM-DDTHH:mm` in local time, for a datetime-local input. */
 function toLocalInput(d: Date): string {
@@ -288,6 +289,7 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
 
   return (
     <>
+      <PatientEmergencyBanner patientId={patientId} />
       <p className="crumbs">
         <Link to={`/patients/${patientId}`}>{t('entry.backToPatient')}</Link>
       </p>

@@ -19,6 +19,7 @@ import { Async, Badge, Empty, Loading, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
+import { EmergencyAccessForm, EmergencyBanner, SharedDocuments, useEmergencyAccess } from './sharing-parts';
 
 /** The relationship in force that covers this user (their own, or their unit's). */
 export function coveringRelationship(relationships: Relationship[], session: Session, now = Date.now()): Relationship | undefined {
@@ -84,20 +85,25 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
   );
 }
 
-function AccessCard({ patientId, session, onChange }: { patientId: string; session: Session; onChange: () => void }) {
+function AccessCard({ patientId, session, onChange, emergencyActive }: { patientId: string; session: Session; onChange: () => void; emergencyActive: boolean }) {
   const { t, dateTime } = useI18n();
   const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
   const created = () => {
     rels.reload();
     onChange();
   };
-  // Without a relationship the list itself is refused (403); what the user needs then is the form.
+  // Without a relationship the list itself is refused (403); what the user needs then is the form,
+  // and, when the patient needs help now, emergency access.
   const refused = rels.error instanceof ApiError && rels.error.status === 403;
+  const emergency = emergencyActive ? null : <EmergencyAccessForm patientId={patientId} onGranted={onChange} />;
   return (
     <section className="card" aria-labelledby="access-h">
       <h2 id="access-h">{t('relationship.title')}</h2>
       {refused ? (
-        <NewRelationshipForm patientId={patientId} onCreated={created} />
+        <>
+          <NewRelationshipForm patientId={patientId} onCreated={created} />
+          {emergency}
+        </>
       ) : (
         <Async state={rels}>
           {(data) => {
@@ -108,7 +114,10 @@ function AccessCard({ patientId, session, onChange }: { patientId: string; sessi
                 {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
               </p>
             ) : (
-              <NewRelationshipForm patientId={patientId} onCreated={created} />
+              <>
+                <NewRelationshipForm patientId={patientId} onCreated={created} />
+                {emergency}
+              </>
             );
           }}
         </Async>
@@ -169,32 +178,38 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
   );
 }
 
-/** One patient: who they are, the user's access reason, and the timeline of the journal. */
+/** One patient: who they are, the user's access reason, the timeline and documents shared from other municipalities. */
 export function PatientPage({ patientId, session }: { patientId: string; session: Session }) {
   const { t } = useI18n();
   const patient = useApi(`patient:${patientId}`, (signal) => journalApi.getPatient(patientId, signal));
   const [version, setVersion] = useState(0);
+  const emergency = useEmergencyAccess(patientId, version);
+  const active = emergency.data?.active ?? null;
   return (
-    <Async state={patient}>
-      {(p) => (
-        <>
-          <p className="crumbs">
-            <Link to="/patients">{t('nav.patients')}</Link>
-          </p>
-          <PageTitle
-            actions={
-              <Link className="btn btn-primary" to={`/patients/${patientId}/entries/new`} data-testid="new-entry">
-                {t('entry.new')}
-              </Link>
-            }
-          >
-            {p.name}
-          </PageTitle>
-          <PatientHeader patient={p} />
-          <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} />
-          <TimelineList patientId={patientId} version={version} />
-        </>
-      )}
-    </Async>
+    <>
+      <EmergencyBanner access={active} />
+      <Async state={patient}>
+        {(p) => (
+          <>
+            <p className="crumbs">
+              <Link to="/patients">{t('nav.patients')}</Link>
+            </p>
+            <PageTitle
+              actions={
+                <Link className="btn btn-primary" to={`/patients/${patientId}/entries/new`} data-testid="new-entry">
+                  {t('entry.new')}
+                </Link>
+              }
+            >
+              {p.name}
+            </PageTitle>
+            <PatientHeader patient={p} />
+            <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} emergencyActive={active !== null && Date.parse(active.expiresAt) > Date.now()} />
+            <SharedDocuments patientId={patientId} refresh={version} />
+            <TimelineList patientId={patientId} version={version} />
+          </>
+        )}
+      </Async>
+    </>
   );
 }

@@ -1,0 +1,185 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { emergencyAccessRequestSchema, type EmergencyAccess, type SharedDocument } from '../../../../shared/contracts/sharing';
+import { ApiError } from '../../api/client';
+import { sharingApi } from '../../api/sharing';
+import { describeError, ErrorMessage } from '../../components/error-message';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { entryTypeLabel } from '../../components/journal-bits';
+import { Badge, Empty, Loading } from '../../components/ui';
+import { useApi } from '../../components/use-api';
+import { useI18n } from '../../i18n/i18n';
+import { Link } from '../../router';
+
+/** The access rule a 403 problem names (the API adds it as an extension), if any. */
+export function refusalRule(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.status !== 403) return undefined;
+  const rule = (error.problem as { rule?: unknown } | undefined)?.rule;
+  return typeof rule === 'string' ? rule : undefined;
+}
+
+/** Whether a refusal is the patient's block (sperring) rather than a missing care relationship. */
+export function isBlocked(error: unknown): boolean {
+  return refusalRule(error)?.startsWith('blocked-') ?? false;
+}
+
+/** Re-renders every `ms` so countdowns stay true. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+/** The caller's own emergency access to the patient that is in force, reloaded when `refresh` changes. */
+export function useEmergencyAccess(patientId: string, refresh = 0) {
+  return useApi(`emergency:${patientId}:${refresh}`, (signal) => sharingApi.emergencyAccess(patientId, signal));
+}
+
+/**
+ * The banner that stays on every screen of the patient while emergency access lasts: nobody should
+ * read under akuttilgang without seeing it, nor miss when it ends.
+ */
+export function EmergencyBanner({ access }: { access: EmergencyAccess | null | undefined }) {
+  const { t, dateTime } = useI18n();
+  const now = useNow(15_000);
+  if (!access) return null;
+  const left = Date.parse(access.expiresAt) - now;
+  if (left <= 0) {
+    return (
+      <div className="banner banner-warn emergency-banner" role="status" data-testid="emergency-expired">
+        {t('emergency.expired', { time: dateTime(access.expiresAt) })}
+      </div>
+    );
+  }
+  const minutes = Math.ceil(left / 60_000);
+  const remaining = minutes >= 60 ? t('emergency.hoursLeft', { h: Math.floor(minutes / 60), m: minutes % 60 }) : t('emergency.minutesLeft', { m: minutes });
+  return (
+    <div className="banner banner-danger emergency-banner" role="status" data-testid="emergency-banner">
+      <strong>{t('emergency.active')}</strong> {t('emergency.until', { time: dateTime(access.expiresAt), remaining })}
+      <span className="emergency-note"> {t('emergency.logged')}</span>
+    </div>
+  );
+}
+
+/** A banner that loads the access itself (screens below the patient page). */
+export function PatientEmergencyBanner({ patientId }: { patientId: string }) {
+  const access = useEmergencyAccess(patientId);
+  return <EmergencyBanner access={access.data?.active} />;
+}
+
+const REASON_MAX = 250;
+
+/**
+ * Emergency access (akuttilgang): behind a button, so it is a deliberate act; the reason is checked
+ * with the API's own schema and the user is told that the patient may see it (Tillitsrammeverket).
+ */
+export function EmergencyAccessForm({ patientId, onGranted }: { patientId: string; onGranted: (access: EmergencyAccess) => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = useSubmit();
+  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = emergencyAccessRequestSchema.safeParse({ reason });
+    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
+    if (!parsed.success) return;
+    void submit.run(async () => {
+      const { data } = await sharingApi.requestEmergencyAccess(patientId, parsed.data);
+      setOpen(false);
+      setReason('');
+      onGranted(data);
+    });
+  };
+  if (!open) {
+    return (
+      <p>
+        <button type="button" className="btn btn-danger-outline" aria-expanded="false" aria-controls="emergency-form" onClick={() => setOpen(true)} data-testid="emergency-open">
+          {t('emergency.open')}
+        </button>{' '}
+        <span className="muted">{t('emergency.openHint')}</span>
+      </p>
+    );
+  }
+  return (
+    <form id="emergency-form" onSubmit={onSubmit} noValidate aria-labelledby="em-h" data-testid="emergency-form" className="emergency-form">
+      <h3 id="em-h">{t('emergency.title')}</h3>
+      <p>{t('emergency.intro')}</p>
+      <p className="alert alert-warn">{t('emergency.visibleToPatient')}</p>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <Field id="em-reason" label={t('emergency.reason')} hint={t('emergency.reasonHint', { n: reason.length, max: REASON_MAX })} error={errors.reason}>
+        <textarea {...fieldAria('em-reason', errors.reason, true)} value={reason} rows={3} maxLength={REASON_MAX} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      <div className="form-actions">
+        <button className="btn btn-danger" type="submit" disabled={submit.busy}>
+          {submit.busy ? t('app.saving') : t('emergency.submit')}
+        </button>
+        <button type="button" className="btn" onClick={() => setOpen(false)} disabled={submit.busy}>
+          {t('app.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Who wrote a shared document, where. */
+export function DocumentOrigin({ doc }: { doc: SharedDocument }) {
+  const { t } = useI18n();
+  const author = [doc.author.name ?? doc.author.id, doc.author.profession, doc.author.hpr ? t('journal.hpr', { hpr: doc.author.hpr }) : undefined].filter(Boolean).join(', ');
+  return (
+    <span>
+      {doc.organisation.name} ({doc.organisation.tenantId}) · {doc.organisation.unit.name ?? doc.organisation.unit.id} · {author}
+    </span>
+  );
+}
+
+/** The patient's documents in other municipalities, each opened on its own page. */
+export function SharedDocuments({ patientId, refresh }: { patientId: string; refresh: number }) {
+  const { t, tOr, date, lang } = useI18n();
+  const list = useApi(`shared:${patientId}:${refresh}`, (signal) => sharingApi.documents(patientId, signal));
+  // Without a care relationship (or emergency access) the list is refused: say what would open it.
+  const refused = list.error instanceof ApiError && list.error.status === 403 && !isBlocked(list.error);
+  return (
+    <section className="card" aria-labelledby="shared-h" data-testid="shared-documents">
+      <h2 id="shared-h">
+        {t('shared.title')} {list.data?.access.emergency && <Badge tone="danger">{t('shared.viaEmergency')}</Badge>}
+      </h2>
+      {refused ? (
+        <p className="muted">{t('shared.needAccess')}</p>
+      ) : isBlocked(list.error) ? (
+        <p data-testid="shared-blocked">
+          <Badge tone="danger">{t('shared.blocked.badge')}</Badge> {describeError(list.error, t, lang).detail ?? t('shared.blocked.text')}
+        </p>
+      ) : list.error !== undefined ? (
+        <ErrorMessage error={list.error} onRetry={list.reload} />
+      ) : list.data === undefined ? (
+        <Loading label={t('shared.loading')} />
+      ) : list.data.documents.length === 0 ? (
+        <Empty>{t('shared.none')}</Empty>
+      ) : (
+        <ul className="plain-list shared-list">
+          {list.data.documents.map((d) => (
+            <li key={d.id} className="shared-item" data-testid="shared-document">
+              <span className="timeline-head">
+                {d.status === 'entered-in-error' || !d.title ? (
+                  <span className="muted">{t('shared.withdrawn')}</span>
+                ) : (
+                  <Link to={`/patients/${patientId}/shared/${d.id}`}>
+                    <strong>{d.title}</strong>
+                  </Link>
+                )}{' '}
+                <span className="badge badge-neutral">{entryTypeLabel(tOr, d.type)}</span> {d.corrected && <Badge tone="info">{t('status.corrected')}</Badge>}
+              </span>
+              <span className="timeline-meta">
+                {date(d.date)} · <DocumentOrigin doc={d} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
