@@ -4,6 +4,7 @@ import { controlKeys } from '../shared/tenancy/control-keys';
 import { putUser } from '../shared/tenancy/user-store';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
 import { seedJournal } from './seeds/journal';
+import { seedSharing } from './seeds/sharing';
 
 /** A step that adds demo data of one service; services register theirs in SEED_STEPS. */
 export type SeedStep = (region: string) => Promise<void>;
@@ -27,7 +28,7 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
 }
 
 /** Demo data steps in order; later services append their own (patients, entries, ...). */
-export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers, seedJournal];
+export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers, seedJournal, seedSharing];
 
 /** Loads the demo data; safe to run again on a persisted database (existing items are kept). */
 export async function seedDemoData(region: string): Promise<void> {

@@ -146,6 +146,26 @@ describe('share and retrieve', () => {
   });
 });
 
+describe('demo data', () => {
+  async function find(as: string, nationalId: string): Promise<string> {
+    const res = await post('/v1/patients/search', as, { nationalId });
+    return ((await res.json()) as { patients: Patient[] }).patients[0]!.id;
+  }
+
+  it('shows shared documents across the demo municipalities, and Kari’s block on a named Bodø nurse', async () => {
+    const olaInOslo = await find('oslo.lege', '15838512329');
+    expect((await list('oslo.lege', olaInOslo)).body.documents.map((d) => [d.organisation.tenantId, d.title])).toEqual([['4601', 'Influensavaksine']]);
+    const olaInBergen = await find('bergen.lege', '15838512329');
+    expect((await list('bergen.lege', olaInBergen)).body.documents.map((d) => [d.organisation.tenantId, d.title])).toEqual([['0301', 'Epikrise legevakt']]);
+    const kariInBodo = await find('bodo.lege', '01817045606');
+    expect((await list('bodo.lege', kariInBodo)).body.documents.map((d) => [d.organisation.tenantId, d.title])).toEqual([['0301', 'Legemiddelgjennomgang']]);
+    const blocked = await stack.call(`/v1/patients/${kariInBodo}/timeline`, { as: 'bodo.sykepleier' });
+    expect(await blocked.json()).toMatchObject({ status: 403, rule: 'blocked-person' });
+    const blocks = (await (await stack.call('/v1/sharing/me/blocks', { as: 'innbygger.kari' })).json()) as { blocks: { target: unknown; targetLabel?: string }[] };
+    expect(blocks.blocks).toEqual([expect.objectContaining({ target: { kind: 'person', userId: 'bodo.sykepleier' }, targetLabel: 'Sara Sykepleier (bodo)' })]);
+  });
+});
+
 describe('tenant isolation', () => {
   it('refuses clinicians without a relationship, other roles and other municipalities, audits the refusal and leaks nothing', async () => {
     const p = await sharedPatient();

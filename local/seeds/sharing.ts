@@ -1,0 +1,61 @@
+import type { Caller } from '../../shared/auth/caller';
+import { nationalIdKey } from '../../shared/crypto/lookup-hash';
+import { createEntry, signEntry } from '../../functions/journal/entry-service';
+import { etagOf } from '../../functions/journal/etag';
+import type { JournalRequest } from '../../functions/journal/journal-context';
+import { createPatient } from '../../functions/journal/patient-service';
+import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
+import { createRelationship } from '../../functions/journal/relationship-service';
+import { createMyBlock } from '../../functions/sharing/block-service';
+import { loadCitizenFacts } from '../../functions/sharing/sharing-store';
+import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
+
+/**
+ * Demo data for sharing. The journal seed already gives Ola (innbygger.ola) signed, sharable
+ * documents in Bergen (vaksinasjon) and Oslo (epikrise), and Kari one in Oslo (legemiddel); the
+ * journal's sign indexes them. This step adds Kari as a patient in Bodø with a signed epikrise from
+ * Bodø legevakt and a care relationship for bodo.lege (so Bodø finds Kari's Oslo document and Oslo
+ * finds Bodø's), and one block: Kari has blocked the named person bodo.sykepleier. Safe to run again.
+ */
+
+const KARI = '01817045606';
+
+function callerOf(userId: string): Caller {
+  const user = DEMO_USERS.find((u) => u.id === userId);
+  if (!user) throw new Error(`seed: no demo user ${userId}`);
+  return { sub: user.id, kind: 'person', roles: user.roles, scopes: [], name: user.name, hpr: user.hpr, profession: user.profession, tenant: user.tenant, unit: user.unit, pid: user.pid, expiresAt: 0 };
+}
+
+function request(tenant: string, userId: string): JournalRequest {
+  return { tenant, caller: callerOf(userId), requestId: 'seed' };
+}
+
+async function seedKariInBodo(): Promise<void> {
+  if (await patientIdByNationalIdKey('1804', await nationalIdKey(KARI))) return;
+  const demo = DEMO_PATIENTS.find((p) => p.nationalId === KARI);
+  if (!demo) throw new Error('seed: unknown demo patient');
+  const key = (what: string) => `seed-sharing-1804-${what}`;
+  const { value: patient } = await createPatient(request('1804', 'bodo.admin'), { nationalId: demo.nationalId, name: demo.name, birthDate: demo.birthDate, gender: demo.gender }, key('patient'));
+  await createRelationship(request('1804', 'bodo.lege'), patient.id, { reasonCode: 'admission', reason: 'Konsultasjon på legevakten under besøk i Bodø' }, key('rel'));
+  const req = request('1804', 'bodo.lege');
+  const eventTime = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const draft = await createEntry(
+    req,
+    patient.id,
+    { type: 'epikrise', title: 'Epikrise Bodø legevakt', text: 'Behandlet for lungebetennelse. Penicillin i ti dager. Kontroll hos fastlege om to uker.', eventTime, unit: '1804-legevakt' },
+    key('entry'),
+  );
+  await signEntry(req, patient.id, draft.value.id, etagOf(draft.version), key('sign'));
+}
+
+async function seedKariBlock(): Promise<void> {
+  const facts = await loadCitizenFacts(await nationalIdKey(KARI), new Date());
+  if (facts.blocks.some((b) => b.target.kind === 'person' && b.target.userId === 'bodo.sykepleier')) return;
+  await createMyBlock({ caller: callerOf('innbygger.kari'), requestId: 'seed' }, { kind: 'person', userId: 'bodo.sykepleier' });
+}
+
+/** Seed step: Kari in Bodø with a shared epikrise, and one block. */
+export async function seedSharing(): Promise<void> {
+  await seedKariInBodo();
+  await seedKariBlock();
+}
