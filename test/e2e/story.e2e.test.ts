@@ -239,6 +239,22 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('link', { name: 'Sperringer og samtykke' }).first().click();
       await page.getByTestId('block-active').filter({ hasText: EPIKRISE.title }).waitFor();
+      // A wider block is set and lifted again; the lifted one stays in the history.
+      const form = page.getByTestId('block-form');
+      await form.getByLabel('En type dokumenter').check();
+      await form.getByLabel('Dokumenttype').selectOption('vaksinasjon');
+      await form.getByRole('button', { name: 'Sperr' }).click();
+      const category = page.getByTestId('block-active').filter({ hasText: 'Alle dokumenter av typen Vaksinasjon' });
+      await category.getByRole('button', { name: /^Opphev/ }).click();
+      await page.getByTestId('blocks-notice').getByText('Sperringen er opphevet.').waitFor();
+      await category.waitFor({ state: 'detached' });
+      await expect(page.getByTestId('block-active').count()).resolves.toBe(1);
+      await page.getByText('Opphevede sperringer (1)').click();
+      await page.getByTestId('block-lifted').filter({ hasText: 'Vaksinasjon' }).getByText(/opphevet .* av deg/).waitFor();
+      // Consent where policy asks for it.
+      const plan = page.getByTestId('consent').filter({ hasText: 'Tiltaksplan' });
+      await plan.getByRole('button', { name: 'Gi samtykke til deling av Tiltaksplan' }).click();
+      await plan.getByText('Samtykke gitt').waitFor();
       await screenshot(page, '17-citizen-blocks');
       expect(await seriousA11yViolations(page)).toEqual([]);
     } catch (error) {

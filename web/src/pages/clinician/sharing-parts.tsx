@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { emergencyAccessRequestSchema, type EmergencyAccess, type SharedDocument } from '../../../../shared/contracts/sharing';
 import { ApiError } from '../../api/client';
 import { sharingApi } from '../../api/sharing';
@@ -82,6 +82,18 @@ export function EmergencyAccessForm({ patientId, onGranted }: { patientId: strin
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = useSubmit();
   const errors = { ...apiFieldErrors(submit.error), ...local };
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  // Keyboard users land in the reason when the form opens, and back on the button when it closes.
+  useEffect(() => {
+    if (open) reasonRef.current?.focus();
+    else if (wasOpen.current) openerRef.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Escape' && !submit.busy) setOpen(false);
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const parsed = emergencyAccessRequestSchema.safeParse({ reason });
@@ -97,7 +109,7 @@ export function EmergencyAccessForm({ patientId, onGranted }: { patientId: strin
   if (!open) {
     return (
       <p>
-        <button type="button" className="btn btn-danger-outline" aria-expanded="false" aria-controls="emergency-form" onClick={() => setOpen(true)} data-testid="emergency-open">
+        <button ref={openerRef} type="button" className="btn btn-danger-outline" aria-expanded="false" onClick={() => setOpen(true)} data-testid="emergency-open">
           {t('emergency.open')}
         </button>{' '}
         <span className="muted">{t('emergency.openHint')}</span>
@@ -105,13 +117,13 @@ export function EmergencyAccessForm({ patientId, onGranted }: { patientId: strin
     );
   }
   return (
-    <form id="emergency-form" onSubmit={onSubmit} noValidate aria-labelledby="em-h" data-testid="emergency-form" className="emergency-form">
+    <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate aria-labelledby="em-h" data-testid="emergency-form" className="emergency-form">
       <h3 id="em-h">{t('emergency.title')}</h3>
       <p>{t('emergency.intro')}</p>
       <p className="alert alert-warn">{t('emergency.visibleToPatient')}</p>
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
       <Field id="em-reason" label={t('emergency.reason')} hint={t('emergency.reasonHint', { n: reason.length, max: REASON_MAX })} error={errors.reason}>
-        <textarea {...fieldAria('em-reason', errors.reason, true)} value={reason} rows={3} maxLength={REASON_MAX} onChange={(e) => setReason(e.target.value)} />
+        <textarea ref={reasonRef} {...fieldAria('em-reason', errors.reason, true)} value={reason} rows={3} maxLength={REASON_MAX} onChange={(e) => setReason(e.target.value)} />
       </Field>
       <div className="form-actions">
         <button className="btn btn-danger" type="submit" disabled={submit.busy}>
