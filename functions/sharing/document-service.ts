@@ -1,9 +1,11 @@
-import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import { documentIdOf, parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import { isSharableEntryType } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
 import type { AuditEventInput } from '../audit/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../journal/access-decision';
 import { toEntry } from '../journal/entry-service';
 import { getEntry } from '../journal/entry-store';
+import type { EntryItem } from '../journal/journal-items';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
 import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
 import { citizenKeyOf, Directory, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
@@ -82,23 +84,91 @@ function later<T>(read: Promise<T>): Promise<() => T> {
   );
 }
 
+/** What never changes about an indexed document: whose it is, where it lives, its type. */
+interface DocumentIdentity {
+  nidKey: string;
+  patientId: string;
+  entryType: string;
+}
+
+const CACHE_LIMIT = 10_000;
+/** Per container: documents' identities, and each municipality's patient id for a citizen (hits only; neither ever changes). */
+const identities = new Map<string, DocumentIdentity>();
+const patientIds = new Map<string, string>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
+
+async function identityOf(origin: string, entryId: string, documentId: string): Promise<DocumentIdentity | undefined> {
+  const known = identities.get(documentId);
+  if (known) return known;
+  const doc = await getDocument(origin, entryId);
+  if (!doc) return undefined;
+  const identity = { nidKey: doc.nidKey, patientId: doc.patientId, entryType: doc.entryType };
+  remember(identities, documentId, identity);
+  return identity;
+}
+
+async function callerPatientContext(tenant: string, nidKey: string) {
+  const key = `${tenant}/${nidKey}`;
+  let patientId = patientIds.get(key);
+  if (!patientId) {
+    patientId = await patientIdByNationalIdKey(tenant, nidKey);
+    if (!patientId) return undefined;
+    remember(patientIds, key, patientId);
+  }
+  return loadPatientContext(tenant, patientId);
+}
+
+/** The document as the API shows it, from the entry's current head (authoritative for status and version). */
+function fromHead(origin: string, head: EntryItem, dir: Directory): Promise<SharedDocument> {
+  return toSharedDocument(
+    {
+      pk: '',
+      sk: '',
+      itemType: 'document',
+      documentId: documentIdOf(origin, head.entryId),
+      tenant: origin,
+      patientId: head.patientId,
+      entryId: head.entryId,
+      nidKey: '',
+      entryType: head.entryType,
+      entryStatus: head.status,
+      version: head.version,
+      eventTime: head.eventTime,
+      recordedAt: head.recordedAt,
+      unit: head.unit,
+      author: head.author,
+      titleSealed: new Uint8Array(),
+      gsi1pk: '',
+      gsi1sk: '',
+    },
+    dir,
+    // The title comes with the content; the index's sealed copy is not opened.
+    false,
+  );
+}
+
 /**
- * Retrieves one document. The index entry names the origin and the citizen; the caller's own
- * patient record, the citizen's blocks and consents and the entry itself are read in parallel;
- * the entry is opened only after the decision allowed it.
+ * Retrieves one document. The index names the origin's patient and the citizen (remembered, as
+ * they never change); the caller's own patient record, the citizen's blocks and consents, the
+ * entry's current head and the origin's registry entry are read in parallel; the entry is opened
+ * in the origin's key context only after the decision allowed it.
  */
 export async function retrieveDocument(req: SharingRequest, documentId: string): Promise<RetrievedDocument> {
   const tenant = ownTenant(req);
   const now = nowOf(req);
   const { tenant: origin, entryId } = parseDocumentId(documentId);
-  const doc = await getDocument(origin, entryId);
-  if (!doc) throw new NotFoundError('Dokumentet finnes ikke.');
-  const nidKey = doc.nidKey;
+  const identity = await identityOf(origin, entryId, documentId);
+  if (!identity) throw new NotFoundError('Dokumentet finnes ikke.');
+  const { nidKey } = identity;
   const dir = new Directory();
   const [contextRead, factsRead, headRead, callerRead, profileRead] = [
-    later(patientIdByNationalIdKey(tenant, nidKey).then((id) => (id ? loadPatientContext(tenant, id) : undefined))),
+    later(callerPatientContext(tenant, nidKey)),
     loadCitizenFacts(nidKey, now),
-    later(getEntry(origin, doc.patientId, entryId)),
+    later(getEntry(origin, identity.patientId, entryId)),
     accessCallerOf(req.caller),
     dir.profile(origin),
   ];
@@ -107,13 +177,13 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
     caller: await callerRead,
     tenant: origin,
     action: 'sharing.retrieve',
-    patient: { id: context?.patient.patientId ?? doc.patientId, nationalIdKey: nidKey },
+    patient: { id: context?.patient.patientId ?? identity.patientId, nationalIdKey: nidKey },
     relationships: relationshipFacts(context),
     now,
     ...factsForDecision(await factsRead),
-    document: documentFact(doc),
+    document: { id: documentId, tenant: origin, type: identity.entryType },
   });
-  const atOrigin = { tenant: origin, patientId: doc.patientId, nidKey, recordId: entryId };
+  const atOrigin = { tenant: origin, patientId: identity.patientId, nidKey, recordId: entryId };
   const here = { tenant, patientId: context?.patient.patientId, nidKey, recordId: documentId };
   const events = (outcome: 'success' | 'denied', details: Record<string, string | number | boolean> = {}) =>
     origin === tenant
@@ -125,16 +195,13 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   }
   const profile = await profileRead;
   if (profile?.status !== 'active') throw new TenantSuspendedError(origin, String(profile?.status ?? 'unknown'));
-  if (doc.entryStatus === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
   const head = (await headRead)();
-  if (!head) throw new NotFoundError('Dokumentet finnes ikke.');
-  const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(doc, dir)]);
+  if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw new NotFoundError('Dokumentet finnes ikke.');
+  if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
+  const [entry, meta] = await Promise.all([toEntry(origin, head), fromHead(origin, head, dir)]);
   await recordEvents(events('success', { version: head.version }));
   return {
     ...meta,
-    status: head.status === 'entered-in-error' ? 'entered-in-error' : 'current',
-    corrected: head.status === 'corrected',
-    version: head.version,
     title: entry.title,
     text: entry.text,
     ...(entry.data ? { data: entry.data } : {}),
@@ -152,6 +219,8 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
   const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
   const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
   for (const doc of docs) {
+    // A suspended or departed municipality serves nobody (its key may be scheduled for deletion).
+    if ((await dir.profile(doc.tenant))?.status !== 'active') continue;
     const decision = decideAccess({ caller, tenant: doc.tenant, action: 'sharing.retrieve', patient: { id: doc.patientId, nationalIdKey: nidKey }, relationships: [], now, document: documentFact(doc) });
     if (decision.allow) shown.push({ doc, decision });
   }

@@ -100,9 +100,9 @@ export class Directory {
 }
 
 /** A document as the API shows it; the title is opened in the origin municipality's key context. */
-export async function toSharedDocument(item: DocumentIndexItem, dir: Directory): Promise<SharedDocument> {
+export async function toSharedDocument(item: DocumentIndexItem, dir: Directory, withTitle = true): Promise<SharedDocument> {
   const withdrawn = item.entryStatus === 'entered-in-error';
-  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn ? Promise.resolve(undefined) : openTitle(item)]);
+  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !withTitle ? Promise.resolve(undefined) : openTitle(item)]);
   const unitName = profile?.units.find((u) => u.id === item.unit)?.name;
   return {
     id: item.documentId,
