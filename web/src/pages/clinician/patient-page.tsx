@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   createRelationshipSchema,
   ENTRY_TYPES,
@@ -185,9 +185,23 @@ export function PatientPage({ patientId, session }: { patientId: string; session
   const [version, setVersion] = useState(0);
   const emergency = useEmergencyAccess(patientId, version);
   const active = emergency.data?.active ?? null;
+  const [ended, setEnded] = useState<string>();
+  // When emergency access runs out, what it opened is loaded again (and refused): nothing read
+  // under it stays on screen, and the banner says that it ended.
+  const expiresAt = active?.expiresAt;
+  useEffect(() => {
+    if (!expiresAt) return;
+    const ms = Date.parse(expiresAt) - Date.now();
+    if (ms <= 0) return;
+    const id = setTimeout(() => {
+      setEnded(expiresAt);
+      setVersion((v) => v + 1);
+    }, Math.min(ms + 500, 2_147_000_000));
+    return () => clearTimeout(id);
+  }, [expiresAt]);
   return (
     <>
-      <EmergencyBanner access={active} />
+      <EmergencyBanner access={active} endedAt={ended} />
       <Async state={patient}>
         {(p) => (
           <>

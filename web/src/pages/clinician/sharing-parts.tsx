@@ -41,18 +41,19 @@ export function useEmergencyAccess(patientId: string, refresh = 0) {
  * The banner that stays on every screen of the patient while emergency access lasts: nobody should
  * read under akuttilgang without seeing it, nor miss when it ends.
  */
-export function EmergencyBanner({ access }: { access: EmergencyAccess | null | undefined }) {
+export function EmergencyBanner({ access, endedAt }: { access: EmergencyAccess | null | undefined; endedAt?: string }) {
   const { t, dateTime } = useI18n();
   const now = useNow(15_000);
-  if (!access) return null;
-  const left = Date.parse(access.expiresAt) - now;
-  if (left <= 0) {
+  const ended = access && Date.parse(access.expiresAt) <= now ? access.expiresAt : access ? undefined : endedAt;
+  if (ended) {
     return (
       <div className="banner banner-warn emergency-banner" role="status" data-testid="emergency-expired">
-        {t('emergency.expired', { time: dateTime(access.expiresAt) })}
+        {t('emergency.expired', { time: dateTime(ended) })}
       </div>
     );
   }
+  if (!access) return null;
+  const left = Date.parse(access.expiresAt) - now;
   const minutes = Math.ceil(left / 60_000);
   const remaining = minutes >= 60 ? t('emergency.hoursLeft', { h: Math.floor(minutes / 60), m: minutes % 60 }) : t('emergency.minutesLeft', { m: minutes });
   return (
