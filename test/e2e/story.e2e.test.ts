@@ -289,9 +289,12 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await page.getByTestId('emergency-open').click();
       const form = page.getByTestId('emergency-form');
       await form.getByText('Begrunnelsen kan bli vist til pasienten').waitFor();
-      // The reason is checked with the API's own schema before anything is sent.
-      await form.getByLabel('Begrunnelse for akuttilgang').fill('Akutt');
-      await form.getByRole('button', { name: 'Gi meg akuttilgang' }).click();
+      // By keyboard: the form opens on the reason, Tab reaches the button. The reason is checked
+      // with the API's own schema before anything is sent.
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('em-reason');
+      await page.keyboard.type('Akutt');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
       await form.getByText('Begrunnelsen må ha minst 10 tegn').waitFor();
       await form.getByLabel('Begrunnelse for akuttilgang').fill(EMERGENCY_REASON);
       await form.getByRole('button', { name: 'Gi meg akuttilgang' }).click();
@@ -324,6 +327,7 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await screenshot(page, '10-auditor-review-queue');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await item.getByRole('button', { name: 'Vurder' }).click();
+      await expect(item.getByLabel('Konklusjon').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
       await item.getByLabel('Konklusjon').selectOption('no-action');
       await item.getByLabel('Merknad').fill('Kontrollert mot legevaktjournalen: i orden.');
       await item.getByRole('button', { name: 'Lagre vurdering' }).click();

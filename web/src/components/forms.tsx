@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 
 /** Field messages from a 400 problem+json (`body.title` -> `title`), to show beside the inputs. */
@@ -75,4 +75,22 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
 export function fieldAria(id: string, error?: string, hint?: boolean) {
   const describedBy = [hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
   return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined } as const;
+}
+
+/**
+ * A form that opens in place of a button: the keyboard lands on its first field, and Escape
+ * cancels it (unless a save is in flight).
+ */
+export function useInPlaceForm(onCancel: () => void, busy = false) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+  }, []);
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Escape' && !busy) {
+      e.preventDefault();
+      onCancel();
+    }
+  };
+  return { ref, onKeyDown };
 }

@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { REVIEW_CONCLUSIONS, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, useSubmit } from '../../components/forms';
+import { apiFieldErrors, Field, fieldAria, useInPlaceForm, useSubmit } from '../../components/forms';
 import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -13,12 +13,13 @@ import { Link } from '../../router';
 type QueueItem = z.infer<typeof reviewQueueItemSchema>;
 type Conclusion = (typeof REVIEW_CONCLUSIONS)[number];
 
-function ReviewForm({ item, onDone }: { item: QueueItem; onDone: () => void }) {
+function ReviewForm({ item, onDone, onCancel }: { item: QueueItem; onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [conclusion, setConclusion] = useState<Conclusion>('no-action');
   const [note, setNote] = useState('');
   const submit = useSubmit();
   const errors = apiFieldErrors(submit.error);
+  const inPlace = useInPlaceForm(onCancel, submit.busy);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void submit.run(async () => {
@@ -28,7 +29,7 @@ function ReviewForm({ item, onDone }: { item: QueueItem; onDone: () => void }) {
   };
   const id = `rv-${item.id.slice(0, 12)}`;
   return (
-    <form onSubmit={onSubmit} noValidate className="review-form">
+    <form ref={inPlace.ref} onSubmit={onSubmit} onKeyDown={inPlace.onKeyDown} noValidate className="review-form">
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
       <div className="form-row">
         <Field id={`${id}-c`} label={t('review.conclusion')} error={errors.conclusion}>
@@ -44,9 +45,14 @@ function ReviewForm({ item, onDone }: { item: QueueItem; onDone: () => void }) {
           <input {...fieldAria(`${id}-n`, errors.note)} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} autoComplete="off" />
         </Field>
         <div className="field">
-          <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-            {t('review.submit')}
-          </button>
+          <div className="form-actions">
+            <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+              {submit.busy ? t('app.saving') : t('review.submit')}
+            </button>
+            <button className="btn" type="button" onClick={onCancel} disabled={submit.busy}>
+              {t('app.cancel')}
+            </button>
+          </div>
         </div>
       </div>
     </form>
@@ -56,6 +62,15 @@ function ReviewForm({ item, onDone }: { item: QueueItem; onDone: () => void }) {
 function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => void }) {
   const { t, tOr, dateTime } = useI18n();
   const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const reopen = useRef(false);
+  // A cancelled review hands the keyboard back to the button that opened it.
+  useEffect(() => {
+    if (!open && reopen.current) {
+      reopen.current = false;
+      opener.current?.focus();
+    }
+  }, [open]);
   const ev = item.event;
   return (
     <li className="card queue-item" data-testid="queue-item">
@@ -136,10 +151,18 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
             setOpen(false);
             onReviewed();
           }}
+          onCancel={() => {
+            setOpen(false);
+            reopen.current = true;
+          }}
         />
       ) : (
-        <button type="button" className="btn" onClick={() => setOpen(true)}>
+        <button ref={opener} type="button" className="btn" onClick={() => setOpen(true)}>
           {t('review.open')}
+          <span className="sr-only">
+            {' '}
+            {tOr(`auditAction.${item.action}`, item.action)}, {dateTime(item.time)}
+          </span>
         </button>
       )}
     </li>

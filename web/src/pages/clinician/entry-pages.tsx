@@ -13,7 +13,7 @@ import { ApiError, type ApiResponse } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useInPlaceForm, useSubmit } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
 import { Async, Loading, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
@@ -127,6 +127,7 @@ function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Ent
   const [text, setText] = useState(entry.text);
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = useSubmit();
+  const inPlace = useInPlaceForm(onCancel, submit.busy);
   const errors = { ...apiFieldErrors(submit.error), ...local };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -138,7 +139,7 @@ function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Ent
     });
   };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="edit-h">
+    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="edit-h">
       <h2 id="edit-h">{t('entry.edit')}</h2>
       {submit.error !== undefined && <ErrorMessage error={submit.error} onRetry={submit.error instanceof ApiError && submit.error.status === 412 ? onReload : undefined} />}
       <TextFields prefix="ed" title={title} text={text} setTitle={setTitle} setText={setText} errors={errors} />
@@ -161,6 +162,7 @@ function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = useSubmit();
+  const inPlace = useInPlaceForm(onCancel, submit.busy);
   const key = useRef(crypto.randomUUID());
   const errors = { ...apiFieldErrors(submit.error), ...local };
   const onSubmit = (e: FormEvent) => {
@@ -173,7 +175,7 @@ function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry
     });
   };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="correct-h" data-testid="correct-form">
+    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="correct-h" data-testid="correct-form">
       <h2 id="correct-h">{t('entry.correct')}</h2>
       <p className="muted">{t('entry.correctIntro')}</p>
       {submit.error !== undefined && <ErrorMessage error={submit.error} onRetry={submit.error instanceof ApiError && submit.error.status === 412 ? onReload : undefined} />}
@@ -198,6 +200,7 @@ function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; e
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = useSubmit();
+  const inPlace = useInPlaceForm(onCancel, submit.busy);
   const key = useRef(crypto.randomUUID());
   const errors = { ...apiFieldErrors(submit.error), ...local };
   const onSubmit = (e: FormEvent) => {
@@ -210,7 +213,7 @@ function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; e
     });
   };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="eie-h">
+    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="eie-h">
       <h2 id="eie-h">{t('entry.enteredInError')}</h2>
       <p className="muted">{t('entry.enteredInErrorIntro')}</p>
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
