@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { envelopeCrypto } from '../../shared/crypto';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
-import { logger } from '../../shared/observability';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS } from '../../shared/metric-names';
+import { logger, metrics } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
 import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, streamOf } from './chain-format';
 import { writeCheckpoint } from './checkpoint-store';
@@ -196,13 +198,18 @@ export async function commitWithAudit(tenant: string, build: () => Promise<TxWri
   const db = new TenantDb(tenant);
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
-    const audit = await buildAuditWrites(db, events);
+    let audit: Awaited<ReturnType<typeof buildAuditWrites>>;
     try {
+      audit = await buildAuditWrites(db, events);
       await db.transact([...writes, ...audit.writes]);
     } catch (error) {
       const auditRace = (error instanceof ConditionFailedError && error.index !== undefined && error.index >= writes.length) || error instanceof TransactionConflictError;
+      // A condition on the change itself (stale version, duplicate) is the caller's answer, not an audit failure.
       if (error instanceof ConditionFailedError && !auditRace) throw error;
-      if (!auditRace || attempt + 1 >= MAX_ATTEMPTS) throw error;
+      if (!auditRace || attempt + 1 >= MAX_ATTEMPTS) {
+        metrics.addMetric(METRICS.auditWriteFailed, MetricUnit.Count, 1);
+        throw error;
+      }
       await backoff(attempt);
       continue;
     }

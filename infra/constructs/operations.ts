@@ -10,13 +10,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { TableId } from '../../shared/db/tables';
+import { METRICS } from '../../shared/metric-names';
 
 /** Namespace of metrics made from log lines (metric filters), apart from the functions' own. */
 export function opsNamespace(stage: string): string {
   return `Fellesjournal/Ops/${stage}`;
 }
 /** The audit write path counts appends that finally failed under this Powertools metric name. */
-export const AUDIT_WRITE_FAILED_METRIC = 'AuditWriteFailed';
+export const AUDIT_WRITE_FAILED_METRIC = METRICS.auditWriteFailed;
 
 /** Error names (Powertools logs `error.name`) that mean KMS refused or failed. */
 export const KMS_ERROR_NAMES = [
@@ -232,6 +233,15 @@ export class Operations extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Audit, KMS and IAM refusals',
         left: [kmsErrors.with({ label: 'KMS errors' }), denials.with({ label: 'AccessDenied' })],
+        // 401/403 answers: a rise means a misconfigured client or someone probing.
+        right: [
+          new cloudwatch.MathExpression({
+            expression: `SELECT SUM(${METRICS.accessRefused}) FROM SCHEMA("${props.metricsNamespace}", service)`,
+            usingMetrics: {},
+            label: 'refused requests (401/403)',
+            period,
+          }),
+        ],
         width: 12,
       }),
     );

@@ -9,6 +9,7 @@ import type { Caller } from '../auth/caller';
 import { makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
 import { config } from '../config';
 import { ForbiddenError } from '../errors';
+import { METRICS } from '../metric-names';
 import { logger, metrics, tracer } from '../observability';
 import { resolveTenant } from '../tenancy/tenant-access';
 import { problemFromError, PROBLEM_CONTENT_TYPE } from './problem';
@@ -115,10 +116,11 @@ export function httpHandler<R extends RouteSpec>(
       status = problem.status;
       if (status >= 500) logger.error('request failed', { error: error as Error });
       else if (status === 401 || status === 403) {
-        // Refusals before a service runs (token, role, scope, tenant) have no patient to audit
-        // against; they go to the security log and a metric the access alarms watch.
+        // Every 401/403 goes to the security log and a metric on the region's dashboard; refusals
+        // that concern a patient are audited by the service as well, those before it (token,
+        // role, scope, tenant) have no patient to audit against.
         logger.warn('access refused', { status, problem: problem.type });
-        metrics.addMetric('AccessRefused', MetricUnit.Count, 1);
+        metrics.addMetric(METRICS.accessRefused, MetricUnit.Count, 1);
       } else logger.info('request refused', { status, problem: problem.type });
       return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId });
     } finally {

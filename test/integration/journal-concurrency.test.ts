@@ -1,11 +1,13 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
 import { journalKeys } from '../../functions/journal/journal-keys';
+import { METRICS } from '../../shared/metric-names';
+import { metrics } from '../../shared/observability';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
@@ -143,6 +145,10 @@ describe('concurrent writers', () => {
 });
 
 describe('a change and its audit event are one transaction', () => {
+  // Metrics are off in tests; the spy records what would be emitted.
+  const addMetric = vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
+  const counted = (name: string) => addMetric.mock.calls.filter(([metric]) => metric === name).length;
+  beforeEach(() => addMetric.mockClear());
   it('leaves nothing behind when the audit write fails inside the transaction', async () => {
     const patient = await patientWithRelationship();
     const db = new TenantDb('0301');
@@ -155,6 +161,8 @@ describe('a change and its audit event are one transaction', () => {
     const res = await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'journalnotat', title: 'Blokkert', text: 'Skal ikke lagres' }, { 'idempotency-key': key });
     expect(res.status).toBe(429);
     expect(await partition('0301', patient.id)).toEqual(before);
+    // The alarm on failed audit writes sees it.
+    expect(counted(METRICS.auditWriteFailed)).toBeGreaterThan(0);
     expect((await db.query({ table: 'journal', partition: journalKeys.patientPk('0301', patient.id), sortBeginsWith: 'ENTRY#', limit: 10 })).items).toEqual([]);
     // Fail closed: a read whose event cannot be stored is not answered.
     expect((await stack.call(`/v1/patients/${patient.id}/relationships`, { as: 'oslo.lege' })).status).toBe(429);
@@ -175,5 +183,6 @@ describe('a change and its audit event are one transaction', () => {
     // Fail closed: a read whose event cannot be stored is not answered either.
     expect((await stack.call(`${path}/${entry.id}`, { as: 'oslo.lege' })).status).toBe(500);
     expect(await partition('0301', patient.id)).toEqual(before);
+    expect(counted(METRICS.auditWriteFailed)).toBeGreaterThanOrEqual(3);
   });
 });
