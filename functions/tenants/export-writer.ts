@@ -3,16 +3,15 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ExportFile } from '../../shared/contracts/tenants';
 import { ValidationError } from '../../shared/errors';
+
+/**
+ * The S3 client costs 100-250 ms of module init; only an offboarding in AWS needs it, so every
+ * other request of the tenants function starts without it.
+ */
+const s3Module = () => import('@aws-sdk/client-s3');
 
 /** Where one offboarding export is written: a fresh folder under the operator's target. */
 export interface ExportWriter {
@@ -112,12 +111,12 @@ export class S3Export implements ExportWriter {
     const parts: { PartNumber: number; ETag: string }[] = [];
     const flush = async () => {
       if (!uploadId) {
-        const out = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: 'application/x-ndjson' }));
+        const out = await this.s3.send(new (await s3Module()).CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: 'application/x-ndjson' }));
         if (!out.UploadId) throw new Error('S3 returned no upload id');
         uploadId = out.UploadId;
       }
       const PartNumber = parts.length + 1;
-      const out = await this.s3.send(new UploadPartCommand({ Bucket: this.bucket, Key, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }));
+      const out = await this.s3.send(new (await s3Module()).UploadPartCommand({ Bucket: this.bucket, Key, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }));
       if (!out.ETag) throw new Error('S3 returned no part ETag');
       parts.push({ PartNumber, ETag: out.ETag });
       chunks = [];
@@ -134,13 +133,13 @@ export class S3Export implements ExportWriter {
         if (buffered >= PART_BYTES) await flush();
       }
       if (!uploadId) {
-        await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson', IfNoneMatch: '*' }));
+        await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson', IfNoneMatch: '*' }));
       } else {
         if (buffered > 0) await flush();
-        await this.s3.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
+        await this.s3.send(new (await s3Module()).CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
       }
     } catch (error) {
-      if (uploadId) await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId })).catch(() => undefined);
+      if (uploadId) await this.s3.send(new (await s3Module()).AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId })).catch(() => undefined);
       throw error;
     }
     return { name, records: count, bytes, sha256: hash.digest('hex') };
@@ -148,7 +147,7 @@ export class S3Export implements ExportWriter {
 
   async writeJson(name: string, value: unknown): Promise<ExportFile> {
     const text = `${JSON.stringify(value, null, 2)}\n`;
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}`, Body: text, ContentType: 'application/json', IfNoneMatch: '*' }));
+    await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}`, Body: text, ContentType: 'application/json', IfNoneMatch: '*' }));
     return { name, records: 1, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
   }
 }
@@ -160,7 +159,7 @@ export function openExportFor(runtime: 'aws' | 'local', region?: string): OpenEx
   return async (target, folder) => {
     if (runtime === 'aws') {
       if (!target.startsWith('s3://')) throw new ValidationError('I AWS må eksportmålet være en s3://-URI.', [{ field: 'body.target', message: 's3:// påkrevd' }]);
-      s3 ??= new S3Client({ region });
+      s3 ??= new (await s3Module()).S3Client({ region });
       return new S3Export(s3, target, folder);
     }
     if (target.startsWith('s3://')) {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, GetUsagePlansCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ValidationError } from '../../shared/errors';
+
+/** The API Gateway client is loaded on first use: only vendor key changes in AWS need it (~90 ms of init). */
+export const apiGatewayModule = () => import('@aws-sdk/client-api-gateway');
 
 export interface IssuedApiKey {
   apiKeyId: string;
@@ -48,7 +50,7 @@ export class AwsApiKeyAdmin implements ApiKeyAdmin {
     if (cached) return cached;
     let position: string | undefined;
     do {
-      const page = await this.client.send(new GetUsagePlansCommand({ position, limit: 500 }));
+      const page = await this.client.send(new (await apiGatewayModule()).GetUsagePlansCommand({ position, limit: 500 }));
       const found = page.items?.find((p) => p.name === usagePlanName);
       if (found?.id) {
         this.planIds.set(plan, found.id);
@@ -64,11 +66,11 @@ export class AwsApiKeyAdmin implements ApiKeyAdmin {
     // We choose the value (API Gateway needs at least 20 characters) so the response can show it once.
     const value = randomBytes(30).toString('base64url');
     const key = await this.client.send(
-      new CreateApiKeyCommand({ name: `vendor-${clientId}`, description: vendorName.slice(0, 120), enabled: true, value, tags: { clientId } }),
+      new (await apiGatewayModule()).CreateApiKeyCommand({ name: `vendor-${clientId}`, description: vendorName.slice(0, 120), enabled: true, value, tags: { clientId } }),
     );
     if (!key.id) throw new Error('API Gateway returned no key id');
     try {
-      await this.client.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
+      await this.client.send(new (await apiGatewayModule()).CreateUsagePlanKeyCommand({ usagePlanId, keyId: key.id, keyType: 'API_KEY' }));
     } catch (error) {
       await this.deleteKey(key.id).catch(() => undefined);
       throw error;
@@ -77,10 +79,10 @@ export class AwsApiKeyAdmin implements ApiKeyAdmin {
   }
 
   async setEnabled(apiKeyId: string, enabled: boolean): Promise<void> {
-    await this.client.send(new UpdateApiKeyCommand({ apiKey: apiKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: String(enabled) }] }));
+    await this.client.send(new (await apiGatewayModule()).UpdateApiKeyCommand({ apiKey: apiKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: String(enabled) }] }));
   }
 
   async deleteKey(apiKeyId: string): Promise<void> {
-    await this.client.send(new DeleteApiKeyCommand({ apiKey: apiKeyId }));
+    await this.client.send(new (await apiGatewayModule()).DeleteApiKeyCommand({ apiKey: apiKeyId }));
   }
 }

@@ -1,6 +1,5 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { config } from '../../shared/config';
-import { AwsApiKeyAdmin, LocalApiKeyAdmin, type ApiKeyAdmin } from './api-key-admin';
+import { apiGatewayModule, AwsApiKeyAdmin, LocalApiKeyAdmin, type ApiKeyAdmin } from './api-key-admin';
 import type { VendorServiceDeps } from './vendor-service';
 
 /**
@@ -11,13 +10,13 @@ export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
 
 let apiKeys: ApiKeyAdmin | undefined;
 
-function apiKeyAdmin(): ApiKeyAdmin {
+async function apiKeyAdmin(): Promise<ApiKeyAdmin> {
   if (apiKeys) return apiKeys;
   const cfg = config();
   if (cfg.runtime === 'aws') {
     const plans = JSON.parse(process.env[VENDOR_PLANS_ENV] ?? '{}') as Record<string, string>;
     if (Object.keys(plans).length === 0) throw new Error(`${VENDOR_PLANS_ENV} is required in AWS`);
-    apiKeys = new AwsApiKeyAdmin(new APIGatewayClient({ region: cfg.region }), plans);
+    apiKeys = new AwsApiKeyAdmin(new (await apiGatewayModule()).APIGatewayClient({ region: cfg.region }), plans);
   } else {
     apiKeys = new LocalApiKeyAdmin();
   }
@@ -28,9 +27,9 @@ function apiKeyAdmin(): ApiKeyAdmin {
 export function defaultVendorDeps(): VendorServiceDeps {
   return {
     apiKeys: {
-      createKey: (id, name, plan) => apiKeyAdmin().createKey(id, name, plan),
-      setEnabled: (id, enabled) => apiKeyAdmin().setEnabled(id, enabled),
-      deleteKey: (id) => apiKeyAdmin().deleteKey(id),
+      createKey: async (id, name, plan) => (await apiKeyAdmin()).createKey(id, name, plan),
+      setEnabled: async (id, enabled) => (await apiKeyAdmin()).setEnabled(id, enabled),
+      deleteKey: async (id) => (await apiKeyAdmin()).deleteKey(id),
     },
     now: () => new Date(),
   };

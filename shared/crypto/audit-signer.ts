@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { kmsModule, lazyKmsClient } from './kms-module';
 import { config } from '../config';
 import { ENV } from '../config/env-names';
 
@@ -89,12 +90,12 @@ export class KmsAuditSigner implements AuditSigner {
   private publicKey: Promise<{ keyArn: string; key: KeyObject }> | undefined;
 
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: () => Promise<KMSClient>,
     private readonly keyId: string,
   ) {}
 
   private trusted(): Promise<{ keyArn: string; key: KeyObject }> {
-    this.publicKey ??= this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((out) => {
+    this.publicKey ??= Promise.all([this.kms(), kmsModule()]).then(([kms, { GetPublicKeyCommand }]) => kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }))).then((out) => {
       if (!out.PublicKey || !out.KeyId) throw new Error('KMS returned no public key');
       if (out.KeySpec !== 'ECC_NIST_P256') throw new Error(`Audit signing key must be ECC_NIST_P256, not ${out.KeySpec}`);
       return { keyArn: out.KeyId, key: createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }) };
@@ -107,8 +108,8 @@ export class KmsAuditSigner implements AuditSigner {
   }
 
   async sign(message: Buffer): Promise<AuditSignature> {
-    const out = await this.kms.send(
-      new SignCommand({ KeyId: this.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: AUDIT_SIGNING_ALGORITHM }),
+    const out = await (await this.kms()).send(
+      new (await kmsModule()).SignCommand({ KeyId: this.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: AUDIT_SIGNING_ALGORITHM }),
     );
     if (!out.Signature || !out.KeyId) throw new Error('KMS returned no signature');
     return { keyId: out.KeyId, algorithm: AUDIT_SIGNING_ALGORITHM, signature: Buffer.from(out.Signature) };
@@ -130,7 +131,7 @@ export function auditSigner(): AuditSigner {
     signer = new LocalAuditSigner(cfg.keys.keystoreDir ?? '.data/keys');
   } else {
     if (!cfg.keys.auditSigningKeyId) throw new Error(`${ENV.auditSigningKeyId} is required with the KMS key provider`);
-    signer = new KmsAuditSigner(new KMSClient({ region: cfg.region }), cfg.keys.auditSigningKeyId);
+    signer = new KmsAuditSigner(lazyKmsClient(cfg.region), cfg.keys.auditSigningKeyId);
   }
   return signer;
 }

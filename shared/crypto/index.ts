@@ -1,7 +1,8 @@
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
 import { Envelope } from './envelope';
 import { KmsKeyProvider } from './kms-key-provider';
+import { kmsModule } from './kms-module';
 import { LocalKeystore } from './local-keystore';
 import type { TenantKeyProvider } from './key-provider';
 
@@ -21,7 +22,7 @@ export function tenantKeys(): TenantKeyProvider {
       if (!client) {
         const roleArn = cfg.tenantRoleArn;
         const credentials = roleArn ? (await import('../auth/tenant-credentials')).tenantCredentials(roleArn, tenant) : undefined;
-        client = new KMSClient({ region: cfg.region, ...(credentials ? { credentials } : {}) });
+        client = new (await kmsModule()).KMSClient({ region: cfg.region, ...(credentials ? { credentials } : {}) });
         kmsClients.set(tenant, client);
       }
       return client;

@@ -1,5 +1,6 @@
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { DataKey, TenantKeyProvider } from './key-provider';
+import { kmsModule } from './kms-module';
 
 /** Data keys from the tenant's customer-managed KMS key (found by alias), bound to `{ tenant }`. */
 export class KmsKeyProvider implements TenantKeyProvider {
@@ -11,7 +12,7 @@ export class KmsKeyProvider implements TenantKeyProvider {
   async generateDataKey(tenant: string): Promise<DataKey> {
     const kms = await this.clientFor(tenant);
     const out = await kms.send(
-      new GenerateDataKeyCommand({ KeyId: `${this.aliasPrefix}${tenant}`, KeySpec: 'AES_256', EncryptionContext: { tenant } }),
+      new (await kmsModule()).GenerateDataKeyCommand({ KeyId: `${this.aliasPrefix}${tenant}`, KeySpec: 'AES_256', EncryptionContext: { tenant } }),
     );
     if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
     return { plaintext: Buffer.from(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob) };
@@ -20,7 +21,7 @@ export class KmsKeyProvider implements TenantKeyProvider {
   async decryptDataKey(tenant: string, wrapped: Buffer): Promise<Buffer> {
     const kms = await this.clientFor(tenant);
     const out = await kms.send(
-      new DecryptCommand({ CiphertextBlob: wrapped, KeyId: `${this.aliasPrefix}${tenant}`, EncryptionContext: { tenant } }),
+      new (await kmsModule()).DecryptCommand({ CiphertextBlob: wrapped, KeyId: `${this.aliasPrefix}${tenant}`, EncryptionContext: { tenant } }),
     );
     if (!out.Plaintext) throw new Error('KMS returned no plaintext');
     return Buffer.from(out.Plaintext);

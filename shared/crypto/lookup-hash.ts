@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { kmsModule, lazyKmsClient } from './kms-module';
 import { config } from '../config';
 
 /**
@@ -41,7 +42,7 @@ export class LocalLookupHasher implements LookupHasher {
 export class KmsLookupHasher implements LookupHasher {
   private readonly cache = new Map<string, string>();
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: () => Promise<KMSClient>,
     private readonly keyId: string,
   ) {}
 
@@ -49,7 +50,7 @@ export class KmsLookupHasher implements LookupHasher {
     const message = `${purpose}\u0000${value}`;
     const hit = this.cache.get(message);
     if (hit) return hit;
-    const out = await this.kms.send(new GenerateMacCommand({ KeyId: this.keyId, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(message) }));
+    const out = await (await this.kms()).send(new (await kmsModule()).GenerateMacCommand({ KeyId: this.keyId, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(message) }));
     if (!out.Mac) throw new Error('KMS returned no MAC');
     const mac = Buffer.from(out.Mac).toString('base64url');
     if (this.cache.size > 10_000) this.cache.clear();
@@ -68,7 +69,7 @@ export function lookupHasher(): LookupHasher {
     hasher = new LocalLookupHasher(cfg.keys.keystoreDir ?? '.data/keys');
   } else {
     if (!cfg.keys.lookupKeyId) throw new Error('FJ_LOOKUP_KEY_ID is required with the KMS key provider');
-    hasher = new KmsLookupHasher(new KMSClient({ region: cfg.region }), cfg.keys.lookupKeyId);
+    hasher = new KmsLookupHasher(lazyKmsClient(cfg.region), cfg.keys.lookupKeyId);
   }
   return hasher;
 }
