@@ -142,6 +142,22 @@ describe('clinician: find, write, sign, correct', () => {
     await screenshot(page, '06-patient-timeline');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
+  it("registers and lifts a block on the patient's behalf, with a reason", async () => {
+    const card = page.getByTestId('patient-blocks');
+    await card.getByText('Pasientens sperringer').click();
+    await card.getByText('Pasienten har ingen sperringer.').waitFor();
+    const form = card.getByTestId('block-form');
+    await form.getByLabel('Dokumenttype').selectOption('legemiddel');
+    // Staff must say why; the shared schema says so before the API is asked.
+    await form.getByRole('button', { name: 'Sperr' }).click();
+    await form.getByText('Oppgi en begrunnelse').waitFor();
+    await form.getByLabel(/^Begrunnelse/).fill('Pasienten ba om det ved hjemmebesøket');
+    await form.getByRole('button', { name: 'Sperr' }).click();
+    const block = card.getByTestId('block-active').filter({ hasText: 'Alle dokumenter av typen Legemiddelopplysning' });
+    await block.getByText(/Satt .* av Sara Sykepleier \(oslo\) \(0301\)/).waitFor();
+    await block.getByRole('button', { name: /^Opphev/ }).click();
+    await card.getByTestId('block-lifted').filter({ hasText: 'Legemiddelopplysning' }).waitFor();
+  });
 });
 
 describe('citizen: who has looked at my record', () => {
@@ -249,7 +265,8 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await page.getByTestId('blocks-notice').getByText('Sperringen er opphevet.').waitFor();
       await category.waitFor({ state: 'detached' });
       await expect(page.getByTestId('block-active').count()).resolves.toBe(1);
-      await page.getByText('Opphevede sperringer (1)').click();
+      // Two lifted: the nurse's block on Ola's behalf (above) and this one.
+      await page.getByText('Opphevede sperringer (2)').click();
       await page.getByTestId('block-lifted').filter({ hasText: 'Vaksinasjon' }).getByText(/opphevet .* av deg/).waitFor();
       // Consent where policy asks for it.
       const plan = page.getByTestId('consent').filter({ hasText: 'Tiltaksplan' });

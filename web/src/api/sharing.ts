@@ -13,6 +13,12 @@ export const sharingApi = {
     callRoute<typeof R.getEmergencyAccessRoute>('GET', '/v1/sharing/patients/{patientId}/emergency-access', { params: { patientId }, signal }),
   requestEmergencyAccess: (patientId: string, body: BodyOf<typeof R.requestEmergencyAccessRoute>) =>
     callRoute<typeof R.requestEmergencyAccessRoute>('POST', '/v1/sharing/patients/{patientId}/emergency-access', { params: { patientId }, body }),
+  patientBlocks: (patientId: string, signal?: AbortSignal) =>
+    callRoute<typeof R.listPatientBlocksRoute>('GET', '/v1/sharing/patients/{patientId}/blocks', { params: { patientId }, signal }),
+  createPatientBlock: (patientId: string, body: BodyOf<typeof R.createPatientBlockRoute>) =>
+    callRoute<typeof R.createPatientBlockRoute>('POST', '/v1/sharing/patients/{patientId}/blocks', { params: { patientId }, body }),
+  liftPatientBlock: (patientId: string, blockId: string) =>
+    callRoute<typeof R.liftPatientBlockRoute>('DELETE', '/v1/sharing/patients/{patientId}/blocks/{blockId}', { params: { patientId, blockId } }),
   myDocuments: (signal?: AbortSignal) => callRoute<typeof R.listMyDocumentsRoute>('GET', '/v1/sharing/me/documents', { signal }),
   myBlocks: (signal?: AbortSignal) => callRoute<typeof R.listMyBlocksRoute>('GET', '/v1/sharing/me/blocks', { signal }),
   createMyBlock: (body: BodyOf<typeof R.createMyBlockRoute>) => callRoute<typeof R.createMyBlockRoute>('POST', '/v1/sharing/me/blocks', { body }),

@@ -1,122 +1,15 @@
-import { useState, type FormEvent } from 'react';
-import { createMyBlockSchema, sharingCategorySchema, type Block, type BlockKind, type Consent, type SharingCategory } from '../../../../shared/contracts/sharing';
+import { useState } from 'react';
+import type { Consent } from '../../../../shared/contracts/sharing';
 import { sharingApi } from '../../api/sharing';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { useSubmit } from '../../components/forms';
+import { NewBlockForm } from '../../components/block-form';
 import { entryTypeLabel } from '../../components/journal-bits';
 import { Async, Badge, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
-import { BlockLabel, changedByLabel } from './block-bits';
-
-const CATEGORIES = sharingCategorySchema.options;
-
-/** Kinds the citizen sets here; single documents are blocked from "My documents". */
-const FORM_KINDS: Exclude<BlockKind, 'document'>[] = ['category', 'all-sharing', 'person', 'unit'];
-
-function NewBlockForm({ onCreated }: { onCreated: () => void }) {
-  const { t, tOr } = useI18n();
-  const [kind, setKind] = useState<(typeof FORM_KINDS)[number]>('category');
-  const [category, setCategory] = useState<SharingCategory>(CATEGORIES[0] ?? 'epikrise');
-  const [userId, setUserId] = useState('');
-  const [tenant, setTenant] = useState('');
-  const [unitId, setUnitId] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const target = kind === 'category' ? { kind, category } : kind === 'all-sharing' ? { kind } : kind === 'person' ? { kind, userId } : { kind, tenant, unitId };
-    const parsed = createMyBlockSchema.safeParse(target);
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await sharingApi.createMyBlock(parsed.data);
-      setUserId('');
-      setUnitId('');
-      onCreated();
-    });
-  };
-  return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="nb-h" className="card" data-testid="block-form">
-      <h2 id="nb-h">{t('blocks.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <fieldset>
-        <legend>{t('blocks.what')}</legend>
-        {FORM_KINDS.map((k) => (
-          <label key={k} className="radio">
-            <input type="radio" name="block-kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {t(`blocks.choice.${k}` as MessageKey)}
-          </label>
-        ))}
-      </fieldset>
-      {kind === 'category' && (
-        <Field id="nb-category" label={t('blocks.category')} error={errors.category}>
-          <select {...fieldAria('nb-category', errors.category)} value={category} onChange={(e) => setCategory(e.target.value as SharingCategory)}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {entryTypeLabel(tOr, c)}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
-      {kind === 'person' && (
-        <Field id="nb-user" label={t('blocks.userId')} hint={t('blocks.userIdHint')} error={errors.userId}>
-          <input {...fieldAria('nb-user', errors.userId, true)} value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" />
-        </Field>
-      )}
-      {kind === 'unit' && (
-        <div className="form-row">
-          <Field id="nb-tenant" label={t('blocks.tenant')} error={errors.tenant}>
-            <input {...fieldAria('nb-tenant', errors.tenant)} value={tenant} inputMode="numeric" maxLength={4} onChange={(e) => setTenant(e.target.value)} autoComplete="off" />
-          </Field>
-          <Field id="nb-unit" label={t('blocks.unitId')} hint={t('blocks.unitIdHint')} error={errors.unitId}>
-            <input {...fieldAria('nb-unit', errors.unitId, true)} value={unitId} onChange={(e) => setUnitId(e.target.value)} autoComplete="off" />
-          </Field>
-        </div>
-      )}
-      <p className="muted">{t(`blocks.explain.${kind}` as MessageKey)}</p>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {submit.busy ? t('app.saving') : t('blocks.submit')}
-      </button>
-    </form>
-  );
-}
-
-function BlockRow({ block, titles, onLifted }: { block: Block; titles: Map<string, string>; onLifted: () => void }) {
-  const { t, dateTime } = useI18n();
-  const submit = useSubmit();
-  const lift = () =>
-    void submit.run(async () => {
-      await sharingApi.liftMyBlock(block.id);
-      onLifted();
-    });
-  return (
-    <li className="block-item" data-testid={block.active ? 'block-active' : 'block-lifted'}>
-      <span className="timeline-head">
-        <strong>
-          <BlockLabel block={block} documentTitles={titles} />
-        </strong>{' '}
-        {block.active ? <Badge tone="danger">{t('blocks.inForce')}</Badge> : <Badge>{t('blocks.liftedBadge')}</Badge>}
-      </span>
-      <span className="timeline-meta">
-        {t('blocks.created', { time: dateTime(block.createdAt), by: changedByLabel(block.createdBy, t) })}
-        {block.liftedAt && block.liftedBy && ` · ${t('blocks.lifted', { time: dateTime(block.liftedAt), by: changedByLabel(block.liftedBy, t) })}`}
-      </span>
-      {block.active && (
-        <button type="button" className="btn" onClick={lift} disabled={submit.busy}>
-          {submit.busy ? t('app.saving') : t('blocks.lift')}
-          <span className="sr-only">
-            {' '}
-            <BlockLabel block={block} documentTitles={titles} />
-          </span>
-        </button>
-      )}
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-    </li>
-  );
-}
+import { BlockRow } from '../../components/block-bits';
 
 function ConsentRow({ consent, onChanged }: { consent: Consent; onChanged: () => void }) {
   const { t, tOr, dateTime } = useI18n();
@@ -185,7 +78,15 @@ export function BlocksPage() {
                 {active.length === 0 && <Empty>{t('blocks.none')}</Empty>}
                 <ul className="plain-list" data-testid="blocks">
                   {active.map((b) => (
-                    <BlockRow key={b.id} block={b} titles={titles} onLifted={changed('blocks.liftedNotice')} />
+                    <BlockRow
+                      key={b.id}
+                      block={b}
+                      titles={titles}
+                      onLift={async () => {
+                        await sharingApi.liftMyBlock(b.id);
+                        changed('blocks.liftedNotice')();
+                      }}
+                    />
                   ))}
                 </ul>
                 {lifted.length > 0 && (
@@ -193,7 +94,15 @@ export function BlocksPage() {
                     <summary>{t('blocks.history', { n: lifted.length })}</summary>
                     <ul className="plain-list">
                       {lifted.map((b) => (
-                        <BlockRow key={b.id} block={b} titles={titles} onLifted={changed('blocks.liftedNotice')} />
+                        <BlockRow
+                      key={b.id}
+                      block={b}
+                      titles={titles}
+                      onLift={async () => {
+                        await sharingApi.liftMyBlock(b.id);
+                        changed('blocks.liftedNotice')();
+                      }}
+                    />
                       ))}
                     </ul>
                   </details>
@@ -206,7 +115,13 @@ export function BlocksPage() {
           <Link to="/me/documents">{t('blocks.toDocuments')}</Link>
         </p>
       </section>
-      <NewBlockForm onCreated={changed('blocks.createdNotice')} />
+      <NewBlockForm
+        explainKey="blocks.explain"
+        onSubmit={async (target) => {
+          await sharingApi.createMyBlock(target);
+          changed('blocks.createdNotice')();
+        }}
+      />
       <section aria-labelledby="co-h">
         <h2 id="co-h">{t('consent.title')}</h2>
         <p className="muted">{t('consent.intro')}</p>

@@ -19,6 +19,7 @@ import { Async, Badge, Empty, Loading, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
+import { PatientBlocks } from './patient-blocks';
 import { EmergencyAccessForm, EmergencyBanner, SharedDocuments, useEmergencyAccess } from './sharing-parts';
 
 /** The relationship in force that covers this user (their own, or their unit's). */
@@ -221,6 +222,7 @@ export function PatientPage({ patientId, session }: { patientId: string; session
             <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} emergencyActive={active !== null && Date.parse(active.expiresAt) > Date.now()} />
             <SharedDocuments patientId={patientId} refresh={version} />
             <TimelineList patientId={patientId} version={version} />
+            <PatientBlocks patientId={patientId} onChange={() => setVersion((v) => v + 1)} />
           </>
         )}
       </Async>

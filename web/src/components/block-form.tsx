@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from 'react';
+import { blockTargetSchema, createBlockOnBehalfSchema, sharingCategorySchema, type BlockKind, type BlockTarget, type SharingCategory } from '../../../shared/contracts/sharing';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+import { ErrorMessage } from './error-message';
+import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from './forms';
+import { entryTypeLabel } from './journal-bits';
+
+const CATEGORIES = sharingCategorySchema.options;
+
+/** Kinds set in this form; single documents are blocked where the document is listed. */
+const FORM_KINDS: Exclude<BlockKind, 'document'>[] = ['category', 'all-sharing', 'person', 'unit'];
+type FormKind = (typeof FORM_KINDS)[number];
+
+/**
+ * A new block (sperring): what it covers, checked with the API's own schema; staff acting on the
+ * patient's behalf also give a reason, which the audit log keeps.
+ */
+export function NewBlockForm({
+  explainKey,
+  withReason = false,
+  onSubmit,
+}: {
+  explainKey: 'blocks.explain' | 'staffBlocks.explain';
+  withReason?: boolean;
+  onSubmit: (target: BlockTarget, reason: string) => Promise<void>;
+}) {
+  const { t, tOr } = useI18n();
+  const [kind, setKind] = useState<FormKind>('category');
+  const [category, setCategory] = useState<SharingCategory>(CATEGORIES[0] ?? 'epikrise');
+  const [userId, setUserId] = useState('');
+  const [tenant, setTenant] = useState('');
+  const [unitId, setUnitId] = useState('');
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = useSubmit();
+  // The API names target fields `body.userId` (citizen) or `body.target.userId` (staff).
+  const errors = { ...apiFieldErrors(submit.error), ...apiFieldErrors(submit.error, 'body.target.'), ...local };
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    const raw = kind === 'category' ? { kind, category } : kind === 'all-sharing' ? { kind } : kind === 'person' ? { kind, userId } : { kind, tenant, unitId };
+    const target = blockTargetSchema.safeParse(raw);
+    const why = withReason ? createBlockOnBehalfSchema.shape.reason.safeParse(reason) : undefined;
+    setLocal({ ...(target.success ? {} : issuesByField(target.error.issues)), ...(why && !why.success ? { reason: why.error.issues[0]?.message ?? '' } : {}) });
+    if (!target.success || (why && !why.success)) return;
+    void submit.run(async () => {
+      await onSubmit(target.data, why?.data ?? '');
+      setUserId('');
+      setUnitId('');
+      setReason('');
+    });
+  };
+  const id = withReason ? 'sb' : 'nb';
+  return (
+    <form onSubmit={send} noValidate aria-labelledby={`${id}-h`} className="card" data-testid="block-form">
+      <h2 id={`${id}-h`}>{t(withReason ? 'staffBlocks.new' : 'blocks.new')}</h2>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <fieldset>
+        <legend>{t('blocks.what')}</legend>
+        {FORM_KINDS.map((k) => (
+          <label key={k} className="radio">
+            <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => setKind(k)} /> {t(`blocks.choice.${k}` as MessageKey)}
+          </label>
+        ))}
+      </fieldset>
+      {kind === 'category' && (
+        <Field id={`${id}-category`} label={t('blocks.category')} error={errors.category}>
+          <select {...fieldAria(`${id}-category`, errors.category)} value={category} onChange={(e) => setCategory(e.target.value as SharingCategory)}>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {entryTypeLabel(tOr, c)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {kind === 'person' && (
+        <Field id={`${id}-user`} label={t('blocks.userId')} hint={t('blocks.userIdHint')} error={errors.userId}>
+          <input {...fieldAria(`${id}-user`, errors.userId, true)} value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" />
+        </Field>
+      )}
+      {kind === 'unit' && (
+        <div className="form-row">
+          <Field id={`${id}-tenant`} label={t('blocks.tenant')} error={errors.tenant}>
+            <input {...fieldAria(`${id}-tenant`, errors.tenant)} value={tenant} inputMode="numeric" maxLength={4} onChange={(e) => setTenant(e.target.value)} autoComplete="off" />
+          </Field>
+          <Field id={`${id}-unit`} label={t('blocks.unitId')} hint={t('blocks.unitIdHint')} error={errors.unitId}>
+            <input {...fieldAria(`${id}-unit`, errors.unitId, true)} value={unitId} onChange={(e) => setUnitId(e.target.value)} autoComplete="off" />
+          </Field>
+        </div>
+      )}
+      <p className="muted">{t(`${explainKey}.${kind}` as MessageKey)}</p>
+      {withReason && (
+        <Field id={`${id}-reason`} label={t('staffBlocks.reason')} hint={t('staffBlocks.reasonHint')} error={errors.reason}>
+          <input {...fieldAria(`${id}-reason`, errors.reason, true)} value={reason} maxLength={250} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
+        </Field>
+      )}
+      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
+        {submit.busy ? t('app.saving') : t('blocks.submit')}
+      </button>
+    </form>
+  );
+}
