@@ -111,6 +111,8 @@ export async function createRelationship(req: JournalRequest, patientId: string,
   const event = {
     ...journalEvent(req, 'relationship.create', 'success', target, decision, { subjectKind: subject.kind, subject: subject.id, reasonCode: body.reasonCode, selfAuthorised }),
     reason: body.reason,
+    // Selvautorisasjon must be followed up in log review: the tenant auditor's queue gets it.
+    ...(selfAuthorised ? { flagged: true, flagReason: 'self-authorised' } : {}),
   };
   return commitIdempotent(scope, now, { value, version: 1, created: true }, [{ write: relationshipPut(item), onConditionFailed: () => new ConflictError('Relasjonen finnes allerede.') }], [event]);
 }

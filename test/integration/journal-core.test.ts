@@ -136,6 +136,18 @@ describe('care relationships and the access decision', () => {
     // The free-text reason of the relationship is kept encrypted in the audit event.
     const created = events.find((e) => e.action === 'relationship.create');
     expect(created?.reasonSealed).toBeInstanceOf(Uint8Array);
+    // Selvautorisasjon is followed up in log review: it is in the auditor's queue.
+    expect(created).toMatchObject({ flagged: true, flagReason: 'self-authorised' });
+    const queue = (await (await stack.call('/v1/audit/review-queue?status=open&limit=100', { as: 'oslo.revisor' })).json()) as { items: { patientId?: string; action: string; flagReason?: string }[] };
+    expect(queue.items.filter((i) => i.patientId === p.id)).toMatchObject([{ action: 'relationship.create', flagReason: 'self-authorised' }]);
+  });
+
+  it('does not flag a relationship the tenant admin registered for a clinician', async () => {
+    const p = await createPatient('oslo.admin', freshNid());
+    await relate('oslo.admin', p.id, { subject: { kind: 'user', id: 'oslo.sykepleier' } });
+    const created = (await auditStream('0301', p.id)).find((e) => e.action === 'relationship.create');
+    expect(created).toBeDefined();
+    expect(created?.flagged).toBeUndefined();
   });
 
   it('gives access through a unit relationship to everyone in the unit, and to nobody outside it', async () => {
