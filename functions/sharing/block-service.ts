@@ -23,7 +23,23 @@ import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenF
  * (the staff member's own, or for the citizen the first one), and recorded in the others' logs too.
  */
 
-const CITIZEN_DECISION: Pick<AccessDecision, 'rule' | 'purposeOfUse' | 'reasonCode'> = { rule: 'citizen-manages-own-blocks', purposeOfUse: 'CITIZEN', reasonCode: 'own-record' };
+/**
+ * The citizen's own blocks and consents go through the one access decision as well (their own
+ * national-id key as the patient): reading is `block.read`, changing is `block.manage`.
+ */
+async function citizenAccess(req: SharingRequest, action: 'block.read' | 'block.manage'): Promise<{ nidKey: string; decision: AccessDecision }> {
+  const nidKey = await citizenKeyOf(req.caller);
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant: '0000',
+    action,
+    patient: { id: nidKey, nationalIdKey: nidKey },
+    relationships: [],
+    now: nowOf(req),
+  });
+  if (!decision.allow) throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+  return { nidKey, decision };
+}
 
 function changedBy(req: SharingRequest): ChangedBy {
   return req.caller.roles.includes('citizen')
@@ -100,13 +116,13 @@ async function commitRecorded(write: TxWrite, events: AuditEventInput[], onCondi
 // ---------------------------------------------------------------------------------------------
 // The citizen's own
 
-async function citizenEvents(req: SharingRequest, nidKey: string, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
+async function citizenEvents(req: SharingRequest, nidKey: string, decision: AccessDecision, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
   const tenants = await patientTenants(nidKey);
-  return tenants.map((t) => sharingEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, CITIZEN_DECISION, details));
+  return tenants.map((t) => sharingEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, decision, details));
 }
 
 export async function listMyBlocks(req: SharingRequest): Promise<BlockList> {
-  const nidKey = await citizenKeyOf(req.caller);
+  const { nidKey } = await citizenAccess(req, 'block.read');
   const now = nowOf(req);
   const facts = await loadCitizenFacts(nidKey, now);
   return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target)))) };
@@ -123,10 +139,10 @@ async function newBlock(req: SharingRequest, nidKey: string, target: BlockTarget
 }
 
 export async function createMyBlock(req: SharingRequest, target: BlockTarget): Promise<Block> {
-  const nidKey = await citizenKeyOf(req.caller);
+  const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const now = nowOf(req);
   const item = await newBlock(req, nidKey, target, now);
-  const events = await citizenEvents(req, nidKey, 'sharing.block.create', item.blockId, { kind: target.kind });
+  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: target.kind });
   await commitRecorded(blockPut(item), events, () => new ConflictError('Sperringen finnes allerede.'));
   return toBlock(item, now, await labelOf(target));
 }
@@ -139,10 +155,10 @@ async function lift(req: SharingRequest, nidKey: string, blockId: string, now: D
 }
 
 export async function liftMyBlock(req: SharingRequest, blockId: string): Promise<Block> {
-  const nidKey = await citizenKeyOf(req.caller);
+  const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
-  const events = await citizenEvents(req, nidKey, 'sharing.block.lift', blockId, { kind: current.target.kind });
+  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
   await commitRecorded(blockReplace(next, current.version), events, () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.'));
   return toBlock(next, now, await labelOf(next.target));
 }
@@ -218,13 +234,13 @@ function consentList(items: ConsentItem[]): ConsentList {
 }
 
 export async function listMyConsents(req: SharingRequest): Promise<ConsentList> {
-  const nidKey = await citizenKeyOf(req.caller);
+  const { nidKey } = await citizenAccess(req, 'block.read');
   return consentList((await loadCitizenFacts(nidKey, nowOf(req))).consents);
 }
 
 /** Gives or withdraws consent for one category; each change is recorded (conditional on the version read). */
 export async function setMyConsent(req: SharingRequest, body: SetConsentRequest): Promise<ConsentList> {
-  const nidKey = await citizenKeyOf(req.caller);
+  const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const now = nowOf(req);
   const facts = await loadCitizenFacts(nidKey, now);
   const current = facts.consents.find((c) => c.category === body.category);
@@ -238,7 +254,7 @@ export async function setMyConsent(req: SharingRequest, body: SetConsentRequest)
     changedBy: changedBy(req),
     version: (current?.version ?? 0) + 1,
   };
-  const events = await citizenEvents(req, nidKey, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
+  const events = await citizenEvents(req, nidKey, decision, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
   await commitRecorded(consentPut(next, current?.version), events, () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.'));
   return consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
 }
