@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { ROUTES } from '../functions/routes';
 import { verifyClientCredentials } from '../functions/vendors/vendor-service';
 import type { RouteSpec } from '../shared/http/route';
+import type { UserProfile } from '../shared/tenancy/user-profile';
 import { getUser } from '../shared/tenancy/user-store';
 import { createTables } from './create-tables';
 import { DEMO_USERS } from './demo-data';
@@ -44,6 +45,23 @@ function webRoot(): string | undefined {
 }
 
 /** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
+/**
+ * The login page lists the demo users on every first load; one GetItem per user against a busy
+ * DynamoDB Local costs hundreds of ms. A list at most 5 s old is good enough for a picker: the
+ * token endpoint still reads the user (and refuses a disabled one) at login.
+ */
+function recentDemoUsers(maxAgeMs = 5_000): () => Promise<UserProfile[]> {
+  let cached: { at: number; users: Promise<UserProfile[]> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > maxAgeMs) {
+      const users = Promise.all(DEMO_USERS.map((u) => getUser(u.id))).then((list) => list.filter((u) => u !== undefined));
+      users.catch(() => (cached = undefined));
+      cached = { at: Date.now(), users };
+    }
+    return cached.users;
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const port = options.port === 0 ? await freePort() : options.port;
   const issuerUrl = `http://127.0.0.1:${port}${ISSUER_PATH}`;
@@ -59,7 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     issuer,
     issuerPath: ISSUER_PATH,
     findUser: getUser,
-    listDemoUsers: async () => (await Promise.all(DEMO_USERS.map((u) => getUser(u.id)))).filter((u) => u !== undefined),
+    listDemoUsers: recentDemoUsers(),
     // Vendor clients registered through the operator API (functions/vendors) unless a test brings its own.
     clientCredentials: options.clientCredentials ?? verifyClientCredentials,
     webRoot: webRoot(),

@@ -388,6 +388,14 @@ describe("Oslo's log reviewer", () => {
     await page.getByLabel(/Bare én pasient/).fill(patientId);
     await page.getByRole('button', { name: 'Kontroller', exact: true }).click();
     await page.getByTestId('verify-result').getByText('Loggen er hel').waitFor();
+  });
+
+  it("finds the nurse's self-authorised care relationship in the review queue", async () => {
+    // Selvautorisasjon is followed up in log review (DOMAIN.md item 7): the journal flags it.
+    await page.getByRole('link', { name: 'Gjennomgang' }).first().click();
+    const item = page.getByTestId('queue-item').filter({ hasText: 'Sara Sykepleier (oslo)' }).first();
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toMatch(/behandlingsrelasjon/i);
     report('story: clinician -> citizen -> other municipality -> sharing, block, emergency access -> auditors walked');
   });
 });
