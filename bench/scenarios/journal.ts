@@ -10,6 +10,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
 import { journalKeys } from '../../functions/journal/journal-keys';
+import { sharingKeys } from '../../functions/sharing/sharing-store';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';
@@ -60,7 +61,7 @@ class DirectCalls {
 
   /**
    * Tenant status and the person's registry entry (every request); then, together, the patient with
-   * its relationships (the access decision) and the reads the use case needs.
+   * its relationships, the citizen's sharing facts (the access decision) and the reads the use case needs.
    */
   private async requestAndAccess(patientId: string, alongside: (() => Promise<unknown>)[]): Promise<void> {
     const t = controlKeys.tenant(TENANT);
@@ -73,7 +74,15 @@ class DirectCalls {
       ConsistentRead: true,
       Limit: 200,
     });
-    await Promise.all([this.dynamo.send(access), ...alongside.map((read) => read())]);
+    // The citizen's blocks, consents and emergency grants (one consistent query of their partition).
+    const citizenFacts = new QueryCommand({
+      TableName: this.tables.sharing,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': sharingKeys.citizenPk(`bench${patientId.replaceAll('-', '')}`) }),
+      ConsistentRead: true,
+      Limit: 500,
+    });
+    await Promise.all([this.dynamo.send(access), this.dynamo.send(citizenFacts), ...alongside.map((read) => read())]);
   }
 
   /** An audit append beside `writes`: read the stream head, then one transaction, retried if the head moved. */
