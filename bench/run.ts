@@ -1,3 +1,4 @@
+import '../local/terminal-env';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
