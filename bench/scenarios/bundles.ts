@@ -69,7 +69,8 @@ const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
  * file of the bundle directory, lazily loaded chunks included), beside the baseline's.
  * `init.<function>`: median over RUNS cold `node` processes of importing that bundle, beside the
  * baseline's in the same run; runs are interleaved across bundles so machine noise hits all alike.
- * Ratios are value / baseline (lower is better; goal: bundle under 500 KB, init ratio at most 1.3).
+ * Init ratios are value / baseline (lower is better; goal: at most 1.3); bundles are judged
+ * against the 500 KB budget.
  */
 export const bundlesScenario: BenchScenario = async () => {
   const groups = groupRoutes(ROUTES);
@@ -93,7 +94,8 @@ export const bundlesScenario: BenchScenario = async () => {
     { name: 'init.baseline', value: round(baseInit), unit: 'ms', p50_ms: round(baseInit, 2), p99_ms: round(Math.max(...times.get('baseline')!), 2) },
   ];
   for (const [name, b] of bundles) {
-    rows.push({ name: `bundle.${name}`, value: kb(b.bytes), unit: 'KB', baseline: kb(baseline.bytes), ratio: round(b.bytes / baseline.bytes, 3) });
+    // A size is judged against the 500 KB budget, not against the tiny baseline handler's size.
+    rows.push({ name: `bundle.${name}`, value: kb(b.bytes), unit: 'KB' });
   }
   for (const [name] of bundles) {
     const t = median(times.get(name)!);
