@@ -2,7 +2,7 @@ import type { Caller } from '../../shared/auth/caller';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
-import { readTenantProfile, type TenantProfile } from '../../shared/tenancy/tenant-profile';
+import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from './audit-chain';
 import { actorOf } from './audit-event';
 import { citizenEvents, listTenants, type StoredEvent } from './audit-store';
@@ -80,21 +80,8 @@ function kindOf(e: StoredEvent): CitizenAccessEntry['kind'] {
   return 'other';
 }
 
-/** Names of municipalities and their units, read once per request. */
-class Directory {
-  private readonly profiles = new Map<string, Promise<TenantProfile | undefined>>();
 
-  profile(tenant: string): Promise<TenantProfile | undefined> {
-    let p = this.profiles.get(tenant);
-    if (!p) {
-      p = readTenantProfile(tenant);
-      this.profiles.set(tenant, p);
-    }
-    return p;
-  }
-}
-
-async function toEntry(e: StoredEvent, dir: Directory): Promise<CitizenAccessEntry> {
+async function toEntry(e: StoredEvent, dir: TenantDirectory): Promise<CitizenAccessEntry> {
   const actor = e.actor;
   const roles = Array.isArray(actor.roles) ? actor.roles.map(String) : [];
   const profession = typeof actor.profession === 'string' ? actor.profession : undefined;
@@ -177,7 +164,7 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
       ]);
     }),
   );
-  const dir = new Directory();
+  const dir = new TenantDirectory();
   return {
     items: await Promise.all(merged.map((m) => toEntry(m.item, dir))),
     nextCursor: Object.keys(next).length > 0 ? Buffer.from(JSON.stringify({ p: next })).toString('base64url') : undefined,

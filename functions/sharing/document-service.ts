@@ -8,7 +8,8 @@ import { getEntry } from '../journal/entry-store';
 import type { EntryItem } from '../journal/journal-items';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
 import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
-import { citizenKeyOf, Directory, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
+import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
+import { citizenKeyOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
 import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
 
 /**
@@ -52,7 +53,7 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
     await recordEvents([sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
-  const dir = new Directory();
+  const dir = new TenantDirectory();
   const candidates = (await docsRead).filter((d) => d.tenant !== tenant);
   const visible: DocumentIndexItem[] = [];
   for (const doc of candidates) {
@@ -123,7 +124,7 @@ async function callerPatientContext(tenant: string, nidKey: string) {
 }
 
 /** The document as the API shows it, from the entry's current head (authoritative for status and version). */
-function fromHead(origin: string, head: EntryItem, dir: Directory): Promise<SharedDocument> {
+function fromHead(origin: string, head: EntryItem, dir: TenantDirectory): Promise<SharedDocument> {
   return toSharedDocument(
     {
       pk: '',
@@ -164,7 +165,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   const identity = await identityOf(origin, entryId, documentId);
   if (!identity) throw new NotFoundError('Dokumentet finnes ikke.');
   const { nidKey } = identity;
-  const dir = new Directory();
+  const dir = new TenantDirectory();
   const [contextRead, factsRead, headRead, callerRead, profileRead] = [
     later(callerPatientContext(tenant, nidKey)),
     loadCitizenFacts(nidKey, now),
@@ -215,7 +216,7 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
   const nidKey = await citizenKeyOf(req.caller);
   const now = nowOf(req);
   const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
-  const dir = new Directory();
+  const dir = new TenantDirectory();
   const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
   const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
   for (const doc of docs) {

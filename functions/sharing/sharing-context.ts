@@ -3,7 +3,7 @@ import type { SharedDocument } from '../../shared/contracts/sharing';
 import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
-import { readTenantProfile, type TenantProfile } from '../../shared/tenancy/tenant-profile';
+import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import type { AccessDecision } from '../journal/access-decision';
@@ -85,22 +85,9 @@ export async function recordEvents(events: AuditEventInput[]): Promise<void> {
   }
 }
 
-/** Names of municipalities and their units, read once per request. */
-export class Directory {
-  private readonly profiles = new Map<string, Promise<TenantProfile | undefined>>();
-
-  profile(tenant: string): Promise<TenantProfile | undefined> {
-    let p = this.profiles.get(tenant);
-    if (!p) {
-      p = readTenantProfile(tenant);
-      this.profiles.set(tenant, p);
-    }
-    return p;
-  }
-}
 
 /** A document as the API shows it; the title is opened in the origin municipality's key context. */
-export async function toSharedDocument(item: DocumentIndexItem, dir: Directory, withTitle = true): Promise<SharedDocument> {
+export async function toSharedDocument(item: DocumentIndexItem, dir: TenantDirectory, withTitle = true): Promise<SharedDocument> {
   const withdrawn = item.entryStatus === 'entered-in-error';
   const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !withTitle ? Promise.resolve(undefined) : openTitle(item)]);
   const unitName = profile?.units.find((u) => u.id === item.unit)?.name;

@@ -21,3 +21,17 @@ export async function readTenantProfile(tenant: string): Promise<TenantProfile |
   const key = controlKeys.tenant(tenant);
   return new TenantDb(tenant).get<TenantProfile>('control', key.pk, key.sk);
 }
+
+/** Municipalities' profiles (names, units), each read at most once per request. */
+export class TenantDirectory {
+  private readonly profiles = new Map<string, Promise<TenantProfile | undefined>>();
+
+  profile(tenant: string): Promise<TenantProfile | undefined> {
+    let p = this.profiles.get(tenant);
+    if (!p) {
+      p = readTenantProfile(tenant);
+      this.profiles.set(tenant, p);
+    }
+    return p;
+  }
+}

@@ -73,37 +73,28 @@ export function BlocksPage() {
           {(data) => {
             const active = data.blocks.filter((b) => b.active);
             const lifted = data.blocks.filter((b) => !b.active);
+            const blockRow = (b: (typeof data.blocks)[number]) => (
+              <BlockRow
+                key={b.id}
+                block={b}
+                titles={titles}
+                onLift={async () => {
+                  await sharingApi.liftMyBlock(b.id);
+                  changed('blocks.liftedNotice')();
+                }}
+              />
+            );
             return (
               <>
                 {active.length === 0 && <Empty>{t('blocks.none')}</Empty>}
                 <ul className="plain-list" data-testid="blocks">
-                  {active.map((b) => (
-                    <BlockRow
-                      key={b.id}
-                      block={b}
-                      titles={titles}
-                      onLift={async () => {
-                        await sharingApi.liftMyBlock(b.id);
-                        changed('blocks.liftedNotice')();
-                      }}
-                    />
-                  ))}
+                  {active.map(blockRow)}
                 </ul>
                 {lifted.length > 0 && (
                   <details className="history">
                     <summary>{t('blocks.history', { n: lifted.length })}</summary>
                     <ul className="plain-list">
-                      {lifted.map((b) => (
-                        <BlockRow
-                      key={b.id}
-                      block={b}
-                      titles={titles}
-                      onLift={async () => {
-                        await sharingApi.liftMyBlock(b.id);
-                        changed('blocks.liftedNotice')();
-                      }}
-                    />
-                      ))}
+                      {lifted.map(blockRow)}
                     </ul>
                   </details>
                 )}
