@@ -1,5 +1,5 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi, type MockInstance } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
@@ -145,10 +145,13 @@ describe('concurrent writers', () => {
 });
 
 describe('a change and its audit event are one transaction', () => {
-  // Metrics are off in tests; the spy records what would be emitted.
-  const addMetric = vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
-  const counted = (name: string) => addMetric.mock.calls.filter(([metric]) => metric === name).length;
-  beforeEach(() => addMetric.mockClear());
+  // Records what would be emitted, only while these tests run (metrics are off in tests).
+  let addMetric: MockInstance<typeof metrics.addMetric> | undefined;
+  const counted = (name: string) => addMetric?.mock.calls.filter(([metric]) => metric === name).length ?? 0;
+  beforeEach(() => {
+    addMetric = vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
+  });
+  afterEach(() => addMetric?.mockRestore());
   it('leaves nothing behind when the audit write fails inside the transaction', async () => {
     const patient = await patientWithRelationship();
     const db = new TenantDb('0301');
