@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
  * One Logger, Metrics and Tracer per container. Service name, log level and namespace come from
@@ -9,4 +9,20 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
  */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' });
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Fellesjournal' });
-export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' });
+
+/**
+ * The Tracer only where tracing is on (Lambda with X-Ray). Loading it loads the X-Ray SDK, whose
+ * async-context hook tracks every promise of the process; with tracing off (npm start, tests,
+ * bench) that cost buys nothing, so the module is not even loaded.
+ */
+export const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+export const tracer: Tracer | undefined = tracingEnabled
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' })
+  : undefined;
+
+const captureLambdaHandler = tracer ? (await import('@aws-lambda-powertools/tracer/middleware')).captureLambdaHandler : undefined;
+
+/** A fresh Tracer middleware for one handler, where tracing is on. */
+export function traceMiddleware(): ReturnType<NonNullable<typeof captureLambdaHandler>> | undefined {
+  return tracer && captureLambdaHandler ? captureLambdaHandler(tracer, { captureResponse: false }) : undefined;
+}

@@ -35,7 +35,8 @@ const LAMBDA_LIKE_ENV: Record<string, string> = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_METRICS_NAMESPACE: 'Fellesjournal',
-  POWERTOOLS_TRACE_ENABLED: 'false',
+  // Lambda runs with active tracing, so init includes the Tracer and the X-Ray SDK.
+  POWERTOOLS_TRACE_ENABLED: 'true',
   [ENV.stage]: 'bench',
   [ENV.runtime]: 'aws',
   [ENV.tableJournal]: 'fj-bench-journal',

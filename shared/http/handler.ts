@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Caller } from '../auth/caller';
@@ -10,7 +9,7 @@ import { makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
 import { config } from '../config';
 import { ForbiddenError } from '../errors';
 import { METRICS } from '../metric-names';
-import { logger, metrics, tracer } from '../observability';
+import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveTenant } from '../tenancy/tenant-access';
 import { problemFromError, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
@@ -128,8 +127,8 @@ export function httpHandler<R extends RouteSpec>(
       logger.info('request', { status, ms: Date.now() - started });
     }
   };
-  return middy(base)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics));
+  const stack = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
+  const tracing = traceMiddleware();
+  if (tracing) stack.use(tracing);
+  return stack.use(logMetrics(metrics));
 }
