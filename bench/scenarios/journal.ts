@@ -3,7 +3,6 @@ import { GetItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBC
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../../shared/config';
 import type { Caller } from '../../shared/auth/caller';
-import { envelopeCrypto } from '../../shared/crypto';
 import { tenantKey } from '../../shared/db/keys';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
@@ -15,7 +14,7 @@ import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';
 import type { BenchContext, BenchScenario } from '../context';
-import { load, percentile, throughputRow, type BenchResult } from '../lib';
+import { load, throughputRow } from '../lib';
 
 const TENANT = '0301';
 const USER = 'oslo.lege';
@@ -165,33 +164,15 @@ class DirectCalls {
   }
 }
 
-/** Median and p99 of encrypt + decrypt of a 2 KB entry under the tenant's key (data key cached). */
-async function cryptoRecord2k(): Promise<BenchResult> {
-  const crypto = envelopeCrypto();
-  const entry = { title: 'Journalnotat', text: 'x'.repeat(2048 - 60), data: { n: 1 } };
-  const ctx = { tenant: TENANT, patient: randomUUID(), record: `${randomUUID()}/v1`, kind: 'journal-entry' };
-  for (let i = 0; i < 2000; i++) await crypto.decryptJson(ctx, await crypto.encryptJson(ctx, entry));
-  const samples: number[] = [];
-  for (let i = 0; i < 5000; i++) {
-    const t0 = process.hrtime.bigint();
-    await crypto.decryptJson(ctx, await crypto.encryptJson(ctx, entry));
-    samples.push(Number(process.hrtime.bigint() - t0) / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  const ms = (us: number) => Math.round(us) / 1000;
-  return { name: 'crypto.record2k', value: Math.round(percentile(samples, 50) * 10) / 10, unit: 'µs', p50_ms: ms(percentile(samples, 50)), p99_ms: ms(percentile(samples, 99)) };
-}
 
 /**
  * journal.write: create a draft and sign it through the local gateway; journal.read: read an
  * entry (its audit event stored first). Each beside the same DynamoDB calls issued directly in the
- * same run (ratio = gateway / direct; goal >= 0.8). crypto.record2k: median µs (goal <= 50).
+ * same run (ratio = gateway / direct; goal >= 0.8).
  */
 export const journalScenario: BenchScenario = async (ctx) => {
   const { stack, dynamo } = ctx;
   const call: BenchContext['call'] = (path, token, init) => ctx.call(path, token, init);
-  // Crypto first, while the machine is quiet.
-  const crypto = await cryptoRecord2k();
   const fixtures = await setUp();
   const token = await stack.tokenFor(USER);
   const direct = new DirectCalls(dynamo);
@@ -234,6 +215,5 @@ export const journalScenario: BenchScenario = async (ctx) => {
     throughputRow('journal.write', write, writeBase),
     throughputRow('journal.read.direct', readBase),
     throughputRow('journal.read', read, readBase),
-    crypto,
   ];
 };
