@@ -15,7 +15,7 @@ export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_N
  * async-context hook tracks every promise of the process; with tracing off (npm start, tests,
  * bench) that cost buys nothing, so the module is not even loaded.
  */
-export const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
 export const tracer: Tracer | undefined = tracingEnabled
   ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' })
   : undefined;
