@@ -57,6 +57,32 @@ export async function load(op: (i: number) => Promise<boolean | void>, options: 
 }
 
 /** A throughput row, with a baseline measured in the same run where there is one. */
+/** Rounds as one result: total operations over total time; latency percentiles of the worst round. */
+export function mergeRounds(rounds: LoadResult[]): LoadResult {
+  const ops = rounds.reduce((n, r) => n + r.ops, 0);
+  const seconds = rounds.reduce((t, r) => t + r.ops / r.opsPerSec, 0);
+  return { ops, opsPerSec: ops / seconds, p50: Math.max(...rounds.map((r) => r.p50)), p99: Math.max(...rounds.map((r) => r.p99)), errors: rounds.reduce((n, r) => n + r.errors, 0) };
+}
+
+/**
+ * Measures `op` beside its `base` in alternating rounds, so a change in the machine's load (other
+ * work on the same cores, the JVM's GC) falls on both alike.
+ */
+export async function alternating(
+  base: (i: number) => Promise<boolean | void>,
+  op: (i: number) => Promise<boolean | void>,
+  options: { count: number; concurrency: number; rounds: number },
+): Promise<{ base: LoadResult; op: LoadResult }> {
+  const bases: LoadResult[] = [];
+  const ops: LoadResult[] = [];
+  const count = Math.ceil(options.count / options.rounds);
+  for (let round = 0; round < options.rounds; round++) {
+    bases.push(await load(base, { count, concurrency: options.concurrency }));
+    ops.push(await load(op, { count, concurrency: options.concurrency }));
+  }
+  return { base: mergeRounds(bases), op: mergeRounds(ops) };
+}
+
 export function throughputRow(name: string, r: LoadResult, baseline?: LoadResult): BenchResult {
   const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
   return {

@@ -14,7 +14,7 @@ import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';
 import type { BenchContext, BenchScenario } from '../context';
-import { load, throughputRow } from '../lib';
+import { alternating, load, throughputRow } from '../lib';
 
 const TENANT = '0301';
 const USER = 'oslo.lege';
@@ -23,6 +23,7 @@ const PATIENTS = 64;
 const CONCURRENCY = 16;
 const WRITES = 600;
 const READS = 1500;
+const ROUNDS = 3;
 const NOTE = 'Pasienten vurdert i hjemmet. '.repeat(35);
 
 function benchCaller(): Caller {
@@ -205,10 +206,8 @@ export const journalScenario: BenchScenario = async (ctx) => {
   await load(gatewayRead, { count: 300, concurrency: CONCURRENCY });
   await load(gatewayWrite, { count: 100, concurrency: CONCURRENCY });
 
-  const writeBase = await load(directWrite, { count: WRITES, concurrency: CONCURRENCY });
-  const write = await load(gatewayWrite, { count: WRITES, concurrency: CONCURRENCY });
-  const readBase = await load(directRead, { count: READS, concurrency: CONCURRENCY });
-  const read = await load(gatewayRead, { count: READS, concurrency: CONCURRENCY });
+  const { base: writeBase, op: write } = await alternating(directWrite, gatewayWrite, { count: WRITES, concurrency: CONCURRENCY, rounds: ROUNDS });
+  const { base: readBase, op: read } = await alternating(directRead, gatewayRead, { count: READS, concurrency: CONCURRENCY, rounds: ROUNDS });
 
   return [
     throughputRow('journal.write.direct', writeBase),

@@ -8,7 +8,7 @@ import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';
 import type { BenchScenario } from '../context';
-import { load, throughputRow, type LoadResult } from '../lib';
+import { alternating, load, throughputRow } from '../lib';
 
 /** Bergen writes, Oslo reads: each patient is in both, with a signed epikrise in Bergen. */
 const ORIGIN = '4601';
@@ -18,13 +18,6 @@ const CONCURRENCY = 16;
 const READS = 1200;
 const ROUNDS = 3;
 const NOTE = 'Epikrise etter opphold. '.repeat(40);
-
-/** Rounds as one result: total operations over total time; latency percentiles of the worst round. */
-function merged(rounds: LoadResult[]): LoadResult {
-  const ops = rounds.reduce((n, r) => n + r.ops, 0);
-  const seconds = rounds.reduce((t, r) => t + r.ops / r.opsPerSec, 0);
-  return { ops, opsPerSec: ops / seconds, p50: Math.max(...rounds.map((r) => r.p50)), p99: Math.max(...rounds.map((r) => r.p99)), errors: rounds.reduce((n, r) => n + r.errors, 0) };
-}
 
 function callerOf(userId: string): Caller {
   const u = DEMO_USERS.find((x) => x.id === userId)!;
@@ -74,13 +67,6 @@ export const sharingScenario: BenchScenario = async (ctx) => {
   await load(sameTenant, { count: 200, concurrency: CONCURRENCY });
   await load(crossTenant, { count: 200, concurrency: CONCURRENCY });
 
-  // Alternating rounds, so a change in the machine's load (other work on the same cores) falls on both alike.
-  const base: LoadResult[] = [];
-  const shared: LoadResult[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    base.push(await load(sameTenant, { count: READS / ROUNDS, concurrency: CONCURRENCY }));
-    shared.push(await load(crossTenant, { count: READS / ROUNDS, concurrency: CONCURRENCY }));
-  }
-  const baseline = merged(base);
-  return [throughputRow('sharing.retrieve.same-tenant', baseline), throughputRow('sharing.retrieve', merged(shared), baseline)];
+  const { base: baseline, op: shared } = await alternating(sameTenant, crossTenant, { count: READS, concurrency: CONCURRENCY, rounds: ROUNDS });
+  return [throughputRow('sharing.retrieve.same-tenant', baseline), throughputRow('sharing.retrieve', shared, baseline)];
 };
