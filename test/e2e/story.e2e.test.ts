@@ -324,6 +324,10 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await page.getByTestId('emergency-banner').waitFor();
       await page.getByRole('link', { name: /Tilbake til pasienten/ }).click();
       await page.getByTestId('timeline').waitFor();
+      // Emergency access is for reading: once the access card knows there is no care
+      // relationship, there is no "new note".
+      await page.getByTestId('relationship-form').waitFor();
+      await expect(page.getByTestId('new-entry').count()).resolves.toBe(0);
       await screenshot(page, '19-emergency-access');
       expect(await seriousA11yViolations(page)).toEqual([]);
     } catch (error) {

@@ -86,7 +86,20 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
   );
 }
 
-function AccessCard({ patientId, session, onChange, emergencyActive }: { patientId: string; session: Session; onChange: () => void; emergencyActive: boolean }) {
+function AccessCard({
+  patientId,
+  session,
+  onChange,
+  onCovered,
+  emergencyActive,
+}: {
+  patientId: string;
+  session: Session;
+  onChange: () => void;
+  /** Whether a care relationship covers this user (undefined while loading). */
+  onCovered: (covered: boolean | undefined) => void;
+  emergencyActive: boolean;
+}) {
   const { t, dateTime } = useI18n();
   const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
   const created = () => {
@@ -96,6 +109,8 @@ function AccessCard({ patientId, session, onChange, emergencyActive }: { patient
   // Without a relationship the list itself is refused (403); what the user needs then is the form,
   // and, when the patient needs help now, emergency access.
   const refused = rels.error instanceof ApiError && rels.error.status === 403;
+  const covered = refused ? false : rels.data ? coveringRelationship(rels.data.relationships, session) !== undefined : undefined;
+  useEffect(() => onCovered(covered), [covered, onCovered]);
   const emergency = emergencyActive ? null : <EmergencyAccessForm patientId={patientId} onGranted={onChange} />;
   return (
     <section className="card" aria-labelledby="access-h">
@@ -187,6 +202,7 @@ export function PatientPage({ patientId, session }: { patientId: string; session
   const emergency = useEmergencyAccess(patientId, version);
   const active = emergency.data?.active ?? null;
   const [ended, setEnded] = useState<string>();
+  const [covered, setCovered] = useState<boolean>();
   // When emergency access runs out, what it opened is loaded again (and refused): nothing read
   // under it stays on screen, and the banner says that it ended.
   const expiresAt = active?.expiresAt;
@@ -211,15 +227,18 @@ export function PatientPage({ patientId, session }: { patientId: string; session
             </p>
             <PageTitle
               actions={
-                <Link className="btn btn-primary" to={`/patients/${patientId}/entries/new`} data-testid="new-entry">
-                  {t('entry.new')}
-                </Link>
+                // Writing needs a care relationship; emergency access is for reading only.
+                covered ? (
+                  <Link className="btn btn-primary" to={`/patients/${patientId}/entries/new`} data-testid="new-entry">
+                    {t('entry.new')}
+                  </Link>
+                ) : undefined
               }
             >
               {p.name}
             </PageTitle>
             <PatientHeader patient={p} />
-            <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} emergencyActive={active !== null && Date.parse(active.expiresAt) > Date.now()} />
+            <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} onCovered={setCovered} emergencyActive={active !== null && Date.parse(active.expiresAt) > Date.now()} />
             <SharedDocuments patientId={patientId} refresh={version} />
             <TimelineList patientId={patientId} version={version} />
             <PatientBlocks patientId={patientId} onChange={() => setVersion((v) => v + 1)} />
