@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { Consent } from '../../../../shared/contracts/sharing';
 import { sharingApi } from '../../api/sharing';
 import { ErrorMessage } from '../../components/error-message';
@@ -7,6 +6,7 @@ import { NewBlockForm } from '../../components/block-form';
 import { entryTypeLabel } from '../../components/journal-bits';
 import { Async, Badge, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
+import { ChangeNotice, useChangeNotice } from '../../components/change-notice';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { BlockRow } from '../../components/block-bits';
@@ -45,28 +45,18 @@ function ConsentRow({ consent, onChanged }: { consent: Consent; onChanged: () =>
 /** The citizen's blocks (set and lift, history kept) and consents to share. */
 export function BlocksPage() {
   const { t } = useI18n();
-  const [tick, setTick] = useState(0);
-  const [notice, setNotice] = useState<MessageKey>();
+  const { tick, notice, changed: announce } = useChangeNotice();
   const blocks = useApi(`my-blocks:${tick}`, (signal) => sharingApi.myBlocks(signal));
   const consents = useApi(`my-consents:${tick}`, (signal) => sharingApi.myConsents(signal));
   // Document blocks name the document by its title, which only the document list knows.
   const docs = useApi('my-docs', (signal) => sharingApi.myDocuments(signal));
   const titles = new Map((docs.data?.documents ?? []).flatMap((d) => (d.title ? [[d.id, d.title] as const] : [])));
-  const changed = (message: MessageKey) => () => {
-    setNotice(message);
-    setTick((n) => n + 1);
-  };
+  const changed = (message: MessageKey) => () => announce(message);
   return (
     <>
       <PageTitle>{t('blocks.title')}</PageTitle>
       <p className="lead">{t('blocks.intro')}</p>
-      <div aria-live="polite">
-        {notice && (
-          <p className="alert alert-ok" data-testid="blocks-notice">
-            {t(notice)}
-          </p>
-        )}
-      </div>
+      <ChangeNotice notice={notice} testId="blocks-notice" />
       <section aria-labelledby="bl-h">
         <h2 id="bl-h">{t('blocks.mine')}</h2>
         <Async state={blocks}>

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { Block, MyDocument } from '../../../../shared/contracts/sharing';
 import { sharingApi } from '../../api/sharing';
 import { ErrorMessage } from '../../components/error-message';
@@ -6,6 +5,7 @@ import { useSubmit } from '../../components/forms';
 import { entryTypeLabel } from '../../components/journal-bits';
 import { Async, Badge, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
+import { ChangeNotice, useChangeNotice } from '../../components/change-notice';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 
@@ -63,25 +63,14 @@ function DocumentRow({ doc, blocks, onChanged }: { doc: MyDocument; blocks: Bloc
 /** The citizen's documents in every municipality, each shareable or blocked with one button. */
 export function MyDocumentsPage() {
   const { t } = useI18n();
-  const [tick, setTick] = useState(0);
-  const [notice, setNotice] = useState<MessageKey>();
+  const { tick, notice, changed } = useChangeNotice();
   const docs = useApi(`my-docs:${tick}`, (signal) => sharingApi.myDocuments(signal));
   const blocks = useApi(`my-blocks:${tick}`, (signal) => sharingApi.myBlocks(signal));
-  const changed = (message: MessageKey) => {
-    setNotice(message);
-    setTick((n) => n + 1);
-  };
   return (
     <>
       <PageTitle>{t('myDocs.title')}</PageTitle>
       <p className="lead">{t('myDocs.intro')}</p>
-      <div aria-live="polite">
-        {notice && (
-          <p className="alert alert-ok" data-testid="my-docs-notice">
-            {t(notice)}
-          </p>
-        )}
-      </div>
+      <ChangeNotice notice={notice} testId="my-docs-notice" />
       {blocks.error !== undefined && <ErrorMessage error={blocks.error} onRetry={blocks.reload} />}
       <Async state={docs}>
         {(data) =>

@@ -4,6 +4,7 @@ import { BlockRow } from '../../components/block-bits';
 import { NewBlockForm } from '../../components/block-form';
 import { Async, Empty } from '../../components/ui';
 import { useApi } from '../../components/use-api';
+import { ChangeNotice, useChangeNotice } from '../../components/change-notice';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 /**
@@ -14,12 +15,10 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 export function PatientBlocks({ patientId, onChange }: { patientId: string; onChange: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const [tick, setTick] = useState(0);
-  const [notice, setNotice] = useState<MessageKey>();
+  const { tick, notice, changed: announce } = useChangeNotice();
   const list = useApi(open ? `patient-blocks:${patientId}:${tick}` : null, (signal) => sharingApi.patientBlocks(patientId, signal));
   const changed = (message: MessageKey) => {
-    setNotice(message);
-    setTick((n) => n + 1);
+    announce(message);
     onChange();
   };
   return (
@@ -31,13 +30,7 @@ export function PatientBlocks({ patientId, onChange }: { patientId: string; onCh
           </h2>{' '}
           <span className="muted small">{t('staffBlocks.summaryHint')}</span>
         </summary>
-        <div aria-live="polite">
-          {notice && (
-            <p className="alert alert-ok" data-testid="patient-blocks-notice">
-              {t(notice)}
-            </p>
-          )}
-        </div>
+        <ChangeNotice notice={notice} testId="patient-blocks-notice" />
         <Async state={list}>
           {(data) => (
             <>
