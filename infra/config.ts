@@ -49,6 +49,14 @@ export const infraConfigSchema = z
     }),
     /** Powertools log level for every function. */
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    /**
+     * Every function and the API stage run with X-Ray active tracing either way (invocations, init,
+     * API Gateway to Lambda). This adds a subsegment per DynamoDB/KMS/STS call through the Powertools
+     * Tracer, which loads the X-Ray SDK in every cold start (about +35 ms of module init on the
+     * bench machine, `npm run bench -- --only bundles`, row init.journal.aws-call-tracing) and hooks
+     * every promise of the process; so it is off unless a stage asks for it (e.g. while tuning).
+     */
+    traceAwsCalls: z.boolean().default(false),
     /** CloudWatch namespace for the functions' own metrics. */
     metricsNamespace: z.string().min(1).default('Fellesjournal'),
     /** Retention of every log group; health-sector audit needs at least a year. */

@@ -22,6 +22,8 @@ export interface ServiceFunctionProps {
   settings: FunctionSettings;
   environment: Record<string, string>;
   logLevel: string;
+  /** Powertools Tracer subsegments for AWS SDK calls (infra/config.ts traceAwsCalls). */
+  traceAwsCalls: boolean;
   metricsNamespace: string;
   logsKey: kms.IKey;
   logRetention: logs.RetentionDays;
@@ -120,6 +122,7 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        POWERTOOLS_TRACE_ENABLED: String(props.traceAwsCalls),
         // Responses carry patient data; traces must not.
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...props.environment,

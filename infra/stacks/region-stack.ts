@@ -84,6 +84,7 @@ export class RegionStack extends Stack {
     const fnCommon = {
       stage,
       logLevel: config.logLevel,
+      traceAwsCalls: config.traceAwsCalls,
       metricsNamespace: config.metricsNamespace,
       logsKey: this.keys.logs,
       logRetention,

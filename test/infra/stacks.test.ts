@@ -161,7 +161,8 @@ describe('functions', () => {
       expect(p.TracingConfig).toEqual({ Mode: 'Active' });
       expect(p.ReservedConcurrentExecutions).toBeGreaterThan(0);
       const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_NAMESPACE: 'Fellesjournal' });
+      // Active tracing (above) either way; per-call subsegments only where the config asks (off by default).
+      expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_NAMESPACE: 'Fellesjournal', POWERTOOLS_TRACE_ENABLED: 'false' });
       const logging = p.LoggingConfig as { LogFormat: string; LogGroup: unknown };
       expect(logging.LogFormat).toBe('JSON');
       const group = north.Resources[refOf(logging.LogGroup)!]!;
@@ -191,7 +192,7 @@ describe('functions', () => {
     expect(north.Resources[refOf(env[ENV.lookupKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });
 
-  it('an asynchronously invoked function gets an encrypted dead-letter queue it may write to', () => {
+  it('an asynchronously invoked function gets an encrypted dead-letter queue it may write to; per-call tracing when asked', () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Scratch', { env: { account: '111111111111', region: 'eu-north-1' } });
     const dir = mkdtempSync(join(tmpdir(), 'fj-fn-'));
     writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => {};');
@@ -205,6 +206,7 @@ describe('functions', () => {
       settings: { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 1 },
       environment: {},
       logLevel: 'INFO',
+      traceAwsCalls: true,
       metricsNamespace: 'Fellesjournal',
       logsKey: key,
       logRetention: logs.RetentionDays.TWO_YEARS,
@@ -212,6 +214,8 @@ describe('functions', () => {
       asyncInvocation: { queueKey: key },
     });
     const t = Template.fromStack(stack);
+    // A stage that asks for per-call tracing gets the Powertools Tracer switched on.
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'true' }) } });
     t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
     t.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: Match.anyValue() } });
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
