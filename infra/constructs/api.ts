@@ -193,8 +193,12 @@ export class Api extends Construct {
     const authorizer = new apigw.RequestAuthorizer(this, 'Authorizer', {
       authorizerName: `fellesjournal-${stageName}-oidc`,
       handler: props.authorizer,
+      // A request without a token is refused by API Gateway itself.
       identitySources: [apigw.IdentitySource.header('Authorization')],
-      resultsCacheTtl: Duration.minutes(5),
+      // No result cache: API Gateway would key it on the token alone, so for its lifetime a vendor
+      // token would pass without its x-api-key (or with another client's), and a disabled client
+      // or a replaced key would keep working. The authorizer is light (no DynamoDB for persons).
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     const integrations = new Map<lambda.IFunction, apigw.LambdaIntegration>();

@@ -16,7 +16,7 @@ function env(name: string): string {
   return value;
 }
 
-/** The whole stage: API Gateway caches one result per token, so it must hold for every route. */
+/** The whole stage: the decision does not depend on the route (roles and scopes are checked in the handlers). */
 export function stageWildcard(methodArn: string): string {
   // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path...>
   const [prefix, stage] = methodArn.split('/');

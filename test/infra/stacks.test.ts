@@ -592,6 +592,8 @@ describe('API Gateway', () => {
 
   it('an OIDC token authorizer (the authorizer function, configured with the issuer) guards every token route; public routes are the route table\'s public ones', () => {
     expect(authorizer.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
+    // Uncached: a cached allow would be keyed on the token only and skip the x-api-key check.
+    expect(authorizer.Properties!.AuthorizerResultTtlInSeconds).toBe(0);
     expect(text(authorizer.Properties!.AuthorizerUri)).toContain(fnEntry('authorizer')![0]);
     const env = (props(fnEntry('authorizer')).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({ [ENV.oidcIssuer]: TEST_CONFIG.oidc.issuer, [ENV.oidcJwksUrl]: TEST_CONFIG.oidc.jwksUrl, [ENV.oidcAudience]: 'fellesjournal' });
