@@ -12,7 +12,7 @@ import type { PurposeOfUse } from '../audit/audit-event';
 
 /** What the caller wants to do with one patient. */
 export type JournalAction =
-  /** Demographics (name, birth date): what a search shows. */
+  /** Demographics (name, birth date): what a search shows; refused to a person or unit the citizen has blocked. */
   | 'patient.read'
   /** Journal content in the patient's municipality: entries, history, timeline. */
   | 'journal.read'
@@ -293,9 +293,14 @@ export function decideAccess(input: AccessInput): AccessDecision {
   const isAdmin = has(caller, 'tenant-admin');
 
   switch (action) {
-    case 'patient.read':
-      if (isClinician || isAdmin) return { allow: true, rule: RULES.staffDemographics, purposeOfUse: isClinician ? 'TREAT' : 'ADMIN', reasonCode: 'tenant-staff' };
-      return deny(RULES.notAllowed);
+    case 'patient.read': {
+      if (!isClinician && !isAdmin) return deny(RULES.notAllowed);
+      // A person or unit the citizen has blocked does not even find them (search, demographics);
+      // the other blocks are about what crosses municipality borders, which demographics never do.
+      const blocked = blockingRule(input, false);
+      if (blocked) return blocked;
+      return { allow: true, rule: RULES.staffDemographics, purposeOfUse: isClinician ? 'TREAT' : 'ADMIN', reasonCode: 'tenant-staff' };
+    }
 
     case 'relationship.list': {
       if (isAdmin) return { allow: true, rule: RULES.adminAdministers, purposeOfUse: 'ADMIN', reasonCode: 'administration' };

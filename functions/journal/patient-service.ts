@@ -7,11 +7,12 @@ import type { AuditEventInput } from '../audit/audit-event';
 import { decideAccess, RULES } from './access-decision';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
 import { commitIdempotent, recordAccess } from './journal-commit';
-import { authorize, journalEvent, nowOf, type JournalRequest } from './journal-context';
+import { accessCallerOf, authorize, factsForDecision, journalEvent, nowOf, relationshipFacts, type JournalRequest } from './journal-context';
 import { openPatient, sealPatient } from './journal-crypto';
 import type { PatientItem } from './journal-items';
 import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
 import { createPatientWrites, loadPatientContext, patientIdByNationalIdKey, patientIdsByNameToken, type PatientContext } from './patient-store';
+import { loadCitizenFacts, type CitizenFacts } from '../sharing/sharing-store';
 
 /** Use cases for patients: create (one record per national id per tenant), search, read. */
 
@@ -97,10 +98,29 @@ async function candidatesByName(tenant: string, name: string): Promise<{ ids: st
   return { ids: [...(first ?? [])].filter((id) => rest.every((h) => h.has(id))), more: hits.some((h) => h.more) };
 }
 
+/** A patient the search matched, with what the access decision needs about them. */
+interface Hit {
+  context: PatientContext;
+  patient: Patient;
+  facts: CitizenFacts;
+}
+
+/** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
+async function hitOf(req: JournalRequest, body: SearchPatientsRequest, patientId: string, now: Date): Promise<Hit | undefined> {
+  const context = await loadPatientContext(req.tenant, patientId);
+  if (!context) return undefined;
+  const patient = await toPatient(context.patient);
+  if ('name' in body && !nameMatches(patient.name, body.name)) return undefined;
+  return { context, patient, facts: await loadCitizenFacts(context.patient.nidKey, now) };
+}
+
 /**
- * Finds patients by national id or name. Every patient shown gets an audit event in its own chain
- * (so the citizen's access log shows the search); a search without hits is recorded in the
- * tenant's chain. Events are stored before the answer.
+ * Finds patients by national id or name. Each hit goes through the access decision (patient.read)
+ * with the citizen's blocks: a person or unit the citizen has blocked does not find them, by name
+ * or by national id, and cannot tell a block from no match. Every hit gets an audit event in its
+ * own chain, refused ones too (so the citizen's access log and the auditor see a blocked person
+ * looking); a search without hits is recorded in the tenant's chain. Events are stored before the
+ * answer.
  */
 export async function searchPatients(req: JournalRequest, body: SearchPatientsRequest): Promise<PatientSearchResult> {
   const by = 'nationalId' in body ? 'nationalId' : 'name';
@@ -116,38 +136,37 @@ export async function searchPatients(req: JournalRequest, body: SearchPatientsRe
     truncated = candidates.more;
   }
 
-  const found: { context: PatientContext; patient: Patient }[] = [];
-  // Candidates come in id order; check them in batches until the page is full.
-  for (let i = 0; i < ids.length && found.length <= SEARCH_LIMIT; i += SEARCH_LIMIT) {
-    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => loadPatientContext(req.tenant, id)));
-    for (const context of batch) {
-      if (!context) continue;
-      const patient = await toPatient(context.patient);
-      if ('name' in body && !nameMatches(patient.name, body.name)) continue;
-      found.push({ context, patient });
-    }
-  }
-  if (found.length > SEARCH_LIMIT) {
-    truncated = true;
-    found.length = SEARCH_LIMIT;
-  }
-
-  const callerKey = req.caller.pid ? await nationalIdKey(req.caller.pid) : undefined;
+  const now = nowOf(req);
+  const caller = await accessCallerOf(req.caller);
   const events: AuditEventInput[] = [];
   const patients: Patient[] = [];
-  for (const { context, patient } of found) {
-    const decision = decideAccess({
-      caller: { sub: req.caller.sub, kind: req.caller.kind, roles: req.caller.roles, tenant: req.caller.tenant, unit: req.caller.unit, scopes: req.caller.scopes, nationalIdKey: callerKey },
-      tenant: req.tenant,
-      action: 'patient.read',
-      patient: { id: patient.id, nationalIdKey: context.patient.nidKey },
-      relationships: [],
-      now: nowOf(req),
-    });
-    events.push(journalEvent(req, 'patient.search', decision.allow ? 'success' : 'denied', { patientId: patient.id, nidKey: context.patient.nidKey, recordId: patient.id }, decision, { by }));
-    if (decision.allow) patients.push(patient);
+  let hits = 0;
+  let full = false;
+  // Candidates come in id order; check them in batches until the page is full.
+  for (let i = 0; i < ids.length && !full; i += SEARCH_LIMIT) {
+    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now)));
+    for (const hit of batch) {
+      if (!hit) continue;
+      const decision = decideAccess({
+        caller,
+        tenant: req.tenant,
+        action: 'patient.read',
+        patient: { id: hit.patient.id, nationalIdKey: hit.context.patient.nidKey },
+        relationships: relationshipFacts(hit.context),
+        now,
+        ...factsForDecision(hit.facts),
+      });
+      if (decision.allow && patients.length === SEARCH_LIMIT) {
+        full = true;
+        truncated = true;
+        break;
+      }
+      hits += 1;
+      events.push(journalEvent(req, 'patient.search', decision.allow ? 'success' : 'denied', { patientId: hit.patient.id, nidKey: hit.context.patient.nidKey, recordId: hit.patient.id }, decision, { by }));
+      if (decision.allow) patients.push(hit.patient);
+    }
   }
-  if (found.length === 0) {
+  if (hits === 0) {
     events.push(journalEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
   }
   await recordAccess(events);

@@ -25,7 +25,7 @@ const BLOCKS = ['none', 'document', 'category', 'all-sharing', 'person', 'unit',
 const CONSENTS = ['not-required', 'required-given', 'required-withdrawn', 'required-none'] as const;
 const EMERGENCIES = ['none', 'active', 'expired'] as const;
 const ROLES = ['clinician', 'tenant-admin', 'auditor', 'citizen-own', 'citizen-other', 'operator', 'vendor'] as const;
-const ACTIONS: JournalAction[] = ['journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.manage'];
+const ACTIONS: JournalAction[] = ['patient.read', 'journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.manage'];
 
 type Case = {
   tenant: (typeof TENANTS)[number];
@@ -109,7 +109,7 @@ function inputOf(c: Case): AccessInput {
 
 type Expected = { allow: boolean; rule: string; emergency?: boolean };
 
-const READS = new Set<JournalAction>(['journal.read', 'sharing.list', 'sharing.retrieve']);
+const READS = new Set<JournalAction>(['patient.read', 'journal.read', 'sharing.list', 'sharing.retrieve']);
 const SHARING = new Set<JournalAction>(['sharing.list', 'sharing.retrieve', 'emergency.request', 'block.manage']);
 
 /** Whether the document asked for crosses a municipality border (sharing rules apply). */
@@ -125,15 +125,17 @@ const RULE_LIST: { when: (c: Case) => boolean; then: Expected | ((c: Case) => Ex
   { when: (c) => c.role === 'citizen-own', then: { allow: false, rule: 'citizen-read-only' } },
   // 3. Vendor systems: the journal within their grant's scopes (here journal.read), never sharing.
   { when: (c) => c.role === 'vendor' && SHARING.has(c.action), then: { allow: false, rule: 'vendor-no-sharing' } },
-  { when: (c) => c.role === 'vendor' && c.action === 'journal.read', then: { allow: true, rule: 'vendor-grant' } },
+  { when: (c) => c.role === 'vendor' && (c.action === 'journal.read' || c.action === 'patient.read'), then: { allow: true, rule: 'vendor-grant' } },
   { when: (c) => c.role === 'vendor', then: { allow: false, rule: 'vendor-missing-scope' } },
   // 4. Only retrieving a shared document reaches into another municipality.
   { when: (c) => c.tenant === 'other' && c.action !== 'sharing.retrieve', then: { allow: false, rule: 'other-tenant' } },
-  // 5. Auditors see logs, not content; tenant admins register blocks on the patient's behalf, nothing else here.
+  // 5. Auditors see logs, not content; tenant admins register blocks on the patient's behalf and
+  //    find patients (no block here names the admin), nothing else here.
   { when: (c) => c.role === 'auditor', then: { allow: false, rule: 'auditor-no-journal-content' } },
   { when: (c) => c.role === 'tenant-admin' && c.action === 'block.manage', then: { allow: true, rule: 'tenant-admin-registers-blocks' } },
+  { when: (c) => c.role === 'tenant-admin' && c.action === 'patient.read', then: { allow: true, rule: 'tenant-staff-demographics' } },
   { when: (c) => c.role === 'tenant-admin', then: { allow: false, rule: 'role-not-allowed' } },
-  // 6. Clinicians: blocks on the person or their unit win everywhere, under emergency access too.
+  // 6. Clinicians: blocks on the person or their unit win everywhere (finding the patient included), under emergency access too.
   { when: (c) => c.block === 'person', then: { allow: false, rule: 'blocked-person' } },
   { when: (c) => c.block === 'unit', then: { allow: false, rule: 'blocked-unit' } },
   // 7. Across municipality borders: all-sharing, the document, its category, then consent.
@@ -141,9 +143,11 @@ const RULE_LIST: { when: (c: Case) => boolean; then: Expected | ((c: Case) => Ex
   { when: (c) => crosses(c) && c.action === 'sharing.retrieve' && c.block === 'document', then: { allow: false, rule: 'blocked-document' } },
   { when: (c) => crosses(c) && c.action === 'sharing.retrieve' && c.block === 'category', then: { allow: false, rule: 'blocked-category' } },
   { when: (c) => crosses(c) && c.action === 'sharing.retrieve' && c.consent !== 'not-required' && c.consent !== 'required-given', then: { allow: false, rule: 'consent-missing' } },
-  // 8. Asking for emergency access is always possible for a clinician not blocked.
+  // 8. Staff of the patient's municipality find the patient (demographics) without a care relationship.
+  { when: (c) => c.action === 'patient.read', then: { allow: true, rule: 'tenant-staff-demographics' } },
+  // 9. Asking for emergency access is always possible for a clinician not blocked.
   { when: (c) => c.action === 'emergency.request', then: { allow: true, rule: 'emergency-access-self-authorised' } },
-  // 9. The basis: a care relationship; or, for reading only, emergency access in force.
+  // 10. The basis: a care relationship; or, for reading only, emergency access in force.
   { when: (c) => c.relationship === 'yes', then: { allow: true, rule: 'care-relationship-user' } },
   { when: (c) => c.emergency === 'active' && READS.has(c.action), then: { allow: true, rule: 'emergency-access', emergency: true } },
   { when: () => true, then: { allow: false, rule: 'no-care-relationship' } },
@@ -178,7 +182,7 @@ describe('access decision table (journal and sharing)', () => {
         mismatches.push(`${JSON.stringify(c)} -> got ${got.allow}/${got.rule}${got.emergency ? '/emergency' : ''}, want ${want.allow}/${want.rule}${want.emergency ? '/emergency' : ''}`);
       }
     }
-    expect(count).toBe(2 * 2 * 9 * 4 * 3 * 7 * 6);
+    expect(count).toBe(2 * 2 * 9 * 4 * 3 * 7 * 7);
     expect(mismatches.slice(0, 10)).toEqual([]);
     // Every rule of the table is reached by some combination.
     const reachable = new Set(RULE_LIST.map((r) => (typeof r.then === 'function' ? '' : `${r.then.allow}:${r.then.rule}`)).filter(Boolean));
@@ -205,5 +209,19 @@ describe('access decision table (journal and sharing)', () => {
     // Another municipality's grant, or another person's, gives nothing.
     expect(decideAccess({ ...input, emergency: [{ id: 'e', tenant: OTHER, sub: ME, grantedAt: iso(-1), expiresAt: iso(3) }] })).toMatchObject({ allow: false });
     expect(decideAccess({ ...input, emergency: [{ id: 'e', tenant: HOME, sub: 'oslo.lege', grantedAt: iso(-1), expiresAt: iso(3) }] })).toMatchObject({ allow: false });
+  });
+
+  it('hides the patient from a blocked person or unit looking them up, tenant admins included, but not for blocks on sharing', () => {
+    const c: Case = { tenant: 'same', relationship: 'no', block: 'none', consent: 'not-required', emergency: 'none', role: 'tenant-admin', action: 'patient.read' };
+    const admin = inputOf(c);
+    expect(decideAccess({ ...admin, blocks: [{ id: 'b', target: { kind: 'person', userId: 'oslo.admin' } }] })).toMatchObject({ allow: false, rule: RULES.blockedPerson, blockId: 'b' });
+    expect(decideAccess({ ...admin, blocks: [{ id: 'b', target: { kind: 'person', userId: 'oslo.admin' }, liftedAt: iso(-1) }] })).toMatchObject({ allow: true, rule: RULES.staffDemographics });
+    const clinician = inputOf({ ...c, role: 'clinician' });
+    expect(decideAccess({ ...clinician, blocks: [{ id: 'u', target: { kind: 'unit', tenant: HOME, unitId: MY_UNIT } }] })).toMatchObject({ allow: false, rule: RULES.blockedUnit });
+    // The same unit id in another municipality is another unit.
+    expect(decideAccess({ ...clinician, blocks: [{ id: 'u', target: { kind: 'unit', tenant: OTHER, unitId: MY_UNIT } }] })).toMatchObject({ allow: true, rule: RULES.staffDemographics });
+    for (const block of ['all-sharing', 'document', 'category'] as const) {
+      expect(decideAccess({ ...clinician, blocks: blockFacts(block) })).toMatchObject({ allow: true, rule: RULES.staffDemographics });
+    }
   });
 });
