@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../../shared/errors';
-import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { TenantDb, type Item, type TxWrite } from '../../shared/db/tenant-db';
+import type { TableId } from '../../shared/db/tables';
 import { journalKeys } from './journal-keys';
 import { openIdempotentResult, sealIdempotentResult } from './journal-crypto';
 
@@ -48,32 +49,57 @@ function recordDigest(scope: IdempotencyScope): string {
   return createHash('sha256').update(`${scope.tenant}\u0000${scope.callerSub}\u0000${scope.operation}\u0000${scope.key}`).digest('hex');
 }
 
+/**
+ * Where a service keeps its idempotency records and how it keeps the stored outcome. The journal
+ * keeps them in the tenant's journal table, sealed under the tenant's key; a service whose change
+ * lives elsewhere (the region-wide sharing table) keeps them beside that change, so they still go
+ * into the change's own transaction.
+ */
+export interface IdempotencyStore {
+  table: TableId;
+  key(digest: string): { pk: string; sk: string };
+  /** The outcome's stored attributes. */
+  keep(digest: string, outcome: unknown): Promise<Item>;
+  /** The outcome back from the stored item. */
+  open<T>(digest: string, item: Item): Promise<T>;
+}
+
+/** The journal's store: the tenant's journal table, outcome sealed under the tenant's key. */
+export function journalIdempotencyStore(tenant: string): IdempotencyStore {
+  return {
+    table: 'journal',
+    key: (digest) => ({ pk: journalKeys.idempotencyPk(tenant, digest), sk: journalKeys.idempotencySk }),
+    keep: async (digest, outcome) => ({ sealed: await sealIdempotentResult(tenant, digest, outcome) }),
+    open: <T>(digest: string, item: Item) => openIdempotentResult<T>(tenant, digest, item.sealed as Uint8Array),
+  };
+}
+
 /** The stored outcome for this key, if the request was done before; 409 if the key was used for something else. */
-export async function replayIdempotent<T>(scope: IdempotencyScope): Promise<WriteOutcome<T> | undefined> {
+export async function replayIdempotent<T>(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.tenant)): Promise<WriteOutcome<T> | undefined> {
   const digest = recordDigest(scope);
-  const item = await new TenantDb(scope.tenant).get('journal', journalKeys.idempotencyPk(scope.tenant, digest), journalKeys.idempotencySk);
+  const { pk, sk } = store.key(digest);
+  const item = await new TenantDb(scope.tenant).get(store.table, pk, sk);
   if (!item) return undefined;
   // An expired record may linger until DynamoDB's TTL sweep removes it; it no longer counts.
   if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 < Date.now()) return undefined;
   if (item.requestHash !== scope.requestHash) {
     throw new ConflictError('Idempotency-Key er allerede brukt for en annen forespørsel.', { idempotencyKey: 'reused' });
   }
-  return openIdempotentResult<WriteOutcome<T>>(scope.tenant, digest, item.sealed as Uint8Array);
+  return store.open<WriteOutcome<T>>(digest, item);
 }
 
 /** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */
-export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date): Promise<TxWrite> {
+export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date, store: IdempotencyStore = journalIdempotencyStore(scope.tenant)): Promise<TxWrite> {
   const digest = recordDigest(scope);
   return {
     kind: 'put',
-    table: 'journal',
+    table: store.table,
     item: {
-      pk: journalKeys.idempotencyPk(scope.tenant, digest),
-      sk: journalKeys.idempotencySk,
+      ...store.key(digest),
       itemType: 'idempotency',
       operation: scope.operation,
       requestHash: scope.requestHash,
-      sealed: await sealIdempotentResult(scope.tenant, digest, outcome),
+      ...(await store.keep(digest, outcome)),
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
     },

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Block, BlockList, BlockTarget, ConsentList, CreateBlockOnBehalfRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
 import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } from '../../shared/contracts/sharing';
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/errors';
-import { ConditionFailedError, TenantDb, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import { appendAudit, commitWithAudit } from '../audit/audit-chain';
 import type { AuditEventInput } from '../audit/audit-event';
 import { listTenants } from '../audit/audit-store';
 import { blockInForce, decideAccess, type AccessDecision } from '../journal/access-decision';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
 import { patientIdByNationalIdKey } from '../journal/patient-store';
+import { deliverPendingAudit } from './audit-outbox';
+import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
 import { citizenKeyOf, nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
 import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenFacts, sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from './sharing-store';
 
@@ -20,7 +20,10 @@ import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenF
  * records who lifted it and when, and the block stays in the citizen's history. The citizen sets
  * and lifts their own; staff do it on their behalf with a reason (audited). Every change is
  * written in one transaction with its audit event in a municipality where the citizen is a patient
- * (the staff member's own, or for the citizen the first one), and recorded in the others' logs too.
+ * (the staff member's own, or for the citizen the first one) and, under the request's
+ * Idempotency-Key, its record; a citizen's change is owed to the others' logs through an outbox
+ * item in that transaction (./sharing-commit.ts, ./audit-outbox.ts), which reading the blocks or
+ * consents also finishes.
  */
 
 /**
@@ -94,25 +97,6 @@ async function patientTenants(nidKey: string): Promise<{ tenant: string; patient
   return hits.filter((h): h is { tenant: string; patientId: string } => h.patientId !== undefined).sort((a, b) => a.tenant.localeCompare(b.tenant));
 }
 
-/**
- * Commits a change with its audit events: the change and the first municipality's events in one
- * transaction, then the other municipalities' events. Without any municipality (no record yet) the
- * change item itself is the record (who, when).
- */
-async function commitRecorded(write: TxWrite, events: AuditEventInput[], onConditionFailed: () => Error): Promise<void> {
-  const [first, ...others] = [...new Set(events.map((e) => e.tenant))];
-  try {
-    if (first) await commitWithAudit(first, () => [write], events.filter((e) => e.tenant === first));
-    else await new TenantDb('0000').transact([write]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && (error.index === 0 || error.index === undefined)) throw onConditionFailed();
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) throw new TooManyRequestsError('Mange samtidige endringer; prøv igjen.');
-    throw error;
-  }
-  const rest = events.filter((e) => e.tenant !== first && others.includes(e.tenant));
-  if (rest.length > 0) await appendAudit(rest);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The citizen's own
 
@@ -124,6 +108,7 @@ async function citizenEvents(req: SharingRequest, nidKey: string, decision: Acce
 export async function listMyBlocks(req: SharingRequest): Promise<BlockList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
   const now = nowOf(req);
+  await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
   return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target)))) };
 }
@@ -138,13 +123,16 @@ async function newBlock(req: SharingRequest, nidKey: string, target: BlockTarget
   return { pk: sharingKeys.citizenPk(nidKey), sk: sharingKeys.blockSk(blockId), itemType: 'block', blockId, target, createdAt: now.toISOString(), createdBy: changedBy(req), version: 1 };
 }
 
-export async function createMyBlock(req: SharingRequest, target: BlockTarget): Promise<Block> {
+export async function createMyBlock(req: SharingRequest, target: BlockTarget, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
+  const idem = citizenIdempotency(nidKey, req, 'createMyBlock', idempotencyKey, target);
+  const prior = await replayCitizen<Block>(nidKey, idem);
+  if (prior) return prior;
   const now = nowOf(req);
   const item = await newBlock(req, nidKey, target, now);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: target.kind });
-  await commitRecorded(blockPut(item), events, () => new ConflictError('Sperringen finnes allerede.'));
-  return toBlock(item, now, await labelOf(target));
+  const value = toBlock(item, now, await labelOf(target));
+  return commitCitizenChange(nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
 }
 
 async function lift(req: SharingRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
@@ -154,13 +142,16 @@ async function lift(req: SharingRequest, nidKey: string, blockId: string, now: D
   return { current, next: { ...current, liftedAt: now.toISOString(), liftedBy: changedBy(req), version: current.version + 1 } };
 }
 
-export async function liftMyBlock(req: SharingRequest, blockId: string): Promise<Block> {
+export async function liftMyBlock(req: SharingRequest, blockId: string, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
+  const idem = citizenIdempotency(nidKey, req, 'liftMyBlock', idempotencyKey, { blockId });
+  const prior = await replayCitizen<Block>(nidKey, idem);
+  if (prior) return prior;
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
-  await commitRecorded(blockReplace(next, current.version), events, () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.'));
-  return toBlock(next, now, await labelOf(next.target));
+  const value = toBlock(next, now, await labelOf(next.target));
+  return commitCitizenChange(nidKey, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,28 +188,42 @@ async function authorizeStaff(req: SharingRequest, patientId: string, action: 'b
 export async function listPatientBlocks(req: SharingRequest, patientId: string): Promise<BlockList> {
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.read', 'sharing.block.list');
   const now = nowOf(req);
+  await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
   const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target))));
   await recordEvents([sharingEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })]);
   return { blocks };
 }
 
-export async function createPatientBlock(req: SharingRequest, patientId: string, body: CreateBlockOnBehalfRequest): Promise<Block> {
+function ownTenant(req: SharingRequest): string {
+  if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
+  return req.tenant;
+}
+
+export async function createPatientBlock(req: SharingRequest, patientId: string, body: CreateBlockOnBehalfRequest, idempotencyKey?: string): Promise<Block> {
+  const tenant = ownTenant(req);
+  const idem = staffIdempotency(tenant, req, 'createPatientBlock', idempotencyKey, { patientId, body });
+  const prior = await replay<Block>(idem);
+  if (prior) return prior;
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
   const now = nowOf(req);
   const item = await newBlock(req, nidKey, body.target, now);
-  const event = { ...sharingEvent(req, 'sharing.block.create', 'success', { tenant: req.tenant!, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
-  await commitRecorded(blockPut(item), [event], () => new ConflictError('Sperringen finnes allerede.'));
-  return toBlock(item, now, await labelOf(body.target));
+  const event = { ...sharingEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
+  const value = toBlock(item, now, await labelOf(body.target));
+  return commitStaffChange(tenant, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
 }
 
-export async function liftPatientBlock(req: SharingRequest, patientId: string, blockId: string): Promise<Block> {
+export async function liftPatientBlock(req: SharingRequest, patientId: string, blockId: string, idempotencyKey?: string): Promise<Block> {
+  const tenant = ownTenant(req);
+  const idem = staffIdempotency(tenant, req, 'liftPatientBlock', idempotencyKey, { patientId, blockId });
+  const prior = await replay<Block>(idem);
+  if (prior) return prior;
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
-  const event = sharingEvent(req, 'sharing.block.lift', 'success', { tenant: req.tenant!, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
-  await commitRecorded(blockReplace(next, current.version), [event], () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.'));
-  return toBlock(next, now, await labelOf(next.target));
+  const event = sharingEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
+  const value = toBlock(next, now, await labelOf(next.target));
+  return commitStaffChange(tenant, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,12 +240,16 @@ function consentList(items: ConsentItem[]): ConsentList {
 
 export async function listMyConsents(req: SharingRequest): Promise<ConsentList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
+  await deliverPendingAudit(nidKey);
   return consentList((await loadCitizenFacts(nidKey, nowOf(req))).consents);
 }
 
 /** Gives or withdraws consent for one category; each change is recorded (conditional on the version read). */
-export async function setMyConsent(req: SharingRequest, body: SetConsentRequest): Promise<ConsentList> {
+export async function setMyConsent(req: SharingRequest, body: SetConsentRequest, idempotencyKey?: string): Promise<ConsentList> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
+  const idem = citizenIdempotency(nidKey, req, 'setMyConsent', idempotencyKey, body);
+  const prior = await replayCitizen<ConsentList>(nidKey, idem);
+  if (prior) return prior;
   const now = nowOf(req);
   const facts = await loadCitizenFacts(nidKey, now);
   const current = facts.consents.find((c) => c.category === body.category);
@@ -255,6 +264,6 @@ export async function setMyConsent(req: SharingRequest, body: SetConsentRequest)
     version: (current?.version ?? 0) + 1,
   };
   const events = await citizenEvents(req, nidKey, decision, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
-  await commitRecorded(consentPut(next, current?.version), events, () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.'));
-  return consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
+  const value = consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
+  return commitCitizenChange(nidKey, idem, now, value, { write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, events);
 }

@@ -3,10 +3,9 @@ import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contra
 import { config } from '../../shared/config';
 import { envelopeCrypto } from '../../shared/crypto';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../shared/errors';
-import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
-import { commitWithAudit } from '../audit/audit-chain';
 import { decideAccess, emergencyInForce } from '../journal/access-decision';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
 import { nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
 import { emergencyPut, emergencyReasonContext, sharingKeys, type EmergencyItem } from './sharing-store';
 
@@ -32,9 +31,16 @@ function toView(item: EmergencyItem, now: Date): EmergencyAccess {
   };
 }
 
-export async function requestEmergencyAccess(req: SharingRequest, patientId: string, reason: string): Promise<EmergencyAccess> {
+/**
+ * Grants emergency access. A retry with the same Idempotency-Key gets the first grant again: no
+ * second grant, no second event in the review queue.
+ */
+export async function requestEmergencyAccess(req: SharingRequest, patientId: string, reason: string, idempotencyKey?: string): Promise<EmergencyAccess> {
   const tenant = req.tenant;
   if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan be om akuttilgang.');
+  const idem = staffIdempotency(tenant, req, 'requestEmergencyAccess', idempotencyKey, { patientId, reason });
+  const prior = await replay<EmergencyAccess>(idem);
+  if (prior) return prior;
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
   if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
@@ -73,13 +79,8 @@ export async function requestEmergencyAccess(req: SharingRequest, patientId: str
     ...sharingEvent(req, 'sharing.emergency-access.grant', 'success', { ...target, recordId: grantId }, { ...decision, emergency: true, emergencyId: grantId }, { expiresAt, selfAuthorised: true }),
     reason,
   };
-  try {
-    await commitWithAudit(tenant, () => [emergencyPut(item)], [event]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) throw new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
-    throw error;
-  }
-  return toView(item, now);
+  const onConditionFailed = () => new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
+  return commitStaffChange(tenant, idem, now, toView(item, now), { write: emergencyPut(item), onConditionFailed }, [event]);
 }
 
 /** The caller's own emergency access to the patient in force now (the latest to expire), if any. */

@@ -1,5 +1,6 @@
 import { defineRoute } from '../../shared/http/route';
 import { problemSchema } from '../../shared/contracts/common';
+import { idempotentHeadersSchema } from '../../shared/contracts/journal';
 import {
   activeEmergencyAccessSchema,
   blockListSchema,
@@ -36,6 +37,8 @@ const common = {
   403: problem('No access (role, care relationship, block, consent); refusals are audited'),
 } as const;
 const patientScoped = { ...common, 404: problem('No such patient in this municipality') } as const;
+/** Changes take an Idempotency-Key: a retry with the same key and request gets the same answer, and nothing is written twice. */
+const keyReused = problem('Idempotency-Key already used for another request (or that request is still in progress)');
 
 export const listSharedDocumentsRoute = defineRoute({
   id: 'listSharedDocuments',
@@ -77,7 +80,8 @@ export const requestEmergencyAccessRoute = defineRoute({
   tenant: 'caller',
   params: patientParamsSchema,
   body: emergencyAccessRequestSchema,
-  responses: { 201: { description: 'Granted', schema: emergencyAccessSchema }, ...patientScoped },
+  headers: idempotentHeadersSchema,
+  responses: { 201: { description: 'Granted', schema: emergencyAccessSchema }, ...patientScoped, 409: keyReused },
 });
 
 export const getEmergencyAccessRoute = defineRoute({
@@ -120,7 +124,8 @@ export const createPatientBlockRoute = defineRoute({
   tenant: 'caller',
   params: patientParamsSchema,
   body: createBlockOnBehalfSchema,
-  responses: { 201: { description: 'Block in force', schema: blockSchema }, ...patientScoped },
+  headers: idempotentHeadersSchema,
+  responses: { 201: { description: 'Block in force', schema: blockSchema }, ...patientScoped, 409: keyReused },
 });
 
 export const liftPatientBlockRoute = defineRoute({
@@ -134,7 +139,8 @@ export const liftPatientBlockRoute = defineRoute({
   roles: STAFF,
   tenant: 'caller',
   params: patientBlockParamsSchema,
-  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...patientScoped, 409: problem('Already lifted') },
+  headers: idempotentHeadersSchema,
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...patientScoped, 409: problem('Already lifted, or Idempotency-Key reused') },
 });
 
 const citizen = { 401: problem('No valid token'), 403: problem('Not a citizen') } as const;
@@ -176,7 +182,8 @@ export const createMyBlockRoute = defineRoute({
   roles: ['citizen'],
   tenant: 'none',
   body: createMyBlockSchema,
-  responses: { 201: { description: 'Block in force', schema: blockSchema }, 400: problem('Invalid input (each field named)'), ...citizen },
+  headers: idempotentHeadersSchema,
+  responses: { 201: { description: 'Block in force', schema: blockSchema }, 400: problem('Invalid input (each field named)'), ...citizen, 409: keyReused },
 });
 
 export const liftMyBlockRoute = defineRoute({
@@ -190,7 +197,8 @@ export const liftMyBlockRoute = defineRoute({
   roles: ['citizen'],
   tenant: 'none',
   params: myBlockParamsSchema,
-  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...citizen, 404: problem('No such block'), 409: problem('Already lifted') },
+  headers: idempotentHeadersSchema,
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...citizen, 404: problem('No such block'), 409: problem('Already lifted, or Idempotency-Key reused') },
 });
 
 export const listMyConsentsRoute = defineRoute({
@@ -217,7 +225,8 @@ export const setMyConsentRoute = defineRoute({
   roles: ['citizen'],
   tenant: 'none',
   body: setConsentSchema,
-  responses: { 200: { description: 'Consents after the change', schema: consentListSchema }, 400: problem('Invalid input (each field named)'), ...citizen },
+  headers: idempotentHeadersSchema,
+  responses: { 200: { description: 'Consents after the change', schema: consentListSchema }, 400: problem('Invalid input (each field named)'), ...citizen, 409: keyReused },
 });
 
 export const sharingRoutes = [

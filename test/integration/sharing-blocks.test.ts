@@ -70,7 +70,7 @@ async function block(as: string, target: Record<string, unknown>): Promise<Block
 }
 
 async function lift(as: string, blockId: string) {
-  return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as });
+  return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as, headers: { 'idempotency-key': key() } });
 }
 
 type StoredEvent = Record<string, unknown> & { action: string; outcome: string; actor: { sub: string }; rule?: string; flagged?: boolean; purposeOfUse?: string };
@@ -176,7 +176,7 @@ describe('blocks', () => {
     // The citizen sees it among their blocks and can lift it; staff may lift on their behalf too.
     const mine = (await (await stack.call('/v1/sharing/me/blocks', { as: s.who })).json()) as BlockList;
     expect(mine.blocks.map((x) => x.id)).toEqual([b.id]);
-    const liftedByStaff = await stack.call(`/v1/sharing/patients/${s.bergen.id}/blocks/${b.id}`, { method: 'DELETE', as: 'bergen.admin' });
+    const liftedByStaff = await stack.call(`/v1/sharing/patients/${s.bergen.id}/blocks/${b.id}`, { method: 'DELETE', as: 'bergen.admin', headers: { 'idempotency-key': key() } });
     expect(liftedByStaff.status).toBe(200);
     expect((await retrieve('oslo.lege', s.docId)).status).toBe(200);
     // A clinician without a relationship may not manage the patient's blocks.
@@ -212,15 +212,15 @@ describe('consent', () => {
 
     const consents = (await (await stack.call('/v1/sharing/me/consents', { as: s.who })).json()) as ConsentList;
     expect(consents.consents.find((c) => c.category === 'tiltaksplan')).toEqual({ category: 'tiltaksplan', required: true, status: 'none' });
-    const given = await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'given' } });
+    const given = await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'given' } });
     expect(given.status).toBe(200);
     const afterGiven = ((await given.json()) as ConsentList).consents.find((c) => c.category === 'tiltaksplan');
     expect(afterGiven?.status).toBe('given');
     expect(afterGiven?.changedAt).toBeTypeOf('string');
     expect((await titles('oslo.lege', s.oslo.id)).sort()).toEqual(['Epikrise', 'Tiltaksplan']);
-    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'withdrawn' } })).status).toBe(200);
+    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'withdrawn' } })).status).toBe(200);
     expect(await titles('oslo.lege', s.oslo.id)).toEqual(['Epikrise']);
-    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'maybe' } })).status).toBe(400);
+    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'maybe' } })).status).toBe(400);
     const actions = (await stream('4601', s.bergen.id)).filter((e) => String(e.action).startsWith('sharing.consent')).map((e) => e.action);
     expect(actions).toEqual(['sharing.consent.give', 'sharing.consent.withdraw']);
   });

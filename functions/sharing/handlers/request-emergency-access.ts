@@ -2,7 +2,7 @@ import { httpHandler } from '../../../shared/http/handler';
 import { requestEmergencyAccess } from '../emergency-service';
 import { requestEmergencyAccessRoute } from '../routes';
 
-export const handler = httpHandler(requestEmergencyAccessRoute, async ({ params, body, tenant, caller, requestId }) => ({
+export const handler = httpHandler(requestEmergencyAccessRoute, async ({ params, body, headers, tenant, caller, requestId }) => ({
   status: 201,
-  body: await requestEmergencyAccess({ tenant, caller, requestId }, params.patientId, body.reason),
+  body: await requestEmergencyAccess({ tenant, caller, requestId }, params.patientId, body.reason, headers['idempotency-key']),
 }));

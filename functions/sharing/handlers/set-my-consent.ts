@@ -2,7 +2,7 @@ import { httpHandler } from '../../../shared/http/handler';
 import { setMyConsent } from '../block-service';
 import { setMyConsentRoute } from '../routes';
 
-export const handler = httpHandler(setMyConsentRoute, async ({ body, caller, requestId }) => ({
+export const handler = httpHandler(setMyConsentRoute, async ({ body, headers, caller, requestId }) => ({
   status: 200,
-  body: await setMyConsent({ caller, requestId }, body),
+  body: await setMyConsent({ caller, requestId }, body, headers['idempotency-key']),
 }));
