@@ -9,7 +9,7 @@ import {
   tenantPathSchema,
   tenantSchema,
 } from '../../shared/contracts/tenants';
-import { z } from 'zod';
+import * as z from '../../shared/contracts/zod';
 import { defineRoute } from '../../shared/http/route';
 
 // The operator API: the operating company's registry of municipalities. Operators only, bound to

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../contracts/zod';
 import { ROLES, type Caller } from './caller';
 
 /**
@@ -17,17 +17,17 @@ export const CLAIMS = {
 } as const;
 
 const claimsSchema = z.object({
-  sub: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
   exp: z.number(),
-  name: z.string().optional(),
-  scope: z.string().optional(),
-  client_id: z.string().optional(),
-  [CLAIMS.pid]: z.string().optional(),
-  [CLAIMS.hpr]: z.string().optional(),
-  [CLAIMS.tenant]: z.string().regex(/^\d{4}$/).optional(),
-  [CLAIMS.roles]: z.array(z.enum(ROLES)).default([]),
-  [CLAIMS.unit]: z.string().optional(),
-  [CLAIMS.profession]: z.string().optional(),
+  name: z.optional(z.string()),
+  scope: z.optional(z.string()),
+  client_id: z.optional(z.string()),
+  [CLAIMS.pid]: z.optional(z.string()),
+  [CLAIMS.hpr]: z.optional(z.string()),
+  [CLAIMS.tenant]: z.optional(z.string().check(z.regex(/^\d{4}$/))),
+  [CLAIMS.roles]: z._default(z.array(z.enum(ROLES)), []),
+  [CLAIMS.unit]: z.optional(z.string()),
+  [CLAIMS.profession]: z.optional(z.string()),
 });
 
 /** Turns verified JWT claims into a Caller; returns undefined when the claims are not ours. */

@@ -1,35 +1,38 @@
-import { z } from 'zod';
+import * as z from '../contracts/zod';
 import { ENV } from './env-names';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+const tableName = () => z.string().check(z.minLength(3));
+
 const configSchema = z.object({
-  stage: z.string().min(1).default('local'),
+  stage: z._default(nonEmpty(), 'local'),
   /** `aws` in Lambda; `local` under the local gateway and in tests. */
-  runtime: z.enum(['aws', 'local']).default('local'),
-  region: z.string().min(1).default('eu-north-1'),
+  runtime: z._default(z.enum(['aws', 'local']), 'local'),
+  region: z._default(nonEmpty(), 'eu-north-1'),
   tables: z.object({
-    journal: z.string().min(3),
-    audit: z.string().min(3),
-    control: z.string().min(3),
-    sharing: z.string().min(3),
+    journal: tableName(),
+    audit: tableName(),
+    control: tableName(),
+    sharing: tableName(),
   }),
   oidc: z.object({
-    issuer: z.string().url(),
-    jwksUrl: z.string().url(),
-    audience: z.string().min(1).optional(),
+    issuer: z.url(),
+    jwksUrl: z.url(),
+    audience: z.optional(nonEmpty()),
   }),
   keys: z.object({
     provider: z.enum(['kms', 'local']),
-    keystoreDir: z.string().min(1).optional(),
-    tenantKeyAliasPrefix: z.string().min(1).default('alias/fellesjournal/tenant/'),
-    auditSigningKeyId: z.string().min(1).optional(),
-    lookupKeyId: z.string().min(1).optional(),
+    keystoreDir: z.optional(nonEmpty()),
+    tenantKeyAliasPrefix: z._default(nonEmpty(), 'alias/fellesjournal/tenant/'),
+    auditSigningKeyId: z.optional(nonEmpty()),
+    lookupKeyId: z.optional(nonEmpty()),
   }),
-  tenantRoleArn: z.string().min(1).optional(),
+  tenantRoleArn: z.optional(nonEmpty()),
   sharing: z.object({
     /** How long emergency access (akuttilgang) lasts, in hours (at most a day). */
-    emergencyAccessHours: z.coerce.number().positive().max(24).default(4),
+    emergencyAccessHours: z._default(z.coerce.number().check(z.positive(), z.maximum(24)), 4),
   }),
-  dynamoEndpoint: z.string().url().optional(),
+  dynamoEndpoint: z.optional(z.url()),
 });
 
 export type Config = z.infer<typeof configSchema>;

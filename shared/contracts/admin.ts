@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { nationalIdSchema } from './identifiers';
-import { paginationQuerySchema } from './common';
+import { paginationQuerySchema, trimmedString } from './common';
 import { newUnitSchema, unitIdSchema, unitKindSchema, usernameSchema } from './tenants';
 
 /** The roles a tenant admin may give; operator, citizen and vendor are never assignable here. */
@@ -13,37 +13,37 @@ export const adminUserSchema = z
     name: z.string(),
     roles: z.array(z.string()),
     tenant: z.string(),
-    unit: z.string().optional(),
-    hpr: z.string().optional(),
-    profession: z.string().optional(),
+    unit: z.optional(z.string()),
+    hpr: z.optional(z.string()),
+    profession: z.optional(z.string()),
     status: z.enum(['active', 'disabled']),
   })
-  .meta({ id: 'TenantUser' });
+  .register(z.globalRegistry, { id: 'TenantUser' });
 export type AdminUserView = z.infer<typeof adminUserSchema>;
 
-export const adminUserListSchema = z.object({ items: z.array(adminUserSchema), nextCursor: z.string().optional() });
+export const adminUserListSchema = z.object({ items: z.array(adminUserSchema), nextCursor: z.optional(z.string()) });
 
 export const createUserBodySchema = z.object({
   id: usernameSchema,
-  name: z.string().trim().min(2).max(200),
-  roles: z.array(assignableRoleSchema).min(1).max(3),
-  unit: unitIdSchema.optional(),
-  hpr: z.string().regex(/^\d{6,9}$/, 'HPR-nummer: 6–9 sifre').optional(),
-  profession: z.string().trim().min(2).max(80).optional(),
-  pid: nationalIdSchema.optional(),
+  name: trimmedString(2, 200),
+  roles: z.array(assignableRoleSchema).check(z.minLength(1), z.maxLength(3)),
+  unit: z.optional(unitIdSchema),
+  hpr: z.optional(z.string().check(z.regex(/^\d{6,9}$/, 'HPR-nummer: 6–9 sifre'))),
+  profession: z.optional(trimmedString(2, 80)),
+  pid: z.optional(nationalIdSchema),
 });
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 
 export const updateUserBodySchema = z
   .object({
-    name: z.string().trim().min(2).max(200).optional(),
-    roles: z.array(assignableRoleSchema).min(1).max(3).optional(),
-    unit: unitIdSchema.nullable().optional(),
-    hpr: z.string().regex(/^\d{6,9}$/).optional(),
-    profession: z.string().trim().min(2).max(80).optional(),
-    status: z.enum(['active', 'disabled']).optional(),
+    name: z.optional(trimmedString(2, 200)),
+    roles: z.optional(z.array(assignableRoleSchema).check(z.minLength(1), z.maxLength(3))),
+    unit: z.optional(z.nullable(unitIdSchema)),
+    hpr: z.optional(z.string().check(z.regex(/^\d{6,9}$/))),
+    profession: z.optional(trimmedString(2, 80)),
+    status: z.optional(z.enum(['active', 'disabled'])),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Ingen endringer' });
+  .check(z.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Ingen endringer' }));
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
 
 export const userPathSchema = z.object({ userId: usernameSchema });
@@ -53,16 +53,16 @@ export const adminUnitSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: unitKindSchema,
-  status: z.enum(['active', 'closed']).optional(),
+  status: z.optional(z.enum(['active', 'closed'])),
 });
 export const adminUnitListSchema = z.object({ items: z.array(adminUnitSchema) });
 
 export const createUnitBodySchema = newUnitSchema;
 export const updateUnitBodySchema = z
   .object({
-    name: z.string().trim().min(2).max(120).optional(),
-    kind: unitKindSchema.optional(),
-    status: z.enum(['active', 'closed']).optional(),
+    name: z.optional(trimmedString(2, 120)),
+    kind: z.optional(unitKindSchema),
+    status: z.optional(z.enum(['active', 'closed'])),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Ingen endringer' });
+  .check(z.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Ingen endringer' }));
 export const unitPathSchema = z.object({ unitId: unitIdSchema });

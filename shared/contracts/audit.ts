@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { paginationQuerySchema } from './common';
+import * as z from './zod';
+import { paginationQuerySchema, trimmedString } from './common';
 
 /** Audit log contracts: the auditor's views, the citizen's access log, review queue and verify. */
 
@@ -7,53 +7,53 @@ export const PURPOSES_OF_USE = ['TREAT', 'ETREAT', 'COC', 'BTG', 'AUDIT', 'ADMIN
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failure'] as const;
 
 /** Opaque record / patient / user ids as they appear in paths (no separators, bounded). */
-const idSchema = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Ugyldig id');
+const idSchema = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Ugyldig id'));
 
-const formatSchema = z.enum(['json', 'fhir']).default('json');
+const formatSchema = z._default(z.enum(['json', 'fhir']), 'json');
 
 export const auditActorSchema = z
   .object({
     sub: z.string(),
-    name: z.string().optional(),
-    hpr: z.string().optional(),
-    profession: z.string().optional(),
+    name: z.optional(z.string()),
+    hpr: z.optional(z.string()),
+    profession: z.optional(z.string()),
     roles: z.array(z.string()),
-    tenant: z.string().optional(),
-    unit: z.string().optional(),
-    clientId: z.string().optional(),
+    tenant: z.optional(z.string()),
+    unit: z.optional(z.string()),
+    clientId: z.optional(z.string()),
   })
-  .meta({ id: 'AuditActor' });
+  .register(z.globalRegistry, { id: 'AuditActor' });
 
 /** One event as the tenant's auditor sees it (never journal text; the free-text reason is shown). */
 export const auditEventSchema = z
   .object({
     id: z.string(),
     stream: z.enum(['patient', 'tenant']),
-    seq: z.number().int(),
+    seq: z.int(),
     time: z.string(),
     tenant: z.string(),
     action: z.string(),
     outcome: z.enum(AUDIT_OUTCOMES),
     actor: auditActorSchema,
     requestId: z.string(),
-    patientId: z.string().optional(),
-    recordId: z.string().optional(),
-    purposeOfUse: z.enum(PURPOSES_OF_USE).optional(),
-    reasonCode: z.string().optional(),
+    patientId: z.optional(z.string()),
+    recordId: z.optional(z.string()),
+    purposeOfUse: z.optional(z.enum(PURPOSES_OF_USE)),
+    reasonCode: z.optional(z.string()),
     /** The free-text reason, decrypted for the auditor; never in the citizen's view. */
-    reason: z.string().optional(),
-    flagged: z.boolean().optional(),
-    flagReason: z.string().optional(),
-    fromTenant: z.string().optional(),
-    rule: z.string().optional(),
-    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    reason: z.optional(z.string()),
+    flagged: z.optional(z.boolean()),
+    flagReason: z.optional(z.string()),
+    fromTenant: z.optional(z.string()),
+    rule: z.optional(z.string()),
+    details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   })
-  .meta({ id: 'AuditEvent' });
+  .register(z.globalRegistry, { id: 'AuditEvent' });
 export type AuditEventView = z.infer<typeof auditEventSchema>;
 
 export const auditEventListSchema = z
-  .object({ items: z.array(auditEventSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'AuditEventList' });
+  .object({ items: z.array(auditEventSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'AuditEventList' });
 
 /** A FHIR R4 Bundle of AuditEvent resources (IHE BALP shape); described loosely here. */
 export const fhirAuditBundleSchema = z
@@ -64,30 +64,30 @@ export const fhirAuditBundleSchema = z
     link: z.array(z.object({ relation: z.string(), url: z.string() })),
     entry: z.array(z.object({ fullUrl: z.string(), resource: z.record(z.string(), z.unknown()) })),
   })
-  .meta({ id: 'FhirAuditEventBundle' });
+  .register(z.globalRegistry, { id: 'FhirAuditEventBundle' });
 
 export const eventListResponseSchema = z.union([auditEventListSchema, fhirAuditBundleSchema]);
 
 const isoTime = z.iso.datetime({ offset: true });
 
-export const tenantEventsQuerySchema = paginationQuerySchema.extend({
+export const tenantEventsQuerySchema = z.extend(paginationQuerySchema, {
   /** Start of the range, inclusive. Default: 24 hours before `to`. */
-  from: isoTime.optional(),
+  from: z.optional(isoTime),
   /** End of the range, exclusive. Default: now. At most 31 days after `from`. */
-  to: isoTime.optional(),
-  action: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/).optional(),
-  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  to: z.optional(isoTime),
+  action: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9.-]{0,63}$/))),
+  outcome: z.optional(z.enum(AUDIT_OUTCOMES)),
   format: formatSchema,
 });
 
 export const patientEventsParamsSchema = z.object({ patientId: idSchema });
 export const userEventsParamsSchema = z.object({ userId: idSchema });
 
-export const streamEventsQuerySchema = paginationQuerySchema.extend({ format: formatSchema });
+export const streamEventsQuerySchema = z.extend(paginationQuerySchema, { format: formatSchema });
 
-export const userEventsQuerySchema = paginationQuerySchema.extend({
-  from: isoTime.optional(),
-  to: isoTime.optional(),
+export const userEventsQuerySchema = z.extend(paginationQuerySchema, {
+  from: z.optional(isoTime),
+  to: z.optional(isoTime),
   format: formatSchema,
 });
 
@@ -103,17 +103,17 @@ export const citizenAccessEntrySchema = z
     kind: z.enum(['read', 'created', 'changed', 'searched', 'shared', 'denied', 'other']),
     outcome: z.enum(AUDIT_OUTCOMES),
     who: z.object({ name: z.string(), role: z.string() }),
-    organisation: z.object({ tenantId: z.string().optional(), name: z.string(), unit: z.string().optional() }),
-    purposeOfUse: z.enum(PURPOSES_OF_USE).optional(),
-    reasonCode: z.string().optional(),
+    organisation: z.object({ tenantId: z.optional(z.string()), name: z.string(), unit: z.optional(z.string()) }),
+    purposeOfUse: z.optional(z.enum(PURPOSES_OF_USE)),
+    reasonCode: z.optional(z.string()),
     emergencyAccess: z.boolean(),
   })
-  .meta({ id: 'CitizenAccessEntry' });
+  .register(z.globalRegistry, { id: 'CitizenAccessEntry' });
 export type CitizenAccessEntry = z.infer<typeof citizenAccessEntrySchema>;
 
 export const citizenAccessLogSchema = z
-  .object({ items: z.array(citizenAccessEntrySchema), nextCursor: z.string().optional() })
-  .meta({ id: 'CitizenAccessLog' });
+  .object({ items: z.array(citizenAccessEntrySchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'CitizenAccessLog' });
 
 export const citizenAccessLogQuerySchema = paginationQuerySchema;
 
@@ -125,11 +125,11 @@ export const reviewSchema = z
     itemId: z.string(),
     eventId: z.string(),
     time: z.string(),
-    reviewer: z.object({ sub: z.string(), name: z.string().optional() }),
+    reviewer: z.object({ sub: z.string(), name: z.optional(z.string()) }),
     conclusion: z.enum(REVIEW_CONCLUSIONS),
     note: z.string(),
   })
-  .meta({ id: 'AuditReview' });
+  .register(z.globalRegistry, { id: 'AuditReview' });
 export type AuditReviewView = z.infer<typeof reviewSchema>;
 
 export const reviewQueueItemSchema = z
@@ -139,30 +139,30 @@ export const reviewQueueItemSchema = z
     eventId: z.string(),
     time: z.string(),
     action: z.string(),
-    flagReason: z.string().optional(),
-    patientId: z.string().optional(),
+    flagReason: z.optional(z.string()),
+    patientId: z.optional(z.string()),
     status: z.enum(['open', 'reviewed']),
     /** The flagged event itself; null when it can no longer be found (run verify). */
-    event: auditEventSchema.nullable(),
+    event: z.nullable(auditEventSchema),
     reviews: z.array(reviewSchema),
   })
-  .meta({ id: 'AuditReviewQueueItem' });
+  .register(z.globalRegistry, { id: 'AuditReviewQueueItem' });
 export type ReviewQueueItemView = z.infer<typeof reviewQueueItemSchema>;
 export type ReviewConclusion = (typeof REVIEW_CONCLUSIONS)[number];
 
 export const reviewQueueSchema = z
-  .object({ items: z.array(reviewQueueItemSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'AuditReviewQueue' });
+  .object({ items: z.array(reviewQueueItemSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'AuditReviewQueue' });
 
-export const reviewQueueQuerySchema = paginationQuerySchema.extend({
-  status: z.enum(['open', 'reviewed', 'all']).default('all'),
+export const reviewQueueQuerySchema = z.extend(paginationQuerySchema, {
+  status: z._default(z.enum(['open', 'reviewed', 'all']), 'all'),
 });
 
-export const reviewItemParamsSchema = z.object({ itemId: z.string().regex(/^[A-Za-z0-9_-]{8,400}$/, 'Ugyldig id') });
+export const reviewItemParamsSchema = z.object({ itemId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,400}$/, 'Ugyldig id')) });
 
 export const reviewBodySchema = z.object({
   conclusion: z.enum(REVIEW_CONCLUSIONS),
-  note: z.string().trim().min(1).max(2000),
+  note: trimmedString(1, 2000),
 });
 
 export const BROKEN_LINK_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events'] as const;
@@ -171,42 +171,43 @@ export const brokenLinkSchema = z
   .object({
     /** The stream's key, e.g. `T#0301#AUDIT#P#<patientId>`. */
     stream: z.string(),
-    patientId: z.string().optional(),
-    seq: z.number().int(),
+    patientId: z.optional(z.string()),
+    seq: z.int(),
     reason: z.enum(BROKEN_LINK_REASONS),
   })
-  .meta({ id: 'AuditBrokenLink' });
+  .register(z.globalRegistry, { id: 'AuditBrokenLink' });
 
-export const verifyBodySchema = z
-  .object({
+export const verifyBodySchema = z.prefault(
+  z.object({
     /** Verify this patient's stream only; otherwise every stream of the tenant. */
-    patientId: idSchema.optional(),
+    patientId: z.optional(idSchema),
     /** From a previous answer's nextCursor, to go on with a tenant-wide run. */
-    cursor: z.string().max(512).optional(),
+    cursor: z.optional(z.string().check(z.maxLength(512))),
     /** Streams per call in a tenant-wide run (the rest follows with nextCursor). */
-    maxStreams: z.number().int().min(1).max(1000).optional(),
-  })
-  .prefault({});
+    maxStreams: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+  }),
+  {},
+);
 
 export const verifyResultSchema = z
   .object({
     ok: z.boolean(),
     /** False when a tenant-wide run stopped early; call again with nextCursor. */
     complete: z.boolean(),
-    nextCursor: z.string().optional(),
-    streamsChecked: z.number().int(),
-    eventsChecked: z.number().int(),
-    firstBroken: brokenLinkSchema.optional(),
+    nextCursor: z.optional(z.string()),
+    streamsChecked: z.int(),
+    eventsChecked: z.int(),
+    firstBroken: z.optional(brokenLinkSchema),
     /** Every broken stream found in this call (the first break of each), at most 50. */
     broken: z.array(brokenLinkSchema),
   })
-  .meta({ id: 'AuditVerifyResult' });
+  .register(z.globalRegistry, { id: 'AuditVerifyResult' });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
-export const checkpointResultSchema = verifyResultSchema
-  .extend({
+export const checkpointResultSchema = z
+  .extend(verifyResultSchema, {
     /** Signed checkpoints appended in this call (only for streams that verified). */
-    checkpointsMade: z.number().int(),
+    checkpointsMade: z.int(),
   })
-  .meta({ id: 'AuditCheckpointResult' });
+  .register(z.globalRegistry, { id: 'AuditCheckpointResult' });
 export type CheckpointResult = z.infer<typeof checkpointResultSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 const K1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
 const K2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
@@ -86,14 +86,10 @@ export function isValidKommunenummer(value: string): boolean {
 
 export const nationalIdSchema = z
   .string()
-  .trim()
-  .refine((v) => parseNationalId(v) !== undefined, { message: 'Ugyldig fødselsnummer eller D-nummer (kontrollsiffer)' });
+  .check(z.trim(), z.refine((v) => parseNationalId(v) !== undefined, { message: 'Ugyldig fødselsnummer eller D-nummer (kontrollsiffer)' }));
 
-export const orgNumberSchema = z
-  .string()
-  .trim()
-  .refine(isValidOrgNumber, { message: 'Ugyldig organisasjonsnummer (kontrollsiffer)' });
+export const orgNumberSchema = z.string().check(z.trim(), z.refine(isValidOrgNumber, { message: 'Ugyldig organisasjonsnummer (kontrollsiffer)' }));
 
 export const kommunenummerSchema = z
   .string()
-  .refine(isValidKommunenummer, { message: 'Ugyldig kommunenummer: fire sifre med kjent fylkesnummer' });
+  .check(z.refine(isValidKommunenummer, { message: 'Ugyldig kommunenummer: fire sifre med kjent fylkesnummer' }));

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { nationalIdSchema } from './identifiers';
-import { paginationQuerySchema } from './common';
+import { paginationQuerySchema, trimmedString } from './common';
 
 /**
  * Journal contracts: patients, care relationships (behandlingsrelasjoner) and journal entries.
@@ -50,29 +50,29 @@ export type EntryAction = (typeof ENTRY_ACTIONS)[number];
 
 export const idSchema = z.uuid({ message: 'Ugyldig id' });
 const isoTime = z.iso.datetime({ offset: true, message: 'Tidspunkt i ISO 8601 med tidssone' });
-const text = (max: number) => z.string().trim().max(max);
+const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
 
 /** Who wrote or changed something (hpl § 40: it must be clear who recorded the information). */
 export const authorSchema = z.object({
   sub: z.string(),
-  name: z.string().optional(),
-  hpr: z.string().optional(),
-  profession: z.string().optional(),
-  clientId: z.string().optional(),
+  name: z.optional(z.string()),
+  hpr: z.optional(z.string()),
+  profession: z.optional(z.string()),
+  clientId: z.optional(z.string()),
 });
 export type Author = z.infer<typeof authorSchema>;
 
 /** Idempotency-Key: a client-chosen key per logical attempt (UUID recommended). */
 export const idempotencyKeySchema = z
   .string({ message: 'Idempotency-Key er påkrevd' })
-  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key: 8–128 tegn (A–Z, a–z, 0–9, _ . : -)');
+  .check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key: 8–128 tegn (A–Z, a–z, 0–9, _ . : -)'));
 
 /** Headers of a POST that creates or changes something. */
 export const idempotentHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema });
 /** Headers of a POST that changes an existing resource: If-Match (checked in the service, 428 when absent) and Idempotency-Key. */
-export const conditionalPostHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema, 'if-match': z.string().max(100).optional() });
+export const conditionalPostHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema, 'if-match': z.optional(z.string().check(z.maxLength(100))) });
 /** Headers of a PUT: If-Match only (a PUT is idempotent by its condition). */
-export const conditionalPutHeadersSchema = z.object({ 'if-match': z.string().max(100).optional() });
+export const conditionalPutHeadersSchema = z.object({ 'if-match': z.optional(z.string().check(z.maxLength(100))) });
 
 // ---------------------------------------------------------------------------------------------
 // Patients
@@ -81,7 +81,7 @@ export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 
 export const createPatientSchema = z.object({
   nationalId: nationalIdSchema,
-  name: z.string().trim().min(1, 'Navn er påkrevd').max(200),
+  name: trimmedString(1, 200, 'Navn er påkrevd'),
   birthDate: z.iso.date({ message: 'Fødselsdato som ÅÅÅÅ-MM-DD' }),
   gender: z.enum(GENDERS),
 });
@@ -96,9 +96,9 @@ export const patientSchema = z
     birthDate: z.string(),
     gender: z.enum(GENDERS),
     createdAt: z.string(),
-    version: z.number().int(),
+    version: z.int(),
   })
-  .meta({ id: 'Patient' });
+  .register(z.globalRegistry, { id: 'Patient' });
 export type Patient = z.infer<typeof patientSchema>;
 
 /**
@@ -106,10 +106,8 @@ export type Patient = z.infer<typeof patientSchema>;
  * API Gateway access logs or browser history.
  */
 export const searchPatientsSchema = z.union([
-  z.object({ nationalId: nationalIdSchema }).strict(),
-  z
-    .object({ name: z.string().trim().min(2, 'Minst to tegn').max(200) })
-    .strict(),
+  z.strictObject({ nationalId: nationalIdSchema }),
+  z.strictObject({ name: trimmedString(2, 200, 'Minst to tegn') }),
 ]);
 export type SearchPatientsRequest = z.infer<typeof searchPatientsSchema>;
 
@@ -126,24 +124,24 @@ export const RELATIONSHIP_REASONS = ['ordinary-care', 'service-decision', 'gp-li
 export type RelationshipReasonCode = (typeof RELATIONSHIP_REASONS)[number];
 
 export const relationshipSubjectSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), id: z.string().min(1).max(100) }),
-  z.object({ kind: z.literal('unit'), id: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('user'), id: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  z.object({ kind: z.literal('unit'), id: z.string().check(z.minLength(1), z.maxLength(100)) }),
 ]);
 export type RelationshipSubject = z.infer<typeof relationshipSubjectSchema>;
 
 export const createRelationshipSchema = z
   .object({
     /** Absent: the caller themselves. */
-    subject: relationshipSubjectSchema.optional(),
+    subject: z.optional(relationshipSubjectSchema),
     reasonCode: z.enum(RELATIONSHIP_REASONS),
-    reason: z.string().trim().min(3, 'Oppgi en begrunnelse').max(250),
-    validFrom: isoTime.optional(),
-    validTo: isoTime.optional(),
+    reason: trimmedString(3, 250, 'Oppgi en begrunnelse'),
+    validFrom: z.optional(isoTime),
+    validTo: z.optional(isoTime),
   })
-  .refine((b) => !b.validFrom || !b.validTo || Date.parse(b.validTo) > Date.parse(b.validFrom), { message: 'validTo må være etter validFrom', path: ['validTo'] });
+  .check(z.refine((b) => !b.validFrom || !b.validTo || Date.parse(b.validTo) > Date.parse(b.validFrom), { message: 'validTo må være etter validFrom', path: ['validTo'] }));
 export type CreateRelationshipRequest = z.infer<typeof createRelationshipSchema>;
 
-export const endRelationshipSchema = z.object({ reason: z.string().trim().min(3).max(250).optional() }).optional();
+export const endRelationshipSchema = z.optional(z.object({ reason: z.optional(trimmedString(3, 250)) }));
 
 export const relationshipSchema = z
   .object({
@@ -157,12 +155,12 @@ export const relationshipSchema = z
     active: z.boolean(),
     createdAt: z.string(),
     createdBy: authorSchema,
-    endedAt: z.string().optional(),
-    endedBy: authorSchema.optional(),
-    endReason: z.string().optional(),
-    version: z.number().int(),
+    endedAt: z.optional(z.string()),
+    endedBy: z.optional(authorSchema),
+    endReason: z.optional(z.string()),
+    version: z.int(),
   })
-  .meta({ id: 'CareRelationship' });
+  .register(z.globalRegistry, { id: 'CareRelationship' });
 export type Relationship = z.infer<typeof relationshipSchema>;
 
 export const relationshipListSchema = z.object({ relationships: z.array(relationshipSchema) });
@@ -173,41 +171,41 @@ export const relationshipParamsSchema = z.object({ patientId: idSchema, relation
 
 /** Structured data beside the text: a flat-ish JSON object, small. */
 const structuredDataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((d) => JSON.stringify(d).length <= 20_000, { message: 'Strukturerte data: høyst 20 000 tegn' });
+  .record(z.string().check(z.maxLength(100)), z.unknown())
+  .check(z.refine((d) => JSON.stringify(d).length <= 20_000, { message: 'Strukturerte data: høyst 20 000 tegn' }));
 
 export const createEntrySchema = z.object({
   type: entryTypeSchema,
-  title: z.string().trim().min(1, 'Tittel er påkrevd').max(200),
+  title: trimmedString(1, 200, 'Tittel er påkrevd'),
   text: text(20_000),
-  data: structuredDataSchema.optional(),
+  data: z.optional(structuredDataSchema),
   /** When what is recorded happened; default now. */
-  eventTime: isoTime.optional(),
+  eventTime: z.optional(isoTime),
   /** The unit (enhet) the entry is written in; default the author's own unit. */
-  unit: z.string().min(1).max(100).optional(),
+  unit: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 });
 export type CreateEntryRequest = z.infer<typeof createEntrySchema>;
 
 export const editDraftSchema = z.object({
-  title: z.string().trim().min(1).max(200),
+  title: trimmedString(1, 200),
   text: text(20_000),
-  data: structuredDataSchema.optional(),
-  eventTime: isoTime.optional(),
+  data: z.optional(structuredDataSchema),
+  eventTime: z.optional(isoTime),
 });
 export type EditDraftRequest = z.infer<typeof editDraftSchema>;
 
-export const signEntrySchema = z.object({}).strict().optional();
+export const signEntrySchema = z.optional(z.strictObject({}));
 
 export const correctEntrySchema = z.object({
-  title: z.string().trim().min(1).max(200),
+  title: trimmedString(1, 200),
   text: text(20_000),
-  data: structuredDataSchema.optional(),
+  data: z.optional(structuredDataSchema),
   /** Why the entry is corrected (retting); kept with the new version. */
-  reason: z.string().trim().min(3, 'Oppgi hvorfor journalnotatet rettes').max(500),
+  reason: trimmedString(3, 500, 'Oppgi hvorfor journalnotatet rettes'),
 });
 export type CorrectEntryRequest = z.infer<typeof correctEntrySchema>;
 
-export const enteredInErrorSchema = z.object({ reason: z.string().trim().min(3, 'Oppgi hvorfor').max(500) });
+export const enteredInErrorSchema = z.object({ reason: trimmedString(3, 500, 'Oppgi hvorfor') });
 export type EnteredInErrorRequest = z.infer<typeof enteredInErrorSchema>;
 
 export const entrySchema = z
@@ -217,10 +215,10 @@ export const entrySchema = z
     type: entryTypeSchema,
     sharable: z.boolean(),
     status: z.enum(ENTRY_STATUSES),
-    version: z.number().int(),
+    version: z.int(),
     title: z.string(),
     text: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.optional(z.record(z.string(), z.unknown())),
     unit: z.string(),
     /** When what is recorded happened. */
     eventTime: z.string(),
@@ -230,39 +228,39 @@ export const entrySchema = z
     recordedAt: z.string(),
     author: authorSchema,
     changedBy: authorSchema,
-    signedAt: z.string().optional(),
-    signedBy: authorSchema.optional(),
+    signedAt: z.optional(z.string()),
+    signedBy: z.optional(authorSchema),
     /** Reason given for the current version, for corrections and entered-in-error. */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   })
-  .meta({ id: 'JournalEntry' });
+  .register(z.globalRegistry, { id: 'JournalEntry' });
 export type Entry = z.infer<typeof entrySchema>;
 
 export const entryVersionSchema = z
   .object({
     entryId: idSchema,
-    version: z.number().int(),
+    version: z.int(),
     action: z.enum(ENTRY_ACTIONS),
     status: z.enum(ENTRY_STATUSES),
     title: z.string(),
     text: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.optional(z.record(z.string(), z.unknown())),
     eventTime: z.string(),
     recordedAt: z.string(),
     changedBy: authorSchema,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   })
-  .meta({ id: 'JournalEntryVersion' });
+  .register(z.globalRegistry, { id: 'JournalEntryVersion' });
 export type EntryVersion = z.infer<typeof entryVersionSchema>;
 
 export const entryParamsSchema = z.object({ patientId: idSchema, entryId: idSchema });
 
 export const entryVersionsQuerySchema = paginationQuerySchema;
-export const entryVersionsSchema = z.object({ versions: z.array(entryVersionSchema), nextCursor: z.string().optional() });
+export const entryVersionsSchema = z.object({ versions: z.array(entryVersionSchema), nextCursor: z.optional(z.string()) });
 
-export const timelineQuerySchema = paginationQuerySchema.extend({
-  type: entryTypeSchema.optional(),
-  unit: z.string().min(1).max(100).optional(),
+export const timelineQuerySchema = z.extend(paginationQuerySchema, {
+  type: z.optional(entryTypeSchema),
+  unit: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 });
 export type TimelineQuery = z.infer<typeof timelineQuerySchema>;
 
@@ -271,7 +269,7 @@ export const timelineItemSchema = z.object({
   type: entryTypeSchema,
   sharable: z.boolean(),
   status: z.enum(ENTRY_STATUSES),
-  version: z.number().int(),
+  version: z.int(),
   title: z.string(),
   unit: z.string(),
   eventTime: z.string(),
@@ -280,7 +278,7 @@ export const timelineItemSchema = z.object({
 });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 
-export const timelineSchema = z.object({ items: z.array(timelineItemSchema), nextCursor: z.string().optional() });
+export const timelineSchema = z.object({ items: z.array(timelineItemSchema), nextCursor: z.optional(z.string()) });
 export type Timeline = z.infer<typeof timelineSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +289,7 @@ export const myRecordSchema = z.object({
     z.object({
       tenant: z.string(),
       tenantName: z.string(),
-      patient: patientSchema.omit({ version: true }),
+      patient: z.omit(patientSchema, { version: true }),
       /** Signed entries (drafts are not part of the record yet), newest first. */
       entries: z.array(entrySchema),
       truncated: z.boolean(),

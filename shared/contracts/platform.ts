@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { ROLES } from '../auth/caller';
 
 export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() });
@@ -6,11 +6,11 @@ export const healthSchema = z.object({ status: z.literal('ok'), time: z.string()
 export const meSchema = z.object({
   sub: z.string(),
   kind: z.enum(['person', 'client']),
-  name: z.string().optional(),
-  hpr: z.string().optional(),
-  profession: z.string().optional(),
-  tenant: z.string().optional(),
-  unit: z.string().optional(),
+  name: z.optional(z.string()),
+  hpr: z.optional(z.string()),
+  profession: z.optional(z.string()),
+  tenant: z.optional(z.string()),
+  unit: z.optional(z.string()),
   roles: z.array(z.enum(ROLES)),
   scopes: z.array(z.string()),
   expiresAt: z.number(),

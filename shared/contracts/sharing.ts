@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { tenantIdSchema } from './common';
+import * as z from './zod';
+import { tenantIdSchema, trimmedString } from './common';
 import { idSchema, SHARABLE_ENTRY_TYPES, type EntryType } from './journal';
 
 /**
@@ -14,7 +14,7 @@ import { idSchema, SHARABLE_ENTRY_TYPES, type EntryType } from './journal';
  * A shared document's id: the origin municipality and the journal entry, `<kommunenummer>-<entryId>`.
  * It names where the data lives, so retrieval goes straight to the origin's index item.
  */
-export const documentIdSchema = z.string().regex(/^\d{4}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Ugyldig dokument-id');
+export const documentIdSchema = z.string().check(z.regex(/^\d{4}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Ugyldig dokument-id'));
 
 export function documentIdOf(tenant: string, entryId: string): string {
   return `${tenant}-${entryId}`;
@@ -43,18 +43,18 @@ export const sharedDocumentSchema = z
     entryId: idSchema,
     type: sharingCategorySchema,
     /** Absent when the document is entered in error. */
-    title: z.string().optional(),
+    title: z.optional(z.string()),
     status: z.enum(DOCUMENT_STATUSES),
     corrected: z.boolean(),
-    version: z.number().int(),
+    version: z.int(),
     /** When what the document records happened. */
     date: z.string(),
     /** When the current version was recorded (signed, corrected or marked). */
     recordedAt: z.string(),
-    author: z.object({ id: z.string(), name: z.string().optional(), profession: z.string().optional(), hpr: z.string().optional() }),
-    organisation: z.object({ tenantId: tenantIdSchema, name: z.string(), unit: z.object({ id: z.string(), name: z.string().optional() }) }),
+    author: z.object({ id: z.string(), name: z.optional(z.string()), profession: z.optional(z.string()), hpr: z.optional(z.string()) }),
+    organisation: z.object({ tenantId: tenantIdSchema, name: z.string(), unit: z.object({ id: z.string(), name: z.optional(z.string()) }) }),
   })
-  .meta({ id: 'SharedDocument' });
+  .register(z.globalRegistry, { id: 'SharedDocument' });
 export type SharedDocument = z.infer<typeof sharedDocumentSchema>;
 
 export const patientParamsSchema = z.object({ patientId: idSchema });
@@ -70,20 +70,20 @@ export const sharedDocumentListSchema = z.object({
 });
 export type SharedDocumentList = z.infer<typeof sharedDocumentListSchema>;
 
-export const retrievedDocumentSchema = sharedDocumentSchema
-  .extend({
+export const retrievedDocumentSchema = z
+  .extend(sharedDocumentSchema, {
     title: z.string(),
     text: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.optional(z.record(z.string(), z.unknown())),
     /** Reason given for a correction. */
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     access: z.object({ rule: z.string(), emergency: z.boolean() }),
   })
-  .meta({ id: 'RetrievedDocument' });
+  .register(z.globalRegistry, { id: 'RetrievedDocument' });
 export type RetrievedDocument = z.infer<typeof retrievedDocumentSchema>;
 
 /** The citizen's own documents across municipalities, each with the blocks that cover it. */
-export const myDocumentSchema = sharedDocumentSchema.extend({ blockedBy: z.array(idSchema) });
+export const myDocumentSchema = z.extend(sharedDocumentSchema, { blockedBy: z.array(idSchema) });
 export const myDocumentListSchema = z.object({ documents: z.array(myDocumentSchema) });
 export type MyDocument = z.infer<typeof myDocumentSchema>;
 export type MyDocumentList = z.infer<typeof myDocumentListSchema>;
@@ -103,11 +103,11 @@ export const BLOCK_KINDS = ['document', 'category', 'all-sharing', 'person', 'un
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export const blockTargetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('document'), documentId: documentIdSchema }).strict(),
-  z.object({ kind: z.literal('category'), category: sharingCategorySchema }).strict(),
-  z.object({ kind: z.literal('all-sharing') }).strict(),
-  z.object({ kind: z.literal('person'), userId: z.string().trim().min(1).max(100).regex(/^[^#]+$/, 'Ugyldig bruker-id') }).strict(),
-  z.object({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: z.string().trim().min(1).max(100).regex(/^[^#]+$/, 'Ugyldig enhets-id') }).strict(),
+  z.strictObject({ kind: z.literal('document'), documentId: documentIdSchema }),
+  z.strictObject({ kind: z.literal('category'), category: sharingCategorySchema }),
+  z.strictObject({ kind: z.literal('all-sharing') }),
+  z.strictObject({ kind: z.literal('person'), userId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig bruker-id')) }),
+  z.strictObject({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig enhets-id')) }),
 ]);
 export type BlockTarget = z.infer<typeof blockTargetSchema>;
 
@@ -117,16 +117,16 @@ export const createMyBlockSchema = blockTargetSchema;
 /** Staff registering a block on the citizen's behalf say why (stored encrypted in the audit event). */
 export const createBlockOnBehalfSchema = z.object({
   target: blockTargetSchema,
-  reason: z.string().trim().min(3, 'Oppgi en begrunnelse').max(250),
+  reason: trimmedString(3, 250, 'Oppgi en begrunnelse'),
 });
 export type CreateBlockOnBehalfRequest = z.infer<typeof createBlockOnBehalfSchema>;
 
 const changedBySchema = z.object({
   kind: z.enum(['citizen', 'staff']),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   /** For staff: who and where. */
-  id: z.string().optional(),
-  tenantId: z.string().optional(),
+  id: z.optional(z.string()),
+  tenantId: z.optional(z.string()),
 });
 
 export const blockSchema = z
@@ -134,14 +134,14 @@ export const blockSchema = z
     id: idSchema,
     target: blockTargetSchema,
     /** Names for people and units, where known, so the citizen can recognise them. */
-    targetLabel: z.string().optional(),
+    targetLabel: z.optional(z.string()),
     active: z.boolean(),
     createdAt: z.string(),
     createdBy: changedBySchema,
-    liftedAt: z.string().optional(),
-    liftedBy: changedBySchema.optional(),
+    liftedAt: z.optional(z.string()),
+    liftedBy: z.optional(changedBySchema),
   })
-  .meta({ id: 'Block' });
+  .register(z.globalRegistry, { id: 'Block' });
 export type Block = z.infer<typeof blockSchema>;
 
 export const blockListSchema = z.object({ blocks: z.array(blockSchema) });
@@ -167,14 +167,14 @@ export const consentSchema = z.object({
   required: z.boolean(),
   /** `none`: never given. */
   status: z.enum(['given', 'withdrawn', 'none']),
-  changedAt: z.string().optional(),
+  changedAt: z.optional(z.string()),
 });
 export type Consent = z.infer<typeof consentSchema>;
 
 export const consentListSchema = z.object({ consents: z.array(consentSchema) });
 export type ConsentList = z.infer<typeof consentListSchema>;
 
-export const setConsentSchema = z.object({ category: sharingCategorySchema, status: z.enum(CONSENT_STATUSES) }).strict();
+export const setConsentSchema = z.strictObject({ category: sharingCategorySchema, status: z.enum(CONSENT_STATUSES) });
 export type SetConsentRequest = z.infer<typeof setConsentSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -184,17 +184,17 @@ export type SetConsentRequest = z.infer<typeof setConsentSchema>;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
-export const emergencyAccessRequestSchema = z
-  .object({
-    /** Why (at most 250 characters, Tillitsrammeverket `user_reason`); may be shown to the patient and used in log review. */
-    reason: z
-      .string({ message: 'Oppgi en begrunnelse' })
-      .trim()
-      .min(10, 'Begrunnelsen må ha minst 10 tegn')
-      .max(250, 'Begrunnelsen kan ha høyst 250 tegn')
-      .refine((s) => !CONTROL_CHARS.test(s), 'Begrunnelsen kan ikke inneholde kontrolltegn'),
-  })
-  .strict();
+export const emergencyAccessRequestSchema = z.strictObject({
+  /** Why (at most 250 characters, Tillitsrammeverket `user_reason`); may be shown to the patient and used in log review. */
+  reason: z
+    .string({ message: 'Oppgi en begrunnelse' })
+    .check(
+      z.trim(),
+      z.minLength(10, 'Begrunnelsen må ha minst 10 tegn'),
+      z.maxLength(250, 'Begrunnelsen kan ha høyst 250 tegn'),
+      z.refine((s) => !CONTROL_CHARS.test(s), 'Begrunnelsen kan ikke inneholde kontrolltegn'),
+    ),
+});
 export type EmergencyAccessRequest = z.infer<typeof emergencyAccessRequestSchema>;
 
 export const emergencyAccessSchema = z
@@ -205,8 +205,8 @@ export const emergencyAccessSchema = z
     expiresAt: z.string(),
     active: z.boolean(),
   })
-  .meta({ id: 'EmergencyAccess' });
+  .register(z.globalRegistry, { id: 'EmergencyAccess' });
 export type EmergencyAccess = z.infer<typeof emergencyAccessSchema>;
 
-export const activeEmergencyAccessSchema = z.object({ active: emergencyAccessSchema.nullable() });
+export const activeEmergencyAccessSchema = z.object({ active: z.nullable(emergencyAccessSchema) });
 export type ActiveEmergencyAccess = z.infer<typeof activeEmergencyAccessSchema>;

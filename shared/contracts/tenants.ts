@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { kommunenummerSchema } from './identifiers';
+import { trimmedString } from './common';
 import { unitSchema } from './platform';
 
 /** Kinds of units (enheter) a municipality runs. */
@@ -16,7 +17,7 @@ export const RECORD_CATEGORIES = ['journal', 'helsestasjon', 'skolehelse', 'tann
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
 /** Years to keep a category, or `permanent` (delivered to the archive depot from the export). */
-export const retentionValueSchema = z.union([z.number().int().min(1).max(200), z.literal('permanent')]);
+export const retentionValueSchema = z.union([z.int().check(z.minimum(1), z.maximum(200)), z.literal('permanent')]);
 export type RetentionValue = z.infer<typeof retentionValueSchema>;
 
 export const DEFAULT_RETENTION: Record<RecordCategory, RetentionValue> = {
@@ -34,49 +35,46 @@ export const tenantSettingsSchema = z.object({
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
 /** A login name: lower-case letters, digits, dot, dash, underscore. */
-export const usernameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'Brukernavn: små bokstaver, tall, punktum, bindestrek (2–63 tegn)');
+export const usernameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'Brukernavn: små bokstaver, tall, punktum, bindestrek (2–63 tegn)'));
 
-export const unitIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'Enhets-id: små bokstaver, tall og bindestrek');
+export const unitIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'Enhets-id: små bokstaver, tall og bindestrek'));
 
 export const newUnitSchema = z.object({
-  id: unitIdSchema.optional(),
-  name: z.string().trim().min(2).max(120),
+  id: z.optional(unitIdSchema),
+  name: trimmedString(2, 120),
   kind: unitKindSchema,
 });
 
 /** AWS-style region name, e.g. eu-north-1. */
-export const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'Region: f.eks. eu-north-1');
+export const regionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'Region: f.eks. eu-north-1'));
 
 export const createTenantBodySchema = z.object({
   id: kommunenummerSchema,
-  name: z.string().trim().min(2).max(100),
+  name: trimmedString(2, 100),
   region: regionSchema,
-  admin: z.object({ id: usernameSchema, name: z.string().trim().min(2).max(200) }).optional(),
-  units: z.array(newUnitSchema).max(200).default([]),
-  settings: tenantSettingsSchema.partial().optional(),
+  admin: z.optional(z.object({ id: usernameSchema, name: trimmedString(2, 200) })),
+  units: z._default(z.array(newUnitSchema).check(z.maxLength(200)), []),
+  settings: z.optional(z.partial(tenantSettingsSchema)),
 });
 export type CreateTenantBody = z.infer<typeof createTenantBodySchema>;
 
 export const tenantPathSchema = z.object({ tenantId: kommunenummerSchema });
 
-export const suspendTenantBodySchema = z.object({ reason: z.string().trim().min(3).max(500) });
-export const resumeTenantBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).default({});
+export const suspendTenantBodySchema = z.object({ reason: trimmedString(3, 500) });
+export const resumeTenantBodySchema = z._default(z.object({ reason: z.optional(z.string().check(z.trim(), z.maxLength(500))) }), {});
 
 /** Where the offboarding export goes: an absolute directory path locally, an s3:// URI in AWS. */
-export const exportTargetSchema = z
-  .string()
-  .trim()
-  .min(2)
-  .max(1024)
-  .refine((v) => v.startsWith('/') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v), {
+export const exportTargetSchema = trimmedString(2, 1024).check(
+  z.refine((v) => v.startsWith('/') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v), {
     message: 'Oppgi en absolutt katalogsti eller en s3://bøtte/prefiks-URI',
-  });
+  }),
+);
 export const offboardTenantBodySchema = z.object({ target: exportTargetSchema });
 
 const stepSchema = z.object({
   state: z.enum(['pending', 'done', 'failed']),
-  at: z.string().optional(),
-  error: z.string().optional(),
+  at: z.optional(z.string()),
+  error: z.optional(z.string()),
 });
 export type StepState = z.infer<typeof stepSchema>;
 
@@ -92,11 +90,11 @@ export const keyDeletionSchema = z.object({
   deleteAfter: z.string(),
   /** `disabled-until-due`: out of use, destroyed when due; `pending-deletion`: KMS deletion window running. */
   state: z.enum(['disabled-until-due', 'pending-deletion', 'destroyed']),
-  kmsDeletionDate: z.string().optional(),
+  kmsDeletionDate: z.optional(z.string()),
 });
 export type KeyDeletion = z.infer<typeof keyDeletionSchema>;
 
-export const exportFileSchema = z.object({ name: z.string(), records: z.number().int(), bytes: z.number().int(), sha256: z.string() });
+export const exportFileSchema = z.object({ name: z.string(), records: z.int(), bytes: z.int(), sha256: z.string() });
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
 export const tenantSchema = z
@@ -105,52 +103,52 @@ export const tenantSchema = z
     name: z.string(),
     region: z.string(),
     status: z.enum(TENANT_STATUSES),
-    statusReason: z.string().optional(),
-    keyRef: z.string().optional(),
-    adminUserId: z.string().optional(),
-    units: z.array(unitSchema.extend({ status: z.enum(['active', 'closed']).optional() })),
+    statusReason: z.optional(z.string()),
+    keyRef: z.optional(z.string()),
+    adminUserId: z.optional(z.string()),
+    units: z.array(z.extend(unitSchema, { status: z.optional(z.enum(['active', 'closed'])) })),
     settings: tenantSettingsSchema,
-    provisioning: z
-      .object({
+    provisioning: z.optional(
+      z.object({
         steps: z.record(z.string(), stepSchema),
-        failedStep: z.string().optional(),
+        failedStep: z.optional(z.string()),
         /** The first tenant admin the provisioning creates. */
-        admin: z.object({ id: z.string(), name: z.string() }).optional(),
-      })
-      .optional(),
-    offboarding: z
-      .object({
+        admin: z.optional(z.object({ id: z.string(), name: z.string() })),
+      }),
+    ),
+    offboarding: z.optional(
+      z.object({
         target: z.string(),
         requestedAt: z.string(),
         requestedBy: z.string(),
         steps: z.record(z.string(), stepSchema),
-        failedStep: z.string().optional(),
-        export: z
-          .object({
+        failedStep: z.optional(z.string()),
+        export: z.optional(
+          z.object({
             location: z.string(),
             files: z.array(exportFileSchema),
-            records: z.number().int(),
+            records: z.int(),
             /** Exported records by their `kind` (patient, journal-entry, ...). */
-            byKind: z.record(z.string(), z.number().int()).optional(),
-          })
-          .optional(),
-        countedRecords: z.number().int().optional(),
-        countedByKind: z.record(z.string(), z.number().int()).optional(),
-        keyDeletion: keyDeletionSchema.optional(),
-      })
-      .optional(),
-    activatedAt: z.string().optional(),
-    suspendedAt: z.string().optional(),
-    suspendedBy: z.string().optional(),
-    resumedAt: z.string().optional(),
-    offboardedAt: z.string().optional(),
-    createdAt: z.string().optional(),
-    createdBy: z.string().optional(),
-    changedAt: z.string().optional(),
-    changedBy: z.string().optional(),
-    version: z.number().int().optional(),
+            byKind: z.optional(z.record(z.string(), z.int())),
+          }),
+        ),
+        countedRecords: z.optional(z.int()),
+        countedByKind: z.optional(z.record(z.string(), z.int())),
+        keyDeletion: z.optional(keyDeletionSchema),
+      }),
+    ),
+    activatedAt: z.optional(z.string()),
+    suspendedAt: z.optional(z.string()),
+    suspendedBy: z.optional(z.string()),
+    resumedAt: z.optional(z.string()),
+    offboardedAt: z.optional(z.string()),
+    createdAt: z.optional(z.string()),
+    createdBy: z.optional(z.string()),
+    changedAt: z.optional(z.string()),
+    changedBy: z.optional(z.string()),
+    version: z.optional(z.int()),
   })
-  .meta({ id: 'Tenant' });
+  .register(z.globalRegistry, { id: 'Tenant' });
 export type TenantView = z.infer<typeof tenantSchema>;
 
 export const tenantListSchema = z.object({ items: z.array(tenantSchema) });

@@ -1,13 +1,13 @@
-import { z, type ZodType } from 'zod';
+import { toJSONSchema, type ZodMiniType } from '../contracts/zod';
 import type { RouteSpec } from './route';
 
-function schemaOf(schema: ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+function schemaOf(schema: ZodMiniType, io: 'input' | 'output'): Record<string, unknown> {
+  return toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 }
 
 function parameters(route: RouteSpec): unknown[] {
   const out: unknown[] = [];
-  const add = (schema: ZodType | undefined, where: 'path' | 'query' | 'header') => {
+  const add = (schema: ZodMiniType | undefined, where: 'path' | 'query' | 'header') => {
     if (!schema) return;
     const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, s] of Object.entries(json.properties ?? {})) {

@@ -1,4 +1,4 @@
-import type { z, ZodType } from 'zod';
+import type * as z from '../contracts/zod';
 import type { Role } from '../auth/caller';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,11 +29,11 @@ export interface RouteSpec {
    * tenant named in the `x-tenant` header); the tenant must be active. `none`: not tenant-bound.
    */
   tenant: 'caller' | 'none';
-  body?: ZodType;
-  query?: ZodType;
-  params?: ZodType;
-  headers?: ZodType;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  params?: z.ZodMiniType;
+  headers?: z.ZodMiniType;
+  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
 }
 
 /** Keeps a route's literal types, so handlers get typed input. */
@@ -41,7 +41,7 @@ export function defineRoute<const R extends RouteSpec>(route: R): R {
   return route;
 }
 
-type Out<S> = S extends ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 export interface RouteInput<R extends RouteSpec> {
   body: Out<R['body']>;

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from '../contracts/zod';
 import { UnsupportedMediaTypeError, ValidationError, type FieldIssue } from '../errors';
 import type { RouteInput, RouteSpec } from './route';
 
-function check(schema: ZodType | undefined, value: unknown, location: string, issues: FieldIssue[]): unknown {
+function check(schema: ZodMiniType | undefined, value: unknown, location: string, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -1,10 +1,10 @@
-import type { z, ZodType } from 'zod';
+import type * as z from 'zod/mini';
 import type { RouteSpec } from '../../../shared/http/route';
 import { api } from './client';
 import type { ApiResponse } from './http';
 
-type Out<S> = S extends ZodType ? z.output<S> : unknown;
-type In<S> = S extends ZodType ? z.input<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : unknown;
+type In<S> = S extends z.ZodMiniType ? z.input<S> : undefined;
 
 /** The body of a route's success answer, from the zod schema in its route entry. */
 export type OkBody<R extends RouteSpec> = R['responses'] extends { 200: { schema: infer S } }
