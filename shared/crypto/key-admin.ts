@@ -1,19 +1,10 @@
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  DisableKeyCommand,
-  EnableKeyRotationCommand,
-  NotFoundException,
-  ScheduleKeyDeletionCommand,
-  KMSClient,
-  TagResourceCommand,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { config } from '../config';
 import { assertTenantId } from '../db/keys';
 import { tenantKeys } from './index';
+import { kmsModule, lazyKmsClient } from './kms-module';
 import { LocalKeystore } from './local-keystore';
 
 /** KMS lets a key wait at most 30 days (at least 7) between ScheduleKeyDeletion and deletion. */
@@ -84,12 +75,20 @@ export class LocalTenantKeyAdmin implements TenantKeyAdmin {
   }
 }
 
-/** Per-tenant customer-managed KMS keys, found by the alias `<prefix><tenant>` and tagged `tenant`. */
+/**
+ * Per-tenant customer-managed KMS keys, found by the alias `<prefix><tenant>` and tagged `tenant`.
+ * The KMS client (and its module) is made on first use: most operator routes never touch a key.
+ */
 export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   constructor(
-    private readonly kms: KMSClient,
+    private readonly client: () => Promise<KMSClient>,
     private readonly aliasPrefix: string,
   ) {}
+
+  private async kms() {
+    const [client, commands] = await Promise.all([this.client(), kmsModule()]);
+    return { client, ...commands };
+  }
 
   private alias(tenant: string): string {
     assertTenantId(tenant);
@@ -97,8 +96,9 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   }
 
   private async describe(tenant: string) {
+    const { client, DescribeKeyCommand, NotFoundException } = await this.kms();
     try {
-      return (await this.kms.send(new DescribeKeyCommand({ KeyId: this.alias(tenant) }))).KeyMetadata;
+      return (await client.send(new DescribeKeyCommand({ KeyId: this.alias(tenant) }))).KeyMetadata;
     } catch (error) {
       if (error instanceof NotFoundException) return undefined;
       throw error;
@@ -108,8 +108,9 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   async ensureKey(tenant: string): Promise<{ keyRef: string; created: boolean }> {
     const existing = await this.describe(tenant);
     if (existing?.Arn) return { keyRef: existing.Arn, created: false };
+    const { client, CreateKeyCommand, EnableKeyRotationCommand, CreateAliasCommand } = await this.kms();
     // If we stop between CreateKey and CreateAlias the orphan key carries the tenant tag, so it can be found and removed.
-    const created = await this.kms.send(
+    const created = await client.send(
       new CreateKeyCommand({
         Description: `Fellesjournal tenant ${tenant} master key`,
         KeyUsage: 'ENCRYPT_DECRYPT',
@@ -123,8 +124,8 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
     const keyId = created.KeyMetadata?.KeyId;
     const arn = created.KeyMetadata?.Arn;
     if (!keyId || !arn) throw new Error('KMS CreateKey returned no key id');
-    await this.kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
-    await this.kms.send(new CreateAliasCommand({ AliasName: this.alias(tenant), TargetKeyId: keyId }));
+    await client.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+    await client.send(new CreateAliasCommand({ AliasName: this.alias(tenant), TargetKeyId: keyId }));
     return { keyRef: arn, created: true };
   }
 
@@ -135,20 +136,22 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
 
   async scheduleDeletion(tenant: string, keyRef: string, deleteAfter: Date, now: Date): Promise<KeyDeletionState> {
     const base = { keyRef, requestedAt: now.toISOString(), deleteAfter: deleteAfter.toISOString() };
+    const { client, ScheduleKeyDeletionCommand, TagResourceCommand, DisableKeyCommand } = await this.kms();
     const days = Math.ceil((deleteAfter.getTime() - now.getTime()) / DAY_MS);
     if (days <= KMS_MAX_PENDING_DAYS) {
       const pending = Math.min(KMS_MAX_PENDING_DAYS, Math.max(KMS_MIN_PENDING_DAYS, days));
-      const out = await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: pending }));
+      const out = await client.send(new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: pending }));
       return { ...base, state: 'pending-deletion', kmsDeletionDate: out.DeletionDate?.toISOString() };
     }
-    await this.kms.send(new TagResourceCommand({ KeyId: keyRef, Tags: [{ TagKey: 'delete-after', TagValue: base.deleteAfter.slice(0, 10) }] }));
-    await this.kms.send(new DisableKeyCommand({ KeyId: keyRef }));
+    await client.send(new TagResourceCommand({ KeyId: keyRef, Tags: [{ TagKey: 'delete-after', TagValue: base.deleteAfter.slice(0, 10) }] }));
+    await client.send(new DisableKeyCommand({ KeyId: keyRef }));
     return { ...base, state: 'disabled-until-due' };
   }
 
   async destroyDue(_tenant: string, state: KeyDeletionState, now: Date): Promise<KeyDeletionState> {
     if (state.state !== 'disabled-until-due' || new Date(state.deleteAfter) > now) return state;
-    const out = await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: state.keyRef, PendingWindowInDays: KMS_MAX_PENDING_DAYS }));
+    const { client, ScheduleKeyDeletionCommand } = await this.kms();
+    const out = await client.send(new ScheduleKeyDeletionCommand({ KeyId: state.keyRef, PendingWindowInDays: KMS_MAX_PENDING_DAYS }));
     return { ...state, state: 'pending-deletion', kmsDeletionDate: out.DeletionDate?.toISOString() };
   }
 }
@@ -165,7 +168,7 @@ export function tenantKeyAdmin(): TenantKeyAdmin {
     if (!(keys instanceof LocalKeystore)) throw new Error('local key provider without a local keystore');
     admin = new LocalTenantKeyAdmin(keys, cfg.keys.keystoreDir ?? '.data/keys');
   } else {
-    admin = new KmsTenantKeyAdmin(new KMSClient({ region: cfg.region }), cfg.keys.tenantKeyAliasPrefix);
+    admin = new KmsTenantKeyAdmin(lazyKmsClient(cfg.region), cfg.keys.tenantKeyAliasPrefix);
   }
   return admin;
 }

@@ -92,7 +92,7 @@ describe('KMS key admin', () => {
       DescribeKeyCommand: new NotFoundException({ message: 'Alias not found', $metadata: {} }),
       CreateKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:aws:kms:eu-north-1:1:key/k-1' } },
     });
-    const out = await new KmsTenantKeyAdmin(client, 'alias/fellesjournal/tenant/').ensureKey('4601');
+    const out = await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/').ensureKey('4601');
     expect(out).toEqual({ keyRef: 'arn:aws:kms:eu-north-1:1:key/k-1', created: true });
     expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateKeyCommand', 'EnableKeyRotationCommand', 'CreateAliasCommand']);
     expect(sent[1]?.input.Tags).toContainEqual({ TagKey: 'tenant', TagValue: '4601' });
@@ -101,14 +101,14 @@ describe('KMS key admin', () => {
 
   it('finds an existing key instead of making a second one', async () => {
     const { client, sent } = recordingKms({ DescribeKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:k-1', KeyState: 'Enabled' } } });
-    expect(await new KmsTenantKeyAdmin(client, 'alias/fellesjournal/tenant/').ensureKey('4601')).toEqual({ keyRef: 'arn:k-1', created: false });
+    expect(await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/').ensureKey('4601')).toEqual({ keyRef: 'arn:k-1', created: false });
     expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
   });
 
   it('disables and tags a key whose retention runs for years, and schedules the 30-day deletion when due', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const { client, sent } = recordingKms({ ScheduleKeyDeletionCommand: { DeletionDate: new Date('2036-01-31T00:00:00Z') } });
-    const admin = new KmsTenantKeyAdmin(client, 'alias/fellesjournal/tenant/');
+    const admin = new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/');
     const state = await admin.scheduleDeletion('4601', 'arn:k-1', new Date('2036-01-01T00:00:00Z'), now);
     expect(state).toMatchObject({ state: 'disabled-until-due', deleteAfter: '2036-01-01T00:00:00.000Z' });
     expect(sent.map((s) => s.name)).toEqual(['TagResourceCommand', 'DisableKeyCommand']);
