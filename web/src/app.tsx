@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ownTenantSchema } from '../../shared/contracts/platform';
 import { oidcLogoutUrl } from './auth/oidc';
 import { endSession, hasRole, sessionSnapshot, subscribeSession, type Role, type Session } from './auth/session';

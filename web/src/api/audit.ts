@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { auditEventListSchema } from '../../../shared/contracts/audit';
 import type * as R from '../../../functions/audit/routes';
 import { callRoute, type BodyOf } from './routes';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { problemSchema } from '../../../shared/contracts/common';
 import { config } from '../config';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { meSchema } from '../../../shared/contracts/platform';
 import { ApiError, request } from '../api/http';
 import { decodeJwtPayload } from './oidc';

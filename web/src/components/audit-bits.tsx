@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { auditActorSchema } from '../../../shared/contracts/audit';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Badge } from './ui';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { REVIEW_CONCLUSIONS, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
