@@ -1,4 +1,5 @@
 import type * as R from '../../../functions/sharing/routes';
+import { idempotencyKey } from './client';
 import { callRoute, type BodyOf } from './routes';
 
 /**
@@ -11,18 +12,21 @@ export const sharingApi = {
   document: (documentId: string, signal?: AbortSignal) => callRoute<typeof R.getSharedDocumentRoute>('GET', '/v1/sharing/documents/{documentId}', { params: { documentId }, signal }),
   emergencyAccess: (patientId: string, signal?: AbortSignal) =>
     callRoute<typeof R.getEmergencyAccessRoute>('GET', '/v1/sharing/patients/{patientId}/emergency-access', { params: { patientId }, signal }),
-  requestEmergencyAccess: (patientId: string, body: BodyOf<typeof R.requestEmergencyAccessRoute>) =>
-    callRoute<typeof R.requestEmergencyAccessRoute>('POST', '/v1/sharing/patients/{patientId}/emergency-access', { params: { patientId }, body }),
+  requestEmergencyAccess: (patientId: string, body: BodyOf<typeof R.requestEmergencyAccessRoute>, key = idempotencyKey()) =>
+    callRoute<typeof R.requestEmergencyAccessRoute>('POST', '/v1/sharing/patients/{patientId}/emergency-access', { params: { patientId }, body, headers: { 'idempotency-key': key } }),
   patientBlocks: (patientId: string, signal?: AbortSignal) =>
     callRoute<typeof R.listPatientBlocksRoute>('GET', '/v1/sharing/patients/{patientId}/blocks', { params: { patientId }, signal }),
-  createPatientBlock: (patientId: string, body: BodyOf<typeof R.createPatientBlockRoute>) =>
-    callRoute<typeof R.createPatientBlockRoute>('POST', '/v1/sharing/patients/{patientId}/blocks', { params: { patientId }, body }),
-  liftPatientBlock: (patientId: string, blockId: string) =>
-    callRoute<typeof R.liftPatientBlockRoute>('DELETE', '/v1/sharing/patients/{patientId}/blocks/{blockId}', { params: { patientId, blockId } }),
+  createPatientBlock: (patientId: string, body: BodyOf<typeof R.createPatientBlockRoute>, key = idempotencyKey()) =>
+    callRoute<typeof R.createPatientBlockRoute>('POST', '/v1/sharing/patients/{patientId}/blocks', { params: { patientId }, body, headers: { 'idempotency-key': key } }),
+  liftPatientBlock: (patientId: string, blockId: string, key = idempotencyKey()) =>
+    callRoute<typeof R.liftPatientBlockRoute>('DELETE', '/v1/sharing/patients/{patientId}/blocks/{blockId}', { params: { patientId, blockId }, headers: { 'idempotency-key': key } }),
   myDocuments: (signal?: AbortSignal) => callRoute<typeof R.listMyDocumentsRoute>('GET', '/v1/sharing/me/documents', { signal }),
   myBlocks: (signal?: AbortSignal) => callRoute<typeof R.listMyBlocksRoute>('GET', '/v1/sharing/me/blocks', { signal }),
-  createMyBlock: (body: BodyOf<typeof R.createMyBlockRoute>) => callRoute<typeof R.createMyBlockRoute>('POST', '/v1/sharing/me/blocks', { body }),
-  liftMyBlock: (blockId: string) => callRoute<typeof R.liftMyBlockRoute>('DELETE', '/v1/sharing/me/blocks/{blockId}', { params: { blockId } }),
+  createMyBlock: (body: BodyOf<typeof R.createMyBlockRoute>, key = idempotencyKey()) =>
+    callRoute<typeof R.createMyBlockRoute>('POST', '/v1/sharing/me/blocks', { body, headers: { 'idempotency-key': key } }),
+  liftMyBlock: (blockId: string, key = idempotencyKey()) =>
+    callRoute<typeof R.liftMyBlockRoute>('DELETE', '/v1/sharing/me/blocks/{blockId}', { params: { blockId }, headers: { 'idempotency-key': key } }),
   myConsents: (signal?: AbortSignal) => callRoute<typeof R.listMyConsentsRoute>('GET', '/v1/sharing/me/consents', { signal }),
-  setMyConsent: (body: BodyOf<typeof R.setMyConsentRoute>) => callRoute<typeof R.setMyConsentRoute>('PUT', '/v1/sharing/me/consents', { body }),
+  setMyConsent: (body: BodyOf<typeof R.setMyConsentRoute>, key = idempotencyKey()) =>
+    callRoute<typeof R.setMyConsentRoute>('PUT', '/v1/sharing/me/consents', { body, headers: { 'idempotency-key': key } }),
 };
