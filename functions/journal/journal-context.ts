@@ -85,7 +85,7 @@ export function deniedDetail(rule: string): string {
 }
 
 /** Actions whose decision depends on the citizen's blocks, consents and emergency grants. */
-const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set(['journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.read', 'block.manage']);
+const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set(['patient.read', 'journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.read', 'block.manage']);
 
 /**
  * A patient's national-id key never changes, so it is remembered per (tenant, patient): from the

@@ -260,9 +260,15 @@ describe('patient search and blocks', () => {
     expect(await found('oslo.sykepleier')).toEqual([]);
     expect((await search('oslo.sykepleier', { nationalId: nid })).patients).toEqual([]);
     expect(await found('oslo.lege')).toEqual([patient.id]);
+    // Nor does the record open by its id (a link or an old bookmark).
+    const opened = await stack.call(`/v1/patients/${patient.id}`, { as: 'oslo.sykepleier' });
+    expect(opened.status).toBe(403);
+    expect(((await opened.json()) as { rule?: string }).rule).toBe('blocked-person');
+    expect((await stack.call(`/v1/patients/${patient.id}`, { as: 'oslo.lege' })).status).toBe(200);
     // The refusal is in the patient's log (the citizen and the auditor see who looked), not in the answer.
     const refused = (await stream('0301', patient.id)).filter((e) => e.action === 'patient.search' && e.outcome === 'denied');
     expect(refused.map((e) => e.rule)).toEqual(['blocked-person', 'blocked-person']);
+    expect((await stream('0301', patient.id)).some((e) => e.action === 'patient.read' && e.outcome === 'denied' && e.rule === 'blocked-person')).toBe(true);
 
     // A unit block: everyone in Hjemmetjenesten Sagene (the nurse's unit), not the doctor at Torshov.
     await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'unit', tenant: '0301', unitId: '0301-hjem-sagene' } });
