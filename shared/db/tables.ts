@@ -65,10 +65,13 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'sharing',
-    description: 'Region-wide document index for cross-municipality sharing, keyed by a keyed hash of the national id.',
+    description: 'Region-wide document index for cross-municipality sharing, keyed by a keyed hash of the national id; blocks, consents, emergency grants, idempotency records.',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    // Idempotency records (epoch seconds) expire; DynamoDB TTL ignores non-numbers, so an emergency
+    // grant's expiresAt (an ISO time, kept as history) is never deleted by it.
+    ttlAttribute: 'expiresAt',
     tenantScoped: false,
     appendOnly: false,
   },
