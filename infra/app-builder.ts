@@ -9,13 +9,17 @@ import { RegionStack, type PreparedBundles } from './stacks/region-stack';
 
 /** Module of the API Gateway authorizer, relative to the repository root. */
 export const AUTHORIZER_MODULE = 'infra/functions/authorizer.ts';
+/** Scheduled job delivering audit events owed to other municipalities (functions/sharing/audit-outbox.ts). */
+export const OUTBOX_JOB_MODULE = 'functions/sharing/jobs/deliver-pending-audit.ts';
+/** Bundles of their own (not route groups), by function name. */
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {
   const groups = groupRoutes(routes);
   const entries = await Promise.all([
     ...groups.map(async (g) => [g.name, (await bundleRoutes(g.name, g.routes)).dir] as const),
-    bundleModule('authorizer', AUTHORIZER_MODULE).then((b) => ['authorizer', b.dir] as const),
+    ...Object.entries(MODULE_FUNCTIONS).map(([name, module]) => bundleModule(name, module).then((b) => [name, b.dir] as const)),
   ]);
   return { groups, dirs: Object.fromEntries(entries) };
 }

@@ -7,4 +7,6 @@ export const METRICS = {
   auditWriteFailed: 'AuditWriteFailed',
   /** A request refused before any service ran (token, role, scope, tenant). */
   accessRefused: 'AccessRefused',
+  /** Outbox items whose audit events some municipality is still owed after a scheduled sweep. */
+  auditOutboxPending: 'AuditOutboxPending',
 } as const;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { ROUTES } from '../../functions/routes';
-import { AUTHORIZER_MODULE } from '../../infra/app-builder';
+import { MODULE_FUNCTIONS } from '../../infra/app-builder';
 import { bundleGenerated, bundleModule, bundleRoutes, runnableCopy, type BundleResult } from '../../infra/constructs/bundling';
 import { groupRoutes } from '../../infra/route-groups';
 import { ENV } from '../../shared/config/env-names';
@@ -80,7 +80,7 @@ export const bundlesScenario: BenchScenario = async () => {
   const groups = groupRoutes(ROUTES);
   const bundles: [string, BundleResult][] = await Promise.all([
     ...groups.map(async (g) => [g.name, await bundleRoutes(g.name, g.routes)] as [string, BundleResult]),
-    bundleModule('authorizer', AUTHORIZER_MODULE).then((b) => ['authorizer', b] as [string, BundleResult]),
+    ...Object.entries(MODULE_FUNCTIONS).map(([name, module]) => bundleModule(name, module).then((b) => [name, b] as [string, BundleResult])),
   ]);
   const baseline = await bundleGenerated('bench-baseline', BASELINE_SOURCE);
   const files = new Map<string, string>([['baseline', runnableCopy(baseline, 'bench-baseline')], ...bundles.map(([name, b]) => [name, runnableCopy(b, `bench-${name}`)] as [string, string])]);

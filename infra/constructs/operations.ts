@@ -167,6 +167,17 @@ export class Operations extends Construct {
       evaluationPeriods: 1,
     });
 
+    // A citizen's change owes other municipalities audit events the scheduled sweep could not deliver.
+    alarm('AuditOutboxPending', {
+      alarmName: `fellesjournal-${props.stage}-audit-outbox-pending`,
+      alarmDescription: `Audit events owed to a municipality for 30 minutes after the sweeps (${METRICS.auditOutboxPending})`,
+      metric: new cloudwatch.Metric({ namespace: props.metricsNamespace, metricName: METRICS.auditOutboxPending, dimensionsMap: { service: 'sharing' }, statistic: 'Minimum', period }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 6,
+      datapointsToAlarm: 6,
+    });
+
     // KMS refusals and failures, and AccessDenied (the tenant role refusing another tenant's keys
     // or items), counted from every function's JSON logs.
     const namespace = opsNamespace(props.stage);

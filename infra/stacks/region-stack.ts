@@ -1,4 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -112,19 +114,37 @@ export class RegionStack extends Stack {
     const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
     const exportGroups = props.bundles.groups.filter((g) => g.plane === 'export');
     for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
+    // The data plane's scheduled job: audit events a citizen's change still owes other municipalities.
+    this.functions['audit-outbox'] = new ServiceFunction(this, 'AuditOutbox', {
+      ...fnCommon,
+      name: 'audit-outbox',
+      service: 'sharing',
+      description: 'Scheduled: delivers audit events a citizen\'s block or consent still owes other municipalities',
+      bundleDir: bundleDir('audit-outbox'),
+      settings: { ...functionSettings(config, 'data', 'sharing'), timeoutSeconds: 120, reservedConcurrency: 1 },
+      environment: commonEnv,
+      statements: [],
+      asyncInvocation: { queueKey: this.keys.ops },
+    });
+    const dataPlane = [...dataGroups.map((g) => g.name), 'audit-outbox'];
 
     // Trusted by the data-plane roles only; they get the ARN once it exists.
     this.tenantRole = new TenantScopedRole(this, 'TenantScoped', {
       stage,
       tables: t,
-      trustedRoles: dataGroups.map((g) => this.functions[g.name]!.role),
+      trustedRoles: dataPlane.map((name) => this.functions[name]!.role),
     });
-    for (const group of dataGroups) {
-      const f = this.functions[group.name]!;
+    for (const name of dataPlane) {
+      const f = this.functions[name]!;
       f.policy.addStatements(...dataPlaneStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
       f.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
       ackIndexes(f.policy, [t.control, t.sharing]);
     }
+    new events.Rule(this, 'AuditOutboxSchedule', {
+      description: 'Delivers owed audit events every 5 minutes',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(this.functions['audit-outbox'].fn, { retryAttempts: 2 })],
+    });
     ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
 

@@ -192,6 +192,19 @@ describe('functions', () => {
     expect(north.Resources[refOf(env[ENV.lookupKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
   });
 
+  it('the audit-outbox job runs every 5 minutes as a data-plane function, with a dead-letter queue and an alarm on what stays owed', () => {
+    const [id, fn] = byName('audit-outbox')!;
+    const p = fn.Properties!;
+    expect(p).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, ReservedConcurrentExecutions: 1 });
+    expect(p.DeadLetterConfig).toBeDefined();
+    expect((p.Environment as { Variables: Record<string, unknown> }).Variables[ENV.tenantRoleArn]).toBeDefined();
+    const rules = resourcesOf(north, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+    const rule = rules.find((r) => text(r.Targets).includes(id));
+    expect(rule?.ScheduleExpression).toBe('rate(5 minutes)');
+    const alarm = resourcesOf(north, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!).find((a) => a.AlarmName === 'fellesjournal-test-audit-outbox-pending');
+    expect(alarm).toMatchObject({ MetricName: 'AuditOutboxPending', Namespace: 'Fellesjournal', EvaluationPeriods: 6 });
+  });
+
   it('an asynchronously invoked function gets an encrypted dead-letter queue it may write to; per-call tracing when asked', () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Scratch', { env: { account: '111111111111', region: 'eu-north-1' } });
     const dir = mkdtempSync(join(tmpdir(), 'fj-fn-'));
@@ -283,7 +296,7 @@ describe('route table to functions', () => {
   it('bundles keep @aws-sdk external and load lazily what the code imports lazily', async () => {
     expect(ESBUILD_OPTIONS.external).toContain('@aws-sdk/*');
     const bundles = await prepareBundles(ROUTES);
-    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer'].sort());
+    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox'].sort());
   });
 });
 
@@ -301,11 +314,12 @@ const table = (id: string, index?: string) => `<${tableId(id)}>${index ? `/index
 const tenantRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
 const tenantRole = statementsOfRole(north, tenantRoleId);
 const tenantKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444`;
-const dataGroups = groups.filter((g) => g.plane === 'data').map((g) => g.name);
+// The data plane: the route groups' functions and the scheduled audit-outbox job.
+const dataGroups = [...groups.filter((g) => g.plane === 'data').map((g) => g.name), 'audit-outbox'];
 const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
 const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
 const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
-const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer'];
+const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox'];
 
 /** A DynamoDB request of the tenant role's session for `tenant`. */
 const asTenant = (tenant: string, action: string, resource: string, leadingKeys?: string[], extra: Record<string, string | string[]> = {}): IamRequest => ({
