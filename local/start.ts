@@ -53,6 +53,10 @@ async function main(): Promise<void> {
     return;
   }
 
+  // What AWS runs on a schedule (infra: EventBridge every 5 minutes), this process runs on a timer.
+  const { handler: deliverPendingAudit } = await import('../functions/sharing/jobs/deliver-pending-audit');
+  setInterval(() => void deliverPendingAudit().catch((error: unknown) => console.error(`audit outbox sweep failed: ${String(error)}`)), 5 * 60_000).unref();
+
   const url = stack.url;
   const lines = [
     '',
