@@ -1,7 +1,6 @@
 import { config } from '../../shared/config';
 import { tenantKeyAdmin, type TenantKeyAdmin } from '../../shared/crypto/key-admin';
-import { countTenantRecords, exportTenantJournal } from '../journal/export';
-import { openExportFor } from './export-writer';
+import type { OpenExport } from './export-writer';
 import type { JournalExportSource } from './journal-source';
 import type { TenantServiceDeps } from './tenant-service';
 
@@ -13,21 +12,24 @@ const keyAdmin: TenantKeyAdmin = {
   destroyDue: (t, state, now) => tenantKeyAdmin().destroyDue(t, state, now),
 };
 
-/** The journal's export, with its counts keyed by the `kind` its records carry. */
-const journalExport: JournalExportSource = {
-  exportTenantJournal,
-  async countTenantRecords(tenant) {
-    const c = await countTenantRecords(tenant);
-    return { patient: c.patients, 'care-relationship': c.relationships, 'journal-entry': c.entries, 'journal-entry-version': c.entryVersions };
-  },
-};
+/**
+ * The journal's export, with its counts keyed by the `kind` its records carry. Only offboarding
+ * uses it, so the journal's code is loaded then, not in every operator function's cold start.
+ */
+async function journalExport(): Promise<JournalExportSource> {
+  const { countTenantRecords, exportTenantJournal } = await import('../journal/export');
+  return {
+    exportTenantJournal,
+    async countTenantRecords(tenant) {
+      const c = await countTenantRecords(tenant);
+      return { patient: c.patients, 'care-relationship': c.relationships, 'journal-entry': c.entries, 'journal-entry-version': c.entryVersions };
+    },
+  };
+}
+
+const openExport: OpenExport = async (target, folder) => (await import('./export-writer')).openExportFor(config().runtime, config().region)(target, folder);
 
 /** The container's tenant-service dependencies. */
 export function defaultTenantDeps(): TenantServiceDeps {
-  return {
-    keyAdmin,
-    journal: async () => journalExport,
-    openExport: (target, folder) => openExportFor(config().runtime, config().region)(target, folder),
-    now: () => new Date(),
-  };
+  return { keyAdmin, journal: journalExport, openExport, now: () => new Date() };
 }
