@@ -42,3 +42,32 @@ export function Empty({ children }: { children: ReactNode }) {
 export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'ok' | 'warn' | 'danger' | 'info'; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
+
+/**
+ * A table of records: headings, then the rows the page renders (`<tr>`s). `actions` heads a last
+ * column of buttons: read out by screen readers, not shown. `caption` names the table for them.
+ */
+export function DataTable({ testId, caption, columns, actions, children }: { testId: string; caption?: string; columns: string[]; actions?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid={testId}>
+        {caption && <caption className="sr-only">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+            {actions && (
+              <th scope="col">
+                <span className="sr-only">{actions}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

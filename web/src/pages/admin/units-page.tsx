@@ -4,7 +4,7 @@ import { UNIT_KINDS } from '../../../../shared/contracts/tenants';
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -69,53 +69,38 @@ export function UnitsPage() {
           data.items.length === 0 ? (
             <Empty>{t('admin.units.empty')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="data" data-testid="units">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.units.id')}</th>
-                    <th scope="col">{t('patients.name')}</th>
-                    <th scope="col">{t('admin.units.kind')}</th>
-                    <th scope="col">{t('admin.status')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('admin.actions')}</span>
-                    </th>
+            <DataTable testId="units" columns={[t('admin.units.id'), t('patients.name'), t('admin.units.kind'), t('admin.status')]} actions={t('admin.actions')}>
+              {data.items.map((u) => {
+                const closed = u.status === 'closed';
+                return (
+                  <tr key={u.id}>
+                    <td>
+                      <code>{u.id}</code>
+                    </td>
+                    <td>{u.name}</td>
+                    <td>{t(`unitKind.${u.kind}` as MessageKey)}</td>
+                    <td>
+                      <Badge tone={closed ? 'neutral' : 'ok'}>{t(closed ? 'admin.unitStatus.closed' : 'admin.unitStatus.active')}</Badge>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={toggle.busy}
+                        onClick={() =>
+                          void toggle.run(async () => {
+                            await adminApi.updateUnit(u.id, { status: closed ? 'active' : 'closed' });
+                            units.reload();
+                          })
+                        }
+                      >
+                        {closed ? t('admin.units.reopen') : t('admin.units.close')}
+                      </button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((u) => {
-                    const closed = u.status === 'closed';
-                    return (
-                      <tr key={u.id}>
-                        <td>
-                          <code>{u.id}</code>
-                        </td>
-                        <td>{u.name}</td>
-                        <td>{t(`unitKind.${u.kind}` as MessageKey)}</td>
-                        <td>
-                          <Badge tone={closed ? 'neutral' : 'ok'}>{t(closed ? 'admin.unitStatus.closed' : 'admin.unitStatus.active')}</Badge>
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={toggle.busy}
-                            onClick={() =>
-                              void toggle.run(async () => {
-                                await adminApi.updateUnit(u.id, { status: closed ? 'active' : 'closed' });
-                                units.reload();
-                              })
-                            }
-                          >
-                            {closed ? t('admin.units.reopen') : t('admin.units.close')}
-                          </button>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           )
         }
       </Async>

@@ -3,7 +3,7 @@ import { ADMIN_ASSIGNABLE_ROLES, createUserBodySchema, type AdminUserView } from
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { useData, usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -115,45 +115,28 @@ export function UsersPage() {
       {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
       {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('admin.users.empty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="data" data-testid="users">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.users.id')}</th>
-                <th scope="col">{t('patients.name')}</th>
-                <th scope="col">{t('admin.users.roles')}</th>
-                <th scope="col">{t('entry.unit')}</th>
-                <th scope="col">{t('admin.users.hpr')}</th>
-                <th scope="col">{t('admin.status')}</th>
-                <th scope="col">
-                  <span className="sr-only">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <code>{u.id}</code>
-                  </td>
-                  <td>
-                    {u.name}
-                    {u.profession && <div className="muted small">{u.profession}</div>}
-                  </td>
-                  <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
-                  <td>{u.unit ?? '–'}</td>
-                  <td>{u.hpr ?? '–'}</td>
-                  <td>
-                    <Badge tone={u.status === 'active' ? 'ok' : 'neutral'}>{t(`admin.userStatus.${u.status}` as MessageKey)}</Badge>
-                  </td>
-                  <td>
-                    <StatusToggle user={u} onChanged={list.reload} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="users" columns={[t('admin.users.id'), t('patients.name'), t('admin.users.roles'), t('entry.unit'), t('admin.users.hpr'), t('admin.status')]} actions={t('admin.actions')}>
+          {list.items.map((u) => (
+            <tr key={u.id}>
+              <td>
+                <code>{u.id}</code>
+              </td>
+              <td>
+                {u.name}
+                {u.profession && <div className="muted small">{u.profession}</div>}
+              </td>
+              <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
+              <td>{u.unit ?? '–'}</td>
+              <td>{u.hpr ?? '–'}</td>
+              <td>
+                <Badge tone={u.status === 'active' ? 'ok' : 'neutral'}>{t(`admin.userStatus.${u.status}` as MessageKey)}</Badge>
+              </td>
+              <td>
+                <StatusToggle user={u} onChanged={list.reload} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {list.loading && <Loading />}
       {list.hasMore && !list.loading && (

@@ -3,7 +3,7 @@ import { VENDOR_SCOPES } from '../../../../shared/auth/caller';
 import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { useSubmit } from '../../components/forms';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -66,26 +66,12 @@ export function VendorGrantsPage() {
           catalogue.length === 0 ? (
             <Empty>{t('ops.vendors.empty')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="data" data-testid="vendor-grants">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('nav.vendors')}</th>
-                    <th scope="col">{t('admin.status')}</th>
-                    <th scope="col">{t('admin.vendors.scopesHead')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('admin.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {catalogue.map((v) => {
-                    const grant = grants.find((g) => g.clientId === v.clientId && g.status === 'active');
-                    return <GrantRow key={`${v.clientId}:${grant?.scopes.join(',') ?? ''}`} vendor={v} granted={grant?.scopes} onChanged={data.reload} />;
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="vendor-grants" columns={[t('nav.vendors'), t('admin.status'), t('admin.vendors.scopesHead')]} actions={t('admin.actions')}>
+              {catalogue.map((v) => {
+                const grant = grants.find((g) => g.clientId === v.clientId && g.status === 'active');
+                return <GrantRow key={`${v.clientId}:${grant?.scopes.join(',') ?? ''}`} vendor={v} granted={grant?.scopes} onChanged={data.reload} />;
+              })}
+            </DataTable>
           )
         }
       </Async>

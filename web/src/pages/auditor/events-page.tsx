@@ -4,7 +4,7 @@ import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, isoFromLocal, localInput, OutcomeBadge } from '../../components/audit-bits';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/forms';
-import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, useLocation } from '../../router';
@@ -24,56 +24,43 @@ interface Query {
 function EventTable({ items }: { items: AuditEventView[] }) {
   const { t, dateTime } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="data" data-testid="audit-events">
-        <thead>
-          <tr>
-            <th scope="col">{t('audit.time')}</th>
-            <th scope="col">{t('audit.action')}</th>
-            <th scope="col">{t('audit.who')}</th>
-            <th scope="col">{t('audit.patient')}</th>
-            <th scope="col">{t('audit.purpose')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((e) => (
-            <tr key={e.id}>
-              <td className="nowrap">
-                {dateTime(e.time)}
-                {e.flagged && (
-                  <>
-                    <br />
-                    <Badge tone="warn">{t('audit.flagged')}</Badge>
-                  </>
-                )}
-              </td>
-              <td>
-                <ActionLabel action={e.action} /> <OutcomeBadge outcome={e.outcome} />
-                {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
-              </td>
-              <td>
-                <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
-                  <ActorLine actor={e.actor} />
-                </Link>
-              </td>
-              <td>
-                {e.patientId ? (
-                  <Link to={`/audit/events?patient=${encodeURIComponent(e.patientId)}`}>
-                    <code className="small">{e.patientId.slice(0, 8)}…</code>
-                  </Link>
-                ) : (
-                  '–'
-                )}
-              </td>
-              <td>
-                {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
-                {e.reason && <div className="small">{e.reason}</div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="audit-events" columns={[t('audit.time'), t('audit.action'), t('audit.who'), t('audit.patient'), t('audit.purpose')]}>
+      {items.map((e) => (
+        <tr key={e.id}>
+          <td className="nowrap">
+            {dateTime(e.time)}
+            {e.flagged && (
+              <>
+                <br />
+                <Badge tone="warn">{t('audit.flagged')}</Badge>
+              </>
+            )}
+          </td>
+          <td>
+            <ActionLabel action={e.action} /> <OutcomeBadge outcome={e.outcome} />
+            {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
+          </td>
+          <td>
+            <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
+              <ActorLine actor={e.actor} />
+            </Link>
+          </td>
+          <td>
+            {e.patientId ? (
+              <Link to={`/audit/events?patient=${encodeURIComponent(e.patientId)}`}>
+                <code className="small">{e.patientId.slice(0, 8)}…</code>
+              </Link>
+            ) : (
+              '–'
+            )}
+          </td>
+          <td>
+            {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
+            {e.reason && <div className="small">{e.reason}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -2,7 +2,7 @@ import type { CitizenAccessEntry } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { OutcomeBadge } from '../../components/audit-bits';
 import { ErrorMessage } from '../../components/error-message';
-import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -17,46 +17,33 @@ export function AccessLogPage() {
       {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
       {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('citizen.log.empty')}</Empty>}
       {list.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="data" data-testid="access-log">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.time')}</th>
-                <th scope="col">{t('citizen.log.who')}</th>
-                <th scope="col">{t('citizen.log.where')}</th>
-                <th scope="col">{t('citizen.log.what')}</th>
-                <th scope="col">{t('citizen.log.why')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((e) => (
-                <tr key={e.id} className={e.emergencyAccess ? 'row-emergency' : undefined}>
-                  <td className="nowrap">{dateTime(e.time)}</td>
-                  <td>
-                    {e.who.name}
-                    <div className="muted small">{e.who.role}</div>
-                  </td>
-                  <td>
-                    {e.organisation.name}
-                    {e.organisation.unit && <div className="muted small">{e.organisation.unit}</div>}
-                  </td>
-                  <td>
-                    {t(`citizen.log.kind.${e.kind}` as MessageKey)} {e.outcome !== 'success' && <OutcomeBadge outcome={e.outcome} />}
-                  </td>
-                  <td>
-                    {e.emergencyAccess && (
-                      <>
-                        <Badge tone="danger">{t('citizen.log.emergency')}</Badge>{' '}
-                      </>
-                    )}
-                    {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
-                    {e.reasonCode && <div className="muted small">{tOr(`reasonCode.${e.reasonCode}`, e.reasonCode)}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="access-log" columns={[t('audit.time'), t('citizen.log.who'), t('citizen.log.where'), t('citizen.log.what'), t('citizen.log.why')]}>
+          {list.items.map((e) => (
+            <tr key={e.id} className={e.emergencyAccess ? 'row-emergency' : undefined}>
+              <td className="nowrap">{dateTime(e.time)}</td>
+              <td>
+                {e.who.name}
+                <div className="muted small">{e.who.role}</div>
+              </td>
+              <td>
+                {e.organisation.name}
+                {e.organisation.unit && <div className="muted small">{e.organisation.unit}</div>}
+              </td>
+              <td>
+                {t(`citizen.log.kind.${e.kind}` as MessageKey)} {e.outcome !== 'success' && <OutcomeBadge outcome={e.outcome} />}
+              </td>
+              <td>
+                {e.emergencyAccess && (
+                  <>
+                    <Badge tone="danger">{t('citizen.log.emergency')}</Badge>{' '}
+                  </>
+                )}
+                {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
+                {e.reasonCode && <div className="muted small">{tOr(`reasonCode.${e.reasonCode}`, e.reasonCode)}</div>}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {list.loading && <Loading />}
       {list.hasMore && !list.loading && (

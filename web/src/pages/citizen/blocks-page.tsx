@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useSubmit } from '../../components/forms';
 import { NewBlockForm } from '../../components/block-form';
 import { entryTypeLabel } from '../../components/journal-bits';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
 import { ChangeNotice, useChangeNotice } from '../../components/change-notice';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -108,26 +108,11 @@ export function BlocksPage() {
         <p className="muted">{t('consent.intro')}</p>
         <Async state={consents}>
           {(data) => (
-            <div className="table-wrap">
-              <table className="data" data-testid="consents">
-                <caption className="sr-only">{t('consent.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('consent.category')}</th>
-                    <th scope="col">{t('consent.policy')}</th>
-                    <th scope="col">{t('consent.status')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('myDocs.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.consents.map((c) => (
-                    <ConsentRow key={c.category} consent={c} onChanged={changed('consent.changedNotice')} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="consents" caption={t('consent.title')} columns={[t('consent.category'), t('consent.policy'), t('consent.status')]} actions={t('myDocs.actions')}>
+              {data.consents.map((c) => (
+                <ConsentRow key={c.category} consent={c} onChanged={changed('consent.changedNotice')} />
+              ))}
+            </DataTable>
           )}
         </Async>
       </section>

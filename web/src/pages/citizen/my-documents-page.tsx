@@ -3,7 +3,7 @@ import { sharingApi } from '../../api/sharing';
 import { ErrorMessage } from '../../components/error-message';
 import { useSubmit } from '../../components/forms';
 import { entryTypeLabel } from '../../components/journal-bits';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
 import { ChangeNotice, useChangeNotice } from '../../components/change-notice';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -77,27 +77,11 @@ export function MyDocumentsPage() {
           data.documents.length === 0 ? (
             <Empty>{t('myDocs.none')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="data" data-testid="my-documents">
-                <caption className="sr-only">{t('myDocs.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('myDocs.document')}</th>
-                    <th scope="col">{t('myDocs.where')}</th>
-                    <th scope="col">{t('myDocs.date')}</th>
-                    <th scope="col">{t('myDocs.status')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('myDocs.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.documents.map((d) => (
-                    <DocumentRow key={d.id} doc={d} blocks={blocks.data?.blocks} onChanged={changed} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="my-documents" caption={t('myDocs.title')} columns={[t('myDocs.document'), t('myDocs.where'), t('myDocs.date'), t('myDocs.status')]} actions={t('myDocs.actions')}>
+              {data.documents.map((d) => (
+                <DocumentRow key={d.id} doc={d} blocks={blocks.data?.blocks} onChanged={changed} />
+              ))}
+            </DataTable>
           )
         }
       </Async>

@@ -5,7 +5,7 @@ import { journalApi } from '../../api/journal';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
 import { formatNationalId } from '../../components/journal-bits';
-import { Empty, Loading, PageTitle } from '../../components/ui';
+import { DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
 
@@ -83,31 +83,18 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
 function ResultTable({ patients }: { patients: Patient[] }) {
   const { t, date } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="data" data-testid="patient-results">
-        <caption className="sr-only">{t('patients.results')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('patients.name')}</th>
-            <th scope="col">{t('patients.nationalId')}</th>
-            <th scope="col">{t('patients.birthDate')}</th>
-            <th scope="col">{t('patients.gender')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {patients.map((p) => (
-            <tr key={p.id}>
-              <td>
-                <Link to={`/patients/${p.id}`}>{p.name}</Link>
-              </td>
-              <td className="nowrap">{formatNationalId(p.nationalId)}</td>
-              <td className="nowrap">{date(p.birthDate)}</td>
-              <td>{t(`gender.${p.gender}` as MessageKey)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="patient-results" caption={t('patients.results')} columns={[t('patients.name'), t('patients.nationalId'), t('patients.birthDate'), t('patients.gender')]}>
+      {patients.map((p) => (
+        <tr key={p.id}>
+          <td>
+            <Link to={`/patients/${p.id}`}>{p.name}</Link>
+          </td>
+          <td className="nowrap">{formatNationalId(p.nationalId)}</td>
+          <td className="nowrap">{date(p.birthDate)}</td>
+          <td>{t(`gender.${p.gender}` as MessageKey)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -3,7 +3,7 @@ import { createTenantBodySchema, type TenantView } from '../../../../shared/cont
 import { opsApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -127,41 +127,25 @@ export function TenantsPage() {
           data.items.length === 0 ? (
             <Empty>{t('ops.tenants.empty')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="data" data-testid="tenants">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('ops.tenants.id')}</th>
-                    <th scope="col">{t('patients.name')}</th>
-                    <th scope="col">{t('ops.tenants.region')}</th>
-                    <th scope="col">{t('admin.status')}</th>
-                    <th scope="col">{t('nav.units')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('admin.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((tn) => (
-                    <tr key={tn.id}>
-                      <td>
-                        <code>{tn.id}</code>
-                      </td>
-                      <td>{tn.name}</td>
-                      <td>{tn.region}</td>
-                      <td>
-                        <Badge tone={STATUS_TONE[tn.status]}>{t(`tenantStatus.${tn.status}` as MessageKey)}</Badge>
-                        {tn.statusReason && <div className="muted small">{tn.statusReason}</div>}
-                      </td>
-                      <td>{tn.units.length}</td>
-                      <td>
-                        <SuspendControl tenant={tn} onChanged={tenants.reload} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="tenants" columns={[t('ops.tenants.id'), t('patients.name'), t('ops.tenants.region'), t('admin.status'), t('nav.units')]} actions={t('admin.actions')}>
+              {data.items.map((tn) => (
+                <tr key={tn.id}>
+                  <td>
+                    <code>{tn.id}</code>
+                  </td>
+                  <td>{tn.name}</td>
+                  <td>{tn.region}</td>
+                  <td>
+                    <Badge tone={STATUS_TONE[tn.status]}>{t(`tenantStatus.${tn.status}` as MessageKey)}</Badge>
+                    {tn.statusReason && <div className="muted small">{tn.statusReason}</div>}
+                  </td>
+                  <td>{tn.units.length}</td>
+                  <td>
+                    <SuspendControl tenant={tn} onChanged={tenants.reload} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Async>

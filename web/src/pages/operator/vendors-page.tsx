@@ -4,7 +4,7 @@ import { registerVendorBodySchema, type vendorCredentialsSchema, type VendorView
 import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Async, Badge, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n } from '../../i18n/i18n';
 
@@ -159,48 +159,33 @@ export function VendorsPage() {
           data.items.length === 0 ? (
             <Empty>{t('ops.vendors.empty')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="data" data-testid="vendors">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('patients.name')}</th>
-                    <th scope="col">{t('ops.vendors.clientId')}</th>
-                    <th scope="col">{t('admin.status')}</th>
-                    <th scope="col">{t('ops.vendors.grants')}</th>
-                    <th scope="col">
-                      <span className="sr-only">{t('admin.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((v) => (
-                    <tr key={v.clientId}>
-                      <td>
-                        {v.name}
-                        <div className="muted small">
-                          {t('ops.vendors.orgNumber')} {v.orgNumber}
-                        </div>
-                      </td>
-                      <td>
-                        <code>{v.clientId}</code>
-                      </td>
-                      <td>
-                        <Badge tone={v.status === 'active' ? 'ok' : 'neutral'}>{t(v.status === 'active' ? 'admin.userStatus.active' : 'admin.userStatus.disabled')}</Badge>
-                      </td>
-                      <td>
-                        {(v.grants ?? [])
-                          .filter((g) => g.status === 'active')
-                          .map((g) => `${g.tenant}: ${g.scopes.join(' ')}`)
-                          .join(', ') || '–'}
-                      </td>
-                      <td>
-                        <VendorActions vendor={v} onChanged={vendors.reload} onCredentials={show} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable testId="vendors" columns={[t('patients.name'), t('ops.vendors.clientId'), t('admin.status'), t('ops.vendors.grants')]} actions={t('admin.actions')}>
+              {data.items.map((v) => (
+                <tr key={v.clientId}>
+                  <td>
+                    {v.name}
+                    <div className="muted small">
+                      {t('ops.vendors.orgNumber')} {v.orgNumber}
+                    </div>
+                  </td>
+                  <td>
+                    <code>{v.clientId}</code>
+                  </td>
+                  <td>
+                    <Badge tone={v.status === 'active' ? 'ok' : 'neutral'}>{t(v.status === 'active' ? 'admin.userStatus.active' : 'admin.userStatus.disabled')}</Badge>
+                  </td>
+                  <td>
+                    {(v.grants ?? [])
+                      .filter((g) => g.status === 'active')
+                      .map((g) => `${g.tenant}: ${g.scopes.join(' ')}`)
+                      .join(', ') || '–'}
+                  </td>
+                  <td>
+                    <VendorActions vendor={v} onChanged={vendors.reload} onCredentials={show} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Async>
