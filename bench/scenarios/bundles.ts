@@ -19,7 +19,7 @@ const TRACED = 'journal.aws-call-tracing';
 /**
  * The baseline: the smallest useful Lambda handler of this stack, a middy handler that reads one
  * DynamoDB item. It is bundled by the same `bundle()` as the functions (same esbuild options,
- * `@aws-sdk/*` external), so the ratios show what our own code adds.
+ * `@aws-sdk/client-*` external), so the ratios show what our own code adds.
  */
 const BASELINE_SOURCE = `import middy from '@middy/core';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
