@@ -11,9 +11,10 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Fellesjournal' });
 
 /**
- * The Tracer only where tracing is on (Lambda with X-Ray). Loading it loads the X-Ray SDK, whose
- * async-context hook tracks every promise of the process; with tracing off (npm start, tests,
- * bench) that cost buys nothing, so the module is not even loaded.
+ * The Tracer only where per-call tracing is on (a stage with `traceAwsCalls`, infra/config.ts).
+ * Loading it loads the X-Ray SDK, whose async-context hook tracks every promise of the process;
+ * with it off (the default in AWS, where Lambda's active tracing still records each invocation,
+ * and always under npm start, tests and bench) the module is not even loaded.
  */
 const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
 export const tracer: Tracer | undefined = tracingEnabled
