@@ -2,7 +2,7 @@ import { documentIdOf } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import type { TxWrite } from '../../shared/db/tenant-db';
 import type { EntryItem } from '../journal/journal-items';
-import { documentIndexWrite, sealTitle, sharingKeys, type DocumentIndexItem } from './sharing-store';
+import { documentIndexWrite, sealTitle, sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
 
 /**
  * The document index entry of a journal entry's new head, for the journal's own transaction:
@@ -16,11 +16,22 @@ export async function documentIndexWrites(tenant: string, nidKey: string, head: 
     pk: sharingKeys.documentPk(tenant, head.entryId),
     sk: sharingKeys.documentSk,
     itemType: 'document',
+    ...documentFactsOf(tenant, head),
+    nidKey,
+    titleSealed: await sealTitle(tenant, head.patientId, head.entryId, head.version, title),
+    gsi1pk: sharingKeys.documentsByCitizen(nidKey),
+    gsi1sk: sharingKeys.documentSortKey(head.eventTime, tenant, head.entryId),
+  };
+  return [documentIndexWrite(item)];
+}
+
+/** A document's facts from its journal entry's head (authoritative for status and version). */
+export function documentFactsOf(tenant: string, head: EntryItem): DocumentFacts {
+  return {
     documentId: documentIdOf(tenant, head.entryId),
     tenant,
     patientId: head.patientId,
     entryId: head.entryId,
-    nidKey,
     entryType: head.entryType,
     entryStatus: head.status,
     version: head.version,
@@ -28,9 +39,5 @@ export async function documentIndexWrites(tenant: string, nidKey: string, head: 
     recordedAt: head.recordedAt,
     unit: head.unit,
     author: head.author,
-    titleSealed: await sealTitle(tenant, head.patientId, head.entryId, head.version, title),
-    gsi1pk: sharingKeys.documentsByCitizen(nidKey),
-    gsi1sk: sharingKeys.documentSortKey(head.eventTime, tenant, head.entryId),
   };
-  return [documentIndexWrite(item)];
 }

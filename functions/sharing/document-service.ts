@@ -1,13 +1,13 @@
-import { documentIdOf, parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
 import type { AuditEventInput } from '../audit/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../journal/access-decision';
 import { toEntry } from '../journal/entry-service';
 import { getEntry } from '../journal/entry-store';
-import type { EntryItem } from '../journal/journal-items';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
 import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
+import { documentFactsOf } from './document-index';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { citizenKeyOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
 import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
@@ -123,34 +123,6 @@ async function callerPatientContext(tenant: string, nidKey: string) {
   return loadPatientContext(tenant, patientId);
 }
 
-/** The document as the API shows it, from the entry's current head (authoritative for status and version). */
-function fromHead(origin: string, head: EntryItem, dir: TenantDirectory): Promise<SharedDocument> {
-  return toSharedDocument(
-    {
-      pk: '',
-      sk: '',
-      itemType: 'document',
-      documentId: documentIdOf(origin, head.entryId),
-      tenant: origin,
-      patientId: head.patientId,
-      entryId: head.entryId,
-      nidKey: '',
-      entryType: head.entryType,
-      entryStatus: head.status,
-      version: head.version,
-      eventTime: head.eventTime,
-      recordedAt: head.recordedAt,
-      unit: head.unit,
-      author: head.author,
-      titleSealed: new Uint8Array(),
-      gsi1pk: '',
-      gsi1sk: '',
-    },
-    dir,
-    // The title comes with the content; the index's sealed copy is not opened.
-    false,
-  );
-}
 
 /**
  * Retrieves one document. The index names the origin's patient and the citizen (remembered, as
@@ -199,7 +171,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   const head = (await headRead)();
   if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw new NotFoundError('Dokumentet finnes ikke.');
   if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
-  const [entry, meta] = await Promise.all([toEntry(origin, head), fromHead(origin, head, dir)]);
+  const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(documentFactsOf(origin, head), dir)]);
   await recordEvents(events('success', { version: head.version }));
   return {
     ...meta,

@@ -7,7 +7,7 @@ import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import type { AccessDecision } from '../journal/access-decision';
-import { openTitle, type DocumentIndexItem } from './sharing-store';
+import { openTitle, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
 
 /** Who asks, for which request: what every sharing use case receives. `tenant` is the caller's own (absent for citizens). */
 export interface SharingRequest {
@@ -86,10 +86,13 @@ export async function recordEvents(events: AuditEventInput[]): Promise<void> {
 }
 
 
-/** A document as the API shows it; the title is opened in the origin municipality's key context. */
-export async function toSharedDocument(item: DocumentIndexItem, dir: TenantDirectory, withTitle = true): Promise<SharedDocument> {
+/**
+ * A document as the API shows it. An index item's sealed title is opened in the origin
+ * municipality's key context (not for a withdrawn document); bare facts come without a title.
+ */
+export async function toSharedDocument(item: DocumentFacts | DocumentIndexItem, dir: TenantDirectory): Promise<SharedDocument> {
   const withdrawn = item.entryStatus === 'entered-in-error';
-  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !withTitle ? Promise.resolve(undefined) : openTitle(item)]);
+  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !('titleSealed' in item) ? Promise.resolve(undefined) : openTitle(item)]);
   const unitName = profile?.units.find((u) => u.id === item.unit)?.name;
   return {
     id: item.documentId,

@@ -60,6 +60,9 @@ export type DocumentIndexItem = {
   gsi1sk: string;
 };
 
+/** What a document shows about itself (the index item without its keys, citizen key and sealed title). */
+export type DocumentFacts = Pick<DocumentIndexItem, 'documentId' | 'tenant' | 'patientId' | 'entryId' | 'entryType' | 'entryStatus' | 'version' | 'eventTime' | 'recordedAt' | 'unit' | 'author'>;
+
 export type ChangedBy = { kind: 'citizen' | 'staff'; sub: string; name?: string; tenant?: string };
 
 export type BlockItem = {
