@@ -268,9 +268,21 @@ function neverTenantRole(tenantRole: iam.IRole): iam.PolicyStatement {
  * data key (explicit deny, which beats any key policy it might write at CreateKey), and it is not
  * trusted by the tenant-scoped role.
  */
+/** Keys that carry a tenant tag: tenant keys, created at runtime, so named by condition. */
+const TENANT_TAG_PRESENT = { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } };
+
+/** Tagging a tenant key with the date its retention ends (offboarding), and no other tag. */
+function markKeysForDeletion(scope: Construct): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'MarkTenantKeysForDeletion',
+    actions: ['kms:TagResource'],
+    resources: [PlatformKeys.anyKeyArn(scope)],
+    conditions: { ...TENANT_TAG_PRESENT, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['delete-after'] } },
+  });
+}
+
 export function operatorStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
   const { region } = Stack.of(scope);
-  const tenantTagPresent = { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } };
   const keyTags = ['tenant', 'app', 'delete-after'];
   const apigw = (path: string) => `arn:aws:apigateway:${region}::${path}`;
   return [
@@ -294,12 +306,7 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
       // A key that already belongs to a tenant can never be re-tagged to another one.
       conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'true' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': keyTags } },
     }),
-    new iam.PolicyStatement({
-      sid: 'MarkTenantKeysForDeletion',
-      actions: ['kms:TagResource'],
-      resources: [PlatformKeys.anyKeyArn(scope)],
-      conditions: { ...tenantTagPresent, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['delete-after'] } },
-    }),
+    markKeysForDeletion(scope),
     new iam.PolicyStatement({
       sid: 'ManageTenantKeys',
       actions: [
@@ -312,7 +319,7 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
         'kms:CreateAlias',
       ],
       resources: [PlatformKeys.anyKeyArn(scope)],
-      conditions: tenantTagPresent,
+      conditions: TENANT_TAG_PRESENT,
     }),
     new iam.PolicyStatement({
       sid: 'TenantKeyAliases',
@@ -355,7 +362,6 @@ export function exportStatements(
   p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys; exportBucketArn: string },
 ): iam.PolicyStatement[] {
   const { region } = Stack.of(scope);
-  const tenantTagPresent = { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } };
   return [
     registryStatement(p.tables),
     auditAppendStatement(p.tables),
@@ -372,17 +378,12 @@ export function exportStatements(
       resources: [PlatformKeys.anyKeyArn(scope)],
       conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false', [`kms:EncryptionContext:${TENANT_TAG}`]: 'false' } },
     }),
-    new iam.PolicyStatement({
-      sid: 'MarkTenantKeysForDeletion',
-      actions: ['kms:TagResource'],
-      resources: [PlatformKeys.anyKeyArn(scope)],
-      conditions: { ...tenantTagPresent, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['delete-after'] } },
-    }),
+    markKeysForDeletion(scope),
     new iam.PolicyStatement({
       sid: 'RetireTenantKeys',
       actions: ['kms:DescribeKey', 'kms:ListResourceTags', 'kms:DisableKey', 'kms:ScheduleKeyDeletion'],
       resources: [PlatformKeys.anyKeyArn(scope)],
-      conditions: tenantTagPresent,
+      conditions: TENANT_TAG_PRESENT,
     }),
     new iam.PolicyStatement({
       sid: 'WriteExports',
