@@ -6,7 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names';
 import { logger, metrics } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
-import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, streamOf } from './chain-format';
+import { EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, streamOf } from './chain-format';
 import { writeCheckpoint } from './checkpoint-store';
 
 export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, streamOf } from './chain-format';
@@ -24,6 +24,23 @@ async function readHead(db: TenantDb, stream: string): Promise<Head> {
   return head ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
+/**
+ * Where a stream's chain really ends, read after an append found its sequence number taken. The
+ * head names the newest event whose writer finished; a writer that died between storing its event
+ * and moving the head leaves the head behind, so the newest stored event wins when it is past the
+ * head and intact. Anything else there (not an event, or one whose hash does not hold) is never
+ * chained onto: the head stands, and the append keeps failing its condition instead.
+ */
+async function readTail(db: TenantDb, stream: string): Promise<Head> {
+  const [head, newest] = await Promise.all([
+    readHead(db, stream),
+    db.query({ table: 'audit', partition: stream, sortBetween: [eventSk(1), `${EVENT_PREFIX}~`], newestFirst: true, limit: 1, consistent: true }),
+  ]);
+  const last = newest.items[0];
+  const intact = last !== undefined && typeof last.hash === 'string' && last.seq === seqOfSk(String(last.sk)) && eventHash(last) === last.hash;
+  return intact && (last.seq as number) > head.seq ? { seq: last.seq as number, hash: last.hash as string } : head;
+}
+
 /** A stream whose head a prepared transaction moves, from one sequence number to another. */
 export interface StreamAdvance {
   stream: string;
@@ -32,12 +49,17 @@ export interface StreamAdvance {
   hash: string;
 }
 
-function headWrite(stream: string, from: Head, to: Head, now: Date): TxWrite {
+/**
+ * Moves a stream's head to its newest event. The events' own conditional puts are what keep two
+ * appenders off one sequence number; the head only ever moves forward, so a writer that finishes
+ * after a later one leaves it where it is.
+ */
+function headWrite(stream: string, to: Head, now: Date): TxWrite {
   return {
     kind: 'put',
     table: 'audit',
     item: { pk: stream, sk: HEAD_SK, seq: to.seq, hash: to.hash, updatedAt: now.toISOString() },
-    condition: from.seq === 0 ? { expression: 'attribute_not_exists(pk)' } : { expression: 'seq = :seq', values: { ':seq': from.seq } },
+    condition: { expression: 'attribute_not_exists(pk) OR seq < :seq', values: { ':seq': to.seq } },
   };
 }
 
@@ -46,14 +68,15 @@ function headWrite(stream: string, from: Head, to: Head, now: Date): TxWrite {
  * own, so concurrent openers race on its head like any appender, and a whole stream deleted later
  * is still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
-async function registryWrites(db: TenantDb, opened: string[], now: Date): Promise<{ writes: TxWrite[]; advances: StreamAdvance[] }> {
+async function registryWrites(db: TenantDb, opened: string[], now: Date, tailOf: TailReader): Promise<AuditWrites> {
   const byShard = new Map<string, string[]>();
   for (const s of opened) byShard.set(registryShardOf(s), [...(byShard.get(registryShardOf(s)) ?? []), s]);
-  const writes: TxWrite[] = [];
+  const appends: TxWrite[] = [];
+  const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
   for (const [shard, streams] of byShard) {
     const stream = registryStream(db.tenant, shard);
-    const head = await readHead(db, stream);
+    const head = await tailOf(db, stream);
     let { seq, hash } = head;
     for (const openedStream of streams) {
       seq += 1;
@@ -72,32 +95,44 @@ async function registryWrites(db: TenantDb, opened: string[], now: Date): Promis
       };
       item.hash = eventHash(item);
       hash = item.hash as string;
-      writes.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+      appends.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
     }
-    writes.push(headWrite(stream, head, { seq, hash }, now));
+    heads.push(headWrite(stream, { seq, hash }, now));
     advances.push({ stream, fromSeq: head.seq, seq, hash });
   }
-  return { writes, advances };
+  return { appends, heads, advances };
+}
+
+type TailReader = (db: TenantDb, stream: string) => Promise<Head>;
+
+/** The writes that append a set of events: the new items, the head moves, and where each stream ends up. */
+interface AuditWrites {
+  /** Events, registry entries and review-queue pointers, each conditional on its key being free. */
+  appends: TxWrite[];
+  heads: TxWrite[];
+  advances: StreamAdvance[];
 }
 
 /**
- * The audit writes for a set of events, and which stream heads they move: each event appended to
- * its stream's chain (conditional on the next sequence number being free), and each stream's head
- * moved on conditionally on the head the chain was built from. Concurrent appenders therefore
- * cannot both succeed from the same head.
+ * The audit writes for a set of events: each event appended to its stream's chain, conditional on
+ * the next sequence number being free, so concurrent appenders cannot both take it; and each
+ * stream's head moved on. The first try starts from the heads; a retry after a conflict from the
+ * streams' real ends (see readTail).
  */
-export async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<{ writes: TxWrite[]; advances: StreamAdvance[] }> {
+async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
+  const tailOf: TailReader = afterConflict ? readTail : readHead;
   const byStream = new Map<string, AuditEventInput[]>();
   for (const e of events) {
     if (e.tenant !== db.tenant) throw new Error('audit event for another tenant in this transaction');
     const stream = streamOf(e.tenant, e.patientId);
     byStream.set(stream, [...(byStream.get(stream) ?? []), e]);
   }
-  const writes: TxWrite[] = [];
+  const appends: TxWrite[] = [];
+  const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
   const opened: string[] = [];
   for (const [stream, streamEvents] of byStream) {
-    const head = await readHead(db, stream);
+    const head = await tailOf(db, stream);
     if (head.seq === 0) opened.push(stream);
     let { seq, hash } = head;
     for (const e of streamEvents) {
@@ -140,10 +175,10 @@ export async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], 
       };
       item.hash = eventHash(item);
       hash = item.hash as string;
-      writes.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+      appends.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
       if (e.flagged) {
         // The review queue: a separate, unchained pointer item; reviews are appended beside it.
-        writes.push({
+        appends.push({
           kind: 'put',
           table: 'audit',
           item: { pk: tenantKey(e.tenant, 'AUDIT', 'QUEUE'), sk: `${time}#${eventId}`, eventStream: stream, eventSk: eventSk(seq), eventId, time, action: e.action, flagReason: e.flagReason, patientId: e.patientId },
@@ -151,18 +186,17 @@ export async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], 
         });
       }
     }
-    writes.push(headWrite(stream, head, { seq, hash }, now));
+    heads.push(headWrite(stream, { seq, hash }, now));
     advances.push({ stream, fromSeq: head.seq, seq, hash });
   }
-  const registry = await registryWrites(db, opened, now);
-  writes.push(...registry.writes);
-  advances.push(...registry.advances);
-  return { writes, advances };
+  const registry = await registryWrites(db, opened, now, tailOf);
+  return { appends: [...appends, ...registry.appends], heads: [...heads, ...registry.heads], advances: [...advances, ...registry.advances] };
 }
 
-/** The audit writes for a set of events (see buildAuditWrites), for callers composing their own transaction. */
+/** The audit writes for a set of events in one list, for callers composing their own transaction. */
 export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<TxWrite[]> {
-  return (await buildAuditWrites(db, events, now)).writes;
+  const { appends, heads } = await buildAuditWrites(db, events, now, false);
+  return [...appends, ...heads];
 }
 
 /**
@@ -189,19 +223,47 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /**
+ * Stores an append that is a single item (one event in a stream that already exists) without a
+ * transaction: the event's conditional put is the append, and the head follows it. A transaction
+ * would cost DynamoDB twice the write capacity for what one conditional put already guarantees.
+ * A head move that fails leaves the head behind the stored event, which readers and the next
+ * writer allow for; the event itself is what the caller waits for.
+ */
+async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
+  const [event] = audit.appends;
+  if (!event || event.kind !== 'put') throw new Error('appendAlone needs exactly one put');
+  try {
+    await db.put(event.table, event.item, event.condition);
+  } catch (error) {
+    // Index 0 of this append: the chain moved under us, as in a transaction's audit part.
+    if (error instanceof ConditionFailedError) throw new ConditionFailedError(0, error.reasons);
+    throw error;
+  }
+  for (const head of audit.heads) {
+    if (head.kind !== 'put') continue;
+    await db.put(head.table, head.item, head.condition).catch((error: unknown) => {
+      if (error instanceof ConditionFailedError) return; // a later append already moved it further
+      logger.warn('audit head not moved', { tenant: db.tenant, error: (error as Error).name });
+    });
+  }
+}
+
+/**
  * Commits a change and its audit events in one DynamoDB transaction: both or neither. When only
  * the audit chain moved under us (another writer appended first) the whole transaction is rebuilt
  * and retried; when one of the caller's own writes fails its condition, ConditionFailedError is
- * thrown with the index in the caller's list, for the service to turn into 409/412.
+ * thrown with the index in the caller's list, for the service to turn into 409/412. Events that
+ * change nothing else and come down to one new item are stored by appendAlone.
  */
 export async function commitWithAudit(tenant: string, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   const db = new TenantDb(tenant);
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
-    let audit: Awaited<ReturnType<typeof buildAuditWrites>>;
+    let audit: AuditWrites;
     try {
-      audit = await buildAuditWrites(db, events);
-      await db.transact([...writes, ...audit.writes]);
+      audit = await buildAuditWrites(db, events, new Date(), attempt > 0);
+      if (writes.length === 0 && audit.appends.length === 1) await appendAlone(db, audit);
+      else await db.transact([...writes, ...audit.appends, ...audit.heads]);
     } catch (error) {
       const auditRace = (error instanceof ConditionFailedError && error.index !== undefined && error.index >= writes.length) || error instanceof TransactionConflictError;
       // A condition on the change itself (stale version, duplicate) is the caller's answer, not an audit failure.

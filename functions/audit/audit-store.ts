@@ -111,15 +111,15 @@ export function readEventBySk(tenant: string, stream: string, sk: string): Promi
   return new TenantDb(tenant).get<StoredEvent>('audit', stream, sk);
 }
 
-/** Events `fromSeq..toSeq` (inclusive) of a stream in sequence order, page by page; `toSeq` undefined: to the end. */
-export async function* eventsInOrder(tenant: string, stream: string, fromSeq: number, toSeq: number | undefined, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
+/** All events of a stream in sequence order, page by page. */
+export async function* eventsInOrder(tenant: string, stream: string, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
   const db = new TenantDb(tenant);
   let cursor: string | undefined;
   do {
     const page = await db.query<StoredEvent>({
       table: 'audit',
       partition: stream,
-      sortBetween: [eventSk(fromSeq), toSeq === undefined ? `${EVENT_PREFIX}~` : eventSk(toSeq)],
+      sortBetween: [eventSk(1), `${EVENT_PREFIX}~`],
       consistent: true,
       limit: pageSize,
       cursor,
@@ -127,12 +127,6 @@ export async function* eventsInOrder(tenant: string, stream: string, fromSeq: nu
     if (page.items.length > 0) yield page.items;
     cursor = page.nextCursor;
   } while (cursor);
-}
-
-/** The first event stored after `seq`, if any (events written past the head). */
-export async function firstEventAfter(tenant: string, stream: string, seq: number): Promise<StoredEvent | undefined> {
-  const page = await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(seq + 1), `${EVENT_PREFIX}~`], consistent: true, limit: 1 });
-  return page.items[0];
 }
 
 export interface QueuePointer extends Item {

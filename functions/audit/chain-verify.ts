@@ -34,9 +34,15 @@ export interface HeadFact {
  * - `broken-link`: the event does not point at the hash of the one before (edited and re-hashed,
  *   or spliced in from elsewhere);
  * - `checkpoint-mismatch`: a signed checkpoint for this position names another hash, or its
- *   signature does not verify.
+ *   signature does not verify;
+ * - `head-mismatch`: the stream's head names this position with another hash.
  * At the end (`finish`): `missing-events` when the head or a signed checkpoint names events past
- * the last one found (truncation), `head-mismatch` when the head does not name the last event.
+ * the last one found (truncation), `head-mismatch` when events exist but no head does.
+ *
+ * The head may name an event before the last one: writers store their event first and move the
+ * head after it, so events past the head are appends whose writer had not moved it yet (or died
+ * before it did). They are checked like every other event; only a head that names events that
+ * are not there, or another hash than the event it names, is a break.
  */
 export class ChainVerifier {
   private expected: number;
@@ -44,15 +50,22 @@ export class ChainVerifier {
   private lastHash: string;
   private broken: BrokenLink | undefined;
   private readonly checkpoints: Map<number, CheckpointFact>;
+  /** The stream's head as read before its events; undefined when no head item exists. */
+  private readonly head: HeadFact | undefined;
   /** Events looked at, including the one that broke. */
   checked = 0;
 
   constructor(
     readonly stream: string,
-    checkpoints: CheckpointFact[] = [],
-    /** Continue after an already verified event (paged tenant verify), instead of from genesis. */
-    after: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+    options: {
+      head: HeadFact | undefined;
+      checkpoints?: CheckpointFact[];
+      /** Continue after an already verified event (paged tenant verify), instead of from genesis. */
+      after?: { seq: number; hash: string };
+    },
   ) {
+    const { checkpoints = [], after = { seq: 0, hash: GENESIS_HASH } } = options;
+    this.head = options.head;
     this.checkpoints = new Map(checkpoints.map((c) => [c.seq, c]));
     this.expected = after.seq + 1;
     this.prevHash = after.hash;
@@ -90,17 +103,15 @@ export class ChainVerifier {
     if (item.prevHash !== this.prevHash) return this.fail(seq, 'broken-link');
     const checkpoint = this.checkpoints.get(seq);
     if (checkpoint && (!checkpoint.valid || checkpoint.hash !== stored)) return this.fail(seq, 'checkpoint-mismatch');
+    if (this.head?.seq === seq && this.head.hash !== stored) return this.fail(seq, 'head-mismatch');
     this.prevHash = stored;
     this.lastHash = stored;
     this.expected += 1;
     return undefined;
   }
 
-  /**
-   * After the last event: compares the stream's head (the item writers move on each append) and
-   * every signed checkpoint with what was found. `head` undefined means no head item exists.
-   */
-  finish(head: HeadFact | undefined): BrokenLink | undefined {
+  /** After the last event: checks the head and every signed checkpoint against what was found. */
+  finish(): BrokenLink | undefined {
     if (this.broken) return this.broken;
     const last = this.lastSeq;
     const beyond = [...this.checkpoints.values()].filter((c) => c.seq > last).sort((a, b) => a.seq - b.seq);
@@ -108,17 +119,16 @@ export class ChainVerifier {
     if (forged && !beyond.some((c) => c.valid && c.seq < forged.seq)) return this.fail(forged.seq, 'checkpoint-mismatch');
     // A signed checkpoint past the end: events it vouched for are gone, whatever the head says.
     if (beyond.some((c) => c.valid)) return this.fail(last + 1, 'missing-events');
-    if (!head) return last === 0 ? undefined : this.fail(last, 'head-mismatch');
-    if (head.seq > last) return this.fail(last + 1, 'missing-events');
-    if (head.seq < last || head.hash !== this.lastHash) return this.fail(head.seq, 'head-mismatch');
+    if (!this.head) return last === 0 ? undefined : this.fail(last, 'head-mismatch');
+    if (this.head.seq > last) return this.fail(last + 1, 'missing-events');
     return undefined;
   }
 }
 
 /** Verifies a whole stream held in memory (unit tests and small streams). */
 export function verifyChain(stream: string, events: Item[], head: HeadFact | undefined, checkpoints: CheckpointFact[] = []): { broken?: BrokenLink; checked: number } {
-  const verifier = new ChainVerifier(stream, checkpoints);
+  const verifier = new ChainVerifier(stream, { head, checkpoints });
   for (const e of events) if (verifier.add(e)) break;
-  const broken = verifier.finish(head);
+  const broken = verifier.finish();
   return { broken, checked: verifier.checked };
 }

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { appendAudit } from './audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
-import { eventsInOrder, firstEventAfter, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
+import { eventsInOrder, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
 import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from './chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from './chain-verify';
 import { readCheckpoints, writeCheckpoint } from './checkpoint-store';
@@ -15,9 +15,10 @@ import { readCheckpoints, writeCheckpoint } from './checkpoint-store';
  * One stream is read in this order, so concurrent appends never look like tampering:
  * 1. its signed checkpoints (a checkpoint is only written after its events committed, so none read
  *    here can lie past the head read next);
- * 2. its head;
- * 3. its events up to the head's sequence number, each checked against the one before;
- * 4. whether any event lies past the head (and, if so, whether a writer has since moved the head).
+ * 2. its head (writers move it only after their event is stored, so it never names an event the
+ *    next read cannot find);
+ * 3. all its events, each checked against the one before; the head must name one of them with
+ *    its hash. Events past the head are appends whose writer had not moved the head yet.
  * A whole-tenant run walks the stream registry (itself a checked chain) and checks each stream it
  * names; it stops between streams after `maxStreams` or a time budget and returns a cursor.
  */
@@ -28,8 +29,8 @@ const STREAM_CONCURRENCY = 8;
 const DEFAULT_MAX_STREAMS = 500;
 /** Time one call may spend before it returns with a cursor (API Gateway allows 29 s). */
 const DEFAULT_BUDGET_MS = 20_000;
-/** Registry sequence numbers run far below this; it stands in for "to the end" when no head exists. */
-const NO_HEAD_END = 999_999_999_999;
+/** Registry sequence numbers run far below this; it stands for "to the end of the registry". */
+const REGISTRY_END = 999_999_999_999;
 
 export interface StreamCheck {
   stream: string;
@@ -47,16 +48,11 @@ export interface StreamCheck {
 export async function verifyStream(tenant: string, stream: string, registered = false): Promise<StreamCheck> {
   const checkpoints = await readCheckpoints(new TenantDb(tenant), stream);
   const head = await readHead(tenant, stream);
-  const verifier = new ChainVerifier(stream, checkpoints);
-  for await (const page of eventsInOrder(tenant, stream, 1, head?.seq)) {
+  const verifier = new ChainVerifier(stream, { head, checkpoints });
+  for await (const page of eventsInOrder(tenant, stream)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
-  let broken = verifier.result ?? verifier.finish(head);
-  if (!broken && head) {
-    const extra = await firstEventAfter(tenant, stream, head.seq);
-    // An event past the head is legitimate only if a writer has moved the head over it meanwhile.
-    if (extra && ((await readHead(tenant, stream))?.seq ?? 0) < extra.seq) broken = { stream, seq: head.seq + 1, reason: 'head-mismatch' };
-  }
+  let broken = verifier.finish();
   if (!broken && registered && verifier.checked === 0) broken = { stream, seq: 1, reason: 'missing-events' };
   const lastCheckpointSeq = checkpoints.reduce((m, c) => (c.valid ? Math.max(m, c.seq) : m), 0);
   return {
@@ -110,7 +106,7 @@ function decodeCursor(raw: string): RunCursor {
     throw badCursor();
   }
   const ok = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < max;
-  if (!ok(c.s, REGISTRY_SHARDS.length) || !ok(c.r, NO_HEAD_END)) throw badCursor();
+  if (!ok(c.s, REGISTRY_SHARDS.length) || !ok(c.r, REGISTRY_END)) throw badCursor();
   return { shard: c.s, after: c.r };
 }
 
@@ -152,11 +148,10 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
     // The previous call checked this entry's link; its content must still give its hash.
     if (eventHash(item) !== item.hash) registryBroken = { stream: registry, seq: after, reason: 'hash-mismatch' };
   }
-  const verifier = new ChainVerifier(registry, registryCheckpoints, start);
-  const end = registryHead?.seq ?? NO_HEAD_END;
+  const verifier = new ChainVerifier(registry, { head: registryHead, checkpoints: registryCheckpoints, after: start });
   let stoppedAt: number | undefined;
-  walk: while (!registryBroken && verifier.lastSeq < end) {
-    const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, end, 100);
+  walk: while (!registryBroken && verifier.lastSeq < REGISTRY_END) {
+    const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, REGISTRY_END, 100);
     if (page.length === 0) break;
     let i = 0;
     while (i < page.length) {
@@ -182,14 +177,8 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
       }
     }
   }
-  if (stoppedAt !== undefined && stoppedAt < end) return stoppedAt;
-  if (!registryBroken) {
-    registryBroken = verifier.finish(registryHead);
-    if (!registryBroken && registryHead) {
-      const extra = await firstEventAfter(req.tenant, registry, registryHead.seq);
-      if (extra && ((await readHead(req.tenant, registry))?.seq ?? 0) < extra.seq) registryBroken = { stream: registry, seq: registryHead.seq + 1, reason: 'head-mismatch' };
-    }
-  }
+  if (stoppedAt !== undefined) return stoppedAt;
+  if (!registryBroken) registryBroken = verifier.finish();
   if (registryBroken) {
     // A broken registry comes first: the streams it names (or no longer names) cannot be trusted.
     state.broken.unshift(registryBroken);

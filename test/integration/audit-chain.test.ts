@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
-import { appendAudit, commitWithAudit, eventHash, GENESIS_HASH, streamOf } from '../../functions/audit/audit-chain';
+import { appendAudit, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
+import { verifyStream } from '../../functions/audit/verify-service';
 import type { AuditEventInput } from '../../functions/audit/audit-event';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -65,4 +66,33 @@ describe('audit hash chain', () => {
   it('refuses an audit event for another tenant inside a tenant transaction', async () => {
     await expect(commitWithAudit('0301', () => [], [{ ...event('p-x', 1), tenant: '4601' }])).rejects.toThrow(/another tenant/);
   });
+
+  it('goes on after a writer that stored its event but died before moving the head', async () => {
+    await appendAudit([event('p-died', 1), event('p-died', 2)]);
+    const db = new TenantDb('0301');
+    const stream = streamOf('0301', 'p-died');
+    const [, second] = await chain('p-died');
+    // The dead writer's event: chained after the second, the head left at 2.
+    const orphan: Record<string, unknown> = { ...second, sk: eventSk(3), seq: 3, prevHash: second!.hash, eventId: 'orphan', requestId: 'req-orphan' };
+    orphan.hash = eventHash(orphan);
+    await db.put('audit', orphan, { expression: 'attribute_not_exists(pk)' });
+    expect(await db.get('audit', stream, HEAD_SK)).toMatchObject({ seq: 2 });
+    // A lagging head is not tampering: the event past it is checked like the rest.
+    expect((await verifyStream('0301', stream)).broken).toBeUndefined();
+
+    await appendAudit([event('p-died', 4)]);
+    const items = await chain('p-died');
+    expect(items.map((i) => i.seq)).toEqual([1, 2, 3, 4]);
+    expect(items[3]!.prevHash).toBe(orphan.hash);
+    expect(await db.get('audit', stream, HEAD_SK)).toMatchObject({ seq: 4, hash: items[3]!.hash });
+    expect((await verifyStream('0301', stream)).broken).toBeUndefined();
+  });
+
+  it('never chains onto something in the next slot that is not an intact event', async () => {
+    await appendAudit([event('p-blocked', 1)]);
+    const db = new TenantDb('0301');
+    await db.put('audit', { pk: streamOf('0301', 'p-blocked'), sk: eventSk(2), seq: 2, hash: 'not-a-hash' });
+    await expect(appendAudit([event('p-blocked', 2)])).rejects.toBeInstanceOf(ConditionFailedError);
+    expect((await chain('p-blocked')).map((i) => i.eventId ?? 'junk')).toHaveLength(2);
+  }, 30_000);
 });

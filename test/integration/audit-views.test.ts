@@ -3,7 +3,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import type { AuditEventView, CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
-import { appendAudit, buildAuditWrites } from '../../functions/audit/audit-chain';
+import { appendAudit, prepareAuditWrites } from '../../functions/audit/audit-chain';
 import type { AuditActor, AuditEventInput } from '../../functions/audit/audit-event';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -31,7 +31,7 @@ function ev(e: Partial<AuditEventInput> & Pick<AuditEventInput, 'tenant' | 'acto
 /** Writes events as if recorded at `when` (the write path takes the time; appendAudit uses now). */
 async function appendAt(when: Date, events: AuditEventInput[]): Promise<void> {
   const db = new TenantDb(events[0]!.tenant);
-  await db.transact((await buildAuditWrites(db, events, when)).writes);
+  await db.transact(await prepareAuditWrites(db, events, when));
 }
 
 async function json<T>(res: Response, status = 200): Promise<T> {

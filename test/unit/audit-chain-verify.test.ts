@@ -108,10 +108,20 @@ describe('audit chain verification', () => {
 
   it('continues after an already verified event and still checks the link', () => {
     const items = chain(6);
-    const v = new ChainVerifier(STREAM, [], { seq: 3, hash: String(items[2]!.hash) });
+    const v = new ChainVerifier(STREAM, { head: headOf(items), after: { seq: 3, hash: String(items[2]!.hash) } });
     for (const item of items.slice(3)) expect(v.add(item)).toBeUndefined();
-    expect(v.finish(headOf(items))).toBeUndefined();
-    const wrong = new ChainVerifier(STREAM, [], { seq: 3, hash: String(items[1]!.hash) });
+    expect(v.finish()).toBeUndefined();
+    const wrong = new ChainVerifier(STREAM, { head: headOf(items), after: { seq: 3, hash: String(items[1]!.hash) } });
     expect(wrong.add(items[3]!)).toEqual({ stream: STREAM, seq: 4, reason: 'broken-link' });
+  });
+
+  it('accepts events past a head that lags behind them, as writers move the head after their event', () => {
+    const items = chain(6);
+    expect(verifyChain(STREAM, items, headOf(items.slice(0, 4))).broken).toBeUndefined();
+  });
+
+  it('still names a lagging head whose hash is not the event it names (head mismatch at that event)', () => {
+    const items = chain(6);
+    expect(verifyChain(STREAM, items, { seq: 4, hash: String(items[2]!.hash) }).broken).toEqual({ stream: STREAM, seq: 4, reason: 'head-mismatch' });
   });
 });
