@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { envelopeCrypto } from '../../shared/crypto';
-import { tenantKey } from '../../shared/db/keys';
+import { tenantKey, tenantOfKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names';
@@ -41,6 +41,28 @@ async function readTail(db: TenantDb, stream: string): Promise<Head> {
   return intact && (last.seq as number) > head.seq ? { seq: last.seq as number, hash: last.hash as string } : head;
 }
 
+/**
+ * Where each stream ends: from the heads (one round trip for all of them), or after a conflict from
+ * the real ends (readTail).
+ */
+async function endsOf(db: TenantDb, streams: string[], afterConflict: boolean): Promise<Map<string, Head>> {
+  let ends: Head[];
+  if (afterConflict) ends = await Promise.all(streams.map((s) => readTail(db, s)));
+  else if (streams.length === 1) ends = [await readHead(db, streams[0]!)];
+  else {
+    const items = await db.getMany<{ seq: number; hash: string } & Item>('audit', streams.map((pk) => ({ pk, sk: HEAD_SK })));
+    ends = items.map((h) => (h ? { seq: h.seq, hash: h.hash } : { seq: 0, hash: GENESIS_HASH }));
+  }
+  return new Map(streams.map((s, i) => [s, ends[i]!]));
+}
+
+/** The tenant whose log a stream is. */
+function tenantOfStream(stream: string): string {
+  const tenant = tenantOfKey(stream);
+  if (!tenant) throw new Error(`not a tenant stream: ${stream}`);
+  return tenant;
+}
+
 /** A stream whose head a prepared transaction moves, from one sequence number to another. */
 export interface StreamAdvance {
   stream: string;
@@ -68,15 +90,19 @@ function headWrite(stream: string, to: Head, now: Date): TxWrite {
  * own, so concurrent openers race on its head like any appender, and a whole stream deleted later
  * is still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
-async function registryWrites(db: TenantDb, opened: string[], now: Date, tailOf: TailReader): Promise<AuditWrites> {
-  const byShard = new Map<string, string[]>();
-  for (const s of opened) byShard.set(registryShardOf(s), [...(byShard.get(registryShardOf(s)) ?? []), s]);
+async function registryWrites(db: TenantDb, opened: string[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
+  const byRegistry = new Map<string, string[]>();
+  for (const s of opened) {
+    const registry = registryStream(tenantOfStream(s), registryShardOf(s));
+    byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), s]);
+  }
   const appends: TxWrite[] = [];
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
-  for (const [shard, streams] of byShard) {
-    const stream = registryStream(db.tenant, shard);
-    const head = await tailOf(db, stream);
+  if (byRegistry.size === 0) return { appends, heads, advances };
+  const ends = await endsOf(db, [...byRegistry.keys()], afterConflict);
+  for (const [stream, streams] of byRegistry) {
+    const head = ends.get(stream)!;
     let { seq, hash } = head;
     for (const openedStream of streams) {
       seq += 1;
@@ -88,7 +114,7 @@ async function registryWrites(db: TenantDb, opened: string[], now: Date, tailOf:
         prevHash: hash,
         eventId: randomUUID(),
         time: now.toISOString(),
-        tenant: db.tenant,
+        tenant: tenantOfStream(stream),
         action: 'audit.stream-open',
         outcome: 'success',
         openedStream,
@@ -103,8 +129,6 @@ async function registryWrites(db: TenantDb, opened: string[], now: Date, tailOf:
   return { appends, heads, advances };
 }
 
-type TailReader = (db: TenantDb, stream: string) => Promise<Head>;
-
 /** The writes that append a set of events: the new items, the head moves, and where each stream ends up. */
 interface AuditWrites {
   /** Events, registry entries and review-queue pointers, each conditional on its key being free. */
@@ -117,13 +141,12 @@ interface AuditWrites {
  * The audit writes for a set of events: each event appended to its stream's chain, conditional on
  * the next sequence number being free, so concurrent appenders cannot both take it; and each
  * stream's head moved on. The first try starts from the heads; a retry after a conflict from the
- * streams' real ends (see readTail).
+ * streams' real ends (see readTail). Events belong to the db's tenant or its audit peer.
  */
 async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
-  const tailOf: TailReader = afterConflict ? readTail : readHead;
   const byStream = new Map<string, AuditEventInput[]>();
   for (const e of events) {
-    if (e.tenant !== db.tenant) throw new Error('audit event for another tenant in this transaction');
+    if (e.tenant !== db.tenant && e.tenant !== db.auditPeer) throw new Error('audit event for another tenant in this transaction');
     const stream = streamOf(e.tenant, e.patientId);
     byStream.set(stream, [...(byStream.get(stream) ?? []), e]);
   }
@@ -131,8 +154,9 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
   const opened: string[] = [];
+  const ends = await endsOf(db, [...byStream.keys()], afterConflict);
   for (const [stream, streamEvents] of byStream) {
-    const head = await tailOf(db, stream);
+    const head = ends.get(stream)!;
     if (head.seq === 0) opened.push(stream);
     let { seq, hash } = head;
     for (const e of streamEvents) {
@@ -189,7 +213,7 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
     heads.push(headWrite(stream, { seq, hash }, now));
     advances.push({ stream, fromSeq: head.seq, seq, hash });
   }
-  const registry = await registryWrites(db, opened, now, tailOf);
+  const registry = await registryWrites(db, opened, now, afterConflict);
   return { appends: [...appends, ...registry.appends], heads: [...heads, ...registry.heads], advances: [...advances, ...registry.advances] };
 }
 
@@ -207,8 +231,10 @@ export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[]
 export async function checkpointAdvances(db: TenantDb, advances: StreamAdvance[]): Promise<void> {
   for (const a of advances) {
     if (Math.floor(a.seq / CHECKPOINT_EVERY) <= Math.floor(a.fromSeq / CHECKPOINT_EVERY)) continue;
+    // Signed in the name of the tenant whose log it is (an audit peer's stream under the peer).
+    const owner = tenantOfStream(a.stream);
     try {
-      await writeCheckpoint(db, a.stream, a.seq, a.hash, 'auto');
+      await writeCheckpoint(owner === db.tenant ? db : new TenantDb(owner), a.stream, a.seq, a.hash, 'auto');
     } catch (error) {
       logger.warn('audit checkpoint not written', { tenant: db.tenant, error: (error as Error).name });
     }
@@ -256,7 +282,10 @@ async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
  * change nothing else and come down to one new item are stored by appendAlone.
  */
 export async function commitWithAudit(tenant: string, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
-  const db = new TenantDb(tenant);
+  await commitAudited(new TenantDb(tenant), build, events);
+}
+
+async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
     let audit: AuditWrites;
@@ -288,4 +317,14 @@ export async function appendAudit(events: AuditEventInput[]): Promise<void> {
   const byTenant = new Map<string, AuditEventInput[]>();
   for (const e of events) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e]);
   for (const [tenant, tenantEvents] of byTenant) await commitWithAudit(tenant, () => [], tenantEvents);
+}
+
+/**
+ * Records events in two municipalities' logs in one transaction: both or neither, so one
+ * municipality's log never shows an access the other's lacks (a clinician in `tenant` retrieving a
+ * document of `peer`). Runs under `tenant`'s session with `peer` as its audit peer, which may only
+ * read and add audit items of the peer; the heads of both chains are read in one round trip.
+ */
+export async function appendAuditAcross(tenant: string, peer: string, events: AuditEventInput[]): Promise<void> {
+  await commitAudited(new TenantDb(tenant, peer), () => [], events);
 }

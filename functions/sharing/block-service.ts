@@ -179,7 +179,7 @@ async function authorizeStaff(req: SharingRequest, patientId: string, action: 'b
     ...factsForDecision(loaded.facts),
   });
   if (!decision.allow) {
-    await recordEvents([sharingEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision)]);
+    await recordEvents(req, [sharingEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   return { nidKey, decision };
@@ -191,7 +191,7 @@ export async function listPatientBlocks(req: SharingRequest, patientId: string):
   await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
   const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target))));
-  await recordEvents([sharingEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })]);
+  await recordEvents(req, [sharingEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })]);
   return { blocks };
 }
 

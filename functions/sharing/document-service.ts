@@ -50,7 +50,7 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
   const here = { tenant, patientId, nidKey };
   if (!decision.allow) {
     await docsRead.catch(() => undefined);
-    await recordEvents([sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
+    await recordEvents(req, [sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   const dir = new TenantDirectory();
@@ -71,7 +71,7 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
   for (const [origin, docs] of byOrigin) {
     events.push(sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: docs[0]?.patientId, nidKey }, decision, { count: docs.length }));
   }
-  await recordEvents(events);
+  await recordEvents(req, events);
   return { patientId, documents, access: { rule: decision.rule, emergency: decision.emergency === true } };
 }
 
@@ -163,7 +163,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
       ? [sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, details)]
       : [sharingEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
   if (!decision.allow) {
-    await recordEvents(events('denied'));
+    await recordEvents(req, events('denied'));
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   const profile = await profileRead;
@@ -172,7 +172,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw new NotFoundError('Dokumentet finnes ikke.');
   if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
   const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(documentFactsOf(origin, head), dir)]);
-  await recordEvents(events('success', { version: head.version }));
+  await recordEvents(req, events('success', { version: head.version }));
   return {
     ...meta,
     title: entry.title,
@@ -208,6 +208,7 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
   const byOrigin = new Map<string, { doc: DocumentIndexItem; decision: AccessDecision }[]>();
   for (const s of shown) byOrigin.set(s.doc.tenant, [...(byOrigin.get(s.doc.tenant) ?? []), s]);
   await recordEvents(
+    req,
     [...byOrigin].map(([origin, items]) =>
       sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: items[0]?.doc.patientId, nidKey }, items[0]!.decision, { count: items.length, view: 'citizen' }),
     ),

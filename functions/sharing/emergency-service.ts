@@ -56,7 +56,7 @@ export async function requestEmergencyAccess(req: SharingRequest, patientId: str
   });
   const target = { tenant, patientId, nidKey };
   if (!decision.allow) {
-    await recordEvents([sharingEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision)]);
+    await recordEvents(req, [sharingEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   const grantId = randomUUID();

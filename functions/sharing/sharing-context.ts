@@ -4,7 +4,7 @@ import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
 import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { appendAudit } from '../audit/audit-chain';
+import { appendAudit, appendAuditAcross } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import type { AccessDecision } from '../journal/access-decision';
 import { openTitle, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
@@ -69,14 +69,19 @@ export function sharingEvent(
 }
 
 /**
- * Stores events (in each municipality's own chain, the municipalities in parallel) and resolves
- * only once all are stored: a read is answered after its trace exists in every log, never before.
+ * Stores events in each municipality's own chain and resolves only once all are stored: a read is
+ * answered after its trace exists in every log, never before. The caller's municipality and one
+ * other (a retrieval, a list from one origin) are written in one transaction, both or neither;
+ * more municipalities in parallel.
  */
-export async function recordEvents(events: AuditEventInput[]): Promise<void> {
+export async function recordEvents(req: SharingRequest, events: AuditEventInput[]): Promise<void> {
   const byTenant = new Map<string, AuditEventInput[]>();
   for (const e of events) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e]);
+  const tenants = [...byTenant.keys()];
+  const peer = tenants.find((t) => t !== req.tenant);
   try {
-    await Promise.all([...byTenant.values()].map((tenantEvents) => appendAudit(tenantEvents)));
+    if (tenants.length === 2 && req.tenant && byTenant.has(req.tenant) && peer) await appendAuditAcross(req.tenant, peer, events);
+    else await Promise.all([...byTenant.values()].map((tenantEvents) => appendAudit(tenantEvents)));
   } catch (error) {
     if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) {
       throw new TooManyRequestsError('Mange samtidige oppslag på denne pasienten; prøv igjen.');

@@ -6,13 +6,21 @@ import { Construct } from 'constructs';
 import { VENDOR_ATTRIBUTES } from '../functions/usage-keys';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from './keys';
 
-/** The only session tag the tenant-scoped role accepts; its value is the kommunenummer. */
+/** The session tag the tenant-scoped role requires; its value is the kommunenummer. */
 export const TENANT_TAG = 'tenant';
+/**
+ * The one other session tag it accepts: a second kommunenummer whose audit log the session may read
+ * and add to (shared/db/tenant-db.ts, one access recorded in both municipalities' logs at once).
+ */
+export const AUDIT_PEER_TAG = 'auditPeer';
+const SESSION_TAGS = [TENANT_TAG, AUDIT_PEER_TAG];
 const principalTenant = `\${aws:PrincipalTag/${TENANT_TAG}}`;
 /** DynamoDB partition keys (and index partition keys) the tenant role may touch. */
 export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
+/** The audit partitions of the session's audit peer. */
+export const PEER_AUDIT_LEADING_KEYS = `T#\${aws:PrincipalTag/${AUDIT_PEER_TAG}}#AUDIT#*`;
 
-export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer>';
+export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer> (and auditPeer=<kommunenummer>)';
 
 /** Sharing-table partitions of a citizen (blocks, consents, emergency grants): functions/sharing/sharing-store.ts. */
 export const SHARING_CITIZEN_KEYS = 'CIT#*';
@@ -53,6 +61,8 @@ export interface Tables {
  * any key or key use of another tenant, whatever the code asks for:
  * - DynamoDB only where every partition key (`dynamodb:LeadingKeys`, also on index queries)
  *   starts with `T#<tenant>#`; journal items may change, audit items may only be added;
+ * - with the session tag `auditPeer`, the peer's audit items (`T#<peer>#AUDIT#...`) may be read
+ *   and added, alone or in one request with the tenant's own; nothing else of the peer;
  * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag;
  * - writes (put, update, condition check; never delete) to the sharing table where they belong in
  *   a transaction with the tenant's own journal or audit items, which runs under this role (one
@@ -83,7 +93,8 @@ export class TenantScopedRole extends Construct {
             Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
             // Four characters: a kommunenummer. Tag values cannot hold IAM wildcards.
             StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: '????' },
-            'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+            StringLikeIfExists: { [`aws:RequestTag/${AUDIT_PEER_TAG}`]: '????' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': SESSION_TAGS },
           },
         }),
       ],
@@ -110,6 +121,16 @@ export class TenantScopedRole extends Construct {
           actions: [...DDB.read, ...DDB.append],
           resources: tableResources(props.tables.audit),
           conditions: leadingKeys,
+        }),
+        new iam.PolicyStatement({
+          // A request may name both logs (both heads in one read, both events in one transaction).
+          sid: 'AuditOfPeerAppendOnly',
+          actions: [...DDB.read, ...DDB.append],
+          resources: tableResources(props.tables.audit),
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_LEADING_KEYS, PEER_AUDIT_LEADING_KEYS] },
+            Null: { 'dynamodb:LeadingKeys': 'false', [`aws:PrincipalTag/${AUDIT_PEER_TAG}`]: 'false' },
+          },
         }),
         new iam.PolicyStatement({
           sid: 'SharingWritesInTenantTransactions',
@@ -145,7 +166,7 @@ export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenan
       resources: [p.tenantRole.roleArn],
       conditions: {
         Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': SESSION_TAGS },
       },
     }),
     new iam.PolicyStatement({

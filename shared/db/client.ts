@@ -27,16 +27,19 @@ const tenantClients = new Map<string, DynamoDBClient>();
 /**
  * A DynamoDB client acting for one tenant. In AWS it runs under the tenant-scoped role (STS session
  * tag `tenant`), so IAM refuses keys of any other tenant; credentials are cached per container.
- * Locally it is the shared client and the key guard in tenant-db.ts does the refusing.
+ * With `auditPeer` the session also carries that tag, which opens the peer's audit log for reading
+ * and adding items and nothing else of the peer. Locally it is the shared client and the key guard
+ * in tenant-db.ts does the refusing.
  */
-export async function dynamoForTenant(tenant: string): Promise<DynamoDBClient> {
+export async function dynamoForTenant(tenant: string, auditPeer?: string): Promise<DynamoDBClient> {
   const roleArn = config().tenantRoleArn;
   if (!roleArn) return dynamo();
-  let client = tenantClients.get(tenant);
+  const id = auditPeer ? `${tenant}+${auditPeer}` : tenant;
+  let client = tenantClients.get(id);
   if (!client) {
     const { tenantCredentials } = await import('../auth/tenant-credentials');
-    client = makeClient(tenantCredentials(roleArn, tenant));
-    tenantClients.set(tenant, client);
+    client = makeClient(tenantCredentials(roleArn, tenant, auditPeer));
+    tenantClients.set(id, client);
   }
   return client;
 }

@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
@@ -7,13 +8,14 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type BatchGetItemCommandOutput,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ValidationError } from '../errors';
 import { config } from '../config';
-import { assertKeyInTenant } from './keys';
+import { assertKeyInTenant, tenantPrefix } from './keys';
 import { TABLES, type TableId } from './tables';
 import { dynamo, dynamoForTenant } from './client';
 
@@ -87,16 +89,31 @@ function expressionParts(c: Condition | undefined, prefix: string) {
 /**
  * Data access for one tenant. Every key and every queried partition on a tenant-scoped table must
  * start with `T#<tenant>#` or the call is refused before it reaches DynamoDB.
+ *
+ * With an `auditPeer`, the audit log of that one other tenant is reachable too (its keys start
+ * with `T#<peer>#AUDIT#`): for recording one access in both municipalities' logs in one
+ * transaction. In AWS the session carries the peer as a second tag and IAM allows only reading
+ * and adding audit items there (infra/constructs/permissions.ts).
  */
 export class TenantDb {
-  constructor(readonly tenant: string) {}
+  private readonly peerAuditPrefix: string | undefined;
+
+  constructor(
+    readonly tenant: string,
+    readonly auditPeer?: string,
+  ) {
+    this.peerAuditPrefix = auditPeer === undefined ? undefined : `${tenantPrefix(auditPeer)}AUDIT#`;
+    if (auditPeer === tenant) throw new Error('an audit peer is another tenant');
+  }
 
   private guard(table: TableId, key: string): void {
-    if (tenantScoped.has(table)) assertKeyInTenant(this.tenant, key);
+    if (!tenantScoped.has(table)) return;
+    if (table === 'audit' && this.peerAuditPrefix !== undefined && key.startsWith(this.peerAuditPrefix)) return;
+    assertKeyInTenant(this.tenant, key);
   }
 
   private client(table: TableId): Promise<DynamoDBClient> {
-    return tenantScoped.has(table) ? dynamoForTenant(this.tenant) : Promise.resolve(dynamo());
+    return tenantScoped.has(table) ? dynamoForTenant(this.tenant, this.auditPeer) : Promise.resolve(dynamo());
   }
 
   async get<T extends Item = Item>(table: TableId, pk: string, sk: string, consistent = true): Promise<T | undefined> {
@@ -105,6 +122,27 @@ export class TenantDb {
       new GetItemCommand({ TableName: physical(table), Key: marshall({ pk, sk }), ConsistentRead: consistent }),
     );
     return out.Item ? (unmarshall(out.Item) as T) : undefined;
+  }
+
+  /** Several items of one table in one round trip, strongly consistent; in the order of `keys`. */
+  async getMany<T extends Item = Item>(table: TableId, keys: { pk: string; sk: string }[]): Promise<(T | undefined)[]> {
+    if (keys.length > 100) throw new Error('getMany reads at most 100 items');
+    for (const k of keys) this.guard(table, k.pk);
+    const client = await this.client(table);
+    const found = new Map<string, T>();
+    const idOf = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+    let pending: Record<string, AttributeValue>[] | undefined = keys.map((k) => marshall({ pk: k.pk, sk: k.sk }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
+      if (attempt >= 8) throw new Error('getMany: items left unprocessed');
+      const out: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: { [physical(table)]: { Keys: pending, ConsistentRead: true } } }));
+      for (const raw of out.Responses?.[physical(table)] ?? []) {
+        const item = unmarshall(raw);
+        found.set(idOf({ pk: item.pk, sk: item.sk }), item as T);
+      }
+      pending = out.UnprocessedKeys?.[physical(table)]?.Keys;
+    }
+    return keys.map((k) => found.get(idOf(k)));
   }
 
   async put(table: TableId, item: Item, condition?: Condition): Promise<void> {
@@ -225,7 +263,7 @@ export class TenantDb {
     });
     const tables = new Set(writes.map((w) => w.table));
     // One client per transaction: tenant-scoped when any item touches tenant data.
-    const client = [...tables].some((t) => tenantScoped.has(t)) ? await dynamoForTenant(this.tenant) : dynamo();
+    const client = [...tables].some((t) => tenantScoped.has(t)) ? await dynamoForTenant(this.tenant, this.auditPeer) : dynamo();
     try {
       await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {

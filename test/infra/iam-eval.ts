@@ -55,7 +55,8 @@ function values(v: unknown): string[] {
 }
 
 function conditionHolds(operator: string, key: string, expected: unknown, req: IamRequest): boolean {
-  const raw = req.context?.[key];
+  // The caller's own tags are condition keys too (aws:PrincipalTag/<tag>).
+  const raw = key.startsWith('aws:PrincipalTag/') ? req.principalTags?.[key.slice('aws:PrincipalTag/'.length)] : req.context?.[key];
   const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
   const actual = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const patterns = values(expected).map((e) => substitute(e, req)).filter((e): e is string => e !== undefined);

@@ -330,7 +330,7 @@ const asTenant = (tenant: string, action: string, resource: string, leadingKeys?
 });
 
 describe('least privilege: the tenant-scoped role', () => {
-  it('is trusted only by the data-plane function roles, only with exactly the session tag tenant = four characters', () => {
+  it('is trusted only by the data-plane function roles, only with the session tag tenant = four characters (and at most an auditPeer of four)', () => {
     const trust = north.Resources[tenantRoleId]!.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] };
     expect(trust.Statement).toHaveLength(1);
     const [s] = trust.Statement as [Statement];
@@ -343,6 +343,33 @@ describe('least privilege: the tenant-scoped role', () => {
     expect(assume({})).toBe('implicit-deny');
     expect(assume({ tenant: '*' })).toBe('implicit-deny');
     expect(assume({ tenant: '0301', role: 'operator' })).toBe('implicit-deny');
+    expect(assume({ tenant: '0301', auditPeer: '4601' })).toBe('allow');
+    expect(assume({ tenant: '0301', auditPeer: '*' })).toBe('implicit-deny');
+    expect(assume({ auditPeer: '4601' })).toBe('implicit-deny');
+  });
+
+  it('with an audit peer: reads and adds the peer\'s audit items, alone or beside its own, and nothing else of the peer', () => {
+    const pair = (action: string, resource: string, leadingKeys: string[]): IamRequest => ({ ...asTenant('0301', action, resource, leadingKeys), principalTags: { tenant: '0301', auditPeer: '4601' } });
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem']) {
+      expect(evaluate(tenantRole, pair(action, table('audit'), ['T#4601#AUDIT#P#p1'])), action).toBe('allow');
+      expect(evaluate(tenantRole, pair(action, table('audit'), ['T#0301#AUDIT#P#p2', 'T#4601#AUDIT#P#p1'])), action).toBe('allow');
+      // Without the tag, the same request is refused.
+      expect(evaluate(tenantRole, asTenant('0301', action, table('audit'), ['T#4601#AUDIT#P#p1'])), action).toBe('implicit-deny');
+    }
+    // Never change or remove the peer's audit items; never anything outside its audit log, nor a third tenant's.
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(evaluate(tenantRole, pair(action, table('audit'), ['T#4601#AUDIT#P#p1'])), action).toBe('implicit-deny');
+    }
+    expect(evaluate(tenantRole, pair('dynamodb:GetItem', table('journal'), ['T#4601#PATIENT#p1']))).toBe('implicit-deny');
+    expect(evaluate(tenantRole, pair('dynamodb:PutItem', table('journal'), ['T#4601#AUDIT#P#p1']))).toBe('implicit-deny');
+    expect(evaluate(tenantRole, pair('dynamodb:PutItem', table('sharing'), ['T#4601#DOC#e1']))).toBe('implicit-deny');
+    expect(evaluate(tenantRole, pair('dynamodb:PutItem', table('audit'), ['T#1804#AUDIT#P#p1']))).toBe('implicit-deny');
+    expect(evaluate(tenantRole, pair('dynamodb:GetItem', table('audit'), ['T#4601#PATIENT#p1']))).toBe('implicit-deny');
+    // Its own data as before.
+    expect(evaluate(tenantRole, pair('dynamodb:UpdateItem', table('journal'), ['T#0301#PATIENT#p2']))).toBe('allow');
+    // KMS stays its own tenant's: the peer's key and context are refused.
+    const peerKms: IamRequest = { action: 'kms:Decrypt', resource: tenantKey, principalTags: { tenant: '0301', auditPeer: '4601' }, context: { 'aws:ResourceTag/tenant': '4601', 'kms:EncryptionContext:tenant': '4601' } };
+    expect(evaluate(tenantRole, peerKms)).toBe('implicit-deny');
   });
 
   it('DynamoDB: only items and index partitions whose keys start with T#<own tenant>#', () => {
@@ -444,6 +471,7 @@ describe('least privilege: data-plane functions', () => {
       expect(assume({ tenant })).toBe('allow');
       expect(assume({ tenant }, 'sts:TagSession')).toBe('allow');
     }
+    expect(assume({ tenant: '0301', auditPeer: '4601' })).toBe('allow');
     expect(assume({})).toBe('implicit-deny');
     expect(assume({ tenant: '0301', admin: 'yes' })).toBe('implicit-deny');
     // Own role: no tenant items, no tenant key material (explicit deny), the registry read-only.

@@ -95,4 +95,13 @@ describe('audit hash chain', () => {
     await expect(appendAudit([event('p-blocked', 2)])).rejects.toBeInstanceOf(ConditionFailedError);
     expect((await chain('p-blocked')).map((i) => i.eventId ?? 'junk')).toHaveLength(2);
   }, 30_000);
+
+  it('lets a session with an audit peer reach the peer\'s audit log and nothing else of the peer', async () => {
+    const pair = new TenantDb('0301', '4601');
+    expect(await pair.get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).toBeUndefined();
+    await expect(pair.get('journal', tenantKey('4601', 'PATIENT', 'p-peer'), 'PROFILE')).rejects.toThrow(/utenfor egen kommune/);
+    await expect(pair.get('audit', streamOf('1804', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
+    await expect(new TenantDb('0301').get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
+    expect(() => new TenantDb('0301', '0301')).toThrow(/another tenant/);
+  });
 });

@@ -5,7 +5,7 @@ import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { putUser } from '../../shared/tenancy/user-store';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /** Sharing across municipalities: the index, finding, retrieving, auditing, isolation and bad input. */
@@ -121,6 +121,24 @@ describe('share and retrieve', () => {
     const mine = (await (await stack.call('/v1/sharing/me/documents', { as: who })).json()) as { documents: { id: string; blockedBy: string[] }[] };
     expect(mine.documents.map((d) => d.id)).toEqual([doc.id]);
   });
+
+  it('records a retrieval in both municipalities\' logs or in neither, and answers only when both hold it', async () => {
+    const p = await sharedPatient();
+    const { entry } = await signed('bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Hemmelig innhold' });
+    const id = `4601-${entry.id}`;
+    // Oslo's chain for the patient cannot take another event: its next slot holds something that is not one.
+    const oslo = new TenantDb('0301');
+    const osloStream = streamOf('0301', p.oslo.id);
+    const head = await oslo.get<{ seq: number }>('audit', osloStream, HEAD_SK);
+    await oslo.put('audit', { pk: osloStream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });
+
+    const res = await stack.call(`/v1/sharing/documents/${id}`, { as: 'oslo.lege' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.text()).not.toContain('Hemmelig');
+    // Bergen's log does not claim a retrieval that Oslo's log could not record.
+    expect((await stream('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve')).toEqual([]);
+  }, 30_000);
 
   it('shows a correction and an entered-in-error mark in the index; a withdrawn document is listed without title and not retrievable', async () => {
     const p = await sharedPatient();
