@@ -87,7 +87,7 @@ function headWrite(stream: string, to: Head, now: Date): TxWrite {
 
 /**
  * The registry entries for streams this transaction opens. Each registry shard is a chain of its
- * own, so concurrent openers race on its head like any appender, and a whole stream deleted later
+ * own, so concurrent openers race for its next slot like any appender, and a whole stream deleted later
  * is still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
 async function registryWrites(db: TenantDb, opened: string[], now: Date, afterConflict: boolean): Promise<AuditWrites> {

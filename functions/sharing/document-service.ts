@@ -8,8 +8,7 @@ import { getEntry } from '../journal/entry-store';
 import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
 import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
 import { documentFactsOf } from './document-index';
-import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { citizenKeyOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
+import { citizenKeyOf, directoryOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
 import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
 
 /**
@@ -53,7 +52,7 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
     await recordEvents(req, [sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
-  const dir = new TenantDirectory();
+  const dir = directoryOf(req);
   const candidates = (await docsRead).filter((d) => d.tenant !== tenant);
   const visible: DocumentIndexItem[] = [];
   for (const doc of candidates) {
@@ -137,7 +136,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   const identity = await identityOf(origin, entryId, documentId);
   if (!identity) throw new NotFoundError('Dokumentet finnes ikke.');
   const { nidKey } = identity;
-  const dir = new TenantDirectory();
+  const dir = directoryOf(req);
   const [contextRead, factsRead, headRead, callerRead, profileRead] = [
     later(callerPatientContext(tenant, nidKey)),
     loadCitizenFacts(nidKey, now),
@@ -188,7 +187,7 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
   const nidKey = await citizenKeyOf(req.caller);
   const now = nowOf(req);
   const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
-  const dir = new TenantDirectory();
+  const dir = directoryOf(req);
   const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
   const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
   for (const doc of docs) {

@@ -18,6 +18,7 @@ import {
   retrievedDocumentSchema,
   setConsentSchema,
   sharedDocumentListSchema,
+  parseDocumentId,
 } from '../../shared/contracts/sharing';
 
 /**
@@ -64,6 +65,8 @@ export const getSharedDocumentRoute = defineRoute({
   auth: 'token',
   roles: STAFF,
   tenant: 'caller',
+  // The origin municipality's registry entry (status, names) is read with the caller's.
+  otherTenants: ({ documentId }) => (documentId ? [parseDocumentId(documentId).tenant] : []),
   params: documentParamsSchema,
   responses: { 200: { description: 'The document', schema: retrievedDocumentSchema }, ...common, 404: problem('No such document (or entered in error), or the patient is not a patient in the caller’s municipality') },
 });

@@ -3,7 +3,7 @@ import type { SharedDocument } from '../../shared/contracts/sharing';
 import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
-import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
+import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit, appendAuditAcross } from '../audit/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
 import type { AccessDecision } from '../journal/access-decision';
@@ -14,12 +14,19 @@ export interface SharingRequest {
   tenant?: string;
   caller: Caller;
   requestId: string;
+  /** Registry entries the request wrapper already read (the caller's municipality, a retrieval's origin). */
+  registry?: TenantDirectory;
   /** For tests and seeds; default now. */
   now?: Date;
 }
 
 export function nowOf(req: SharingRequest): Date {
   return req.now ?? new Date();
+}
+
+/** Municipalities' registry entries for this request, starting from what the wrapper read. */
+export function directoryOf(req: SharingRequest): TenantDirectory {
+  return req.registry ?? new TenantDirectory();
 }
 
 /** The citizen's own national-id key, or a refusal when the login carries no national id. */

@@ -11,6 +11,7 @@ import { ForbiddenError } from '../errors';
 import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveTenant } from '../tenancy/tenant-access';
+import type { TenantDirectory } from '../tenancy/tenant-profile';
 import { problemFromError, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
 import { lowerHeaders, validateRequest } from './validate';
@@ -25,6 +26,8 @@ export interface HttpResult {
 export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
   caller: R['auth'] extends 'token' ? Caller : Caller | undefined;
   tenant: R['tenant'] extends 'caller' ? string : undefined;
+  /** Registry entries read with the tenant (its own, and the route's otherTenants). */
+  registry: R['tenant'] extends 'caller' ? TenantDirectory : undefined;
   requestId: string;
   correlationId: string;
   event: APIGatewayProxyEvent;
@@ -92,6 +95,7 @@ export function httpHandler<R extends RouteSpec>(
       const headers = lowerHeaders(event);
       let caller: Caller | undefined;
       let tenant: string | undefined;
+      let registry: TenantDirectory | undefined;
       if (route.auth === 'token') {
         caller = await deps.verifyToken(headers.authorization);
         logger.appendKeys({ user: caller.sub, ...(caller.clientId ? { client: caller.clientId } : {}) });
@@ -102,12 +106,12 @@ export function httpHandler<R extends RouteSpec>(
           throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
         }
         if (route.tenant === 'caller') {
-          tenant = await deps.resolveTenant(route, caller, headers);
+          ({ tenant, registry } = await deps.resolveTenant(route, caller, headers, event.pathParameters ?? {}));
           logger.appendKeys({ tenant });
         }
       }
       const input = validateRequest(route, event);
-      const result = await impl({ ...input, caller, tenant, requestId, correlationId, event } as HttpRequest<R>);
+      const result = await impl({ ...input, caller, tenant, registry, requestId, correlationId, event } as HttpRequest<R>);
       status = result.status;
       return json(result.status, result.body, requestId, 'application/json', { 'x-correlation-id': correlationId, ...result.headers });
     } catch (error) {

@@ -29,6 +29,11 @@ export interface RouteSpec {
    * tenant named in the `x-tenant` header); the tenant must be active. `none`: not tenant-bound.
    */
   tenant: 'caller' | 'none';
+  /**
+   * Other municipalities whose registry entries the operation needs (from the raw path
+   * parameters), read in the same round trip as the caller's tenant. Unusable values are ignored.
+   */
+  otherTenants?: (pathParams: Record<string, string | undefined>) => string[];
   body?: z.ZodMiniType;
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;

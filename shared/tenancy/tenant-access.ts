@@ -3,21 +3,17 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Caller } from '../auth/caller';
 import { config } from '../config';
 import { dynamo } from '../db/client';
+import { TenantDb } from '../db/tenant-db';
 import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors';
 import type { RouteSpec } from '../http/route';
-import { controlKeys, type TenantStatus } from './control-keys';
+import { controlKeys } from './control-keys';
+import { TenantDirectory, type TenantProfile } from './tenant-profile';
 
 async function getControlItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
   const out = await dynamo().send(
     new GetItemCommand({ TableName: config().tables.control, Key: marshall(key), ConsistentRead: true }),
   );
   return out.Item ? unmarshall(out.Item) : undefined;
-}
-
-/** The tenant's registry status, read on every request so a suspension takes effect at once. */
-export async function tenantStatus(tenant: string): Promise<TenantStatus | undefined> {
-  const item = await getControlItem(controlKeys.tenant(tenant));
-  return item?.status as TenantStatus | undefined;
 }
 
 /**
@@ -36,8 +32,7 @@ export async function vendorGrantScopes(clientId: string, tenant: string): Promi
  * them or taken a role away since the token was issued, and that must hold from the next request.
  * People not in the registry (an external issuer's subjects) are left to the token alone.
  */
-async function assertPersonStillValid(caller: Caller): Promise<void> {
-  const user = await getControlItem(controlKeys.user(caller.sub));
+function assertPersonStillValid(caller: Caller, user: Record<string, unknown> | undefined): void {
   if (!user) return;
   if (user.status !== 'active') throw new ForbiddenError('Brukeren er deaktivert.');
   if (user.tenant !== caller.tenant) throw new ForbiddenError('Brukeren er ikke lenger knyttet til denne kommunen.');
@@ -45,12 +40,23 @@ async function assertPersonStillValid(caller: Caller): Promise<void> {
   if (caller.roles.some((r) => !current.includes(r))) throw new ForbiddenError('Rollene dine er endret; logg inn på nytt.');
 }
 
+/** The tenant a request acts in, and the registry entries read with it. */
+export interface ResolvedTenant {
+  tenant: string;
+  /** Holds the tenant's profile and those of the route's `otherTenants`, read in one round trip. */
+  registry: TenantDirectory;
+}
+
+const TENANT_ID = /^\d{4}$/;
+
 /**
  * Decides which tenant a request acts in and whether the caller may act there: a person in their
  * own tenant; a vendor client in the tenant named by `x-tenant`, if that tenant granted it the
- * route's scopes. The tenant must be active.
+ * route's scopes. The tenant must be active. The tenant's registry entry, the person's and those
+ * of the other municipalities the route names (`otherTenants`) are read in one round trip, every
+ * request, so a suspension or a disabled user takes effect at once.
  */
-export async function resolveTenant(route: RouteSpec, caller: Caller, headers: Record<string, string>): Promise<string> {
+export async function resolveTenant(route: RouteSpec, caller: Caller, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {
   let tenant: string | undefined;
   if (caller.kind === 'client') {
     tenant = headers['x-tenant'];
@@ -66,8 +72,14 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
     tenant = caller.tenant;
     if (!tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   }
-  const [status] = await Promise.all([tenantStatus(tenant), caller.kind === 'person' ? assertPersonStillValid(caller) : undefined]);
+  const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => TENANT_ID.test(t) && t !== tenant))];
+  const tenants = [tenant, ...others];
+  const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(caller.kind === 'person' ? [controlKeys.user(caller.sub)] : [])];
+  const items = await new TenantDb(tenant).getMany('control', keys);
+  const profiles = tenants.map((t, i) => [t, items[i] as TenantProfile | undefined] as [string, TenantProfile | undefined]);
+  if (caller.kind === 'person') assertPersonStillValid(caller, items[tenants.length]);
+  const status = profiles[0]?.[1]?.status;
   if (status === undefined) throw new ForbiddenError('Ukjent kommune.');
   if (status !== 'active') throw new TenantSuspendedError(tenant, status);
-  return tenant;
+  return { tenant, registry: new TenantDirectory(profiles) };
 }

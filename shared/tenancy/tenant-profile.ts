@@ -22,9 +22,17 @@ export async function readTenantProfile(tenant: string): Promise<TenantProfile |
   return new TenantDb(tenant).get<TenantProfile>('control', key.pk, key.sk);
 }
 
-/** Municipalities' profiles (names, units), each read at most once per request. */
+/**
+ * Municipalities' profiles (names, units, status), each read at most once per request. The request
+ * wrapper hands services a directory that already holds what it read with the caller's own entry
+ * (shared/tenancy/tenant-access.ts).
+ */
 export class TenantDirectory {
   private readonly profiles = new Map<string, Promise<TenantProfile | undefined>>();
+
+  constructor(known: Iterable<[string, TenantProfile | undefined]> = []) {
+    for (const [tenant, profile] of known) this.profiles.set(tenant, Promise.resolve(profile));
+  }
 
   profile(tenant: string): Promise<TenantProfile | undefined> {
     let p = this.profiles.get(tenant);

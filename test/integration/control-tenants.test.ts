@@ -195,6 +195,13 @@ describe('suspending and resuming', () => {
     expect(dataRoutes.length).toBeGreaterThan(5);
     expect((await stack.call('/v1/tenant', { as: 'bergen.sykepleier' })).status).toBe(200);
 
+    // A Bergen document that an Oslo clinician may retrieve (demo data: Ola's vaccination).
+    const search = await stack.call('/v1/patients/search', { method: 'POST', as: 'oslo.lege', json: { nationalId: '15838512329' } });
+    const olaInOslo = (await json<{ patients: { id: string }[] }>(search)).patients[0]!.id;
+    const shared = await json<{ documents: { id: string; organisation: { tenantId: string } }[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }));
+    const bergenDoc = shared.documents.find((d) => d.organisation.tenantId === '4601')!.id;
+    expect((await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' })).status).toBe(200);
+
     const suspended = await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'Ubetalt faktura, sak 2024-17' } });
     expect(suspended.status).toBe(200);
     expect(await json(suspended)).toMatchObject({ status: 'suspended', statusReason: 'Ubetalt faktura, sak 2024-17', suspendedBy: 'drift' });
@@ -206,8 +213,12 @@ describe('suspending and resuming', () => {
       expect(problem.type, route.id).toBe('urn:fellesjournal:problem:tenant-suspended');
       expect(problem.detail).toMatch(/suspendert/);
     }
-    // Another municipality is not affected.
+    // Another municipality is not affected, but a suspended one shares nothing.
     expect((await stack.call('/v1/tenant', { as: 'oslo.sykepleier' })).status).toBe(200);
+    const refused = await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' });
+    expect(refused.status).toBe(403);
+    expect((await json<{ type: string }>(refused)).type).toBe('urn:fellesjournal:problem:tenant-suspended');
+    expect((await json<{ documents: unknown[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }))).documents).toEqual([]);
     // Suspending again is a no-op.
     expect((await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'igjen' } })).status).toBe(200);
 
@@ -216,6 +227,7 @@ describe('suspending and resuming', () => {
     expect(await json(resumed)).toMatchObject({ status: 'active' });
     expect((await stack.call('/v1/tenant', { as: 'bergen.sykepleier' })).status).toBe(200);
     expect((await stack.call('/v1/admin/users', { as: 'bergen.admin' })).status).toBe(200);
+    expect((await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' })).status).toBe(200);
 
     const actions = (await auditActions('4601')).map((e) => e.action);
     expect(actions).toEqual(['tenant.suspend', 'tenant.resume']);
