@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
-import { appendAudit, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
+import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
 import { verifyStream } from '../../functions/audit/verify-service';
+import { registryShardOf, registryStream } from '../../functions/audit/chain-format';
 import type { AuditEventInput } from '../../functions/audit/audit-event';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -103,5 +104,21 @@ describe('audit hash chain', () => {
     await expect(pair.get('audit', streamOf('1804', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
     await expect(new TenantDb('0301').get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
     expect(() => new TenantDb('0301', '0301')).toThrow(/another tenant/);
+  });
+
+  it('opens new streams in both logs of a two-municipality append, each registered in its own municipality', async () => {
+    const bergenEvent: AuditEventInput = { ...event('p-across-b', 1), tenant: '4601', fromTenant: '0301' };
+    await appendAuditAcross('0301', '4601', [event('p-across-a', 1), bergenEvent]);
+    for (const [tenant, patientId] of [['0301', 'p-across-a'], ['4601', 'p-across-b']] as const) {
+      const stream = streamOf(tenant, patientId);
+      const items = (await new TenantDb(tenant).query({ table: 'audit', partition: stream, sortBeginsWith: 'E#', limit: 10 })).items;
+      expect(items.map((i) => [i.seq, i.tenant])).toEqual([[1, tenant]]);
+      expect(await new TenantDb(tenant).get('audit', stream, HEAD_SK)).toMatchObject({ seq: 1, hash: items[0]!.hash });
+      // Registered in the municipality's own registry, so a whole-tenant verify finds it.
+      const registry = (await new TenantDb(tenant).query({ table: 'audit', partition: registryStream(tenant, registryShardOf(stream)), sortBeginsWith: 'E#', limit: 1000 })).items;
+      expect(registry.filter((r) => r.openedStream === stream).map((r) => r.tenant)).toEqual([tenant]);
+      expect((await verifyStream(tenant, stream, true)).broken).toBeUndefined();
+    }
+    await expect(appendAuditAcross('0301', '4601', [{ ...event('p-across-c', 1), tenant: '1804' }])).rejects.toThrow(/another tenant/);
   });
 });
