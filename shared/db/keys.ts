@@ -2,9 +2,14 @@ import { ForbiddenError, ValidationError } from '../errors';
 
 const TENANT_ID = /^\d{4}$/;
 
+/** Whether a value has the shape of a tenant id (a kommunenummer: four digits). */
+export function isTenantId(value: string): boolean {
+  return TENANT_ID.test(value);
+}
+
 /** Checks a kommunenummer-shaped tenant id before it goes into any key. */
 export function assertTenantId(tenant: string): void {
-  if (!TENANT_ID.test(tenant)) throw new ValidationError(`Ugyldig kommunenummer: må være fire sifre.`);
+  if (!isTenantId(tenant)) throw new ValidationError(`Ugyldig kommunenummer: må være fire sifre.`);
 }
 
 /** Key parts may not contain the separator, so one tenant's key can never be spelled into another's. */

@@ -3,6 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Caller } from '../auth/caller';
 import { config } from '../config';
 import { dynamo } from '../db/client';
+import { isTenantId } from '../db/keys';
 import { TenantDb } from '../db/tenant-db';
 import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors';
 import type { RouteSpec } from '../http/route';
@@ -47,8 +48,6 @@ export interface ResolvedTenant {
   registry: TenantDirectory;
 }
 
-const TENANT_ID = /^\d{4}$/;
-
 /**
  * Decides which tenant a request acts in and whether the caller may act there: a person in their
  * own tenant; a vendor client in the tenant named by `x-tenant`, if that tenant granted it the
@@ -60,7 +59,7 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
   let tenant: string | undefined;
   if (caller.kind === 'client') {
     tenant = headers['x-tenant'];
-    if (!tenant || !/^\d{4}$/.test(tenant)) {
+    if (!tenant || !isTenantId(tenant)) {
       throw new ValidationError('Oppgi kommunenummer i x-tenant.', [{ field: 'headers.x-tenant', message: 'Påkrevd: fire sifre' }]);
     }
     if (!route.scopes || !caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
@@ -72,7 +71,7 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
     tenant = caller.tenant;
     if (!tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   }
-  const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => TENANT_ID.test(t) && t !== tenant))];
+  const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))];
   const tenants = [tenant, ...others];
   const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(caller.kind === 'person' ? [controlKeys.user(caller.sub)] : [])];
   const items = await new TenantDb(tenant).getMany('control', keys);
