@@ -9,8 +9,9 @@ import type { AuditEventInput } from '../audit/audit-event';
  * Audit events a citizen's change owes to the other municipalities where they are a patient.
  *
  * A change (a block, its lifting, a consent) is committed in one transaction with the events of
- * ONE municipality; the others' logs are reached only with their own tenant-scoped credentials,
- * so they cannot join that transaction. Instead the transaction also writes an outbox item that
+ * ONE municipality; a tenant-scoped session reaches at most one other municipality's log (as its
+ * audit peer), and a citizen may be a patient in many, so the others cannot join that
+ * transaction. Instead the transaction also writes an outbox item that
  * names each municipality still owed its events. Each municipality then gets its events in a
  * transaction of its own that also strikes it off the outbox item, so an event is appended exactly
  * once: a crash, a failed append or two concurrent deliverers can delay it, never lose or double
