@@ -46,7 +46,7 @@ export interface HeadFact {
  */
 export class ChainVerifier {
   private expected: number;
-  private prevHash: string;
+  /** The hash of the last event verified: the next one must point at it. */
   private lastHash: string;
   private broken: BrokenLink | undefined;
   private readonly checkpoints: Map<number, CheckpointFact>;
@@ -68,7 +68,6 @@ export class ChainVerifier {
     this.head = options.head;
     this.checkpoints = new Map(checkpoints.map((c) => [c.seq, c]));
     this.expected = after.seq + 1;
-    this.prevHash = after.hash;
     this.lastHash = after.hash;
   }
 
@@ -100,11 +99,10 @@ export class ChainVerifier {
     if (skSeq < seq || item.seq !== skSeq) return this.fail(seq, 'reordered');
     const stored = typeof item.hash === 'string' ? item.hash : '';
     if (eventHash(item) !== stored) return this.fail(seq, 'hash-mismatch');
-    if (item.prevHash !== this.prevHash) return this.fail(seq, 'broken-link');
+    if (item.prevHash !== this.lastHash) return this.fail(seq, 'broken-link');
     const checkpoint = this.checkpoints.get(seq);
     if (checkpoint && (!checkpoint.valid || checkpoint.hash !== stored)) return this.fail(seq, 'checkpoint-mismatch');
     if (this.head?.seq === seq && this.head.hash !== stored) return this.fail(seq, 'head-mismatch');
-    this.prevHash = stored;
     this.lastHash = stored;
     this.expected += 1;
     return undefined;
