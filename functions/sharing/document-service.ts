@@ -54,6 +54,7 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
   }
   const dir = directoryOf(req);
   const candidates = (await docsRead).filter((d) => d.tenant !== tenant);
+  await dir.load(candidates.map((d) => d.tenant));
   const visible: DocumentIndexItem[] = [];
   for (const doc of candidates) {
     const profile = await dir.profile(doc.tenant);
@@ -189,6 +190,7 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
   const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
   const dir = directoryOf(req);
   const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
+  await dir.load(docs.map((d) => d.tenant));
   const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
   for (const doc of docs) {
     // A suspended or departed municipality serves nobody (its key may be scheduled for deletion).

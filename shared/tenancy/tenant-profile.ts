@@ -42,4 +42,13 @@ export class TenantDirectory {
     }
     return p;
   }
+
+  /** Reads the profiles not yet held in one round trip (before a loop that asks for each). */
+  async load(tenants: Iterable<string>): Promise<void> {
+    const missing = [...new Set(tenants)].filter((t) => !this.profiles.has(t));
+    if (missing.length === 0) return;
+    const read = new TenantDb(missing[0]!).getMany<TenantProfile>('control', missing.map((t) => controlKeys.tenant(t)));
+    missing.forEach((t, i) => this.profiles.set(t, read.then((items) => items[i])));
+    await read;
+  }
 }
