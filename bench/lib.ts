@@ -66,19 +66,29 @@ export function mergeRounds(rounds: LoadResult[]): LoadResult {
 
 /**
  * Measures `op` beside its `base` in alternating rounds, so a change in the machine's load (other
- * work on the same cores, the JVM's GC) falls on both alike.
+ * work on the same cores, the JVM's GC) falls on both alike. The order mirrors in every other round
+ * (base, op, op, base, ...), so a steady drift (DynamoDB Local's JIT is still compiling minutes
+ * into a run) cancels over an even number of rounds instead of always falling on the side measured
+ * second.
  */
 export async function alternating(
   base: (i: number) => Promise<boolean | void>,
   op: (i: number) => Promise<boolean | void>,
   options: { count: number; concurrency: number; rounds: number },
 ): Promise<{ base: LoadResult; op: LoadResult }> {
+  if (options.rounds % 2 !== 0) throw new Error('alternating needs an even number of rounds');
   const bases: LoadResult[] = [];
   const ops: LoadResult[] = [];
   const count = Math.ceil(options.count / options.rounds);
+  const run = (fn: (i: number) => Promise<boolean | void>) => load(fn, { count, concurrency: options.concurrency });
   for (let round = 0; round < options.rounds; round++) {
-    bases.push(await load(base, { count, concurrency: options.concurrency }));
-    ops.push(await load(op, { count, concurrency: options.concurrency }));
+    if (round % 2 === 0) {
+      bases.push(await run(base));
+      ops.push(await run(op));
+    } else {
+      ops.push(await run(op));
+      bases.push(await run(base));
+    }
   }
   return { base: mergeRounds(bases), op: mergeRounds(ops) };
 }

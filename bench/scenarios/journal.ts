@@ -23,7 +23,7 @@ const PATIENTS = 64;
 const CONCURRENCY = 16;
 const WRITES = 600;
 const READS = 1500;
-const ROUNDS = 3;
+const ROUNDS = 4;
 const NOTE = 'Pasienten vurdert i hjemmet. '.repeat(35);
 
 function benchCaller(): Caller {

@@ -16,7 +16,7 @@ const READER_TENANT = '0301';
 const PATIENTS = 32;
 const CONCURRENCY = 16;
 const READS = 1200;
-const ROUNDS = 3;
+const ROUNDS = 4;
 const NOTE = 'Epikrise etter opphold. '.repeat(40);
 
 function callerOf(userId: string): Caller {
@@ -63,9 +63,12 @@ export const sharingScenario: BenchScenario = async (ctx) => {
   };
   const crossTenant = async (i: number) => (await ctx.call(`/v1/sharing/documents/${pick(i).documentId}`, reader)).status === 200;
 
-  // Warm the handler modules and the key caches before measuring.
-  await load(sameTenant, { count: 200, concurrency: CONCURRENCY });
-  await load(crossTenant, { count: 200, concurrency: CONCURRENCY });
+  // Warm the handler modules, the key caches and DynamoDB Local's JIT (still compiling after a few
+  // hundred requests) before measuring.
+  for (let i = 0; i < 2; i++) {
+    await load(sameTenant, { count: 500, concurrency: CONCURRENCY });
+    await load(crossTenant, { count: 500, concurrency: CONCURRENCY });
+  }
 
   const { base: baseline, op: shared } = await alternating(sameTenant, crossTenant, { count: READS, concurrency: CONCURRENCY, rounds: ROUNDS });
   return [throughputRow('sharing.retrieve.same-tenant', baseline), throughputRow('sharing.retrieve', shared, baseline)];
