@@ -1,5 +1,5 @@
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi, type MockInstance } from 'vitest';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
@@ -8,68 +8,48 @@ import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
 import { journalKeys } from '../../functions/journal/journal-keys';
 import { METRICS } from '../../shared/metric-names';
 import { metrics } from '../../shared/observability';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { newIdempotencyKey } from '../support/requests';
+import { journalPartition, localDynamoClient } from '../support/tables';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
+const post = stack.post;
 
-let seq = 0;
-const newKey = () => `conc-${Date.now()}-${++seq}`;
 let n = 500;
 const freshNid = () => syntheticNationalId({ day: 20, month: 7, year: 1950 + (n % 40) }, ++n * 7);
 
-function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
-  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': newKey(), ...headers } });
-}
-
-/** Every item of the patient's partition, straight from the table. */
-async function partition(tenant: string, patientId: string) {
-  const page = await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), limit: 1000 });
-  return page.items;
-}
-
 async function patientWithRelationship(): Promise<Patient> {
-  const res = await post('/v1/patients', 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'female' });
-  expect(res.status).toBe(201);
-  const patient = (await res.json()) as Patient;
-  for (const as of ['oslo.lege', 'oslo.sykepleier']) {
-    expect((await post(`/v1/patients/${patient.id}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).status).toBe(201);
-  }
+  const patient = await createPatient(stack, 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'female' });
+  for (const as of ['oslo.lege', 'oslo.sykepleier']) await createRelationship(stack, as, patient.id);
   return patient;
 }
 
 async function signedEntry(patientId: string): Promise<Entry> {
-  const created = await post(`/v1/patients/${patientId}/entries`, 'oslo.lege', { type: 'epikrise', title: 'Epikrise', text: 'v1' });
-  const entry = (await created.json()) as Entry;
-  const signed = await post(`/v1/patients/${patientId}/entries/${entry.id}/sign`, 'oslo.lege', undefined, { 'if-match': '"v1"' });
-  expect(signed.status).toBe(200);
-  return (await signed.json()) as Entry;
+  return (await createSignedEntry(stack, 'oslo.lege', patientId, { type: 'epikrise', title: 'Epikrise', text: 'v1' })).entry;
 }
 
 describe('Idempotency-Key', () => {
   it('answers a retry with the same key and body with the first result and writes nothing', async () => {
     const patient = await patientWithRelationship();
-    const key = newKey();
+    const key = newIdempotencyKey();
     const body = { type: 'journalnotat', title: 'Idempotent', text: 'Én gang' };
     const path = `/v1/patients/${patient.id}/entries`;
     const first = await post(path, 'oslo.lege', body, { 'idempotency-key': key });
     expect(first.status).toBe(201);
     const firstBody = (await first.json()) as Entry;
-    const before = await partition('0301', patient.id);
+    const before = await journalPartition('0301', patient.id);
     // Key order in the body does not matter.
     const retry = await post(path, 'oslo.lege', { text: 'Én gang', title: 'Idempotent', type: 'journalnotat' }, { 'idempotency-key': key });
     expect(retry.status).toBe(201);
     expect(await retry.json()).toEqual(firstBody);
     expect(retry.headers.get('etag')).toBe(first.headers.get('etag'));
-    expect(await partition('0301', patient.id)).toEqual(before);
+    expect(await journalPartition('0301', patient.id)).toEqual(before);
 
     // The same key with another body is refused and changes nothing.
     const other = await post(path, 'oslo.lege', { ...body, text: 'Noe annet' }, { 'idempotency-key': key });
     expect(other.status).toBe(409);
-    expect(await partition('0301', patient.id)).toEqual(before);
+    expect(await journalPartition('0301', patient.id)).toEqual(before);
     // Keys are per caller: another user may use the same key for their own request.
     expect((await post(path, 'oslo.sykepleier', body, { 'idempotency-key': key })).status).toBe(201);
   });
@@ -77,19 +57,19 @@ describe('Idempotency-Key', () => {
   it('replays a sign whose answer was lost, although the If-Match is now stale', async () => {
     const patient = await patientWithRelationship();
     const created = (await (await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'journalnotat', title: 't', text: 'x' })).json()) as Entry;
-    const key = newKey();
+    const key = newIdempotencyKey();
     const path = `/v1/patients/${patient.id}/entries/${created.id}/sign`;
     const first = await post(path, 'oslo.lege', undefined, { 'idempotency-key': key, 'if-match': '"v1"' });
     const again = await post(path, 'oslo.lege', undefined, { 'idempotency-key': key, 'if-match': '"v1"' });
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(await first.json());
-    const versions = (await partition('0301', patient.id)).filter((i) => i.itemType === 'entry-version');
+    const versions = (await journalPartition('0301', patient.id)).filter((i) => i.itemType === 'entry-version');
     expect(versions).toHaveLength(2);
   });
 
   it('runs concurrent requests with one key exactly once', async () => {
-    const key = newKey();
+    const key = newIdempotencyKey();
     const body = { nationalId: freshNid(), name: 'Én Gang', birthDate: '1970-01-01', gender: 'male' };
     const results = await Promise.all(Array.from({ length: 5 }, () => post('/v1/patients', 'oslo.admin', body, { 'idempotency-key': key })));
     const bodies = await Promise.all(results.map((r) => r.json() as Promise<Patient>));
@@ -159,11 +139,11 @@ describe('a change and its audit event are one transaction', () => {
     const head = await db.get<{ seq: number }>('audit', stream, HEAD_SK);
     // Occupy the next sequence number of the patient's chain: every append must now fail its condition.
     await db.put('audit', { pk: stream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });
-    const before = await partition('0301', patient.id);
-    const key = newKey();
+    const before = await journalPartition('0301', patient.id);
+    const key = newIdempotencyKey();
     const res = await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'journalnotat', title: 'Blokkert', text: 'Skal ikke lagres' }, { 'idempotency-key': key });
     expect(res.status).toBe(429);
-    expect(await partition('0301', patient.id)).toEqual(before);
+    expect(await journalPartition('0301', patient.id)).toEqual(before);
     // The alarm on failed audit writes sees it.
     expect(counted(METRICS.auditWriteFailed)).toBeGreaterThan(0);
     expect((await db.query({ table: 'journal', partition: journalKeys.patientPk('0301', patient.id), sortBeginsWith: 'ENTRY#', limit: 10 })).items).toEqual([]);
@@ -174,8 +154,8 @@ describe('a change and its audit event are one transaction', () => {
   it('leaves nothing behind when the audit table is gone (and says 500, not 2xx)', async () => {
     const patient = await patientWithRelationship();
     const entry = await signedEntry(patient.id);
-    const before = await partition('0301', patient.id);
-    const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const before = await journalPartition('0301', patient.id);
+    const client = localDynamoClient();
     await client.send(new DeleteTableCommand({ TableName: tableName(stack.stage, 'audit') }));
     client.destroy();
     const path = `/v1/patients/${patient.id}/entries`;
@@ -185,7 +165,7 @@ describe('a change and its audit event are one transaction', () => {
     expect(rel.relationships).toBeUndefined();
     // Fail closed: a read whose event cannot be stored is not answered either.
     expect((await stack.call(`${path}/${entry.id}`, { as: 'oslo.lege' })).status).toBe(500);
-    expect(await partition('0301', patient.id)).toEqual(before);
+    expect(await journalPartition('0301', patient.id)).toEqual(before);
     expect(counted(METRICS.auditWriteFailed)).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,54 +1,24 @@
-import { ScanCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship, Timeline } from '../../shared/contracts/journal';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { tableName } from '../../shared/db/tables';
 import { streamOf } from '../../functions/audit/audit-chain';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createDraft, createPatient as registerPatient, createRelationship, signEntry } from '../support/patients';
+import { auditEvents, localDynamoClient } from '../support/tables';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
+const post = stack.post;
 
-let keySeq = 0;
-const key = () => `test-key-${Date.now()}-${++keySeq}`;
-
-async function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
-  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': key(), ...headers } });
-}
-
-async function createPatient(as: string, nationalId: string, name = 'Test Testesen'): Promise<Patient> {
-  const res = await post('/v1/patients', as, { nationalId, name, birthDate: '1990-01-01', gender: 'female' });
-  expect(res.status).toBe(201);
-  return (await res.json()) as Patient;
-}
-
-async function relate(as: string, patientId: string, body: Record<string, unknown> = {}): Promise<Relationship> {
-  const res = await post(`/v1/patients/${patientId}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging i hjemmet', ...body });
-  expect(res.status).toBe(201);
-  return (await res.json()) as Relationship;
-}
-
-async function draft(as: string, patientId: string, body: Record<string, unknown> = {}): Promise<{ entry: Entry; etag: string }> {
-  const res = await post(`/v1/patients/${patientId}/entries`, as, { type: 'journalnotat', title: 'Konsultasjon', text: 'Hemmelig notattekst', ...body });
-  expect(res.status).toBe(201);
-  return { entry: (await res.json()) as Entry, etag: res.headers.get('etag')! };
-}
-
-async function sign(as: string, patientId: string, entryId: string, etag: string) {
-  return post(`/v1/patients/${patientId}/entries/${entryId}/sign`, as, undefined, { 'if-match': etag });
-}
-
-async function auditStream(tenant: string, patientId: string | undefined) {
-  const page = await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 });
-  return page.items;
-}
+const createPatient = (as: string, nationalId: string, name = 'Test Testesen') => registerPatient(stack, as, { nationalId, name, birthDate: '1990-01-01', gender: 'female' });
+const relate = (as: string, patientId: string, body: Record<string, unknown> = {}) => createRelationship(stack, as, patientId, { reason: 'Oppfølging i hjemmet', ...body });
+const draft = (as: string, patientId: string, body: Record<string, unknown> = {}) =>
+  createDraft(stack, as, patientId, { type: 'journalnotat', title: 'Konsultasjon', text: 'Hemmelig notattekst', ...body });
+const sign = (as: string, patientId: string, entryId: string, etag: string) => signEntry(stack, as, patientId, entryId, etag);
 
 let n = 100;
 const freshNid = () => syntheticNationalId({ day: 10, month: 5, year: 1960 + (n % 40) }, ++n * 3);
@@ -117,7 +87,7 @@ describe('care relationships and the access decision', () => {
     expect(((await read.json()) as { rule: string }).rule).toBe('no-care-relationship');
     const write = await post(`/v1/patients/${p.id}/entries`, 'oslo.sykepleier', { type: 'journalnotat', title: 'x', text: 'y' });
     expect(write.status).toBe(403);
-    const events = await auditStream('0301', p.id);
+    const events = await auditEvents('0301', p.id);
     const denied = events.filter((e) => e.outcome === 'denied');
     expect(denied.map((e) => e.action)).toEqual(['patient.timeline', 'entry.create']);
     expect(denied[0]).toMatchObject({ rule: 'no-care-relationship', citizenKey: await nationalIdKey(p.nationalId), patientId: p.id });
@@ -130,7 +100,7 @@ describe('care relationships and the access decision', () => {
     expect(rel).toMatchObject({ subject: { kind: 'user', id: 'oslo.sykepleier' }, active: true, reason: 'Oppfølging i hjemmet' });
     const { entry } = await draft('oslo.sykepleier', p.id);
     expect((await stack.call(`/v1/patients/${p.id}/entries/${entry.id}`, { as: 'oslo.sykepleier' })).status).toBe(200);
-    const events = await auditStream('0301', p.id);
+    const events = await auditEvents('0301', p.id);
     const read = events.find((e) => e.action === 'entry.read');
     expect(read).toMatchObject({ outcome: 'success', rule: 'care-relationship-user', purposeOfUse: 'TREAT', reasonCode: 'care-relationship', recordId: entry.id });
     // The free-text reason of the relationship is kept encrypted in the audit event.
@@ -145,7 +115,7 @@ describe('care relationships and the access decision', () => {
   it('does not flag a relationship the tenant admin registered for a clinician', async () => {
     const p = await createPatient('oslo.admin', freshNid());
     await relate('oslo.admin', p.id, { subject: { kind: 'user', id: 'oslo.sykepleier' } });
-    const created = (await auditStream('0301', p.id)).find((e) => e.action === 'relationship.create');
+    const created = (await auditEvents('0301', p.id)).find((e) => e.action === 'relationship.create');
     expect(created).toBeDefined();
     expect(created?.flagged).toBeUndefined();
   });
@@ -230,7 +200,7 @@ describe('journal entries', () => {
     await relate('oslo.sykepleier', p.id);
     const { entry, etag } = await draft('oslo.lege', p.id);
     expect((await sign('oslo.sykepleier', p.id, entry.id, etag)).status).toBe(403);
-    const events = await auditStream('0301', p.id);
+    const events = await auditEvents('0301', p.id);
     expect(events.find((e) => e.action === 'entry.sign' && e.outcome === 'denied')).toMatchObject({ rule: 'draft-author-only' });
   });
 
@@ -328,7 +298,7 @@ describe('roles', () => {
       expect((await stack.call(path, { as: 'drift' })).status).toBe(403);
       expect((await stack.call(path, { as: 'innbygger.kari' })).status).toBe(403);
     }
-    const denied = (await auditStream('0301', p.id)).filter((e) => e.outcome === 'denied');
+    const denied = (await auditEvents('0301', p.id)).filter((e) => e.outcome === 'denied');
     expect(denied.every((e) => e.rule === 'auditor-no-journal-content')).toBe(true);
     expect(denied).toHaveLength(4);
     expect((await post('/v1/patients/search', 'drift', { name: 'Test' })).status).toBe(403);
@@ -344,7 +314,7 @@ describe('roles', () => {
     expect(bergen.patient.nationalId).toBe('15838512329');
     expect(bergen.entries.length).toBeGreaterThan(0);
     expect(bergen.entries.every((e) => e.status !== 'draft')).toBe(true);
-    const events = await auditStream('4601', bergen.patient.id);
+    const events = await auditEvents('4601', bergen.patient.id);
     expect(events.at(-1)).toMatchObject({ action: 'citizen.record.read', purposeOfUse: 'CITIZEN', rule: 'citizen-own-record', citizenKey: await nationalIdKey('15838512329') });
     // Kari sees only her own (the demo data has her in Oslo and, for sharing, in Bodø).
     const kari = (await (await stack.call('/v1/me/record', { as: 'innbygger.kari' })).json()) as { records: { tenant: string; patient: Patient }[] };
@@ -360,7 +330,7 @@ describe('storage', () => {
     const p = await createPatient('oslo.admin', nid, 'Synnøve Klartekstsen');
     await relate('oslo.lege', p.id);
     await draft('oslo.lege', p.id, { text: 'Klartekstmarkør i notatet', title: 'Tittelmarkør' });
-    const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localDynamoClient();
     const items: Record<string, unknown>[] = [];
     let start: Record<string, never> | undefined;
     do {

@@ -1,30 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../local/seed';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, Patient, Relationship } from '../../shared/contracts/journal';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { controlKeys } from '../../shared/tenancy/control-keys';
-import { streamOf } from '../../functions/audit/audit-chain';
 import { countTenantRecords, exportTenantJournal } from '../../functions/journal/export';
 import { journalKeys } from '../../functions/journal/journal-keys';
 import { journalRoutes } from '../../functions/journal/routes';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { newIdempotencyKey } from '../support/requests';
+import { auditEvents, journalPartition } from '../support/tables';
+import { grantTestVendor, vendorToken } from '../support/tokens';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
-
-let seq = 0;
-const newKey = () => `iso-${Date.now()}-${++seq}`;
-function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
-  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': newKey(), ...headers } });
-}
-
-async function partition(tenant: string, patientId: string) {
-  return (await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), limit: 1000 })).items;
-}
+const stack = useTestStack();
+const post = stack.post;
 
 interface Fixture {
   patient: Patient;
@@ -33,10 +22,9 @@ interface Fixture {
 }
 
 async function osloFixture(nationalId: string): Promise<Fixture> {
-  const patient = (await (await post('/v1/patients', 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'female' })).json()) as Patient;
-  const relationship = (await (await post(`/v1/patients/${patient.id}/relationships`, 'oslo.lege', { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).json()) as Relationship;
-  const draft = (await (await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'epikrise', title: 'Epikrise', text: 'Isolert tekst' })).json()) as Entry;
-  const entry = (await (await post(`/v1/patients/${patient.id}/entries/${draft.id}/sign`, 'oslo.lege', undefined, { 'if-match': '"v1"' })).json()) as Entry;
+  const patient = await createPatient(stack, 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'female' });
+  const relationship = await createRelationship(stack, 'oslo.lege', patient.id);
+  const { entry } = await createSignedEntry(stack, 'oslo.lege', patient.id, { type: 'epikrise', title: 'Epikrise', text: 'Isolert tekst' });
   return { patient, relationship, entry };
 }
 
@@ -53,7 +41,7 @@ const BODIES: Record<string, unknown> = {
 describe('tenant isolation', () => {
   it('gives a clinician of another municipality 404/403 on every patient route of Oslo, and changes nothing', async () => {
     const f = await osloFixture(syntheticNationalId({ day: 3, month: 4, year: 1980 }, 321));
-    const before = await partition('0301', f.patient.id);
+    const before = await journalPartition('0301', f.patient.id);
     const scoped = journalRoutes.filter((r) => r.path.includes('{patientId}'));
     expect(scoped.length).toBeGreaterThanOrEqual(12);
     for (const as of ['bergen.lege', 'bergen.admin']) {
@@ -66,12 +54,12 @@ describe('tenant isolation', () => {
           method: route.method,
           as,
           ...(route.method === 'GET' ? {} : { json: BODIES[route.id] ?? {} }),
-          headers: { 'idempotency-key': newKey(), 'if-match': '"v2"' },
+          headers: { 'idempotency-key': newIdempotencyKey(), 'if-match': '"v2"' },
         });
         expect([403, 404], `${as} ${route.id}`).toContain(res.status);
       }
     }
-    expect(await partition('0301', f.patient.id)).toEqual(before);
+    expect(await journalPartition('0301', f.patient.id)).toEqual(before);
     // Search runs in the caller's own municipality: Oslo's patient is not found from Bergen.
     const search = await post('/v1/patients/search', 'bergen.lege', { nationalId: f.patient.nationalId });
     expect(((await search.json()) as { patients: Patient[] }).patients).toEqual([]);
@@ -81,25 +69,18 @@ describe('tenant isolation', () => {
 });
 
 describe('vendor clients', () => {
-  async function vendorToken(clientId: string, tenant: string, scopes: string[]) {
-    const control = new TenantDb('0000');
-    await control.put('control', { ...controlKeys.vendor(clientId), clientId, name: 'Testleverandør', status: 'active' });
-    await control.put('control', { ...controlKeys.vendorGrant(clientId, tenant), status: 'active', scopes });
-    return (await stack.issuer.issueForClient(clientId, ['journal.read', 'journal.write'])).access_token;
-  }
-
   it('lets a vendor with a journal.read grant read (audited as vendor-grant) but not write, and only in the granting tenant', async () => {
     const f = await osloFixture(syntheticNationalId({ day: 4, month: 4, year: 1981 }, 322));
-    const token = await vendorToken('epj-leverandor', '0301', ['journal.read']);
-    const call = (path: string, tenant: string, init: RequestInit = {}) =>
-      fetch(`${stack.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'x-tenant': tenant, 'content-type': 'application/json', 'idempotency-key': newKey(), ...(init.headers as Record<string, string>) } });
+    await grantTestVendor('epj-leverandor', '0301', ['journal.read'], { clientId: 'epj-leverandor', name: 'Testleverandør' });
+    const token = await vendorToken(stack.issuer, 'epj-leverandor', ['journal.read', 'journal.write']);
+    const call = (path: string, tenant: string, init: { method?: string; json?: unknown } = {}) => stack.call(path, { ...init, token, tenant, headers: { 'idempotency-key': newIdempotencyKey() } });
     expect((await call(`/v1/patients/${f.patient.id}/timeline`, '0301')).status).toBe(200);
-    const write = await call(`/v1/patients/${f.patient.id}/entries`, '0301', { method: 'POST', body: JSON.stringify(BODIES.createEntry) });
+    const write = await call(`/v1/patients/${f.patient.id}/entries`, '0301', { method: 'POST', json: BODIES.createEntry });
     expect(write.status).toBe(403);
     expect((await call(`/v1/patients/${f.patient.id}/timeline`, '4601')).status).toBe(403);
     // Relationships are personal; vendors cannot create them.
-    expect((await call(`/v1/patients/${f.patient.id}/relationships`, '0301', { method: 'POST', body: JSON.stringify(BODIES.createRelationship) })).status).toBe(403);
-    const events = (await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', f.patient.id), sortBeginsWith: 'E#', limit: 100 })).items;
+    expect((await call(`/v1/patients/${f.patient.id}/relationships`, '0301', { method: 'POST', json: BODIES.createRelationship })).status).toBe(403);
+    const events = await auditEvents('0301', f.patient.id);
     expect(events.at(-1)).toMatchObject({ action: 'patient.timeline', outcome: 'success', rule: 'vendor-grant', actor: { clientId: 'epj-leverandor' } });
   });
 });
