@@ -1,49 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import type { Entry, Patient } from '../../shared/contracts/journal';
+import type { Entry } from '../../shared/contracts/journal';
 import type { CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
 import type { Block, BlockList, ConsentList, EmergencyAccess, SharedDocumentList } from '../../shared/contracts/sharing';
-import { TenantDb } from '../../shared/db/tenant-db';
-import { getUser, putUser } from '../../shared/tenancy/user-store';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { getUser } from '../../shared/tenancy/user-store';
 import { retrieveDocument } from '../../functions/sharing/document-service';
 import type { Caller } from '../../shared/auth/caller';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { newIdempotencyKey } from '../support/requests';
+import { auditEvents } from '../support/tables';
 
 /** Blocks (sperring), consent (samtykke) and emergency access (akuttilgang), end to end. */
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
+const post = stack.post;
 
-let keySeq = 0;
-const key = () => `block-key-${Date.now()}-${++keySeq}`;
 let n = 0;
 const freshNid = () => syntheticNationalId({ day: 3, month: 9, year: 1940 + (n % 40) }, 300 + ++n * 11);
 
-async function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
-  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': key(), ...headers } });
-}
-
-async function patientIn(as: string, nationalId: string): Promise<Patient> {
-  const res = await post('/v1/patients', as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'male' });
-  expect(res.status).toBe(201);
-  return (await res.json()) as Patient;
-}
-
-async function relate(as: string, patientId: string) {
-  expect((await post(`/v1/patients/${patientId}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).status).toBe(201);
-}
+const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'male' });
+const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
+const citizen = (nationalId: string) => createCitizen(nationalId, 'Sperret Pasient', 'innbygger.b');
 
 async function signed(as: string, patientId: string, body: { type: string; title: string; text: string }): Promise<Entry> {
-  const draft = await post(`/v1/patients/${patientId}/entries`, as, body);
-  expect(draft.status).toBe(201);
-  const entry = (await draft.json()) as Entry;
-  const sign = await post(`/v1/patients/${patientId}/entries/${entry.id}/sign`, as, undefined, { 'if-match': draft.headers.get('etag')! });
-  expect(sign.status).toBe(200);
-  return (await sign.json()) as Entry;
+  return (await createSignedEntry(stack, as, patientId, body)).entry;
 }
 
 async function titles(as: string, patientId: string): Promise<string[]> {
@@ -57,12 +38,6 @@ async function retrieve(as: string, documentId: string): Promise<{ status: numbe
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
 }
 
-async function citizen(nationalId: string): Promise<string> {
-  const id = `innbygger.b${nationalId}`;
-  await putUser({ id, name: 'Sperret Pasient', roles: ['citizen'], pid: nationalId, status: 'active' });
-  return id;
-}
-
 async function block(as: string, target: Record<string, unknown>): Promise<Block> {
   const res = await post('/v1/sharing/me/blocks', as, target);
   expect(res.status).toBe(201);
@@ -70,14 +45,12 @@ async function block(as: string, target: Record<string, unknown>): Promise<Block
 }
 
 async function lift(as: string, blockId: string) {
-  return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as, headers: { 'idempotency-key': key() } });
+  return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as, headers: { 'idempotency-key': newIdempotencyKey() } });
 }
 
 type StoredEvent = Record<string, unknown> & { action: string; outcome: string; actor: { sub: string }; rule?: string; flagged?: boolean; purposeOfUse?: string };
 
-async function stream(tenant: string, patientId?: string): Promise<StoredEvent[]> {
-  return (await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
-}
+const stream = (tenant: string, patientId?: string) => auditEvents<StoredEvent>(tenant, patientId);
 
 /** A patient with records in Bergen (nurse related) and Oslo (doctor related), a signed epikrise in Bergen, and a citizen login. */
 async function scenario() {
@@ -176,7 +149,7 @@ describe('blocks', () => {
     // The citizen sees it among their blocks and can lift it; staff may lift on their behalf too.
     const mine = (await (await stack.call('/v1/sharing/me/blocks', { as: s.who })).json()) as BlockList;
     expect(mine.blocks.map((x) => x.id)).toEqual([b.id]);
-    const liftedByStaff = await stack.call(`/v1/sharing/patients/${s.bergen.id}/blocks/${b.id}`, { method: 'DELETE', as: 'bergen.admin', headers: { 'idempotency-key': key() } });
+    const liftedByStaff = await stack.call(`/v1/sharing/patients/${s.bergen.id}/blocks/${b.id}`, { method: 'DELETE', as: 'bergen.admin', headers: { 'idempotency-key': newIdempotencyKey() } });
     expect(liftedByStaff.status).toBe(200);
     expect((await retrieve('oslo.lege', s.docId)).status).toBe(200);
     // A clinician without a relationship may not manage the patient's blocks.
@@ -212,15 +185,15 @@ describe('consent', () => {
 
     const consents = (await (await stack.call('/v1/sharing/me/consents', { as: s.who })).json()) as ConsentList;
     expect(consents.consents.find((c) => c.category === 'tiltaksplan')).toEqual({ category: 'tiltaksplan', required: true, status: 'none' });
-    const given = await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'given' } });
+    const given = await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': newIdempotencyKey() }, json: { category: 'tiltaksplan', status: 'given' } });
     expect(given.status).toBe(200);
     const afterGiven = ((await given.json()) as ConsentList).consents.find((c) => c.category === 'tiltaksplan');
     expect(afterGiven?.status).toBe('given');
     expect(afterGiven?.changedAt).toBeTypeOf('string');
     expect((await titles('oslo.lege', s.oslo.id)).sort()).toEqual(['Epikrise', 'Tiltaksplan']);
-    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'withdrawn' } })).status).toBe(200);
+    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': newIdempotencyKey() }, json: { category: 'tiltaksplan', status: 'withdrawn' } })).status).toBe(200);
     expect(await titles('oslo.lege', s.oslo.id)).toEqual(['Epikrise']);
-    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': key() }, json: { category: 'tiltaksplan', status: 'maybe' } })).status).toBe(400);
+    expect((await stack.call('/v1/sharing/me/consents', { method: 'PUT', as: s.who, headers: { 'idempotency-key': newIdempotencyKey() }, json: { category: 'tiltaksplan', status: 'maybe' } })).status).toBe(400);
     const actions = (await stream('4601', s.bergen.id)).filter((e) => String(e.action).startsWith('sharing.consent')).map((e) => e.action);
     expect(actions).toEqual(['sharing.consent.give', 'sharing.consent.withdraw']);
   });

@@ -1,62 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import type { Entry, Patient } from '../../shared/contracts/journal';
+import type { Patient } from '../../shared/contracts/journal';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { putUser } from '../../shared/tenancy/user-store';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { auditEvents } from '../support/tables';
 
 /** Sharing across municipalities: the index, finding, retrieving, auditing, isolation and bad input. */
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
+const post = stack.post;
 
-let keySeq = 0;
-const key = () => `share-key-${Date.now()}-${++keySeq}`;
 let n = 0;
 const freshNid = () => syntheticNationalId({ day: 12, month: 7, year: 1950 + (n % 40) }, 200 + ++n * 7);
 
-async function post(path: string, as: string, json: unknown, headers: Record<string, string> = {}) {
-  return stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': key(), ...headers } });
-}
-
-async function patientIn(as: string, nationalId: string): Promise<Patient> {
-  const res = await post('/v1/patients', as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
-  expect(res.status).toBe(201);
-  return (await res.json()) as Patient;
-}
-
-async function relate(as: string, patientId: string) {
-  expect((await post(`/v1/patients/${patientId}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).status).toBe(201);
-}
-
-async function signed(as: string, patientId: string, body: { type: string; title: string; text: string }): Promise<{ entry: Entry; etag: string }> {
-  const draft = await post(`/v1/patients/${patientId}/entries`, as, body);
-  expect(draft.status).toBe(201);
-  const entry = (await draft.json()) as Entry;
-  const sign = await post(`/v1/patients/${patientId}/entries/${entry.id}/sign`, as, undefined, { 'if-match': draft.headers.get('etag')! });
-  expect(sign.status).toBe(200);
-  return { entry: (await sign.json()) as Entry, etag: sign.headers.get('etag')! };
-}
+const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
+const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
+const signed = (as: string, patientId: string, body: { type: string; title: string; text: string }) => createSignedEntry(stack, as, patientId, body);
+const citizen = (nationalId: string) => createCitizen(nationalId, 'Delt Pasient');
 
 async function list(as: string, patientId: string): Promise<{ status: number; body: SharedDocumentList & { rule?: string } }> {
   const res = await stack.call(`/v1/sharing/patients/${patientId}/documents`, { as });
   return { status: res.status, body: (await res.json()) as SharedDocumentList & { rule?: string } };
-}
-
-async function stream(tenant: string, patientId?: string) {
-  return (await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
-}
-
-async function citizen(nationalId: string): Promise<string> {
-  const id = `innbygger.t${nationalId}`;
-  await putUser({ id, name: 'Delt Pasient', roles: ['citizen'], pid: nationalId, status: 'active' });
-  return id;
 }
 
 /** Bergen writes, Oslo reads: a patient in both, Bergen's nurse and Oslo's doctor each with a relationship at home. */
@@ -98,13 +66,13 @@ describe('share and retrieve', () => {
     expect(retrieved).toMatchObject({ id: doc.id, title: 'Epikrise hjemmesykepleie', text: 'Sårstell avsluttet, såret grodd.', access: { emergency: false } });
 
     // The origin's log (in the patient's chain there) and the caller's municipality's log.
-    const atOrigin = (await stream('4601', p.bergen.id)).filter((e) => String(e.action).startsWith('sharing.'));
+    const atOrigin = (await auditEvents('4601', p.bergen.id)).filter((e) => String(e.action).startsWith('sharing.'));
     expect(atOrigin.map((e) => [e.action, e.outcome, e.fromTenant])).toEqual([
       ['sharing.documents.list', 'success', '0301'],
       ['sharing.document.retrieve', 'success', '0301'],
     ]);
     expect(atOrigin[1]).toMatchObject({ recordId: entry.id, rule: 'care-relationship-user', purposeOfUse: 'TREAT', actor: { sub: 'oslo.lege', tenant: '0301' } });
-    const here = (await stream('0301', p.oslo.id)).filter((e) => e.action === 'sharing.document.retrieve');
+    const here = (await auditEvents('0301', p.oslo.id)).filter((e) => e.action === 'sharing.document.retrieve');
     expect(here).toHaveLength(1);
     expect(here[0]).toMatchObject({ outcome: 'success', recordId: doc.id, details: { originTenant: '4601' } });
     // No note text in any event.
@@ -137,7 +105,7 @@ describe('share and retrieve', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await res.text()).not.toContain('Hemmelig');
     // Bergen's log does not claim a retrieval that Oslo's log could not record.
-    expect((await stream('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve')).toEqual([]);
+    expect((await auditEvents('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve')).toEqual([]);
   }, 30_000);
 
   it('shows a correction and an entered-in-error mark in the index; a withdrawn document is listed without title and not retrievable', async () => {
@@ -198,7 +166,7 @@ describe('tenant isolation', () => {
     expect(denied.status).toBe(403);
     const deniedBody = JSON.stringify(await denied.json());
     expect(deniedBody).not.toContain('Hemmelig');
-    expect((await stream('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve').map((e) => [e.outcome, e.rule, e.fromTenant])).toEqual([['denied', 'no-care-relationship', '0301']]);
+    expect((await auditEvents('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve').map((e) => [e.outcome, e.rule, e.fromTenant])).toEqual([['denied', 'no-care-relationship', '0301']]);
 
     // Bodø has no record of the patient at all: the document id alone opens nothing.
     const bodo = await stack.call(`/v1/sharing/documents/${docId}`, { as: 'bodo.lege' });
@@ -226,9 +194,9 @@ describe('tenant isolation', () => {
     expect((await stack.call('/v1/sharing/patients/123/documents', { as: 'oslo.lege' })).status).toBe(400);
     // A well-formed id of a document that does not exist.
     expect((await stack.call('/v1/sharing/documents/4601-00000000-0000-4000-8000-000000000000', { as: 'oslo.lege' })).status).toBe(404);
-    const before = await stream('0301', p.oslo.id);
+    const before = await auditEvents('0301', p.oslo.id);
     expect((await post(`/v1/sharing/patients/${p.oslo.id}/emergency-access`, 'oslo.sykepleier', { reason: 'x'.repeat(251) })).status).toBe(400);
     expect((await post(`/v1/sharing/patients/${p.oslo.id}/blocks`, 'oslo.lege', { target: { kind: 'everything' }, reason: 'Pasientens ønske' })).status).toBe(400);
-    expect(await stream('0301', p.oslo.id)).toEqual(before);
+    expect(await auditEvents('0301', p.oslo.id)).toEqual(before);
   });
 });

@@ -1,29 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import type { Patient, PatientSearchResult } from '../../shared/contracts/journal';
+import type { PatientSearchResult } from '../../shared/contracts/journal';
 import type { Block, BlockList, ConsentList, EmergencyAccess } from '../../shared/contracts/sharing';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { putUser } from '../../shared/tenancy/user-store';
 import * as auditChain from '../../functions/audit/audit-chain';
-import { streamOf } from '../../functions/audit/audit-chain';
 import { deliverAllPendingAudit, pendingOutboxItems } from '../../functions/sharing/audit-outbox';
 import { handler as deliverPendingAuditJob } from '../../functions/sharing/jobs/deliver-pending-audit';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { createCitizen, createPatient, createRelationship } from '../support/patients';
+import { newIdempotencyKey } from '../support/requests';
+import { auditEvents } from '../support/tables';
 
 /**
  * Sharing changes under an Idempotency-Key; a citizen's change reaching every municipality's log
  * even when an append fails after the change committed; blocks in patient search.
  */
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
 
-let keySeq = 0;
-const key = () => `sharing-idem-${Date.now()}-${++keySeq}`;
 let n = 0;
 const freshNid = () => syntheticNationalId({ day: 11, month: 4, year: 1930 + (n % 60) }, 200 + ++n * 7);
 
@@ -31,32 +25,18 @@ type Init = { method: string; as: string; json?: unknown; key?: string | null };
 
 /** A call with a fresh Idempotency-Key unless one is given (null: none at all). */
 async function send(path: string, init: Init) {
-  const headers: Record<string, string> = init.key === null ? {} : { 'idempotency-key': init.key ?? key() };
+  const headers: Record<string, string> = init.key === null ? {} : { 'idempotency-key': init.key ?? newIdempotencyKey() };
   const res = await stack.call(path, { method: init.method, as: init.as, json: init.json, headers });
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
 }
 
-async function patientIn(as: string, nationalId: string, name = 'Idun Nøkkelsen'): Promise<Patient> {
-  const res = await send('/v1/patients', { method: 'POST', as, json: { nationalId, name, birthDate: '1950-04-11', gender: 'female' } });
-  expect(res.status).toBe(201);
-  return res.body as unknown as Patient;
-}
-
-async function relate(as: string, patientId: string) {
-  expect((await send(`/v1/patients/${patientId}/relationships`, { method: 'POST', as, json: { reasonCode: 'ordinary-care', reason: 'Oppfølging' } })).status).toBe(201);
-}
-
-async function citizen(nationalId: string): Promise<string> {
-  const id = `innbygger.i${nationalId}`;
-  await putUser({ id, name: 'Idun Nøkkelsen', roles: ['citizen'], pid: nationalId, status: 'active' });
-  return id;
-}
+const patientIn = (as: string, nationalId: string, name = 'Idun Nøkkelsen') => createPatient(stack, as, { nationalId, name, birthDate: '1950-04-11', gender: 'female' });
+const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
+const citizen = (nationalId: string) => createCitizen(nationalId, 'Idun Nøkkelsen', 'innbygger.i');
 
 type StoredEvent = Record<string, unknown> & { action: string; outcome: string; rule?: string; details?: Record<string, unknown> };
 
-async function stream(tenant: string, patientId?: string): Promise<StoredEvent[]> {
-  return (await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: streamOf(tenant, patientId), sortBeginsWith: 'E#', limit: 1000 })).items;
-}
+const stream = (tenant: string, patientId?: string) => auditEvents<StoredEvent>(tenant, patientId);
 
 const count = (events: StoredEvent[], action: string) => events.filter((e) => e.action === action).length;
 
@@ -83,7 +63,7 @@ function expectProblem(res: { status: number; type: string | null; body: Record<
 describe('Idempotency-Key on sharing changes', () => {
   it('a citizen’s block: the same key and request give the same block again and write nothing twice; another request with that key is 409', async () => {
     const s = await scenario();
-    const k = key();
+    const k = newIdempotencyKey();
     const first = await send('/v1/sharing/me/blocks', { method: 'POST', as: s.who, json: { kind: 'all-sharing' }, key: k });
     expect(first.status).toBe(201);
     const again = await send('/v1/sharing/me/blocks', { method: 'POST', as: s.who, json: { kind: 'all-sharing' }, key: k });
@@ -100,7 +80,7 @@ describe('Idempotency-Key on sharing changes', () => {
 
     // Lifting: a retry gets the same answer (not "already lifted"); another block with that key is 409.
     const id = (first.body as unknown as Block).id;
-    const liftKey = key();
+    const liftKey = newIdempotencyKey();
     const lifted = await send(`/v1/sharing/me/blocks/${id}`, { method: 'DELETE', as: s.who, key: liftKey });
     expect(lifted.status).toBe(200);
     const liftedAgain = await send(`/v1/sharing/me/blocks/${id}`, { method: 'DELETE', as: s.who, key: liftKey });
@@ -127,7 +107,7 @@ describe('Idempotency-Key on sharing changes', () => {
 
   it('emergency access: a retry with the key is the same grant, with one flagged event; the key with another reason is 409', async () => {
     const s = await scenario();
-    const k = key();
+    const k = newIdempotencyKey();
     const path = `/v1/sharing/patients/${s.oslo.id}/emergency-access`;
     const first = await send(path, { method: 'POST', as: 'oslo.sykepleier', json: { reason: 'Bevisstløs ved besøk' }, key: k });
     expect(first.status).toBe(201);
@@ -146,7 +126,7 @@ describe('Idempotency-Key on sharing changes', () => {
 
   it('staff blocks on the patient’s behalf and consents: retries are answered again without a second write', async () => {
     const s = await scenario();
-    const k = key();
+    const k = newIdempotencyKey();
     const path = `/v1/sharing/patients/${s.oslo.id}/blocks`;
     const body = { target: { kind: 'category', category: 'tiltaksplan' }, reason: 'Ringte inn' };
     const first = await send(path, { method: 'POST', as: 'oslo.admin', json: body, key: k });
@@ -157,13 +137,13 @@ describe('Idempotency-Key on sharing changes', () => {
     expect(count(await stream('0301', s.oslo.id), 'sharing.block.create')).toBe(1);
 
     const id = (first.body as unknown as Block).id;
-    const liftKey = key();
+    const liftKey = newIdempotencyKey();
     const lifted = await send(`${path}/${id}`, { method: 'DELETE', as: 'oslo.admin', key: liftKey });
     expect(lifted.status).toBe(200);
     expect(await send(`${path}/${id}`, { method: 'DELETE', as: 'oslo.admin', key: liftKey })).toEqual(lifted);
     expect(count(await stream('0301', s.oslo.id), 'sharing.block.lift')).toBe(1);
 
-    const consentKey = key();
+    const consentKey = newIdempotencyKey();
     const given = await send('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'given' }, key: consentKey });
     expect(given.status).toBe(200);
     expect(await send('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'given' }, key: consentKey })).toEqual(given);
@@ -219,7 +199,7 @@ describe('a citizen’s change reaches every municipality’s log', () => {
 
   it('a retry with the same Idempotency-Key finishes what the first attempt owed', async () => {
     const s = await scenario();
-    const k = key();
+    const k = newIdempotencyKey();
     failBergenOnce('sharing.consent.give');
     const first = await send('/v1/sharing/me/consents', { method: 'PUT', as: s.who, json: { category: 'tiltaksplan', status: 'given' }, key: k });
     expect(first.status).toBe(200);
