@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
 import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
 import { verifyStream } from '../../functions/audit/verify-service';
 import { registryShardOf, registryStream } from '../../functions/audit/chain-format';
 import type { AuditEventInput } from '../../functions/audit/audit-event';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { auditEvents } from '../support/tables';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ seed: false });
-});
-afterAll(async () => stack?.stop());
+useTestStack({ seed: false });
 
 const actor = { sub: 'oslo.sykepleier', roles: ['clinician'], tenant: '0301', hpr: '9100001' };
 const event = (patientId: string, n: number): AuditEventInput => ({
@@ -26,10 +23,7 @@ const event = (patientId: string, n: number): AuditEventInput => ({
   reason: 'fritekst som ikke skal vises innbyggeren',
 });
 
-async function chain(patientId: string) {
-  const page = await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', patientId), sortBeginsWith: 'E#', limit: 1000 });
-  return page.items;
-}
+const chain = (patientId: string) => auditEvents('0301', patientId);
 
 describe('audit hash chain', () => {
   it('appends concurrent events to one stream without gaps, each linked to the one before', async () => {

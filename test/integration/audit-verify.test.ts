@@ -1,14 +1,14 @@
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { config } from '../../shared/config';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
 import { appendAudit, CHECKPOINT_EVERY } from '../../functions/audit/audit-chain';
 import type { AuditEventInput } from '../../functions/audit/audit-event';
 import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/audit/chain-format';
 import { readCheckpoints } from '../../functions/audit/checkpoint-store';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { localDynamoClient } from '../support/tables';
 
 /**
  * Tamper evidence, end to end: events are written through the real write path, then edited,
@@ -16,17 +16,9 @@ import { startTestStack, type TestStack } from '../support/local-stack';
  * could), and POST /v1/audit/verify must name the first broken link each time.
  */
 
-let stack: TestStack;
-let raw: DynamoDBClient;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-  raw = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-afterAll(async () => {
-  raw?.destroy();
-  await stack?.stop();
-});
+const stack = useTestStack();
+const raw = localDynamoClient();
+afterAll(() => raw.destroy());
 
 const table = () => config().tables.audit;
 

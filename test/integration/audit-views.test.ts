@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { controlKeys } from '../../shared/tenancy/control-keys';
 import type { AuditEventView, CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
 import { appendAudit, prepareAuditWrites } from '../../functions/audit/audit-chain';
 import type { AuditActor, AuditEventInput } from '../../functions/audit/audit-event';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { expectJson } from '../support/requests';
+import { grantTestVendor, vendorToken } from '../support/tokens';
 
 /**
  * The audit views through the HTTP API: the citizen's own access log, the auditor's log by time
@@ -13,7 +14,7 @@ import { startTestStack, type TestStack } from '../support/local-stack';
  * with the audit write path directly, so these tests do not depend on the journal.
  */
 
-let stack: TestStack;
+const stack = useTestStack();
 const OLA = '15838512329';
 const KARI = '01817045606';
 let olaKey: string;
@@ -34,17 +35,11 @@ async function appendAt(when: Date, events: AuditEventInput[]): Promise<void> {
   await db.transact(await prepareAuditWrites(db, events, when));
 }
 
-async function json<T>(res: Response, status = 200): Promise<T> {
-  expect(res.status, await res.clone().text()).toBe(status);
-  return (await res.json()) as T;
-}
-
 const PATIENT_OSLO = 'pat-ola-oslo';
 const PATIENT_BERGEN = 'pat-ola-bergen';
 const PATIENT_KARI = 'pat-kari-oslo';
 
 beforeAll(async () => {
-  stack = await startTestStack();
   olaKey = await nationalIdKey(OLA);
   kariKey = await nationalIdKey(KARI);
   await appendAudit([
@@ -56,13 +51,12 @@ beforeAll(async () => {
     ev({ tenant: '4601', actor: bergenSykepleier, action: 'entry.create', patientId: PATIENT_BERGEN, citizenKey: olaKey, recordId: 'entry-3', reasonCode: 'views-bergen-create', reason: SECRET }),
   ]);
 });
-afterAll(async () => stack?.stop());
 
 describe("the citizen's own access log", () => {
   it('shows who (person, role, organisation), when and why (reason code) across municipalities, never the free text', async () => {
     const res = await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' });
     const text = await res.clone().text();
-    const body = await json<{ items: CitizenAccessEntry[] }>(res);
+    const body = await expectJson<{ items: CitizenAccessEntry[] }>(res);
     const mine = body.items.filter((i) => i.reasonCode?.startsWith('views-') || i.reasonCode === 'emergency-access');
     expect(mine.map((i) => i.reasonCode).sort()).toEqual(['emergency-access', 'views-bergen-create', 'views-oslo-read']);
     const osloRead = mine.find((i) => i.reasonCode === 'views-oslo-read')!;
@@ -93,20 +87,20 @@ describe("the citizen's own access log", () => {
   });
 
   it('records each viewing in the log of every municipality shown, and shows it next time', async () => {
-    await json(await stack.call('/v1/audit/access-log', { as: 'innbygger.ola' }));
-    const body = await json<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' }));
+    await expectJson(await stack.call('/v1/audit/access-log', { as: 'innbygger.ola' }));
+    const body = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' }));
     const views = body.items.filter((i) => i.action === 'audit.read' && i.purposeOfUse === 'CITIZEN');
     expect(new Set(views.map((v) => v.tenant.id))).toEqual(new Set(['0301', '4601']));
     expect(views[0]).toMatchObject({ who: { name: 'Ola Testmann', role: 'Innbygger' }, organisation: { name: 'Deg selv (innbygger)' } });
   });
 
   it('pages through every entry with an opaque cursor, without repeats', async () => {
-    const all = await json<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.kari' }));
+    const all = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.kari' }));
     await appendAudit([1, 2, 3].map((n) => ev({ tenant: '4601', actor: bergenSykepleier, action: 'entry.read', patientId: 'pat-kari-bergen', citizenKey: kariKey, reasonCode: `kari-page-${n}` })));
     const seen: CitizenAccessEntry[] = [];
     let cursor: string | undefined;
     do {
-      const page = await json<{ items: CitizenAccessEntry[]; nextCursor?: string }>(
+      const page = await expectJson<{ items: CitizenAccessEntry[]; nextCursor?: string }>(
         await stack.call(`/v1/audit/access-log?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { as: 'innbygger.kari' }),
       );
       expect(page.items.length).toBeLessThanOrEqual(2);
@@ -140,7 +134,7 @@ describe("the tenant auditor's views", () => {
     let pages = 0;
     do {
       const q = new URLSearchParams({ from, to, limit: '1', ...(cursor ? { cursor } : {}) });
-      const page = await json<{ items: AuditEventView[]; nextCursor?: string }>(await stack.call(`/v1/audit/events?${q}`, { as: 'oslo.revisor' }));
+      const page = await expectJson<{ items: AuditEventView[]; nextCursor?: string }>(await stack.call(`/v1/audit/events?${q}`, { as: 'oslo.revisor' }));
       seen.push(...page.items);
       cursor = page.nextCursor;
       pages += 1;
@@ -162,12 +156,12 @@ describe("the tenant auditor's views", () => {
   });
 
   it("shows one patient's stream, and records the auditor's reading where the citizen sees it", async () => {
-    const body = await json<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_OSLO}/events`, { as: 'oslo.revisor' }));
+    const body = await expectJson<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_OSLO}/events`, { as: 'oslo.revisor' }));
     expect(body.items.filter((e) => e.action === 'entry.read').map((e) => e.recordId).sort()).toEqual(['entry-1', 'entry-2']);
     expect(body.items.every((e) => e.patientId === PATIENT_OSLO)).toBe(true);
-    const after = await json<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_OSLO}/events?limit=1`, { as: 'oslo.revisor' }));
+    const after = await expectJson<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_OSLO}/events?limit=1`, { as: 'oslo.revisor' }));
     expect(after.items[0]).toMatchObject({ action: 'audit.read', purposeOfUse: 'AUDIT', actor: { sub: 'oslo.revisor' }, details: { view: 'patient' } });
-    const citizen = await json<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' }));
+    const citizen = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' }));
     expect(citizen.items.some((i) => i.action === 'audit.read' && i.purposeOfUse === 'AUDIT' && i.who.role === 'Logganalytiker')).toBe(true);
   });
 
@@ -186,14 +180,14 @@ describe("the tenant auditor's views", () => {
   });
 
   it("lists a user's activity for the auditor, and a clinician's own activity (without free text) for the clinician only", async () => {
-    const forAuditor = await json<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=100', { as: 'oslo.revisor' }));
+    const forAuditor = await expectJson<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=100', { as: 'oslo.revisor' }));
     expect(forAuditor.items.some((e) => e.reason === SECRET)).toBe(true);
-    const own = await json<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=100', { as: 'oslo.lege' }));
+    const own = await expectJson<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=100', { as: 'oslo.lege' }));
     expect(own.items.length).toBeGreaterThanOrEqual(3);
     expect(own.items.every((e) => e.actor.sub === 'oslo.lege' && e.reason === undefined)).toBe(true);
     expect((await stack.call('/v1/audit/users/oslo.sykepleier/events', { as: 'oslo.lege' })).status).toBe(403);
     // The refusal itself is in the log.
-    const log = await json<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=5', { as: 'oslo.revisor' }));
+    const log = await expectJson<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.lege/events?limit=5', { as: 'oslo.revisor' }));
     expect(log.items.some((e) => e.action === 'audit.read' && e.outcome === 'denied')).toBe(true);
   });
 });
@@ -201,10 +195,10 @@ describe("the tenant auditor's views", () => {
 describe('isolation and roles', () => {
   it("keeps tenant A's auditor out of tenant B's log", async () => {
     expect((await stack.call(`/v1/audit/patients/${PATIENT_BERGEN}/events`, { as: 'oslo.revisor' })).status).toBe(404);
-    const oslo = await json<{ items: AuditEventView[] }>(await stack.call('/v1/audit/events?limit=100', { as: 'oslo.revisor' }));
+    const oslo = await expectJson<{ items: AuditEventView[] }>(await stack.call('/v1/audit/events?limit=100', { as: 'oslo.revisor' }));
     expect(oslo.items.every((e) => e.tenant === '0301')).toBe(true);
     expect(oslo.items.some((e) => e.reasonCode === 'views-bergen-create')).toBe(false);
-    const bergen = await json<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_BERGEN}/events`, { as: 'bergen.revisor' }));
+    const bergen = await expectJson<{ items: AuditEventView[] }>(await stack.call(`/v1/audit/patients/${PATIENT_BERGEN}/events`, { as: 'bergen.revisor' }));
     expect(bergen.items.some((e) => e.reasonCode === 'views-bergen-create')).toBe(true);
   });
 
@@ -221,21 +215,20 @@ describe('isolation and roles', () => {
   });
 
   it("lets a vendor system read the log of a municipality that granted it audit.read, and no other", async () => {
-    await new TenantDb('0301').put('control', { ...controlKeys.vendor('logg-leverandor'), id: 'logg-leverandor', name: 'Loggverktøy AS', status: 'active' });
-    await new TenantDb('0301').put('control', { ...controlKeys.vendorGrant('logg-leverandor', '0301'), status: 'active', scopes: ['audit.read'] });
-    const token = (await stack.issuer.issueForClient('logg-leverandor', ['audit.read'])).access_token;
-    const call = (tenant: string, path = '/v1/audit/events') => stack.call(path, { headers: { authorization: `Bearer ${token}`, 'x-tenant': tenant } });
+    await grantTestVendor('logg-leverandor', '0301', ['audit.read'], { id: 'logg-leverandor', name: 'Loggverktøy AS' });
+    const token = await vendorToken(stack.issuer, 'logg-leverandor', ['audit.read']);
+    const call = (tenant: string, path = '/v1/audit/events') => stack.call(path, { token, tenant });
     expect((await call('0301')).status).toBe(200);
     expect((await call('4601')).status).toBe(403);
     expect((await call('0301', '/v1/audit/review-queue')).status).toBe(403);
-    const weak = (await stack.issuer.issueForClient('logg-leverandor', ['journal.read'])).access_token;
-    expect((await stack.call('/v1/audit/events', { headers: { authorization: `Bearer ${weak}`, 'x-tenant': '0301' } })).status).toBe(403);
+    const weak = await vendorToken(stack.issuer, 'logg-leverandor', ['journal.read']);
+    expect((await stack.call('/v1/audit/events', { token: weak, tenant: '0301' })).status).toBe(403);
   });
 });
 
 describe('the review queue', () => {
   it('shows flagged events to the auditor and records a review as a new item, with its own audit event', async () => {
-    const queue = await json<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=open', { as: 'oslo.revisor' }));
+    const queue = await expectJson<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=open', { as: 'oslo.revisor' }));
     const item = queue.items.find((i) => i.event?.recordId === 'entry-2');
     expect(item).toMatchObject({ status: 'open', action: 'entry.read', flagReason: 'emergency-access', patientId: PATIENT_OSLO, reviews: [] });
     expect(item?.event).toMatchObject({ purposeOfUse: 'BTG', reason: SECRET, flagged: true });
@@ -245,23 +238,23 @@ describe('the review queue', () => {
     expect(foreign.status).toBe(404);
     expect((await stack.call(`/v1/audit/review-queue/${item!.id}/reviews`, { as: 'oslo.revisor', method: 'POST', json: { conclusion: 'maybe' } })).status).toBe(400);
 
-    const review = await json<{ id: string; conclusion: string; note: string; reviewer: { sub: string } }>(
+    const review = await expectJson<{ id: string; conclusion: string; note: string; reviewer: { sub: string } }>(
       await stack.call(`/v1/audit/review-queue/${item!.id}/reviews`, { as: 'oslo.revisor', method: 'POST', json: { conclusion: 'no-action', note: 'Akuttilgang var begrunnet.' } }),
       201,
     );
     expect(review).toMatchObject({ conclusion: 'no-action', note: 'Akuttilgang var begrunnet.', reviewer: { sub: 'oslo.revisor' } });
 
-    const reviewed = await json<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=reviewed', { as: 'oslo.revisor' }));
+    const reviewed = await expectJson<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=reviewed', { as: 'oslo.revisor' }));
     expect(reviewed.items.find((i) => i.id === item!.id)).toMatchObject({ status: 'reviewed', reviews: [{ id: review.id, note: 'Akuttilgang var begrunnet.' }] });
-    const open = await json<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=open', { as: 'oslo.revisor' }));
+    const open = await expectJson<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue?status=open', { as: 'oslo.revisor' }));
     expect(open.items.some((i) => i.id === item!.id)).toBe(false);
 
     // A second review is appended beside the first.
-    await json(await stack.call(`/v1/audit/review-queue/${item!.id}/reviews`, { as: 'oslo.revisor', method: 'POST', json: { conclusion: 'follow-up', note: 'Tatt opp med leder.' } }), 201);
-    const again = await json<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue', { as: 'oslo.revisor' }));
+    await expectJson(await stack.call(`/v1/audit/review-queue/${item!.id}/reviews`, { as: 'oslo.revisor', method: 'POST', json: { conclusion: 'follow-up', note: 'Tatt opp med leder.' } }), 201);
+    const again = await expectJson<{ items: ReviewQueueItemView[] }>(await stack.call('/v1/audit/review-queue', { as: 'oslo.revisor' }));
     expect(again.items.find((i) => i.id === item!.id)?.reviews.map((r) => r.conclusion).sort()).toEqual(['follow-up', 'no-action']);
 
-    const log = await json<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.revisor/events?limit=20', { as: 'oslo.revisor' }));
+    const log = await expectJson<{ items: AuditEventView[] }>(await stack.call('/v1/audit/users/oslo.revisor/events?limit=20', { as: 'oslo.revisor' }));
     expect(log.items.filter((e) => e.action === 'audit.review').map((e) => e.recordId)).toEqual([item!.event!.id, item!.event!.id]);
     expect(log.items.some((e) => e.action === 'audit.read' && e.details?.view === 'review-queue')).toBe(true);
   });

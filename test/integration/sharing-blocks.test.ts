@@ -20,8 +20,6 @@ let n = 0;
 const freshNid = () => syntheticNationalId({ day: 3, month: 9, year: 1940 + (n % 40) }, 300 + ++n * 11);
 
 const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'male' });
-const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
-const citizen = (nationalId: string) => createCitizen(nationalId, 'Sperret Pasient', 'innbygger.b');
 
 async function signed(as: string, patientId: string, body: { type: string; title: string; text: string }): Promise<Entry> {
   return (await createSignedEntry(stack, as, patientId, body)).entry;
@@ -56,12 +54,12 @@ const stream = (tenant: string, patientId?: string) => auditEvents<StoredEvent>(
 async function scenario() {
   const nid = freshNid();
   const bergen = await patientIn('bergen.admin', nid);
-  await relate('bergen.sykepleier', bergen.id);
-  await relate('bergen.lege', bergen.id);
+  await createRelationship(stack, 'bergen.sykepleier', bergen.id);
+  await createRelationship(stack, 'bergen.lege', bergen.id);
   const oslo = await patientIn('oslo.admin', nid);
-  await relate('oslo.lege', oslo.id);
+  await createRelationship(stack, 'oslo.lege', oslo.id);
   const epikrise = await signed('bergen.sykepleier', bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Innhold fra Bergen' });
-  return { nid, bergen, oslo, epikrise, docId: `4601-${epikrise.id}`, who: await citizen(nid) };
+  return { nid, bergen, oslo, epikrise, docId: `4601-${epikrise.id}`, who: await createCitizen(nid, 'Sperret Pasient', 'innbygger.b') };
 }
 
 describe('blocks', () => {

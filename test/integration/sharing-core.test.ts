@@ -18,9 +18,7 @@ let n = 0;
 const freshNid = () => syntheticNationalId({ day: 12, month: 7, year: 1950 + (n % 40) }, 200 + ++n * 7);
 
 const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
-const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
 const signed = (as: string, patientId: string, body: { type: string; title: string; text: string }) => createSignedEntry(stack, as, patientId, body);
-const citizen = (nationalId: string) => createCitizen(nationalId, 'Delt Pasient');
 
 async function list(as: string, patientId: string): Promise<{ status: number; body: SharedDocumentList & { rule?: string } }> {
   const res = await stack.call(`/v1/sharing/patients/${patientId}/documents`, { as });
@@ -31,9 +29,9 @@ async function list(as: string, patientId: string): Promise<{ status: number; bo
 async function sharedPatient() {
   const nid = freshNid();
   const bergen = await patientIn('bergen.admin', nid);
-  await relate('bergen.sykepleier', bergen.id);
+  await createRelationship(stack, 'bergen.sykepleier', bergen.id);
   const oslo = await patientIn('oslo.admin', nid);
-  await relate('oslo.lege', oslo.id);
+  await createRelationship(stack, 'oslo.lege', oslo.id);
   return { nid, bergen, oslo };
 }
 
@@ -79,7 +77,7 @@ describe('share and retrieve', () => {
     expect(JSON.stringify([...atOrigin, ...here])).not.toContain('Sårstell');
 
     // The citizen sees the retrieval, from both municipalities, as sharing.
-    const who = await citizen(p.nid);
+    const who = await createCitizen(p.nid, 'Delt Pasient');
     const log = (await (await stack.call('/v1/audit/access-log', { as: who })).json()) as { items: CitizenAccessEntry[] };
     const shared = log.items.filter((i) => i.action === 'sharing.document.retrieve');
     expect(shared.map((i) => i.tenant.id).sort()).toEqual(['0301', '4601']);

@@ -31,7 +31,6 @@ async function send(path: string, init: Init) {
 }
 
 const patientIn = (as: string, nationalId: string, name = 'Idun Nøkkelsen') => createPatient(stack, as, { nationalId, name, birthDate: '1950-04-11', gender: 'female' });
-const relate = (as: string, patientId: string) => createRelationship(stack, as, patientId);
 const citizen = (nationalId: string) => createCitizen(nationalId, 'Idun Nøkkelsen', 'innbygger.i');
 
 type StoredEvent = Record<string, unknown> & { action: string; outcome: string; rule?: string; details?: Record<string, unknown> };
@@ -51,7 +50,7 @@ async function scenario() {
   const nid = freshNid();
   const oslo = await patientIn('oslo.admin', nid);
   const bergen = await patientIn('bergen.admin', nid);
-  await relate('oslo.lege', oslo.id);
+  await createRelationship(stack, 'oslo.lege', oslo.id);
   return { nid, oslo, bergen, who: await citizen(nid) };
 }
 
