@@ -26,6 +26,7 @@ import { TABLES, tableName } from '../../shared/db/tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
 import { evaluate, type IamRequest } from './iam-eval';
+import { proxyEvent } from '../support/requests';
 import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
 
 const synth = await synthesize();
@@ -266,12 +267,10 @@ describe('route table to functions', () => {
     const file = runnableCopy(bundle, 'router-test');
     const { handler } = (await import(pathToFileURL(file).href)) as { handler: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult> };
     const context = { functionName: 'fj-test-test', awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
-    const event = (method: string, resource: string) =>
-      ({ httpMethod: method, resource, path: resource, headers: {}, requestContext: { requestId: 'req-1' }, queryStringParameters: null, pathParameters: null, body: null }) as unknown as APIGatewayProxyEvent;
-    const crash = await handler(event('GET', '/v1/test-crash'), context);
+    const crash = await handler(proxyEvent('GET', '/v1/test-crash'), context);
     expect(crash.statusCode).toBe(500);
     expect(crash.headers?.['content-type']).toBe('application/problem+json');
-    const unknown = await handler(event('GET', '/v1/nothing-here'), context);
+    const unknown = await handler(proxyEvent('GET', '/v1/nothing-here'), context);
     expect(unknown.statusCode).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ status: 404, type: 'urn:fellesjournal:problem:not-found' });
     // The echo route needs a token: dispatched to its handler, which refuses without one.
@@ -286,7 +285,7 @@ describe('route table to functions', () => {
       [ENV.keyProvider]: 'kms',
     });
     try {
-      const echo = await handler(event('POST', '/v1/test-echo/{thing}'), context);
+      const echo = await handler(proxyEvent('POST', '/v1/test-echo/{thing}'), context);
       expect(echo.statusCode).toBe(401);
     } finally {
       process.env = saved;

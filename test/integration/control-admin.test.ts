@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '../../functions/audit/audit-chain';
-import { TenantDb } from '../../shared/db/tenant-db';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../support/local-stack';
+import { readJson } from '../support/requests';
+import { auditEvents } from '../support/tables';
+import { demoLogin, demoToken } from '../support/tokens';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack();
 
-async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
-  return (await res.json()) as T;
-}
-
-async function login(username: string): Promise<Response> {
-  return fetch(`${stack.url}/local-auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:fellesjournal:demo-login', username }) });
-}
-
-async function tokenOf(username: string): Promise<string> {
-  const res = await login(username);
-  expect(res.status).toBe(200);
-  return (await json<{ access_token: string }>(res)).access_token;
-}
-
-function withToken(token: string, path: string) {
-  return fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-}
+const login = (username: string) => demoLogin(stack.url, username);
+const tokenOf = (username: string) => demoToken(stack.url, username);
+const withToken = (token: string, path: string) => stack.call(path, { token });
 
 describe('tenant admins manage the users of their own municipality', () => {
   it('lists only their own municipality’s users', async () => {
     const res = await stack.call('/v1/admin/users?limit=100', { as: 'bergen.admin' });
     expect(res.status).toBe(200);
-    const ids = (await json<{ items: { id: string; tenant: string }[] }>(res)).items.map((u) => u.id).sort();
+    const ids = (await readJson<{ items: { id: string; tenant: string }[] }>(res)).items.map((u) => u.id).sort();
     expect(ids).toEqual(['bergen.admin', 'bergen.lege', 'bergen.revisor', 'bergen.sykepleier']);
   });
 
@@ -42,7 +25,7 @@ describe('tenant admins manage the users of their own municipality', () => {
       json: { id: 'bergen.fysio', name: 'Frida Fysio', roles: ['clinician'], unit: '4601-hjem-fana', hpr: '9100555', profession: 'fysioterapeut' },
     });
     expect(res.status).toBe(201);
-    expect(await json(res)).toMatchObject({ id: 'bergen.fysio', tenant: '4601', roles: ['clinician'], status: 'active' });
+    expect(await readJson(res)).toMatchObject({ id: 'bergen.fysio', tenant: '4601', roles: ['clinician'], status: 'active' });
     const token = await tokenOf('bergen.fysio');
     expect((await withToken(token, '/v1/tenant')).status).toBe(200);
   });
@@ -50,7 +33,7 @@ describe('tenant admins manage the users of their own municipality', () => {
   it('refuses roles outside clinician / tenant-admin / auditor, taken usernames and unknown units', async () => {
     const operator = await stack.call('/v1/admin/users', { method: 'POST', as: 'bergen.admin', json: { id: 'bergen.drift', name: 'Drift Bergen', roles: ['operator'] } });
     expect(operator.status).toBe(400);
-    expect((await json<{ errors: { field: string }[] }>(operator)).errors[0]?.field).toBe('body.roles.0');
+    expect((await readJson<{ errors: { field: string }[] }>(operator)).errors[0]?.field).toBe('body.roles.0');
     const taken = await stack.call('/v1/admin/users', { method: 'POST', as: 'bergen.admin', json: { id: 'oslo.lege', name: 'Falsk Lege', roles: ['clinician'] } });
     expect(taken.status).toBe(409);
     const unit = await stack.call('/v1/admin/users', { method: 'POST', as: 'bergen.admin', json: { id: 'bergen.ny', name: 'Ny Bruker', roles: ['clinician'], unit: '0301-hjem-sagene' } });
@@ -71,10 +54,10 @@ describe('tenant admins manage the users of their own municipality', () => {
     const oldToken = await tokenOf('bergen.fysio');
     const res = await stack.call('/v1/admin/users/bergen.fysio', { method: 'PATCH', as: 'bergen.admin', json: { roles: ['auditor'] } });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ roles: ['auditor'] });
+    expect(await readJson(res)).toMatchObject({ roles: ['auditor'] });
     const refused = await withToken(oldToken, '/v1/tenant');
     expect(refused.status).toBe(403);
-    expect((await json<{ detail: string }>(refused)).detail).toMatch(/Rollene/);
+    expect((await readJson<{ detail: string }>(refused)).detail).toMatch(/Rollene/);
     expect((await withToken(await tokenOf('bergen.fysio'), '/v1/tenant')).status).toBe(200);
   });
 
@@ -83,7 +66,7 @@ describe('tenant admins manage the users of their own municipality', () => {
     expect((await stack.call('/v1/admin/users/bergen.fysio', { method: 'PATCH', as: 'bergen.admin', json: { status: 'disabled' } })).status).toBe(200);
     const refused = await withToken(token, '/v1/tenant');
     expect(refused.status).toBe(403);
-    expect((await json<{ detail: string }>(refused)).detail).toMatch(/deaktivert/);
+    expect((await readJson<{ detail: string }>(refused)).detail).toMatch(/deaktivert/);
     expect((await login('bergen.fysio')).status).toBe(400);
 
     expect((await stack.call('/v1/admin/users/bergen.fysio', { method: 'PATCH', as: 'bergen.admin', json: { status: 'active' } })).status).toBe(200);
@@ -106,12 +89,12 @@ describe('tenant admins manage the units of their own municipality', () => {
   it('adds, renames and closes units, visible to the municipality’s personnel', async () => {
     const created = await stack.call('/v1/admin/units', { method: 'POST', as: 'bergen.admin', json: { name: 'Fysioterapitjenesten Åsane', kind: 'fysioterapi' } });
     expect(created.status).toBe(201);
-    expect(await json(created)).toEqual({ id: '4601-fysioterapitjenesten-asane', name: 'Fysioterapitjenesten Åsane', kind: 'fysioterapi', status: 'active' });
+    expect(await readJson(created)).toEqual({ id: '4601-fysioterapitjenesten-asane', name: 'Fysioterapitjenesten Åsane', kind: 'fysioterapi', status: 'active' });
     expect((await stack.call('/v1/admin/units', { method: 'POST', as: 'bergen.admin', json: { name: 'Fysioterapitjenesten Åsane', kind: 'fysioterapi' } })).status).toBe(409);
 
     const renamed = await stack.call('/v1/admin/units/4601-fysioterapitjenesten-asane', { method: 'PATCH', as: 'bergen.admin', json: { name: 'Fysioterapi Åsane' } });
     expect(renamed.status).toBe(200);
-    const own = await json<{ units: { id: string; name: string }[] }>(await stack.call('/v1/tenant', { as: 'bergen.lege' }));
+    const own = await readJson<{ units: { id: string; name: string }[] }>(await stack.call('/v1/tenant', { as: 'bergen.lege' }));
     expect(own.units.find((u) => u.id === '4601-fysioterapitjenesten-asane')?.name).toBe('Fysioterapi Åsane');
 
     expect((await stack.call('/v1/admin/units/4601-fysioterapitjenesten-asane', { method: 'PATCH', as: 'bergen.admin', json: { status: 'closed' } })).status).toBe(200);
@@ -121,13 +104,12 @@ describe('tenant admins manage the units of their own municipality', () => {
 
   it('cannot touch another municipality’s units', async () => {
     expect((await stack.call('/v1/admin/units/0301-hjem-sagene', { method: 'PATCH', as: 'bergen.admin', json: { name: 'Kapret' } })).status).toBe(404);
-    const oslo = await json<{ items: { id: string; name: string }[] }>(await stack.call('/v1/admin/units', { as: 'oslo.admin' }));
+    const oslo = await readJson<{ items: { id: string; name: string }[] }>(await stack.call('/v1/admin/units', { as: 'oslo.admin' }));
     expect(oslo.items.find((u) => u.id === '0301-hjem-sagene')?.name).toBe('Hjemmetjenesten Sagene');
   });
 
   it('records every admin action in the municipality’s audit log with purpose ADMIN', async () => {
-    const page = await new TenantDb('4601').query({ table: 'audit', partition: streamOf('4601', undefined), sortBeginsWith: 'E#', limit: 100 });
-    const events = page.items as { action: string; purposeOfUse: string; actor: { sub: string } }[];
+    const events = await auditEvents<{ action: string; purposeOfUse: string; actor: { sub: string } }>('4601');
     expect(events.map((e) => e.action)).toEqual(['user.create', 'user.update', 'user.disable', 'user.enable', 'unit.create', 'unit.update', 'unit.close']);
     expect(events.every((e) => e.purposeOfUse === 'ADMIN' && e.actor.sub === 'bergen.admin')).toBe(true);
   });

@@ -1,21 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/stack';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTempDir, useTestStack } from '../support/local-stack';
 
-let stack: TestStack;
-let exportRoot: string;
-beforeAll(async () => {
-  stack = await startTestStack();
-  exportRoot = mkdtempSync(join(tmpdir(), 'fj-cli-export-'));
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(exportRoot, { recursive: true, force: true });
-});
+const stack = useTestStack();
+const exportRoot = useTempDir('fj-cli-export-');
 
 /** Runs the operator CLI as a child process, as `npm run ops -- ...` would. */
 function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,9 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes';
-import { streamOf } from '../../functions/audit/audit-chain';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
 import { getTenant } from '../../functions/tenants/tenant-store';
@@ -12,40 +10,21 @@ import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';
 import { LocalKeystore } from '../../shared/crypto/local-keystore';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import { TenantDb } from '../../shared/db/tenant-db';
 import type { RouteSpec } from '../../shared/http/route';
 import { getUser } from '../../shared/tenancy/user-store';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTempDir, useTestStack } from '../support/local-stack';
+import { readJson } from '../support/requests';
+import { auditEvents } from '../support/tables';
+import { demoToken } from '../support/tokens';
 
-let stack: TestStack;
-let exportRoot: string;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-  exportRoot = mkdtempSync(join(tmpdir(), 'fj-export-'));
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(exportRoot, { recursive: true, force: true });
-});
+const stack = useTestStack();
+const exportRoot = useTempDir('fj-export-');
 
 const operator: Caller = { sub: 'drift', kind: 'person', roles: ['operator'], scopes: [], name: 'Dina Drift', expiresAt: Math.floor(Date.now() / 1000) + 3600 };
 const ctx: ActorContext = { caller: operator, requestId: 'test-request' };
 
-async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
-  return (await res.json()) as T;
-}
-
-async function auditActions(tenant: string): Promise<{ action: string; outcome: string; purposeOfUse?: string; actor: { sub: string } }[]> {
-  const page = await new TenantDb(tenant).query({ table: 'audit', partition: streamOf(tenant, undefined), sortBeginsWith: 'E#', limit: 500 });
-  return page.items as never;
-}
-
-async function login(username: string): Promise<string> {
-  const res = await fetch(`${stack.url}/local-auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:fellesjournal:demo-login', username }) });
-  expect(res.status).toBe(200);
-  return (await json<{ access_token: string }>(res)).access_token;
-}
+const auditActions = (tenant: string) => auditEvents<{ action: string; outcome: string; purposeOfUse?: string; actor: { sub: string } }>(tenant);
+const login = (username: string) => demoToken(stack.url, username);
 
 /** A concrete path for a route: every `{param}` replaced by a dummy value. */
 function concretePath(route: RouteSpec): string {
@@ -71,7 +50,7 @@ describe('provisioning a municipality', () => {
       },
     });
     expect(res.status).toBe(201);
-    const body = await json<{ outcome: string; tenant: Record<string, unknown> & { provisioning: { steps: Record<string, { state: string }> } } }>(res);
+    const body = await readJson<{ outcome: string; tenant: Record<string, unknown> & { provisioning: { steps: Record<string, { state: string }> } } }>(res);
     expect(body.outcome).toBe('created');
     expect(body.tenant).toMatchObject({ id: '5001', name: 'Trondheim', region: 'eu-north-1', status: 'active', keyRef: 'local:5001', adminUserId: 'trondheim.admin', createdBy: 'drift' });
     expect(Object.values(body.tenant.provisioning.steps).every((s) => s.state === 'done')).toBe(true);
@@ -79,9 +58,9 @@ describe('provisioning a municipality', () => {
 
     // The new admin logs in and sees the municipality with its units.
     const token = await login('trondheim.admin');
-    const own = await fetch(`${stack.url}/v1/tenant`, { headers: { authorization: `Bearer ${token}` } });
+    const own = await stack.call('/v1/tenant', { token });
     expect(own.status).toBe(200);
-    const tenant = await json<{ id: string; units: { id: string; name: string }[] }>(own);
+    const tenant = await readJson<{ id: string; units: { id: string; name: string }[] }>(own);
     expect(tenant.id).toBe('5001');
     expect(tenant.units.map((u) => u.id).sort()).toEqual(['5001-hjemmetjenesten-midtbyen', '5001-tempe']);
 
@@ -95,7 +74,7 @@ describe('provisioning a municipality', () => {
     const before = await getTenant('5001');
     const again = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Trondheim', region: 'eu-north-1' } });
     expect(again.status).toBe(200);
-    expect((await json(again)).outcome).toBe('unchanged');
+    expect((await readJson(again)).outcome).toBe('unchanged');
     expect((await getTenant('5001'))?.version).toBe(before?.version);
     expect((await auditActions('5001')).length).toBe(4);
 
@@ -106,7 +85,7 @@ describe('provisioning a municipality', () => {
   it('refuses an invalid kommunenummer, a taken admin username and non-operators, writing nothing', async () => {
     const bad = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '9901', name: 'Ukjent', region: 'eu-north-1' } });
     expect(bad.status).toBe(400);
-    expect((await json<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field)).toContain('body.id');
+    expect((await readJson<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field)).toContain('body.id');
 
     const taken = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', region: 'eu-north-1', admin: { id: 'oslo.admin', name: 'X Y' } } });
     expect(taken.status).toBe(409);
@@ -142,7 +121,7 @@ describe('provisioning a municipality', () => {
     expect(await getUser('admin.5501')).toBeUndefined();
 
     // A half-made tenant is closed to the data plane: it is not active.
-    const shown = await json(await stack.call('/ops/v1/tenants/5501', { as: 'drift' }));
+    const shown = await readJson(await stack.call('/ops/v1/tenants/5501', { as: 'drift' }));
     expect(shown).toMatchObject({ status: 'provisioning', provisioning: { failedStep: 'key' } });
 
     // Second attempt: the key step now works, the admin step fails.
@@ -161,7 +140,7 @@ describe('provisioning a municipality', () => {
     // The operator retries through the API: the remaining steps run, the key is not made again.
     const res = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: body });
     expect(res.status).toBe(200);
-    const done = await json<{ outcome: string; tenant: { status: string; keyRef: string; provisioning: { failedStep?: string } } }>(res);
+    const done = await readJson<{ outcome: string; tenant: { status: string; keyRef: string; provisioning: { failedStep?: string } } }>(res);
     expect(done.outcome).toBe('resumed');
     expect(done.tenant.status).toBe('active');
     expect(done.tenant.keyRef).toBe(keyRef);
@@ -177,7 +156,7 @@ describe('provisioning a municipality', () => {
   it('lists tenants for the operator', async () => {
     const res = await stack.call('/ops/v1/tenants', { as: 'drift' });
     expect(res.status).toBe(200);
-    const ids = (await json<{ items: { id: string }[] }>(res)).items.map((t) => t.id);
+    const ids = (await readJson<{ items: { id: string }[] }>(res)).items.map((t) => t.id);
     expect(ids).toEqual(expect.arrayContaining(['0301', '1804', '4601', '5001', '5501']));
   });
 });
@@ -197,19 +176,19 @@ describe('suspending and resuming', () => {
 
     // A Bergen document that an Oslo clinician may retrieve (demo data: Ola's vaccination).
     const search = await stack.call('/v1/patients/search', { method: 'POST', as: 'oslo.lege', json: { nationalId: '15838512329' } });
-    const olaInOslo = (await json<{ patients: { id: string }[] }>(search)).patients[0]!.id;
-    const shared = await json<{ documents: { id: string; organisation: { tenantId: string } }[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }));
+    const olaInOslo = (await readJson<{ patients: { id: string }[] }>(search)).patients[0]!.id;
+    const shared = await readJson<{ documents: { id: string; organisation: { tenantId: string } }[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }));
     const bergenDoc = shared.documents.find((d) => d.organisation.tenantId === '4601')!.id;
     expect((await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' })).status).toBe(200);
 
     const suspended = await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'Ubetalt faktura, sak 2024-17' } });
     expect(suspended.status).toBe(200);
-    expect(await json(suspended)).toMatchObject({ status: 'suspended', statusReason: 'Ubetalt faktura, sak 2024-17', suspendedBy: 'drift' });
+    expect(await readJson(suspended)).toMatchObject({ status: 'suspended', statusReason: 'Ubetalt faktura, sak 2024-17', suspendedBy: 'drift' });
 
     for (const route of dataRoutes) {
       const res = await stack.call(concretePath(route), { method: route.method, as: userFor(route), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json: {} }) });
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
-      const problem = await json<{ type: string; detail: string }>(res);
+      const problem = await readJson<{ type: string; detail: string }>(res);
       expect(problem.type, route.id).toBe('urn:fellesjournal:problem:tenant-suspended');
       expect(problem.detail).toMatch(/suspendert/);
     }
@@ -217,14 +196,14 @@ describe('suspending and resuming', () => {
     expect((await stack.call('/v1/tenant', { as: 'oslo.sykepleier' })).status).toBe(200);
     const refused = await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' });
     expect(refused.status).toBe(403);
-    expect((await json<{ type: string }>(refused)).type).toBe('urn:fellesjournal:problem:tenant-suspended');
-    expect((await json<{ documents: unknown[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }))).documents).toEqual([]);
+    expect((await readJson<{ type: string }>(refused)).type).toBe('urn:fellesjournal:problem:tenant-suspended');
+    expect((await readJson<{ documents: unknown[] }>(await stack.call(`/v1/sharing/patients/${olaInOslo}/documents`, { as: 'oslo.lege' }))).documents).toEqual([]);
     // Suspending again is a no-op.
     expect((await stack.call('/ops/v1/tenants/4601/suspend', { method: 'POST', as: 'drift', json: { reason: 'igjen' } })).status).toBe(200);
 
     const resumed = await stack.call('/ops/v1/tenants/4601/resume', { method: 'POST', as: 'drift', json: { reason: 'Betalt' } });
     expect(resumed.status).toBe(200);
-    expect(await json(resumed)).toMatchObject({ status: 'active' });
+    expect(await readJson(resumed)).toMatchObject({ status: 'active' });
     expect((await stack.call('/v1/tenant', { as: 'bergen.sykepleier' })).status).toBe(200);
     expect((await stack.call('/v1/admin/users', { as: 'bergen.admin' })).status).toBe(200);
     expect((await stack.call(`/v1/sharing/documents/${bergenDoc}`, { as: 'oslo.lege' })).status).toBe(200);
@@ -316,32 +295,30 @@ describe('offboarding', () => {
   it('offboards through the API with the journal’s own export: every record, decrypted, counted per kind', async () => {
     // Personnel of Trondheim (5001, created above) write a little journal.
     const admin = await login('trondheim.admin');
-    const created = await fetch(`${stack.url}/v1/admin/users`, {
+    const created = await stack.call('/v1/admin/users', {
       method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'trondheim.lege', name: 'Tor Lege', roles: ['clinician'], unit: '5001-tempe', hpr: '9200001', profession: 'lege' }),
+      token: admin,
+      json: { id: 'trondheim.lege', name: 'Tor Lege', roles: ['clinician'], unit: '5001-tempe', hpr: '9200001', profession: 'lege' },
     });
     expect(created.status).toBe(201);
-    let seq = 0;
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      stack.call(path, { method: 'POST', as: 'trondheim.lege', json: body, headers: { 'idempotency-key': `offboard-${++seq}`, ...headers } });
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) => stack.post(path, 'trondheim.lege', body, headers);
     const texts: string[] = [];
     for (const [i, nationalId] of [syntheticNationalId({ day: 3, month: 4, year: 1950 }, 301), syntheticNationalId({ day: 9, month: 11, year: 1944 }, 412)].entries()) {
       const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'female' });
       expect(patient.status).toBe(201);
-      const { id } = await json<{ id: string }>(patient);
+      const { id } = await readJson<{ id: string }>(patient);
       expect((await post(`/v1/patients/${id}/relationships`, { reasonCode: 'ordinary-care', reason: 'Sykehjemsplass' })).status).toBe(201);
       const text = `Notat ${i} som bare finnes kryptert`;
       texts.push(text);
       const entry = await post(`/v1/patients/${id}/entries`, { type: 'journalnotat', title: 'Innkomst', text });
       expect(entry.status).toBe(201);
-      const { id: entryId } = await json<{ id: string }>(entry);
+      const { id: entryId } = await readJson<{ id: string }>(entry);
       expect((await post(`/v1/patients/${id}/entries/${entryId}/sign`, undefined, { 'if-match': entry.headers.get('etag')! })).status).toBe(200);
     }
 
     const res = await stack.call('/ops/v1/tenants/5001/offboard', { method: 'POST', as: 'drift', json: { target: exportRoot } });
     expect(res.status).toBe(200);
-    const tenant = await json<{ status: string; offboarding: { export: { location: string; records: number; byKind: Record<string, number> }; countedRecords: number; countedByKind: Record<string, number>; keyDeletion: { state: string } } }>(res);
+    const tenant = await readJson<{ status: string; offboarding: { export: { location: string; records: number; byKind: Record<string, number> }; countedRecords: number; countedByKind: Record<string, number>; keyDeletion: { state: string } } }>(res);
     expect(tenant.status).toBe('offboarded');
     const o = tenant.offboarding;
     expect(o.countedRecords).toBe(o.export.records);
@@ -360,7 +337,7 @@ describe('offboarding', () => {
 
   it('destroys an offboarded key only once its retention has ended', async () => {
     const none = await stack.call('/ops/v1/key-deletions/run', { method: 'POST', as: 'drift' });
-    expect(await json(none)).toEqual({ items: [] });
+    expect(await readJson(none)).toEqual({ items: [] });
     expect(readdirSync(stack.keystoreDir).some((f) => f.startsWith('tenant-3201.key.delete-after-'))).toBe(true);
 
     const elevenYearsOn = new Date(Date.now() + 11 * 365 * 86_400_000);

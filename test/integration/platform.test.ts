@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
+import { demoLogin } from '../support/tokens';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startTestStack({ extraRoutes: [echoRoute, crashRoute] });
-});
-afterAll(async () => stack?.stop());
+const stack = useTestStack({ extraRoutes: [echoRoute, crashRoute] });
 
 async function problemOf(res: Response) {
   expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -36,7 +32,7 @@ describe('the local gateway and the one middleware stack', () => {
     });
     expect(tokenRes.status).toBe(200);
     const { access_token } = (await tokenRes.json()) as { access_token: string };
-    const res = await fetch(`${stack.url}/v1/me`, { headers: { authorization: `Bearer ${access_token}` } });
+    const res = await stack.call('/v1/me', { token: access_token });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ sub: 'bergen.lege', tenant: '4601', roles: ['clinician'], profession: 'lege' });
   });
@@ -49,7 +45,7 @@ describe('the local gateway and the one middleware stack', () => {
   });
 
   it('refuses an unknown demo user at the token endpoint', async () => {
-    const res = await fetch(`${stack.url}/local-auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:fellesjournal:demo-login', username: 'nobody' }) });
+    const res = await demoLogin(stack.url, 'nobody');
     expect(res.status).toBe(400);
   });
 
@@ -70,11 +66,11 @@ describe('the local gateway and the one middleware stack', () => {
     const wrongIssuer = (await stack.issuer.issueForUser(user, 600, { issuer: 'https://someone-else.example/' })).access_token;
     const expired = (await stack.issuer.issueForUser(user, 600, { expiresAt: Math.floor(Date.now() / 1000) - 60 })).access_token;
     for (const token of [badSignature, wrongIssuer, expired]) {
-      const res = await stack.call('/v1/me', { headers: { authorization: `Bearer ${token}` } });
+      const res = await stack.call('/v1/me', { token });
       expect(res.status).toBe(401);
       await problemOf(res);
     }
-    expect((await stack.call('/v1/me', { headers: { authorization: `Bearer ${valid}` } })).status).toBe(200);
+    expect((await stack.call('/v1/me', { token: valid })).status).toBe(200);
   });
 
   it('gives 400 problem+json for malformed JSON', async () => {
