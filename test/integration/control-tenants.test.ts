@@ -327,7 +327,7 @@ describe('offboarding', () => {
       stack.call(path, { method: 'POST', as: 'trondheim.lege', json: body, headers: { 'idempotency-key': `offboard-${++seq}`, ...headers } });
     const texts: string[] = [];
     for (const [i, nationalId] of [syntheticNationalId({ day: 3, month: 4, year: 1950 }, 301), syntheticNationalId({ day: 9, month: 11, year: 1944 }, 412)].entries()) {
-      const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'female' });
+      const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'unknown' });
       expect(patient.status).toBe(201);
       const { id } = await json<{ id: string }>(patient);
       expect((await post(`/v1/patients/${id}/relationships`, { reasonCode: 'ordinary-care', reason: 'Sykehjemsplass' })).status).toBe(201);

@@ -32,7 +32,7 @@ async function partition(tenant: string, patientId: string) {
 }
 
 async function patientWithRelationship(): Promise<Patient> {
-  const res = await post('/v1/patients', 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'female' });
+  const res = await post('/v1/patients', 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'unknown' });
   expect(res.status).toBe(201);
   const patient = (await res.json()) as Patient;
   for (const as of ['oslo.lege', 'oslo.sykepleier']) {
@@ -90,7 +90,7 @@ describe('Idempotency-Key', () => {
 
   it('runs concurrent requests with one key exactly once', async () => {
     const key = newKey();
-    const body = { nationalId: freshNid(), name: 'Én Gang', birthDate: '1970-01-01', gender: 'male' };
+    const body = { nationalId: freshNid(), name: 'Én Gang', birthDate: '1970-01-01', gender: 'unknown' };
     const results = await Promise.all(Array.from({ length: 5 }, () => post('/v1/patients', 'oslo.admin', body, { 'idempotency-key': key })));
     const bodies = await Promise.all(results.map((r) => r.json() as Promise<Patient>));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
@@ -98,7 +98,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('requires the header on POSTs that change something (400 naming it)', async () => {
-    const res = await stack.call('/v1/patients', { method: 'POST', as: 'oslo.admin', json: { nationalId: freshNid(), name: 'X', birthDate: '1970-01-01', gender: 'male' } });
+    const res = await stack.call('/v1/patients', { method: 'POST', as: 'oslo.admin', json: { nationalId: freshNid(), name: 'X', birthDate: '1970-01-01', gender: 'unknown' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['headers.idempotency-key']);
   });

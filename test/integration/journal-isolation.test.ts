@@ -33,7 +33,7 @@ interface Fixture {
 }
 
 async function osloFixture(nationalId: string): Promise<Fixture> {
-  const patient = (await (await post('/v1/patients', 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'female' })).json()) as Patient;
+  const patient = (await (await post('/v1/patients', 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'unknown' })).json()) as Patient;
   const relationship = (await (await post(`/v1/patients/${patient.id}/relationships`, 'oslo.lege', { reasonCode: 'ordinary-care', reason: 'Oppfølging' })).json()) as Relationship;
   const draft = (await (await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'epikrise', title: 'Epikrise', text: 'Isolert tekst' })).json()) as Entry;
   const entry = (await (await post(`/v1/patients/${patient.id}/entries/${draft.id}/sign`, 'oslo.lege', undefined, { 'if-match': '"v1"' })).json()) as Entry;

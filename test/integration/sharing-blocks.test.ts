@@ -28,7 +28,7 @@ async function post(path: string, as: string, json: unknown, headers: Record<str
 }
 
 async function patientIn(as: string, nationalId: string): Promise<Patient> {
-  const res = await post('/v1/patients', as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'male' });
+  const res = await post('/v1/patients', as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'unknown' });
   expect(res.status).toBe(201);
   return (await res.json()) as Patient;
 }

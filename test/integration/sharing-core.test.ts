@@ -26,7 +26,7 @@ async function post(path: string, as: string, json: unknown, headers: Record<str
 }
 
 async function patientIn(as: string, nationalId: string): Promise<Patient> {
-  const res = await post('/v1/patients', as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
+  const res = await post('/v1/patients', as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'unknown' });
   expect(res.status).toBe(201);
   return (await res.json()) as Patient;
 }

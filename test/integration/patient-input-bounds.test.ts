@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sexFromNationalId, syntheticNationalId } from '../../shared/contracts/identifiers';
+import type { Patient } from '../../shared/contracts/journal';
+import { nationalIdKey } from '../../shared/crypto/lookup-hash';
+import { TenantDb } from '../../shared/db/tenant-db';
+import { streamOf } from '../../functions/audit/audit-chain';
+import { hashNamePrefix } from '../../functions/journal/name-index';
+import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
+import { journalKeys } from '../../functions/journal/journal-keys';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+/** Issue 16 items 2 and 3: what the create-patient contract refuses before any I/O. */
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => stack?.stop());
+
+let keySeq = 0;
+const post = (path: string, as: string, json: unknown) =>
+  stack.call(path, { method: 'POST', as, json, headers: { 'idempotency-key': `bounds-${Date.now()}-${++keySeq}` } });
+
+let n = 0;
+/** A fresh synthetic number with the sex asked for (ninth digit odd male, even female). */
+function nidOf(sex: 'male' | 'female'): string {
+  for (;;) {
+    const id = syntheticNationalId({ day: 11, month: 6, year: 1971 }, 200 + ++n * 7);
+    if (sexFromNationalId(id) === sex) return id;
+  }
+}
+
+async function nothingStored(nationalId: string, word?: string) {
+  expect(await patientIdByNationalIdKey('0301', await nationalIdKey(nationalId))).toBeUndefined();
+  if (word) {
+    const page = await new TenantDb('0301').query({ table: 'journal', partition: journalKeys.nameTokenPk('0301', await hashNamePrefix(word)), limit: 10 });
+    expect(page.items).toEqual([]);
+  }
+}
+
+async function tenantChainLength(): Promise<number> {
+  const page = await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', undefined), sortBeginsWith: 'E#', limit: 1000 });
+  return page.items.length;
+}
+
+describe('sex against the national id (issue 16, item 2)', () => {
+  it('refuses a stated sex that contradicts the number with a field-level 400, and stores nothing', async () => {
+    const before = await tenantChainLength();
+    for (const [nationalId, gender] of [
+      [nidOf('male'), 'female'],
+      [nidOf('female'), 'male'],
+    ] as const) {
+      const res = await post('/v1/patients', 'oslo.sykepleier', { nationalId, name: 'Kjønn Kontroll', birthDate: '1971-06-11', gender });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await res.json()) as { errors: { field: string; message: string }[] };
+      expect(problem.errors.map((e) => e.field)).toEqual(['body.gender']);
+      await nothingStored(nationalId, 'kontroll');
+    }
+    expect(await tenantChainLength()).toBe(before);
+  });
+
+  it('accepts the matching sex, and other or unknown whatever the number says', async () => {
+    for (const [nationalId, gender] of [
+      [nidOf('male'), 'male'],
+      [nidOf('female'), 'female'],
+      [nidOf('male'), 'other'],
+      [nidOf('female'), 'unknown'],
+    ] as const) {
+      const res = await post('/v1/patients', 'oslo.sykepleier', { nationalId, name: 'Kjønn Godkjent', birthDate: '1971-06-11', gender });
+      expect(res.status, `${nationalId} ${gender}`).toBe(201);
+      expect(((await res.json()) as Patient).gender).toBe(gender);
+    }
+  });
+});
