@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { genderMatchesNationalId, nationalIdSchema } from './identifiers';
 import { paginationQuerySchema, trimmedString } from './common';
+import { MAX_NAME_WORDS, nameWordsFit, TOO_MANY_NAME_WORDS } from './names';
 
 /**
  * Journal contracts: patients, care relationships (behandlingsrelasjoner) and journal entries.
@@ -87,7 +88,10 @@ export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 export const createPatientSchema = z
   .object({
     nationalId: nationalIdSchema,
-    name: trimmedString(1, 200, 'Navn er påkrevd'),
+    name: trimmedString(1, 200, 'Navn er påkrevd').check(
+      z.refine(nameWordsFit, { message: TOO_MANY_NAME_WORDS }),
+      z.describe(`Full name, at most 200 characters and at most ${MAX_NAME_WORDS} distinct words (split at spaces, hyphens and other non-letters); each word is indexed for search.`),
+    ),
     birthDate: z.iso.date({ message: 'Fødselsdato som ÅÅÅÅ-MM-DD' }),
     gender: z.enum(GENDERS).check(z.describe('male or female must agree with the sex the national id encodes, where it encodes one; other and unknown are always accepted.')),
   })
