@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ROUTES } from '../functions/routes';
+import { listTenants } from '../functions/tenants/tenant-store';
 import { verifyClientCredentials } from '../functions/vendors/vendor-service';
 import type { RouteSpec } from '../shared/http/route';
 import type { UserProfile } from '../shared/tenancy/user-profile';
-import { getUser } from '../shared/tenancy/user-store';
+import { getUser, listTenantUsers } from '../shared/tenancy/user-store';
 import { createTables } from './create-tables';
 import { DEMO_USERS } from './demo-data';
 import { applyLocalEnvironment } from './environment';
@@ -45,16 +46,37 @@ function webRoot(): string | undefined {
 }
 
 /** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
+/** How many users of each municipality the local login lists beyond the demo set. */
+const REGISTERED_USERS_PER_TENANT = 100;
+
 /**
- * The login page lists the demo users on every first load; one GetItem per user against a busy
- * DynamoDB Local costs hundreds of ms. A list at most 5 s old is good enough for a picker: the
- * token endpoint still reads the user (and refuses a disabled one) at login.
+ * Active users the registry holds beyond the demo set: a municipality's first admin created with
+ * `npm run ops -- tenants create ... --admin`, users an admin added. One query per municipality.
+ */
+async function registeredUsers(): Promise<UserProfile[]> {
+  const tenants = await listTenants();
+  const pages = await Promise.all(tenants.map((t) => listTenantUsers(t.id, REGISTERED_USERS_PER_TENANT)));
+  return pages
+    .flatMap((p) => p.items)
+    .filter((u) => u.status === 'active')
+    .sort((a, b) => (a.tenant ?? '').localeCompare(b.tenant ?? '') || a.id.localeCompare(b.id));
+}
+
+/**
+ * The login page lists the demo users on every first load, then everyone else the registry holds
+ * (so a municipality created later, with its admin, can be logged into); one GetItem per demo user
+ * against a busy DynamoDB Local costs hundreds of ms. A list at most 5 s old is good enough for a
+ * picker: the token endpoint still reads the user (and refuses a disabled one) at login.
  */
 function recentDemoUsers(maxAgeMs = 5_000): () => Promise<UserProfile[]> {
   let cached: { at: number; users: Promise<UserProfile[]> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > maxAgeMs) {
-      const users = Promise.all(DEMO_USERS.map((u) => getUser(u.id))).then((list) => list.filter((u) => u !== undefined));
+      const demo = Promise.all(DEMO_USERS.map((u) => getUser(u.id))).then((list) => list.filter((u) => u !== undefined));
+      const users = Promise.all([demo, registeredUsers()]).then(([first, more]) => {
+        const ids = new Set(first.map((u) => u.id));
+        return [...first, ...more.filter((u) => !ids.has(u.id))];
+      });
       users.catch(() => (cached = undefined));
       cached = { at: Date.now(), users };
     }
