@@ -46,36 +46,37 @@ function webRoot(): string | undefined {
 }
 
 /** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
-/** How many users of each municipality the local login lists beyond the demo set. */
-const REGISTERED_USERS_PER_TENANT = 100;
+/** How many users of each municipality the local login lists. */
+const USERS_PER_TENANT = 200;
 
-/**
- * Active users the registry holds beyond the demo set: a municipality's first admin created with
- * `npm run ops -- tenants create ... --admin`, users an admin added. One query per municipality.
- */
+/** Every user of the registered municipalities: one query per municipality. */
 async function registeredUsers(): Promise<UserProfile[]> {
   const tenants = await listTenants();
-  const pages = await Promise.all(tenants.map((t) => listTenantUsers(t.id, REGISTERED_USERS_PER_TENANT)));
-  return pages
-    .flatMap((p) => p.items)
-    .filter((u) => u.status === 'active')
-    .sort((a, b) => (a.tenant ?? '').localeCompare(b.tenant ?? '') || a.id.localeCompare(b.id));
+  const pages = await Promise.all(tenants.map((t) => listTenantUsers(t.id, USERS_PER_TENANT)));
+  return pages.flatMap((p) => p.items);
 }
 
 /**
- * The login page lists the demo users on every first load, then everyone else the registry holds
- * (so a municipality created later, with its admin, can be logged into); one GetItem per demo user
- * against a busy DynamoDB Local costs hundreds of ms. A list at most 5 s old is good enough for a
- * picker: the token endpoint still reads the user (and refuses a disabled one) at login.
+ * The login page lists the demo users on every first load, then every other active user of the
+ * registered municipalities (so a municipality created later, such as its first admin from
+ * `npm run ops -- tenants create ... --admin`, can be logged into). The municipalities' users come
+ * from one query each; only demo users outside a municipality (citizens, operators) are read one
+ * GetItem each, which against a busy DynamoDB Local costs hundreds of ms. A list at most 5 s old is
+ * good enough for a picker: the token endpoint still reads the user (and refuses a disabled one) at login.
  */
 function recentDemoUsers(maxAgeMs = 5_000): () => Promise<UserProfile[]> {
   let cached: { at: number; users: Promise<UserProfile[]> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > maxAgeMs) {
-      const demo = Promise.all(DEMO_USERS.map((u) => getUser(u.id))).then((list) => list.filter((u) => u !== undefined));
-      const users = Promise.all([demo, registeredUsers()]).then(([first, more]) => {
-        const ids = new Set(first.map((u) => u.id));
-        return [...first, ...more.filter((u) => !ids.has(u.id))];
+      const users = registeredUsers().then(async (registered) => {
+        const byId = new Map(registered.map((u) => [u.id, u]));
+        const demo = await Promise.all(DEMO_USERS.map(async (u) => byId.get(u.id) ?? (await getUser(u.id))));
+        const listed = demo.filter((u) => u !== undefined);
+        const ids = new Set(listed.map((u) => u.id));
+        const more = registered
+          .filter((u) => !ids.has(u.id) && u.status === 'active')
+          .sort((a, b) => (a.tenant ?? '').localeCompare(b.tenant ?? '') || a.id.localeCompare(b.id));
+        return [...listed, ...more];
       });
       users.catch(() => (cached = undefined));
       cached = { at: Date.now(), users };
