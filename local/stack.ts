@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ROUTES } from '../functions/routes';
+import { listTenants } from '../functions/tenants/tenant-store';
 import { verifyClientCredentials } from '../functions/vendors/vendor-service';
 import type { RouteSpec } from '../shared/http/route';
 import type { UserProfile } from '../shared/tenancy/user-profile';
-import { getUser } from '../shared/tenancy/user-store';
+import { getUser, listTenantUsers } from '../shared/tenancy/user-store';
 import { createTables } from './create-tables';
 import { DEMO_USERS } from './demo-data';
 import { applyLocalEnvironment } from './environment';
@@ -45,16 +46,38 @@ function webRoot(): string | undefined {
 }
 
 /** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
+/** How many users of each municipality the local login lists. */
+const USERS_PER_TENANT = 200;
+
+/** Every user of the registered municipalities: one query per municipality. */
+async function registeredUsers(): Promise<UserProfile[]> {
+  const tenants = await listTenants();
+  const pages = await Promise.all(tenants.map((t) => listTenantUsers(t.id, USERS_PER_TENANT)));
+  return pages.flatMap((p) => p.items);
+}
+
 /**
- * The login page lists the demo users on every first load; one GetItem per user against a busy
- * DynamoDB Local costs hundreds of ms. A list at most 5 s old is good enough for a picker: the
- * token endpoint still reads the user (and refuses a disabled one) at login.
+ * The login page lists the demo users on every first load, then every other active user of the
+ * registered municipalities (so a municipality created later, such as its first admin from
+ * `npm run ops -- tenants create ... --admin`, can be logged into). The municipalities' users come
+ * from one query each; only demo users outside a municipality (citizens, operators) are read one
+ * GetItem each, which against a busy DynamoDB Local costs hundreds of ms. A list at most 5 s old is
+ * good enough for a picker: the token endpoint still reads the user (and refuses a disabled one) at login.
  */
 function recentDemoUsers(maxAgeMs = 5_000): () => Promise<UserProfile[]> {
   let cached: { at: number; users: Promise<UserProfile[]> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > maxAgeMs) {
-      const users = Promise.all(DEMO_USERS.map((u) => getUser(u.id))).then((list) => list.filter((u) => u !== undefined));
+      const users = registeredUsers().then(async (registered) => {
+        const byId = new Map(registered.map((u) => [u.id, u]));
+        const demo = await Promise.all(DEMO_USERS.map(async (u) => byId.get(u.id) ?? (await getUser(u.id))));
+        const listed = demo.filter((u) => u !== undefined);
+        const ids = new Set(listed.map((u) => u.id));
+        const more = registered
+          .filter((u) => !ids.has(u.id) && u.status === 'active')
+          .sort((a, b) => (a.tenant ?? '').localeCompare(b.tenant ?? '') || a.id.localeCompare(b.id));
+        return [...listed, ...more];
+      });
       users.catch(() => (cached = undefined));
       cached = { at: Date.now(), users };
     }

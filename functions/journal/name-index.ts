@@ -1,4 +1,6 @@
+import { MAX_PREFIX, MIN_PREFIX, nameTokens, nameWordsFit, TOO_MANY_NAME_WORDS } from '../../shared/contracts/names';
 import { lookupHasher } from '../../shared/crypto/lookup-hash';
+import { ValidationError } from '../../shared/errors';
 
 /**
  * Searchable names without names in the table: each name token is normalised (lower case,
@@ -8,22 +10,15 @@ import { lookupHasher } from '../../shared/crypto/lookup-hash';
  * some patients share some prefix, never a name. Hits are checked against the decrypted name.
  */
 
-export const MIN_PREFIX = 2;
-export const MAX_PREFIX = 12;
+export { MAX_NAME_WORDS, MAX_PREFIX, MIN_PREFIX, nameTokens } from '../../shared/contracts/names';
 
-/** Lower-cased, accent-free tokens of a name. */
-export function nameTokens(name: string): string[] {
-  const folded = name
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '');
-  return [...new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0))];
-}
-
-/** Every indexed prefix of a name's tokens. */
+/**
+ * Every indexed prefix of a name's tokens. A name of more than MAX_NAME_WORDS words cannot be
+ * stored in one transaction: the contract refuses it at the edge, and this refuses it again (400)
+ * for any other caller, before a single hash is computed.
+ */
 export function namePrefixes(name: string): string[] {
+  if (!nameWordsFit(name)) throw new ValidationError(TOO_MANY_NAME_WORDS, [{ field: 'body.name', message: TOO_MANY_NAME_WORDS }]);
   const out = new Set<string>();
   for (const token of nameTokens(name)) {
     for (let n = Math.min(MIN_PREFIX, token.length); n <= Math.min(MAX_PREFIX, token.length); n++) out.add(token.slice(0, n));

@@ -26,7 +26,7 @@ export const opsListVendors = defineRoute({
   method: 'GET',
   path: '/ops/v1/vendors',
   handler: 'functions/vendors/handlers/list-vendors.ts',
-  summary: 'All registered vendor clients',
+  summary: 'All registered vendor clients, each with the grants municipalities gave it',
   responses: { 200: { description: 'Vendors', schema: vendorListSchema }, ...refused },
 });
 

@@ -130,8 +130,11 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
   return { vendor: vendorView(record), clientId, clientSecret: secret, apiKey: apiKey.value };
 }
 
+/** Every vendor client with the grants municipalities gave it (any state), for the operator's list. */
 export async function listVendorViews(): Promise<VendorView[]> {
-  return (await listVendors()).map((v) => vendorView(v)).sort((a, b) => a.name.localeCompare(b.name, 'nb'));
+  const vendors = await listVendors();
+  const grants = await Promise.all(vendors.map((v) => listVendorGrants(v.clientId)));
+  return vendors.map((v, i) => vendorView(v, grants[i] ?? [])).sort((a, b) => a.name.localeCompare(b.name, 'nb'));
 }
 
 export async function getVendorView(clientId: string): Promise<VendorView> {

@@ -47,6 +47,54 @@ export function parseNationalId(value: string): NationalIdInfo | undefined {
   return { kind, synthetic };
 }
 
+/** The sex a national id encodes. */
+export type NationalIdSex = 'male' | 'female';
+
+/**
+ * Whether the first check digit follows the scheme before 2032 (k1 = 11 − (sum mod 11), 11 → 0).
+ * A number whose k1 only fits {12,13,14} − (sum mod 11) is of the new scheme.
+ */
+function hasClassicFirstCheckDigit(value: string): boolean {
+  const d = [...value].map(Number);
+  const r1 = 11 - (weightedSum(d, K1) % 11);
+  return (r1 === 11 ? 0 : r1) === d[9];
+}
+
+/**
+ * Whether the number reads (by the classic century rule: individual number 500–999 with year
+ * 00–39 is 2000–2039) as born on or after 1 January 2032. Every number issued from that date is of
+ * the new scheme, so such a number cannot be one of the old scheme even when k1 fits the old rule.
+ */
+function readsAsBornFrom2032(value: string): boolean {
+  const yy = Number(value.slice(4, 6));
+  const individual = Number(value.slice(6, 9));
+  return individual >= 500 && yy >= 32 && yy <= 39;
+}
+
+/**
+ * The sex a fødselsnummer or D-nummer encodes: the ninth digit (the last digit of the individual
+ * number) odd is male, even is female. Synthetic numbers (month + 80 / + 40) follow the same rule.
+ * Only numbers of the scheme before 2032 encode sex: a number whose first check digit needs the
+ * 2032 rule ({12,13,14} − (sum mod 11)), or that reads as born from 2032 (issued under the new
+ * scheme), gives `undefined`, as does anything that is not a valid national id. (Skatteetaten: never derive sex or century from the new numbers. A new number whose
+ * k1 happens to fit the classic rule cannot be told apart by the number alone.)
+ */
+export function sexFromNationalId(value: string): NationalIdSex | undefined {
+  const id = value.trim();
+  if (!parseNationalId(id) || !hasClassicFirstCheckDigit(id) || readsAsBornFrom2032(id)) return undefined;
+  return Number(id[8]) % 2 === 1 ? 'male' : 'female';
+}
+
+/**
+ * Whether a stated gender agrees with the national id: `male`/`female` must match the sex the
+ * number encodes (where it encodes one); `other` and `unknown` are always allowed.
+ */
+export function genderMatchesNationalId(nationalId: string, gender: string): boolean {
+  if (gender !== 'male' && gender !== 'female') return true;
+  const sex = sexFromNationalId(nationalId);
+  return sex === undefined || sex === gender;
+}
+
 /** Builds a valid synthetic (month + 80) fødselsnummer; used for demo data and tests only. */
 export function syntheticNationalId(birth: { day: number; month: number; year: number }, individual: number): string {
   for (let ind = individual; ind < individual + 1000; ind++) {

@@ -1,6 +1,7 @@
 import * as z from './zod';
-import { nationalIdSchema } from './identifiers';
+import { genderMatchesNationalId, nationalIdSchema } from './identifiers';
 import { paginationQuerySchema, trimmedString } from './common';
+import { MAX_NAME_WORDS, nameWordsFit, TOO_MANY_NAME_WORDS } from './names';
 
 /**
  * Journal contracts: patients, care relationships (behandlingsrelasjoner) and journal entries.
@@ -79,12 +80,27 @@ export const conditionalPutHeadersSchema = z.object({ 'if-match': z.optional(z.s
 
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 
-export const createPatientSchema = z.object({
-  nationalId: nationalIdSchema,
-  name: trimmedString(1, 200, 'Navn er påkrevd'),
-  birthDate: z.iso.date({ message: 'Fødselsdato som ÅÅÅÅ-MM-DD' }),
-  gender: z.enum(GENDERS),
-});
+/**
+ * A new patient. `gender` male/female must agree with the sex the national id encodes (the ninth
+ * digit of a fødselsnummer or D-nummer of the scheme before 2032: odd male, even female); `other`
+ * and `unknown` are always accepted. Checked here, at the edge, before any I/O.
+ */
+export const createPatientSchema = z
+  .object({
+    nationalId: nationalIdSchema,
+    name: trimmedString(1, 200, 'Navn er påkrevd').check(
+      z.refine(nameWordsFit, { message: TOO_MANY_NAME_WORDS }),
+      z.describe(`Full name, at most 200 characters and at most ${MAX_NAME_WORDS} distinct words (split at spaces, hyphens and other non-letters); each word is indexed for search.`),
+    ),
+    birthDate: z.iso.date({ message: 'Fødselsdato som ÅÅÅÅ-MM-DD' }),
+    gender: z.enum(GENDERS).check(z.describe('male or female must agree with the sex the national id encodes, where it encodes one; other and unknown are always accepted.')),
+  })
+  .check(
+    z.refine((p) => genderMatchesNationalId(p.nationalId, p.gender), {
+      path: ['gender'],
+      message: 'Kjønn stemmer ikke med fødselsnummeret (niende siffer: oddetall mann, partall kvinne)',
+    }),
+  );
 export type CreatePatientRequest = z.infer<typeof createPatientSchema>;
 
 export const patientSchema = z

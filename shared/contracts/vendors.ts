@@ -71,7 +71,8 @@ export const vendorSchema = z
   .register(z.globalRegistry, { id: 'Vendor' });
 export type VendorView = z.infer<typeof vendorSchema>;
 
-export const vendorListSchema = z.object({ items: z.array(vendorSchema) });
+/** The operator's list: every vendor with the grants municipalities gave it (active and revoked). */
+export const vendorListSchema = z.object({ items: z.array(z.extend(vendorSchema, { grants: z.array(vendorGrantSchema) })) });
 
 /** Shown once, at registration or rotation; only a hash of the secret is kept. */
 export const vendorCredentialsSchema = z.object({

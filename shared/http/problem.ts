@@ -1,4 +1,5 @@
 import { DomainError, ValidationError, type DomainErrorKind } from '../errors';
+import { englishDetail, englishFieldMessage } from './problem-en';
 
 /** RFC 9457 problem details. */
 export interface Problem {
@@ -27,24 +28,68 @@ const byKind: Record<DomainErrorKind, { status: number; title: string }> = {
   'too-many-requests': { status: 429, title: 'For mange forespørsler' },
 };
 
+const titlesEn: Record<DomainErrorKind, string> = {
+  validation: 'Invalid request',
+  unauthenticated: 'Not logged in',
+  forbidden: 'No access',
+  'tenant-suspended': 'The municipality is suspended',
+  'not-found': 'Not found',
+  conflict: 'Conflict',
+  'precondition-failed': 'The version has changed',
+  'precondition-required': 'If-Match is missing',
+  'unsupported-media-type': 'Unknown content type',
+  'too-many-requests': 'Too many requests',
+};
+
+/** The languages problem details are written in; Norwegian (bokmål) unless the client asks for English. */
+export type ProblemLanguage = 'nb' | 'en';
+
+/**
+ * The language of a problem from the request's Accept-Language: `en` or `en-*` with the highest
+ * q-value among the languages offered wins over Norwegian (`nb`, `no`, `nn` and their subtags);
+ * anything else, `*`, a missing or malformed header is Norwegian. On equal q the header's order decides.
+ */
+export function problemLanguage(acceptLanguage: string | undefined): ProblemLanguage {
+  if (!acceptLanguage) return 'nb';
+  const ranges = acceptLanguage
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const qParam = params.map((p) => p.trim()).find((p) => /^q=/i.test(p));
+      const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+      return { primary: tag.trim().toLowerCase().split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, order };
+    })
+    .filter((r) => r.q > 0 && ['en', 'nb', 'no', 'nn'].includes(r.primary))
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  return ranges[0]?.primary === 'en' ? 'en' : 'nb';
+}
+
 export function problemType(kind: DomainErrorKind | 'internal' | 'method-not-allowed'): string {
   return `urn:fellesjournal:problem:${kind}`;
 }
 
-/** Maps a domain error to its problem; anything else becomes a bare 500 that names only the request. */
-export function problemFromError(error: unknown, requestId: string): Problem {
+/**
+ * Maps a domain error to its problem; anything else becomes a bare 500 that names only the request.
+ * In English (`language` en) the title and detail are translated (shared/http/problem-en.ts; a
+ * detail without an English text stays as written) and field messages where known; field paths stay.
+ */
+export function problemFromError(error: unknown, requestId: string, language: ProblemLanguage = 'nb'): Problem {
+  const en = language === 'en';
   if (error instanceof DomainError) {
     const { status, title } = byKind[error.kind];
+    const detail = en ? (englishDetail(error.detail) ?? error.detail) : error.detail;
     // Extensions first: they may never override the standard members.
-    const problem: Problem = { ...error.extra, type: problemType(error.kind), title, status, detail: error.detail, requestId };
-    if (error instanceof ValidationError && error.issues.length > 0) problem.errors = error.issues;
+    const problem: Problem = { ...error.extra, type: problemType(error.kind), title: en ? titlesEn[error.kind] : title, status, detail, requestId };
+    if (error instanceof ValidationError && error.issues.length > 0) {
+      problem.errors = en ? error.issues.map((i) => ({ field: i.field, message: englishFieldMessage(i.message) })) : error.issues;
+    }
     return problem;
   }
   return {
     type: problemType('internal'),
-    title: 'Intern feil',
+    title: en ? 'Internal error' : 'Intern feil',
     status: 500,
-    detail: `Noe gikk galt. Oppgi forespørsels-id ${requestId} til brukerstøtte.`,
+    detail: en ? `Something went wrong. Give request id ${requestId} to support.` : `Noe gikk galt. Oppgi forespørsels-id ${requestId} til brukerstøtte.`,
     requestId,
   };
 }

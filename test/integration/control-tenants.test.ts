@@ -304,7 +304,7 @@ describe('offboarding', () => {
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) => stack.post(path, 'trondheim.lege', body, headers);
     const texts: string[] = [];
     for (const [i, nationalId] of [syntheticNationalId({ day: 3, month: 4, year: 1950 }, 301), syntheticNationalId({ day: 9, month: 11, year: 1944 }, 412)].entries()) {
-      const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'female' });
+      const patient = await post('/v1/patients', { nationalId, name: `Pasient ${i} Eksportsen`, birthDate: '1950-04-03', gender: 'unknown' });
       expect(patient.status).toBe(201);
       const { id } = await readJson<{ id: string }>(patient);
       expect((await post(`/v1/patients/${id}/relationships`, { reasonCode: 'ordinary-care', reason: 'Sykehjemsplass' })).status).toBe(201);

@@ -20,7 +20,7 @@ let n = 500;
 const freshNid = () => syntheticNationalId({ day: 20, month: 7, year: 1950 + (n % 40) }, ++n * 7);
 
 async function patientWithRelationship(): Promise<Patient> {
-  const patient = await createPatient(stack, 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'female' });
+  const patient = await createPatient(stack, 'oslo.admin', { nationalId: freshNid(), name: 'Samtidig Pasient', birthDate: '1970-01-01', gender: 'unknown' });
   for (const as of ['oslo.lege', 'oslo.sykepleier']) await createRelationship(stack, as, patient.id);
   return patient;
 }
@@ -70,7 +70,7 @@ describe('Idempotency-Key', () => {
 
   it('runs concurrent requests with one key exactly once', async () => {
     const key = newIdempotencyKey();
-    const body = { nationalId: freshNid(), name: 'Én Gang', birthDate: '1970-01-01', gender: 'male' };
+    const body = { nationalId: freshNid(), name: 'Én Gang', birthDate: '1970-01-01', gender: 'unknown' };
     const results = await Promise.all(Array.from({ length: 5 }, () => post('/v1/patients', 'oslo.admin', body, { 'idempotency-key': key })));
     const bodies = await Promise.all(results.map((r) => r.json() as Promise<Patient>));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
@@ -78,7 +78,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('requires the header on POSTs that change something (400 naming it)', async () => {
-    const res = await stack.call('/v1/patients', { method: 'POST', as: 'oslo.admin', json: { nationalId: freshNid(), name: 'X', birthDate: '1970-01-01', gender: 'male' } });
+    const res = await stack.call('/v1/patients', { method: 'POST', as: 'oslo.admin', json: { nationalId: freshNid(), name: 'X', birthDate: '1970-01-01', gender: 'unknown' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['headers.idempotency-key']);
   });

@@ -14,7 +14,7 @@ import { auditEvents, localDynamoClient } from '../support/tables';
 const stack = useTestStack();
 const post = stack.post;
 
-const createPatient = (as: string, nationalId: string, name = 'Test Testesen') => registerPatient(stack, as, { nationalId, name, birthDate: '1990-01-01', gender: 'female' });
+const createPatient = (as: string, nationalId: string, name = 'Test Testesen') => registerPatient(stack, as, { nationalId, name, birthDate: '1990-01-01', gender: 'unknown' });
 const relate = (as: string, patientId: string, body: Record<string, unknown> = {}) => createRelationship(stack, as, patientId, { reason: 'Oppfølging i hjemmet', ...body });
 const draft = (as: string, patientId: string, body: Record<string, unknown> = {}) =>
   createDraft(stack, as, patientId, { type: 'journalnotat', title: 'Konsultasjon', text: 'Hemmelig notattekst', ...body });
@@ -59,14 +59,14 @@ describe('patients', () => {
   it('accepts D-numbers, synthetic numbers and 2032-style check digits', async () => {
     // D-nummer for the demo synthetic number: day + 40, check digits recomputed by the helper.
     const dnr = syntheticNationalId({ day: 55, month: 3, year: 1985 }, 400);
-    expect((await post('/v1/patients', 'oslo.admin', { nationalId: dnr, name: 'D Nummer', birthDate: '1985-03-15', gender: 'male' })).status).toBe(201);
+    expect((await post('/v1/patients', 'oslo.admin', { nationalId: dnr, name: 'D Nummer', birthDate: '1985-03-15', gender: 'female' })).status).toBe(201);
     expect((await post('/v1/patients', 'oslo.admin', { nationalId: '02013299997', name: 'Ny Ordning', birthDate: '2032-01-02', gender: 'unknown' })).status).toBe(201);
   });
 
   it('keeps one record per national id per tenant, also under concurrent creates', async () => {
     const nid = freshNid();
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => post('/v1/patients', 'oslo.sykepleier', { nationalId: nid, name: 'Samtidig', birthDate: '1990-01-01', gender: 'male' })),
+      Array.from({ length: 6 }, () => post('/v1/patients', 'oslo.sykepleier', { nationalId: nid, name: 'Samtidig', birthDate: '1990-01-01', gender: 'unknown' })),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -75,7 +75,7 @@ describe('patients', () => {
     const conflicts = await Promise.all(results.filter((r) => r.status === 409).map((r) => r.json() as Promise<{ patientId: string }>));
     for (const c of conflicts) expect(c.patientId).toBe(created.id);
     // The same person in another municipality is a separate record there.
-    expect((await post('/v1/patients', 'bergen.sykepleier', { nationalId: nid, name: 'Samtidig', birthDate: '1990-01-01', gender: 'male' })).status).toBe(201);
+    expect((await post('/v1/patients', 'bergen.sykepleier', { nationalId: nid, name: 'Samtidig', birthDate: '1990-01-01', gender: 'unknown' })).status).toBe(201);
   });
 });
 

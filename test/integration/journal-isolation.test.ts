@@ -22,7 +22,7 @@ interface Fixture {
 }
 
 async function osloFixture(nationalId: string): Promise<Fixture> {
-  const patient = await createPatient(stack, 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'female' });
+  const patient = await createPatient(stack, 'oslo.admin', { nationalId, name: 'Isolert Pasient', birthDate: '1980-01-01', gender: 'unknown' });
   const relationship = await createRelationship(stack, 'oslo.lege', patient.id);
   const { entry } = await createSignedEntry(stack, 'oslo.lege', patient.id, { type: 'epikrise', title: 'Epikrise', text: 'Isolert tekst' });
   return { patient, relationship, entry };

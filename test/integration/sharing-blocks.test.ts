@@ -19,7 +19,7 @@ const post = stack.post;
 let n = 0;
 const freshNid = () => syntheticNationalId({ day: 3, month: 9, year: 1940 + (n % 40) }, 300 + ++n * 11);
 
-const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'male' });
+const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Sperret Pasient', birthDate: '1940-09-03', gender: 'unknown' });
 
 async function signed(as: string, patientId: string, body: { type: string; title: string; text: string }): Promise<Entry> {
   return (await createSignedEntry(stack, as, patientId, body)).entry;

@@ -17,7 +17,7 @@ const post = stack.post;
 let n = 0;
 const freshNid = () => syntheticNationalId({ day: 12, month: 7, year: 1950 + (n % 40) }, 200 + ++n * 7);
 
-const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'female' });
+const patientIn = (as: string, nationalId: string) => createPatient(stack, as, { nationalId, name: 'Delt Pasient', birthDate: '1950-07-12', gender: 'unknown' });
 const signed = (as: string, patientId: string, body: { type: string; title: string; text: string }) => createSignedEntry(stack, as, patientId, body);
 
 async function list(as: string, patientId: string): Promise<{ status: number; body: SharedDocumentList & { rule?: string } }> {

@@ -30,7 +30,7 @@ async function send(path: string, init: Init) {
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
 }
 
-const patientIn = (as: string, nationalId: string, name = 'Idun Nøkkelsen') => createPatient(stack, as, { nationalId, name, birthDate: '1950-04-11', gender: 'female' });
+const patientIn = (as: string, nationalId: string, name = 'Idun Nøkkelsen') => createPatient(stack, as, { nationalId, name, birthDate: '1950-04-11', gender: 'unknown' });
 const citizen = (nationalId: string) => createCitizen(nationalId, 'Idun Nøkkelsen', 'innbygger.i');
 
 type StoredEvent = Record<string, unknown> & { action: string; outcome: string; rule?: string; details?: Record<string, unknown> };

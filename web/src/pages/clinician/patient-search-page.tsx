@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { parseNationalId } from '../../../../shared/contracts/identifiers';
+import { parseNationalId, sexFromNationalId } from '../../../../shared/contracts/identifiers';
 import { createPatientSchema, GENDERS, type Patient, type PatientSearchResult } from '../../../../shared/contracts/journal';
 import { journalApi } from '../../api/journal';
 import { ErrorMessage } from '../../components/error-message';
@@ -28,7 +28,8 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState(() => birthDateFromNationalId(nationalId) ?? '');
-  const [gender, setGender] = useState<(typeof GENDERS)[number]>('unknown');
+  // Preselected from the national id where it encodes sex (the API refuses a contradicting male/female).
+  const [gender, setGender] = useState<(typeof GENDERS)[number]>(() => sexFromNationalId(nationalId) ?? 'unknown');
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = useSubmit();
   const key = useRef(crypto.randomUUID());

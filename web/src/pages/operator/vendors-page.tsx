@@ -174,8 +174,8 @@ export function VendorsPage() {
                   <td>
                     <Badge tone={v.status === 'active' ? 'ok' : 'neutral'}>{t(v.status === 'active' ? 'admin.userStatus.active' : 'admin.userStatus.disabled')}</Badge>
                   </td>
-                  <td>
-                    {(v.grants ?? [])
+                  <td data-testid="vendor-grants">
+                    {v.grants
                       .filter((g) => g.status === 'active')
                       .map((g) => `${g.tenant}: ${g.scopes.join(' ')}`)
                       .join(', ') || '–'}
