@@ -8,7 +8,7 @@ import { controlKeys } from '../../shared/tenancy/control-keys';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
-import { journalKeys } from '../../functions/journal/journal-keys';
+import { journalKeys } from '../../functions/core/journal-keys';
 import { sharingKeys } from '../../functions/sharing/sharing-store';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';

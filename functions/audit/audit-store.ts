@@ -1,7 +1,7 @@
 import { tenantKey } from '../../shared/db/keys';
 import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
-import { EVENT_PREFIX, eventSk, HEAD_SK } from './chain-format';
+import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
 import type { HeadFact } from './chain-verify';
 
 /**

@@ -3,8 +3,8 @@ import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { appendAudit } from './audit-chain';
-import { actorOf } from './audit-event';
+import { appendAudit } from '../core/audit-chain';
+import { actorOf } from '../core/audit-event';
 import { citizenEvents, listTenants, type StoredEvent } from './audit-store';
 import { fhirActionOf } from './fhir-audit-event';
 

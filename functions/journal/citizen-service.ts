@@ -1,13 +1,13 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { MyRecord } from '../../shared/contracts/journal';
-import { recordAccess } from './journal-commit';
+import { recordAccess } from '../core/commit';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
-import type { AuditEventInput } from '../audit/audit-event';
+import type { AuditEventInput } from '../core/audit-event';
 import { timelinePage } from './entry-store';
 import { toEntry } from './entry-service';
-import { authorize, journalEvent, type JournalRequest } from './journal-context';
+import { authorize, journalEvent, type JournalRequest } from '../core/patient-access';
 import { patientIdByNationalIdKey } from './patient-store';
 import { toPatient } from './patient-service';
 

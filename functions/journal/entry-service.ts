@@ -15,14 +15,14 @@ import {
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from './journal-commit';
-import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from './journal-context';
-import { openEntryVersion, sealEntryVersion } from './journal-crypto';
-import type { EntryItem, EntrySealed, EntryVersionItem } from './journal-items';
-import { journalKeys } from './journal-keys';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
+import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from '../core/commit';
+import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from '../core/patient-access';
+import { openEntryVersion, sealEntryVersion } from '../core/journal-crypto';
+import type { EntryItem, EntrySealed, EntryVersionItem } from '../core/journal-items';
+import { journalKeys } from '../core/journal-keys';
 import { entryVersionWrites, getEntry as loadEntry, listEntryVersions, timelinePage } from './entry-store';
-import { documentIndexWrites } from '../sharing/document-index';
+import { documentIndexWrites } from '../core/document-index';
 
 /**
  * Journal entries. Every change is a new, immutable version item beside the entry's head (the

@@ -1,6 +1,6 @@
 import { TenantDb, type Condition, type TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from './journal-keys';
-import type { EntryItem, EntryVersionItem } from './journal-items';
+import { journalKeys } from '../core/journal-keys';
+import type { EntryItem, EntryVersionItem } from '../core/journal-items';
 
 /** DynamoDB access for journal entries: the current version (head) and the immutable versions. */
 

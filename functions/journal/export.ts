@@ -1,5 +1,5 @@
 import { toEntry, toVersion } from './entry-service';
-import type { EntryItem, EntryVersionItem, PatientItem } from './journal-items';
+import type { EntryItem, EntryVersionItem, PatientItem } from '../core/journal-items';
 import { listPatientsPage, loadPatientContext, patientPartition } from './patient-store';
 import { toPatient } from './patient-service';
 import { toRelationship } from './relationship-service';

@@ -1,6 +1,6 @@
 import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from './journal-keys';
-import type { EntryItem, PatientItem, RelationshipItem } from './journal-items';
+import { journalKeys } from '../core/journal-keys';
+import type { EntryItem, PatientItem, RelationshipItem } from '../core/journal-items';
 
 /** DynamoDB access for patients: the record, its national-id uniqueness item and its name tokens. */
 

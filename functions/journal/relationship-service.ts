@@ -3,14 +3,14 @@ import type { CreateRelationshipRequest, Relationship, RelationshipSubject } fro
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import { relationshipInForce } from './access-decision';
+import { relationshipInForce } from '../core/access-decision';
 import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitIdempotent, recordAccess } from './journal-commit';
-import { authorize, authorOf, journalEvent, nowOf, type JournalRequest } from './journal-context';
-import { openRelationship, sealRelationship } from './journal-crypto';
-import type { RelationshipItem } from './journal-items';
-import { journalKeys } from './journal-keys';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
+import { commitIdempotent, recordAccess } from '../core/commit';
+import { authorize, authorOf, journalEvent, nowOf, type JournalRequest } from '../core/patient-access';
+import { openRelationship, sealRelationship } from '../core/journal-crypto';
+import type { RelationshipItem } from '../core/journal-items';
+import { journalKeys } from '../core/journal-keys';
 import { getRelationship, relationshipPut, relationshipReplace } from './relationship-store';
 
 /**

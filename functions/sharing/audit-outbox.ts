@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { globalKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, type TxWrite } from '../../shared/db/tenant-db';
 import { logger } from '../../shared/observability';
-import { commitWithAudit } from '../audit/audit-chain';
-import type { AuditEventInput } from '../audit/audit-event';
+import { commitWithAudit } from '../core/audit-chain';
+import type { AuditEventInput } from '../core/audit-event';
 
 /**
  * Audit events a citizen's change owes to the other municipalities where they are a patient.

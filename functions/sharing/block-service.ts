@@ -4,10 +4,10 @@ import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } f
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import type { AuditEventInput } from '../audit/audit-event';
+import type { AuditEventInput } from '../core/audit-event';
 import { listTenants } from '../audit/audit-store';
-import { blockInForce, decideAccess, type AccessDecision } from '../journal/access-decision';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { blockInForce, decideAccess, type AccessDecision } from '../core/access-decision';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../core/patient-access';
 import { patientIdByNationalIdKey } from '../journal/patient-store';
 import { deliverPendingAudit } from './audit-outbox';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';

@@ -1,13 +1,13 @@
 import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
-import type { AuditEventInput } from '../audit/audit-event';
-import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../journal/access-decision';
+import type { AuditEventInput } from '../core/audit-event';
+import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
 import { toEntry } from '../journal/entry-service';
 import { getEntry } from '../journal/entry-store';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../core/patient-access';
 import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
-import { documentFactsOf } from './document-index';
+import { documentFactsOf } from '../core/document-index';
 import { citizenKeyOf, directoryOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
 import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
 

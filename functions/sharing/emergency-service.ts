@@ -3,8 +3,8 @@ import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contra
 import { config } from '../../shared/config';
 import { envelopeCrypto } from '../../shared/crypto';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../shared/errors';
-import { decideAccess, emergencyInForce } from '../journal/access-decision';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { decideAccess, emergencyInForce } from '../core/access-decision';
+import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../core/patient-access';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
 import { nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
 import { emergencyPut, emergencyReasonContext, sharingKeys, type EmergencyItem } from './sharing-store';

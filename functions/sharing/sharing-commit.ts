@@ -1,9 +1,9 @@
 import { globalKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
-import type { AuditEventInput } from '../audit/audit-event';
-import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../journal/idempotency';
-import { commitChange, commitIdempotent, IdempotencyRaceError, type GuardedWrite } from '../journal/journal-commit';
+import type { AuditEventInput } from '../core/audit-event';
+import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../core/idempotency';
+import { commitChange, commitIdempotent, IdempotencyRaceError, type GuardedWrite } from '../core/commit';
 import { deliverPendingAudit, outboxWrite } from './audit-outbox';
 import type { SharingRequest } from './sharing-context';
 

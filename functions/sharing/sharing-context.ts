@@ -4,9 +4,9 @@ import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ConditionFailedError, TransactionConflictError } from '../../shared/db/tenant-db';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { appendAudit, appendAuditAcross } from '../audit/audit-chain';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
-import type { AccessDecision } from '../journal/access-decision';
+import { appendAudit, appendAuditAcross } from '../core/audit-chain';
+import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
+import type { AccessDecision } from '../core/access-decision';
 import { openTitle, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
 
 /** Who asks, for which request: what every sharing use case receives. `tenant` is the caller's own (absent for citizens). */

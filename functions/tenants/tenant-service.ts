@@ -20,8 +20,8 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../.
 import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, userItem } from '../../shared/tenancy/user-store';
 import type { UserProfile } from '../../shared/tenancy/user-profile';
-import { commitWithAudit } from '../audit/audit-chain';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
+import { commitWithAudit } from '../core/audit-chain';
+import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
 import { applied, getTenant, listTenants, putNewTenant, updateTenant, type TenantRecord } from './tenant-store';

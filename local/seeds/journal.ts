@@ -3,7 +3,7 @@ import type { CreateEntryRequest, RelationshipReasonCode, RelationshipSubject } 
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
-import type { JournalRequest } from '../../functions/journal/journal-context';
+import type { JournalRequest } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
 import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
 import { createRelationship } from '../../functions/journal/relationship-service';

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { config } from '../../shared/config';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
-import { appendAudit, CHECKPOINT_EVERY } from '../../functions/audit/audit-chain';
-import type { AuditEventInput } from '../../functions/audit/audit-event';
-import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/audit/chain-format';
-import { readCheckpoints } from '../../functions/audit/checkpoint-store';
+import { appendAudit, CHECKPOINT_EVERY } from '../../functions/core/audit-chain';
+import type { AuditEventInput } from '../../functions/core/audit-event';
+import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
+import { readCheckpoints } from '../../functions/core/checkpoint-store';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**

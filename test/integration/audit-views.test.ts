@@ -3,8 +3,8 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import type { AuditEventView, CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
-import { appendAudit, prepareAuditWrites } from '../../functions/audit/audit-chain';
-import type { AuditActor, AuditEventInput } from '../../functions/audit/audit-event';
+import { appendAudit, prepareAuditWrites } from '../../functions/core/audit-chain';
+import type { AuditActor, AuditEventInput } from '../../functions/core/audit-event';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**

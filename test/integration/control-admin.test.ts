@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { startTestStack, type TestStack } from '../support/local-stack';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
 import { getTenant } from '../../functions/tenants/tenant-store';

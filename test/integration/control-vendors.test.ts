@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';

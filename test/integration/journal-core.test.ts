@@ -7,7 +7,7 @@ import type { Entry, EntryVersion, Patient, Relationship, Timeline } from '../..
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { tableName } from '../../shared/db/tables';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;

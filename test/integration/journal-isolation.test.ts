@@ -4,9 +4,9 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, Patient, Relationship } from '../../shared/contracts/journal';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { countTenantRecords, exportTenantJournal } from '../../functions/journal/export';
-import { journalKeys } from '../../functions/journal/journal-keys';
+import { journalKeys } from '../../functions/core/journal-keys';
 import { journalRoutes } from '../../functions/journal/routes';
 import { startTestStack, type TestStack } from '../support/local-stack';
 

@@ -5,7 +5,7 @@ import type { CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contr
 import type { Block, BlockList, ConsentList, EmergencyAccess, SharedDocumentList } from '../../shared/contracts/sharing';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { getUser, putUser } from '../../shared/tenancy/user-store';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { retrieveDocument } from '../../functions/sharing/document-service';
 import type { Caller } from '../../shared/auth/caller';
 import { startTestStack, type TestStack } from '../support/local-stack';

@@ -5,7 +5,7 @@ import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { putUser } from '../../shared/tenancy/user-store';
-import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
+import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /** Sharing across municipalities: the index, finding, retrieving, auditing, isolation and bad input. */

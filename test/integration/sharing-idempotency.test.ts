@@ -5,8 +5,8 @@ import type { Block, BlockList, ConsentList, EmergencyAccess } from '../../share
 import { TenantDb } from '../../shared/db/tenant-db';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { putUser } from '../../shared/tenancy/user-store';
-import * as auditChain from '../../functions/audit/audit-chain';
-import { streamOf } from '../../functions/audit/audit-chain';
+import * as auditChain from '../../functions/core/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { deliverAllPendingAudit, pendingOutboxItems } from '../../functions/sharing/audit-outbox';
 import { handler as deliverPendingAuditJob } from '../../functions/sharing/jobs/deliver-pending-audit';
 import { startTestStack, type TestStack } from '../support/local-stack';

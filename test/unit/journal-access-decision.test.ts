@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, relationshipInForce, RULES, type AccessInput, type RelationshipFact } from '../../functions/journal/access-decision';
+import { decideAccess, relationshipInForce, RULES, type AccessInput, type RelationshipFact } from '../../functions/core/access-decision';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const day = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, RULES, type AccessInput, type BlockFact, type JournalAction } from '../../functions/journal/access-decision';
+import { decideAccess, RULES, type AccessInput, type BlockFact, type JournalAction } from '../../functions/core/access-decision';
 import type { Role } from '../../shared/auth/caller';
 
 /**

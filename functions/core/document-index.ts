@@ -1,8 +1,8 @@
 import { documentIdOf } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import type { EntryItem } from '../journal/journal-items';
-import { documentIndexWrite, sealTitle, sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
+import type { EntryItem } from './journal-items';
+import { documentIndexWrite, sealTitle, sharingKeys, type DocumentFacts, type DocumentIndexItem } from '../sharing/sharing-store';
 
 /**
  * The document index entry of a journal entry's new head, for the journal's own transaction:

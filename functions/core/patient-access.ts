@@ -1,11 +1,11 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
-import { recordAccess } from './journal-commit';
+import { recordAccess } from './commit';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
+import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { decideAccess, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
-import { loadPatientContext, type PatientContext } from './patient-store';
+import { loadPatientContext, type PatientContext } from '../journal/patient-store';
 import { loadCitizenFacts, type CitizenFacts } from '../sharing/sharing-store';
 
 /** Who asks, in which tenant, for which request: what every journal use case receives. */

@@ -1,6 +1,6 @@
 import type { Role } from '../../shared/auth/caller';
 import { CONSENT_REQUIRED_CATEGORIES, type BlockTarget } from '../../shared/contracts/sharing';
-import type { PurposeOfUse } from '../audit/audit-event';
+import type { PurposeOfUse } from './audit-event';
 
 /**
  * THE access decision for patient data, in the journal and in sharing: data in, decision out, no

@@ -1,7 +1,7 @@
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
-import { appendAudit, commitWithAudit } from '../audit/audit-chain';
-import type { AuditEventInput } from '../audit/audit-event';
+import { appendAudit, commitWithAudit } from './audit-chain';
+import type { AuditEventInput } from './audit-event';
 import { idempotencyWrite, replayIdempotent, type IdempotencyScope, type WriteOutcome } from './idempotency';
 
 /** A write of a change, with the domain error to raise when its condition fails. */
