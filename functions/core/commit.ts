@@ -1,6 +1,7 @@
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
-import { appendAudit, commitWithAudit } from './audit-chain';
+import { groupBy } from '../../shared/group-by';
+import { appendAudit, appendAuditAcross, commitWithAudit } from './audit-chain';
 import type { AuditEventInput } from './audit-event';
 import { idempotencyWrite, replayIdempotent, type IdempotencyScope, type WriteOutcome } from './idempotency';
 
@@ -18,39 +19,48 @@ export class IdempotencyRaceError extends Error {
   }
 }
 
+export const CONTENDED_CHANGE = 'Mange samtidige endringer på denne pasienten; prøv igjen.';
+export const CONTENDED_READ = 'Mange samtidige oppslag på denne pasienten; prøv igjen.';
+
 /**
- * Commits a change and its audit events in one transaction (both or neither). A failed condition
- * on one of the change's own writes becomes that write's domain error (412, 409, ...); an audit
- * chain that stays contended after the audit layer's retries becomes 429, so the client retries.
+ * THE place where a store conflict becomes an answer. A failed condition on one of the change's
+ * own writes becomes that write's domain error (412, 409, ...); any other failed condition or a
+ * transaction conflict (an audit chain that stays contended after the audit layer's retries) is
+ * 429, so the client retries. Anything else is passed on unchanged.
  */
+export function storeConflictError(error: unknown, detail: string, writes: readonly GuardedWrite[] = []): unknown {
+  if (error instanceof ConditionFailedError && error.index !== undefined && error.index < writes.length) {
+    return writes[error.index]?.onConditionFailed() ?? error;
+  }
+  if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) return new TooManyRequestsError(detail);
+  return error;
+}
+
+/** Commits a change and its audit events in one transaction (both or neither); conflicts as storeConflictError says. */
 export async function commitChange(tenant: string, writes: GuardedWrite[], events: AuditEventInput[]): Promise<void> {
   const plain = writes.map((w) => w.write);
   try {
     await commitWithAudit(tenant, () => plain, events);
   } catch (error) {
-    if (error instanceof ConditionFailedError && error.index !== undefined && error.index < writes.length) {
-      throw writes[error.index]?.onConditionFailed() ?? error;
-    }
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) {
-      throw new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
-    }
-    throw error;
+    throw storeConflictError(error, CONTENDED_CHANGE, writes);
   }
 }
 
 /**
  * Records events of a use case that changes nothing else (reads, searches, refusals) and resolves
- * only once they are stored: a read is answered after its trace exists, never before (fail closed).
- * A chain that stays contended is 429, so the client retries.
+ * only once they are stored: a read is answered after its trace exists in every log, never before
+ * (fail closed). Each municipality's events go into its own chain; the caller's municipality
+ * (`ownTenant`) and one other (a retrieval, a list from one origin) are written in one transaction,
+ * both or neither; more municipalities in parallel. A chain that stays contended is 429.
  */
-export async function recordAccess(events: AuditEventInput[]): Promise<void> {
+export async function recordAccess(events: AuditEventInput[], ownTenant?: string): Promise<void> {
+  const byTenant = groupBy(events, (e) => e.tenant);
+  const peer = [...byTenant.keys()].find((t) => t !== ownTenant);
   try {
-    await appendAudit(events);
+    if (byTenant.size === 2 && ownTenant && byTenant.has(ownTenant) && peer) await appendAuditAcross(ownTenant, peer, events);
+    else await Promise.all([...byTenant.values()].map((tenantEvents) => appendAudit(tenantEvents)));
   } catch (error) {
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) {
-      throw new TooManyRequestsError('Mange samtidige oppslag på denne pasienten; prøv igjen.');
-    }
-    throw error;
+    throw storeConflictError(error, CONTENDED_READ);
   }
 }
 

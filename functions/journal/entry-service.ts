@@ -13,15 +13,17 @@ import {
   type TimelineQuery,
 } from '../../shared/contracts/journal';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
+import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { expectVersion } from './etag';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
 import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from '../core/commit';
-import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from '../core/patient-access';
+import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { openEntryVersion, sealEntryVersion } from '../core/journal-crypto';
 import type { EntryItem, EntrySealed, EntryVersionItem } from '../core/journal-items';
 import { journalKeys } from '../core/journal-keys';
-import { entryVersionWrites, getEntry as loadEntry, listEntryVersions, timelinePage } from './entry-store';
+import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
+import { getEntry as loadEntry, toEntry } from '../core/entry-record';
 import { documentIndexWrites } from '../core/document-index';
 
 /**
@@ -37,30 +39,6 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const RULE_AUTHOR_ONLY = 'draft-author-only';
 export const RULE_HPR_REQUIRED = 'hpr-required';
-
-export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
-  const content = await openEntryVersion(tenant, head.patientId, head.entryId, head.version, head.sealed);
-  return {
-    id: head.entryId,
-    patientId: head.patientId,
-    type: head.entryType,
-    sharable: isSharableEntryType(head.entryType),
-    status: head.status,
-    version: head.version,
-    title: content.title,
-    text: content.text,
-    ...(content.data ? { data: content.data } : {}),
-    unit: head.unit,
-    eventTime: head.eventTime,
-    createdAt: head.createdAt,
-    recordedAt: head.recordedAt,
-    author: head.author,
-    changedBy: head.changedBy,
-    ...(head.signedAt ? { signedAt: head.signedAt } : {}),
-    ...(head.signedBy ? { signedBy: head.signedBy } : {}),
-    ...(content.reason ? { reason: content.reason } : {}),
-  };
-}
 
 /** One stored version as the API shows it. */
 export async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
@@ -87,7 +65,7 @@ interface NextVersion {
 
 /** The head and version item of version `head.version + 1` (or of version 1 for a new entry). */
 async function nextVersion(
-  req: JournalRequest,
+  req: TenantRequest,
   base: Omit<EntryItem, 'version' | 'status' | 'recordedAt' | 'changedBy' | 'sealed' | 'gsi1sk'>,
   versionNo: number,
   action: EntryAction,
@@ -132,7 +110,7 @@ async function nextVersion(
  * Commits a new version; when another writer got there first (412), the refusal names the version
  * now current, so the client can read it and decide again.
  */
-async function commitVersion<T>(req: JournalRequest, patientId: string, entryId: string, commit: () => Promise<T>): Promise<T> {
+async function commitVersion<T>(req: TenantRequest, patientId: string, entryId: string, commit: () => Promise<T>): Promise<T> {
   try {
     return await commit();
   } catch (error) {
@@ -150,7 +128,7 @@ function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[
 }
 
 /** The entry's writes plus, for sharable entries past draft, the document index update in the same transaction. */
-async function guardedWithIndex(req: JournalRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
+async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
   const index = await documentIndexWrites(req.tenant, auth.context.patient.nidKey, next.head, title);
   return [
     ...guarded(next, expected),
@@ -167,7 +145,7 @@ function eventTimeOf(value: string | undefined, now: Date): string {
   return t.toISOString();
 }
 
-async function unitFor(req: JournalRequest, requested: string | undefined): Promise<string> {
+async function unitFor(req: TenantRequest, requested: string | undefined): Promise<string> {
   const unit = requested ?? req.caller.unit;
   if (!unit) throw new ValidationError('Oppgi enheten journalnotatet skrives i.', [{ field: 'body.unit', message: 'Påkrevd når du ikke tilhører en enhet' }]);
   if (unit !== req.caller.unit) {
@@ -181,40 +159,26 @@ function target(auth: Authorized, entryId: string) {
   return { patientId: auth.context.patient.patientId, nidKey: auth.context.patient.nidKey, recordId: entryId };
 }
 
-/**
- * Starts a read now and hands its result over later: reads a use case needs are issued beside the
- * access decision (one round trip instead of several), but their results, and their errors, are
- * only looked at once access is allowed, so a refusal is always decided and audited first.
- */
-function later<T>(read: Promise<T>): Promise<() => T> {
-  return read.then(
-    (value) => () => value,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
-}
-
 function required(head: EntryItem | undefined): EntryItem {
   if (!head) throw new NotFoundError('Journalnotatet finnes ikke.');
   return head;
 }
 
 /** Signing, correcting and marking need a person with an HPR number (hpl § 40: who recorded it). */
-async function requireHpr(req: JournalRequest, auditAction: string, auth: Authorized, entryId: string): Promise<void> {
+async function requireHpr(req: TenantRequest, auditAction: string, auth: Authorized, entryId: string): Promise<void> {
   if (req.caller.kind !== 'person' || !req.caller.hpr) {
     await denyAfterAccess(req, auditAction, target(auth, entryId), RULE_HPR_REQUIRED, 'Bare helsepersonell med HPR-nummer kan signere eller rette journalnotater.');
   }
 }
 
-function scopeOf(req: JournalRequest, operation: string, key: string, request: unknown): IdempotencyScope {
+function scopeOf(req: TenantRequest, operation: string, key: string, request: unknown): IdempotencyScope {
   return { tenant: req.tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
 }
 
 /** Creates a draft entry. */
-export async function createEntry(req: JournalRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+export async function createEntry(req: TenantRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
   const scope = scopeOf(req, 'createEntry', idempotencyKey, { patientId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
+  const priorRead = settle(replayIdempotent<Entry>(scope));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
   const prior = (await priorRead)();
   if (prior) return prior;
@@ -246,14 +210,14 @@ export async function createEntry(req: JournalRequest, patientId: string, body: 
     now,
   );
   const value = await toEntry(req.tenant, next.head);
-  const event = journalEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
+  const event = accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
   return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
 }
 
 /** Edits a draft (its author only), conditional on If-Match. */
-export async function editDraft(req: JournalRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+export async function editDraft(req: TenantRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.update', { recordId: entryId });
   const head = required((await headRead)());
   if (head.status !== 'draft') throw new ConflictError('Signerte journalnotater endres ikke; lag en retting.', { status: head.status });
@@ -264,17 +228,17 @@ export async function editDraft(req: JournalRequest, patientId: string, entryId:
   const now = nowOf(req);
   const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
   const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
-  const event = journalEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
+  const event = accessEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
   await commitVersion(req, patientId, entryId, () => commitChange(req.tenant, guarded(next, head.version), [event]));
   return { value: await toEntry(req.tenant, next.head), version: next.head.version, created: false };
 }
 
 /** Signs a draft (its author, with HPR). The content never changes after this. */
-export async function signEntry(req: JournalRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+export async function signEntry(req: TenantRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
   const scope = scopeOf(req, 'signEntry', idempotencyKey, { patientId, entryId });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const priorRead = settle(replayIdempotent<Entry>(scope));
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
   const prior = (await priorRead)();
   if (prior) return prior;
@@ -289,14 +253,14 @@ export async function signEntry(req: JournalRequest, patientId: string, entryId:
   const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
   const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
   const value = await toEntry(req.tenant, next.head);
-  const event = journalEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
+  const event = accessEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
   const writes = await guardedWithIndex(req, auth, next, head.version, content.title);
   return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
 export async function correctEntry(
-  req: JournalRequest,
+  req: TenantRequest,
   patientId: string,
   entryId: string,
   body: CorrectEntryRequest,
@@ -305,8 +269,8 @@ export async function correctEntry(
 ): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
   const scope = scopeOf(req, 'correctEntry', idempotencyKey, { patientId, entryId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const priorRead = settle(replayIdempotent<Entry>(scope));
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
   const prior = (await priorRead)();
   if (prior) return prior;
@@ -326,14 +290,14 @@ export async function correctEntry(
     now,
   );
   const value = await toEntry(req.tenant, next.head);
-  const event = { ...journalEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
+  const event = { ...accessEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
   const writes = await guardedWithIndex(req, auth, next, head.version, body.title);
   return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
 export async function markEnteredInError(
-  req: JournalRequest,
+  req: TenantRequest,
   patientId: string,
   entryId: string,
   body: EnteredInErrorRequest,
@@ -342,8 +306,8 @@ export async function markEnteredInError(
 ): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
   const scope = scopeOf(req, 'markEnteredInError', idempotencyKey, { patientId, entryId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+  const priorRead = settle(replayIdempotent<Entry>(scope));
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
   const prior = (await priorRead)();
   if (prior) return prior;
@@ -358,37 +322,37 @@ export async function markEnteredInError(
   const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
   const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
   const value = await toEntry(req.tenant, next.head);
-  const event = { ...journalEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
+  const event = { ...accessEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
   // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
   const writes = head.status === 'draft' ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, content.title);
   return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
 }
 
 /** Reads an entry's current version (audited before it is returned). */
-export async function readEntry(req: JournalRequest, patientId: string, entryId: string): Promise<Entry> {
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+export async function readEntry(req: TenantRequest, patientId: string, entryId: string): Promise<Entry> {
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
   const head = required((await headRead)());
   const entry = await toEntry(req.tenant, head);
-  await recordAccess([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
+  await recordAccess([accessEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
   return entry;
 }
 
 /** An entry's versions, oldest first (audited). */
-export async function readEntryVersions(req: JournalRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const pageRead = later(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
+export async function readEntryVersions(req: TenantRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
+  const pageRead = settle(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.history', { recordId: entryId });
   required((await headRead)());
   const page = (await pageRead)();
   const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
-  await recordAccess([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
+  await recordAccess([accessEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
   return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** The patient's timeline, newest event first, optionally by type and unit (audited). */
-export async function readTimeline(req: JournalRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
-  const pageRead = later(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
+export async function readTimeline(req: TenantRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
+  const pageRead = settle(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'patient.timeline');
   const page = (await pageRead)();
   const items = await Promise.all(
@@ -409,7 +373,7 @@ export async function readTimeline(req: JournalRequest, patientId: string, query
     }),
   );
   await recordAccess([
-    journalEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
+    accessEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
   ]);
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

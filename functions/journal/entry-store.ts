@@ -4,11 +4,6 @@ import type { EntryItem, EntryVersionItem } from '../core/journal-items';
 
 /** DynamoDB access for journal entries: the current version (head) and the immutable versions. */
 
-export async function getEntry(tenant: string, patientId: string, entryId: string): Promise<EntryItem | undefined> {
-  const item = await new TenantDb(tenant).get<EntryItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.entrySk(entryId));
-  return item?.itemType === 'entry' ? item : undefined;
-}
-
 /**
  * The writes of one new version: the head replaced only if it is still at `expectedVersion`
  * (or absent, for a new entry), and the version item put only if that version number is free.
