@@ -3,7 +3,7 @@ import type { CreatePatientRequest, Patient, PatientSearchResult, SearchPatients
 import { ConflictError, ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { hasRole } from '../../shared/auth/caller';
-import type { AuditEventInput } from '../core/audit-event';
+import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
 import { decideAccess, RULES } from '../core/access-decision';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
 import { commitIdempotent, recordAccess } from '../core/commit';
@@ -48,28 +48,34 @@ function staffPurpose(req: TenantRequest) {
  * The national id is taken. If it was taken by an earlier request with this very Idempotency-Key
  * (a concurrent retry), that request's outcome is the answer; otherwise 409 naming the record.
  */
-async function duplicate(req: TenantRequest, nidKey: string, scope: IdempotencyScope): Promise<WriteOutcome<Patient>> {
+async function duplicate(req: TenantRequest, nidKey: string, scope: IdempotencyScope, purposeOfUse: PurposeOfUse): Promise<WriteOutcome<Patient>> {
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
   const existing = await patientIdByNationalIdKey(req.tenant, nidKey);
   await recordAccess([
-    accessEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse: staffPurpose(req) }, { duplicate: true }),
+    accessEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse }, { duplicate: true }),
   ]);
   throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
 }
 
 /** Creates a patient; a second create for the same national id in the tenant is refused (409, naming the existing record). */
 export async function createPatient(req: TenantRequest, body: CreatePatientRequest, idempotencyKey: string): Promise<WriteOutcome<Patient>> {
-  if (hasRole(req.caller, 'citizen') || (req.caller.kind === 'person' && req.caller.tenant !== req.tenant)) {
-    throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
-  }
+  const nidKey = await nationalIdKey(body.nationalId);
+  const now = nowOf(req);
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant: req.tenant,
+    action: 'patient.create',
+    patient: { id: '', nationalIdKey: nidKey },
+    relationships: [],
+    now,
+  });
+  if (!decision.allow) throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
   const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
 
-  const now = nowOf(req);
-  const nidKey = await nationalIdKey(body.nationalId);
-  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope);
+  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope, decision.purposeOfUse);
 
   const patientId = randomUUID();
   const createdAt = now.toISOString();
@@ -77,7 +83,7 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
   const nameTokenHashes = await Promise.all(namePrefixes(body.name).map(hashNamePrefix));
   const writes = createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes });
   const value: Patient = { id: patientId, tenant: req.tenant, ...body, createdAt, version: 1 };
-  const event = accessEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, { rule: 'tenant-staff-creates-patient', purposeOfUse: staffPurpose(req) });
+  const event = accessEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, decision);
   try {
     return await commitIdempotent(
       scope,
@@ -88,7 +94,7 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
     );
   } catch (error) {
     // Lost a race with a concurrent create of the same national id: still one record.
-    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey, scope);
+    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey, scope, decision.purposeOfUse);
     throw error;
   }
 }

@@ -81,6 +81,29 @@ describe('decideAccess', () => {
   });
 });
 
+describe('patient.create (registering a patient) is in the one rule list', () => {
+  const create = (caller: AccessInput['caller'], tenant = '0301') => decideAccess(input({ caller, tenant, action: 'patient.create' }));
+
+  it('lets clinicians (TREAT), tenant admins (ADMIN) and vendor systems with journal.write register patients in their municipality', () => {
+    expect(create(nurse)).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'TREAT' });
+    expect(create({ sub: 'oslo.admin', kind: 'person', roles: ['tenant-admin'], tenant: '0301' })).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'ADMIN' });
+    expect(create({ sub: 'epj', kind: 'client', roles: ['vendor'], scopes: ['journal.write'], tenant: '0301' })).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'TREAT' });
+  });
+
+  it('refuses citizens, other municipalities, operators, auditors and vendors without journal.write', () => {
+    expect(create({ sub: 'innbygger', kind: 'person', roles: ['citizen'], nationalIdKey: 'nid-key' })).toMatchObject({ allow: false, rule: RULES.citizenWrite });
+    expect(create({ sub: 'innbygger', kind: 'person', roles: ['citizen'], nationalIdKey: 'other' })).toMatchObject({ allow: false, rule: RULES.citizenOther });
+    expect(create(nurse, '4601')).toMatchObject({ allow: false, rule: RULES.otherTenant });
+    expect(create({ sub: 'drift', kind: 'person', roles: ['operator'] })).toMatchObject({ allow: false, rule: RULES.operator });
+    expect(create({ sub: 'oslo.revisor', kind: 'person', roles: ['auditor'], tenant: '0301' })).toMatchObject({ allow: false, rule: RULES.auditor });
+    expect(create({ sub: 'epj', kind: 'client', roles: ['vendor'], scopes: ['journal.read'], tenant: '0301' })).toMatchObject({ allow: false, rule: RULES.vendorScope });
+  });
+
+  it('is not refused by the citizen\'s blocks: registering reads nobody\'s data', () => {
+    expect(decideAccess(input({ action: 'patient.create', blocks: [{ id: 'b', target: { kind: 'person', userId: 'oslo.sykepleier' } }] }))).toMatchObject({ allow: true, rule: RULES.staffCreatesPatient });
+  });
+});
+
 describe('relationshipInForce', () => {
   it('is in force from validFrom (inclusive) to validTo (exclusive), unless ended', () => {
     expect(relationshipInForce(rel({ validFrom: now.toISOString() }), now)).toBe(true);
