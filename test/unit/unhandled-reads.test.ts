@@ -13,7 +13,9 @@ import { retrieveDocument } from '../../functions/sharing/document-service';
  */
 
 const unhandled = vi.fn();
-const onUnhandled = (reason: unknown) => unhandled(reason);
+const onUnhandled = (reason: unknown): void => {
+  unhandled(reason);
+};
 
 /** Lets every pending rejection surface: unhandled ones are reported after the microtask queue drains. */
 const drain = () => new Promise((resolve) => setTimeout(resolve, 20));
