@@ -8,8 +8,7 @@ import type { Page } from '../../shared/db/tenant-db';
 import { userProfileSchema, type UserProfile } from '../../shared/tenancy/user-profile';
 import { commitWithAudit } from '../core/audit-chain';
 import { actorOf, type AuditEventInput } from '../core/audit-event';
-import { unitIdFor } from '../tenants/tenant-service';
-import { getTenant, updateTenant, type TenantRecord } from '../tenants/tenant-store';
+import { getTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 import { getUserItem, listTenantUsers, putNewUser, replaceUser } from './admin-store';
 
 /** A tenant admin acting in their own municipality. */

@@ -6,7 +6,7 @@ import { ROUTES } from '../../functions/routes';
 import { streamOf } from '../../functions/core/audit-chain';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
-import { getTenant } from '../../functions/tenants/tenant-store';
+import { getTenant } from '../../shared/tenancy/tenant-store';
 import { createTenant, destroyDueKeys, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
 import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';
