@@ -214,52 +214,153 @@ export async function createEntry(req: TenantRequest, patientId: string, body: C
   return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
 }
 
-/** Edits a draft (its author only), conditional on If-Match. */
-export async function editDraft(req: TenantRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+/** What a versioned change of an existing entry computes once every check has passed. */
+interface ChangeResult {
+  next: NextVersion;
+  details: Record<string, string | number | boolean>;
+  /** The reason the change states (kept sealed in the audit event). */
+  reason?: string;
+  /** The title to index the new version under, for sharable entries past draft; absent: no index write. */
+  indexTitle?: string;
+}
+
+/** One kind of versioned change to an existing entry: what it is called and what it requires. */
+interface EntryChange {
+  /** Audit action, e.g. `entry.sign`. */
+  auditAction: string;
+  /** The Idempotency-Key's operation; absent for a change that takes no key (editing a draft). */
+  operation?: string;
+  /** Statuses the change refuses (409), each with its problem detail. */
+  refusedStatuses: Partial<Record<EntryStatus, string>>;
+  /** Only the entry's author may make this change (to entries `when` selects; default every entry). */
+  authorOnly?: { detail: string; when?: (head: EntryItem) => boolean };
+  /** The change needs a person with an HPR number (hpl § 40: who recorded it). */
+  requiresHpr: boolean;
+  /** The new version, computed from the current head. */
+  apply: (head: EntryItem, now: Date) => Promise<ChangeResult>;
+}
+
+/**
+ * THE template of a versioned change to an existing entry. The checks run in one fixed order, so
+ * every kind of change refuses alike:
+ *
+ * 1. If-Match present and well-formed (428, 412);
+ * 2. the patient exists (404) and the access decision allows journal.write (403, audited);
+ * 3. a retry with the same Idempotency-Key gets the first answer;
+ * 4. the entry exists (404);
+ * 5. its status allows the change (409);
+ * 6. author-only changes are made by the author (403, audited);
+ * 7. changes that need an HPR number are made by a person with one (403, audited);
+ * 8. the entry is still at the version the caller read (412, naming the current version);
+ * 9. the new version, its audit event, the Idempotency-Key's record and the document index are
+ *    committed in one transaction; losing a race there is 412 too.
+ *
+ * The head and the replay are read beside the access decision, but looked at only after it.
+ */
+async function changeEntry(
+  req: TenantRequest,
+  change: EntryChange,
+  patientId: string,
+  entryId: string,
+  ifMatch: string | undefined,
+  idempotency?: { key: string; request: unknown },
+): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
+  const scope = change.operation && idempotency ? scopeOf(req, change.operation, idempotency.key, idempotency.request) : undefined;
+  const priorRead = scope ? settle(replayIdempotent<Entry>(scope)) : undefined;
   const headRead = settle(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.update', { recordId: entryId });
+  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId });
+  const prior = priorRead ? (await priorRead)() : undefined;
+  if (prior) return prior;
   const head = required((await headRead)());
-  if (head.status !== 'draft') throw new ConflictError('Signerte journalnotater endres ikke; lag en retting.', { status: head.status });
-  if (head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.update', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan endre et utkast.');
+  const refused = change.refusedStatuses[head.status];
+  if (refused !== undefined) throw new ConflictError(refused, { status: head.status });
+  if (change.authorOnly && (change.authorOnly.when?.(head) ?? true) && head.author.sub !== req.caller.sub) {
+    await denyAfterAccess(req, change.auditAction, target(auth, entryId), RULE_AUTHOR_ONLY, change.authorOnly.detail);
   }
+  if (change.requiresHpr) await requireHpr(req, change.auditAction, auth, entryId);
   if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+
   const now = nowOf(req);
-  const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
-  const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
-  const event = accessEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
-  await commitVersion(req, patientId, entryId, () => commitChange(req.tenant, guarded(next, head.version), [event]));
-  return { value: await toEntry(req.tenant, next.head), version: next.head.version, created: false };
+  const { next, details, reason, indexTitle } = await change.apply(head, now);
+  const value = await toEntry(req.tenant, next.head);
+  const event = { ...accessEvent(req, change.auditAction, 'success', target(auth, entryId), auth.decision, details), ...(reason !== undefined ? { reason } : {}) };
+  const writes = indexTitle === undefined ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, indexTitle);
+  const outcome: WriteOutcome<Entry> = { value, version: next.head.version, created: false };
+  return commitVersion(req, patientId, entryId, async () => {
+    if (scope) return commitIdempotent(scope, now, outcome, writes, [event]);
+    await commitChange(req.tenant, writes, [event]);
+    return outcome;
+  });
+}
+
+const EDIT_DRAFT = (req: TenantRequest, body: EditDraftRequest): EntryChange => ({
+  auditAction: 'entry.update',
+  refusedStatuses: {
+    signed: 'Signerte journalnotater endres ikke; lag en retting.',
+    corrected: 'Signerte journalnotater endres ikke; lag en retting.',
+    'entered-in-error': 'Signerte journalnotater endres ikke; lag en retting.',
+  },
+  authorOnly: { detail: 'Bare forfatteren kan endre et utkast.' },
+  requiresHpr: false,
+  apply: async (head, now) => {
+    const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
+    const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
+    return { next, details: { version: next.head.version } };
+  },
+});
+
+const SIGN = (req: TenantRequest): EntryChange => ({
+  auditAction: 'entry.sign',
+  operation: 'signEntry',
+  refusedStatuses: { signed: 'Journalnotatet er allerede signert.', corrected: 'Journalnotatet er allerede signert.', 'entered-in-error': 'Journalnotatet er allerede signert.' },
+  authorOnly: { detail: 'Bare forfatteren kan signere utkastet.' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
+    const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
+    return { next, details: { version: next.head.version, type: head.entryType }, indexTitle: content.title };
+  },
+});
+
+const CORRECT = (req: TenantRequest, body: CorrectEntryRequest): EntryChange => ({
+  auditAction: 'entry.correct',
+  operation: 'correctEntry',
+  refusedStatuses: { draft: 'Et utkast rettes ikke; endre det i stedet.', 'entered-in-error': 'Journalnotatet er markert som feilført.' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason };
+    const next = await nextVersion(req, head, head.version + 1, 'corrected', 'corrected', content, now);
+    return { next, details: { version: next.head.version }, reason: body.reason, indexTitle: body.title };
+  },
+});
+
+const MARK_ENTERED_IN_ERROR = (req: TenantRequest, body: EnteredInErrorRequest): EntryChange => ({
+  auditAction: 'entry.entered-in-error',
+  operation: 'markEnteredInError',
+  refusedStatuses: { 'entered-in-error': 'Journalnotatet er allerede markert som feilført.' },
+  authorOnly: { detail: 'Bare forfatteren kan markere sitt utkast.', when: (head) => head.status === 'draft' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
+    const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
+    // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
+    return { next, details: { version: next.head.version }, reason: body.reason, ...(head.status === 'draft' ? {} : { indexTitle: content.title }) };
+  },
+});
+
+/** Edits a draft (its author only), conditional on If-Match. */
+export function editDraft(req: TenantRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+  return changeEntry(req, EDIT_DRAFT(req, body), patientId, entryId, ifMatch);
 }
 
 /** Signs a draft (its author, with HPR). The content never changes after this. */
-export async function signEntry(req: TenantRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'signEntry', idempotencyKey, { patientId, entryId });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status !== 'draft') throw new ConflictError('Journalnotatet er allerede signert.', { status: head.status });
-  if (head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.sign', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan signere utkastet.');
-  }
-  await requireHpr(req, 'entry.sign', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
-  const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
-  const value = await toEntry(req.tenant, next.head);
-  const event = accessEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
-  const writes = await guardedWithIndex(req, auth, next, head.version, content.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+export function signEntry(req: TenantRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+  return changeEntry(req, SIGN(req), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId } });
 }
 
 /** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
-export async function correctEntry(
+export function correctEntry(
   req: TenantRequest,
   patientId: string,
   entryId: string,
@@ -267,36 +368,11 @@ export async function correctEntry(
   ifMatch: string | undefined,
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'correctEntry', idempotencyKey, { patientId, entryId, body });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status === 'draft') throw new ConflictError('Et utkast rettes ikke; endre det i stedet.', { status: head.status });
-  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er markert som feilført.', { status: head.status });
-  await requireHpr(req, 'entry.correct', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const next = await nextVersion(
-    req,
-    head,
-    head.version + 1,
-    'corrected',
-    'corrected',
-    { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason },
-    now,
-  );
-  const value = await toEntry(req.tenant, next.head);
-  const event = { ...accessEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  const writes = await guardedWithIndex(req, auth, next, head.version, body.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+  return changeEntry(req, CORRECT(req, body), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId, body } });
 }
 
 /** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
-export async function markEnteredInError(
+export function markEnteredInError(
   req: TenantRequest,
   patientId: string,
   entryId: string,
@@ -304,28 +380,7 @@ export async function markEnteredInError(
   ifMatch: string | undefined,
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'markEnteredInError', idempotencyKey, { patientId, entryId, body });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er allerede markert som feilført.', { status: head.status });
-  if (head.status === 'draft' && head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.entered-in-error', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan markere sitt utkast.');
-  }
-  await requireHpr(req, 'entry.entered-in-error', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
-  const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
-  const value = await toEntry(req.tenant, next.head);
-  const event = { ...accessEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
-  const writes = head.status === 'draft' ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, content.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+  return changeEntry(req, MARK_ENTERED_IN_ERROR(req, body), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId, body } });
 }
 
 /** Reads an entry's current version (audited before it is returned). */
