@@ -107,7 +107,7 @@ export async function deliverTo(item: OutboxItem, tenant: string, now = new Date
 }
 
 /** Once nothing is owed, the item leaves the pending index (it is kept: nothing here is ever deleted). */
-async function settle(item: OutboxItem, now: Date): Promise<void> {
+async function markDelivered(item: OutboxItem, now: Date): Promise<void> {
   try {
     await regionDb().update(
       table,
@@ -124,7 +124,7 @@ async function settle(item: OutboxItem, now: Date): Promise<void> {
 async function deliverItem(item: OutboxItem, now: Date): Promise<boolean> {
   const results = await Promise.all(Object.keys(item.pending).map((tenant) => deliverTo(item, tenant, now)));
   const done = results.every(Boolean);
-  if (done) await settle(item, now);
+  if (done) await markDelivered(item, now);
   return done;
 }
 
