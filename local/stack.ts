@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ROUTES } from '../functions/routes';
-import { listTenants } from '../functions/tenants/tenant-store';
+import { listTenants } from '../shared/tenancy/tenant-store';
 import { verifyClientCredentials } from '../functions/vendors/vendor-service';
 import type { RouteSpec } from '../shared/http/route';
 import type { UserProfile } from '../shared/tenancy/user-profile';
@@ -45,7 +45,6 @@ function webRoot(): string | undefined {
   return existsSync(placeholder) ? placeholder : undefined;
 }
 
-/** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
 /** How many users of each municipality the local login lists. */
 const USERS_PER_TENANT = 200;
 
@@ -85,6 +84,7 @@ function recentDemoUsers(maxAgeMs = 5_000): () => Promise<UserProfile[]> {
   };
 }
 
+/** Everything but DynamoDB Local itself: config, tables, token issuer and gateway, in this process. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const port = options.port === 0 ? await freePort() : options.port;
   const issuerUrl = `http://127.0.0.1:${port}${ISSUER_PATH}`;

@@ -6,10 +6,9 @@ import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Page } from '../../shared/db/tenant-db';
 import { userProfileSchema, type UserProfile } from '../../shared/tenancy/user-profile';
-import { commitWithAudit } from '../audit/audit-chain';
-import { actorOf, type AuditEventInput } from '../audit/audit-event';
-import { unitIdFor } from '../tenants/tenant-service';
-import { getTenant, updateTenant, type TenantRecord } from '../tenants/tenant-store';
+import { commitWithAudit } from '../core/audit-chain';
+import { actorOf, type AuditEventInput } from '../core/audit-event';
+import { getTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 import { getUserItem, listTenantUsers, putNewUser, replaceUser } from './admin-store';
 
 /** A tenant admin acting in their own municipality. */

@@ -1,7 +1,7 @@
 import { hasRole, type Caller } from '../../shared/auth/caller';
 import { ForbiddenError } from '../../shared/errors';
-import { appendAudit } from './audit-chain';
-import { actorOf, type AuditEventInput } from './audit-event';
+import { appendAudit } from '../core/audit-chain';
+import { actorOf, type AuditEventInput } from '../core/audit-event';
 
 /**
  * Who may see which audit log. The routes already name the roles; these checks hold the rules a

@@ -1,10 +1,10 @@
 import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventView } from '../../shared/contracts/audit';
 import { NotFoundError, ValidationError } from '../../shared/errors';
-import { appendAudit } from './audit-chain';
+import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
 import { dayEvents, streamEvents, userEvents, type StoredEvent } from './audit-store';
-import { streamOf } from './chain-format';
+import { streamOf } from '../core/chain-format';
 import { toEventView } from './event-view';
 
 /** The auditor's views of the tenant's log: by time range, by patient, by user. */

@@ -1,7 +1,6 @@
 import { tenantKey } from '../../shared/db/keys';
 import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
-import { controlKeys } from '../../shared/tenancy/control-keys';
-import { EVENT_PREFIX, eventSk, HEAD_SK } from './chain-format';
+import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
 import type { HeadFact } from './chain-verify';
 
 /**
@@ -195,17 +194,3 @@ export async function registryPage(tenant: string, stream: string, fromSeq: numb
   return page.items;
 }
 
-// The control table is not tenant-scoped, so TenantDb's tenant plays no part in these reads.
-const registryReader = () => new TenantDb('0000');
-
-/** Every municipality in the registry with its status (the control table's tenant listing). */
-export async function listTenants(): Promise<{ id: string; status: string }[]> {
-  const out: { id: string; status: string }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await registryReader().query({ table: 'control', index: 'gsi1', partition: controlKeys.tenantListing('0000').gsi1pk, limit: 100, cursor });
-    for (const item of page.items) if (typeof item.id === 'string') out.push({ id: item.id, status: String(item.status) });
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}

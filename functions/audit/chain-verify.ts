@@ -1,5 +1,5 @@
 import type { Item } from '../../shared/db/tenant-db';
-import { eventHash, GENESIS_HASH, seqOfSk } from './chain-format';
+import { eventHash, GENESIS_HASH, seqOfSk } from '../core/chain-format';
 
 export const BROKEN_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events'] as const;
 export type BrokenReason = (typeof BROKEN_REASONS)[number];

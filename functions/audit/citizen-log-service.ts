@@ -3,9 +3,10 @@ import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { appendAudit } from './audit-chain';
-import { actorOf } from './audit-event';
-import { citizenEvents, listTenants, type StoredEvent } from './audit-store';
+import { appendAudit } from '../core/audit-chain';
+import { actorOf } from '../core/audit-event';
+import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
+import { citizenEvents, type StoredEvent } from './audit-store';
 import { fhirActionOf } from './fhir-audit-event';
 
 /**
@@ -126,7 +127,7 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
   const key = await nationalIdKey(caller.pid);
   const positions: Record<string, string> = query.cursor
     ? decodePositions(query.cursor).p
-    : Object.fromEntries((await listTenants()).filter((t) => READABLE_STATUSES.has(t.status)).map((t) => [t.id, '']));
+    : Object.fromEntries((await listRegistryTenants()).filter((t) => READABLE_STATUSES.has(t.status)).map((t) => [t.id, '']));
   const tenants = Object.keys(positions).sort();
   const fetched = await inBatches(tenants, CONCURRENCY, async (tenant) => ({
     tenant,

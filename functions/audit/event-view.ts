@@ -2,7 +2,7 @@ import type { AuditEventView } from '../../shared/contracts/audit';
 import { envelopeCrypto } from '../../shared/crypto';
 import { logger } from '../../shared/observability';
 import type { StoredEvent } from './audit-store';
-import { patientOfStream } from './chain-format';
+import { patientOfStream } from '../core/chain-format';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView } from '../../shared/contracts/audit';
 import { envelopeCrypto } from '../../shared/crypto';
 import { NotFoundError } from '../../shared/errors';
-import { appendAudit, commitWithAudit } from './audit-chain';
+import { appendAudit, commitWithAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { queueItem, queuePage, readEventBySk, reviewsBetween, reviewWrite, type QueuePointer, type ReviewRecord, type StoredReview } from './audit-store';
 import { toEventView } from './event-view';

@@ -1,12 +1,12 @@
 import type { CheckpointResult, VerifyResult } from '../../shared/contracts/audit';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { appendAudit } from './audit-chain';
+import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { eventsInOrder, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
-import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from './chain-format';
+import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from '../core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from './chain-verify';
-import { readCheckpoints, writeCheckpoint } from './checkpoint-store';
+import { readCheckpoints, writeCheckpoint } from '../core/checkpoint-store';
 
 /**
  * `verify` for one patient's stream or for every stream of the tenant, and the auditor's

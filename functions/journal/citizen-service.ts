@@ -1,14 +1,14 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { MyRecord } from '../../shared/contracts/journal';
-import { recordAccess } from './journal-commit';
+import { recordAccess } from '../core/commit';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
-import type { AuditEventInput } from '../audit/audit-event';
+import type { AuditEventInput } from '../core/audit-event';
 import { timelinePage } from './entry-store';
-import { toEntry } from './entry-service';
-import { authorize, journalEvent, type JournalRequest } from './journal-context';
-import { patientIdByNationalIdKey } from './patient-store';
+import { toEntry } from '../core/entry-record';
+import { authorize, accessEvent, patientIdByNationalIdKey, type TenantRequest } from '../core/patient-access';
+
 import { toPatient } from './patient-service';
 
 /**
@@ -59,7 +59,7 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
       unavailableTenants.push(tenant.id);
       continue;
     }
-    const req: JournalRequest = { tenant: tenant.id, caller, requestId };
+    const req: TenantRequest = { tenant: tenant.id, caller, requestId };
     const { context, decision } = await authorize(req, patientId, 'journal.read', 'citizen.record.read');
     const page = await timelinePage(tenant.id, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT);
     const { version: _version, ...patient } = await toPatient(context.patient);
@@ -70,7 +70,7 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
       entries: await Promise.all(page.items.map((head) => toEntry(tenant.id, head))),
       truncated: page.nextCursor !== undefined,
     });
-    events.push(journalEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));
+    events.push(accessEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));
   }
   // Stored before the answer: no read without its trace.
   if (events.length) await recordAccess(events);

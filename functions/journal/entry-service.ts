@@ -13,16 +13,18 @@ import {
   type TimelineQuery,
 } from '../../shared/contracts/journal';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
+import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from './journal-commit';
-import { authorize, authorOf, denyAfterAccess, journalEvent, nowOf, type Authorized, type JournalRequest } from './journal-context';
-import { openEntryVersion, sealEntryVersion } from './journal-crypto';
-import type { EntryItem, EntrySealed, EntryVersionItem } from './journal-items';
-import { journalKeys } from './journal-keys';
-import { entryVersionWrites, getEntry as loadEntry, listEntryVersions, timelinePage } from './entry-store';
-import { documentIndexWrites } from '../sharing/document-index';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
+import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from '../core/commit';
+import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
+import { openEntryVersion, sealEntryVersion } from '../core/journal-crypto';
+import type { EntryItem, EntrySealed, EntryVersionItem } from '../core/journal-items';
+import { journalKeys } from '../core/journal-keys';
+import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
+import { getEntry as loadEntry, toEntry } from '../core/entry-record';
+import { documentIndexWrites } from '../core/document-index';
 
 /**
  * Journal entries. Every change is a new, immutable version item beside the entry's head (the
@@ -37,30 +39,6 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const RULE_AUTHOR_ONLY = 'draft-author-only';
 export const RULE_HPR_REQUIRED = 'hpr-required';
-
-export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
-  const content = await openEntryVersion(tenant, head.patientId, head.entryId, head.version, head.sealed);
-  return {
-    id: head.entryId,
-    patientId: head.patientId,
-    type: head.entryType,
-    sharable: isSharableEntryType(head.entryType),
-    status: head.status,
-    version: head.version,
-    title: content.title,
-    text: content.text,
-    ...(content.data ? { data: content.data } : {}),
-    unit: head.unit,
-    eventTime: head.eventTime,
-    createdAt: head.createdAt,
-    recordedAt: head.recordedAt,
-    author: head.author,
-    changedBy: head.changedBy,
-    ...(head.signedAt ? { signedAt: head.signedAt } : {}),
-    ...(head.signedBy ? { signedBy: head.signedBy } : {}),
-    ...(content.reason ? { reason: content.reason } : {}),
-  };
-}
 
 /** One stored version as the API shows it. */
 export async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
@@ -87,7 +65,7 @@ interface NextVersion {
 
 /** The head and version item of version `head.version + 1` (or of version 1 for a new entry). */
 async function nextVersion(
-  req: JournalRequest,
+  req: TenantRequest,
   base: Omit<EntryItem, 'version' | 'status' | 'recordedAt' | 'changedBy' | 'sealed' | 'gsi1sk'>,
   versionNo: number,
   action: EntryAction,
@@ -132,7 +110,7 @@ async function nextVersion(
  * Commits a new version; when another writer got there first (412), the refusal names the version
  * now current, so the client can read it and decide again.
  */
-async function commitVersion<T>(req: JournalRequest, patientId: string, entryId: string, commit: () => Promise<T>): Promise<T> {
+async function commitVersion<T>(req: TenantRequest, patientId: string, entryId: string, commit: () => Promise<T>): Promise<T> {
   try {
     return await commit();
   } catch (error) {
@@ -150,7 +128,7 @@ function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[
 }
 
 /** The entry's writes plus, for sharable entries past draft, the document index update in the same transaction. */
-async function guardedWithIndex(req: JournalRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
+async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
   const index = await documentIndexWrites(req.tenant, auth.context.patient.nidKey, next.head, title);
   return [
     ...guarded(next, expected),
@@ -167,7 +145,7 @@ function eventTimeOf(value: string | undefined, now: Date): string {
   return t.toISOString();
 }
 
-async function unitFor(req: JournalRequest, requested: string | undefined): Promise<string> {
+async function unitFor(req: TenantRequest, requested: string | undefined): Promise<string> {
   const unit = requested ?? req.caller.unit;
   if (!unit) throw new ValidationError('Oppgi enheten journalnotatet skrives i.', [{ field: 'body.unit', message: 'Påkrevd når du ikke tilhører en enhet' }]);
   if (unit !== req.caller.unit) {
@@ -181,40 +159,26 @@ function target(auth: Authorized, entryId: string) {
   return { patientId: auth.context.patient.patientId, nidKey: auth.context.patient.nidKey, recordId: entryId };
 }
 
-/**
- * Starts a read now and hands its result over later: reads a use case needs are issued beside the
- * access decision (one round trip instead of several), but their results, and their errors, are
- * only looked at once access is allowed, so a refusal is always decided and audited first.
- */
-function later<T>(read: Promise<T>): Promise<() => T> {
-  return read.then(
-    (value) => () => value,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
-}
-
 function required(head: EntryItem | undefined): EntryItem {
   if (!head) throw new NotFoundError('Journalnotatet finnes ikke.');
   return head;
 }
 
 /** Signing, correcting and marking need a person with an HPR number (hpl § 40: who recorded it). */
-async function requireHpr(req: JournalRequest, auditAction: string, auth: Authorized, entryId: string): Promise<void> {
+async function requireHpr(req: TenantRequest, auditAction: string, auth: Authorized, entryId: string): Promise<void> {
   if (req.caller.kind !== 'person' || !req.caller.hpr) {
     await denyAfterAccess(req, auditAction, target(auth, entryId), RULE_HPR_REQUIRED, 'Bare helsepersonell med HPR-nummer kan signere eller rette journalnotater.');
   }
 }
 
-function scopeOf(req: JournalRequest, operation: string, key: string, request: unknown): IdempotencyScope {
+function scopeOf(req: TenantRequest, operation: string, key: string, request: unknown): IdempotencyScope {
   return { tenant: req.tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
 }
 
 /** Creates a draft entry. */
-export async function createEntry(req: JournalRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+export async function createEntry(req: TenantRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
   const scope = scopeOf(req, 'createEntry', idempotencyKey, { patientId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
+  const priorRead = settle(replayIdempotent<Entry>(scope));
   const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
   const prior = (await priorRead)();
   if (prior) return prior;
@@ -246,149 +210,204 @@ export async function createEntry(req: JournalRequest, patientId: string, body: 
     now,
   );
   const value = await toEntry(req.tenant, next.head);
-  const event = journalEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
+  const event = accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
   return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
 }
 
-/** Edits a draft (its author only), conditional on If-Match. */
-export async function editDraft(req: JournalRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+/** What a versioned change of an existing entry computes once every check has passed. */
+interface ChangeResult {
+  next: NextVersion;
+  details: Record<string, string | number | boolean>;
+  /** The reason the change states (kept sealed in the audit event). */
+  reason?: string;
+  /** The title to index the new version under, for sharable entries past draft; absent: no index write. */
+  indexTitle?: string;
+}
+
+/** One kind of versioned change to an existing entry: what it is called and what it requires. */
+interface EntryChange {
+  /** Audit action, e.g. `entry.sign`. */
+  auditAction: string;
+  /** The Idempotency-Key's operation; absent for a change that takes no key (editing a draft). */
+  operation?: string;
+  /** Statuses the change refuses (409), each with its problem detail. */
+  refusedStatuses: Partial<Record<EntryStatus, string>>;
+  /** Only the entry's author may make this change (to entries `when` selects; default every entry). */
+  authorOnly?: { detail: string; when?: (head: EntryItem) => boolean };
+  /** The change needs a person with an HPR number (hpl § 40: who recorded it). */
+  requiresHpr: boolean;
+  /** The new version, computed from the current head. */
+  apply: (head: EntryItem, now: Date) => Promise<ChangeResult>;
+}
+
+/**
+ * THE template of a versioned change to an existing entry. The checks run in one fixed order, so
+ * every kind of change refuses alike:
+ *
+ * 1. If-Match present and well-formed (428, 412);
+ * 2. the patient exists (404) and the access decision allows journal.write (403, audited);
+ * 3. a retry with the same Idempotency-Key gets the first answer;
+ * 4. the entry exists (404);
+ * 5. its status allows the change (409);
+ * 6. author-only changes are made by the author (403, audited);
+ * 7. changes that need an HPR number are made by a person with one (403, audited);
+ * 8. the entry is still at the version the caller read (412, naming the current version);
+ * 9. the new version, its audit event, the Idempotency-Key's record and the document index are
+ *    committed in one transaction; losing a race there is 412 too.
+ *
+ * The head and the replay are read beside the access decision, but looked at only after it.
+ */
+async function changeEntry(
+  req: TenantRequest,
+  change: EntryChange,
+  patientId: string,
+  entryId: string,
+  ifMatch: string | undefined,
+  idempotency?: { key: string; request: unknown },
+): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.update', { recordId: entryId });
+  const scope = change.operation && idempotency ? scopeOf(req, change.operation, idempotency.key, idempotency.request) : undefined;
+  const priorRead = scope ? settle(replayIdempotent<Entry>(scope)) : undefined;
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
+  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId });
+  const prior = priorRead ? (await priorRead)() : undefined;
+  if (prior) return prior;
   const head = required((await headRead)());
-  if (head.status !== 'draft') throw new ConflictError('Signerte journalnotater endres ikke; lag en retting.', { status: head.status });
-  if (head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.update', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan endre et utkast.');
+  const refused = change.refusedStatuses[head.status];
+  if (refused !== undefined) throw new ConflictError(refused, { status: head.status });
+  if (change.authorOnly && (change.authorOnly.when?.(head) ?? true) && head.author.sub !== req.caller.sub) {
+    await denyAfterAccess(req, change.auditAction, target(auth, entryId), RULE_AUTHOR_ONLY, change.authorOnly.detail);
   }
+  if (change.requiresHpr) await requireHpr(req, change.auditAction, auth, entryId);
   if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
+
   const now = nowOf(req);
-  const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
-  const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
-  const event = journalEvent(req, 'entry.update', 'success', target(auth, entryId), auth.decision, { version: next.head.version });
-  await commitVersion(req, patientId, entryId, () => commitChange(req.tenant, guarded(next, head.version), [event]));
-  return { value: await toEntry(req.tenant, next.head), version: next.head.version, created: false };
+  const { next, details, reason, indexTitle } = await change.apply(head, now);
+  const value = await toEntry(req.tenant, next.head);
+  const event = { ...accessEvent(req, change.auditAction, 'success', target(auth, entryId), auth.decision, details), ...(reason !== undefined ? { reason } : {}) };
+  const writes = indexTitle === undefined ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, indexTitle);
+  const outcome: WriteOutcome<Entry> = { value, version: next.head.version, created: false };
+  return commitVersion(req, patientId, entryId, async () => {
+    if (scope) return commitIdempotent(scope, now, outcome, writes, [event]);
+    await commitChange(req.tenant, writes, [event]);
+    return outcome;
+  });
+}
+
+const EDIT_DRAFT = (req: TenantRequest, body: EditDraftRequest): EntryChange => ({
+  auditAction: 'entry.update',
+  refusedStatuses: {
+    signed: 'Signerte journalnotater endres ikke; lag en retting.',
+    corrected: 'Signerte journalnotater endres ikke; lag en retting.',
+    'entered-in-error': 'Signerte journalnotater endres ikke; lag en retting.',
+  },
+  authorOnly: { detail: 'Bare forfatteren kan endre et utkast.' },
+  requiresHpr: false,
+  apply: async (head, now) => {
+    const eventTime = body.eventTime ? eventTimeOf(body.eventTime, now) : head.eventTime;
+    const next = await nextVersion(req, { ...head, eventTime }, head.version + 1, 'edited', 'draft', { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) }, now);
+    return { next, details: { version: next.head.version } };
+  },
+});
+
+const SIGN = (req: TenantRequest): EntryChange => ({
+  auditAction: 'entry.sign',
+  operation: 'signEntry',
+  refusedStatuses: { signed: 'Journalnotatet er allerede signert.', corrected: 'Journalnotatet er allerede signert.', 'entered-in-error': 'Journalnotatet er allerede signert.' },
+  authorOnly: { detail: 'Bare forfatteren kan signere utkastet.' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
+    const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
+    return { next, details: { version: next.head.version, type: head.entryType }, indexTitle: content.title };
+  },
+});
+
+const CORRECT = (req: TenantRequest, body: CorrectEntryRequest): EntryChange => ({
+  auditAction: 'entry.correct',
+  operation: 'correctEntry',
+  refusedStatuses: { draft: 'Et utkast rettes ikke; endre det i stedet.', 'entered-in-error': 'Journalnotatet er markert som feilført.' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason };
+    const next = await nextVersion(req, head, head.version + 1, 'corrected', 'corrected', content, now);
+    return { next, details: { version: next.head.version }, reason: body.reason, indexTitle: body.title };
+  },
+});
+
+const MARK_ENTERED_IN_ERROR = (req: TenantRequest, body: EnteredInErrorRequest): EntryChange => ({
+  auditAction: 'entry.entered-in-error',
+  operation: 'markEnteredInError',
+  refusedStatuses: { 'entered-in-error': 'Journalnotatet er allerede markert som feilført.' },
+  authorOnly: { detail: 'Bare forfatteren kan markere sitt utkast.', when: (head) => head.status === 'draft' },
+  requiresHpr: true,
+  apply: async (head, now) => {
+    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
+    const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
+    // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
+    return { next, details: { version: next.head.version }, reason: body.reason, ...(head.status === 'draft' ? {} : { indexTitle: content.title }) };
+  },
+});
+
+/** Edits a draft (its author only), conditional on If-Match. */
+export function editDraft(req: TenantRequest, patientId: string, entryId: string, body: EditDraftRequest, ifMatch: string | undefined): Promise<WriteOutcome<Entry>> {
+  return changeEntry(req, EDIT_DRAFT(req, body), patientId, entryId, ifMatch);
 }
 
 /** Signs a draft (its author, with HPR). The content never changes after this. */
-export async function signEntry(req: JournalRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'signEntry', idempotencyKey, { patientId, entryId });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.sign', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status !== 'draft') throw new ConflictError('Journalnotatet er allerede signert.', { status: head.status });
-  if (head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.sign', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan signere utkastet.');
-  }
-  await requireHpr(req, 'entry.sign', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
-  const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
-  const value = await toEntry(req.tenant, next.head);
-  const event = journalEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: next.head.version, type: head.entryType });
-  const writes = await guardedWithIndex(req, auth, next, head.version, content.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+export function signEntry(req: TenantRequest, patientId: string, entryId: string, ifMatch: string | undefined, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+  return changeEntry(req, SIGN(req), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId } });
 }
 
 /** Corrects a signed entry (retting): a new version with new content and the reason; earlier versions stay. */
-export async function correctEntry(
-  req: JournalRequest,
+export function correctEntry(
+  req: TenantRequest,
   patientId: string,
   entryId: string,
   body: CorrectEntryRequest,
   ifMatch: string | undefined,
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'correctEntry', idempotencyKey, { patientId, entryId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.correct', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status === 'draft') throw new ConflictError('Et utkast rettes ikke; endre det i stedet.', { status: head.status });
-  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er markert som feilført.', { status: head.status });
-  await requireHpr(req, 'entry.correct', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const next = await nextVersion(
-    req,
-    head,
-    head.version + 1,
-    'corrected',
-    'corrected',
-    { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason },
-    now,
-  );
-  const value = await toEntry(req.tenant, next.head);
-  const event = { ...journalEvent(req, 'entry.correct', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  const writes = await guardedWithIndex(req, auth, next, head.version, body.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+  return changeEntry(req, CORRECT(req, body), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId, body } });
 }
 
 /** Marks an entry as entered in error (e.g. wrong patient). Nothing is deleted; the mark is a new version. */
-export async function markEnteredInError(
-  req: JournalRequest,
+export function markEnteredInError(
+  req: TenantRequest,
   patientId: string,
   entryId: string,
   body: EnteredInErrorRequest,
   ifMatch: string | undefined,
   idempotencyKey: string,
 ): Promise<WriteOutcome<Entry>> {
-  const expected = expectVersion(ifMatch);
-  const scope = scopeOf(req, 'markEnteredInError', idempotencyKey, { patientId, entryId, body });
-  const priorRead = later(replayIdempotent<Entry>(scope));
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.entered-in-error', { recordId: entryId });
-  const prior = (await priorRead)();
-  if (prior) return prior;
-  const head = required((await headRead)());
-  if (head.status === 'entered-in-error') throw new ConflictError('Journalnotatet er allerede markert som feilført.', { status: head.status });
-  if (head.status === 'draft' && head.author.sub !== req.caller.sub) {
-    await denyAfterAccess(req, 'entry.entered-in-error', target(auth, entryId), RULE_AUTHOR_ONLY, 'Bare forfatteren kan markere sitt utkast.');
-  }
-  await requireHpr(req, 'entry.entered-in-error', auth, entryId);
-  if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
-  const now = nowOf(req);
-  const content = await openEntryVersion(req.tenant, patientId, entryId, head.version, head.sealed);
-  const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
-  const value = await toEntry(req.tenant, next.head);
-  const event = { ...journalEvent(req, 'entry.entered-in-error', 'success', target(auth, entryId), auth.decision, { version: next.head.version }), reason: body.reason };
-  // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
-  const writes = head.status === 'draft' ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, content.title);
-  return commitVersion(req, patientId, entryId, () => commitIdempotent(scope, now, { value, version: next.head.version, created: false }, writes, [event]));
+  return changeEntry(req, MARK_ENTERED_IN_ERROR(req, body), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId, body } });
 }
 
 /** Reads an entry's current version (audited before it is returned). */
-export async function readEntry(req: JournalRequest, patientId: string, entryId: string): Promise<Entry> {
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
+export async function readEntry(req: TenantRequest, patientId: string, entryId: string): Promise<Entry> {
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
   const head = required((await headRead)());
   const entry = await toEntry(req.tenant, head);
-  await recordAccess([journalEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
+  await recordAccess([accessEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
   return entry;
 }
 
 /** An entry's versions, oldest first (audited). */
-export async function readEntryVersions(req: JournalRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
-  const headRead = later(loadEntry(req.tenant, patientId, entryId));
-  const pageRead = later(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
+export async function readEntryVersions(req: TenantRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
+  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
+  const pageRead = settle(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.history', { recordId: entryId });
   required((await headRead)());
   const page = (await pageRead)();
   const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
-  await recordAccess([journalEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
+  await recordAccess([accessEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
   return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** The patient's timeline, newest event first, optionally by type and unit (audited). */
-export async function readTimeline(req: JournalRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
-  const pageRead = later(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
+export async function readTimeline(req: TenantRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
+  const pageRead = settle(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'patient.timeline');
   const page = (await pageRead)();
   const items = await Promise.all(
@@ -409,7 +428,7 @@ export async function readTimeline(req: JournalRequest, patientId: string, query
     }),
   );
   await recordAccess([
-    journalEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
+    accessEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
   ]);
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

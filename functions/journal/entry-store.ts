@@ -1,13 +1,8 @@
 import { TenantDb, type Condition, type TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from './journal-keys';
-import type { EntryItem, EntryVersionItem } from './journal-items';
+import { journalKeys } from '../core/journal-keys';
+import type { EntryItem, EntryVersionItem } from '../core/journal-items';
 
 /** DynamoDB access for journal entries: the current version (head) and the immutable versions. */
-
-export async function getEntry(tenant: string, patientId: string, entryId: string): Promise<EntryItem | undefined> {
-  const item = await new TenantDb(tenant).get<EntryItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.entrySk(entryId));
-  return item?.itemType === 'entry' ? item : undefined;
-}
 
 /**
  * The writes of one new version: the head replaced only if it is still at `expectedVersion`

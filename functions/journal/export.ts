@@ -1,6 +1,8 @@
-import { toEntry, toVersion } from './entry-service';
-import type { EntryItem, EntryVersionItem, PatientItem } from './journal-items';
-import { listPatientsPage, loadPatientContext, patientPartition } from './patient-store';
+import { toVersion } from './entry-service';
+import { toEntry } from '../core/entry-record';
+import type { EntryItem, EntryVersionItem, PatientItem } from '../core/journal-items';
+import { loadPatientContext } from '../core/patient-access';
+import { listPatientsPage, patientPartition } from './patient-store';
 import { toPatient } from './patient-service';
 import { toRelationship } from './relationship-service';
 

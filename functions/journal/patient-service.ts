@@ -3,16 +3,28 @@ import type { CreatePatientRequest, Patient, PatientSearchResult, SearchPatients
 import { ConflictError, ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { hasRole } from '../../shared/auth/caller';
-import type { AuditEventInput } from '../audit/audit-event';
-import { decideAccess, RULES } from './access-decision';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitIdempotent, recordAccess } from './journal-commit';
-import { accessCallerOf, authorize, factsForDecision, journalEvent, nowOf, relationshipFacts, type JournalRequest } from './journal-context';
-import { openPatient, sealPatient } from './journal-crypto';
-import type { PatientItem } from './journal-items';
+import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
+import { decideAccess, RULES } from '../core/access-decision';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
+import { commitIdempotent, recordAccess } from '../core/commit';
+import {
+  accessCallerOf,
+  accessEvent,
+  authorize,
+  factsForDecision,
+  loadCitizenFacts,
+  loadPatientContext,
+  nowOf,
+  patientIdByNationalIdKey,
+  relationshipFacts,
+  type CitizenFacts,
+  type PatientContext,
+  type TenantRequest,
+} from '../core/patient-access';
+import { openPatient, sealPatient } from '../core/journal-crypto';
+import type { PatientItem } from '../core/journal-items';
 import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
-import { createPatientWrites, loadPatientContext, patientIdByNationalIdKey, patientIdsByNameToken, type PatientContext } from './patient-store';
-import { loadCitizenFacts, type CitizenFacts } from '../sharing/sharing-store';
+import { createPatientWrites, patientIdsByNameToken } from './patient-store';
 
 /** Use cases for patients: create (one record per national id per tenant), search, read. */
 
@@ -28,7 +40,7 @@ export async function toPatient(item: PatientItem): Promise<Patient> {
 class DuplicatePatientError extends Error {}
 
 /** The purpose a staff member creates or finds patients for. */
-function staffPurpose(req: JournalRequest) {
+function staffPurpose(req: TenantRequest) {
   return hasRole(req.caller, 'clinician') || req.caller.kind === 'client' ? ('TREAT' as const) : ('ADMIN' as const);
 }
 
@@ -36,28 +48,34 @@ function staffPurpose(req: JournalRequest) {
  * The national id is taken. If it was taken by an earlier request with this very Idempotency-Key
  * (a concurrent retry), that request's outcome is the answer; otherwise 409 naming the record.
  */
-async function duplicate(req: JournalRequest, nidKey: string, scope: IdempotencyScope): Promise<WriteOutcome<Patient>> {
+async function duplicate(req: TenantRequest, nidKey: string, scope: IdempotencyScope, purposeOfUse: PurposeOfUse): Promise<WriteOutcome<Patient>> {
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
   const existing = await patientIdByNationalIdKey(req.tenant, nidKey);
   await recordAccess([
-    journalEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse: staffPurpose(req) }, { duplicate: true }),
+    accessEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse }, { duplicate: true }),
   ]);
   throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
 }
 
 /** Creates a patient; a second create for the same national id in the tenant is refused (409, naming the existing record). */
-export async function createPatient(req: JournalRequest, body: CreatePatientRequest, idempotencyKey: string): Promise<WriteOutcome<Patient>> {
-  if (hasRole(req.caller, 'citizen') || (req.caller.kind === 'person' && req.caller.tenant !== req.tenant)) {
-    throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
-  }
+export async function createPatient(req: TenantRequest, body: CreatePatientRequest, idempotencyKey: string): Promise<WriteOutcome<Patient>> {
+  const nidKey = await nationalIdKey(body.nationalId);
+  const now = nowOf(req);
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant: req.tenant,
+    action: 'patient.create',
+    patient: { id: '', nationalIdKey: nidKey },
+    relationships: [],
+    now,
+  });
+  if (!decision.allow) throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
   const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
 
-  const now = nowOf(req);
-  const nidKey = await nationalIdKey(body.nationalId);
-  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope);
+  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope, decision.purposeOfUse);
 
   const patientId = randomUUID();
   const createdAt = now.toISOString();
@@ -65,7 +83,7 @@ export async function createPatient(req: JournalRequest, body: CreatePatientRequ
   const nameTokenHashes = await Promise.all(namePrefixes(body.name).map(hashNamePrefix));
   const writes = createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes });
   const value: Patient = { id: patientId, tenant: req.tenant, ...body, createdAt, version: 1 };
-  const event = journalEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, { rule: 'tenant-staff-creates-patient', purposeOfUse: staffPurpose(req) });
+  const event = accessEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, decision);
   try {
     return await commitIdempotent(
       scope,
@@ -76,16 +94,16 @@ export async function createPatient(req: JournalRequest, body: CreatePatientRequ
     );
   } catch (error) {
     // Lost a race with a concurrent create of the same national id: still one record.
-    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey, scope);
+    if (error instanceof DuplicatePatientError) return duplicate(req, nidKey, scope, decision.purposeOfUse);
     throw error;
   }
 }
 
 /** Reads one patient's demographics (audited). */
-export async function getPatient(req: JournalRequest, patientId: string): Promise<Patient> {
+export async function getPatient(req: TenantRequest, patientId: string): Promise<Patient> {
   const { context, decision } = await authorize(req, patientId, 'patient.read', 'patient.read', { recordId: patientId });
   const patient = await toPatient(context.patient);
-  await recordAccess([journalEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
+  await recordAccess([accessEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
   return patient;
 }
 
@@ -106,7 +124,7 @@ interface Hit {
 }
 
 /** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
-async function hitOf(req: JournalRequest, body: SearchPatientsRequest, patientId: string, now: Date): Promise<Hit | undefined> {
+async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date): Promise<Hit | undefined> {
   const context = await loadPatientContext(req.tenant, patientId);
   if (!context) return undefined;
   const patient = await toPatient(context.patient);
@@ -122,7 +140,7 @@ async function hitOf(req: JournalRequest, body: SearchPatientsRequest, patientId
  * looking); a search without hits is recorded in the tenant's chain. Events are stored before the
  * answer.
  */
-export async function searchPatients(req: JournalRequest, body: SearchPatientsRequest): Promise<PatientSearchResult> {
+export async function searchPatients(req: TenantRequest, body: SearchPatientsRequest): Promise<PatientSearchResult> {
   const by = 'nationalId' in body ? 'nationalId' : 'name';
   const searchedKey = 'nationalId' in body ? await nationalIdKey(body.nationalId) : undefined;
   let ids: string[];
@@ -162,12 +180,12 @@ export async function searchPatients(req: JournalRequest, body: SearchPatientsRe
         break;
       }
       hits += 1;
-      events.push(journalEvent(req, 'patient.search', decision.allow ? 'success' : 'denied', { patientId: hit.patient.id, nidKey: hit.context.patient.nidKey, recordId: hit.patient.id }, decision, { by }));
+      events.push(accessEvent(req, 'patient.search', decision.allow ? 'success' : 'denied', { patientId: hit.patient.id, nidKey: hit.context.patient.nidKey, recordId: hit.patient.id }, decision, { by }));
       if (decision.allow) patients.push(hit.patient);
     }
   }
   if (hits === 0) {
-    events.push(journalEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
+    events.push(accessEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
   }
   await recordAccess(events);
   return { patients, truncated };

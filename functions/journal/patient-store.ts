@@ -1,6 +1,6 @@
 import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from './journal-keys';
-import type { EntryItem, PatientItem, RelationshipItem } from './journal-items';
+import { journalKeys } from '../core/journal-keys';
+import type { EntryItem, PatientItem, RelationshipItem } from '../core/journal-items';
 
 /** DynamoDB access for patients: the record, its national-id uniqueness item and its name tokens. */
 
@@ -48,12 +48,6 @@ export function createPatientWrites(p: NewPatient): TxWrite[] {
   ];
 }
 
-/** The patient id registered for a national id key in this tenant. */
-export async function patientIdByNationalIdKey(tenant: string, nidKey: string): Promise<string | undefined> {
-  const item = await new TenantDb(tenant).get('journal', journalKeys.nationalIdPk(tenant, nidKey), journalKeys.nationalIdSk);
-  return typeof item?.patientId === 'string' ? item.patientId : undefined;
-}
-
 /** Patient ids indexed under one name-prefix hash (bounded; `more` when the bound cut the list). */
 export async function patientIdsByNameToken(tenant: string, tokenHash: string, limit: number): Promise<{ ids: string[]; more: boolean }> {
   const page = await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.nameTokenPk(tenant, tokenHash), limit });
@@ -62,29 +56,6 @@ export async function patientIdsByNameToken(tenant: string, tokenHash: string, l
 
 export async function getPatient(tenant: string, patientId: string): Promise<PatientItem | undefined> {
   return new TenantDb(tenant).get<PatientItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.patientSk);
-}
-
-export interface PatientContext {
-  patient: PatientItem;
-  relationships: RelationshipItem[];
-}
-
-/** The patient and all its care relationships, in one consistent query (what an access decision needs). */
-export async function loadPatientContext(tenant: string, patientId: string): Promise<PatientContext | undefined> {
-  const db = new TenantDb(tenant);
-  const pk = journalKeys.patientPk(tenant, patientId);
-  let patient: PatientItem | undefined;
-  const relationships: RelationshipItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await db.query({ table: 'journal', partition: pk, sortBeginsWith: journalKeys.accessContextPrefix, consistent: true, cursor, limit: 200 });
-    for (const item of page.items) {
-      if (item.itemType === 'patient') patient = item as PatientItem;
-      else if (item.itemType === 'relationship') relationships.push(item as RelationshipItem);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return patient ? { patient, relationships } : undefined;
 }
 
 /** One page of the tenant's patients (ids), for export and counting. */

@@ -3,14 +3,14 @@ import type { CreateRelationshipRequest, Relationship, RelationshipSubject } fro
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import { relationshipInForce } from './access-decision';
+import { relationshipInForce } from '../core/access-decision';
 import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from './idempotency';
-import { commitIdempotent, recordAccess } from './journal-commit';
-import { authorize, authorOf, journalEvent, nowOf, type JournalRequest } from './journal-context';
-import { openRelationship, sealRelationship } from './journal-crypto';
-import type { RelationshipItem } from './journal-items';
-import { journalKeys } from './journal-keys';
+import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
+import { commitIdempotent, recordAccess } from '../core/commit';
+import { authorize, authorOf, accessEvent, nowOf, type TenantRequest } from '../core/patient-access';
+import { openRelationship, sealRelationship } from '../core/journal-crypto';
+import type { RelationshipItem } from '../core/journal-items';
+import { journalKeys } from '../core/journal-keys';
 import { getRelationship, relationshipPut, relationshipReplace } from './relationship-store';
 
 /**
@@ -78,7 +78,7 @@ function validity(body: CreateRelationshipRequest, now: Date): { validFrom: stri
 }
 
 /** Creates a care relationship for the caller (default), their unit, or (tenant admin) anyone in the tenant. */
-export async function createRelationship(req: JournalRequest, patientId: string, body: CreateRelationshipRequest, idempotencyKey: string): Promise<WriteOutcome<Relationship>> {
+export async function createRelationship(req: TenantRequest, patientId: string, body: CreateRelationshipRequest, idempotencyKey: string): Promise<WriteOutcome<Relationship>> {
   const subject: RelationshipSubject = body.subject ?? { kind: 'user', id: req.caller.sub };
   const { context, decision } = await authorize(req, patientId, 'relationship.create', 'relationship.create', { target: { subject } });
   const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createRelationship', key: idempotencyKey, requestHash: requestHash({ patientId, body }) };
@@ -109,7 +109,7 @@ export async function createRelationship(req: JournalRequest, patientId: string,
   const target = { patientId, nidKey: context.patient.nidKey, recordId: relationshipId };
   const selfAuthorised = subject.kind === 'user' ? subject.id === req.caller.sub : subject.id === req.caller.unit;
   const event = {
-    ...journalEvent(req, 'relationship.create', 'success', target, decision, { subjectKind: subject.kind, subject: subject.id, reasonCode: body.reasonCode, selfAuthorised }),
+    ...accessEvent(req, 'relationship.create', 'success', target, decision, { subjectKind: subject.kind, subject: subject.id, reasonCode: body.reasonCode, selfAuthorised }),
     reason: body.reason,
     // Selvautorisasjon must be followed up in log review: the tenant auditor's queue gets it.
     ...(selfAuthorised ? { flagged: true, flagReason: 'self-authorised' } : {}),
@@ -118,18 +118,18 @@ export async function createRelationship(req: JournalRequest, patientId: string,
 }
 
 /** Lists the patient's care relationships, in force and ended (audited). */
-export async function listRelationships(req: JournalRequest, patientId: string): Promise<Relationship[]> {
+export async function listRelationships(req: TenantRequest, patientId: string): Promise<Relationship[]> {
   const { context, decision } = await authorize(req, patientId, 'relationship.list', 'relationship.list');
   const now = nowOf(req);
   const list = await Promise.all(context.relationships.map((r) => toRelationship(req.tenant, r, now)));
   list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-  await recordAccess([journalEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)]);
+  await recordAccess([accessEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)]);
   return list;
 }
 
 /** Ends a relationship now (If-Match on its version). Ending an ended one is refused (409). */
 export async function endRelationship(
-  req: JournalRequest,
+  req: TenantRequest,
   patientId: string,
   relationshipId: string,
   body: { reason?: string } | undefined,
@@ -162,7 +162,7 @@ export async function endRelationship(
   };
   const value = await toRelationship(req.tenant, next, now);
   const event = {
-    ...journalEvent(req, 'relationship.end', 'success', { patientId, nidKey: context.patient.nidKey, recordId: relationshipId }, decision, { subjectKind: current.subjectKind, subject: current.subjectId }),
+    ...accessEvent(req, 'relationship.end', 'success', { patientId, nidKey: context.patient.nidKey, recordId: relationshipId }, decision, { subjectKind: current.subjectKind, subject: current.subjectId }),
     ...(body?.reason ? { reason: body.reason } : {}),
   };
   return commitIdempotent(

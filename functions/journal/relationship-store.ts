@@ -1,6 +1,6 @@
 import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from './journal-keys';
-import type { RelationshipItem } from './journal-items';
+import { journalKeys } from '../core/journal-keys';
+import type { RelationshipItem } from '../core/journal-items';
 
 /** DynamoDB access for care relationships (stored in the patient's partition). */
 

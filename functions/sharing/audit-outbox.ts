@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { globalKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, type TxWrite } from '../../shared/db/tenant-db';
 import { logger } from '../../shared/observability';
-import { commitWithAudit } from '../audit/audit-chain';
-import type { AuditEventInput } from '../audit/audit-event';
+import { commitWithAudit } from '../core/audit-chain';
+import type { AuditEventInput } from '../core/audit-event';
 
 /**
  * Audit events a citizen's change owes to the other municipalities where they are a patient.
@@ -107,7 +107,7 @@ export async function deliverTo(item: OutboxItem, tenant: string, now = new Date
 }
 
 /** Once nothing is owed, the item leaves the pending index (it is kept: nothing here is ever deleted). */
-async function settle(item: OutboxItem, now: Date): Promise<void> {
+async function markDelivered(item: OutboxItem, now: Date): Promise<void> {
   try {
     await regionDb().update(
       table,
@@ -124,7 +124,7 @@ async function settle(item: OutboxItem, now: Date): Promise<void> {
 async function deliverItem(item: OutboxItem, now: Date): Promise<boolean> {
   const results = await Promise.all(Object.keys(item.pending).map((tenant) => deliverTo(item, tenant, now)));
   const done = results.every(Boolean);
-  if (done) await settle(item, now);
+  if (done) await markDelivered(item, now);
   return done;
 }
 

@@ -4,15 +4,27 @@ import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } f
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
-import type { AuditEventInput } from '../audit/audit-event';
-import { listTenants } from '../audit/audit-store';
-import { blockInForce, decideAccess, type AccessDecision } from '../journal/access-decision';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
-import { patientIdByNationalIdKey } from '../journal/patient-store';
+import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
+import type { AuditEventInput } from '../core/audit-event';
+import { blockInForce, decideAccess, type AccessDecision } from '../core/access-decision';
+import { recordAccess } from '../core/commit';
+import {
+  accessCallerOf,
+  accessEvent,
+  deniedDetail,
+  factsForDecision,
+  loadCitizenFacts,
+  loadContextAndFacts,
+  nowOf,
+  patientIdByNationalIdKey,
+  relationshipFacts,
+  type PatientAccessRequest,
+} from '../core/patient-access';
+import { sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from '../core/sharing-items';
 import { deliverPendingAudit } from './audit-outbox';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
-import { citizenKeyOf, nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
-import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenFacts, sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from './sharing-store';
+import { citizenKeyOf } from './sharing-context';
+import { blockPut, blockReplace, consentPut, getBlock, getDocument } from './sharing-store';
 
 /**
  * Blocks (sperring) and consents (samtykke). A block covers future documents too, because it is
@@ -30,7 +42,7 @@ import { blockPut, blockReplace, consentPut, getBlock, getDocument, loadCitizenF
  * The citizen's own blocks and consents go through the one access decision as well (their own
  * national-id key as the patient): reading is `block.read`, changing is `block.manage`.
  */
-async function citizenAccess(req: SharingRequest, action: 'block.read' | 'block.manage'): Promise<{ nidKey: string; decision: AccessDecision }> {
+async function citizenAccess(req: PatientAccessRequest, action: 'block.read' | 'block.manage'): Promise<{ nidKey: string; decision: AccessDecision }> {
   const nidKey = await citizenKeyOf(req.caller);
   const decision = decideAccess({
     caller: await accessCallerOf(req.caller),
@@ -44,7 +56,7 @@ async function citizenAccess(req: SharingRequest, action: 'block.read' | 'block.
   return { nidKey, decision };
 }
 
-function changedBy(req: SharingRequest): ChangedBy {
+function changedBy(req: PatientAccessRequest): ChangedBy {
   return req.caller.roles.includes('citizen')
     ? { kind: 'citizen', sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}) }
     : { kind: 'staff', sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}), ...(req.tenant ? { tenant: req.tenant } : {}) };
@@ -92,7 +104,7 @@ async function checkTarget(target: BlockTarget, nidKey: string): Promise<void> {
 
 /** Municipalities where the citizen is a patient, with their patient id there. */
 async function patientTenants(nidKey: string): Promise<{ tenant: string; patientId: string }[]> {
-  const tenants = (await listTenants()).filter((t) => t.status === 'active');
+  const tenants = (await listRegistryTenants()).filter((t) => t.status === 'active');
   const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t.id, patientId: await patientIdByNationalIdKey(t.id, nidKey) })));
   return hits.filter((h): h is { tenant: string; patientId: string } => h.patientId !== undefined).sort((a, b) => a.tenant.localeCompare(b.tenant));
 }
@@ -100,12 +112,12 @@ async function patientTenants(nidKey: string): Promise<{ tenant: string; patient
 // ---------------------------------------------------------------------------------------------
 // The citizen's own
 
-async function citizenEvents(req: SharingRequest, nidKey: string, decision: AccessDecision, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
+async function citizenEvents(req: PatientAccessRequest, nidKey: string, decision: AccessDecision, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
   const tenants = await patientTenants(nidKey);
-  return tenants.map((t) => sharingEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, decision, details));
+  return tenants.map((t) => accessEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, decision, details));
 }
 
-export async function listMyBlocks(req: SharingRequest): Promise<BlockList> {
+export async function listMyBlocks(req: PatientAccessRequest): Promise<BlockList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
   const now = nowOf(req);
   await deliverPendingAudit(nidKey);
@@ -117,13 +129,13 @@ function sortBlocks(blocks: BlockItem[]): BlockItem[] {
   return [...blocks].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
-async function newBlock(req: SharingRequest, nidKey: string, target: BlockTarget, now: Date): Promise<BlockItem> {
+async function newBlock(req: PatientAccessRequest, nidKey: string, target: BlockTarget, now: Date): Promise<BlockItem> {
   await checkTarget(target, nidKey);
   const blockId = randomUUID();
   return { pk: sharingKeys.citizenPk(nidKey), sk: sharingKeys.blockSk(blockId), itemType: 'block', blockId, target, createdAt: now.toISOString(), createdBy: changedBy(req), version: 1 };
 }
 
-export async function createMyBlock(req: SharingRequest, target: BlockTarget, idempotencyKey?: string): Promise<Block> {
+export async function createMyBlock(req: PatientAccessRequest, target: BlockTarget, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'createMyBlock', idempotencyKey, target);
   const prior = await replayCitizen<Block>(nidKey, idem);
@@ -135,14 +147,14 @@ export async function createMyBlock(req: SharingRequest, target: BlockTarget, id
   return commitCitizenChange(nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
 }
 
-async function lift(req: SharingRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
+async function lift(req: PatientAccessRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
   const current = await getBlock(nidKey, blockId);
   if (!current) throw new NotFoundError('Sperringen finnes ikke.');
   if (current.liftedAt) throw new ConflictError('Sperringen er allerede opphevet.');
   return { current, next: { ...current, liftedAt: now.toISOString(), liftedBy: changedBy(req), version: current.version + 1 } };
 }
 
-export async function liftMyBlock(req: SharingRequest, blockId: string, idempotencyKey?: string): Promise<Block> {
+export async function liftMyBlock(req: PatientAccessRequest, blockId: string, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'liftMyBlock', idempotencyKey, { blockId });
   const prior = await replayCitizen<Block>(nidKey, idem);
@@ -163,7 +175,7 @@ interface Authorized {
 }
 
 /** The one decision for staff seeing or changing a patient's blocks; refusals are audited, then 403. */
-async function authorizeStaff(req: SharingRequest, patientId: string, action: 'block.read' | 'block.manage', auditAction: string): Promise<Authorized> {
+async function authorizeStaff(req: PatientAccessRequest, patientId: string, action: 'block.read' | 'block.manage', auditAction: string): Promise<Authorized> {
   if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
@@ -179,28 +191,28 @@ async function authorizeStaff(req: SharingRequest, patientId: string, action: 'b
     ...factsForDecision(loaded.facts),
   });
   if (!decision.allow) {
-    await recordEvents(req, [sharingEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision)]);
+    await recordAccess([accessEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision, {})], req.tenant);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   return { nidKey, decision };
 }
 
-export async function listPatientBlocks(req: SharingRequest, patientId: string): Promise<BlockList> {
+export async function listPatientBlocks(req: PatientAccessRequest, patientId: string): Promise<BlockList> {
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.read', 'sharing.block.list');
   const now = nowOf(req);
   await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
   const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target))));
-  await recordEvents(req, [sharingEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })]);
+  await recordAccess([accessEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })], req.tenant);
   return { blocks };
 }
 
-function ownTenant(req: SharingRequest): string {
+function ownTenant(req: PatientAccessRequest): string {
   if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
   return req.tenant;
 }
 
-export async function createPatientBlock(req: SharingRequest, patientId: string, body: CreateBlockOnBehalfRequest, idempotencyKey?: string): Promise<Block> {
+export async function createPatientBlock(req: PatientAccessRequest, patientId: string, body: CreateBlockOnBehalfRequest, idempotencyKey?: string): Promise<Block> {
   const tenant = ownTenant(req);
   const idem = staffIdempotency(tenant, req, 'createPatientBlock', idempotencyKey, { patientId, body });
   const prior = await replay<Block>(idem);
@@ -208,12 +220,12 @@ export async function createPatientBlock(req: SharingRequest, patientId: string,
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
   const now = nowOf(req);
   const item = await newBlock(req, nidKey, body.target, now);
-  const event = { ...sharingEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
+  const event = { ...accessEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
   const value = toBlock(item, now, await labelOf(body.target));
   return commitStaffChange(tenant, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
 }
 
-export async function liftPatientBlock(req: SharingRequest, patientId: string, blockId: string, idempotencyKey?: string): Promise<Block> {
+export async function liftPatientBlock(req: PatientAccessRequest, patientId: string, blockId: string, idempotencyKey?: string): Promise<Block> {
   const tenant = ownTenant(req);
   const idem = staffIdempotency(tenant, req, 'liftPatientBlock', idempotencyKey, { patientId, blockId });
   const prior = await replay<Block>(idem);
@@ -221,7 +233,7 @@ export async function liftPatientBlock(req: SharingRequest, patientId: string, b
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
-  const event = sharingEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
+  const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
   const value = toBlock(next, now, await labelOf(next.target));
   return commitStaffChange(tenant, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
 }
@@ -238,14 +250,14 @@ function consentList(items: ConsentItem[]): ConsentList {
   };
 }
 
-export async function listMyConsents(req: SharingRequest): Promise<ConsentList> {
+export async function listMyConsents(req: PatientAccessRequest): Promise<ConsentList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
   await deliverPendingAudit(nidKey);
   return consentList((await loadCitizenFacts(nidKey, nowOf(req))).consents);
 }
 
 /** Gives or withdraws consent for one category; each change is recorded (conditional on the version read). */
-export async function setMyConsent(req: SharingRequest, body: SetConsentRequest, idempotencyKey?: string): Promise<ConsentList> {
+export async function setMyConsent(req: PatientAccessRequest, body: SetConsentRequest, idempotencyKey?: string): Promise<ConsentList> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'setMyConsent', idempotencyKey, body);
   const prior = await replayCitizen<ConsentList>(nidKey, idem);

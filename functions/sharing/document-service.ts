@@ -1,15 +1,30 @@
 import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
-import type { AuditEventInput } from '../audit/audit-event';
-import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../journal/access-decision';
-import { toEntry } from '../journal/entry-service';
-import { getEntry } from '../journal/entry-store';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
-import { loadPatientContext, patientIdByNationalIdKey } from '../journal/patient-store';
-import { documentFactsOf } from './document-index';
-import { citizenKeyOf, directoryOf, nowOf, recordEvents, sharingEvent, toSharedDocument, type SharingRequest } from './sharing-context';
-import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexItem } from './sharing-store';
+import { groupBy } from '../../shared/group-by';
+import { settle } from '../../shared/settle';
+import type { AuditEventInput } from '../core/audit-event';
+import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
+import { recordAccess } from '../core/commit';
+import { documentFactsOf } from '../core/document-index';
+import { getEntry, toEntry } from '../core/entry-record';
+import {
+  accessCallerOf,
+  accessEvent,
+  deniedDetail,
+  directoryOf,
+  factsForDecision,
+  loadCitizenFacts,
+  loadContextAndFacts,
+  loadPatientContext,
+  nowOf,
+  patientIdByNationalIdKey,
+  relationshipFacts,
+  type PatientAccessRequest,
+} from '../core/patient-access';
+import type { DocumentIndexItem } from '../core/sharing-items';
+import { citizenKeyOf, toSharedDocument } from './sharing-context';
+import { documentsOfCitizen, getDocument } from './sharing-store';
 
 /**
  * Finding and retrieving shared documents. The caller names the patient by their id in the
@@ -20,7 +35,7 @@ import { documentsOfCitizen, getDocument, loadCitizenFacts, type DocumentIndexIt
  * citizen key on both) the citizen's access log, before answering.
  */
 
-function ownTenant(req: SharingRequest): string {
+function ownTenant(req: PatientAccessRequest): string {
   if (!req.tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan bruke deling.');
   return req.tenant;
 }
@@ -30,14 +45,14 @@ function documentFact(doc: DocumentIndexItem): AccessInput['document'] {
 }
 
 /** The patient's documents in other municipalities that the caller may see, newest first. */
-export async function listSharedDocuments(req: SharingRequest, patientId: string): Promise<SharedDocumentList> {
+export async function listSharedDocuments(req: PatientAccessRequest, patientId: string): Promise<SharedDocumentList> {
   const tenant = ownTenant(req);
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(tenant, patientId, 'sharing.list', now);
   if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
   const { context, facts } = loaded;
   const nidKey = context.patient.nidKey;
-  const docsRead = documentsOfCitizen(nidKey);
+  const docsRead = settle(documentsOfCitizen(nidKey));
   const base: Omit<AccessInput, 'action' | 'tenant'> = {
     caller: await accessCallerOf(req.caller),
     patient: { id: patientId, nationalIdKey: nidKey },
@@ -48,12 +63,12 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
   const decision = decideAccess({ ...base, action: 'sharing.list', tenant });
   const here = { tenant, patientId, nidKey };
   if (!decision.allow) {
-    await docsRead.catch(() => undefined);
-    await recordEvents(req, [sharingEvent(req, 'sharing.documents.list', 'denied', here, decision)]);
+    await docsRead;
+    await recordAccess([accessEvent(req, 'sharing.documents.list', 'denied', here, decision, {})], req.tenant);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   const dir = directoryOf(req);
-  const candidates = (await docsRead).filter((d) => d.tenant !== tenant);
+  const candidates = (await docsRead)().filter((d) => d.tenant !== tenant);
   await dir.load(candidates.map((d) => d.tenant));
   const visible: DocumentIndexItem[] = [];
   for (const doc of candidates) {
@@ -65,24 +80,13 @@ export async function listSharedDocuments(req: SharingRequest, patientId: string
   const documents = await Promise.all(visible.map((d) => toSharedDocument(d, dir)));
   // One event per origin municipality whose documents were shown (in that patient's chain there),
   // and one in the caller's municipality; all stored before the answer.
-  const byOrigin = new Map<string, DocumentIndexItem[]>();
-  for (const d of visible) byOrigin.set(d.tenant, [...(byOrigin.get(d.tenant) ?? []), d]);
-  const events: AuditEventInput[] = [sharingEvent(req, 'sharing.documents.list', 'success', here, decision, { count: documents.length, origins: byOrigin.size })];
+  const byOrigin = groupBy(visible, (d) => d.tenant);
+  const events: AuditEventInput[] = [accessEvent(req, 'sharing.documents.list', 'success', here, decision, { count: documents.length, origins: byOrigin.size })];
   for (const [origin, docs] of byOrigin) {
-    events.push(sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: docs[0]?.patientId, nidKey }, decision, { count: docs.length }));
+    events.push(accessEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: docs[0]?.patientId, nidKey }, decision, { count: docs.length }));
   }
-  await recordEvents(req, events);
+  await recordAccess(events, req.tenant);
   return { patientId, documents, access: { rule: decision.rule, emergency: decision.emergency === true } };
-}
-
-/** Settles a read now and reports it later (used only once access is allowed). */
-function later<T>(read: Promise<T>): Promise<() => T> {
-  return read.then(
-    (value) => () => value,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
 }
 
 /** What never changes about an indexed document: whose it is, where it lives, its type. */
@@ -130,7 +134,7 @@ async function callerPatientContext(tenant: string, nidKey: string) {
  * entry's current head and the origin's registry entry are read in parallel; the entry is opened
  * in the origin's key context only after the decision allowed it.
  */
-export async function retrieveDocument(req: SharingRequest, documentId: string): Promise<RetrievedDocument> {
+export async function retrieveDocument(req: PatientAccessRequest, documentId: string): Promise<RetrievedDocument> {
   const tenant = ownTenant(req);
   const now = nowOf(req);
   const { tenant: origin, entryId } = parseDocumentId(documentId);
@@ -138,41 +142,42 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
   if (!identity) throw new NotFoundError('Dokumentet finnes ikke.');
   const { nidKey } = identity;
   const dir = directoryOf(req);
+  // All five reads are settled at once: whichever fails, none is left without a handler.
   const [contextRead, factsRead, headRead, callerRead, profileRead] = [
-    later(callerPatientContext(tenant, nidKey)),
-    loadCitizenFacts(nidKey, now),
-    later(getEntry(origin, identity.patientId, entryId)),
-    accessCallerOf(req.caller),
-    dir.profile(origin),
+    settle(callerPatientContext(tenant, nidKey)),
+    settle(loadCitizenFacts(nidKey, now)),
+    settle(getEntry(origin, identity.patientId, entryId)),
+    settle(accessCallerOf(req.caller)),
+    settle(dir.profile(origin)),
   ];
   const context = (await contextRead)();
   const decision: AccessDecision = decideAccess({
-    caller: await callerRead,
+    caller: (await callerRead)(),
     tenant: origin,
     action: 'sharing.retrieve',
     patient: { id: context?.patient.patientId ?? identity.patientId, nationalIdKey: nidKey },
     relationships: relationshipFacts(context),
     now,
-    ...factsForDecision(await factsRead),
+    ...factsForDecision((await factsRead)()),
     document: { id: documentId, tenant: origin, type: identity.entryType },
   });
   const atOrigin = { tenant: origin, patientId: identity.patientId, nidKey, recordId: entryId };
   const here = { tenant, patientId: context?.patient.patientId, nidKey, recordId: documentId };
   const events = (outcome: 'success' | 'denied', details: Record<string, string | number | boolean> = {}) =>
     origin === tenant
-      ? [sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, details)]
-      : [sharingEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), sharingEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
+      ? [accessEvent(req, 'sharing.document.retrieve', outcome, here, decision, details)]
+      : [accessEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), accessEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
   if (!decision.allow) {
-    await recordEvents(req, events('denied'));
+    await recordAccess(events('denied'), req.tenant);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
-  const profile = await profileRead;
+  const profile = (await profileRead)();
   if (profile?.status !== 'active') throw new TenantSuspendedError(origin, String(profile?.status ?? 'unknown'));
   const head = (await headRead)();
   if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw new NotFoundError('Dokumentet finnes ikke.');
   if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
   const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(documentFactsOf(origin, head), dir)]);
-  await recordEvents(req, events('success', { version: head.version }));
+  await recordAccess(events('success', { version: head.version }), req.tenant);
   return {
     ...meta,
     title: entry.title,
@@ -184,7 +189,7 @@ export async function retrieveDocument(req: SharingRequest, documentId: string):
 }
 
 /** The citizen's own documents in every municipality, with the blocks covering each (audited in each origin). */
-export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentList> {
+export async function listMyDocuments(req: PatientAccessRequest): Promise<MyDocumentList> {
   const nidKey = await citizenKeyOf(req.caller);
   const now = nowOf(req);
   const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
@@ -206,13 +211,12 @@ export async function listMyDocuments(req: SharingRequest): Promise<MyDocumentLi
         .map((b) => b.blockId),
     })),
   );
-  const byOrigin = new Map<string, { doc: DocumentIndexItem; decision: AccessDecision }[]>();
-  for (const s of shown) byOrigin.set(s.doc.tenant, [...(byOrigin.get(s.doc.tenant) ?? []), s]);
-  await recordEvents(
-    req,
+  const byOrigin = groupBy(shown, (s) => s.doc.tenant);
+  await recordAccess(
     [...byOrigin].map(([origin, items]) =>
-      sharingEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: items[0]?.doc.patientId, nidKey }, items[0]!.decision, { count: items.length, view: 'citizen' }),
+      accessEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: items[0]?.doc.patientId, nidKey }, items[0]!.decision, { count: items.length, view: 'citizen' }),
     ),
+    req.tenant,
   );
   return { documents };
 }

@@ -3,11 +3,12 @@ import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contra
 import { config } from '../../shared/config';
 import { envelopeCrypto } from '../../shared/crypto';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../shared/errors';
-import { decideAccess, emergencyInForce } from '../journal/access-decision';
-import { accessCallerOf, deniedDetail, factsForDecision, loadContextAndFacts, relationshipFacts } from '../journal/journal-context';
+import { decideAccess, emergencyInForce } from '../core/access-decision';
+import { recordAccess } from '../core/commit';
+import { accessCallerOf, accessEvent, deniedDetail, factsForDecision, loadContextAndFacts, nowOf, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
+import { emergencyReasonContext, sharingKeys, type EmergencyItem } from '../core/sharing-items';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
-import { nowOf, recordEvents, sharingEvent, type SharingRequest } from './sharing-context';
-import { emergencyPut, emergencyReasonContext, sharingKeys, type EmergencyItem } from './sharing-store';
+import { emergencyPut } from './sharing-store';
 
 /**
  * Emergency access (akuttilgang, break-the-glass; purpose of use BTG). A clinician without a care
@@ -35,7 +36,7 @@ function toView(item: EmergencyItem, now: Date): EmergencyAccess {
  * Grants emergency access. A retry with the same Idempotency-Key gets the first grant again: no
  * second grant, no second event in the review queue.
  */
-export async function requestEmergencyAccess(req: SharingRequest, patientId: string, reason: string, idempotencyKey?: string): Promise<EmergencyAccess> {
+export async function requestEmergencyAccess(req: PatientAccessRequest, patientId: string, reason: string, idempotencyKey?: string): Promise<EmergencyAccess> {
   const tenant = req.tenant;
   if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan be om akuttilgang.');
   const idem = staffIdempotency(tenant, req, 'requestEmergencyAccess', idempotencyKey, { patientId, reason });
@@ -56,7 +57,7 @@ export async function requestEmergencyAccess(req: SharingRequest, patientId: str
   });
   const target = { tenant, patientId, nidKey };
   if (!decision.allow) {
-    await recordEvents(req, [sharingEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision)]);
+    await recordAccess([accessEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision, {})], req.tenant);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   const grantId = randomUUID();
@@ -76,7 +77,7 @@ export async function requestEmergencyAccess(req: SharingRequest, patientId: str
   };
   // The grant is itself flagged (the clinician authorised themselves) and carries the reason.
   const event = {
-    ...sharingEvent(req, 'sharing.emergency-access.grant', 'success', { ...target, recordId: grantId }, { ...decision, emergency: true, emergencyId: grantId }, { expiresAt, selfAuthorised: true }),
+    ...accessEvent(req, 'sharing.emergency-access.grant', 'success', { ...target, recordId: grantId }, { ...decision, emergency: true, emergencyId: grantId }, { expiresAt, selfAuthorised: true }),
     reason,
   };
   const onConditionFailed = () => new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
@@ -84,7 +85,7 @@ export async function requestEmergencyAccess(req: SharingRequest, patientId: str
 }
 
 /** The caller's own emergency access to the patient in force now (the latest to expire), if any. */
-export async function activeEmergencyAccess(req: SharingRequest, patientId: string): Promise<ActiveEmergencyAccess> {
+export async function activeEmergencyAccess(req: PatientAccessRequest, patientId: string): Promise<ActiveEmergencyAccess> {
   const tenant = req.tenant;
   if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan ha akuttilgang.');
   const now = nowOf(req);

@@ -1,11 +1,11 @@
 import { globalKey } from '../../shared/db/keys';
-import { ConditionFailedError, TenantDb, TransactionConflictError } from '../../shared/db/tenant-db';
+import { TenantDb } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
-import type { AuditEventInput } from '../audit/audit-event';
-import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../journal/idempotency';
-import { commitChange, commitIdempotent, IdempotencyRaceError, type GuardedWrite } from '../journal/journal-commit';
+import type { AuditEventInput } from '../core/audit-event';
+import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../core/idempotency';
+import { commitChange, commitIdempotent, IdempotencyRaceError, storeConflictError, type GuardedWrite } from '../core/commit';
 import { deliverPendingAudit, outboxWrite } from './audit-outbox';
-import type { SharingRequest } from './sharing-context';
+import type { PatientAccessRequest } from '../core/patient-access';
 
 /**
  * How sharing changes are committed: with their audit events, under the request's Idempotency-Key
@@ -25,7 +25,7 @@ export interface SharingIdempotency {
  * Staff act in their own municipality: the record lives in its journal table, sealed under its
  * key, like the journal's own (the answer may name the patient's id there).
  */
-export function staffIdempotency(tenant: string, req: SharingRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
+export function staffIdempotency(tenant: string, req: PatientAccessRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
   if (key === undefined) return undefined;
   return { scope: { tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) } };
 }
@@ -36,7 +36,7 @@ export function staffIdempotency(tenant: string, req: SharingRequest, operation:
  * answer holds nothing but what the blocks and consents beside it hold unsealed already (targets,
  * statuses, times) and display names from the directory.
  */
-export function citizenIdempotency(nidKey: string, req: SharingRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
+export function citizenIdempotency(nidKey: string, req: PatientAccessRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
   if (key === undefined) return undefined;
   const store: IdempotencyStore = {
     table: 'sharing',
@@ -67,9 +67,7 @@ async function transactRegion(writes: GuardedWrite[]): Promise<void> {
   try {
     await new TenantDb('0000').transact(writes.map((w) => w.write));
   } catch (error) {
-    if (error instanceof ConditionFailedError && error.index !== undefined && error.index < writes.length) throw writes[error.index]?.onConditionFailed() ?? error;
-    if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) throw new TooManyRequestsError('Mange samtidige endringer; prøv igjen.');
-    throw error;
+    throw storeConflictError(error, 'Mange samtidige endringer; prøv igjen.', writes);
   }
 }
 

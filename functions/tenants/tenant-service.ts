@@ -20,11 +20,11 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../.
 import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, userItem } from '../../shared/tenancy/user-store';
 import type { UserProfile } from '../../shared/tenancy/user-profile';
-import { commitWithAudit } from '../audit/audit-chain';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
+import { commitWithAudit } from '../core/audit-chain';
+import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
-import { applied, getTenant, listTenants, putNewTenant, updateTenant, type TenantRecord } from './tenant-store';
+import { applied, getTenant, listTenants, putNewTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 
 /** Who acts, for the audit log. */
 export interface ActorContext {
@@ -109,22 +109,6 @@ export async function listTenantViews(): Promise<TenantView[]> {
   return (await listTenants()).map(tenantView).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function slug(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/å/g, 'a')
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-}
-
-/** Unit ids are `<tenant>-<slug of the name>` unless given, and unique within the tenant. */
-export function unitIdFor(tenant: string, name: string): string {
-  return `${tenant}-${slug(name) || 'enhet'}`;
-}
 
 // ---------------------------------------------------------------- provisioning
 

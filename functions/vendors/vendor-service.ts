@@ -4,8 +4,8 @@ import { clientIdSchema, type RegisterVendorBody, type VendorGrantView, type Ven
 import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
-import { appendAudit, commitWithAudit } from '../audit/audit-chain';
-import { actorOf, type AuditEventInput, type PurposeOfUse } from '../audit/audit-event';
+import { appendAudit, commitWithAudit } from '../core/audit-chain';
+import { actorOf, type AuditEventInput, type PurposeOfUse } from '../core/audit-event';
 import type { ApiKeyAdmin } from './api-key-admin';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
 import {

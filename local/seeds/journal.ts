@@ -3,9 +3,8 @@ import type { CreateEntryRequest, RelationshipReasonCode, RelationshipSubject } 
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
-import type { JournalRequest } from '../../functions/journal/journal-context';
+import { patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
-import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
 
@@ -96,7 +95,7 @@ const PLAN: SeedPatient[] = [
   },
 ];
 
-function request(tenant: string, userId: string): JournalRequest {
+function request(tenant: string, userId: string): TenantRequest {
   return { tenant, caller: callerOf(userId), requestId: 'seed' };
 }
 

@@ -2,12 +2,10 @@ import type { Caller } from '../../shared/auth/caller';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
-import type { JournalRequest } from '../../functions/journal/journal-context';
+import { loadCitizenFacts, patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
-import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { createMyBlock } from '../../functions/sharing/block-service';
-import { loadCitizenFacts } from '../../functions/sharing/sharing-store';
 import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
 
 /**
@@ -26,7 +24,7 @@ function callerOf(userId: string): Caller {
   return { sub: user.id, kind: 'person', roles: user.roles, scopes: [], name: user.name, hpr: user.hpr, profession: user.profession, tenant: user.tenant, unit: user.unit, pid: user.pid, expiresAt: 0 };
 }
 
-function request(tenant: string, userId: string): JournalRequest {
+function request(tenant: string, userId: string): TenantRequest {
   return { tenant, caller: callerOf(userId), requestId: 'seed' };
 }
 

@@ -17,6 +17,7 @@ export interface TenantProfile {
   [more: string]: unknown;
 }
 
+/** The registry entry of one municipality. */
 export async function readTenantProfile(tenant: string): Promise<TenantProfile | undefined> {
   const key = controlKeys.tenant(tenant);
   return new TenantDb(tenant).get<TenantProfile>('control', key.pk, key.sk);
@@ -48,7 +49,28 @@ export class TenantDirectory {
     const missing = [...new Set(tenants)].filter((t) => !this.profiles.has(t));
     if (missing.length === 0) return;
     const read = new TenantDb(missing[0]!).getMany<TenantProfile>('control', missing.map((t) => controlKeys.tenant(t)));
-    missing.forEach((t, i) => this.profiles.set(t, read.then((items) => items[i])));
+    missing.forEach((t, i) => {
+      const profile = read.then((items) => items[i]);
+      // Settled here: whoever asks for the profile later gets the failure, but a profile nobody
+      // asks for must not turn a failed read into an unhandled rejection.
+      profile.catch(() => undefined);
+      this.profiles.set(t, profile);
+    });
     await read;
   }
+}
+
+// The control table is not tenant-scoped, so TenantDb's tenant plays no part in these reads.
+const registryReader = () => new TenantDb('0000');
+
+/** Every municipality in the registry with its status (the control table's tenant listing). */
+export async function listRegistryTenants(): Promise<{ id: string; status: string }[]> {
+  const out: { id: string; status: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await registryReader().query({ table: 'control', index: 'gsi1', partition: controlKeys.tenantListing('0000').gsi1pk, limit: 100, cursor });
+    for (const item of page.items) if (typeof item.id === 'string') out.push({ id: item.id, status: String(item.status) });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
-import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
+import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { verifyStream } from '../../functions/audit/verify-service';
-import { registryShardOf, registryStream } from '../../functions/audit/chain-format';
-import type { AuditEventInput } from '../../functions/audit/audit-event';
+import { registryShardOf, registryStream } from '../../functions/core/chain-format';
+import type { AuditEventInput } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
 import { auditEvents } from '../support/tables';
 

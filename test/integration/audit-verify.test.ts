@@ -3,10 +3,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { config } from '../../shared/config';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
-import { appendAudit, CHECKPOINT_EVERY } from '../../functions/audit/audit-chain';
-import type { AuditEventInput } from '../../functions/audit/audit-event';
-import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/audit/chain-format';
-import { readCheckpoints } from '../../functions/audit/checkpoint-store';
+import { appendAudit, CHECKPOINT_EVERY } from '../../functions/core/audit-chain';
+import type { AuditEventInput } from '../../functions/core/audit-event';
+import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
+import { readCheckpoints } from '../../functions/core/checkpoint-store';
 import { useTestStack } from '../support/local-stack';
 import { localDynamoClient } from '../support/tables';
 

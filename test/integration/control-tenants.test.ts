@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
-import { getTenant } from '../../functions/tenants/tenant-store';
+import { getTenant } from '../../shared/tenancy/tenant-store';
 import { createTenant, destroyDueKeys, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
 import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';

@@ -6,7 +6,7 @@ import type { Entry, EntryVersion, Patient, Relationship, Timeline } from '../..
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { tableName } from '../../shared/db/tables';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
 import { createDraft, createPatient as registerPatient, createRelationship, signEntry } from '../support/patients';
 import { auditEvents, localDynamoClient } from '../support/tables';

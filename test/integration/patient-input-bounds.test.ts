@@ -4,10 +4,10 @@ import type { Patient } from '../../shared/contracts/journal';
 import { MAX_NAME_WORDS } from '../../shared/contracts/names';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { streamOf } from '../../functions/audit/audit-chain';
+import { streamOf } from '../../functions/core/audit-chain';
 import { hashNamePrefix } from '../../functions/journal/name-index';
 import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
-import { journalKeys } from '../../functions/journal/journal-keys';
+import { journalKeys } from '../../functions/core/journal-keys';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /** Issue 16 items 2 and 3: what the create-patient contract refuses before any I/O. */

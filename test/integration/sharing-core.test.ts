@@ -4,7 +4,7 @@ import type { Patient } from '../../shared/contracts/journal';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
 import { TenantDb } from '../../shared/db/tenant-db';
-import { eventSk, HEAD_SK, streamOf } from '../../functions/audit/audit-chain';
+import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { auditEvents } from '../support/tables';

@@ -3,7 +3,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { PatientSearchResult } from '../../shared/contracts/journal';
 import type { Block, BlockList, ConsentList, EmergencyAccess } from '../../shared/contracts/sharing';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import * as auditChain from '../../functions/audit/audit-chain';
+import * as auditChain from '../../functions/core/audit-chain';
 import { deliverAllPendingAudit, pendingOutboxItems } from '../../functions/sharing/audit-outbox';
 import { handler as deliverPendingAuditJob } from '../../functions/sharing/jobs/deliver-pending-audit';
 import { useTestStack } from '../support/local-stack';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { streamOf } from '../../functions/audit/audit-chain';
-import { journalKeys } from '../../functions/journal/journal-keys';
+import { streamOf } from '../../functions/core/audit-chain';
+import { journalKeys } from '../../functions/core/journal-keys';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
 
 /** A plain DynamoDB client on the run's DynamoDB Local, for what the stores would never do. Destroy it after use. */

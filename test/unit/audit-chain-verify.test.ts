@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../shared/db/tenant-db';
-import { eventHash, eventSk, GENESIS_HASH } from '../../functions/audit/chain-format';
+import { eventHash, eventSk, GENESIS_HASH } from '../../functions/core/chain-format';
 import { ChainVerifier, verifyChain, type CheckpointFact } from '../../functions/audit/chain-verify';
 
 const STREAM = 'T#0301#AUDIT#P#p1';

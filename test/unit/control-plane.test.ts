@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../../functions/vendors/client-secret';
-import { keyDeletionDate, unitIdFor } from '../../functions/tenants/tenant-service';
+import { keyDeletionDate } from '../../functions/tenants/tenant-service';
+import { unitIdFor } from '../../shared/tenancy/tenant-store';
 import { KmsTenantKeyAdmin } from '../../shared/crypto/key-admin';
 import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
 import { createTenantBodySchema } from '../../shared/contracts/tenants';

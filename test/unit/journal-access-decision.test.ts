@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, relationshipInForce, RULES, type AccessInput, type RelationshipFact } from '../../functions/journal/access-decision';
+import { decideAccess, relationshipInForce, RULES, type AccessInput, type RelationshipFact } from '../../functions/core/access-decision';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const day = 86_400_000;
@@ -78,6 +78,29 @@ describe('decideAccess', () => {
     expect(end(nurse, { subject: { kind: 'user', id: 'oslo.sykepleier' }, createdBy: 'oslo.admin' })).toMatchObject({ allow: true });
     expect(end(nurse, { subject: { kind: 'user', id: 'oslo.lege' }, createdBy: 'oslo.sykepleier' })).toMatchObject({ allow: true });
     expect(end(nurse, { subject: { kind: 'user', id: 'oslo.lege' }, createdBy: 'oslo.lege' })).toMatchObject({ allow: false });
+  });
+});
+
+describe('patient.create (registering a patient) is in the one rule list', () => {
+  const create = (caller: AccessInput['caller'], tenant = '0301') => decideAccess(input({ caller, tenant, action: 'patient.create' }));
+
+  it('lets clinicians (TREAT), tenant admins (ADMIN) and vendor systems with journal.write register patients in their municipality', () => {
+    expect(create(nurse)).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'TREAT' });
+    expect(create({ sub: 'oslo.admin', kind: 'person', roles: ['tenant-admin'], tenant: '0301' })).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'ADMIN' });
+    expect(create({ sub: 'epj', kind: 'client', roles: ['vendor'], scopes: ['journal.write'], tenant: '0301' })).toEqual({ allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'TREAT' });
+  });
+
+  it('refuses citizens, other municipalities, operators, auditors and vendors without journal.write', () => {
+    expect(create({ sub: 'innbygger', kind: 'person', roles: ['citizen'], nationalIdKey: 'nid-key' })).toMatchObject({ allow: false, rule: RULES.citizenWrite });
+    expect(create({ sub: 'innbygger', kind: 'person', roles: ['citizen'], nationalIdKey: 'other' })).toMatchObject({ allow: false, rule: RULES.citizenOther });
+    expect(create(nurse, '4601')).toMatchObject({ allow: false, rule: RULES.otherTenant });
+    expect(create({ sub: 'drift', kind: 'person', roles: ['operator'] })).toMatchObject({ allow: false, rule: RULES.operator });
+    expect(create({ sub: 'oslo.revisor', kind: 'person', roles: ['auditor'], tenant: '0301' })).toMatchObject({ allow: false, rule: RULES.auditor });
+    expect(create({ sub: 'epj', kind: 'client', roles: ['vendor'], scopes: ['journal.read'], tenant: '0301' })).toMatchObject({ allow: false, rule: RULES.vendorScope });
+  });
+
+  it('is not refused by the citizen\'s blocks: registering reads nobody\'s data', () => {
+    expect(decideAccess(input({ action: 'patient.create', blocks: [{ id: 'b', target: { kind: 'person', userId: 'oslo.sykepleier' } }] }))).toMatchObject({ allow: true, rule: RULES.staffCreatesPatient });
   });
 });
 

@@ -1,6 +1,6 @@
-import { TenantDb, type Item, type TxWrite } from '../../shared/db/tenant-db';
-import { controlKeys } from '../../shared/tenancy/control-keys';
-import type { TenantView } from '../../shared/contracts/tenants';
+import { TenantDb, type Item, type TxWrite } from '../db/tenant-db';
+import { controlKeys } from './control-keys';
+import type { TenantView } from '../contracts/tenants';
 
 /** The registry item of a tenant as stored (the foundation's seed writes a subset of it). */
 export type TenantRecord = TenantView & Record<string, unknown>;
@@ -82,4 +82,21 @@ export function applied(current: TenantRecord, changes: Record<string, unknown>)
     else next[k] = v;
   }
   return next as TenantRecord;
+}
+
+function slug(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/å/g, 'a')
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+/** Unit ids are `<tenant>-<slug of the name>` unless given, and unique within the tenant. */
+export function unitIdFor(tenant: string, name: string): string {
+  return `${tenant}-${slug(name) || 'enhet'}`;
 }

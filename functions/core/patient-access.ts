@@ -1,24 +1,47 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
-import { recordAccess } from './journal-commit';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../audit/audit-event';
+import { TenantDb } from '../../shared/db/tenant-db';
+import { settle } from '../../shared/settle';
+import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
-import { loadPatientContext, type PatientContext } from './patient-store';
-import { loadCitizenFacts, type CitizenFacts } from '../sharing/sharing-store';
+import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
+import { recordAccess } from './commit';
+import type { PatientItem, RelationshipItem } from './journal-items';
+import { journalKeys } from './journal-keys';
+import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } from './sharing-items';
 
-/** Who asks, in which tenant, for which request: what every journal use case receives. */
-export interface JournalRequest {
-  tenant: string;
+/**
+ * What every use case on a patient's data stands on, in the journal, in sharing and in the audit
+ * views: the one request type, the facts an access decision needs (loaded here, decided by
+ * ./access-decision.ts), `authorize`, the one audit-event builder and the refusal texts.
+ */
+
+/**
+ * Who asks, for which request: what every use case receives. `tenant` is the caller's own
+ * municipality (for a vendor: the granting one); a citizen acts in none.
+ */
+export interface PatientAccessRequest {
+  tenant?: string;
   caller: Caller;
   requestId: string;
+  /** Registry entries the request wrapper already read (the caller's municipality, a retrieval's origin). */
+  registry?: TenantDirectory;
   /** For tests and seeds; default now. */
   now?: Date;
 }
 
-export function nowOf(req: JournalRequest): Date {
+/** A request made in a municipality (staff and vendors): what the journal's use cases receive. */
+export type TenantRequest = PatientAccessRequest & { tenant: string };
+
+export function nowOf(req: PatientAccessRequest): Date {
   return req.now ?? new Date();
+}
+
+/** Municipalities' registry entries for this request, starting from what the wrapper read. */
+export function directoryOf(req: PatientAccessRequest): TenantDirectory {
+  return req.registry ?? new TenantDirectory();
 }
 
 /** The author as entries and relationships record them. */
@@ -32,25 +55,33 @@ export function authorOf(caller: Caller): Author {
   };
 }
 
+/** What an event is about, and in whose log it goes (default: the caller's own municipality). */
 export interface EventTarget {
+  /** The tenant whose log records the event; absent: the request's own. */
+  tenant?: string;
+  /** That tenant's patient id (selects the patient's chain); absent: the tenant chain. */
   patientId?: string;
   nidKey?: string;
   recordId?: string;
 }
 
-/** An audit event of a journal use case. Details never hold patient data. */
-export function journalEvent(
-  req: JournalRequest,
+/**
+ * THE audit event of a use case. An event in a municipality other than the caller's names the
+ * caller's municipality in `fromTenant`; every event emergency access causes is flagged for the
+ * auditor of the municipality whose log records it. Details never hold patient data.
+ */
+export function accessEvent(
+  req: PatientAccessRequest,
   action: string,
   outcome: AuditOutcome,
   target: EventTarget,
   decision?: Pick<AccessDecision, 'rule' | 'purposeOfUse' | 'reasonCode' | 'emergency' | 'emergencyId'>,
   details?: Record<string, string | number | boolean>,
 ): AuditEventInput {
+  const tenant = target.tenant ?? req.tenant;
+  if (!tenant) throw new Error('an audit event needs the tenant whose log records it');
   return {
-    // Every event emergency access causes is flagged for the data-owning municipality's auditor.
-    ...(decision?.emergency ? { flagged: true, flagReason: 'emergency-access' } : {}),
-    tenant: req.tenant,
+    tenant,
     action,
     outcome,
     actor: actorOf(req.caller),
@@ -61,6 +92,8 @@ export function journalEvent(
     purposeOfUse: decision?.purposeOfUse ?? 'TREAT',
     reasonCode: decision?.reasonCode,
     rule: decision?.rule,
+    ...(req.tenant && req.tenant !== tenant ? { fromTenant: req.tenant } : {}),
+    ...(decision?.emergency ? { flagged: true, flagReason: 'emergency-access' } : {}),
     ...(details || decision?.emergencyId ? { details: { ...details, ...(decision?.emergencyId ? { emergencyId: decision.emergencyId } : {}) } } : {}),
   };
 }
@@ -84,6 +117,64 @@ export function deniedDetail(rule: string): string {
   return DENIED_DETAIL[rule] ?? 'Du har ikke tilgang til dette.';
 }
 
+export interface PatientContext {
+  patient: PatientItem;
+  relationships: RelationshipItem[];
+}
+
+/** The patient and all its care relationships, in one consistent query (what an access decision needs). */
+export async function loadPatientContext(tenant: string, patientId: string): Promise<PatientContext | undefined> {
+  const db = new TenantDb(tenant);
+  const pk = journalKeys.patientPk(tenant, patientId);
+  let patient: PatientItem | undefined;
+  const relationships: RelationshipItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query({ table: 'journal', partition: pk, sortBeginsWith: journalKeys.accessContextPrefix, consistent: true, cursor, limit: 200 });
+    for (const item of page.items) {
+      if (item.itemType === 'patient') patient = item as PatientItem;
+      else if (item.itemType === 'relationship') relationships.push(item as RelationshipItem);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return patient ? { patient, relationships } : undefined;
+}
+
+/** The patient id registered for a national id key in this tenant (a citizen's record there). */
+export async function patientIdByNationalIdKey(tenant: string, nidKey: string): Promise<string | undefined> {
+  const item = await new TenantDb(tenant).get('journal', journalKeys.nationalIdPk(tenant, nidKey), journalKeys.nationalIdSk);
+  return typeof item?.patientId === 'string' ? item.patientId : undefined;
+}
+
+export interface CitizenFacts {
+  blocks: BlockItem[];
+  consents: ConsentItem[];
+  emergency: EmergencyItem[];
+}
+
+/**
+ * Everything the access decision needs to know about a citizen: blocks, consents and emergency
+ * grants (expired grants are left out), in one consistent query of the citizen's partition, so a
+ * block takes effect on the very next request.
+ */
+export async function loadCitizenFacts(nidKey: string, now: Date): Promise<CitizenFacts> {
+  // The sharing table is not tenant-scoped; TenantDb's tenant plays no part in this read.
+  const db = new TenantDb('0000');
+  const items: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query({ table: 'sharing', partition: sharingKeys.citizenPk(nidKey), consistent: true, limit: 500, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const t = now.toISOString();
+  return {
+    blocks: items.filter((i): i is BlockItem => i.itemType === 'block'),
+    consents: items.filter((i): i is ConsentItem => i.itemType === 'consent'),
+    emergency: items.filter((i): i is EmergencyItem => i.itemType === 'emergency' && String(i.expiresAt) > t),
+  };
+}
+
 /** Actions whose decision depends on the citizen's blocks, consents and emergency grants. */
 const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set(['patient.read', 'journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.read', 'block.manage']);
 
@@ -97,16 +188,6 @@ const NID_KEY_CACHE = 10_000;
 function rememberNidKey(tenant: string, patientId: string, nidKey: string): void {
   if (nidKeys.size >= NID_KEY_CACHE) nidKeys.clear();
   nidKeys.set(`${tenant}/${patientId}`, nidKey);
-}
-
-/** Settles a read now and reports it later, so an unused read's failure is never unhandled. */
-function settle<T>(read: Promise<T>): Promise<() => T> {
-  return read.then(
-    (value) => () => value,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
 }
 
 const NO_FACTS: CitizenFacts = { blocks: [], consents: [], emergency: [] };
@@ -169,7 +250,7 @@ export interface Authorized {
  * cases go through before touching a patient's data.
  */
 export async function authorize(
-  req: JournalRequest,
+  req: TenantRequest,
   patientId: string,
   action: JournalAction,
   auditAction: string,
@@ -190,14 +271,14 @@ export async function authorize(
     ...factsForDecision(facts),
   });
   if (!decision.allow) {
-    await recordAccess([journalEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
+    await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
     throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
   }
   return { context, decision };
 }
 
 /** Records a refusal that a use case makes after access was allowed (e.g. only the author may sign). */
-export async function denyAfterAccess(req: JournalRequest, auditAction: string, target: EventTarget, rule: string, detail: string): Promise<never> {
-  await recordAccess([journalEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })]);
+export async function denyAfterAccess(req: TenantRequest, auditAction: string, target: EventTarget, rule: string, detail: string): Promise<never> {
+  await recordAccess([accessEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })]);
   throw new ForbiddenError(detail, { rule });
 }

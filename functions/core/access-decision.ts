@@ -1,6 +1,6 @@
 import type { Role } from '../../shared/auth/caller';
 import { CONSENT_REQUIRED_CATEGORIES, type BlockTarget } from '../../shared/contracts/sharing';
-import type { PurposeOfUse } from '../audit/audit-event';
+import type { PurposeOfUse } from './audit-event';
 
 /**
  * THE access decision for patient data, in the journal and in sharing: data in, decision out, no
@@ -12,6 +12,8 @@ import type { PurposeOfUse } from '../audit/audit-event';
 
 /** What the caller wants to do with one patient. */
 export type JournalAction =
+  /** Register a new patient in the caller's municipality (no patient data is read). */
+  | 'patient.create'
   /** Demographics (name, birth date): what a search shows; refused to a person or unit the citizen has blocked. */
   | 'patient.read'
   /** Journal content in the patient's municipality: entries, history, timeline. */
@@ -142,6 +144,7 @@ export const RULES = {
   relationshipUnit: 'care-relationship-unit',
   noRelationship: 'no-care-relationship',
   staffDemographics: 'tenant-staff-demographics',
+  staffCreatesPatient: 'tenant-staff-creates-patient',
   adminAdministers: 'tenant-admin-administers-relationships',
   adminBlocks: 'tenant-admin-registers-blocks',
   selfRelationship: 'clinician-own-relationship',
@@ -280,6 +283,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
     const needed = READ_ACTIONS.has(action) || action === 'relationship.list' ? 'journal.read' : 'journal.write';
     if (action === 'relationship.create' || action === 'relationship.end') return deny(RULES.notAllowed);
     if (!caller.scopes?.includes(needed)) return deny(RULES.vendorScope);
+    if (action === 'patient.create') return { allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: 'TREAT' };
     return { allow: true, rule: RULES.vendorGrant, purposeOfUse: 'TREAT', reasonCode: 'vendor-grant' };
   }
 
@@ -293,6 +297,11 @@ export function decideAccess(input: AccessInput): AccessDecision {
   const isAdmin = has(caller, 'tenant-admin');
 
   switch (action) {
+    case 'patient.create':
+      // Registering a patient reads nobody's data: any clinician or administrator of the municipality.
+      if (!isClinician && !isAdmin) return deny(RULES.notAllowed);
+      return { allow: true, rule: RULES.staffCreatesPatient, purposeOfUse: isClinician ? 'TREAT' : 'ADMIN' };
+
     case 'patient.read': {
       if (!isClinician && !isAdmin) return deny(RULES.notAllowed);
       // A person or unit the citizen has blocked does not even find them (search, demographics);

@@ -1,8 +1,9 @@
 import { documentIdOf } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import type { EntryItem } from '../journal/journal-items';
-import { documentIndexWrite, sealTitle, sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-store';
+import type { EntryItem } from './journal-items';
+import { envelopeCrypto } from '../../shared/crypto';
+import { sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-items';
 
 /**
  * The document index entry of a journal entry's new head, for the journal's own transaction:
@@ -39,5 +40,31 @@ export function documentFactsOf(tenant: string, head: EntryItem): DocumentFacts 
     recordedAt: head.recordedAt,
     unit: head.unit,
     author: head.author,
+  };
+}
+
+/** Context of a document title: bound to origin, patient, entry and version. */
+function titleContext(tenant: string, patientId: string, entryId: string, version: number) {
+  return { tenant, patient: patientId, record: `${entryId}/v${version}`, kind: 'document-title' };
+}
+
+export function sealTitle(tenant: string, patientId: string, entryId: string, version: number, title: string): Promise<Buffer> {
+  return envelopeCrypto().encryptJson(titleContext(tenant, patientId, entryId, version), title);
+}
+
+export function openTitle(item: DocumentIndexItem): Promise<string> {
+  return envelopeCrypto().decryptJson<string>(titleContext(item.tenant, item.patientId, item.entryId, item.version), item.titleSealed);
+}
+
+/**
+ * The index write for one entry version; it never moves an index entry back to an older version,
+ * so a late writer cannot undo a correction or an entered-in-error mark.
+ */
+export function documentIndexWrite(item: DocumentIndexItem): TxWrite {
+  return {
+    kind: 'put',
+    table: 'sharing',
+    item,
+    condition: { expression: 'attribute_not_exists(pk) OR version < :v', values: { ':v': item.version } },
   };
 }

@@ -4,6 +4,7 @@ import { tenantKey, tenantOfKey } from '../../shared/db/keys';
 import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names';
+import { groupBy } from '../../shared/group-by';
 import { logger, metrics } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
 import { EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, streamOf } from './chain-format';
@@ -91,11 +92,7 @@ function headWrite(stream: string, to: Head, now: Date): TxWrite {
  * is still named by the registry (and, past its checkpoint, by the registry's signed checkpoint).
  */
 async function registryWrites(db: TenantDb, opened: string[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
-  const byRegistry = new Map<string, string[]>();
-  for (const s of opened) {
-    const registry = registryStream(tenantOfStream(s), registryShardOf(s));
-    byRegistry.set(registry, [...(byRegistry.get(registry) ?? []), s]);
-  }
+  const byRegistry = groupBy(opened, (s) => registryStream(tenantOfStream(s), registryShardOf(s)));
   const appends: TxWrite[] = [];
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
@@ -144,12 +141,8 @@ interface AuditWrites {
  * streams' real ends (see readTail). Events belong to the db's tenant or its audit peer.
  */
 async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
-  const byStream = new Map<string, AuditEventInput[]>();
-  for (const e of events) {
-    if (e.tenant !== db.tenant && e.tenant !== db.auditPeer) throw new Error('audit event for another tenant in this transaction');
-    const stream = streamOf(e.tenant, e.patientId);
-    byStream.set(stream, [...(byStream.get(stream) ?? []), e]);
-  }
+  if (events.some((e) => e.tenant !== db.tenant && e.tenant !== db.auditPeer)) throw new Error('audit event for another tenant in this transaction');
+  const byStream = groupBy(events, (e) => streamOf(e.tenant, e.patientId));
   const appends: TxWrite[] = [];
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
@@ -314,9 +307,7 @@ async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxW
  * every event is stored, so a read can be answered after its event exists and never before.
  */
 export async function appendAudit(events: AuditEventInput[]): Promise<void> {
-  const byTenant = new Map<string, AuditEventInput[]>();
-  for (const e of events) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e]);
-  for (const [tenant, tenantEvents] of byTenant) await commitWithAudit(tenant, () => [], tenantEvents);
+  for (const [tenant, tenantEvents] of groupBy(events, (e) => e.tenant)) await commitWithAudit(tenant, () => [], tenantEvents);
 }
 
 /**

@@ -1,0 +1,41 @@
+import { isSharableEntryType, type Entry } from '../../shared/contracts/journal';
+import { TenantDb } from '../../shared/db/tenant-db';
+import { openEntryVersion } from './journal-crypto';
+import type { EntryItem } from './journal-items';
+import { journalKeys } from './journal-keys';
+
+/**
+ * A journal entry's current version (head) as both the journal and sharing read it: the item from
+ * the origin municipality's journal table, and the entry as the API shows it, opened in that
+ * municipality's key context.
+ */
+
+export async function getEntry(tenant: string, patientId: string, entryId: string): Promise<EntryItem | undefined> {
+  const item = await new TenantDb(tenant).get<EntryItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.entrySk(entryId));
+  return item?.itemType === 'entry' ? item : undefined;
+}
+
+/** An entry's head as the API shows it (content opened in the tenant's key context). */
+export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
+  const content = await openEntryVersion(tenant, head.patientId, head.entryId, head.version, head.sealed);
+  return {
+    id: head.entryId,
+    patientId: head.patientId,
+    type: head.entryType,
+    sharable: isSharableEntryType(head.entryType),
+    status: head.status,
+    version: head.version,
+    title: content.title,
+    text: content.text,
+    ...(content.data ? { data: content.data } : {}),
+    unit: head.unit,
+    eventTime: head.eventTime,
+    createdAt: head.createdAt,
+    recordedAt: head.recordedAt,
+    author: head.author,
+    changedBy: head.changedBy,
+    ...(head.signedAt ? { signedAt: head.signedAt } : {}),
+    ...(head.signedBy ? { signedBy: head.signedBy } : {}),
+    ...(content.reason ? { reason: content.reason } : {}),
+  };
+}
