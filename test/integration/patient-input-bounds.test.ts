@@ -6,7 +6,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { streamOf } from '../../functions/core/audit-chain';
 import { hashNamePrefix } from '../../functions/journal/name-index';
-import { patientIdByNationalIdKey } from '../../functions/journal/patient-store';
+import { patientIdByNationalIdKey } from '../../functions/core/patient-access';
 import { journalKeys } from '../../functions/core/journal-keys';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
