@@ -16,7 +16,7 @@ import { problemSchema } from '../../shared/contracts/common';
 import { defineRoute } from '../../shared/http/route';
 
 // Tenant admins manage the people and units of their own municipality (the tenant comes from their token).
-const admin = { service: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
+const admin = { service: 'admin', plane: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
 const refused = {
   401: { description: 'No valid token', schema: problemSchema },
   403: { description: 'Not a tenant admin, or the municipality is suspended', schema: problemSchema },
@@ -117,6 +117,8 @@ export const listOwnUnits = defineRoute({
   path: '/v1/units',
   handler: 'functions/admin/handlers/list-own-units.ts',
   service: 'admin',
+  // Read by personnel and vendor systems in their work: the data plane, not the admins' control plane.
+  plane: 'data',
   summary: "The municipality's units, for personnel and for vendor systems that record which unit acted",
   auth: 'token',
   roles: ['clinician', 'tenant-admin', 'auditor', 'vendor'],

@@ -14,7 +14,7 @@ import { defineRoute } from '../../shared/http/route';
 
 // The operator API: the operating company's registry of municipalities. Operators only, bound to
 // no tenant, and nothing here returns patient data.
-const operator = { service: 'tenants', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
+const operator = { service: 'tenants', plane: 'operator', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
 const refused = {
   401: { description: 'No valid token', schema: problemSchema },
   403: { description: 'Not an operator', schema: problemSchema },
@@ -84,6 +84,8 @@ export const opsResumeTenant = defineRoute({
 
 export const opsOffboardTenant = defineRoute({
   ...operator,
+  // Its own plane: the one function that may decrypt a whole journal, only into the export bucket.
+  plane: 'export',
   id: 'opsOffboardTenant',
   method: 'POST',
   path: '/ops/v1/tenants/{tenantId}/offboard',

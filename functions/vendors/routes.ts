@@ -13,8 +13,8 @@ import {
 } from '../../shared/contracts/vendors';
 import { defineRoute } from '../../shared/http/route';
 
-const operator = { service: 'vendors', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
-const admin = { service: 'vendors', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
+const operator = { service: 'vendors', plane: 'operator', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
+const admin = { service: 'vendors', plane: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
 const refused = {
   401: { description: 'No valid token', schema: problemSchema },
   403: { description: 'Role not allowed', schema: problemSchema },
