@@ -59,7 +59,13 @@ export interface RouteSpec {
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;
   headers?: z.ZodMiniType;
-  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
+  /** Every answer by status; a service's problem responses come from defineService (service.ts). */
+  responses: Record<number, ResponseSpec>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodMiniType;
 }
 
 /** Keeps a route's literal types, so handlers get typed input. */
