@@ -1,23 +1,6 @@
-import type { RouteSpec } from '../shared/http/route';
+import type { Plane, RouteSpec } from '../shared/http/route';
 
-/**
- * Which permissions a function gets.
- * - `data`: acts for tenants through the tenant-scoped role (journal, audit, tenant keys), reads
- *   the control table, uses the region-wide sharing index.
- * - `admin`: the tenant admins' part of the control plane (users, units, vendor grants): writes
- *   the control table and appends audit events under its own role; no tenant role, no tenant keys,
- *   so it cannot read patient data.
- * - `operator`: the operating company's control plane (tenant registry, tenant keys, vendor API
- *   keys); no tenant role, never key material.
- * - `export`: offboarding's export of a municipality's whole journal, decrypted, to the region's
- *   export bucket (the data handover when a municipality leaves). Kept apart from `operator` so
- *   that the functions an operator uses every day can never decrypt: only this one can, only to
- *   read journal records, and only to write them into the export bucket.
- */
-export type Plane = 'data' | 'admin' | 'operator' | 'export';
-
-/** Routes whose plane is not the one their roles imply (by route id). */
-export const ROUTE_PLANES: Readonly<Record<string, Plane>> = { opsOffboardTenant: 'export' };
+export type { Plane };
 
 /** One Lambda function: the routes of one service on one plane. */
 export interface FunctionGroup {
@@ -28,14 +11,9 @@ export interface FunctionGroup {
   routes: RouteSpec[];
 }
 
-/** Operator-only routes are operator plane, tenant-admin-only routes admin plane, the rest data plane. */
+/** The plane of a route's function: the route's own `plane` field, nothing else. */
 export function planeOf(route: RouteSpec): Plane {
-  const fixed = ROUTE_PLANES[route.id];
-  if (fixed) return fixed;
-  if (route.roles === undefined || route.roles.length === 0) return 'data';
-  if (route.roles.every((r) => r === 'operator')) return 'operator';
-  if (route.roles.every((r) => r === 'tenant-admin')) return 'admin';
-  return 'data';
+  return route.plane;
 }
 
 const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops', export: '-export' };
@@ -51,6 +29,7 @@ export function groupRoutes(routes: readonly RouteSpec[]): FunctionGroup[] {
   const planesOf = new Map<string, Set<Plane>>();
   for (const route of routes) {
     if (!/^[a-z][a-z0-9-]*$/.test(route.service)) throw new Error(`Route ${route.id}: service name "${route.service}" must be lower-case kebab-case`);
+    if (!Object.hasOwn(SUFFIX, route.plane)) throw new Error(`Route ${route.id}: plane "${String(route.plane)}" is not one of ${Object.keys(SUFFIX).join(', ')}`);
     (planesOf.get(route.service) ?? planesOf.set(route.service, new Set()).get(route.service)!).add(planeOf(route));
   }
   const seen = new Set<string>();

@@ -2,6 +2,7 @@ import type { Caller } from '../../shared/auth/caller';
 import type { AdminUserView, CreateUserBody, UpdateUserBody } from '../../shared/contracts/admin';
 import { ADMIN_ASSIGNABLE_ROLES } from '../../shared/contracts/admin';
 import type { UNIT_KINDS } from '../../shared/contracts/tenants';
+import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Page } from '../../shared/db/tenant-db';
@@ -59,8 +60,9 @@ async function manageableUser(ctx: AdminContext, userId: string) {
 }
 
 export async function listUsers(ctx: AdminContext, limit: number, cursor?: string): Promise<Page<AdminUserView>> {
-  const page = await listTenantUsers(ctx.tenant, limit, cursor);
-  return { items: page.items.filter((u) => u.tenant === ctx.tenant).map(userView), nextCursor: page.nextCursor };
+  const scope = { list: 'admin.users', tenant: ctx.tenant, sub: ctx.caller.sub };
+  const page = await listTenantUsers(ctx.tenant, limit, await openKeyCursor(scope, cursor));
+  return sealPage(scope, { items: page.items.filter((u) => u.tenant === ctx.tenant).map(userView), nextCursor: page.nextCursor });
 }
 
 export async function getUserView(ctx: AdminContext, userId: string): Promise<AdminUserView> {

@@ -12,17 +12,13 @@ import {
   updateUserBodySchema,
   userPathSchema,
 } from '../../shared/contracts/admin';
-import { problemSchema } from '../../shared/contracts/common';
-import { defineRoute } from '../../shared/http/route';
+import { defineService } from '../../shared/http/service';
 
 // Tenant admins manage the people and units of their own municipality (the tenant comes from their token).
-const admin = { service: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
-const refused = {
-  401: { description: 'No valid token', schema: problemSchema },
-  403: { description: 'Not a tenant admin, or the municipality is suspended', schema: problemSchema },
-};
+const adminService = defineService({ service: 'admin', problems: { 403: 'Not a tenant admin, or the municipality is suspended', 404: 'No such user here' } });
+const admin = { plane: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
 
-export const adminListUsers = defineRoute({
+export const adminListUsers = adminService.route({
   ...admin,
   id: 'adminListUsers',
   method: 'GET',
@@ -30,10 +26,10 @@ export const adminListUsers = defineRoute({
   handler: 'functions/admin/handlers/list-users.ts',
   summary: "The municipality's users",
   query: listUsersQuerySchema,
-  responses: { 200: { description: 'Users', schema: adminUserListSchema }, ...refused },
+  responses: { 200: { description: 'Users', schema: adminUserListSchema } },
 });
 
-export const adminCreateUser = defineRoute({
+export const adminCreateUser = adminService.route({
   ...admin,
   id: 'adminCreateUser',
   method: 'POST',
@@ -43,13 +39,11 @@ export const adminCreateUser = defineRoute({
   body: createUserBodySchema,
   responses: {
     201: { description: 'Created', schema: adminUserSchema },
-    400: { description: 'Invalid input', schema: problemSchema },
-    409: { description: 'Username taken', schema: problemSchema },
-    ...refused,
+    409: { description: 'Username taken' },
   },
 });
 
-export const adminGetUser = defineRoute({
+export const adminGetUser = adminService.route({
   ...admin,
   id: 'adminGetUser',
   method: 'GET',
@@ -57,10 +51,11 @@ export const adminGetUser = defineRoute({
   handler: 'functions/admin/handlers/get-user.ts',
   summary: 'One user of the municipality',
   params: userPathSchema,
-  responses: { 200: { description: 'User', schema: adminUserSchema }, 404: { description: 'No such user here', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'User', schema: adminUserSchema } },
 });
 
-export const adminUpdateUser = defineRoute({
+export const adminUpdateUser = adminService.route({
   ...admin,
   id: 'adminUpdateUser',
   method: 'PATCH',
@@ -69,26 +64,24 @@ export const adminUpdateUser = defineRoute({
   summary: 'Change roles, unit or name; disable or enable the user',
   params: userPathSchema,
   body: updateUserBodySchema,
+  problems: [404],
   responses: {
     200: { description: 'Changed', schema: adminUserSchema },
-    400: { description: 'Invalid input', schema: problemSchema },
-    404: { description: 'No such user here', schema: problemSchema },
-    409: { description: 'Changed concurrently, or would lock the admin out', schema: problemSchema },
-    ...refused,
+    409: { description: 'Changed concurrently, or would lock the admin out' },
   },
 });
 
-export const adminListUnits = defineRoute({
+export const adminListUnits = adminService.route({
   ...admin,
   id: 'adminListUnits',
   method: 'GET',
   path: '/v1/admin/units',
   handler: 'functions/admin/handlers/list-units.ts',
   summary: "The municipality's units (enheter)",
-  responses: { 200: { description: 'Units', schema: adminUnitListSchema }, ...refused },
+  responses: { 200: { description: 'Units', schema: adminUnitListSchema } },
 });
 
-export const adminCreateUnit = defineRoute({
+export const adminCreateUnit = adminService.route({
   ...admin,
   id: 'adminCreateUnit',
   method: 'POST',
@@ -96,10 +89,10 @@ export const adminCreateUnit = defineRoute({
   handler: 'functions/admin/handlers/create-unit.ts',
   summary: 'Add a unit',
   body: createUnitBodySchema,
-  responses: { 201: { description: 'Created', schema: adminUnitSchema }, 400: { description: 'Invalid input', schema: problemSchema }, 409: { description: 'Id taken', schema: problemSchema }, ...refused },
+  responses: { 201: { description: 'Created', schema: adminUnitSchema }, 409: { description: 'Id taken' } },
 });
 
-export const adminUpdateUnit = defineRoute({
+export const adminUpdateUnit = adminService.route({
   ...admin,
   id: 'adminUpdateUnit',
   method: 'PATCH',
@@ -108,21 +101,22 @@ export const adminUpdateUnit = defineRoute({
   summary: 'Rename, re-kind, close or reopen a unit',
   params: unitPathSchema,
   body: updateUnitBodySchema,
-  responses: { 200: { description: 'Changed', schema: adminUnitSchema }, 404: { description: 'No such unit', schema: problemSchema }, ...refused },
+  responses: { 200: { description: 'Changed', schema: adminUnitSchema }, 404: { description: 'No such unit' } },
 });
 
-export const listOwnUnits = defineRoute({
+export const listOwnUnits = adminService.route({
   id: 'listOwnUnits',
   method: 'GET',
   path: '/v1/units',
   handler: 'functions/admin/handlers/list-own-units.ts',
-  service: 'admin',
+  // Read by personnel and vendor systems in their work: the data plane, not the admins' control plane.
+  plane: 'data',
   summary: "The municipality's units, for personnel and for vendor systems that record which unit acted",
   auth: 'token',
   roles: ['clinician', 'tenant-admin', 'auditor', 'vendor'],
   scopes: ['journal.read'],
   tenant: 'caller',
-  responses: { 200: { description: 'Units', schema: z.object({ items: z.array(adminUnitSchema) }) }, ...refused },
+  responses: { 200: { description: 'Units', schema: z.object({ items: z.array(adminUnitSchema) }) }, 403: { description: 'Role not allowed, or the municipality is suspended' } },
 });
 
 export const adminRoutes = [adminListUsers, adminCreateUser, adminGetUser, adminUpdateUser, adminListUnits, adminCreateUnit, adminUpdateUnit, listOwnUnits];

@@ -1,5 +1,6 @@
 import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventView } from '../../shared/contracts/audit';
+import { badCursor, openCursor, openKeyCursor, sealCursor, sealPage, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
@@ -19,28 +20,22 @@ const MAX_RANGE_DAYS = 31;
 /** DynamoDB queries one page may cost before it is returned short, with a cursor to go on. */
 const MAX_QUERIES_PER_PAGE = 40;
 
+/** Where a tenant-log page goes on: the day, and the store page key inside it. */
 interface DayCursor {
   d: string;
   c?: string;
 }
 
-function badCursor(): ValidationError {
-  return new ValidationError('Ugyldig cursor.', [{ field: 'query.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+function scopeOf(req: AuditRequest, list: string, of?: string): CursorScope {
+  return { list: `audit.${list}`, tenant: req.tenant, sub: req.caller.sub, ...(of ? { of } : {}) };
 }
 
-function encodeDayCursor(c: DayCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeDayCursor(raw: string, fromDay: string, lastDay: string): DayCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as DayCursor;
-    if (typeof c.d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.d) || c.d < fromDay || c.d > lastDay) throw badCursor();
-    if (c.c !== undefined && typeof c.c !== 'string') throw badCursor();
-    return c;
-  } catch {
-    throw badCursor();
-  }
+async function openDayCursor(scope: CursorScope, raw: string, fromDay: string, lastDay: string): Promise<DayCursor> {
+  const c = (await openCursor(scope, raw)) as Partial<DayCursor> | null;
+  // The range is the request's own: a cursor of an earlier page outside it is refused.
+  if (typeof c !== 'object' || c === null || typeof c.d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.d) || c.d < fromDay || c.d > lastDay) throw badCursor();
+  if (c.c !== undefined && typeof c.c !== 'string') throw badCursor();
+  return { d: c.d, ...(c.c !== undefined ? { c: c.c } : {}) };
 }
 
 function previousDay(day: string): string {
@@ -75,7 +70,8 @@ export async function listTenantEvents(
   const fromDay = range.from.slice(0, 10);
   // `to` is exclusive: the last day holding events is the day of the instant just before it.
   const lastDay = new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10);
-  const start = query.cursor ? decodeDayCursor(query.cursor, fromDay, lastDay) : { d: lastDay };
+  const scope = scopeOf(req, 'tenant-events');
+  const start = query.cursor ? await openDayCursor(scope, query.cursor, fromDay, lastDay) : { d: lastDay };
   const items: StoredEvent[] = [];
   let day = start.d;
   let inner = start.c;
@@ -97,20 +93,21 @@ export async function listTenantEvents(
   await appendAudit([
     auditEventFor(req, 'audit.read', { details: { view: 'tenant', from: range.from, to: range.to, count: items.length } }),
   ]);
-  return { items: await views(items, true), nextCursor: next ? encodeDayCursor(next) : undefined };
+  return { items: await views(items, true), nextCursor: await sealCursor(scope, next) };
 }
 
 /** One patient's stream, newest first. The read is recorded in that patient's own stream. */
 export async function listPatientEvents(req: AuditRequest, patientId: string, query: { limit: number; cursor?: string }): Promise<EventPage> {
   await assertTenantAuditReader(req, 'patient');
-  const page = await streamEvents(req.tenant, streamOf(req.tenant, patientId), { limit: query.limit, cursor: query.cursor });
+  const scope = scopeOf(req, 'patient-events', patientId);
+  const page = await streamEvents(req.tenant, streamOf(req.tenant, patientId), { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
   if (!query.cursor && page.items.length === 0) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
   // The citizen's own access log shows that the auditor looked at their log.
   const citizenKey = page.items.find((i) => typeof i.citizenKey === 'string')?.citizenKey as string | undefined;
   await appendAudit([
     auditEventFor(req, 'audit.read', { patientId, citizenKey, details: { view: 'patient', count: page.items.length } }),
   ]);
-  return { items: await views(page.items, true), nextCursor: page.nextCursor };
+  return sealPage(scope, { items: await views(page.items, true), nextCursor: page.nextCursor });
 }
 
 /**
@@ -126,9 +123,10 @@ export async function listUserEvents(
   const own = userId === req.caller.sub && hasRole(req.caller, 'clinician') && !hasRole(req.caller, 'operator');
   if (!auditor && !own) await deny(req, 'audit.read', 'Du kan bare se din egen aktivitet.', { view: 'user' });
   const range = query.from || query.to ? timeRange(query.from, query.to) : {};
-  const page = await userEvents(req.tenant, userId, range, { limit: query.limit, cursor: query.cursor });
+  const scope = scopeOf(req, 'user-events', userId);
+  const page = await userEvents(req.tenant, userId, range, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
   await appendAudit([
     auditEventFor(req, 'audit.read', { details: { view: own && !auditor ? 'own-activity' : 'user', userId, count: page.items.length } }),
   ]);
-  return { items: await views(page.items, auditor), nextCursor: page.nextCursor };
+  return sealPage(scope, { items: await views(page.items, auditor), nextCursor: page.nextCursor });
 }

@@ -1,7 +1,8 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { ForbiddenError, ValidationError } from '../../shared/errors';
+import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
+import { ForbiddenError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from '../core/audit-chain';
 import { actorOf } from '../core/audit-event';
@@ -31,19 +32,15 @@ interface Positions {
   p: Record<string, string>;
 }
 
-function badCursor(): ValidationError {
-  return new ValidationError('Ugyldig cursor.', [{ field: 'query.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+async function openPositions(caller: Caller, raw: string): Promise<Positions> {
+  const c = (await openCursor(citizenLogScope(caller), raw)) as Partial<Positions> | null;
+  if (typeof c !== 'object' || c === null || typeof c.p !== 'object' || c.p === null) throw badCursor();
+  for (const [t, sk] of Object.entries(c.p)) if (!/^\d{4}$/.test(t) || typeof sk !== 'string') throw badCursor();
+  return { p: c.p };
 }
 
-function decodePositions(raw: string): Positions {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Positions;
-    if (typeof c.p !== 'object' || c.p === null) throw badCursor();
-    for (const [t, sk] of Object.entries(c.p)) if (!/^\d{4}$/.test(t) || typeof sk !== 'string') throw badCursor();
-    return c;
-  } catch {
-    throw badCursor();
-  }
+function citizenLogScope(caller: Caller): CursorScope {
+  return { list: 'audit.citizen-access-log', sub: caller.sub };
 }
 
 async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -126,7 +123,7 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
   if (!caller.pid || caller.kind !== 'person') throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
   const key = await nationalIdKey(caller.pid);
   const positions: Record<string, string> = query.cursor
-    ? decodePositions(query.cursor).p
+    ? (await openPositions(caller, query.cursor)).p
     : Object.fromEntries((await listRegistryTenants()).filter((t) => READABLE_STATUSES.has(t.status)).map((t) => [t.id, '']));
   const tenants = Object.keys(positions).sort();
   const fetched = await inBatches(tenants, CONCURRENCY, async (tenant) => ({
@@ -168,6 +165,6 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
   const dir = new TenantDirectory();
   return {
     items: await Promise.all(merged.map((m) => toEntry(m.item, dir))),
-    nextCursor: Object.keys(next).length > 0 ? Buffer.from(JSON.stringify({ p: next })).toString('base64url') : undefined,
+    nextCursor: Object.keys(next).length > 0 ? await cursors().seal(citizenLogScope(caller), { p: next } satisfies Positions) : undefined,
   };
 }

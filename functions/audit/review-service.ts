@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView } from '../../shared/contracts/audit';
 import { envelopeCrypto } from '../../shared/crypto';
+import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
 import { appendAudit, commitWithAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
@@ -62,13 +63,14 @@ async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredRe
  */
 export async function listReviewQueue(req: AuditRequest, query: { status: 'open' | 'reviewed' | 'all'; limit: number; cursor?: string }): Promise<{ items: QueueItemView[]; nextCursor?: string }> {
   await assertTenantAuditReader(req, 'review-queue');
-  const page = await queuePage(req.tenant, { limit: query.limit, cursor: query.cursor });
+  const scope = { list: 'audit.review-queue', tenant: req.tenant, sub: req.caller.sub };
+  const page = await queuePage(req.tenant, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
   const sks = page.items.map((p) => p.sk).sort();
   const reviews = sks.length > 0 ? await reviewsBetween(req.tenant, sks[0] ?? '', sks.at(-1) ?? '') : [];
   const items = await Promise.all(page.items.map((p) => itemView(req.tenant, p, reviews.filter((r) => r.queueSk === p.sk))));
   const shown = items.filter((i) => query.status === 'all' || i.status === query.status);
   await appendAudit([auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
-  return { items: shown, nextCursor: page.nextCursor };
+  return sealPage(scope, { items: shown, nextCursor: page.nextCursor });
 }
 
 /** Records the auditor's review of one queue item, with its audit event, in one transaction. */

@@ -1,5 +1,6 @@
 import type { CheckpointResult, VerifyResult } from '../../shared/contracts/audit';
-import { NotFoundError, ValidationError } from '../../shared/errors';
+import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
+import { NotFoundError } from '../../shared/errors';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
@@ -90,24 +91,20 @@ interface RunCursor {
   after: number;
 }
 
-function encodeCursor(c: RunCursor): string {
-  return Buffer.from(JSON.stringify({ s: c.shard, r: c.after })).toString('base64url');
+/** Verify and checkpoint runs walk the same registry, so one run's cursor goes on with either. */
+function runScope(req: AuditRequest): CursorScope {
+  return { list: 'audit.verify-run', tenant: req.tenant, sub: req.caller.sub };
 }
 
-function badCursor(): ValidationError {
-  return new ValidationError('Ugyldig cursor.', [{ field: 'body.cursor', message: 'Ukjent eller ugyldig cursor' }]);
-}
-
-function decodeCursor(raw: string): RunCursor {
-  let c: { s?: unknown; r?: unknown };
-  try {
-    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown; r?: unknown };
-  } catch {
-    throw badCursor();
-  }
+async function openRunCursor(req: AuditRequest, raw: string): Promise<RunCursor> {
+  const c = (await openCursor(runScope(req), raw, 'body.cursor')) as { s?: unknown; r?: unknown } | null;
   const ok = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < max;
-  if (!ok(c.s, REGISTRY_SHARDS.length) || !ok(c.r, REGISTRY_END)) throw badCursor();
+  if (typeof c !== 'object' || c === null || !ok(c.s, REGISTRY_SHARDS.length) || !ok(c.r, REGISTRY_END)) throw badCursor('body.cursor');
   return { shard: c.s, after: c.r };
+}
+
+async function sealRunCursor(req: AuditRequest, c: RunCursor): Promise<string> {
+  return cursors().seal(runScope(req), { s: c.shard, r: c.after });
 }
 
 interface RunState {
@@ -143,7 +140,7 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
   let registryBroken: BrokenLink | undefined;
   if (after > 0) {
     const item = await readEvent(req.tenant, registry, after);
-    if (!item) throw badCursor();
+    if (!item) throw badCursor('body.cursor');
     start = { seq: after, hash: String(item.hash) };
     // The previous call checked this entry's link; its content must still give its hash.
     if (eventHash(item) !== item.hash) registryBroken = { stream: registry, seq: after, reason: 'hash-mismatch' };
@@ -213,15 +210,15 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
     note(state, check);
     if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.tenant, check, state.madeBy);
   } else {
-    const from = options.cursor ? decodeCursor(options.cursor) : { shard: 0, after: 0 };
+    const from = options.cursor ? await openRunCursor(req, options.cursor) : { shard: 0, after: 0 };
     for (let shard = from.shard; shard < REGISTRY_SHARDS.length; shard++) {
       const stoppedAt = await walkShard(state, shard, shard === from.shard ? from.after : 0);
       if (stoppedAt !== undefined) {
-        nextCursor = encodeCursor({ shard, after: stoppedAt });
+        nextCursor = await sealRunCursor(req, { shard, after: stoppedAt });
         break;
       }
       if (shard + 1 < REGISTRY_SHARDS.length && (state.streamsChecked >= state.maxStreams || Date.now() - state.started > state.budget)) {
-        nextCursor = encodeCursor({ shard: shard + 1, after: 0 });
+        nextCursor = await sealRunCursor(req, { shard: shard + 1, after: 0 });
         break;
       }
     }

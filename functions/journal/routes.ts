@@ -1,5 +1,4 @@
-import { defineRoute } from '../../shared/http/route';
-import { problemSchema } from '../../shared/contracts/common';
+import { defineService } from '../../shared/http/service';
 import {
   conditionalPostHeadersSchema,
   conditionalPutHeadersSchema,
@@ -40,21 +39,24 @@ const PATIENT_SCOPED = ['clinician', 'tenant-admin', 'auditor', 'vendor'] as con
 const READ = ['journal.read'] as const;
 const WRITE = ['journal.write'] as const;
 
-const problem = (description: string) => ({ description, schema: problemSchema });
-const common = {
-  400: problem('Invalid input (each field named)'),
-  401: problem('No valid token'),
-  403: problem('No access (role, tenant or access decision); denied attempts are audited'),
-} as const;
-const patientScoped = { ...common, 404: problem('No such patient (or record) in this tenant') } as const;
-const change = { ...patientScoped, 409: problem('State does not allow this change, or Idempotency-Key reused for another request'), 412: problem('If-Match names an old version'), 428: problem('If-Match missing'), 429: problem('Too many concurrent changes to this patient; retry') } as const;
+const journal = defineService({
+  service: 'journal',
+  problems: {
+    403: 'No access (role, tenant or access decision); denied attempts are audited',
+    404: 'No such patient (or record) in this tenant',
+    409: 'State does not allow this change, or Idempotency-Key reused for another request',
+    429: 'Too many concurrent changes to this patient; retry',
+  },
+});
+/** A versioned change of a patient's record. */
+const CHANGE = [404, 409, 412, 428, 429] as const;
 
-export const createPatientRoute = defineRoute({
+export const createPatientRoute = journal.route({
   id: 'createPatient',
   method: 'POST',
   path: '/v1/patients',
   handler: 'functions/journal/handlers/create-patient.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Create a patient (one record per national id per tenant)',
   auth: 'token',
   roles: STAFF,
@@ -62,60 +64,62 @@ export const createPatientRoute = defineRoute({
   tenant: 'caller',
   body: createPatientSchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Created', schema: patientSchema }, ...common, 409: problem('The patient already exists in this tenant (patientId given)') },
+  responses: { 201: { description: 'Created', schema: patientSchema }, 409: { description: 'The patient already exists in this tenant (patientId given)' } },
 });
 
-export const searchPatientsRoute = defineRoute({
+export const searchPatientsRoute = journal.route({
   id: 'searchPatients',
   method: 'POST',
   path: '/v1/patients/search',
   handler: 'functions/journal/handlers/search-patients.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Find patients by national id or name (POST, so identifiers stay out of URLs and logs)',
   auth: 'token',
   roles: STAFF,
   scopes: READ,
   tenant: 'caller',
   body: searchPatientsSchema,
-  responses: { 200: { description: 'Matches (at most 20)', schema: patientSearchResultSchema }, ...common },
+  responses: { 200: { description: 'Matches (at most 20)', schema: patientSearchResultSchema } },
 });
 
-export const getPatientRoute = defineRoute({
+export const getPatientRoute = journal.route({
   id: 'getPatient',
   method: 'GET',
   path: '/v1/patients/{patientId}',
   handler: 'functions/journal/handlers/get-patient.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "A patient's demographics",
   auth: 'token',
   roles: PATIENT_SCOPED,
   scopes: READ,
   tenant: 'caller',
   params: patientParamsSchema,
-  responses: { 200: { description: 'Patient', schema: patientSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Patient', schema: patientSchema } },
 });
 
-export const listRelationshipsRoute = defineRoute({
+export const listRelationshipsRoute = journal.route({
   id: 'listRelationships',
   method: 'GET',
   path: '/v1/patients/{patientId}/relationships',
   handler: 'functions/journal/handlers/list-relationships.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "The patient's care relationships, in force and ended",
   auth: 'token',
   roles: PATIENT_SCOPED,
   scopes: READ,
   tenant: 'caller',
   params: patientParamsSchema,
-  responses: { 200: { description: 'Care relationships', schema: relationshipListSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Care relationships', schema: relationshipListSchema } },
 });
 
-export const createRelationshipRoute = defineRoute({
+export const createRelationshipRoute = journal.route({
   id: 'createRelationship',
   method: 'POST',
   path: '/v1/patients/{patientId}/relationships',
   handler: 'functions/journal/handlers/create-relationship.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Create a care relationship (tjenstlig behov) with a reason, for oneself, one’s unit or (tenant admin) anyone in the tenant',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -123,15 +127,16 @@ export const createRelationshipRoute = defineRoute({
   params: patientParamsSchema,
   body: createRelationshipSchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Created', schema: relationshipSchema }, ...change },
+  problems: CHANGE,
+  responses: { 201: { description: 'Created', schema: relationshipSchema } },
 });
 
-export const endRelationshipRoute = defineRoute({
+export const endRelationshipRoute = journal.route({
   id: 'endRelationship',
   method: 'POST',
   path: '/v1/patients/{patientId}/relationships/{relationshipId}/end',
   handler: 'functions/journal/handlers/end-relationship.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'End a care relationship now (If-Match)',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -139,15 +144,16 @@ export const endRelationshipRoute = defineRoute({
   params: relationshipParamsSchema,
   body: endRelationshipSchema,
   headers: conditionalPostHeadersSchema,
-  responses: { 200: { description: 'Ended', schema: relationshipSchema }, ...change },
+  problems: CHANGE,
+  responses: { 200: { description: 'Ended', schema: relationshipSchema } },
 });
 
-export const createEntryRoute = defineRoute({
+export const createEntryRoute = journal.route({
   id: 'createEntry',
   method: 'POST',
   path: '/v1/patients/{patientId}/entries',
   handler: 'functions/journal/handlers/create-entry.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Create a draft journal entry',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -156,30 +162,32 @@ export const createEntryRoute = defineRoute({
   params: patientParamsSchema,
   body: createEntrySchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Draft created', schema: entrySchema }, ...change },
+  problems: CHANGE,
+  responses: { 201: { description: 'Draft created', schema: entrySchema } },
 });
 
-export const getEntryRoute = defineRoute({
+export const getEntryRoute = journal.route({
   id: 'getEntry',
   method: 'GET',
   path: '/v1/patients/{patientId}/entries/{entryId}',
   handler: 'functions/journal/handlers/get-entry.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "A journal entry's current version",
   auth: 'token',
   roles: PATIENT_SCOPED,
   scopes: READ,
   tenant: 'caller',
   params: entryParamsSchema,
-  responses: { 200: { description: 'Entry (ETag names the version)', schema: entrySchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Entry (ETag names the version)', schema: entrySchema } },
 });
 
-export const editDraftRoute = defineRoute({
+export const editDraftRoute = journal.route({
   id: 'editDraft',
   method: 'PUT',
   path: '/v1/patients/{patientId}/entries/{entryId}',
   handler: 'functions/journal/handlers/edit-draft.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Edit a draft (author only, If-Match)',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -188,15 +196,16 @@ export const editDraftRoute = defineRoute({
   params: entryParamsSchema,
   body: editDraftSchema,
   headers: conditionalPutHeadersSchema,
-  responses: { 200: { description: 'Edited', schema: entrySchema }, ...change },
+  problems: CHANGE,
+  responses: { 200: { description: 'Edited', schema: entrySchema } },
 });
 
-export const signEntryRoute = defineRoute({
+export const signEntryRoute = journal.route({
   id: 'signEntry',
   method: 'POST',
   path: '/v1/patients/{patientId}/entries/{entryId}/sign',
   handler: 'functions/journal/handlers/sign-entry.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Sign a draft (author with HPR number, If-Match); signed content never changes',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -205,15 +214,16 @@ export const signEntryRoute = defineRoute({
   params: entryParamsSchema,
   body: signEntrySchema,
   headers: conditionalPostHeadersSchema,
-  responses: { 200: { description: 'Signed', schema: entrySchema }, ...change },
+  problems: CHANGE,
+  responses: { 200: { description: 'Signed', schema: entrySchema } },
 });
 
-export const correctEntryRoute = defineRoute({
+export const correctEntryRoute = journal.route({
   id: 'correctEntry',
   method: 'POST',
   path: '/v1/patients/{patientId}/entries/{entryId}/corrections',
   handler: 'functions/journal/handlers/correct-entry.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Correct a signed entry (retting): a new version with a reason (If-Match)',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -222,15 +232,16 @@ export const correctEntryRoute = defineRoute({
   params: entryParamsSchema,
   body: correctEntrySchema,
   headers: conditionalPostHeadersSchema,
-  responses: { 200: { description: 'Corrected', schema: entrySchema }, ...change },
+  problems: CHANGE,
+  responses: { 200: { description: 'Corrected', schema: entrySchema } },
 });
 
-export const markEnteredInErrorRoute = defineRoute({
+export const markEnteredInErrorRoute = journal.route({
   id: 'markEnteredInError',
   method: 'POST',
   path: '/v1/patients/{patientId}/entries/{entryId}/entered-in-error',
   handler: 'functions/journal/handlers/mark-entered-in-error.ts',
-  service: 'journal',
+  plane: 'data',
   summary: 'Mark an entry as entered in error, with a reason (If-Match); nothing is deleted',
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -239,15 +250,16 @@ export const markEnteredInErrorRoute = defineRoute({
   params: entryParamsSchema,
   body: enteredInErrorSchema,
   headers: conditionalPostHeadersSchema,
-  responses: { 200: { description: 'Marked', schema: entrySchema }, ...change },
+  problems: CHANGE,
+  responses: { 200: { description: 'Marked', schema: entrySchema } },
 });
 
-export const listEntryVersionsRoute = defineRoute({
+export const listEntryVersionsRoute = journal.route({
   id: 'listEntryVersions',
   method: 'GET',
   path: '/v1/patients/{patientId}/entries/{entryId}/versions',
   handler: 'functions/journal/handlers/list-entry-versions.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "An entry's version history, oldest first",
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -255,15 +267,16 @@ export const listEntryVersionsRoute = defineRoute({
   tenant: 'caller',
   params: entryParamsSchema,
   query: entryVersionsQuerySchema,
-  responses: { 200: { description: 'Versions', schema: entryVersionsSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Versions', schema: entryVersionsSchema } },
 });
 
-export const getTimelineRoute = defineRoute({
+export const getTimelineRoute = journal.route({
   id: 'getTimeline',
   method: 'GET',
   path: '/v1/patients/{patientId}/timeline',
   handler: 'functions/journal/handlers/get-timeline.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "The patient's entries, newest event first; filter by type and unit; opaque cursor",
   auth: 'token',
   roles: PATIENT_SCOPED,
@@ -271,20 +284,21 @@ export const getTimelineRoute = defineRoute({
   tenant: 'caller',
   params: patientParamsSchema,
   query: timelineQuerySchema,
-  responses: { 200: { description: 'A page of the timeline', schema: timelineSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'A page of the timeline', schema: timelineSchema } },
 });
 
-export const getMyRecordRoute = defineRoute({
+export const getMyRecordRoute = journal.route({
   id: 'getMyRecord',
   method: 'GET',
   path: '/v1/me/record',
   handler: 'functions/journal/handlers/get-my-record.ts',
-  service: 'journal',
+  plane: 'data',
   summary: "The citizen's own record in every municipality where they are a patient (read-only, audited)",
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
-  responses: { 200: { description: 'Own record', schema: myRecordSchema }, 401: problem('No valid token'), 403: problem('Not a citizen') },
+  responses: { 200: { description: 'Own record', schema: myRecordSchema }, 403: { description: 'Not a citizen' } },
 });
 
 export const journalRoutes = [

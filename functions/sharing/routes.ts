@@ -1,5 +1,4 @@
-import { defineRoute } from '../../shared/http/route';
-import { problemSchema } from '../../shared/contracts/common';
+import { defineService } from '../../shared/http/service';
 import { idempotentHeadersSchema } from '../../shared/contracts/journal';
 import {
   activeEmergencyAccessSchema,
@@ -31,36 +30,37 @@ import {
 
 const STAFF = ['clinician', 'tenant-admin', 'auditor'] as const;
 
-const problem = (description: string) => ({ description, schema: problemSchema });
-const common = {
-  400: problem('Invalid input (each field named)'),
-  401: problem('No valid token'),
-  403: problem('No access (role, care relationship, block, consent); refusals are audited'),
-} as const;
-const patientScoped = { ...common, 404: problem('No such patient in this municipality') } as const;
-/** Changes take an Idempotency-Key: a retry with the same key and request gets the same answer, and nothing is written twice. */
-const keyReused = problem('Idempotency-Key already used for another request (or that request is still in progress)');
+const sharing = defineService({
+  service: 'sharing',
+  problems: {
+    403: 'No access (role, care relationship, block, consent); refusals are audited',
+    404: 'No such patient in this municipality',
+    // Changes take an Idempotency-Key: a retry with the same key and request gets the same answer, and nothing is written twice.
+    409: 'Idempotency-Key already used for another request (or that request is still in progress)',
+  },
+});
 
-export const listSharedDocumentsRoute = defineRoute({
+export const listSharedDocumentsRoute = sharing.route({
   id: 'listSharedDocuments',
   method: 'GET',
   path: '/v1/sharing/patients/{patientId}/documents',
   handler: 'functions/sharing/handlers/list-shared-documents.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The patient's shared documents in other municipalities (care relationship or emergency access; blocked documents are left out)",
   auth: 'token',
   roles: STAFF,
   tenant: 'caller',
   params: patientParamsSchema,
-  responses: { 200: { description: 'Documents the caller may see', schema: sharedDocumentListSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Documents the caller may see', schema: sharedDocumentListSchema } },
 });
 
-export const getSharedDocumentRoute = defineRoute({
+export const getSharedDocumentRoute = sharing.route({
   id: 'getSharedDocument',
   method: 'GET',
   path: '/v1/sharing/documents/{documentId}',
   handler: 'functions/sharing/handlers/get-shared-document.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: 'Retrieve one shared document (decrypted in the origin municipality; audited there, in the caller’s municipality and in the citizen’s log)',
   auth: 'token',
   roles: STAFF,
@@ -68,15 +68,15 @@ export const getSharedDocumentRoute = defineRoute({
   // The origin municipality's registry entry (status, names) is read with the caller's.
   otherTenants: ({ documentId }) => (documentId ? [parseDocumentId(documentId).tenant] : []),
   params: documentParamsSchema,
-  responses: { 200: { description: 'The document', schema: retrievedDocumentSchema }, ...common, 404: problem('No such document (or entered in error), or the patient is not a patient in the caller’s municipality') },
+  responses: { 200: { description: 'The document', schema: retrievedDocumentSchema }, 404: { description: 'No such document (or entered in error), or the patient is not a patient in the caller’s municipality' } },
 });
 
-export const requestEmergencyAccessRoute = defineRoute({
+export const requestEmergencyAccessRoute = sharing.route({
   id: 'requestEmergencyAccess',
   method: 'POST',
   path: '/v1/sharing/patients/{patientId}/emergency-access',
   handler: 'functions/sharing/handlers/request-emergency-access.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: 'Emergency access (akuttilgang): time-limited read access without a care relationship; reason at most 250 characters; flagged for review and shown to the citizen',
   auth: 'token',
   roles: STAFF,
@@ -84,43 +84,46 @@ export const requestEmergencyAccessRoute = defineRoute({
   params: patientParamsSchema,
   body: emergencyAccessRequestSchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Granted', schema: emergencyAccessSchema }, ...patientScoped, 409: keyReused },
+  problems: [404, 409],
+  responses: { 201: { description: 'Granted', schema: emergencyAccessSchema } },
 });
 
-export const getEmergencyAccessRoute = defineRoute({
+export const getEmergencyAccessRoute = sharing.route({
   id: 'getEmergencyAccess',
   method: 'GET',
   path: '/v1/sharing/patients/{patientId}/emergency-access',
   handler: 'functions/sharing/handlers/get-emergency-access.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The caller's own emergency access to the patient that is in force now, if any",
   auth: 'token',
   roles: STAFF,
   tenant: 'caller',
   params: patientParamsSchema,
-  responses: { 200: { description: 'Active emergency access or null', schema: activeEmergencyAccessSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Active emergency access or null', schema: activeEmergencyAccessSchema } },
 });
 
-export const listPatientBlocksRoute = defineRoute({
+export const listPatientBlocksRoute = sharing.route({
   id: 'listPatientBlocks',
   method: 'GET',
   path: '/v1/sharing/patients/{patientId}/blocks',
   handler: 'functions/sharing/handlers/list-patient-blocks.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The patient's blocks, for staff registering or lifting blocks on the patient's behalf (audited)",
   auth: 'token',
   roles: STAFF,
   tenant: 'caller',
   params: patientParamsSchema,
-  responses: { 200: { description: 'Blocks, active and lifted', schema: blockListSchema }, ...patientScoped },
+  problems: [404],
+  responses: { 200: { description: 'Blocks, active and lifted', schema: blockListSchema } },
 });
 
-export const createPatientBlockRoute = defineRoute({
+export const createPatientBlockRoute = sharing.route({
   id: 'createPatientBlock',
   method: 'POST',
   path: '/v1/sharing/patients/{patientId}/blocks',
   handler: 'functions/sharing/handlers/create-patient-block.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "Register a block on the patient's behalf, with a reason (audited)",
   auth: 'token',
   roles: STAFF,
@@ -128,108 +131,112 @@ export const createPatientBlockRoute = defineRoute({
   params: patientParamsSchema,
   body: createBlockOnBehalfSchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Block in force', schema: blockSchema }, ...patientScoped, 409: keyReused },
+  problems: [404, 409],
+  responses: { 201: { description: 'Block in force', schema: blockSchema } },
 });
 
-export const liftPatientBlockRoute = defineRoute({
+export const liftPatientBlockRoute = sharing.route({
   id: 'liftPatientBlock',
   method: 'DELETE',
   path: '/v1/sharing/patients/{patientId}/blocks/{blockId}',
   handler: 'functions/sharing/handlers/lift-patient-block.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "Lift a block on the patient's behalf (recorded: who and when; the block stays in the history)",
   auth: 'token',
   roles: STAFF,
   tenant: 'caller',
   params: patientBlockParamsSchema,
   headers: idempotentHeadersSchema,
-  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...patientScoped, 409: problem('Already lifted, or Idempotency-Key reused') },
+  problems: [404],
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, 409: { description: 'Already lifted, or Idempotency-Key reused' } },
 });
 
-const citizen = { 401: problem('No valid token'), 403: problem('Not a citizen') } as const;
+const notCitizen = { 403: { description: 'Not a citizen' } } as const;
 
-export const listMyDocumentsRoute = defineRoute({
+export const listMyDocumentsRoute = sharing.route({
   id: 'listMySharedDocuments',
   method: 'GET',
   path: '/v1/sharing/me/documents',
   handler: 'functions/sharing/handlers/list-my-documents.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The citizen's own shared documents in every municipality, with the blocks that cover each (audited)",
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
-  responses: { 200: { description: 'Own documents', schema: myDocumentListSchema }, ...citizen },
+  responses: { 200: { description: 'Own documents', schema: myDocumentListSchema }, ...notCitizen },
 });
 
-export const listMyBlocksRoute = defineRoute({
+export const listMyBlocksRoute = sharing.route({
   id: 'listMyBlocks',
   method: 'GET',
   path: '/v1/sharing/me/blocks',
   handler: 'functions/sharing/handlers/list-my-blocks.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The citizen's blocks (sperringer), active and lifted",
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
-  responses: { 200: { description: 'Own blocks', schema: blockListSchema }, ...citizen },
+  responses: { 200: { description: 'Own blocks', schema: blockListSchema }, ...notCitizen },
 });
 
-export const createMyBlockRoute = defineRoute({
+export const createMyBlockRoute = sharing.route({
   id: 'createMyBlock',
   method: 'POST',
   path: '/v1/sharing/me/blocks',
   handler: 'functions/sharing/handlers/create-my-block.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: 'Block a document, a category, all sharing, a named person or a named unit; covers future documents until lifted',
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
   body: createMyBlockSchema,
   headers: idempotentHeadersSchema,
-  responses: { 201: { description: 'Block in force', schema: blockSchema }, 400: problem('Invalid input (each field named)'), ...citizen, 409: keyReused },
+  problems: [409],
+  responses: { 201: { description: 'Block in force', schema: blockSchema }, ...notCitizen },
 });
 
-export const liftMyBlockRoute = defineRoute({
+export const liftMyBlockRoute = sharing.route({
   id: 'liftMyBlock',
   method: 'DELETE',
   path: '/v1/sharing/me/blocks/{blockId}',
   handler: 'functions/sharing/handlers/lift-my-block.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: 'Lift one of the citizen’s own blocks (recorded; the block stays in the history)',
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
   params: myBlockParamsSchema,
   headers: idempotentHeadersSchema,
-  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...citizen, 404: problem('No such block'), 409: problem('Already lifted, or Idempotency-Key reused') },
+  responses: { 200: { description: 'Lifted', schema: blockSchema }, ...notCitizen, 404: { description: 'No such block' }, 409: { description: 'Already lifted, or Idempotency-Key reused' } },
 });
 
-export const listMyConsentsRoute = defineRoute({
+export const listMyConsentsRoute = sharing.route({
   id: 'listMyConsents',
   method: 'GET',
   path: '/v1/sharing/me/consents',
   handler: 'functions/sharing/handlers/list-my-consents.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: "The citizen's consents per category, and which categories need consent to be shared",
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
-  responses: { 200: { description: 'Consents', schema: consentListSchema }, ...citizen },
+  responses: { 200: { description: 'Consents', schema: consentListSchema }, ...notCitizen },
 });
 
-export const setMyConsentRoute = defineRoute({
+export const setMyConsentRoute = sharing.route({
   id: 'setMyConsent',
   method: 'PUT',
   path: '/v1/sharing/me/consents',
   handler: 'functions/sharing/handlers/set-my-consent.ts',
-  service: 'sharing',
+  plane: 'data',
   summary: 'Give or withdraw consent to share one category (recorded)',
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',
   body: setConsentSchema,
   headers: idempotentHeadersSchema,
-  responses: { 200: { description: 'Consents after the change', schema: consentListSchema }, 400: problem('Invalid input (each field named)'), ...citizen, 409: keyReused },
+  problems: [409],
+  responses: { 200: { description: 'Consents after the change', schema: consentListSchema }, ...notCitizen },
 });
 
 export const sharingRoutes = [

@@ -1,4 +1,3 @@
-import { problemSchema } from '../../shared/contracts/common';
 import {
   createTenantBodySchema,
   createTenantResultSchema,
@@ -10,27 +9,24 @@ import {
   tenantSchema,
 } from '../../shared/contracts/tenants';
 import * as z from '../../shared/contracts/zod';
-import { defineRoute } from '../../shared/http/route';
+import { defineService } from '../../shared/http/service';
 
 // The operator API: the operating company's registry of municipalities. Operators only, bound to
 // no tenant, and nothing here returns patient data.
-const operator = { service: 'tenants', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
-const refused = {
-  401: { description: 'No valid token', schema: problemSchema },
-  403: { description: 'Not an operator', schema: problemSchema },
-};
+const tenants = defineService({ service: 'tenants', problems: { 403: 'Not an operator', 404: 'Unknown' } });
+const operator = { plane: 'operator', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
 
-export const opsListTenants = defineRoute({
+export const opsListTenants = tenants.route({
   ...operator,
   id: 'opsListTenants',
   method: 'GET',
   path: '/ops/v1/tenants',
   handler: 'functions/tenants/handlers/list-tenants.ts',
   summary: 'All municipalities in the registry',
-  responses: { 200: { description: 'Tenants', schema: tenantListSchema }, ...refused },
+  responses: { 200: { description: 'Tenants', schema: tenantListSchema } },
 });
 
-export const opsCreateTenant = defineRoute({
+export const opsCreateTenant = tenants.route({
   ...operator,
   id: 'opsCreateTenant',
   method: 'POST',
@@ -41,13 +37,11 @@ export const opsCreateTenant = defineRoute({
   responses: {
     201: { description: 'Created and active', schema: createTenantResultSchema },
     200: { description: 'Already there (unchanged) or provisioning resumed to the end', schema: createTenantResultSchema },
-    400: { description: 'Invalid input', schema: problemSchema },
-    409: { description: 'The id is taken with other details, or the admin username is in use', schema: problemSchema },
-    ...refused,
+    409: { description: 'The id is taken with other details, or the admin username is in use' },
   },
 });
 
-export const opsGetTenant = defineRoute({
+export const opsGetTenant = tenants.route({
   ...operator,
   id: 'opsGetTenant',
   method: 'GET',
@@ -55,10 +49,11 @@ export const opsGetTenant = defineRoute({
   handler: 'functions/tenants/handlers/get-tenant.ts',
   summary: 'One municipality: status, key, units, settings, provisioning and offboarding steps',
   params: tenantPathSchema,
-  responses: { 200: { description: 'Tenant', schema: tenantSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Tenant', schema: tenantSchema } },
 });
 
-export const opsSuspendTenant = defineRoute({
+export const opsSuspendTenant = tenants.route({
   ...operator,
   id: 'opsSuspendTenant',
   method: 'POST',
@@ -67,10 +62,11 @@ export const opsSuspendTenant = defineRoute({
   summary: 'Suspend a municipality: every data-plane request of it gets 403',
   params: tenantPathSchema,
   body: suspendTenantBodySchema,
-  responses: { 200: { description: 'Suspended', schema: tenantSchema }, 404: { description: 'Unknown', schema: problemSchema }, 409: { description: 'Not active', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Suspended', schema: tenantSchema }, 409: { description: 'Not active' } },
 });
 
-export const opsResumeTenant = defineRoute({
+export const opsResumeTenant = tenants.route({
   ...operator,
   id: 'opsResumeTenant',
   method: 'POST',
@@ -79,11 +75,14 @@ export const opsResumeTenant = defineRoute({
   summary: 'Open a suspended municipality again',
   params: tenantPathSchema,
   body: resumeTenantBodySchema,
-  responses: { 200: { description: 'Active', schema: tenantSchema }, 404: { description: 'Unknown', schema: problemSchema }, 409: { description: 'Not suspended', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Active', schema: tenantSchema }, 409: { description: 'Not suspended' } },
 });
 
-export const opsOffboardTenant = defineRoute({
+export const opsOffboardTenant = tenants.route({
   ...operator,
+  // Its own plane: the one function that may decrypt a whole journal, only into the export bucket.
+  plane: 'export',
   id: 'opsOffboardTenant',
   method: 'POST',
   path: '/ops/v1/tenants/{tenantId}/offboard',
@@ -91,15 +90,14 @@ export const opsOffboardTenant = defineRoute({
   summary: 'Offboard: export every record (NDJSON), verify the count, then schedule the key for deletion after retention',
   params: tenantPathSchema,
   body: offboardTenantBodySchema,
+  problems: [404],
   responses: {
     200: { description: 'Offboarded', schema: tenantSchema },
-    404: { description: 'Unknown', schema: problemSchema },
-    409: { description: 'Not offboardable, or the export did not hold every record (the key is kept)', schema: problemSchema },
-    ...refused,
+    409: { description: 'Not offboardable, or the export did not hold every record (the key is kept)' },
   },
 });
 
-export const opsDestroyDueKeys = defineRoute({
+export const opsDestroyDueKeys = tenants.route({
   ...operator,
   id: 'opsDestroyDueKeys',
   method: 'POST',
@@ -108,7 +106,6 @@ export const opsDestroyDueKeys = defineRoute({
   summary: 'Destroy the keys of offboarded municipalities whose retention period has ended',
   responses: {
     200: { description: 'Keys acted on', schema: z.object({ items: z.array(z.object({ tenant: z.string(), state: z.string() })) }) },
-    ...refused,
   },
 });
 

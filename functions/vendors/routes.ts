@@ -1,4 +1,3 @@
-import { problemSchema } from '../../shared/contracts/common';
 import {
   disableVendorBodySchema,
   grantListSchema,
@@ -11,26 +10,23 @@ import {
   vendorPathSchema,
   vendorSchema,
 } from '../../shared/contracts/vendors';
-import { defineRoute } from '../../shared/http/route';
+import { defineService } from '../../shared/http/service';
 
-const operator = { service: 'vendors', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
-const admin = { service: 'vendors', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
-const refused = {
-  401: { description: 'No valid token', schema: problemSchema },
-  403: { description: 'Role not allowed', schema: problemSchema },
-};
+const vendors = defineService({ service: 'vendors', problems: { 403: 'Role not allowed', 404: 'Unknown' } });
+const operator = { plane: 'operator', auth: 'token', roles: ['operator'], tenant: 'none' } as const;
+const admin = { plane: 'admin', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
 
-export const opsListVendors = defineRoute({
+export const opsListVendors = vendors.route({
   ...operator,
   id: 'opsListVendors',
   method: 'GET',
   path: '/ops/v1/vendors',
   handler: 'functions/vendors/handlers/list-vendors.ts',
   summary: 'All registered vendor clients, each with the grants municipalities gave it',
-  responses: { 200: { description: 'Vendors', schema: vendorListSchema }, ...refused },
+  responses: { 200: { description: 'Vendors', schema: vendorListSchema } },
 });
 
-export const opsRegisterVendor = defineRoute({
+export const opsRegisterVendor = vendors.route({
   ...operator,
   id: 'opsRegisterVendor',
   method: 'POST',
@@ -40,13 +36,12 @@ export const opsRegisterVendor = defineRoute({
   body: registerVendorBodySchema,
   responses: {
     201: { description: 'Registered; the secret and API key are shown only here', schema: vendorCredentialsSchema },
-    400: { description: 'Invalid input (e.g. organisation number check digit)', schema: problemSchema },
-    409: { description: 'Already registered', schema: problemSchema },
-    ...refused,
+    400: { description: 'Invalid input (e.g. organisation number check digit)' },
+    409: { description: 'Already registered' },
   },
 });
 
-export const opsGetVendor = defineRoute({
+export const opsGetVendor = vendors.route({
   ...operator,
   id: 'opsGetVendor',
   method: 'GET',
@@ -54,10 +49,11 @@ export const opsGetVendor = defineRoute({
   handler: 'functions/vendors/handlers/get-vendor.ts',
   summary: 'One vendor client with the grants municipalities gave it',
   params: vendorPathSchema,
-  responses: { 200: { description: 'Vendor', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Vendor', schema: vendorSchema } },
 });
 
-export const opsRotateVendorSecret = defineRoute({
+export const opsRotateVendorSecret = vendors.route({
   ...operator,
   id: 'opsRotateVendorSecret',
   method: 'POST',
@@ -65,10 +61,11 @@ export const opsRotateVendorSecret = defineRoute({
   handler: 'functions/vendors/handlers/rotate-vendor-secret.ts',
   summary: 'Replace the client secret; the old one stops working at once',
   params: vendorPathSchema,
-  responses: { 200: { description: 'New secret, shown once', schema: vendorCredentialsSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'New secret, shown once', schema: vendorCredentialsSchema } },
 });
 
-export const opsDisableVendor = defineRoute({
+export const opsDisableVendor = vendors.route({
   ...operator,
   id: 'opsDisableVendor',
   method: 'POST',
@@ -77,10 +74,11 @@ export const opsDisableVendor = defineRoute({
   summary: 'Disable a vendor client everywhere (tokens refused on the next request, API key off)',
   params: vendorPathSchema,
   body: disableVendorBodySchema,
-  responses: { 200: { description: 'Disabled', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Disabled', schema: vendorSchema } },
 });
 
-export const opsEnableVendor = defineRoute({
+export const opsEnableVendor = vendors.route({
   ...operator,
   id: 'opsEnableVendor',
   method: 'POST',
@@ -88,30 +86,31 @@ export const opsEnableVendor = defineRoute({
   handler: 'functions/vendors/handlers/enable-vendor.ts',
   summary: 'Enable a disabled vendor client again',
   params: vendorPathSchema,
-  responses: { 200: { description: 'Active', schema: vendorSchema }, 404: { description: 'Unknown', schema: problemSchema }, ...refused },
+  problems: [404],
+  responses: { 200: { description: 'Active', schema: vendorSchema } },
 });
 
-export const adminListVendorCatalogue = defineRoute({
+export const adminListVendorCatalogue = vendors.route({
   ...admin,
   id: 'adminListVendorCatalogue',
   method: 'GET',
   path: '/v1/admin/vendors',
   handler: 'functions/vendors/handlers/list-vendor-catalogue.ts',
   summary: 'Vendor systems the municipality can grant access to',
-  responses: { 200: { description: 'Vendors', schema: vendorCatalogueSchema }, ...refused },
+  responses: { 200: { description: 'Vendors', schema: vendorCatalogueSchema } },
 });
 
-export const adminListVendorGrants = defineRoute({
+export const adminListVendorGrants = vendors.route({
   ...admin,
   id: 'adminListVendorGrants',
   method: 'GET',
   path: '/v1/admin/vendor-grants',
   handler: 'functions/vendors/handlers/list-vendor-grants.ts',
   summary: 'Vendor systems the municipality has granted access, with scopes',
-  responses: { 200: { description: 'Grants', schema: grantListSchema }, ...refused },
+  responses: { 200: { description: 'Grants', schema: grantListSchema } },
 });
 
-export const adminGrantVendor = defineRoute({
+export const adminGrantVendor = vendors.route({
   ...admin,
   id: 'adminGrantVendor',
   method: 'PUT',
@@ -120,10 +119,10 @@ export const adminGrantVendor = defineRoute({
   summary: 'Grant (or change) a vendor system access to the municipality within scopes',
   params: vendorPathSchema,
   body: grantVendorBodySchema,
-  responses: { 200: { description: 'Granted', schema: vendorGrantSchema }, 400: { description: 'Invalid scopes', schema: problemSchema }, 404: { description: 'No such active vendor', schema: problemSchema }, ...refused },
+  responses: { 200: { description: 'Granted', schema: vendorGrantSchema }, 400: { description: 'Invalid scopes' }, 404: { description: 'No such active vendor' } },
 });
 
-export const adminRevokeVendorGrant = defineRoute({
+export const adminRevokeVendorGrant = vendors.route({
   ...admin,
   id: 'adminRevokeVendorGrant',
   method: 'DELETE',
@@ -131,7 +130,7 @@ export const adminRevokeVendorGrant = defineRoute({
   handler: 'functions/vendors/handlers/revoke-vendor-grant.ts',
   summary: "Revoke a vendor's access; its next request for the municipality is refused",
   params: vendorPathSchema,
-  responses: { 200: { description: 'Revoked', schema: vendorGrantSchema }, 404: { description: 'No grant', schema: problemSchema }, ...refused },
+  responses: { 200: { description: 'Revoked', schema: vendorGrantSchema }, 404: { description: 'No grant' } },
 });
 
 export const vendorRoutes = [

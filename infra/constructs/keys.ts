@@ -24,6 +24,8 @@ export class PlatformKeys extends Construct {
   readonly lookup: kms.Key;
   /** The export bucket: offboarding exports hold decrypted patient data. */
   readonly exports: kms.Key;
+  /** List cursors (HMAC_256): the AES key that seals them is derived from it (shared/crypto/cursor-codec.ts). */
+  readonly cursor: kms.Key;
 
   constructor(scope: Construct, id: string, props: { stage: string }) {
     super(scope, id);
@@ -111,6 +113,15 @@ export class PlatformKeys extends Construct {
       ...common,
       alias: alias('lookup'),
       description: 'Fellesjournal keyed hashes of national ids',
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+    });
+
+    // Its own key, so a function that pages lists need not be able to hash national ids.
+    this.cursor = new kms.Key(this, 'CursorKey', {
+      ...common,
+      alias: alias('cursor'),
+      description: 'Fellesjournal list cursors (the key that seals them is an HMAC under this key)',
       keySpec: kms.KeySpec.HMAC_256,
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
     });

@@ -181,6 +181,7 @@ export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenan
       resources: [p.keys.lookup.keyArn],
     }),
     auditSigningStatement(p.keys.auditSigning),
+    cursorKeyStatement(p.keys),
     new iam.PolicyStatement({
       sid: 'NoTenantKeyOutsideTenantRole',
       effect: iam.Effect.DENY,
@@ -221,6 +222,15 @@ export function authorizerStatements(tables: Tables): iam.PolicyStatement[] {
   ];
 }
 
+/** Seals and opens list cursors: one GenerateMac per container derives the cursor key. */
+function cursorKeyStatement(keys: PlatformKeys): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ListCursorKey',
+    actions: ['kms:GenerateMac'],
+    resources: [keys.cursor.keyArn],
+  });
+}
+
 function auditSigningStatement(key: kms.IKey): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'AuditCheckpointSignatures',
@@ -241,6 +251,7 @@ export function adminStatements(scope: Construct, p: { tables: Tables; tenantRol
     registryStatement(p.tables),
     auditAppendStatement(p.tables),
     auditSigningStatement(p.keys.auditSigning),
+    cursorKeyStatement(p.keys),
     neverKeyMaterial(region),
     neverTenantRole(p.tenantRole),
   ];

@@ -82,6 +82,7 @@ export class RegionStack extends Stack {
       [ENV.tenantKeyAliasPrefix]: TENANT_KEY_ALIAS_PREFIX,
       [ENV.auditSigningKeyId]: this.keys.auditSigning.keyArn,
       [ENV.lookupKeyId]: this.keys.lookup.keyArn,
+      [ENV.cursorKeyId]: this.keys.cursor.keyArn,
     };
     const fnCommon = {
       stage,

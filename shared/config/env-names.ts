@@ -15,6 +15,8 @@ export const ENV = {
   tenantRoleArn: 'FJ_TENANT_ROLE_ARN',
   auditSigningKeyId: 'FJ_AUDIT_SIGNING_KEY_ID',
   lookupKeyId: 'FJ_LOOKUP_KEY_ID',
+  /** The KMS HMAC key the list cursors' AES key is derived from (shared/crypto/cursor-codec.ts). */
+  cursorKeyId: 'FJ_CURSOR_KEY_ID',
   /** Hours an emergency access (akuttilgang) lasts; default 4. */
   emergencyAccessHours: 'FJ_EMERGENCY_ACCESS_HOURS',
   dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',

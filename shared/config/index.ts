@@ -26,6 +26,7 @@ const configSchema = z.object({
     tenantKeyAliasPrefix: z._default(nonEmpty(), 'alias/fellesjournal/tenant/'),
     auditSigningKeyId: z.optional(nonEmpty()),
     lookupKeyId: z.optional(nonEmpty()),
+    cursorKeyId: z.optional(nonEmpty()),
   }),
   tenantRoleArn: z.optional(nonEmpty()),
   sharing: z.object({
@@ -60,6 +61,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       tenantKeyAliasPrefix: env[ENV.tenantKeyAliasPrefix] || undefined,
       auditSigningKeyId: env[ENV.auditSigningKeyId] || undefined,
       lookupKeyId: env[ENV.lookupKeyId] || undefined,
+      cursorKeyId: env[ENV.cursorKeyId] || undefined,
     },
     tenantRoleArn: env[ENV.tenantRoleArn] || undefined,
     sharing: { emergencyAccessHours: env[ENV.emergencyAccessHours] || undefined },

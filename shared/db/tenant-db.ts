@@ -13,7 +13,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { ValidationError } from '../errors';
+import { badCursor } from '../crypto/cursor-codec';
 import { config } from '../config';
 import { assertKeyInTenant, tenantPrefix } from './keys';
 import { TABLES, type TableId } from './tables';
@@ -278,6 +278,11 @@ export class TenantDb {
   }
 }
 
+/**
+ * A page key as a string, for the next query. It is a position inside this process, never a
+ * cursor: lists hand it out only sealed (shared/crypto/cursor-codec.ts), so a client can neither
+ * read nor alter it. The partition check below is a second guard.
+ */
 function encodeCursor(key: Record<string, AttributeValue>): string {
   return Buffer.from(JSON.stringify(unmarshall(key))).toString('base64url');
 }
@@ -288,6 +293,6 @@ function decodeCursor(cursor: string, pkName: string, partition: string): Record
     if (typeof key !== 'object' || key === null || key[pkName] !== partition) throw new Error('cursor for another list');
     return marshall(key);
   } catch {
-    throw new ValidationError('Ugyldig cursor.', [{ field: 'query.cursor', message: 'Ukjent eller ugyldig cursor' }]);
+    throw badCursor();
   }
 }

@@ -77,8 +77,9 @@ function requestIds(event: APIGatewayProxyEvent): { requestId: string; correlati
 
 /**
  * The one middleware stack every HTTP handler uses: Powertools Logger (correlation id, tenant and
- * user on every line), Metrics and Tracer; token verification; role and tenant checks (a suspended
- * tenant gets 403); JSON parsing and zod validation (400 problem+json naming each field); domain
+ * user on every line), Metrics and Tracer; token verification and role checks; JSON parsing and
+ * zod validation (400 problem+json naming each field) before any I/O; the tenant check (a
+ * suspended tenant gets 403, one registry read); domain
  * errors as problem+json; anything unexpected as a bare 500 naming only the request id.
  */
 export function httpHandler<R extends RouteSpec>(
@@ -105,12 +106,15 @@ export function httpHandler<R extends RouteSpec>(
         if (caller.kind === 'client' && !route.scopes) {
           throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
         }
-        if (route.tenant === 'caller') {
-          ({ tenant, registry } = await deps.resolveTenant(route, caller, headers, event.pathParameters ?? {}));
-          logger.appendKeys({ tenant });
-        }
       }
+      // Input is checked before any DynamoDB read (the registry below, the service after): a
+      // malformed request costs no I/O. Token, role and scope come first, so an unknown caller
+      // learns nothing about the input a route takes.
       const input = validateRequest(route, event);
+      if (caller && route.tenant === 'caller') {
+        ({ tenant, registry } = await deps.resolveTenant(route, caller, headers, event.pathParameters ?? {}));
+        logger.appendKeys({ tenant });
+      }
       const result = await impl({ ...input, caller, tenant, registry, requestId, correlationId, event } as HttpRequest<R>);
       status = result.status;
       return json(result.status, result.body, requestId, 'application/json', { 'x-correlation-id': correlationId, ...result.headers });

@@ -4,6 +4,22 @@ import type { Role } from '../auth/caller';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
+ * Which IAM permissions the function serving a route gets (infra/route-groups.ts, infra/constructs/permissions.ts).
+ * - `data`: acts for tenants through the tenant-scoped role (journal, audit, tenant keys), reads
+ *   the control table, uses the region-wide sharing index.
+ * - `admin`: the tenant admins' part of the control plane (users, units, vendor grants): writes
+ *   the control table and appends audit events under its own role; no tenant role, no tenant keys,
+ *   so it cannot read patient data.
+ * - `operator`: the operating company's control plane (tenant registry, tenant keys, vendor API
+ *   keys); no tenant role, never key material.
+ * - `export`: offboarding's export of a municipality's whole journal, decrypted, to the region's
+ *   export bucket (the data handover when a municipality leaves). Kept apart from `operator` so
+ *   that the functions an operator uses every day can never decrypt: only this one can, only to
+ *   read journal records, and only to write them into the export bucket.
+ */
+export type Plane = 'data' | 'admin' | 'operator' | 'export';
+
+/**
  * One API route, as data. The route table feeds the local gateway, CDK (API Gateway methods and
  * functions) and /openapi.json. `handler` names the module file; nothing here imports handler code.
  */
@@ -17,6 +33,11 @@ export interface RouteSpec {
   handler: string;
   /** Owning service; CDK groups permissions by it. */
   service: string;
+  /**
+   * The IAM plane of the function that serves the route, stated, never inferred from `roles`:
+   * adding a role to a route must not change what its function may do.
+   */
+  plane: Plane;
   summary: string;
   /** `public`: no token. `token`: a verified bearer token is required. */
   auth: 'public' | 'token';
@@ -38,7 +59,13 @@ export interface RouteSpec {
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;
   headers?: z.ZodMiniType;
-  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
+  /** Every answer by status; a service's problem responses come from defineService (service.ts). */
+  responses: Record<number, ResponseSpec>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodMiniType;
 }
 
 /** Keeps a route's literal types, so handlers get typed input. */

@@ -85,7 +85,8 @@ describe('one isolated stack per region', () => {
     for (const template of [north, west]) {
       const count = (type: string) => resourcesOf(template, type).length;
       expect(count('AWS::DynamoDB::Table')).toBe(TABLES.length);
-      expect(count('AWS::KMS::Key')).toBe(6);
+      // data, logs, ops, audit signing, lookup, exports, cursor
+      expect(count('AWS::KMS::Key')).toBe(7);
       expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
       expect(count('AWS::ApiGateway::RestApi')).toBe(1);
       expect(count('AWS::CloudFront::Distribution')).toBe(1);
@@ -191,6 +192,18 @@ describe('functions', () => {
     const env = (byName(groups[0]!.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(north.Resources[refOf(env[ENV.auditSigningKeyId])!]!.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     expect(north.Resources[refOf(env[ENV.lookupKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(north.Resources[refOf(env[ENV.cursorKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(refOf(env[ENV.cursorKeyId])).not.toBe(refOf(env[ENV.lookupKeyId]));
+  });
+
+  it('the functions that page lists (data and admin planes) may derive the cursor key; no other, and not from the lookup key', () => {
+    for (const g of groups) {
+      const env = (byName(g.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const s = roleStatements(g.name);
+      const expected = g.plane === 'data' || g.plane === 'admin' ? 'allow' : 'implicit-deny';
+      expect(evaluate(s, { action: 'kms:GenerateMac', resource: `<${refOf(env[ENV.cursorKeyId])}>` }), g.name).toBe(expected);
+      expect(evaluate(s, { action: 'kms:GenerateMac', resource: `<${refOf(env[ENV.lookupKeyId])}>` }), g.name).toBe(g.plane === 'data' ? 'allow' : 'implicit-deny');
+    }
   });
 
   it('the audit-outbox job runs every 5 minutes as a data-plane function, with a dead-letter queue and an alarm on what stays owed', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ROUTES } from '../../functions/routes';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
@@ -11,6 +12,7 @@ import type { Caller } from '../../shared/auth/caller';
 import { LocalKeystore } from '../../shared/crypto/local-keystore';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { RouteSpec } from '../../shared/http/route';
+import { validateRequest } from '../../shared/http/validate';
 import { getUser } from '../../shared/tenancy/user-store';
 import { useTempDir, useTestStack } from '../support/local-stack';
 import { readJson } from '../support/requests';
@@ -32,6 +34,50 @@ function concretePath(route: RouteSpec): string {
 }
 
 const keystore = () => new LocalKeystore(stack.keystoreDir);
+
+const SOME_ID = '6f1c2e84-5b1a-4d7e-9a59-0c7d1f0e2b11';
+/** Well-formed path values for the data routes (suspension tests); nothing needs to exist. */
+const PATH_VALUES: Record<string, string> = {
+  tenantId: '4601',
+  patientId: SOME_ID,
+  entryId: SOME_ID,
+  relationshipId: SOME_ID,
+  blockId: SOME_ID,
+  documentId: `4601-${SOME_ID}`,
+  userId: 'bergen.lege',
+  unitId: '4601-hjem-fana',
+  clientId: 'vnd-0123456789abcdef',
+  itemId: 'AAAAAAAAAAAA',
+};
+/** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
+const BODIES: Record<string, unknown> = {
+  reviewAuditQueueItem: { conclusion: 'no-action', note: 'Sett' },
+  adminGrantVendor: { scopes: ['journal.read'] },
+  adminCreateUser: { id: 'bergen.ny', name: 'Ny Bruker', roles: ['clinician'] },
+  adminUpdateUser: { name: 'Nytt Navn' },
+  adminCreateUnit: { name: 'Ny enhet', kind: 'annet' },
+  adminUpdateUnit: { name: 'Nytt navn' },
+  createPatient: { nationalId: '15838512329', name: 'Test', birthDate: '1990-01-01', gender: 'female' },
+  searchPatients: { name: 'Ola' },
+  createRelationship: { reasonCode: 'ordinary-care', reason: 'Oppfølging i hjemmet' },
+  createEntry: { type: 'journalnotat', title: 'Notat', text: 'Tekst' },
+  editDraft: { title: 'Notat', text: 'Tekst' },
+  correctEntry: { title: 'Notat', text: 'Tekst', reason: 'Retting' },
+  markEnteredInError: { reason: 'Feil pasient' },
+  requestEmergencyAccess: { reason: 'Bevisstløs pasient i mottak' },
+  createPatientBlock: { target: { kind: 'category', category: 'vaksinasjon' }, reason: 'Pasientens ønske' },
+};
+
+/** A request that passes the route's validation (checked here, so a wrong table entry says so). */
+function wellFormed(route: RouteSpec): { path: string; headers: Record<string, string>; body: unknown } {
+  const pathParameters: Record<string, string> = {};
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => (pathParameters[name] = PATH_VALUES[name] ?? `dummy-${name}`));
+  const headers = { 'idempotency-key': `suspended-${route.id}`, 'content-type': 'application/json' };
+  const body = route.body ? (BODIES[route.id] ?? {}) : undefined;
+  const event = { headers, pathParameters, queryStringParameters: null, body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false } as unknown as APIGatewayProxyEvent;
+  expect(() => validateRequest(route, event), `${route.id}: the test's request must be well-formed`).not.toThrow();
+  return { path, headers, body };
+}
 
 describe('provisioning a municipality', () => {
   it('creates the tenant completely: registry, key, first admin who can log in, units', async () => {
@@ -186,7 +232,10 @@ describe('suspending and resuming', () => {
     expect(await readJson(suspended)).toMatchObject({ status: 'suspended', statusReason: 'Ubetalt faktura, sak 2024-17', suspendedBy: 'drift' });
 
     for (const route of dataRoutes) {
-      const res = await stack.call(concretePath(route), { method: route.method, as: userFor(route), ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { json: {} }) });
+      // Input is validated before the tenant check (no I/O for a malformed request): send each
+      // route a well-formed request, so what answers is the suspension.
+      const request = wellFormed(route);
+      const res = await stack.call(request.path, { method: route.method, as: userFor(route), headers: request.headers, ...(request.body === undefined ? {} : { json: request.body }) });
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
       const problem = await readJson<{ type: string; detail: string }>(res);
       expect(problem.type, route.id).toBe('urn:fellesjournal:problem:tenant-suspended');

@@ -1,8 +1,10 @@
+import { openKeyCursor, sealPage } from '../../../shared/crypto/cursor-codec';
 import { httpHandler } from '../../../shared/http/handler';
 import { readTimeline } from '../entry-service';
 import { getTimelineRoute } from '../routes';
 
-export const handler = httpHandler(getTimelineRoute, async ({ params, query, tenant, caller, requestId }) => ({
-  status: 200,
-  body: await readTimeline({ tenant, caller, requestId }, params.patientId, query),
-}));
+export const handler = httpHandler(getTimelineRoute, async ({ params, query, tenant, caller, requestId }) => {
+  const scope = { list: 'journal.timeline', tenant, sub: caller.sub, of: params.patientId };
+  const cursor = await openKeyCursor(scope, query.cursor);
+  return { status: 200, body: await sealPage(scope, await readTimeline({ tenant, caller, requestId }, params.patientId, { ...query, cursor })) };
+});

@@ -1,8 +1,10 @@
+import { openKeyCursor, sealPage } from '../../../shared/crypto/cursor-codec';
 import { httpHandler } from '../../../shared/http/handler';
 import { readEntryVersions } from '../entry-service';
 import { listEntryVersionsRoute } from '../routes';
 
-export const handler = httpHandler(listEntryVersionsRoute, async ({ params, query, tenant, caller, requestId }) => ({
-  status: 200,
-  body: await readEntryVersions({ tenant, caller, requestId }, params.patientId, params.entryId, query.limit, query.cursor),
-}));
+export const handler = httpHandler(listEntryVersionsRoute, async ({ params, query, tenant, caller, requestId }) => {
+  const scope = { list: 'journal.entry-versions', tenant, sub: caller.sub, of: `${params.patientId}/${params.entryId}` };
+  const cursor = await openKeyCursor(scope, query.cursor);
+  return { status: 200, body: await sealPage(scope, await readEntryVersions({ tenant, caller, requestId }, params.patientId, params.entryId, query.limit, cursor)) };
+});
