@@ -35,7 +35,13 @@ const DETAIL_ARGUMENT: Record<string, number> = { denyAfterAccess: 4 };
  * Arguments that pass on a detail made elsewhere (and scanned there): a caught error's detail, a
  * parameter of a helper whose callers are scanned.
  */
-const PASSED_ON = new Set(['error.detail', 'detail']);
+const PASSED_ON = new Set(['error.detail', 'detail', 'refused', 'change.authorOnly.detail']);
+/**
+ * Details declared as data (the entry changes' tables in entry-service.ts): every string of a
+ * `refusedStatuses` object and the `detail` of an `authorOnly` object is a detail, scanned where it is declared.
+ */
+const DETAIL_TABLES = new Set(['refusedStatuses']);
+const DETAIL_OBJECTS = new Set(['authorOnly']);
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -131,6 +137,15 @@ function scan(): { found: Found[]; unresolved: string[] } {
         const base = cls && ts.isClassDeclaration(cls) ? cls.heritageClauses?.[0]?.types[0]?.expression.getText() : undefined;
         const name = cls && ts.isClassDeclaration(cls) ? cls.name?.text : undefined;
         if (base && (DETAIL_FIRST.has(base) || SELF_DESCRIBING.has(base)) && name && (SELF_DESCRIBING.has(name) || !DETAIL_FIRST.has(name))) detail = n.arguments[0];
+      }
+      if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ts.isObjectLiteralExpression(n.initializer)) {
+        for (const p of n.initializer.properties) {
+          if (!ts.isPropertyAssignment(p)) continue;
+          const named = ts.isIdentifier(p.name) ? p.name.text : undefined;
+          if (DETAIL_TABLES.has(n.name.text) || (DETAIL_OBJECTS.has(n.name.text) && named === 'detail')) {
+            if (!collect(p.initializer, where, new Set())) unresolved.push(`${where}: ${p.initializer.getText()}`);
+          }
+        }
       }
       if (detail && !(ts.isIdentifier(detail) && ['detail', 'message'].includes(detail.text) && ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword)) {
         if (!collect(detail, where, new Set())) unresolved.push(`${where}: ${detail.getText()}`);
