@@ -3,8 +3,9 @@ import { ADMIN_ASSIGNABLE_ROLES, createUserBodySchema, type AdminUserView } from
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, DataTable, PageTitle } from '../../components/ui';
 import { useData, usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 type AssignableRole = (typeof ADMIN_ASSIGNABLE_ROLES)[number];
@@ -112,38 +113,32 @@ export function UsersPage() {
   return (
     <>
       <PageTitle>{t('admin.users.title')}</PageTitle>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('admin.users.empty')}</Empty>}
-      {list.items.length > 0 && (
-        <DataTable testId="users" columns={[t('admin.users.id'), t('patients.name'), t('admin.users.roles'), t('entry.unit'), t('admin.users.hpr'), t('admin.status')]} actions={t('admin.actions')}>
-          {list.items.map((u) => (
-            <tr key={u.id}>
-              <td>
-                <code>{u.id}</code>
-              </td>
-              <td>
-                {u.name}
-                {u.profession && <div className="muted small">{u.profession}</div>}
-              </td>
-              <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
-              <td>{u.unit ?? '–'}</td>
-              <td>{u.hpr ?? '–'}</td>
-              <td>
-                <Badge tone={u.status === 'active' ? 'ok' : 'neutral'}>{t(`admin.userStatus.${u.status}` as MessageKey)}</Badge>
-              </td>
-              <td>
-                <StatusToggle user={u} onChanged={list.reload} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list} empty={t('admin.users.empty')}>
+        {(items) => (
+          <DataTable testId="users" columns={[t('admin.users.id'), t('patients.name'), t('admin.users.roles'), t('entry.unit'), t('admin.users.hpr'), t('admin.status')]} actions={t('admin.actions')}>
+            {items.map((u) => (
+              <tr key={u.id}>
+                <td>
+                  <code>{u.id}</code>
+                </td>
+                <td>
+                  {u.name}
+                  {u.profession && <div className="muted small">{u.profession}</div>}
+                </td>
+                <td>{u.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
+                <td>{u.unit ?? '–'}</td>
+                <td>{u.hpr ?? '–'}</td>
+                <td>
+                  <Badge tone={u.status === 'active' ? 'ok' : 'neutral'}>{t(`admin.userStatus.${u.status}` as MessageKey)}</Badge>
+                </td>
+                <td>
+                  <StatusToggle user={u} onChanged={list.reload} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
       <NewUserForm onCreated={list.reload} />
     </>
   );

@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, isoFromLocal, localInput, OutcomeBadge } from '../../components/audit-bits';
-import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/forms';
-import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, DataTable, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, useLocation } from '../../router';
 
@@ -172,15 +172,9 @@ export function AuditEventsPage() {
           </div>
         </div>
       </form>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('audit.events.empty')}</Empty>}
-      {list.items.length > 0 && <EventTable items={list.items} />}
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list} empty={t('audit.events.empty')}>
+        {(items) => <EventTable items={items} />}
+      </PagedList>
     </>
   );
 }

@@ -5,8 +5,9 @@ import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, useInPlaceForm, useSubmit } from '../../components/forms';
-import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Badge, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 
@@ -185,19 +186,15 @@ export function ReviewQueuePage() {
           </button>
         ))}
       </div>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('review.empty')}</Empty>}
-      <ul className="plain-list" data-testid="review-queue">
-        {list.items.map((item) => (
-          <QueueCard key={item.id} item={item} onReviewed={list.reload} />
-        ))}
-      </ul>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list} empty={t('review.empty')}>
+        {(items) => (
+          <ul className="plain-list" data-testid="review-queue">
+            {items.map((item) => (
+              <QueueCard key={item.id} item={item} onReviewed={list.reload} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </>
   );
 }

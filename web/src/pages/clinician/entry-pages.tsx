@@ -17,6 +17,7 @@ import { apiFieldErrors, Field, fieldAria, issuesByField, useInPlaceForm, useSub
 import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
 import { Async, Loading, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
 import { PatientEmergencyBanner } from './sharing-parts';
@@ -238,38 +239,34 @@ function VersionHistory({ patientId, entryId, version }: { patientId: string; en
     const { data } = await journalApi.versions(patientId, entryId, cursor, signal);
     return { items: data.versions, nextCursor: data.nextCursor };
   });
-  const items = [...list.items].sort((a, b) => b.version - a.version);
   return (
     <section aria-labelledby="hist-h" className="card">
       <h2 id="hist-h">{t('entry.history')}</h2>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      <ol className="version-list" data-testid="versions">
-        {items.map((v) => (
-          <li key={v.version}>
-            <p>
-              <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)} · <StatusBadge status={v.status} />
-            </p>
-            <p className="timeline-meta">
-              {dateTime(v.recordedAt)} · <AuthorLine author={v.changedBy} />
-            </p>
-            {v.reason && (
-              <p>
-                <span className="muted">{t('entry.reason')}:</span> {v.reason}
-              </p>
-            )}
-            <details>
-              <summary>{t('entry.showVersionText', { title: v.title })}</summary>
-              <div className="entry-text">{v.text}</div>
-            </details>
-          </li>
-        ))}
-      </ol>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list}>
+        {(loaded) => (
+          <ol className="version-list" data-testid="versions">
+            {[...loaded].sort((a, b) => b.version - a.version).map((v) => (
+              <li key={v.version}>
+                <p>
+                  <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)} · <StatusBadge status={v.status} />
+                </p>
+                <p className="timeline-meta">
+                  {dateTime(v.recordedAt)} · <AuthorLine author={v.changedBy} />
+                </p>
+                {v.reason && (
+                  <p>
+                    <span className="muted">{t('entry.reason')}:</span> {v.reason}
+                  </p>
+                )}
+                <details>
+                  <summary>{t('entry.showVersionText', { title: v.title })}</summary>
+                  <div className="entry-text">{v.text}</div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+      </PagedList>
     </section>
   );
 }

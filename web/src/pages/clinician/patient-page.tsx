@@ -15,8 +15,9 @@ import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
 import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
-import { Async, Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Async, Badge, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { PatientBlocks } from './patient-blocks';
@@ -166,30 +167,26 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
           </select>
         </label>
       </div>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={forbidden ? undefined : list.reload} />}
+      <PagedList list={list} empty={t('timeline.empty')} retry={!forbidden}>
+        {(items) => (
+          <ol className="timeline" data-testid="timeline">
+            {items.map((item) => (
+              <li key={item.id}>
+                <Link to={`/patients/${patientId}/entries/${item.id}`} className="timeline-item">
+                  <span className="timeline-head">
+                    <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
+                  </span>
+                  <span className="timeline-meta">
+                    {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · {item.unit}
+                    {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ol>
+        )}
+      </PagedList>
       {forbidden && <p className="muted">{t('timeline.needRelationship')}</p>}
-      {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('timeline.empty')}</Empty>}
-      <ol className="timeline" data-testid="timeline">
-        {list.items.map((item) => (
-          <li key={item.id}>
-            <Link to={`/patients/${patientId}/entries/${item.id}`} className="timeline-item">
-              <span className="timeline-head">
-                <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
-              </span>
-              <span className="timeline-meta">
-                {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · {item.unit}
-                {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
-              </span>
-            </Link>
-          </li>
-        ))}
-      </ol>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
     </section>
   );
 }
