@@ -37,16 +37,3 @@ export function ActorLine({ actor }: { actor: Actor }) {
     </span>
   );
 }
-
-/** ISO instant from a datetime-local value, or undefined when empty or invalid. */
-export function isoFromLocal(value: string): string | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
-/** `YYYY-MM-DDTHH:mm` in local time, for a datetime-local input. */
-export function localInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { ADMIN_ASSIGNABLE_ROLES, createUserBodySchema, type AdminUserView } from '../../../../shared/contracts/admin';
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { Badge, DataTable, PageTitle } from '../../components/ui';
 import { useData, usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -19,27 +20,19 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
   const [unit, setUnit] = useState('');
   const [hpr, setHpr] = useState('');
   const [profession, setProfession] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = createUserBodySchema.safeParse({ id, name, roles, unit: unit || undefined, hpr: hpr || undefined, profession: profession || undefined });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await adminApi.createUser(parsed.data);
+  const form = useSchemaForm(createUserBodySchema);
+  const errors = form.errors;
+  const onSubmit = () =>
+    form.send({ id, name, roles, unit: unit || undefined, hpr: hpr || undefined, profession: profession || undefined }, async (body) => {
+      await adminApi.createUser(body);
       setId('');
       setName('');
       setHpr('');
       setProfession('');
       onCreated();
     });
-  };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="nu-h">
-      <h2 id="nu-h">{t('admin.users.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id="nu" title={t('admin.users.new')} busy={form.busy} error={form.error} submitLabel={t('admin.users.create')} onSubmit={onSubmit}>
       <div className="form-row">
         <Field id="nu-id" label={t('admin.users.id')} error={errors.id}>
           <input {...fieldAria('nu-id', errors.id)} value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" />
@@ -75,10 +68,7 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
           <input {...fieldAria('nu-prof', errors.profession)} value={profession} onChange={(e) => setProfession(e.target.value)} autoComplete="off" />
         </Field>
       </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {t('admin.users.create')}
-      </button>
-    </form>
+    </ActionForm>
   );
 }
 

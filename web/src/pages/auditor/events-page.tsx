@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
-import { ActionLabel, ActorLine, isoFromLocal, localInput, OutcomeBadge } from '../../components/audit-bits';
-import { Field } from '../../components/forms';
+import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
+import { Field, isoFromLocal, localInput } from '../../components/forms';
 import { Badge, DataTable, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';

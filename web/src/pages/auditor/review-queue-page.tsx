@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
-import { REVIEW_CONCLUSIONS, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
+import { REVIEW_CONCLUSIONS, reviewBodySchema, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
-import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, useInPlaceForm, useSubmit } from '../../components/forms';
+import { ReasonForm } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm } from '../../components/forms';
 import { Badge, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -18,45 +18,35 @@ function ReviewForm({ item, onDone, onCancel }: { item: QueueItem; onDone: () =>
   const { t } = useI18n();
   const [conclusion, setConclusion] = useState<Conclusion>('no-action');
   const [note, setNote] = useState('');
-  const submit = useSubmit();
-  const errors = apiFieldErrors(submit.error);
-  const inPlace = useInPlaceForm(onCancel, submit.busy);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    void submit.run(async () => {
-      await auditApi.review(item.id, { conclusion, note });
+  const form = useSchemaForm(reviewBodySchema);
+  const onSubmit = () =>
+    form.send({ conclusion, note }, async (body) => {
+      await auditApi.review(item.id, body);
       onDone();
     });
-  };
   const id = `rv-${item.id.slice(0, 12)}`;
   return (
-    <form ref={inPlace.ref} onSubmit={onSubmit} onKeyDown={inPlace.onKeyDown} noValidate className="review-form">
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <div className="form-row">
-        <Field id={`${id}-c`} label={t('review.conclusion')} error={errors.conclusion}>
-          <select {...fieldAria(`${id}-c`, errors.conclusion)} value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)}>
-            {REVIEW_CONCLUSIONS.map((c) => (
-              <option key={c} value={c}>
-                {t(`review.conclusion.${c}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${id}-n`} label={t('review.note')} error={errors.note}>
-          <input {...fieldAria(`${id}-n`, errors.note)} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} autoComplete="off" />
-        </Field>
-        <div className="field">
-          <div className="form-actions">
-            <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-              {submit.busy ? t('app.saving') : t('review.submit')}
-            </button>
-            <button className="btn" type="button" onClick={onCancel} disabled={submit.busy}>
-              {t('app.cancel')}
-            </button>
-          </div>
-        </div>
-      </div>
-    </form>
+    <ReasonForm
+      id={id}
+      className="review-form"
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('review.submit')}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+      reason={{ name: 'note', label: t('review.note'), value: note, onChange: setNote, max: 2000 }}
+      errors={form.errors}
+    >
+      <Field id={`${id}-c`} label={t('review.conclusion')} error={form.errors.conclusion}>
+        <select {...fieldAria(`${id}-c`, form.errors.conclusion)} value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)}>
+          {REVIEW_CONCLUSIONS.map((c) => (
+            <option key={c} value={c}>
+              {t(`review.conclusion.${c}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </ReasonForm>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   createRelationshipSchema,
   ENTRY_TYPES,
@@ -12,8 +12,8 @@ import {
 import { ApiError } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
-import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ReasonForm } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
 import { Async, Badge, PageTitle } from '../../components/ui';
 import { useApi, usePaged } from '../../components/use-api';
@@ -47,43 +47,38 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
   const { t } = useI18n();
   const [reasonCode, setReasonCode] = useState<RelationshipReasonCode>('ordinary-care');
   const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
+  const form = useSchemaForm(createRelationshipSchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = createRelationshipSchema.safeParse({ reasonCode, reason });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await journalApi.createRelationship(patientId, parsed.data, key.current);
+  const onSubmit = () =>
+    form.send({ reasonCode, reason }, async (body) => {
+      await journalApi.createRelationship(patientId, body, key.current);
       onCreated();
     });
-  };
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="rel-h" data-testid="relationship-form">
-      <h3 id="rel-h">{t('relationship.create.title')}</h3>
-      <p className="muted">{t('relationship.create.intro')}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <div className="form-row">
-        <Field id="rel-code" label={t('relationship.reasonCode')} error={errors.reasonCode}>
-          <select {...fieldAria('rel-code', errors.reasonCode)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RelationshipReasonCode)}>
-            {RELATIONSHIP_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`relationship.code.${r}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="rel-reason" label={t('relationship.reason')} hint={t('relationship.reasonHint')} error={errors.reason}>
-          <input {...fieldAria('rel-reason', errors.reason, true)} value={reason} maxLength={250} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
-        </Field>
-      </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {submit.busy ? t('app.saving') : t('relationship.create.submit')}
-      </button>
-    </form>
+    <ReasonForm
+      id="rel"
+      title={t('relationship.create.title')}
+      level={3}
+      intro={<p className="muted">{t('relationship.create.intro')}</p>}
+      testId="relationship-form"
+      className=""
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('relationship.create.submit')}
+      onSubmit={onSubmit}
+      reason={{ label: t('relationship.reason'), hint: t('relationship.reasonHint'), value: reason, onChange: setReason, max: 250 }}
+      errors={form.errors}
+    >
+      <Field id="rel-code" label={t('relationship.reasonCode')} error={form.errors.reasonCode}>
+        <select {...fieldAria('rel-code', form.errors.reasonCode)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RelationshipReasonCode)}>
+          {RELATIONSHIP_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {t(`relationship.code.${r}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </ReasonForm>
   );
 }
 

@@ -3,7 +3,8 @@ import { parseNationalId } from '../../../../shared/contracts/identifiers';
 import { createPatientSchema, GENDERS, type Patient, type PatientSearchResult } from '../../../../shared/contracts/journal';
 import { journalApi } from '../../api/journal';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { formatNationalId } from '../../components/journal-bits';
 import { DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -29,28 +30,27 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
   const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState(() => birthDateFromNationalId(nationalId) ?? '');
   const [gender, setGender] = useState<(typeof GENDERS)[number]>('unknown');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
+  const form = useSchemaForm(createPatientSchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const errors = form.errors;
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const body = { nationalId, name, birthDate, gender };
-    const parsed = createPatientSchema.safeParse(body);
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      const { data } = await journalApi.createPatient(parsed.data, key.current);
+  const onSubmit = () =>
+    form.send({ nationalId, name, birthDate, gender }, async (body) => {
+      const { data } = await journalApi.createPatient(body, key.current);
       navigate(`/patients/${data.id}`);
     });
-  };
 
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="new-patient-h">
-      <h2 id="new-patient-h">{t('patients.new.title')}</h2>
-      <p className="muted">{t('patients.new.intro', { nid: formatNationalId(nationalId) })}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm
+      id="new-patient"
+      title={t('patients.new.title')}
+      intro={<p className="muted">{t('patients.new.intro', { nid: formatNationalId(nationalId) })}</p>}
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('patients.new.submit')}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    >
       <div className="form-row">
         <Field id="np-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('np-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" autoFocus />
@@ -68,15 +68,7 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
           </select>
         </Field>
       </div>
-      <div className="form-actions">
-        <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-          {submit.busy ? t('app.saving') : t('patients.new.submit')}
-        </button>
-        <button className="btn" type="button" onClick={onCancel}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type * as z from 'zod/mini';
-import { registerVendorBodySchema, type vendorCredentialsSchema, type VendorView } from '../../../../shared/contracts/vendors';
+import { disableVendorBodySchema, registerVendorBodySchema, type vendorCredentialsSchema, type VendorView } from '../../../../shared/contracts/vendors';
 import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm, ReasonForm } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n } from '../../i18n/i18n';
@@ -55,26 +56,18 @@ function RegisterForm({ onRegistered }: { onRegistered: (c: Credentials) => void
   const [orgNumber, setOrgNumber] = useState('');
   const [contactName, setContactName] = useState('');
   const [email, setEmail] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = registerVendorBodySchema.safeParse({ name, orgNumber, contact: { name: contactName, email } });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      onRegistered(await vendorApi.register(parsed.data));
+  const form = useSchemaForm(registerVendorBodySchema);
+  const errors = form.errors;
+  const onSubmit = () =>
+    form.send({ name, orgNumber, contact: { name: contactName, email } }, async (body) => {
+      onRegistered(await vendorApi.register(body));
       setName('');
       setOrgNumber('');
       setContactName('');
       setEmail('');
     });
-  };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="rv-h">
-      <h2 id="rv-h">{t('ops.vendors.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id="rv" title={t('ops.vendors.new')} busy={form.busy} error={form.error} submitLabel={t('ops.vendors.register')} onSubmit={onSubmit}>
       <div className="form-row">
         <Field id="rv-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('rv-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
@@ -91,10 +84,7 @@ function RegisterForm({ onRegistered }: { onRegistered: (c: Credentials) => void
           <input id="rv-em" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
         </Field>
       </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {t('ops.vendors.register')}
-      </button>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -103,32 +93,37 @@ function VendorActions({ vendor, onChanged, onCredentials }: { vendor: VendorVie
   const submit = useSubmit();
   const [reason, setReason] = useState('');
   const [disabling, setDisabling] = useState(false);
+  const form = useSchemaForm(disableVendorBodySchema);
+  if (disabling) {
+    return (
+      <ReasonForm
+        id={`dis-${vendor.clientId}`}
+        className=""
+        small
+        busy={form.busy}
+        error={form.error}
+        submitLabel={t('ops.vendors.disable')}
+        tone="danger"
+        onSubmit={() =>
+          form.send({ reason }, async (body) => {
+            await vendorApi.disable(vendor.clientId, body);
+            setDisabling(false);
+            onChanged();
+          })
+        }
+        onCancel={() => setDisabling(false)}
+        reason={{ label: t('ops.tenants.suspendReason'), value: reason, onChange: setReason, max: 500 }}
+        errors={form.errors}
+      />
+    );
+  }
   return (
     <div className="form-actions">
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
       {vendor.status === 'active' ? (
-        disabling ? (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void submit.run(async () => {
-                await vendorApi.disable(vendor.clientId, { reason });
-                setDisabling(false);
-                onChanged();
-              });
-            }}
-          >
-            <label htmlFor={`dis-${vendor.clientId}`}>{t('ops.tenants.suspendReason')}</label>{' '}
-            <input id={`dis-${vendor.clientId}`} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />{' '}
-            <button className="btn btn-small btn-danger" type="submit" disabled={submit.busy}>
-              {t('ops.vendors.disable')}
-            </button>
-          </form>
-        ) : (
-          <button type="button" className="btn btn-small" onClick={() => setDisabling(true)}>
-            {t('ops.vendors.disable')}
-          </button>
-        )
+        <button type="button" className="btn btn-small" onClick={() => setDisabling(true)}>
+          {t('ops.vendors.disable')}
+        </button>
       ) : (
         <button type="button" className="btn btn-small" disabled={submit.busy} onClick={() => void submit.run(async () => { await vendorApi.enable(vendor.clientId); onChanged(); })}>
           {t('ops.vendors.enable')}
