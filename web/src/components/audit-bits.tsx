@@ -1,6 +1,8 @@
+import type { ReactNode } from 'react';
 import type * as z from 'zod/mini';
-import type { auditActorSchema } from '../../../shared/contracts/audit';
+import type { auditActorSchema, AuditEventView } from '../../../shared/contracts/audit';
 import { useI18n, type MessageKey } from '../i18n/i18n';
+import type { EventLine } from './event-row';
 import { Badge } from './ui';
 
 type Actor = z.infer<typeof auditActorSchema>;
@@ -36,4 +38,30 @@ export function ActorLine({ actor }: { actor: Actor }) {
       {parts.filter(Boolean).join(', ')} <code className="muted small">{actor.sub}</code>
     </span>
   );
+}
+
+/** What happened, for the auditor: the action in words, its outcome, and the municipality it came from. */
+function AuditWhat({ event }: { event: AuditEventView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ActionLabel action={event.action} /> <OutcomeBadge outcome={event.outcome} />
+      {event.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: event.fromTenant })}</div>}
+    </>
+  );
+}
+
+/** An audit event as a line of the log views; `who` replaces the actor line (e.g. with a link). */
+export function auditEventLine(event: AuditEventView, who: ReactNode = <ActorLine actor={event.actor} />): EventLine {
+  return {
+    id: event.id,
+    time: event.time,
+    flagged: event.flagged,
+    what: <AuditWhat event={event} />,
+    who,
+    patientId: event.patientId,
+    purposeOfUse: event.purposeOfUse,
+    reasonCode: event.reasonCode,
+    reason: event.reason,
+  };
 }

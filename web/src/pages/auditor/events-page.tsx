@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
-import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
+import { ActorLine, auditEventLine } from '../../components/audit-bits';
+import { EventTable } from '../../components/event-row';
 import { Field, isoFromLocal, localInput } from '../../components/forms';
-import { Badge, DataTable, PageTitle } from '../../components/ui';
+import { PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -21,47 +22,24 @@ interface Query {
   patient?: string;
 }
 
-function EventTable({ items }: { items: AuditEventView[] }) {
-  const { t, dateTime } = useI18n();
-  return (
-    <DataTable testId="audit-events" columns={[t('audit.time'), t('audit.action'), t('audit.who'), t('audit.patient'), t('audit.purpose')]}>
-      {items.map((e) => (
-        <tr key={e.id}>
-          <td className="nowrap">
-            {dateTime(e.time)}
-            {e.flagged && (
-              <>
-                <br />
-                <Badge tone="warn">{t('audit.flagged')}</Badge>
-              </>
-            )}
-          </td>
-          <td>
-            <ActionLabel action={e.action} /> <OutcomeBadge outcome={e.outcome} />
-            {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
-          </td>
-          <td>
-            <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
-              <ActorLine actor={e.actor} />
-            </Link>
-          </td>
-          <td>
-            {e.patientId ? (
-              <Link to={`/audit/events?patient=${encodeURIComponent(e.patientId)}`}>
-                <code className="small">{e.patientId.slice(0, 8)}…</code>
-              </Link>
-            ) : (
-              '–'
-            )}
-          </td>
-          <td>
-            {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
-            {e.reason && <div className="small">{e.reason}</div>}
-          </td>
-        </tr>
-      ))}
-    </DataTable>
+function AuditEventTable({ items }: { items: AuditEventView[] }) {
+  const { t } = useI18n();
+  const columns = [
+    { key: 'time', label: t('audit.time') },
+    { key: 'what', label: t('audit.action') },
+    { key: 'who', label: t('audit.who') },
+    { key: 'patient', label: t('audit.patient') },
+    { key: 'why', label: t('audit.purpose') },
+  ] as const;
+  const lines = items.map((e) =>
+    auditEventLine(
+      e,
+      <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
+        <ActorLine actor={e.actor} />
+      </Link>,
+    ),
   );
+  return <EventTable testId="audit-events" columns={[...columns]} lines={lines} />;
 }
 
 function keyOf(q: Query): string {
@@ -173,7 +151,7 @@ export function AuditEventsPage() {
         </div>
       </form>
       <PagedList list={list} empty={t('audit.events.empty')}>
-        {(items) => <EventTable items={items} />}
+        {(items) => <AuditEventTable items={items} />}
       </PagedList>
     </>
   );

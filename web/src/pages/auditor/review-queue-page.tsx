@@ -2,14 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
 import { REVIEW_CONCLUSIONS, reviewBodySchema, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
-import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
+import { ActionLabel, auditEventLine, OutcomeBadge } from '../../components/audit-bits';
+import { EventFacts } from '../../components/event-row';
 import { ReasonForm } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm } from '../../components/forms';
 import { Badge, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { Link } from '../../router';
 
 type QueueItem = z.infer<typeof reviewQueueItemSchema>;
 type Conclusion = (typeof REVIEW_CONCLUSIONS)[number];
@@ -80,35 +80,7 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
         </p>
       )}
       {ev ? (
-        <dl className="facts">
-          <dt>{t('audit.who')}</dt>
-          <dd>
-            <ActorLine actor={ev.actor} />
-          </dd>
-          {ev.patientId && (
-            <>
-              <dt>{t('audit.patient')}</dt>
-              <dd>
-                <Link to={`/audit/events?patient=${encodeURIComponent(ev.patientId)}`}>
-                  <code>{ev.patientId}</code>
-                </Link>
-              </dd>
-            </>
-          )}
-          {ev.purposeOfUse && (
-            <>
-              <dt>{t('audit.purpose')}</dt>
-              <dd>
-                {t(`purpose.${ev.purposeOfUse}` as MessageKey)} {ev.reasonCode && <code className="muted small">{ev.reasonCode}</code>}
-              </dd>
-            </>
-          )}
-          {ev.reason && (
-            <>
-              <dt>{t('audit.reason')}</dt>
-              <dd>{ev.reason}</dd>
-            </>
-          )}
+        <EventFacts line={auditEventLine(ev)}>
           {ev.rule && (
             <>
               <dt>{t('audit.rule')}</dt>
@@ -117,7 +89,7 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
               </dd>
             </>
           )}
-        </dl>
+        </EventFacts>
       ) : (
         <div className="alert alert-error" role="alert">
           <p>{t('review.eventMissing')}</p>
