@@ -4,6 +4,7 @@ import type { auditActorSchema, AuditEventView } from '../../../shared/contracts
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import type { EventLine } from './event-row';
 import { Badge } from './ui';
+import { useUnitNames } from './unit-name';
 
 type Actor = z.infer<typeof auditActorSchema>;
 
@@ -23,13 +24,15 @@ export function OutcomeBadge({ outcome }: { outcome: 'success' | 'denied' | 'fai
   return <Badge tone={outcome === 'success' ? 'ok' : outcome === 'denied' ? 'danger' : 'warn'}>{t(`outcome.${outcome}` as MessageKey)}</Badge>;
 }
 
+/** Who acted: name, profession, HPR number, unit (by name where it is the own municipality's), municipality, system. */
 export function ActorLine({ actor }: { actor: Actor }) {
   const { t } = useI18n();
+  const units = useUnitNames();
   const parts = [
     actor.name ?? actor.sub,
     actor.profession,
     actor.hpr ? t('journal.hpr', { hpr: actor.hpr }) : undefined,
-    actor.unit,
+    actor.unit && (units.get(actor.unit) ?? actor.unit),
     actor.tenant ? t('app.tenant', { tenant: actor.tenant }) : undefined,
     actor.clientId ? t('journal.viaClient', { client: actor.clientId }) : undefined,
   ];

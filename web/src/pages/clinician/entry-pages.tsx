@@ -6,6 +6,8 @@ import {
   enteredInErrorSchema,
   ENTRY_TYPES,
   type Entry,
+  type EntryAction,
+  type EntryStatus,
   type EntryType,
   type EntryVersion,
 } from '../../../../shared/contracts/journal';
@@ -17,11 +19,21 @@ import { ActionForm, ReasonForm } from '../../components/action-form';
 import { Field, fieldAria, isoFromLocal, localInput, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
 import { Async, PageTitle } from '../../components/ui';
+import { UnitName } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
 import { PatientEmergencyBanner } from './sharing-parts';
+
+/** The status each change leaves a note in; the history names it only where it is another. */
+const STATUS_AFTER: Record<EntryAction, EntryStatus> = {
+  created: 'draft',
+  edited: 'draft',
+  signed: 'signed',
+  corrected: 'corrected',
+  'entered-in-error': 'entered-in-error',
+};
 
 /** The contract's limit on a correction's or a withdrawal's reason. */
 const REASON_MAX = 500;
@@ -189,7 +201,13 @@ function VersionHistory({ patientId, entryId, version }: { patientId: string; en
             {[...loaded].sort((a, b) => b.version - a.version).map((v) => (
               <li key={v.version}>
                 <p>
-                  <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)} · <StatusBadge status={v.status} />
+                  <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)}
+                  {v.status !== STATUS_AFTER[v.action] && (
+                    <>
+                      {' '}
+                      <StatusBadge status={v.status} />
+                    </>
+                  )}
                 </p>
                 <p className="timeline-meta">
                   {dateTime(v.recordedAt)} · <AuthorLine author={v.changedBy} />
@@ -295,7 +313,9 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                     <AuthorLine author={e.author} /> · {dateTime(e.createdAt)}
                   </dd>
                   <dt>{t('entry.unit')}</dt>
-                  <dd>{e.unit}</dd>
+                  <dd>
+                    <UnitName id={e.unit} />
+                  </dd>
                   {e.signedBy && (
                     <>
                       <dt>{t('entry.signedBy')}</dt>

@@ -16,6 +16,7 @@ import { ReasonForm } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
 import { Async, Badge, PageTitle } from '../../components/ui';
+import { UnitName, useUnitNames } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -97,6 +98,7 @@ function AccessCard({
   emergencyActive: boolean;
 }) {
   const { t, dateTime } = useI18n();
+  const units = useUnitNames();
   const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
   const created = () => {
     rels.reload();
@@ -123,7 +125,7 @@ function AccessCard({
             return mine ? (
               <p data-testid="relationship-active">
                 <Badge tone="ok">{t('relationship.active')}</Badge> {t(`relationship.code.${mine.reasonCode}` as MessageKey)} ·{' '}
-                {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
+                {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: units.get(mine.subject.id) ?? mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
               </p>
             ) : (
               <>
@@ -172,7 +174,7 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
                     <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
                   </span>
                   <span className="timeline-meta">
-                    {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · {item.unit}
+                    {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · <UnitName id={item.unit} />
                     {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
                   </span>
                 </Link>

@@ -102,6 +102,7 @@ export function PatientSearchPage() {
   const [creating, setCreating] = useState(false);
   const submit = useSubmit();
   const inputRef = useRef<HTMLInputElement>(null);
+  const searches = useRef(0);
 
   useEffect(() => {
     // "/" jumps to the search field from anywhere on the page, as in most search tools.
@@ -118,6 +119,12 @@ export function PatientSearchPage() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // A new search takes the last answer off the screen at once, valid or not: a hit for the
+    // previous query must never stand under a new one (wrong-patient risk).
+    const search = ++searches.current;
+    setResult(undefined);
+    setCreating(false);
+    submit.setError(undefined);
     const value = q.replace(/\s+/g, ' ').trim();
     const digits = value.replace(/\s/g, '');
     let query: { nationalId: string } | { name: string };
@@ -130,10 +137,10 @@ export function PatientSearchPage() {
       query = { name: value };
     }
     setInputError(undefined);
-    setCreating(false);
     void submit.run(async () => {
       const { data } = await journalApi.searchPatients(query);
-      setResult({ query, data });
+      // An answer to a search that has since been replaced is dropped.
+      if (search === searches.current) setResult({ query, data });
     });
   };
 
