@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { blockTargetSchema, createBlockOnBehalfSchema, sharingCategorySchema, type BlockKind, type BlockTarget, type SharingCategory } from '../../../shared/contracts/sharing';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { ActionForm, ReasonField } from './action-form';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from './forms';
+import { apiFieldErrors, Field, fieldAria, issuesByField, SelectField, useSubmit } from './forms';
 import { entryTypeLabel } from './journal-bits';
 
 const CATEGORIES = sharingCategorySchema.options;
@@ -60,15 +60,7 @@ export function NewBlockForm({
         ))}
       </fieldset>
       {kind === 'category' && (
-        <Field id={`${id}-category`} label={t('blocks.category')} error={errors.category}>
-          <select {...fieldAria(`${id}-category`, errors.category)} value={category} onChange={(e) => setCategory(e.target.value as SharingCategory)}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {entryTypeLabel(tOr, c)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id={`${id}-category`} label={t('blocks.category')} error={errors.category} value={category} values={CATEGORIES} labelOf={(c) => entryTypeLabel(tOr, c)} onChange={setCategory} />
       )}
       {kind === 'person' && (
         <Field id={`${id}-user`} label={t('blocks.userId')} hint={t('blocks.userIdHint')} error={errors.userId}>

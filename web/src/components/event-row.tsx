@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Link } from '../router';
-import { Badge, DataTable } from './ui';
+import { Badge, DataTable, Fact } from './ui';
 
 /**
  * One logged event as every log view shows it (the auditor's events, a patient's events, the
@@ -113,30 +113,10 @@ export function EventFacts({ line, children }: { line: EventLine; children?: Rea
   const { t } = useI18n();
   return (
     <dl className="facts">
-      <dt>{t('audit.who')}</dt>
-      <dd>{line.who}</dd>
-      {line.patientId && (
-        <>
-          <dt>{t('audit.patient')}</dt>
-          <dd>
-            <PatientLink patientId={line.patientId} />
-          </dd>
-        </>
-      )}
-      {line.purposeOfUse && (
-        <>
-          <dt>{t('audit.purpose')}</dt>
-          <dd>
-            <EventWhy line={{ ...line, reason: undefined }} />
-          </dd>
-        </>
-      )}
-      {line.reason && (
-        <>
-          <dt>{t('audit.reason')}</dt>
-          <dd>{line.reason}</dd>
-        </>
-      )}
+      <Fact label={t('audit.who')}>{line.who}</Fact>
+      <Fact label={t('audit.patient')}>{line.patientId && <PatientLink patientId={line.patientId} />}</Fact>
+      <Fact label={t('audit.purpose')}>{line.purposeOfUse && <EventWhy line={{ ...line, reason: undefined }} />}</Fact>
+      <Fact label={t('audit.reason')}>{line.reason}</Fact>
       {children}
     </dl>
   );

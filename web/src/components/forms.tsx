@@ -97,6 +97,21 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
   );
 }
 
+/** A labelled choice among fixed values, each shown in words (`''` can stand for "any" or "none"). */
+export function SelectField<V extends string>({ id, label, error, value, values, labelOf, onChange }: { id: string; label: ReactNode; error?: string; value: V; values: readonly V[]; labelOf: (value: V) => string; onChange: (value: V) => void }) {
+  return (
+    <Field id={id} label={label} error={error}>
+      <select {...fieldAria(id, error)} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {labelOf(v)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 /** aria attributes for an input inside Field. */
 export function fieldAria(id: string, error?: string, hint?: boolean) {
   const describedBy = [hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');

@@ -4,7 +4,7 @@ import { UNIT_KINDS } from '../../../../shared/contracts/tenants';
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm } from '../../components/action-form';
-import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
+import { Field, fieldAria, SelectField, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -29,15 +29,7 @@ function NewUnitForm({ onCreated }: { onCreated: () => void }) {
         <Field id="nun-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('nun-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        <Field id="nun-kind" label={t('admin.units.kind')} error={errors.kind}>
-          <select {...fieldAria('nun-kind', errors.kind)} value={kind} onChange={(e) => setKind(e.target.value as UnitKind)}>
-            {UNIT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`unitKind.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="nun-kind" label={t('admin.units.kind')} error={errors.kind} value={kind} values={UNIT_KINDS} labelOf={(k) => t(`unitKind.${k}` as MessageKey)} onChange={setKind} />
       </div>
     </ActionForm>
   );

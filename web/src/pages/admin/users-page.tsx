@@ -4,7 +4,7 @@ import { adminApi } from '../../api/admin';
 import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm } from '../../components/action-form';
-import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
+import { Field, fieldAria, SelectField, useSchemaForm, useSubmit } from '../../components/forms';
 import { Badge, DataTable, PageTitle } from '../../components/ui';
 import { useData, usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -53,16 +53,15 @@ function UserFields({ id, draft, set, units, errors, first }: { id: string; draf
         {errors.roles && <span className="field-error">{errors.roles}</span>}
       </fieldset>
       <div className="form-row">
-        <Field id={`${id}-unit`} label={t('entry.unit')} error={errors.unit}>
-          <select {...fieldAria(`${id}-unit`, errors.unit)} value={draft.unit} onChange={(e) => set({ unit: e.target.value })}>
-            <option value="">{t('app.none')}</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${id}-unit`}
+          label={t('entry.unit')}
+          error={errors.unit}
+          value={draft.unit}
+          values={['', ...units.map((u) => u.id)]}
+          labelOf={(v) => (v ? (units.find((u) => u.id === v)?.name ?? v) : t('app.none'))}
+          onChange={(unit) => set({ unit })}
+        />
         <Field id={`${id}-hpr`} label={t('admin.users.hpr')} error={errors.hpr}>
           <input {...fieldAria(`${id}-hpr`, errors.hpr)} value={draft.hpr} inputMode="numeric" onChange={(e) => set({ hpr: e.target.value })} autoComplete="off" />
         </Field>
@@ -195,9 +194,8 @@ export function UsersPage({ session }: { session: Session }) {
                   </td>
                   <td>
                     <div className="form-actions">
-                      <button type="button" className="btn btn-small" aria-expanded={editing === u.id} onClick={() => setEditing(editing === u.id ? undefined : u.id)}>
+                      <button type="button" className="btn btn-small" aria-label={`${t('admin.users.edit')} ${u.id}`} aria-expanded={editing === u.id} onClick={() => setEditing(editing === u.id ? undefined : u.id)}>
                         {t('admin.users.edit')}
-                        <span className="sr-only"> {u.id}</span>
                       </button>
                       {u.id === session.me.sub ? <span className="muted small">{t('admin.users.you')}</span> : <StatusToggle user={u} onChanged={list.reload} />}
                     </div>

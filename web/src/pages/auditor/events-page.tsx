@@ -3,7 +3,7 @@ import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contract
 import { auditApi } from '../../api/audit';
 import { ActorLine, auditEventLine } from '../../components/audit-bits';
 import { EventTable } from '../../components/event-row';
-import { Field, isoFromLocal, localInput } from '../../components/forms';
+import { Field, isoFromLocal, localInput, SelectField } from '../../components/forms';
 import { PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -131,16 +131,7 @@ export function AuditEventsPage() {
               <Field id="ae-action" label={t('audit.action')}>
                 <input id="ae-action" value={action} onChange={(e) => setAction(e.target.value)} autoComplete="off" placeholder="entry.read" />
               </Field>
-              <Field id="ae-outcome" label={t('audit.outcome')}>
-                <select id="ae-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-                  <option value="">{t('audit.anyOutcome')}</option>
-                  {AUDIT_OUTCOMES.map((o) => (
-                    <option key={o} value={o}>
-                      {t(`outcome.${o}` as MessageKey)}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <SelectField id="ae-outcome" label={t('audit.outcome')} value={outcome} values={['', ...AUDIT_OUTCOMES]} labelOf={(o) => (o ? t(`outcome.${o}` as MessageKey) : t('audit.anyOutcome'))} onChange={setOutcome} />
             </>
           )}
           <div className="field">

@@ -5,8 +5,8 @@ import { auditApi } from '../../api/audit';
 import { ActionLabel, auditEventLine, OutcomeBadge } from '../../components/audit-bits';
 import { EventFacts } from '../../components/event-row';
 import { ReasonForm } from '../../components/action-form';
-import { Field, fieldAria, useSchemaForm } from '../../components/forms';
-import { Badge, PageTitle } from '../../components/ui';
+import { SelectField, useSchemaForm } from '../../components/forms';
+import { Badge, PageTitle, Fact } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -37,15 +37,7 @@ function ReviewForm({ item, onDone, onCancel }: { item: QueueItem; onDone: () =>
       reason={{ name: 'note', label: t('review.note'), value: note, onChange: setNote, max: 2000 }}
       errors={form.errors}
     >
-      <Field id={`${id}-c`} label={t('review.conclusion')} error={form.errors.conclusion}>
-        <select {...fieldAria(`${id}-c`, form.errors.conclusion)} value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)}>
-          {REVIEW_CONCLUSIONS.map((c) => (
-            <option key={c} value={c}>
-              {t(`review.conclusion.${c}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField id={`${id}-c`} label={t('review.conclusion')} error={form.errors.conclusion} value={conclusion} values={REVIEW_CONCLUSIONS} labelOf={(c) => t(`review.conclusion.${c}` as MessageKey)} onChange={setConclusion} />
     </ReasonForm>
   );
 }
@@ -81,14 +73,7 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
       )}
       {ev ? (
         <EventFacts line={auditEventLine(ev)}>
-          {ev.rule && (
-            <>
-              <dt>{t('audit.rule')}</dt>
-              <dd>
-                <code>{ev.rule}</code>
-              </dd>
-            </>
-          )}
+          <Fact label={t('audit.rule')}>{ev.rule && <code>{ev.rule}</code>}</Fact>
         </EventFacts>
       ) : (
         <div className="alert alert-error" role="alert">

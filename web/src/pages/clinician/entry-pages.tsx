@@ -16,9 +16,9 @@ import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm, ReasonForm } from '../../components/action-form';
-import { Field, fieldAria, isoFromLocal, localInput, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
+import { Field, fieldAria, isoFromLocal, localInput, SelectField, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
-import { Async, PageTitle } from '../../components/ui';
+import { Async, Fact, PageTitle } from '../../components/ui';
 import { UnitName } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -100,16 +100,15 @@ export function NewEntryPage({ patientId }: { patientId: string }) {
         }
       >
         <div className="form-row">
-          <Field id="ne-type" label={t('entry.type')} error={errors.type}>
-            <select {...fieldAria('ne-type', errors.type)} value={type} onChange={(e) => setType(e.target.value as EntryType)}>
-              {(Object.keys(ENTRY_TYPES) as EntryType[]).map((k) => (
-                <option key={k} value={k}>
-                  {entryTypeLabel(tOr, k)}
-                  {ENTRY_TYPES[k].sharable ? ` (${t('entry.sharable')})` : ''}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            id="ne-type"
+            label={t('entry.type')}
+            error={errors.type}
+            value={type}
+            values={Object.keys(ENTRY_TYPES) as EntryType[]}
+            labelOf={(k) => `${entryTypeLabel(tOr, k)}${ENTRY_TYPES[k].sharable ? ` (${t('entry.sharable')})` : ''}`}
+            onChange={setType}
+          />
           <Field id="ne-time" label={t('entry.eventTime')} error={errors.eventTime}>
             <input {...fieldAria('ne-time', errors.eventTime)} type="datetime-local" value={eventTime} onChange={(e) => setEventTime(e.target.value)} />
           </Field>
@@ -316,28 +315,21 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                   <dd>
                     <UnitName id={e.unit} />
                   </dd>
-                  {e.signedBy && (
-                    <>
-                      <dt>{t('entry.signedBy')}</dt>
-                      <dd>
+                  <Fact label={t('entry.signedBy')}>
+                    {e.signedBy && (
+                      <>
                         <AuthorLine author={e.signedBy} /> · {dateTime(e.signedAt)}
-                      </dd>
-                    </>
-                  )}
-                  {e.version > 1 && (
-                    <>
-                      <dt>{t('entry.changedBy')}</dt>
-                      <dd>
+                      </>
+                    )}
+                  </Fact>
+                  <Fact label={t('entry.changedBy')}>
+                    {e.version > 1 && (
+                      <>
                         <AuthorLine author={e.changedBy} /> · {dateTime(e.recordedAt)}
-                      </dd>
-                    </>
-                  )}
-                  {e.reason && (
-                    <>
-                      <dt>{t('entry.reason')}</dt>
-                      <dd>{e.reason}</dd>
-                    </>
-                  )}
+                      </>
+                    )}
+                  </Fact>
+                  <Fact label={t('entry.reason')}>{e.reason}</Fact>
                 </dl>
               </div>
               {mode === 'view' && <div className="entry-text" data-testid="entry-text">{e.text}</div>}

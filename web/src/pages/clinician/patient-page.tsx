@@ -13,7 +13,7 @@ import { ApiError } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ReasonForm } from '../../components/action-form';
-import { Field, fieldAria, useSchemaForm } from '../../components/forms';
+import { SelectField, useSchemaForm } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
 import { Async, Badge, PageTitle } from '../../components/ui';
 import { UnitName, useUnitNames } from '../../components/unit-name';
@@ -70,15 +70,7 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
       reason={{ label: t('relationship.reason'), hint: t('relationship.reasonHint'), value: reason, onChange: setReason, max: 250 }}
       errors={form.errors}
     >
-      <Field id="rel-code" label={t('relationship.reasonCode')} error={form.errors.reasonCode}>
-        <select {...fieldAria('rel-code', form.errors.reasonCode)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RelationshipReasonCode)}>
-          {RELATIONSHIP_REASONS.map((r) => (
-            <option key={r} value={r}>
-              {t(`relationship.code.${r}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField id="rel-code" label={t('relationship.reasonCode')} error={form.errors.reasonCode} value={reasonCode} values={RELATIONSHIP_REASONS} labelOf={(r) => t(`relationship.code.${r}` as MessageKey)} onChange={setReasonCode} />
     </ReasonForm>
   );
 }

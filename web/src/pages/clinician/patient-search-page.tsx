@@ -4,7 +4,7 @@ import { createPatientSchema, GENDERS, type Patient, type PatientSearchResult } 
 import { journalApi } from '../../api/journal';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm } from '../../components/action-form';
-import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
+import { Field, fieldAria, SelectField, useSchemaForm, useSubmit } from '../../components/forms';
 import { formatNationalId } from '../../components/journal-bits';
 import { DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -58,15 +58,7 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
         <Field id="np-birth" label={t('patients.birthDate')} error={errors.birthDate}>
           <input {...fieldAria('np-birth', errors.birthDate)} type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
         </Field>
-        <Field id="np-gender" label={t('patients.gender')} error={errors.gender}>
-          <select {...fieldAria('np-gender', errors.gender)} value={gender} onChange={(e) => setGender(e.target.value as (typeof GENDERS)[number])}>
-            {GENDERS.map((g) => (
-              <option key={g} value={g}>
-                {t(`gender.${g}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="np-gender" label={t('patients.gender')} error={errors.gender} value={gender} values={GENDERS} labelOf={(g) => t(`gender.${g}` as MessageKey)} onChange={setGender} />
       </div>
     </ActionForm>
   );

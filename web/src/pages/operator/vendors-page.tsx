@@ -5,7 +5,7 @@ import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm, ReasonForm } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
-import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, Fact, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n } from '../../i18n/i18n';
 
@@ -26,22 +26,8 @@ function CredentialsBox({ credentials, onClose }: { credentials: Credentials; on
         <dd>
           <code>{credentials.clientSecret}</code>
         </dd>
-        {credentials.apiKey && (
-          <>
-            <dt>{t('ops.vendors.apiKey')}</dt>
-            <dd>
-              <code>{credentials.apiKey}</code>
-            </dd>
-          </>
-        )}
-        {credentials.tokenEndpoint && (
-          <>
-            <dt>{t('ops.vendors.tokenEndpoint')}</dt>
-            <dd>
-              <code>{credentials.tokenEndpoint}</code>
-            </dd>
-          </>
-        )}
+        <Fact label={t('ops.vendors.apiKey')}>{credentials.apiKey && <code>{credentials.apiKey}</code>}</Fact>
+        <Fact label={t('ops.vendors.tokenEndpoint')}>{credentials.tokenEndpoint && <code>{credentials.tokenEndpoint}</code>}</Fact>
       </dl>
       <button type="button" className="btn" onClick={onClose}>
         {t('ops.vendors.stored')}
