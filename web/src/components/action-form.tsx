@@ -1,8 +1,9 @@
-import type { FormEvent, ReactNode, Ref } from 'react';
+import { useState, type FormEvent, type ReactNode, type Ref } from 'react';
+import type * as z from 'zod/mini';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { ErrorMessage } from './error-message';
-import { Field, fieldAria, submitOnCtrlEnter, useInPlaceForm } from './forms';
+import { Field, fieldAria, submitOnCtrlEnter, useInPlaceForm, useSchemaForm } from './forms';
 
 export interface ActionFormProps {
   /** Prefix of the element ids (`${id}-h` names the heading). */
@@ -99,5 +100,42 @@ export function ReasonForm({ reason, errors, children, ...form }: Omit<ActionFor
       {children}
       <ReasonField id={`${form.id}-${name}`} error={errors[name]} {...field} />
     </ActionForm>
+  );
+}
+
+/**
+ * A small button for a drastic step (suspend, disable) that opens a reason form in its place;
+ * the reason is checked with the API's schema, Cancel closes the form again.
+ */
+export function ReasonButton({ id, label, reasonLabel, schema, onConfirm }: { id: string; label: string; reasonLabel: string; schema: z.ZodMiniType<{ reason: string }, { reason: string }>; onConfirm: (body: { reason: string }) => Promise<void> }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const form = useSchemaForm(schema);
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <ReasonForm
+      id={id}
+      className=""
+      small
+      busy={form.busy}
+      error={form.error}
+      submitLabel={label}
+      tone="danger"
+      onSubmit={() =>
+        form.send({ reason }, async (body) => {
+          await onConfirm(body);
+          setOpen(false);
+        })
+      }
+      onCancel={() => setOpen(false)}
+      reason={{ label: reasonLabel, value: reason, onChange: setReason, max: 500 }}
+      errors={form.errors}
+    />
   );
 }

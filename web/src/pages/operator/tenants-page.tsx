@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { createTenantBodySchema, suspendTenantBodySchema, type TenantView } from '../../../../shared/contracts/tenants';
 import { opsApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { ActionForm, ReasonForm } from '../../components/action-form';
+import { ActionForm, ReasonButton } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
@@ -61,10 +61,7 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
 
 function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: () => void }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const [open, setOpen] = useState(false);
   const submit = useSubmit();
-  const form = useSchemaForm(suspendTenantBodySchema);
   if (tenant.status === 'suspended') {
     return (
       <>
@@ -76,31 +73,16 @@ function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: 
     );
   }
   if (tenant.status !== 'active') return null;
-  if (!open)
-    return (
-      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
-        {t('ops.tenants.suspend')}
-      </button>
-    );
   return (
-    <ReasonForm
+    <ReasonButton
       id={`sus-${tenant.id}`}
-      className=""
-      small
-      busy={form.busy}
-      error={form.error}
-      submitLabel={t('ops.tenants.suspend')}
-      tone="danger"
-      onSubmit={() =>
-        form.send({ reason }, async (body) => {
-          await opsApi.suspend(tenant.id, body);
-          setOpen(false);
-          onChanged();
-        })
-      }
-      onCancel={() => setOpen(false)}
-      reason={{ label: t('ops.tenants.suspendReason'), value: reason, onChange: setReason, max: 500 }}
-      errors={form.errors}
+      label={t('ops.tenants.suspend')}
+      reasonLabel={t('ops.tenants.suspendReason')}
+      schema={suspendTenantBodySchema}
+      onConfirm={async (body) => {
+        await opsApi.suspend(tenant.id, body);
+        onChanged();
+      }}
     />
   );
 }

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { disableVendorBodySchema, registerVendorBodySchema, type vendorCredentialsSchema, type VendorView } from '../../../../shared/contracts/vendors';
 import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { ActionForm, ReasonForm } from '../../components/action-form';
+import { ActionForm, ReasonButton } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, Fact, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
@@ -77,39 +77,20 @@ function RegisterForm({ onRegistered }: { onRegistered: (c: Credentials) => void
 function VendorActions({ vendor, onChanged, onCredentials }: { vendor: VendorView; onChanged: () => void; onCredentials: (c: Credentials) => void }) {
   const { t } = useI18n();
   const submit = useSubmit();
-  const [reason, setReason] = useState('');
-  const [disabling, setDisabling] = useState(false);
-  const form = useSchemaForm(disableVendorBodySchema);
-  if (disabling) {
-    return (
-      <ReasonForm
-        id={`dis-${vendor.clientId}`}
-        className=""
-        small
-        busy={form.busy}
-        error={form.error}
-        submitLabel={t('ops.vendors.disable')}
-        tone="danger"
-        onSubmit={() =>
-          form.send({ reason }, async (body) => {
-            await vendorApi.disable(vendor.clientId, body);
-            setDisabling(false);
-            onChanged();
-          })
-        }
-        onCancel={() => setDisabling(false)}
-        reason={{ label: t('ops.tenants.suspendReason'), value: reason, onChange: setReason, max: 500 }}
-        errors={form.errors}
-      />
-    );
-  }
   return (
     <div className="form-actions">
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
       {vendor.status === 'active' ? (
-        <button type="button" className="btn btn-small" onClick={() => setDisabling(true)}>
-          {t('ops.vendors.disable')}
-        </button>
+        <ReasonButton
+          id={`dis-${vendor.clientId}`}
+          label={t('ops.vendors.disable')}
+          reasonLabel={t('ops.tenants.suspendReason')}
+          schema={disableVendorBodySchema}
+          onConfirm={async (body) => {
+            await vendorApi.disable(vendor.clientId, body);
+            onChanged();
+          }}
+        />
       ) : (
         <button type="button" className="btn btn-small" disabled={submit.busy} onClick={() => void submit.run(async () => { await vendorApi.enable(vendor.clientId); onChanged(); })}>
           {t('ops.vendors.enable')}
