@@ -30,6 +30,7 @@ async function as(userId: string, body: (page: Page) => Promise<void>): Promise<
 }
 
 const vendorName = `Journalapp ${randomBytes(3).toString('hex')}`;
+const temp = `oslo.vikar-${randomBytes(3).toString('hex')}`;
 
 describe('operator', () => {
   it('sees the municipalities and registers a vendor, whose secret is shown once', async () => {
@@ -74,14 +75,44 @@ describe('tenant admin', () => {
       expect(text).toContain('Konflikt');
       expect(text).not.toContain('{');
 
+      // Units by name, and no "disable" on the admin's own row.
+      const users = page.getByTestId('users');
+      await users.locator('tr', { hasText: 'oslo.sykepleier' }).getByText('Hjemmetjenesten Sagene').waitFor();
+      await expect(users.textContent()).resolves.not.toContain('0301-hjem-sagene');
+      const me = page.getByTestId('user-row').filter({ hasText: 'oslo.admin' });
+      await me.getByText('Deg', { exact: true }).waitFor();
+      await expect(me.getByRole('button', { name: 'Deaktiver' }).count()).resolves.toBe(0);
+      await expect(page.getByTestId('user-row').filter({ hasText: 'oslo.lege' }).getByRole('button', { name: 'Deaktiver' }).count()).resolves.toBe(1);
+
+      // A new user, then her roles, unit and HPR number changed in the UI (PATCH).
+      await page.getByLabel('Brukernavn').fill(temp);
+      await page.getByLabel('Navn', { exact: true }).fill('Vera Vikar');
+      await page.getByRole('button', { name: 'Opprett bruker' }).click();
+      const userRow = page.getByTestId('user-row').filter({ hasText: temp });
+      await userRow.waitFor();
+      await userRow.getByRole('button', { name: /^Endre/ }).click();
+      const edit = page.getByTestId('user-edit-form');
+      await expect(edit.getByLabel('Navn', { exact: true }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await edit.getByLabel('Loggransker').check();
+      await edit.getByLabel('Enhet').selectOption({ label: 'Torshov legekontor' });
+      await edit.getByLabel('HPR-nummer').fill('9100099');
+      await edit.getByRole('button', { name: 'Lagre' }).click();
+      await edit.waitFor({ state: 'detached' });
+      await userRow.getByText('Torshov legekontor').waitFor();
+      await expect(userRow.textContent()).resolves.toMatch(/Helsepersonell, Loggransker.*9100099/);
+
       await page.getByRole('link', { name: 'Enheter' }).first().click();
       await page.getByTestId('units').getByText('Hjemmetjenesten Sagene').waitFor();
 
       await page.getByRole('link', { name: 'Leverandører' }).first().click();
       const row = page.getByTestId('vendor-grants').locator('tr', { hasText: vendorName });
       await row.getByLabel('Lese journal').check();
-      await row.getByRole('button', { name: 'Gi tilgang' }).click();
+      await row.getByRole('button', { name: /^Gi tilgang/ }).click();
       await row.getByText('Har tilgang').waitFor();
+      // Once given, the row says so and until when; the button no longer offers to give it.
+      await row.getByTestId('grant-since').getByText(/til tilgangen trekkes tilbake/).waitFor();
+      await expect(row.getByRole('button', { name: /^Gi tilgang/ }).count()).resolves.toBe(0);
+      await expect(row.getByRole('button', { name: /^Lagre endret scope/ }).isDisabled()).resolves.toBe(true);
       await row.getByRole('button', { name: 'Trekk tilbake' }).click();
       await page.getByTestId('vendor-grants').locator('tr', { hasText: vendorName }).getByText('Ingen tilgang').waitFor();
     });

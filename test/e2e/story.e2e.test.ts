@@ -69,6 +69,20 @@ describe('clinician: find, write, sign, correct', () => {
     await expect(search.getAttribute('aria-invalid')).resolves.toBe('true');
   });
 
+  it('takes the last hit off the screen when the next search is invalid', async () => {
+    const search = page.getByTestId('patient-search');
+    await search.fill(OLA.nationalId);
+    await search.press('Enter');
+    await page.getByTestId('patient-results').getByRole('link', { name: OLA.name }).waitFor();
+    // A mistyped number next: its error shows, and the previous patient is no longer offered.
+    await search.fill('15838512328');
+    await search.press('Enter');
+    await page.getByText('Ugyldig fødselsnummer eller D-nummer (kontrollsiffer).').waitFor();
+    await expect(page.getByTestId('patient-results').count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: OLA.name }).count()).resolves.toBe(0);
+    await expect(page.getByRole('heading', { name: 'Treff' }).count()).resolves.toBe(0);
+  });
+
   it('finds the patient by national id, and by name', async () => {
     const search = page.getByTestId('patient-search');
     await search.fill('158385 12329');
@@ -114,6 +128,9 @@ describe('clinician: find, write, sign, correct', () => {
     await page.getByTestId('entry-notice').getByText('Notatet er signert.').waitFor();
     await page.getByTestId('entry').getByText('Signert', { exact: true }).waitFor();
     await expect(page.getByTestId('entry').textContent()).resolves.toContain('HPR 9100001');
+    // The unit by its name, not its id.
+    await page.getByTestId('entry').getByText('Hjemmetjenesten Sagene').waitFor();
+    await expect(page.getByTestId('entry').textContent()).resolves.not.toContain('0301-hjem-sagene');
   });
 
   it('corrects the signed note with a reason; every version stays readable', async () => {
@@ -131,6 +148,10 @@ describe('clinician: find, write, sign, correct', () => {
     await versions.getByText('versjon 3').waitFor();
     expect(await versions.locator('li').count()).toBe(3);
     await versions.getByText(REASON).waitFor();
+    // Each version says what was done once, in words.
+    const history = (await versions.textContent()) ?? '';
+    expect(history).not.toMatch(/(Signert|Rettet)\s*·?\s*\1/);
+    await versions.locator('li').last().getByText('Opprettet som utkast').waitFor();
     // The first version's text is still there.
     const first = versions.locator('li').last();
     await first.getByText(/Vis teksten/).click();
@@ -139,6 +160,7 @@ describe('clinician: find, write, sign, correct', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('link', { name: /Tilbake til pasienten/ }).click();
     await page.getByTestId('timeline').getByText(TITLE).waitFor();
+    await expect(page.getByTestId('timeline').textContent()).resolves.not.toContain('0301-hjem-sagene');
     await screenshot(page, '06-patient-timeline');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
@@ -305,7 +327,8 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await page.getByText('Du har ikke tjenstlig behov').waitFor();
       await page.getByTestId('emergency-open').click();
       const form = page.getByTestId('emergency-form');
-      await form.getByText('Begrunnelsen kan bli vist til pasienten').waitFor();
+      await form.getByText('Pasienten ser i innsynsloggen sin at du brukte akuttilgang, men ikke begrunnelsen.').waitFor();
+      await expect(form.textContent()).resolves.not.toMatch(/kan bli vist til pasienten/);
       // By keyboard: the form opens on the reason, Tab reaches the button. The reason is checked
       // with the API's own schema before anything is sent.
       await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('em-reason');
@@ -377,12 +400,15 @@ describe("Oslo's log reviewer", () => {
   });
 
   it("finds the nurse's writing in the patient's events, and the patient's log chain is intact", async () => {
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('Loggransker');
     const patientId = osloPatientUrl.split('/').pop() ?? '';
     await page.goto(`${baseUrl}/audit/events?patient=${patientId}`);
     const events = page.getByTestId('audit-events');
     for (const action of ['Registrerte behandlingsrelasjon', 'Signerte journalnotat', 'Rettet journalnotat']) {
       await events.locator('tr', { hasText: action }).filter({ hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
     }
+    // Her unit by name.
+    await events.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().getByText(/Hjemmetjenesten Sagene/).waitFor();
     // The refused attempt before the relationship existed is in the log too.
     await events.locator('tr', { hasText: 'Avvist' }).filter({ hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
     await screenshot(page, '11-auditor-events');

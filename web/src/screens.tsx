@@ -61,7 +61,7 @@ export const SCREENS: Screen[] = [
   { path: '/audit/review', roles: ['auditor'], nav: 'nav.review', blurb: 'review.blurb', render: () => <ReviewQueuePage /> },
   { path: '/audit/events', roles: ['auditor'], nav: 'nav.events', blurb: 'audit.events.blurb', render: () => <AuditEventsPage /> },
   { path: '/audit/verify', roles: ['auditor'], nav: 'nav.verify', blurb: 'verify.blurb', render: () => <VerifyPage /> },
-  { path: '/admin/users', roles: ['tenant-admin'], nav: 'nav.users', blurb: 'admin.users.blurb', render: () => <UsersPage /> },
+  { path: '/admin/users', roles: ['tenant-admin'], nav: 'nav.users', blurb: 'admin.users.blurb', render: (_params, session) => <UsersPage session={session} /> },
   { path: '/admin/units', roles: ['tenant-admin'], nav: 'nav.units', blurb: 'admin.units.blurb', render: () => <UnitsPage /> },
   { path: '/admin/vendors', roles: ['tenant-admin'], nav: 'nav.vendors', blurb: 'admin.vendors.blurb', render: () => <VendorGrantsPage /> },
   { path: '/operator/tenants', roles: ['operator'], nav: 'nav.tenants', blurb: 'ops.tenants.blurb', render: () => <TenantsPage /> },

@@ -1,7 +1,10 @@
+import type { ReactNode } from 'react';
 import type * as z from 'zod/mini';
-import type { auditActorSchema } from '../../../shared/contracts/audit';
+import type { auditActorSchema, AuditEventView } from '../../../shared/contracts/audit';
 import { useI18n, type MessageKey } from '../i18n/i18n';
+import type { EventLine } from './event-row';
 import { Badge } from './ui';
+import { useUnitNames } from './unit-name';
 
 type Actor = z.infer<typeof auditActorSchema>;
 
@@ -21,13 +24,15 @@ export function OutcomeBadge({ outcome }: { outcome: 'success' | 'denied' | 'fai
   return <Badge tone={outcome === 'success' ? 'ok' : outcome === 'denied' ? 'danger' : 'warn'}>{t(`outcome.${outcome}` as MessageKey)}</Badge>;
 }
 
+/** Who acted: name, profession, HPR number, unit (by name where it is the own municipality's), municipality, system. */
 export function ActorLine({ actor }: { actor: Actor }) {
   const { t } = useI18n();
+  const units = useUnitNames();
   const parts = [
     actor.name ?? actor.sub,
     actor.profession,
     actor.hpr ? t('journal.hpr', { hpr: actor.hpr }) : undefined,
-    actor.unit,
+    actor.unit && (units.get(actor.unit) ?? actor.unit),
     actor.tenant ? t('app.tenant', { tenant: actor.tenant }) : undefined,
     actor.clientId ? t('journal.viaClient', { client: actor.clientId }) : undefined,
   ];
@@ -38,15 +43,28 @@ export function ActorLine({ actor }: { actor: Actor }) {
   );
 }
 
-/** ISO instant from a datetime-local value, or undefined when empty or invalid. */
-export function isoFromLocal(value: string): string | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+/** What happened, for the auditor: the action in words, its outcome, and the municipality it came from. */
+function AuditWhat({ event }: { event: AuditEventView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ActionLabel action={event.action} /> <OutcomeBadge outcome={event.outcome} />
+      {event.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: event.fromTenant })}</div>}
+    </>
+  );
 }
 
-/** `YYYY-MM-DDTHH:mm` in local time, for a datetime-local input. */
-export function localInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** An audit event as a line of the log views; `who` replaces the actor line (e.g. with a link). */
+export function auditEventLine(event: AuditEventView, who: ReactNode = <ActorLine actor={event.actor} />): EventLine {
+  return {
+    id: event.id,
+    time: event.time,
+    flagged: event.flagged,
+    what: <AuditWhat event={event} />,
+    who,
+    patientId: event.patientId,
+    purposeOfUse: event.purposeOfUse,
+    reasonCode: event.reasonCode,
+    reason: event.reason,
+  };
 }

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { blockTargetSchema, createBlockOnBehalfSchema, sharingCategorySchema, type BlockKind, type BlockTarget, type SharingCategory } from '../../../shared/contracts/sharing';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { ErrorMessage } from './error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from './forms';
+import { ActionForm, ReasonField } from './action-form';
+import { apiFieldErrors, Field, fieldAria, issuesByField, SelectField, useSubmit } from './forms';
 import { entryTypeLabel } from './journal-bits';
 
 const CATEGORIES = sharingCategorySchema.options;
@@ -35,8 +35,7 @@ export function NewBlockForm({
   const submit = useSubmit();
   // The API names target fields `body.userId` (citizen) or `body.target.userId` (staff).
   const errors = { ...apiFieldErrors(submit.error), ...apiFieldErrors(submit.error, 'body.target.'), ...local };
-  const send = (e: FormEvent) => {
-    e.preventDefault();
+  const send = () => {
     const raw = kind === 'category' ? { kind, category } : kind === 'all-sharing' ? { kind } : kind === 'person' ? { kind, userId } : { kind, tenant, unitId };
     const target = blockTargetSchema.safeParse(raw);
     const why = withReason ? createBlockOnBehalfSchema.shape.reason.safeParse(reason) : undefined;
@@ -51,9 +50,7 @@ export function NewBlockForm({
   };
   const id = withReason ? 'sb' : 'nb';
   return (
-    <form onSubmit={send} noValidate aria-labelledby={`${id}-h`} className="card" data-testid="block-form">
-      <h2 id={`${id}-h`}>{t(withReason ? 'staffBlocks.new' : 'blocks.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id={id} title={t(withReason ? 'staffBlocks.new' : 'blocks.new')} testId="block-form" busy={submit.busy} error={submit.error} submitLabel={t('blocks.submit')} onSubmit={send}>
       <fieldset>
         <legend>{t('blocks.what')}</legend>
         {FORM_KINDS.map((k) => (
@@ -63,15 +60,7 @@ export function NewBlockForm({
         ))}
       </fieldset>
       {kind === 'category' && (
-        <Field id={`${id}-category`} label={t('blocks.category')} error={errors.category}>
-          <select {...fieldAria(`${id}-category`, errors.category)} value={category} onChange={(e) => setCategory(e.target.value as SharingCategory)}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {entryTypeLabel(tOr, c)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id={`${id}-category`} label={t('blocks.category')} error={errors.category} value={category} values={CATEGORIES} labelOf={(c) => entryTypeLabel(tOr, c)} onChange={setCategory} />
       )}
       {kind === 'person' && (
         <Field id={`${id}-user`} label={t('blocks.userId')} hint={t('blocks.userIdHint')} error={errors.userId}>
@@ -89,14 +78,7 @@ export function NewBlockForm({
         </div>
       )}
       <p className="muted">{t(`${explainKey}.${kind}` as MessageKey)}</p>
-      {withReason && (
-        <Field id={`${id}-reason`} label={t('staffBlocks.reason')} hint={t('staffBlocks.reasonHint')} error={errors.reason}>
-          <input {...fieldAria(`${id}-reason`, errors.reason, true)} value={reason} maxLength={250} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
-        </Field>
-      )}
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {submit.busy ? t('app.saving') : t('blocks.submit')}
-      </button>
-    </form>
+      {withReason && <ReasonField id={`${id}-reason`} label={t('staffBlocks.reason')} hint={t('staffBlocks.reasonHint')} value={reason} onChange={setReason} error={errors.reason} max={250} />}
+    </ActionForm>
   );
 }

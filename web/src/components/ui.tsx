@@ -71,3 +71,14 @@ export function DataTable({ testId, caption, columns, actions, children }: { tes
     </div>
   );
 }
+
+/** One fact of a `<dl className="facts">`, left out when there is nothing to say. */
+export function Fact({ label, children }: { label: ReactNode; children: ReactNode }) {
+  if (children === undefined || children === null || children === false || children === '') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}

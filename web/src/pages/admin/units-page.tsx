@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { createUnitBodySchema } from '../../../../shared/contracts/admin';
 import { UNIT_KINDS } from '../../../../shared/contracts/tenants';
 import { adminApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm } from '../../components/action-form';
+import { Field, fieldAria, SelectField, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -14,44 +15,23 @@ function NewUnitForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<UnitKind>('hjemmetjeneste');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = createUnitBodySchema.safeParse({ name, kind });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await adminApi.createUnit(parsed.data);
+  const form = useSchemaForm(createUnitBodySchema);
+  const errors = form.errors;
+  const onSubmit = () =>
+    form.send({ name, kind }, async (body) => {
+      await adminApi.createUnit(body);
       setName('');
       onCreated();
     });
-  };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="nun-h">
-      <h2 id="nun-h">{t('admin.units.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id="nun" title={t('admin.units.new')} busy={form.busy} error={form.error} submitLabel={t('admin.units.create')} onSubmit={onSubmit}>
       <div className="form-row">
         <Field id="nun-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('nun-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        <Field id="nun-kind" label={t('admin.units.kind')} error={errors.kind}>
-          <select {...fieldAria('nun-kind', errors.kind)} value={kind} onChange={(e) => setKind(e.target.value as UnitKind)}>
-            {UNIT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`unitKind.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <div className="field">
-          <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-            {t('admin.units.create')}
-          </button>
-        </div>
+        <SelectField id="nun-kind" label={t('admin.units.kind')} error={errors.kind} value={kind} values={UNIT_KINDS} labelOf={(k) => t(`unitKind.${k}` as MessageKey)} onChange={setKind} />
       </div>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
-import { ActionLabel, ActorLine, isoFromLocal, localInput, OutcomeBadge } from '../../components/audit-bits';
-import { ErrorMessage } from '../../components/error-message';
-import { Field } from '../../components/forms';
-import { Badge, DataTable, Empty, Loading, PageTitle } from '../../components/ui';
+import { ActorLine, auditEventLine } from '../../components/audit-bits';
+import { EventTable } from '../../components/event-row';
+import { Field, isoFromLocal, localInput, SelectField } from '../../components/forms';
+import { PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, useLocation } from '../../router';
 
@@ -21,47 +22,24 @@ interface Query {
   patient?: string;
 }
 
-function EventTable({ items }: { items: AuditEventView[] }) {
-  const { t, dateTime } = useI18n();
-  return (
-    <DataTable testId="audit-events" columns={[t('audit.time'), t('audit.action'), t('audit.who'), t('audit.patient'), t('audit.purpose')]}>
-      {items.map((e) => (
-        <tr key={e.id}>
-          <td className="nowrap">
-            {dateTime(e.time)}
-            {e.flagged && (
-              <>
-                <br />
-                <Badge tone="warn">{t('audit.flagged')}</Badge>
-              </>
-            )}
-          </td>
-          <td>
-            <ActionLabel action={e.action} /> <OutcomeBadge outcome={e.outcome} />
-            {e.fromTenant && <div className="muted small">{t('audit.fromTenant', { tenant: e.fromTenant })}</div>}
-          </td>
-          <td>
-            <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
-              <ActorLine actor={e.actor} />
-            </Link>
-          </td>
-          <td>
-            {e.patientId ? (
-              <Link to={`/audit/events?patient=${encodeURIComponent(e.patientId)}`}>
-                <code className="small">{e.patientId.slice(0, 8)}…</code>
-              </Link>
-            ) : (
-              '–'
-            )}
-          </td>
-          <td>
-            {e.purposeOfUse ? t(`purpose.${e.purposeOfUse}` as MessageKey) : '–'}
-            {e.reason && <div className="small">{e.reason}</div>}
-          </td>
-        </tr>
-      ))}
-    </DataTable>
+function AuditEventTable({ items }: { items: AuditEventView[] }) {
+  const { t } = useI18n();
+  const columns = [
+    { key: 'time', label: t('audit.time') },
+    { key: 'what', label: t('audit.action') },
+    { key: 'who', label: t('audit.who') },
+    { key: 'patient', label: t('audit.patient') },
+    { key: 'why', label: t('audit.purpose') },
+  ] as const;
+  const lines = items.map((e) =>
+    auditEventLine(
+      e,
+      <Link to={`/audit/events?user=${encodeURIComponent(e.actor.sub)}`} title={t('audit.eventsOfUser', { user: e.actor.name ?? e.actor.sub })}>
+        <ActorLine actor={e.actor} />
+      </Link>,
+    ),
   );
+  return <EventTable testId="audit-events" columns={[...columns]} lines={lines} />;
 }
 
 function keyOf(q: Query): string {
@@ -153,16 +131,7 @@ export function AuditEventsPage() {
               <Field id="ae-action" label={t('audit.action')}>
                 <input id="ae-action" value={action} onChange={(e) => setAction(e.target.value)} autoComplete="off" placeholder="entry.read" />
               </Field>
-              <Field id="ae-outcome" label={t('audit.outcome')}>
-                <select id="ae-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-                  <option value="">{t('audit.anyOutcome')}</option>
-                  {AUDIT_OUTCOMES.map((o) => (
-                    <option key={o} value={o}>
-                      {t(`outcome.${o}` as MessageKey)}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <SelectField id="ae-outcome" label={t('audit.outcome')} value={outcome} values={['', ...AUDIT_OUTCOMES]} labelOf={(o) => (o ? t(`outcome.${o}` as MessageKey) : t('audit.anyOutcome'))} onChange={setOutcome} />
             </>
           )}
           <div className="field">
@@ -172,15 +141,9 @@ export function AuditEventsPage() {
           </div>
         </div>
       </form>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('audit.events.empty')}</Empty>}
-      {list.items.length > 0 && <EventTable items={list.items} />}
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list} empty={t('audit.events.empty')}>
+        {(items) => <AuditEventTable items={items} />}
+      </PagedList>
     </>
   );
 }

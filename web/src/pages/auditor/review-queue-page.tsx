@@ -1,14 +1,15 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
-import { REVIEW_CONCLUSIONS, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
+import { REVIEW_CONCLUSIONS, reviewBodySchema, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
-import { ActionLabel, ActorLine, OutcomeBadge } from '../../components/audit-bits';
-import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, useInPlaceForm, useSubmit } from '../../components/forms';
-import { Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { ActionLabel, auditEventLine, OutcomeBadge } from '../../components/audit-bits';
+import { EventFacts } from '../../components/event-row';
+import { ReasonForm } from '../../components/action-form';
+import { SelectField, useSchemaForm } from '../../components/forms';
+import { Badge, PageTitle, Fact } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { Link } from '../../router';
 
 type QueueItem = z.infer<typeof reviewQueueItemSchema>;
 type Conclusion = (typeof REVIEW_CONCLUSIONS)[number];
@@ -17,45 +18,27 @@ function ReviewForm({ item, onDone, onCancel }: { item: QueueItem; onDone: () =>
   const { t } = useI18n();
   const [conclusion, setConclusion] = useState<Conclusion>('no-action');
   const [note, setNote] = useState('');
-  const submit = useSubmit();
-  const errors = apiFieldErrors(submit.error);
-  const inPlace = useInPlaceForm(onCancel, submit.busy);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    void submit.run(async () => {
-      await auditApi.review(item.id, { conclusion, note });
+  const form = useSchemaForm(reviewBodySchema);
+  const onSubmit = () =>
+    form.send({ conclusion, note }, async (body) => {
+      await auditApi.review(item.id, body);
       onDone();
     });
-  };
   const id = `rv-${item.id.slice(0, 12)}`;
   return (
-    <form ref={inPlace.ref} onSubmit={onSubmit} onKeyDown={inPlace.onKeyDown} noValidate className="review-form">
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <div className="form-row">
-        <Field id={`${id}-c`} label={t('review.conclusion')} error={errors.conclusion}>
-          <select {...fieldAria(`${id}-c`, errors.conclusion)} value={conclusion} onChange={(e) => setConclusion(e.target.value as Conclusion)}>
-            {REVIEW_CONCLUSIONS.map((c) => (
-              <option key={c} value={c}>
-                {t(`review.conclusion.${c}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${id}-n`} label={t('review.note')} error={errors.note}>
-          <input {...fieldAria(`${id}-n`, errors.note)} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} autoComplete="off" />
-        </Field>
-        <div className="field">
-          <div className="form-actions">
-            <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-              {submit.busy ? t('app.saving') : t('review.submit')}
-            </button>
-            <button className="btn" type="button" onClick={onCancel} disabled={submit.busy}>
-              {t('app.cancel')}
-            </button>
-          </div>
-        </div>
-      </div>
-    </form>
+    <ReasonForm
+      id={id}
+      className="review-form"
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('review.submit')}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+      reason={{ name: 'note', label: t('review.note'), value: note, onChange: setNote, max: 2000 }}
+      errors={form.errors}
+    >
+      <SelectField id={`${id}-c`} label={t('review.conclusion')} error={form.errors.conclusion} value={conclusion} values={REVIEW_CONCLUSIONS} labelOf={(c) => t(`review.conclusion.${c}` as MessageKey)} onChange={setConclusion} />
+    </ReasonForm>
   );
 }
 
@@ -89,44 +72,9 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
         </p>
       )}
       {ev ? (
-        <dl className="facts">
-          <dt>{t('audit.who')}</dt>
-          <dd>
-            <ActorLine actor={ev.actor} />
-          </dd>
-          {ev.patientId && (
-            <>
-              <dt>{t('audit.patient')}</dt>
-              <dd>
-                <Link to={`/audit/events?patient=${encodeURIComponent(ev.patientId)}`}>
-                  <code>{ev.patientId}</code>
-                </Link>
-              </dd>
-            </>
-          )}
-          {ev.purposeOfUse && (
-            <>
-              <dt>{t('audit.purpose')}</dt>
-              <dd>
-                {t(`purpose.${ev.purposeOfUse}` as MessageKey)} {ev.reasonCode && <code className="muted small">{ev.reasonCode}</code>}
-              </dd>
-            </>
-          )}
-          {ev.reason && (
-            <>
-              <dt>{t('audit.reason')}</dt>
-              <dd>{ev.reason}</dd>
-            </>
-          )}
-          {ev.rule && (
-            <>
-              <dt>{t('audit.rule')}</dt>
-              <dd>
-                <code>{ev.rule}</code>
-              </dd>
-            </>
-          )}
-        </dl>
+        <EventFacts line={auditEventLine(ev)}>
+          <Fact label={t('audit.rule')}>{ev.rule && <code>{ev.rule}</code>}</Fact>
+        </EventFacts>
       ) : (
         <div className="alert alert-error" role="alert">
           <p>{t('review.eventMissing')}</p>
@@ -185,19 +133,15 @@ export function ReviewQueuePage() {
           </button>
         ))}
       </div>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {!list.error && !list.loading && list.items.length === 0 && <Empty>{t('review.empty')}</Empty>}
-      <ul className="plain-list" data-testid="review-queue">
-        {list.items.map((item) => (
-          <QueueCard key={item.id} item={item} onReviewed={list.reload} />
-        ))}
-      </ul>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list} empty={t('review.empty')}>
+        {(items) => (
+          <ul className="plain-list" data-testid="review-queue">
+            {items.map((item) => (
+              <QueueCard key={item.id} item={item} onReviewed={list.reload} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </>
   );
 }

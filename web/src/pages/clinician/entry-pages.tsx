@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState } from 'react';
 import {
   correctEntrySchema,
   createEntrySchema,
@@ -6,6 +6,8 @@ import {
   enteredInErrorSchema,
   ENTRY_TYPES,
   type Entry,
+  type EntryAction,
+  type EntryStatus,
   type EntryType,
   type EntryVersion,
 } from '../../../../shared/contracts/journal';
@@ -13,27 +15,28 @@ import { ApiError, type ApiResponse } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useInPlaceForm, useSubmit } from '../../components/forms';
+import { ActionForm, ReasonForm } from '../../components/action-form';
+import { Field, fieldAria, isoFromLocal, localInput, SelectField, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
-import { Async, Loading, PageTitle } from '../../components/ui';
+import { Async, Fact, PageTitle } from '../../components/ui';
+import { UnitName } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
 import { PatientEmergencyBanner } from './sharing-parts';
 
-/** `YYYY-MM-DDTHH:mm` in local time, for a datetime-local input. */
-function toLocalInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** The status each change leaves a note in; the history names it only where it is another. */
+const STATUS_AFTER: Record<EntryAction, EntryStatus> = {
+  created: 'draft',
+  edited: 'draft',
+  signed: 'signed',
+  corrected: 'corrected',
+  'entered-in-error': 'entered-in-error',
+};
 
-/** Ctrl/Cmd+Enter submits the form the text area belongs to. */
-function submitOnCtrlEnter(e: KeyboardEvent<HTMLTextAreaElement>): void {
-  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-    e.preventDefault();
-    e.currentTarget.form?.requestSubmit();
-  }
-}
+/** The contract's limit on a correction's or a withdrawal's reason. */
+const REASON_MAX = 500;
 
 /** Title and text inputs shared by new, edit and correct. */
 function TextFields({ prefix, title, text, setTitle, setText, errors }: { prefix: string; title: string; text: string; setTitle: (v: string) => void; setText: (v: string) => void; errors: Record<string, string> }) {
@@ -56,23 +59,17 @@ export function NewEntryPage({ patientId }: { patientId: string }) {
   const [type, setType] = useState<EntryType>('sykepleienotat');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const [eventTime, setEventTime] = useState(() => toLocalInput(new Date()));
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
+  const [eventTime, setEventTime] = useState(() => localInput(new Date()));
+  const form = useSchemaForm(createEntrySchema);
   const key = useRef(crypto.randomUUID());
   const signAfter = useRef(false);
-  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const errors = form.errors;
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const when = eventTime ? new Date(eventTime) : undefined;
-    const parsed = createEntrySchema.safeParse({ type, title, text, eventTime: when && !Number.isNaN(when.getTime()) ? when.toISOString() : undefined });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
+  const onSubmit = () => {
     const sign = signAfter.current;
     signAfter.current = false;
-    void submit.run(async () => {
-      const created = await journalApi.createEntry(patientId, parsed.data, key.current);
+    form.send({ type, title, text, eventTime: isoFromLocal(eventTime) }, async (body) => {
+      const created = await journalApi.createEntry(patientId, body, key.current);
       if (sign) await journalApi.sign(patientId, created.data.id, created.etag ?? `"v${created.data.version}"`);
       navigate(`/patients/${patientId}/entries/${created.data.id}`, { replace: true });
     });
@@ -84,37 +81,40 @@ export function NewEntryPage({ patientId }: { patientId: string }) {
         <Link to={`/patients/${patientId}`}>{t('entry.backToPatient')}</Link>
       </p>
       <PageTitle>{t('entry.new')}</PageTitle>
-      <form className="card" onSubmit={onSubmit} noValidate data-testid="entry-form">
-        {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <ActionForm
+        id="ne"
+        testId="entry-form"
+        busy={form.busy}
+        error={form.error}
+        submitLabel={t('entry.saveDraft')}
+        onSubmit={onSubmit}
+        extraActions={
+          <>
+            <button className="btn" type="submit" disabled={form.busy} onClick={() => (signAfter.current = true)}>
+              {t('entry.saveAndSign')}
+            </button>
+            <Link className="btn btn-quiet" to={`/patients/${patientId}`}>
+              {t('app.cancel')}
+            </Link>
+          </>
+        }
+      >
         <div className="form-row">
-          <Field id="ne-type" label={t('entry.type')} error={errors.type}>
-            <select {...fieldAria('ne-type', errors.type)} value={type} onChange={(e) => setType(e.target.value as EntryType)}>
-              {(Object.keys(ENTRY_TYPES) as EntryType[]).map((k) => (
-                <option key={k} value={k}>
-                  {entryTypeLabel(tOr, k)}
-                  {ENTRY_TYPES[k].sharable ? ` (${t('entry.sharable')})` : ''}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            id="ne-type"
+            label={t('entry.type')}
+            error={errors.type}
+            value={type}
+            values={Object.keys(ENTRY_TYPES) as EntryType[]}
+            labelOf={(k) => `${entryTypeLabel(tOr, k)}${ENTRY_TYPES[k].sharable ? ` (${t('entry.sharable')})` : ''}`}
+            onChange={setType}
+          />
           <Field id="ne-time" label={t('entry.eventTime')} error={errors.eventTime}>
             <input {...fieldAria('ne-time', errors.eventTime)} type="datetime-local" value={eventTime} onChange={(e) => setEventTime(e.target.value)} />
           </Field>
         </div>
         <TextFields prefix="ne" title={title} text={text} setTitle={setTitle} setText={setText} errors={errors} />
-        <div className="form-actions">
-          <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-            {t('entry.saveDraft')}
-          </button>
-          <button className="btn" type="submit" disabled={submit.busy} onClick={() => (signAfter.current = true)}>
-            {t('entry.saveAndSign')}
-          </button>
-          <Link className="btn btn-quiet" to={`/patients/${patientId}`}>
-            {t('app.cancel')}
-          </Link>
-        </div>
-        {submit.busy && <Loading label={t('app.saving')} />}
-      </form>
+      </ActionForm>
     </>
   );
 }
@@ -125,33 +125,12 @@ function EditDraftForm({ entry, etag, onDone, onCancel, onReload }: { entry: Ent
   const { t } = useI18n();
   const [title, setTitle] = useState(entry.title);
   const [text, setText] = useState(entry.text);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const inPlace = useInPlaceForm(onCancel, submit.busy);
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = editDraftSchema.safeParse({ title, text });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      onDone(await journalApi.editDraft(entry.patientId, entry.id, etag, parsed.data));
-    });
-  };
+  const form = useSchemaForm(editDraftSchema);
+  const onSubmit = () => form.send({ title, text }, async (body) => onDone(await journalApi.editDraft(entry.patientId, entry.id, etag, body)));
   return (
-    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="edit-h">
-      <h2 id="edit-h">{t('entry.edit')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} onRetry={submit.error instanceof ApiError && submit.error.status === 412 ? onReload : undefined} />}
-      <TextFields prefix="ed" title={title} text={text} setTitle={setTitle} setText={setText} errors={errors} />
-      <div className="form-actions">
-        <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-          {t('app.save')}
-        </button>
-        <button className="btn" type="button" onClick={onCancel}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    <ActionForm id="edit" title={t('entry.edit')} busy={form.busy} error={form.error} onReload={onReload} submitLabel={t('app.save')} onSubmit={onSubmit} onCancel={onCancel}>
+      <TextFields prefix="ed" title={title} text={text} setTitle={setTitle} setText={setText} errors={form.errors} />
+    </ActionForm>
   );
 }
 
@@ -160,75 +139,49 @@ function CorrectForm({ entry, etag, onDone, onCancel, onReload }: { entry: Entry
   const [title, setTitle] = useState(entry.title);
   const [text, setText] = useState(entry.text);
   const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const inPlace = useInPlaceForm(onCancel, submit.busy);
+  const form = useSchemaForm(correctEntrySchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = correctEntrySchema.safeParse({ title, text, reason });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      onDone(await journalApi.correct(entry.patientId, entry.id, etag, parsed.data, key.current));
-    });
-  };
+  const onSubmit = () => form.send({ title, text, reason }, async (body) => onDone(await journalApi.correct(entry.patientId, entry.id, etag, body, key.current)));
   return (
-    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="correct-h" data-testid="correct-form">
-      <h2 id="correct-h">{t('entry.correct')}</h2>
-      <p className="muted">{t('entry.correctIntro')}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} onRetry={submit.error instanceof ApiError && submit.error.status === 412 ? onReload : undefined} />}
-      <TextFields prefix="co" title={title} text={text} setTitle={setTitle} setText={setText} errors={errors} />
-      <Field id="co-reason" label={t('entry.correctReason')} error={errors.reason}>
-        <input {...fieldAria('co-reason', errors.reason)} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
-      </Field>
-      <div className="form-actions">
-        <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-          {t('entry.correctSubmit')}
-        </button>
-        <button className="btn" type="button" onClick={onCancel}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      id="co"
+      title={t('entry.correct')}
+      intro={<p className="muted">{t('entry.correctIntro')}</p>}
+      testId="correct-form"
+      busy={form.busy}
+      error={form.error}
+      onReload={onReload}
+      submitLabel={t('entry.correctSubmit')}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+      reason={{ label: t('entry.correctReason'), value: reason, onChange: setReason, max: REASON_MAX }}
+      errors={form.errors}
+    >
+      <TextFields prefix="co" title={title} text={text} setTitle={setTitle} setText={setText} errors={form.errors} />
+    </ReasonForm>
   );
 }
 
 function EnteredInErrorForm({ entry, etag, onDone, onCancel }: { entry: Entry; etag: string; onDone: (res: ApiResponse<Entry>) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const inPlace = useInPlaceForm(onCancel, submit.busy);
+  const form = useSchemaForm(enteredInErrorSchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = enteredInErrorSchema.safeParse({ reason });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      onDone(await journalApi.enteredInError(entry.patientId, entry.id, etag, parsed.data, key.current));
-    });
-  };
+  const onSubmit = () => form.send({ reason }, async (body) => onDone(await journalApi.enteredInError(entry.patientId, entry.id, etag, body, key.current)));
   return (
-    <form ref={inPlace.ref} onKeyDown={inPlace.onKeyDown} className="card" onSubmit={onSubmit} noValidate aria-labelledby="eie-h">
-      <h2 id="eie-h">{t('entry.enteredInError')}</h2>
-      <p className="muted">{t('entry.enteredInErrorIntro')}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <Field id="eie-reason" label={t('entry.enteredInErrorReason')} error={errors.reason}>
-        <input {...fieldAria('eie-reason', errors.reason)} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
-      </Field>
-      <div className="form-actions">
-        <button className="btn btn-danger" type="submit" disabled={submit.busy}>
-          {t('entry.enteredInErrorSubmit')}
-        </button>
-        <button className="btn" type="button" onClick={onCancel}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      id="eie"
+      title={t('entry.enteredInError')}
+      intro={<p className="muted">{t('entry.enteredInErrorIntro')}</p>}
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('entry.enteredInErrorSubmit')}
+      tone="danger"
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+      reason={{ label: t('entry.enteredInErrorReason'), value: reason, onChange: setReason, max: REASON_MAX }}
+      errors={form.errors}
+    />
   );
 }
 
@@ -238,38 +191,40 @@ function VersionHistory({ patientId, entryId, version }: { patientId: string; en
     const { data } = await journalApi.versions(patientId, entryId, cursor, signal);
     return { items: data.versions, nextCursor: data.nextCursor };
   });
-  const items = [...list.items].sort((a, b) => b.version - a.version);
   return (
     <section aria-labelledby="hist-h" className="card">
       <h2 id="hist-h">{t('entry.history')}</h2>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      <ol className="version-list" data-testid="versions">
-        {items.map((v) => (
-          <li key={v.version}>
-            <p>
-              <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)} · <StatusBadge status={v.status} />
-            </p>
-            <p className="timeline-meta">
-              {dateTime(v.recordedAt)} · <AuthorLine author={v.changedBy} />
-            </p>
-            {v.reason && (
-              <p>
-                <span className="muted">{t('entry.reason')}:</span> {v.reason}
-              </p>
-            )}
-            <details>
-              <summary>{t('entry.showVersionText', { title: v.title })}</summary>
-              <div className="entry-text">{v.text}</div>
-            </details>
-          </li>
-        ))}
-      </ol>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
+      <PagedList list={list}>
+        {(loaded) => (
+          <ol className="version-list" data-testid="versions">
+            {[...loaded].sort((a, b) => b.version - a.version).map((v) => (
+              <li key={v.version}>
+                <p>
+                  <strong>{t('journal.versionN', { n: v.version })}</strong> · {t(`action.${v.action}` as MessageKey)}
+                  {v.status !== STATUS_AFTER[v.action] && (
+                    <>
+                      {' '}
+                      <StatusBadge status={v.status} />
+                    </>
+                  )}
+                </p>
+                <p className="timeline-meta">
+                  {dateTime(v.recordedAt)} · <AuthorLine author={v.changedBy} />
+                </p>
+                {v.reason && (
+                  <p>
+                    <span className="muted">{t('entry.reason')}:</span> {v.reason}
+                  </p>
+                )}
+                <details>
+                  <summary>{t('entry.showVersionText', { title: v.title })}</summary>
+                  <div className="entry-text">{v.text}</div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+      </PagedList>
     </section>
   );
 }
@@ -357,29 +312,24 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                     <AuthorLine author={e.author} /> · {dateTime(e.createdAt)}
                   </dd>
                   <dt>{t('entry.unit')}</dt>
-                  <dd>{e.unit}</dd>
-                  {e.signedBy && (
-                    <>
-                      <dt>{t('entry.signedBy')}</dt>
-                      <dd>
+                  <dd>
+                    <UnitName id={e.unit} />
+                  </dd>
+                  <Fact label={t('entry.signedBy')}>
+                    {e.signedBy && (
+                      <>
                         <AuthorLine author={e.signedBy} /> · {dateTime(e.signedAt)}
-                      </dd>
-                    </>
-                  )}
-                  {e.version > 1 && (
-                    <>
-                      <dt>{t('entry.changedBy')}</dt>
-                      <dd>
+                      </>
+                    )}
+                  </Fact>
+                  <Fact label={t('entry.changedBy')}>
+                    {e.version > 1 && (
+                      <>
                         <AuthorLine author={e.changedBy} /> · {dateTime(e.recordedAt)}
-                      </dd>
-                    </>
-                  )}
-                  {e.reason && (
-                    <>
-                      <dt>{t('entry.reason')}</dt>
-                      <dd>{e.reason}</dd>
-                    </>
-                  )}
+                      </>
+                    )}
+                  </Fact>
+                  <Fact label={t('entry.reason')}>{e.reason}</Fact>
                 </dl>
               </div>
               {mode === 'view' && <div className="entry-text" data-testid="entry-text">{e.text}</div>}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   createRelationshipSchema,
   ENTRY_TYPES,
@@ -12,11 +12,13 @@ import {
 import { ApiError } from '../../api/client';
 import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
-import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ReasonForm } from '../../components/action-form';
+import { SelectField, useSchemaForm } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
-import { Async, Badge, Empty, Loading, PageTitle } from '../../components/ui';
+import { Async, Badge, PageTitle } from '../../components/ui';
+import { UnitName, useUnitNames } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
+import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { PatientBlocks } from './patient-blocks';
@@ -46,43 +48,30 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
   const { t } = useI18n();
   const [reasonCode, setReasonCode] = useState<RelationshipReasonCode>('ordinary-care');
   const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
+  const form = useSchemaForm(createRelationshipSchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = createRelationshipSchema.safeParse({ reasonCode, reason });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await journalApi.createRelationship(patientId, parsed.data, key.current);
+  const onSubmit = () =>
+    form.send({ reasonCode, reason }, async (body) => {
+      await journalApi.createRelationship(patientId, body, key.current);
       onCreated();
     });
-  };
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="rel-h" data-testid="relationship-form">
-      <h3 id="rel-h">{t('relationship.create.title')}</h3>
-      <p className="muted">{t('relationship.create.intro')}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <div className="form-row">
-        <Field id="rel-code" label={t('relationship.reasonCode')} error={errors.reasonCode}>
-          <select {...fieldAria('rel-code', errors.reasonCode)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as RelationshipReasonCode)}>
-            {RELATIONSHIP_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`relationship.code.${r}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="rel-reason" label={t('relationship.reason')} hint={t('relationship.reasonHint')} error={errors.reason}>
-          <input {...fieldAria('rel-reason', errors.reason, true)} value={reason} maxLength={250} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
-        </Field>
-      </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {submit.busy ? t('app.saving') : t('relationship.create.submit')}
-      </button>
-    </form>
+    <ReasonForm
+      id="rel"
+      title={t('relationship.create.title')}
+      level={3}
+      intro={<p className="muted">{t('relationship.create.intro')}</p>}
+      testId="relationship-form"
+      className=""
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('relationship.create.submit')}
+      onSubmit={onSubmit}
+      reason={{ label: t('relationship.reason'), hint: t('relationship.reasonHint'), value: reason, onChange: setReason, max: 250 }}
+      errors={form.errors}
+    >
+      <SelectField id="rel-code" label={t('relationship.reasonCode')} error={form.errors.reasonCode} value={reasonCode} values={RELATIONSHIP_REASONS} labelOf={(r) => t(`relationship.code.${r}` as MessageKey)} onChange={setReasonCode} />
+    </ReasonForm>
   );
 }
 
@@ -101,6 +90,7 @@ function AccessCard({
   emergencyActive: boolean;
 }) {
   const { t, dateTime } = useI18n();
+  const units = useUnitNames();
   const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
   const created = () => {
     rels.reload();
@@ -127,7 +117,7 @@ function AccessCard({
             return mine ? (
               <p data-testid="relationship-active">
                 <Badge tone="ok">{t('relationship.active')}</Badge> {t(`relationship.code.${mine.reasonCode}` as MessageKey)} ·{' '}
-                {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
+                {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: units.get(mine.subject.id) ?? mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
               </p>
             ) : (
               <>
@@ -166,30 +156,26 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
           </select>
         </label>
       </div>
-      {list.error !== undefined && <ErrorMessage error={list.error} onRetry={forbidden ? undefined : list.reload} />}
+      <PagedList list={list} empty={t('timeline.empty')} retry={!forbidden}>
+        {(items) => (
+          <ol className="timeline" data-testid="timeline">
+            {items.map((item) => (
+              <li key={item.id}>
+                <Link to={`/patients/${patientId}/entries/${item.id}`} className="timeline-item">
+                  <span className="timeline-head">
+                    <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
+                  </span>
+                  <span className="timeline-meta">
+                    {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · <UnitName id={item.unit} />
+                    {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ol>
+        )}
+      </PagedList>
       {forbidden && <p className="muted">{t('timeline.needRelationship')}</p>}
-      {!list.error && list.items.length === 0 && !list.loading && <Empty>{t('timeline.empty')}</Empty>}
-      <ol className="timeline" data-testid="timeline">
-        {list.items.map((item) => (
-          <li key={item.id}>
-            <Link to={`/patients/${patientId}/entries/${item.id}`} className="timeline-item">
-              <span className="timeline-head">
-                <strong>{item.title}</strong> <StatusBadge status={item.status} /> <span className="badge badge-neutral">{entryTypeLabel(tOr, item.type)}</span>
-              </span>
-              <span className="timeline-meta">
-                {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · {item.unit}
-                {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
-              </span>
-            </Link>
-          </li>
-        ))}
-      </ol>
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="btn" onClick={list.loadMore}>
-          {t('app.more')}
-        </button>
-      )}
     </section>
   );
 }

@@ -3,7 +3,8 @@ import { parseNationalId, sexFromNationalId } from '../../../../shared/contracts
 import { createPatientSchema, GENDERS, type Patient, type PatientSearchResult } from '../../../../shared/contracts/journal';
 import { journalApi } from '../../api/journal';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm } from '../../components/action-form';
+import { Field, fieldAria, SelectField, useSchemaForm, useSubmit } from '../../components/forms';
 import { formatNationalId } from '../../components/journal-bits';
 import { DataTable, Empty, Loading, PageTitle } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -30,28 +31,27 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
   const [birthDate, setBirthDate] = useState(() => birthDateFromNationalId(nationalId) ?? '');
   // Preselected from the national id where it encodes sex (the API refuses a contradicting male/female).
   const [gender, setGender] = useState<(typeof GENDERS)[number]>(() => sexFromNationalId(nationalId) ?? 'unknown');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
+  const form = useSchemaForm(createPatientSchema);
   const key = useRef(crypto.randomUUID());
-  const errors = { ...apiFieldErrors(submit.error), ...local };
+  const errors = form.errors;
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const body = { nationalId, name, birthDate, gender };
-    const parsed = createPatientSchema.safeParse(body);
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      const { data } = await journalApi.createPatient(parsed.data, key.current);
+  const onSubmit = () =>
+    form.send({ nationalId, name, birthDate, gender }, async (body) => {
+      const { data } = await journalApi.createPatient(body, key.current);
       navigate(`/patients/${data.id}`);
     });
-  };
 
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="new-patient-h">
-      <h2 id="new-patient-h">{t('patients.new.title')}</h2>
-      <p className="muted">{t('patients.new.intro', { nid: formatNationalId(nationalId) })}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm
+      id="new-patient"
+      title={t('patients.new.title')}
+      intro={<p className="muted">{t('patients.new.intro', { nid: formatNationalId(nationalId) })}</p>}
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('patients.new.submit')}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    >
       <div className="form-row">
         <Field id="np-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('np-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" autoFocus />
@@ -59,25 +59,9 @@ function NewPatientForm({ nationalId, onCancel }: { nationalId: string; onCancel
         <Field id="np-birth" label={t('patients.birthDate')} error={errors.birthDate}>
           <input {...fieldAria('np-birth', errors.birthDate)} type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} />
         </Field>
-        <Field id="np-gender" label={t('patients.gender')} error={errors.gender}>
-          <select {...fieldAria('np-gender', errors.gender)} value={gender} onChange={(e) => setGender(e.target.value as (typeof GENDERS)[number])}>
-            {GENDERS.map((g) => (
-              <option key={g} value={g}>
-                {t(`gender.${g}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="np-gender" label={t('patients.gender')} error={errors.gender} value={gender} values={GENDERS} labelOf={(g) => t(`gender.${g}` as MessageKey)} onChange={setGender} />
       </div>
-      <div className="form-actions">
-        <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-          {submit.busy ? t('app.saving') : t('patients.new.submit')}
-        </button>
-        <button className="btn" type="button" onClick={onCancel}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -111,6 +95,7 @@ export function PatientSearchPage() {
   const [creating, setCreating] = useState(false);
   const submit = useSubmit();
   const inputRef = useRef<HTMLInputElement>(null);
+  const searches = useRef(0);
 
   useEffect(() => {
     // "/" jumps to the search field from anywhere on the page, as in most search tools.
@@ -127,6 +112,12 @@ export function PatientSearchPage() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // A new search takes the last answer off the screen at once, valid or not: a hit for the
+    // previous query must never stand under a new one (wrong-patient risk).
+    const search = ++searches.current;
+    setResult(undefined);
+    setCreating(false);
+    submit.setError(undefined);
     const value = q.replace(/\s+/g, ' ').trim();
     const digits = value.replace(/\s/g, '');
     let query: { nationalId: string } | { name: string };
@@ -139,10 +130,10 @@ export function PatientSearchPage() {
       query = { name: value };
     }
     setInputError(undefined);
-    setCreating(false);
     void submit.run(async () => {
       const { data } = await journalApi.searchPatients(query);
-      setResult({ query, data });
+      // An answer to a search that has since been replaced is dropped.
+      if (search === searches.current) setResult({ query, data });
     });
   };
 

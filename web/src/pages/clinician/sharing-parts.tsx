@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { emergencyAccessRequestSchema, type EmergencyAccess, type SharedDocument } from '../../../../shared/contracts/sharing';
 import { ApiError } from '../../api/client';
 import { sharingApi } from '../../api/sharing';
 import { describeError, ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ReasonForm } from '../../components/action-form';
+import { useSchemaForm } from '../../components/forms';
 import { entryTypeLabel } from '../../components/journal-bits';
 import { Badge, Empty, Loading } from '../../components/ui';
 import { useApi } from '../../components/use-api';
@@ -74,39 +75,28 @@ const REASON_MAX = 250;
 
 /**
  * Emergency access (akuttilgang): behind a button, so it is a deliberate act; the reason is checked
- * with the API's own schema and the user is told that the patient may see it (Tillitsrammeverket).
+ * with the API's own schema, and the user is told who will read it: the log reviewers, not the
+ * patient, who sees in their access log that emergency access was used (Tillitsrammeverket).
  */
 export function EmergencyAccessForm({ patientId, onGranted }: { patientId: string; onGranted: (access: EmergencyAccess) => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const form = useSchemaForm(emergencyAccessRequestSchema);
   const openerRef = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);
-  // Keyboard users land in the reason when the form opens, and back on the button when it closes.
+  // Keyboard users land in the reason when the form opens (ReasonForm), and back on the button when it closes.
   useEffect(() => {
-    if (open) reasonRef.current?.focus();
-    else if (wasOpen.current) openerRef.current?.focus();
+    if (!open && wasOpen.current) openerRef.current?.focus();
     wasOpen.current = open;
   }, [open]);
-  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
-    if (e.key === 'Escape' && !submit.busy) setOpen(false);
-  };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = emergencyAccessRequestSchema.safeParse({ reason });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      const { data } = await sharingApi.requestEmergencyAccess(patientId, parsed.data);
+  const onSubmit = () =>
+    form.send({ reason }, async (body) => {
+      const { data } = await sharingApi.requestEmergencyAccess(patientId, body);
       setOpen(false);
       setReason('');
       onGranted(data);
     });
-  };
   if (!open) {
     return (
       <p>
@@ -118,23 +108,29 @@ export function EmergencyAccessForm({ patientId, onGranted }: { patientId: strin
     );
   }
   return (
-    <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate aria-labelledby="em-h" data-testid="emergency-form" className="emergency-form">
-      <h3 id="em-h">{t('emergency.title')}</h3>
-      <p>{t('emergency.intro')}</p>
-      <p className="alert alert-warn">{t('emergency.visibleToPatient')}</p>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <Field id="em-reason" label={t('emergency.reason')} hint={t('emergency.reasonHint', { n: reason.length, max: REASON_MAX })} error={errors.reason}>
-        <textarea ref={reasonRef} {...fieldAria('em-reason', errors.reason, true)} value={reason} rows={3} maxLength={REASON_MAX} onChange={(e) => setReason(e.target.value)} />
-      </Field>
-      <div className="form-actions">
-        <button className="btn btn-danger" type="submit" disabled={submit.busy}>
-          {submit.busy ? t('app.saving') : t('emergency.submit')}
-        </button>
-        <button type="button" className="btn" onClick={() => setOpen(false)} disabled={submit.busy}>
-          {t('app.cancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      id="em"
+      title={t('emergency.title')}
+      level={3}
+      intro={
+        <>
+          <p>{t('emergency.intro')}</p>
+          <p className="alert alert-warn" data-testid="emergency-reason-readers">
+            {t('emergency.whoReadsReason')}
+          </p>
+        </>
+      }
+      testId="emergency-form"
+      className="emergency-form"
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('emergency.submit')}
+      tone="danger"
+      onSubmit={onSubmit}
+      onCancel={() => setOpen(false)}
+      reason={{ label: t('emergency.reason'), value: reason, onChange: setReason, max: REASON_MAX }}
+      errors={form.errors}
+    />
   );
 }
 

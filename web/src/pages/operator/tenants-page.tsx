@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { createTenantBodySchema, type TenantView } from '../../../../shared/contracts/tenants';
+import { useState } from 'react';
+import { createTenantBodySchema, suspendTenantBodySchema, type TenantView } from '../../../../shared/contracts/tenants';
 import { opsApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
+import { ActionForm, ReasonButton } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -22,27 +23,19 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
   const [region, setRegion] = useState('eu-north-1');
   const [adminId, setAdminId] = useState('');
   const [adminName, setAdminName] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = createTenantBodySchema.safeParse({ id, name, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      await opsApi.createTenant(parsed.data);
+  const form = useSchemaForm(createTenantBodySchema);
+  const errors = form.errors;
+  const onSubmit = () =>
+    form.send({ id, name, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) }, async (body) => {
+      await opsApi.createTenant(body);
       setId('');
       setName('');
       setAdminId('');
       setAdminName('');
       onCreated();
     });
-  };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="nt-h">
-      <h2 id="nt-h">{t('ops.tenants.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id="nt" title={t('ops.tenants.new')} busy={form.busy} error={form.error} submitLabel={t('ops.tenants.create')} onSubmit={onSubmit}>
       <div className="form-row">
         <Field id="nt-id" label={t('ops.tenants.id')} error={errors.id}>
           <input {...fieldAria('nt-id', errors.id)} value={id} inputMode="numeric" maxLength={4} onChange={(e) => setId(e.target.value)} autoComplete="off" />
@@ -62,17 +55,12 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
           <input id="nt-aname" value={adminName} onChange={(e) => setAdminName(e.target.value)} autoComplete="off" />
         </Field>
       </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {t('ops.tenants.create')}
-      </button>
-    </form>
+    </ActionForm>
   );
 }
 
 function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: () => void }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const [open, setOpen] = useState(false);
   const submit = useSubmit();
   if (tenant.status === 'suspended') {
     return (
@@ -85,33 +73,17 @@ function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: 
     );
   }
   if (tenant.status !== 'active') return null;
-  if (!open)
-    return (
-      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
-        {t('ops.tenants.suspend')}
-      </button>
-    );
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit.run(async () => {
-          await opsApi.suspend(tenant.id, { reason });
-          setOpen(false);
-          onChanged();
-        });
+    <ReasonButton
+      id={`sus-${tenant.id}`}
+      label={t('ops.tenants.suspend')}
+      reasonLabel={t('ops.tenants.suspendReason')}
+      schema={suspendTenantBodySchema}
+      onConfirm={async (body) => {
+        await opsApi.suspend(tenant.id, body);
+        onChanged();
       }}
-    >
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      <label htmlFor={`sus-${tenant.id}`}>{t('ops.tenants.suspendReason')}</label>{' '}
-      <input id={`sus-${tenant.id}`} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />{' '}
-      <button className="btn btn-small btn-danger" type="submit" disabled={submit.busy}>
-        {t('ops.tenants.suspend')}
-      </button>{' '}
-      <button className="btn btn-small" type="button" onClick={() => setOpen(false)}>
-        {t('app.cancel')}
-      </button>
-    </form>
+    />
   );
 }
 

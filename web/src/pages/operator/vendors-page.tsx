@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type * as z from 'zod/mini';
-import { registerVendorBodySchema, type vendorCredentialsSchema, type VendorView } from '../../../../shared/contracts/vendors';
+import { disableVendorBodySchema, registerVendorBodySchema, type vendorCredentialsSchema, type VendorView } from '../../../../shared/contracts/vendors';
 import { vendorApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, issuesByField, useSubmit } from '../../components/forms';
-import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
+import { ActionForm, ReasonButton } from '../../components/action-form';
+import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
+import { Async, Badge, DataTable, Empty, Fact, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n } from '../../i18n/i18n';
 
@@ -25,22 +26,8 @@ function CredentialsBox({ credentials, onClose }: { credentials: Credentials; on
         <dd>
           <code>{credentials.clientSecret}</code>
         </dd>
-        {credentials.apiKey && (
-          <>
-            <dt>{t('ops.vendors.apiKey')}</dt>
-            <dd>
-              <code>{credentials.apiKey}</code>
-            </dd>
-          </>
-        )}
-        {credentials.tokenEndpoint && (
-          <>
-            <dt>{t('ops.vendors.tokenEndpoint')}</dt>
-            <dd>
-              <code>{credentials.tokenEndpoint}</code>
-            </dd>
-          </>
-        )}
+        <Fact label={t('ops.vendors.apiKey')}>{credentials.apiKey && <code>{credentials.apiKey}</code>}</Fact>
+        <Fact label={t('ops.vendors.tokenEndpoint')}>{credentials.tokenEndpoint && <code>{credentials.tokenEndpoint}</code>}</Fact>
       </dl>
       <button type="button" className="btn" onClick={onClose}>
         {t('ops.vendors.stored')}
@@ -55,26 +42,18 @@ function RegisterForm({ onRegistered }: { onRegistered: (c: Credentials) => void
   const [orgNumber, setOrgNumber] = useState('');
   const [contactName, setContactName] = useState('');
   const [email, setEmail] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = useSubmit();
-  const errors = { ...apiFieldErrors(submit.error), ...local };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = registerVendorBodySchema.safeParse({ name, orgNumber, contact: { name: contactName, email } });
-    setLocal(parsed.success ? {} : issuesByField(parsed.error.issues));
-    if (!parsed.success) return;
-    void submit.run(async () => {
-      onRegistered(await vendorApi.register(parsed.data));
+  const form = useSchemaForm(registerVendorBodySchema);
+  const errors = form.errors;
+  const onSubmit = () =>
+    form.send({ name, orgNumber, contact: { name: contactName, email } }, async (body) => {
+      onRegistered(await vendorApi.register(body));
       setName('');
       setOrgNumber('');
       setContactName('');
       setEmail('');
     });
-  };
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-labelledby="rv-h">
-      <h2 id="rv-h">{t('ops.vendors.new')}</h2>
-      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    <ActionForm id="rv" title={t('ops.vendors.new')} busy={form.busy} error={form.error} submitLabel={t('ops.vendors.register')} onSubmit={onSubmit}>
       <div className="form-row">
         <Field id="rv-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('rv-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
@@ -91,44 +70,27 @@ function RegisterForm({ onRegistered }: { onRegistered: (c: Credentials) => void
           <input id="rv-em" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
         </Field>
       </div>
-      <button className="btn btn-primary" type="submit" disabled={submit.busy}>
-        {t('ops.vendors.register')}
-      </button>
-    </form>
+    </ActionForm>
   );
 }
 
 function VendorActions({ vendor, onChanged, onCredentials }: { vendor: VendorView; onChanged: () => void; onCredentials: (c: Credentials) => void }) {
   const { t } = useI18n();
   const submit = useSubmit();
-  const [reason, setReason] = useState('');
-  const [disabling, setDisabling] = useState(false);
   return (
     <div className="form-actions">
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
       {vendor.status === 'active' ? (
-        disabling ? (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void submit.run(async () => {
-                await vendorApi.disable(vendor.clientId, { reason });
-                setDisabling(false);
-                onChanged();
-              });
-            }}
-          >
-            <label htmlFor={`dis-${vendor.clientId}`}>{t('ops.tenants.suspendReason')}</label>{' '}
-            <input id={`dis-${vendor.clientId}`} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />{' '}
-            <button className="btn btn-small btn-danger" type="submit" disabled={submit.busy}>
-              {t('ops.vendors.disable')}
-            </button>
-          </form>
-        ) : (
-          <button type="button" className="btn btn-small" onClick={() => setDisabling(true)}>
-            {t('ops.vendors.disable')}
-          </button>
-        )
+        <ReasonButton
+          id={`dis-${vendor.clientId}`}
+          label={t('ops.vendors.disable')}
+          reasonLabel={t('ops.tenants.suspendReason')}
+          schema={disableVendorBodySchema}
+          onConfirm={async (body) => {
+            await vendorApi.disable(vendor.clientId, body);
+            onChanged();
+          }}
+        />
       ) : (
         <button type="button" className="btn btn-small" disabled={submit.busy} onClick={() => void submit.run(async () => { await vendorApi.enable(vendor.clientId); onChanged(); })}>
           {t('ops.vendors.enable')}
