@@ -1,0 +1,189 @@
+import { TenantDb, type Item } from '../../shared/db/tenant-db';
+import { listTenants } from '../audit/audit-store';
+import { EVENT_PREFIX, eventSk, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../audit/chain-format';
+import { leafHash, rootOfHashes, sortLeaves, type StreamLeaf } from '../audit/merkle';
+import { anchorKeys, NO_PREVIOUS, signedBytes, TREE_HEAD_ALGORITHM, TREE_HEAD_VERSION, treeHeadHash, type LeafSet, type SignedTreeHead, type TreeHead } from '../audit/tree-head';
+import { latestTreeHead, readLeafSet } from './anchor-log';
+import type { AnchorStore } from './anchor-store';
+import type { TreeHeadSigner } from './tree-head-signer';
+
+/**
+ * The anchoring job: for one municipality, read every stream head, build the Merkle tree over
+ * them, sign the root and append the signed tree head to the write-once anchor store, chained to
+ * the one before. Runs on a fixed beat (AWS: EventBridge every minute; `npm start`: a timer) and
+ * when an auditor asks for it.
+ *
+ * Streams are found from the previous tree head's leaves plus the registry entries written since
+ * (the registry shards are leaves too), so a beat reads each registry entry once, not every time.
+ * The job never moves a leaf backwards: a head behind its anchored position, or naming another
+ * hash at it, keeps the anchored leaf and is reported as a regression (verify then names the break).
+ */
+
+export interface AnchorDeps {
+  store: AnchorStore;
+  signer: TreeHeadSigner;
+  now?: () => Date;
+}
+
+export interface Regression {
+  stream: string;
+  anchoredSeq: number;
+  headSeq: number | undefined;
+}
+
+export interface AnchorOutcome {
+  tenant: string;
+  index: number;
+  treeSize: number;
+  root: string;
+  time: string;
+  /** Leaves that differ from the previous tree head's. */
+  changed: number;
+  regressions: Regression[];
+}
+
+/** Another run wrote this municipality's next tree head first. */
+export class AnchorRaceError extends Error {
+  constructor(tenant: string, index: number) {
+    super(`tree head ${index} of ${tenant} already written`);
+    this.name = 'AnchorRaceError';
+  }
+}
+
+const BATCH = 100;
+const BATCH_CONCURRENCY = 4;
+
+/** Streams the registry shard names after entry `afterSeq`. */
+async function registeredSince(db: TenantDb, registry: string, afterSeq: number): Promise<string[]> {
+  const out: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<Item>({ table: 'audit', partition: registry, sortBetween: [eventSk(afterSeq + 1), `${EVENT_PREFIX}~`], limit: 1000, cursor });
+    for (const item of page.items) if (typeof item.openedStream === 'string') out.push(item.openedStream);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** The head items of the given streams, read 100 per BatchGetItem, a few batches at a time. */
+async function readHeads(db: TenantDb, streams: string[]): Promise<Map<string, { seq: number; hash: string }>> {
+  const heads = new Map<string, { seq: number; hash: string }>();
+  const batches: string[][] = [];
+  for (let i = 0; i < streams.length; i += BATCH) batches.push(streams.slice(i, i + BATCH));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(BATCH_CONCURRENCY, batches.length) }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const items = await db.getMany(
+          'audit',
+          batch.map((pk) => ({ pk, sk: HEAD_SK })),
+        );
+        items.forEach((h, i) => {
+          if (h && typeof h.seq === 'number' && Number.isSafeInteger(h.seq) && h.seq >= 1 && typeof h.hash === 'string') heads.set(batch[i]!, { seq: h.seq, hash: h.hash });
+        });
+      }
+    }),
+  );
+  return heads;
+}
+
+/** The leaves for this beat: current heads, never behind (or beside) what was anchored before. */
+export function nextLeaves(streams: Iterable<string>, heads: Map<string, { seq: number; hash: string }>, previous: Map<string, StreamLeaf>): { leaves: StreamLeaf[]; regressions: Regression[] } {
+  const leaves: StreamLeaf[] = [];
+  const regressions: Regression[] = [];
+  for (const stream of streams) {
+    const head = heads.get(stream);
+    const before = previous.get(stream);
+    if (before && (!head || head.seq < before.seq || (head.seq === before.seq && head.hash !== before.hash))) {
+      regressions.push({ stream, anchoredSeq: before.seq, headSeq: head?.seq });
+      leaves.push(before);
+    } else if (head) {
+      leaves.push({ stream, seq: head.seq, hash: head.hash });
+    }
+  }
+  return { leaves: sortLeaves(leaves), regressions };
+}
+
+/** Anchors one municipality: one new signed tree head in the store. */
+export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<AnchorOutcome> {
+  const db = new TenantDb(tenant);
+  const prev = await latestTreeHead(deps.store, tenant);
+  const prevSet = prev ? await readLeafSet(deps.store, tenant, prev.treeHead.root) : undefined;
+  const previous = new Map((prevSet?.leaves ?? []).map((l) => [l.stream, l]));
+
+  const streams = new Set<string>(previous.keys());
+  const registries = REGISTRY_SHARDS.map((s) => registryStream(tenant, s));
+  for (const r of registries) streams.add(r);
+  const opened = await Promise.all(registries.map((r) => registeredSince(db, r, previous.get(r)?.seq ?? 0)));
+  for (const list of opened) for (const s of list) streams.add(s);
+
+  const heads = await readHeads(db, [...streams]);
+  const { leaves, regressions } = nextLeaves(streams, heads, previous);
+  const root = rootOfHashes(leaves.map(leafHash)).toString('hex');
+  const changed = leaves.filter((l) => {
+    const p = previous.get(l.stream);
+    return !p || p.seq !== l.seq || p.hash !== l.hash;
+  }).length;
+
+  if (!prev || prev.treeHead.root !== root) {
+    const set: LeafSet = { tenant, root, leaves };
+    await deps.store.put(anchorKeys.leafSet(tenant, root), JSON.stringify(set));
+  }
+
+  // Never dated before the previous tree head, whatever this machine's clock says.
+  const nowMs = (deps.now?.() ?? new Date()).getTime();
+  const time = new Date(Math.max(nowMs, prev ? Date.parse(prev.treeHead.time) + 1 : 0)).toISOString();
+  const treeHead: TreeHead = {
+    version: TREE_HEAD_VERSION,
+    tenant,
+    index: (prev?.treeHead.index ?? 0) + 1,
+    treeSize: leaves.length,
+    root,
+    time,
+    prevHash: prev ? treeHeadHash(prev.treeHead) : NO_PREVIOUS,
+    keyId: await deps.signer.keyId(),
+  };
+  const signature = await deps.signer.sign(signedBytes(treeHead));
+  const signed: SignedTreeHead = { treeHead, algorithm: TREE_HEAD_ALGORITHM, signature: signature.toString('base64') };
+  if ((await deps.store.put(anchorKeys.treeHead(treeHead), `${JSON.stringify(signed, null, 1)}\n`)) === 'exists') throw new AnchorRaceError(tenant, treeHead.index);
+  return { tenant, index: treeHead.index, treeSize: treeHead.treeSize, root, time, changed, regressions };
+}
+
+/** Anchors one municipality, trying once more when another run took the same index first. */
+export async function anchorTenantWithRetry(tenant: string, deps: AnchorDeps): Promise<AnchorOutcome> {
+  try {
+    return await anchorTenant(tenant, deps);
+  } catch (error) {
+    if (!(error instanceof AnchorRaceError)) throw error;
+    return anchorTenant(tenant, deps);
+  }
+}
+
+/** Municipalities whose logs are anchored: every one whose log still exists and may be read. */
+const ANCHORED_STATUSES = new Set(['active', 'suspended', 'offboarding']);
+
+export interface BeatOutcome {
+  anchored: AnchorOutcome[];
+  failed: { tenant: string; error: string }[];
+}
+
+/** One beat: every municipality, a few at a time; one failing does not stop the others. */
+export async function anchorAll(deps: AnchorDeps, concurrency = 4): Promise<BeatOutcome> {
+  const tenants = (await listTenants()).filter((t) => ANCHORED_STATUSES.has(t.status)).map((t) => t.id).sort();
+  const out: BeatOutcome = { anchored: [], failed: [] };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, tenants.length) }, async () => {
+      while (next < tenants.length) {
+        const tenant = tenants[next++]!;
+        try {
+          out.anchored.push(await anchorTenantWithRetry(tenant, deps));
+        } catch (error) {
+          out.failed.push({ tenant, error: (error as Error).name });
+        }
+      }
+    }),
+  );
+  return out;
+}
