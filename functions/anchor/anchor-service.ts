@@ -115,7 +115,15 @@ export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<An
   const streams = new Set<string>(previous.keys());
   const registries = REGISTRY_SHARDS.map((s) => registryStream(tenant, s));
   for (const r of registries) streams.add(r);
-  const opened = await Promise.all(registries.map((r) => registeredSince(db, r, previous.get(r)?.seq ?? 0)));
+  // From the anchored registry position on while the entry there is still the anchored one; a
+  // rewritten registry (new entries may then reuse anchored sequence numbers) is read whole.
+  const opened = await Promise.all(
+    registries.map(async (r) => {
+      const anchored = previous.get(r);
+      const entry = anchored ? await db.get('audit', r, eventSk(anchored.seq)) : undefined;
+      return registeredSince(db, r, anchored && entry?.hash === anchored.hash ? anchored.seq : 0);
+    }),
+  );
   for (const list of opened) for (const s of list) streams.add(s);
 
   const heads = await readHeads(db, [...streams]);
