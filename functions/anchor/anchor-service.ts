@@ -1,6 +1,7 @@
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
 import { listTenants } from '../audit/audit-store';
-import { EVENT_PREFIX, eventSk, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../audit/chain-format';
+import { EVENT_PREFIX, eventSk, GENESIS_HASH, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../audit/chain-format';
+import { ChainVerifier, type HeadFact } from '../audit/chain-verify';
 import { leafHash, rootOfHashes, sortLeaves, type StreamLeaf } from '../audit/merkle';
 import { anchorKeys, NO_PREVIOUS, signedBytes, TREE_HEAD_ALGORITHM, TREE_HEAD_VERSION, treeHeadHash, type LeafSet, type SignedTreeHead, type TreeHead } from '../audit/tree-head';
 import { latestTreeHead, readLeafSet } from './anchor-log';
@@ -17,6 +18,7 @@ import type { TreeHeadSigner } from './tree-head-signer';
  * (the registry shards are leaves too), so a beat reads each registry entry once, not every time.
  * The job never moves a leaf backwards: a head behind its anchored position, or naming another
  * hash at it, keeps the anchored leaf and is reported as a regression (verify then names the break).
+ * Nor sideways: a leaf moves on only when the events since the anchored one chain onto it.
  */
 
 export interface AnchorDeps {
@@ -31,6 +33,13 @@ export interface Regression {
   headSeq: number | undefined;
 }
 
+/** A stream head that does not extend the stream's anchored chain; the previous leaf (if any) stays. */
+export interface Divergence {
+  stream: string;
+  fromSeq: number;
+  toSeq: number;
+}
+
 export interface AnchorOutcome {
   tenant: string;
   index: number;
@@ -40,6 +49,7 @@ export interface AnchorOutcome {
   /** Leaves that differ from the previous tree head's. */
   changed: number;
   regressions: Regression[];
+  divergences: Divergence[];
 }
 
 /** Another run wrote this municipality's next tree head first. */
@@ -105,6 +115,50 @@ export function nextLeaves(streams: Iterable<string>, heads: Map<string, { seq: 
   return { leaves: sortLeaves(leaves), regressions };
 }
 
+const EXTEND_CONCURRENCY = 8;
+
+/**
+ * Whether the stored events from `from` (exclusive) to `to` chain on from the anchored hash and
+ * end at the head's hash: the anchoring job's consistency check, so that every tree head extends
+ * the one before it (like RFC 9162's consistency proofs) and a verifier may check only the newest.
+ * Reads only the events written since the previous tree head.
+ */
+async function extendsChain(db: TenantDb, stream: string, from: HeadFact, to: HeadFact): Promise<boolean> {
+  const verifier = new ChainVerifier(stream, { head: undefined, after: from });
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<Item>({ table: 'audit', partition: stream, sortBetween: [eventSk(from.seq + 1), eventSk(to.seq)], consistent: true, limit: 1000, cursor });
+    for (const item of page.items) if (verifier.add(item)) return false;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return verifier.lastSeq === to.seq && verifier.lastEventHash === to.hash;
+}
+
+/** Keeps only the leaves that extend their anchored predecessors (or the empty chain, for new streams). */
+async function consistentLeaves(db: TenantDb, leaves: StreamLeaf[], previous: Map<string, StreamLeaf>): Promise<{ leaves: StreamLeaf[]; divergences: Divergence[] }> {
+  const divergences: Divergence[] = [];
+  const out = new Map(leaves.map((l) => [l.stream, l]));
+  const moved = leaves.filter((l) => {
+    const p = previous.get(l.stream);
+    return !p || p.seq !== l.seq;
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(EXTEND_CONCURRENCY, moved.length) }, async () => {
+      while (next < moved.length) {
+        const leaf = moved[next++]!;
+        const p = previous.get(leaf.stream);
+        const from = p ? { seq: p.seq, hash: p.hash } : { seq: 0, hash: GENESIS_HASH };
+        if (await extendsChain(db, leaf.stream, from, leaf)) continue;
+        divergences.push({ stream: leaf.stream, fromSeq: from.seq, toSeq: leaf.seq });
+        if (p) out.set(leaf.stream, p);
+        else out.delete(leaf.stream);
+      }
+    }),
+  );
+  return { leaves: sortLeaves([...out.values()]), divergences: divergences.sort((a, b) => (a.stream < b.stream ? -1 : 1)) };
+}
+
 /** Anchors one municipality: one new signed tree head in the store. */
 export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<AnchorOutcome> {
   const db = new TenantDb(tenant);
@@ -127,7 +181,9 @@ export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<An
   for (const list of opened) for (const s of list) streams.add(s);
 
   const heads = await readHeads(db, [...streams]);
-  const { leaves, regressions } = nextLeaves(streams, heads, previous);
+  const next = nextLeaves(streams, heads, previous);
+  const { regressions } = next;
+  const { leaves, divergences } = await consistentLeaves(db, next.leaves, previous);
   const root = rootOfHashes(leaves.map(leafHash)).toString('hex');
   const changed = leaves.filter((l) => {
     const p = previous.get(l.stream);
@@ -155,7 +211,7 @@ export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<An
   const signature = await deps.signer.sign(signedBytes(treeHead));
   const signed: SignedTreeHead = { treeHead, algorithm: TREE_HEAD_ALGORITHM, signature: signature.toString('base64') };
   if ((await deps.store.put(anchorKeys.treeHead(treeHead), `${JSON.stringify(signed, null, 1)}\n`)) === 'exists') throw new AnchorRaceError(tenant, treeHead.index);
-  return { tenant, index: treeHead.index, treeSize: treeHead.treeSize, root, time, changed, regressions };
+  return { tenant, index: treeHead.index, treeSize: treeHead.treeSize, root, time, changed, regressions, divergences };
 }
 
 /** Anchors one municipality, trying once more when another run took the same index first. */

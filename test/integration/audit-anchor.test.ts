@@ -321,6 +321,17 @@ describe('attacks on the tree heads themselves', () => {
     expect(result.anchor.problems).toContainEqual(expect.objectContaining({ kind: 'index-gap', index: 3 }));
   });
 
+  it('the anchoring job moves a leaf on only along the anchored chain (a rewrite before the next beat stays detected)', async () => {
+    await append('t-side', 4);
+    await anchor();
+    await append('t-side', 3);
+    const stream = streamOf('0301', 't-side');
+    await rewrite(stream, 2, 7, (item) => ({ ...item, outcome: 'denied' }));
+    const outcome = await anchor();
+    expect(outcome.divergences).toContainEqual({ stream, fromSeq: 4, toSeq: 7 });
+    expect((await verify({ patientId: 't-side' })).firstBroken).toMatchObject({ seq: 4, reason: 'anchor-mismatch' });
+  });
+
   it('the anchoring job never moves a leaf backwards, and names the regression', async () => {
     await append('t-back', 4);
     await anchor();

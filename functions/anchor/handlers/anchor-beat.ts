@@ -11,13 +11,15 @@ import { anchorAll, type BeatOutcome } from '../anchor-service';
  */
 export async function handler(): Promise<{ anchored: number; failed: number; regressions: number }> {
   const outcome: BeatOutcome = await anchorAll({ store: anchorStore(), signer: treeHeadSigner() });
-  const regressions = outcome.anchored.reduce((n, a) => n + a.regressions.length, 0);
+  const regressions = outcome.anchored.reduce((n, a) => n + a.regressions.length + a.divergences.length, 0);
   metrics.addMetric(METRICS.auditAnchorWritten, MetricUnit.Count, outcome.anchored.length);
   metrics.addMetric(METRICS.auditAnchorFailed, MetricUnit.Count, outcome.failed.length);
   metrics.addMetric(METRICS.auditAnchorRegression, MetricUnit.Count, regressions);
   metrics.publishStoredMetrics();
   for (const a of outcome.anchored) {
-    if (a.regressions.length > 0) logger.error('Audit anchor: stream heads behind their anchored position', { tenant: a.tenant, streams: a.regressions.length, index: a.index });
+    if (a.regressions.length + a.divergences.length > 0) {
+      logger.error('Audit anchor: stream heads behind or off their anchored chain', { tenant: a.tenant, behind: a.regressions.length, diverged: a.divergences.length, index: a.index });
+    }
   }
   if (outcome.failed.length > 0) {
     logger.error('Audit anchor: tree heads not written', { failed: outcome.failed });
