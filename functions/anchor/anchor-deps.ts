@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../../shared/config';
 import { ENV } from '../../shared/config/env-names';
 import { lazyKmsClient } from '../../shared/crypto/kms-module';
@@ -21,7 +22,7 @@ export function anchorStore(): AnchorStore {
   if (store) return store;
   const cfg = config();
   if (cfg.anchor.bucket) {
-    let client: Promise<import('@aws-sdk/client-s3').S3Client> | undefined;
+    let client: Promise<S3Client> | undefined;
     const s3 = () => (client ??= import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client({ region: cfg.region })));
     store = new S3AnchorStore(s3, cfg.anchor.bucket, cfg.anchor.retentionDays);
   } else {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -288,6 +289,18 @@ describe('the same attacks after the newest tree head are reported as not yet an
   });
 });
 
+/** Runs the independent verifier (tools/audit-verify.ts) as an auditor would, with read access and the public key only. */
+async function independentVerify(tenant: string): Promise<{ code: number; out: string }> {
+  const keyFile = join(stack.keystoreDir, 'anchor-public.pem');
+  writeFileSync(keyFile, await treeHeadSigner().publicKeyPem());
+  const args = ['--import', 'tsx', 'tools/audit-verify.ts', '--tenant', tenant, '--public-key', keyFile, '--anchors', join(stack.keystoreDir, 'anchors'), '--table', table(), '--endpoint', inject('dynamoEndpoint'), '--beat-seconds', '3600'];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, FJ_TABLE_AUDIT: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
 describe('attacks on the tree heads themselves', () => {
   const dir = () => join(stack.keystoreDir, 'anchors');
 
@@ -298,6 +311,9 @@ describe('attacks on the tree heads themselves', () => {
     expect(result.ok).toBe(true);
     expect(result.anchor).toMatchObject({ status: 'verified', problems: [] });
     expect(result.anchor.latest?.index).toBe(3);
+    const cli = await independentVerify('1804');
+    expect(cli.out).toContain('RESULT: OK');
+    expect(cli.code).toBe(0);
   });
 
   it('a tree head signed by another key', async () => {
@@ -309,6 +325,16 @@ describe('attacks on the tree heads themselves', () => {
     const result = await verify({}, 'bodo.revisor');
     expect(result.ok).toBe(false);
     expect(result.anchor.problems).toContainEqual(expect.objectContaining({ kind: 'bad-signature', index: treeHead.index }));
+    const cli = await independentVerify('1804');
+    expect(cli.out).toContain(`FAIL tree head ${treeHead.index}: bad-signature`);
+    expect(cli.code).toBe(1);
+  });
+
+  it('the independent verifier names the attacks on anchored events too', async () => {
+    const cli = await independentVerify('0301');
+    expect(cli.code).toBe(1);
+    for (const patient of ['a-edit', 'a-trunc', 'a-swap', 'a-gone']) expect(cli.out).toContain(`FAIL ${streamOf('0301', patient)} at`);
+    expect(cli.out).toMatch(/Not yet anchored \(the window, after /);
   });
 
   it('a deleted tree head', async () => {
