@@ -12,7 +12,9 @@ export const AUTHORIZER_MODULE = 'infra/functions/authorizer.ts';
 /** Scheduled job delivering audit events owed to other municipalities (functions/sharing/audit-outbox.ts). */
 export const OUTBOX_JOB_MODULE = 'functions/sharing/jobs/deliver-pending-audit.ts';
 /** Bundles of their own (not route groups), by function name. */
-export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE } as const;
+/** Scheduled job signing audit tree heads (functions/anchor). */
+export const ANCHOR_JOB_MODULE = 'functions/anchor/handlers/anchor-beat.ts';
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {

@@ -61,6 +61,14 @@ export const infraConfigSchema = z
     metricsNamespace: z.string().min(1).default('Fellesjournal'),
     /** Retention of every log group; health-sector audit needs at least a year. */
     logRetentionDays: z.union([z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(2557), z.literal(3653)]).default(731),
+    /** Signed tree heads (functions/anchor): Object Lock retention and the beat. */
+    auditAnchor: z
+      .object({
+        /** Compliance-mode retention of each tree head; at least the audit log's own retention. */
+        retentionDays: z.number().int().min(365).default(3653),
+        beatMinutes: z.number().int().min(1).max(60).default(1),
+      })
+      .prefault({}),
     functions: z
       .object({
         data: serviceFunctionSchema.default({ memoryMb: 1024, timeoutSeconds: 15, reservedConcurrency: 20 }),

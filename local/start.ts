@@ -1,6 +1,9 @@
 import './terminal-env';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENV } from '../shared/config/env-names';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
 import { assertJavaAvailable, assertPortFree, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { seedDemoData } from './seed';
@@ -37,6 +40,12 @@ async function main(): Promise<void> {
   // Last resort: never leave a Java process behind, even on an unexpected exit.
   process.on('exit', () => void dynamo?.stop());
 
+  // Tree heads describe the tables they were made from: kept under .data/ with --persist, else
+  // in a folder of this run's own that goes with the in-memory tables.
+  const anchorDir = values.persist ? join(dataDir, 'anchors') : mkdtempSync(join(tmpdir(), 'fj-anchors-'));
+  process.env[ENV.anchorDir] = anchorDir;
+  if (!values.persist) process.on('exit', () => rmSync(anchorDir, { recursive: true, force: true }));
+
   try {
     dynamo = await startDynamoLocal({ port: dynamoPort, persistDir: values.persist ? join(dataDir, 'dynamodb') : undefined });
     stack = await startLocalStack({
@@ -56,6 +65,13 @@ async function main(): Promise<void> {
   // What AWS runs on a schedule (infra: EventBridge every 5 minutes), this process runs on a timer.
   const { handler: deliverPendingAudit } = await import('../functions/sharing/jobs/deliver-pending-audit');
   setInterval(() => void deliverPendingAudit().catch((error: unknown) => console.error(`audit outbox sweep failed: ${String(error)}`)), 5 * 60_000).unref();
+
+  // The anchoring beat (infra: EventBridge every minute): signed tree heads under .data/keys/anchors.
+  const { handler: anchorBeat } = await import('../functions/anchor/handlers/anchor-beat');
+  const { anchorBeatMs } = await import('../functions/core/anchor-deps');
+  const anchor = () => void anchorBeat().catch((error: unknown) => console.error(`audit anchoring failed: ${String(error)}`));
+  anchor();
+  setInterval(anchor, anchorBeatMs()).unref();
 
   const url = stack.url;
   const lines = [

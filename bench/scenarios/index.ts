@@ -4,10 +4,11 @@ import { journalScenario } from './journal';
 import { bundlesScenario } from './bundles';
 import { sharingScenario } from './sharing';
 import { cryptoScenario } from './crypto';
+import { auditScenario } from './audit';
 import type { BenchResult } from '../lib';
 
 /** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
-export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }];
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }, { name: 'audit', run: auditScenario }];
 
 /** Scenarios that measure without the local stack; they run first, before DynamoDB Local starts. */
 export const QUIET_SCENARIOS: { name: string; run: () => Promise<BenchResult[]> }[] = [{ name: 'crypto', run: cryptoScenario }];

@@ -1,7 +1,7 @@
 import { tenantKey } from '../../shared/db/keys';
 import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
 import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
-import type { HeadFact } from './chain-verify';
+import type { HeadFact } from '../core/chain-verify';
 
 /**
  * DynamoDB access for the audit views, verify and the review queue. Every read goes through

@@ -6,8 +6,12 @@ import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { eventsInOrder, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
 import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from '../core/chain-format';
-import { ChainVerifier, type BrokenLink, type HeadFact } from './chain-verify';
+import { ChainVerifier, type BrokenLink, type HeadFact } from '../core/chain-verify';
 import { readCheckpoints, writeCheckpoint } from '../core/checkpoint-store';
+import { anchorReport, loadAnchorContext, tallyStream, type AnchorContext, type AnchorTally } from './anchor-check';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS } from '../../shared/metric-names';
+import { metrics } from '../../shared/observability';
 
 /**
  * `verify` for one patient's stream or for every stream of the tenant, and the auditor's
@@ -40,16 +44,18 @@ export interface StreamCheck {
   /** The last event verified: where a checkpoint may be signed. */
   verified?: HeadFact;
   lastCheckpointSeq: number;
+  /** Where the latest signed tree head put this stream. */
+  anchored?: HeadFact;
 }
 
 /**
  * Verifies one stream end to end. A stream the registry names (`registered`) must hold events:
  * finding none means it was removed wholesale.
  */
-export async function verifyStream(tenant: string, stream: string, registered = false): Promise<StreamCheck> {
+export async function verifyStream(tenant: string, stream: string, registered = false, anchored?: HeadFact): Promise<StreamCheck> {
   const checkpoints = await readCheckpoints(new TenantDb(tenant), stream);
   const head = await readHead(tenant, stream);
-  const verifier = new ChainVerifier(stream, { head, checkpoints });
+  const verifier = new ChainVerifier(stream, { head, checkpoints, anchored });
   for await (const page of eventsInOrder(tenant, stream)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
@@ -62,6 +68,7 @@ export async function verifyStream(tenant: string, stream: string, registered = 
     broken,
     verified: verifier.lastSeq > 0 ? { seq: verifier.lastSeq, hash: verifier.lastEventHash } : undefined,
     lastCheckpointSeq,
+    ...(anchored ? { anchored } : {}),
   };
 }
 
@@ -118,12 +125,15 @@ interface RunState {
   eventsChecked: number;
   checkpointsMade: number;
   broken: BrokenLink[];
+  anchors: AnchorContext;
+  tally: AnchorTally;
 }
 
 function note(state: RunState, check: StreamCheck): void {
   state.streamsChecked += 1;
   state.eventsChecked += check.eventsChecked;
   if (check.broken && state.broken.length < MAX_BROKEN_LISTED) state.broken.push(check.broken);
+  tallyStream(state.tally, check.anchored, check.verified?.seq ?? 0);
 }
 
 /**
@@ -145,7 +155,7 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
     // The previous call checked this entry's link; its content must still give its hash.
     if (eventHash(item) !== item.hash) registryBroken = { stream: registry, seq: after, reason: 'hash-mismatch' };
   }
-  const verifier = new ChainVerifier(registry, { head: registryHead, checkpoints: registryCheckpoints, after: start });
+  const verifier = new ChainVerifier(registry, { head: registryHead, checkpoints: registryCheckpoints, after: start, anchored: state.anchors.leafOf(registry) });
   let stoppedAt: number | undefined;
   walk: while (!registryBroken && verifier.lastSeq < REGISTRY_END) {
     const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, REGISTRY_END, 100);
@@ -161,7 +171,7 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
         if (registryBroken) break;
         if (typeof entry.openedStream === 'string') batch.push(entry.openedStream);
       }
-      const checks = await Promise.all(batch.map((stream) => verifyStream(req.tenant, stream, true)));
+      const checks = await Promise.all(batch.map((stream) => verifyStream(req.tenant, stream, true, state.anchors.leafOf(stream))));
       for (const check of checks) note(state, check);
       if (options.checkpoint) {
         const made = await Promise.all(checks.map((check) => checkpointIfAhead(req.tenant, check, state.madeBy)));
@@ -202,10 +212,13 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
     eventsChecked: 0,
     checkpointsMade: 0,
     broken: [],
+    anchors: await loadAnchorContext(req.tenant),
+    tally: { anchoredEvents: 0, windowStreams: 0, windowEvents: 0 },
   };
   let nextCursor: string | undefined;
   if (options.patientId) {
-    const check = await verifyStream(req.tenant, streamOf(req.tenant, options.patientId));
+    const stream = streamOf(req.tenant, options.patientId);
+    const check = await verifyStream(req.tenant, stream, false, state.anchors.leafOf(stream));
     if (check.eventsChecked === 0 && !check.broken) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
     note(state, check);
     if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.tenant, check, state.madeBy);
@@ -224,8 +237,9 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
     }
   }
   const listed = state.broken.map(withPatient);
+  const anchor = anchorReport(state.anchors, state.tally);
   return {
-    ok: listed.length === 0,
+    ok: listed.length === 0 && anchor.problems.length === 0,
     complete: nextCursor === undefined,
     ...(nextCursor ? { nextCursor } : {}),
     streamsChecked: state.streamsChecked,
@@ -233,6 +247,7 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
     broken: listed,
     ...(listed[0] ? { firstBroken: listed[0] } : {}),
     checkpointsMade: state.checkpointsMade,
+    anchor,
   };
 }
 
@@ -245,6 +260,7 @@ function auditDetails(options: RunOptions, result: CheckpointResult): Record<str
     ...(options.patientId ? { patientId: options.patientId } : {}),
     ...(result.firstBroken ? { firstBrokenReason: result.firstBroken.reason, firstBrokenSeq: result.firstBroken.seq } : {}),
     ...(options.checkpoint ? { checkpointsMade: result.checkpointsMade } : {}),
+    ...(result.anchor ? { anchorStatus: result.anchor.status, anchorWindowEvents: result.anchor.window.events } : {}),
   };
 }
 
@@ -252,6 +268,7 @@ function auditDetails(options: RunOptions, result: CheckpointResult): Record<str
 export async function verifyAudit(req: AuditRequest, options: Omit<RunOptions, 'checkpoint'>): Promise<VerifyResult> {
   await assertTenantAuditReader(req, 'verify');
   const { checkpointsMade: _, ...result } = await run(req, { ...options, checkpoint: false });
+  if (!result.ok) metrics.addMetric(METRICS.auditVerifyFailed, MetricUnit.Count, 1);
   await appendAudit([auditEventFor(req, 'audit.verify', { details: auditDetails({ ...options, checkpoint: false }, { ...result, checkpointsMade: 0 }) })]);
   return result;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tenantKey } from '../../shared/db/keys';
+import { canonicalJson } from '../../shared/encoding/canonical-json';
 import type { Item } from '../../shared/db/tenant-db';
 
 /**
@@ -64,15 +65,9 @@ export const HASHED_FIELDS = [
   'flagReason', 'fromTenant', 'rule', 'details', 'openedStream',
 ] as const;
 
-/** Deterministic JSON: keys sorted, undefined dropped, bytes as base64. */
+/** Deterministic JSON (RFC 8785, bytes as base64): the one serializer every hash and signature uses. */
 export function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  return canonicalJson(value);
 }
 
 /** SHA-256 over the canonical form of the hashed fields; the previous hash is one of them. */

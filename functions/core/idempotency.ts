@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../../shared/errors';
+import { canonicalJson } from '../../shared/encoding/canonical-json';
 import { TenantDb, type Item, type TxWrite } from '../../shared/db/tenant-db';
 import type { TableId } from '../../shared/db/tables';
 import { journalKeys } from './journal-keys';
@@ -31,18 +32,9 @@ export interface WriteOutcome<T> {
   created: boolean;
 }
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
 /** A stable hash of what was asked (key order does not matter). */
 export function requestHash(request: unknown): string {
-  return createHash('sha256').update(canonical(request)).digest('hex');
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
 function recordDigest(scope: IdempotencyScope): string {

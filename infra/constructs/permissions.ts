@@ -231,10 +231,15 @@ function cursorKeyStatement(keys: PlatformKeys): iam.PolicyStatement {
   });
 }
 
+/**
+ * Checking the checkpoints signed before anchoring existed. No plane may Sign with this key any
+ * more: a writer that can sign can vouch for what it rewrote. Signed tree heads (the anchoring
+ * function's own key, infra/constructs/audit-anchor.ts) replace checkpoints (FJ_AUDIT_CHECKPOINTS=off).
+ */
 function auditSigningStatement(key: kms.IKey): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'AuditCheckpointSignatures',
-    actions: ['kms:Sign', 'kms:Verify', 'kms:GetPublicKey'],
+    actions: ['kms:Verify', 'kms:GetPublicKey'],
     resources: [key.keyArn],
   });
 }

@@ -9,6 +9,7 @@ import { ENV } from '../../shared/config/env-names';
 import type { RouteSpec } from '../../shared/http/route';
 import { functionSettings, type InfraConfig, type RegionConfig } from '../config';
 import { Api, vendorPlanName } from '../constructs/api';
+import { AuditAnchor } from '../constructs/audit-anchor';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations } from '../constructs/operations';
@@ -55,6 +56,7 @@ export class RegionStack extends Stack {
   readonly web: WebHosting;
   readonly operations: Operations;
   readonly exportBucket: s3.Bucket;
+  readonly anchor: AuditAnchor;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -83,6 +85,8 @@ export class RegionStack extends Stack {
       [ENV.auditSigningKeyId]: this.keys.auditSigning.keyArn,
       [ENV.lookupKeyId]: this.keys.lookup.keyArn,
       [ENV.cursorKeyId]: this.keys.cursor.keyArn,
+      // No plane signs checkpoints: the anchoring function's signed tree heads replace them.
+      [ENV.auditCheckpoints]: 'off',
     };
     const fnCommon = {
       stage,
@@ -267,6 +271,39 @@ export class RegionStack extends Stack {
     }
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
 
+    // Signed tree heads on a fixed beat, in a write-once bucket; the data plane reads them for verify.
+    const beatMinutes = config.auditAnchor.beatMinutes;
+    this.anchor = new AuditAnchor(this, 'AuditAnchor', {
+      stage,
+      retentionDays: config.auditAnchor.retentionDays,
+      beatMinutes,
+      auditTable: t.audit,
+      controlTable: t.control,
+      accessLogs: this.web.logBucket,
+      fn: {
+        ...fnCommon,
+        bundleDir: bundleDir('audit-anchor'),
+        settings: { ...functionSettings(config, 'data', 'audit'), timeoutSeconds: Math.min(900, beatMinutes * 60 - 5), reservedConcurrency: 1 },
+        environment: commonEnv,
+        asyncInvocation: { queueKey: this.keys.ops },
+      },
+    });
+    this.functions['audit-anchor'] = this.anchor.function;
+    for (const name of dataPlane) {
+      const f = this.functions[name]!;
+      f.policy.addStatements(...this.anchor.readStatements());
+      for (const [k, v] of Object.entries(this.anchor.readEnvironment(beatMinutes))) f.fn.addEnvironment(k, v);
+      for (const prefix of ['tree-heads', 'leaves']) {
+        acknowledge(
+          f.policy,
+          `AwsSolutions-IAM5[Resource::${arnRef(this.anchor.bucket)}/${prefix}/*]`,
+          'verify reads the signed tree heads and leaf sets, named per municipality, day and index at runtime; read only, in this one bucket.',
+        );
+      }
+    }
+    new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
+    new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });
+
     this.operations = new Operations(this, 'Operations', {
       stage,
       region: this.region,
@@ -277,6 +314,7 @@ export class RegionStack extends Stack {
       topicKey: this.keys.ops,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    this.anchor.alarms(this.operations.topic, config.metricsNamespace, stage, beatMinutes);
 
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

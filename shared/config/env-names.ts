@@ -19,6 +19,17 @@ export const ENV = {
   cursorKeyId: 'FJ_CURSOR_KEY_ID',
   /** Hours an emergency access (akuttilgang) lasts; default 4. */
   emergencyAccessHours: 'FJ_EMERGENCY_ACCESS_HOURS',
+  /** The anchor store: an S3 bucket with Object Lock in AWS; locally a folder (default `<keystore>/anchors`). */
+  anchorBucket: 'FJ_ANCHOR_BUCKET',
+  anchorDir: 'FJ_ANCHOR_DIR',
+  /** Compliance-mode retention of each anchor object, in days. */
+  anchorRetentionDays: 'FJ_ANCHOR_RETENTION_DAYS',
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs tree heads; only the anchoring role may Sign. */
+  anchorKeyId: 'FJ_ANCHOR_KEY_ID',
+  /** Seconds between tree heads (the anchoring beat); verify allows at most two beats between them. */
+  anchorBeatSeconds: 'FJ_ANCHOR_BEAT_SECONDS',
+  /** `signed` (default): the data plane signs stream checkpoints; `off`: it holds no signing right (AWS), tree heads replace them. */
+  auditCheckpoints: 'FJ_AUDIT_CHECKPOINTS',
   dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   region: 'AWS_REGION',
 } as const;

@@ -33,6 +33,14 @@ const configSchema = z.object({
     /** How long emergency access (akuttilgang) lasts, in hours (at most a day). */
     emergencyAccessHours: z._default(z.coerce.number().check(z.positive(), z.maximum(24)), 4),
   }),
+  anchor: z.object({
+    bucket: z.optional(nonEmpty()),
+    dir: z.optional(nonEmpty()),
+    keyId: z.optional(nonEmpty()),
+    retentionDays: z._default(z.coerce.number().check(z.positive()), 3650),
+    beatSeconds: z._default(z.coerce.number().check(z.positive()), 60),
+  }),
+  auditCheckpoints: z._default(z.enum(['signed', 'off']), 'signed'),
   dynamoEndpoint: z.optional(z.url()),
 });
 
@@ -65,6 +73,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     tenantRoleArn: env[ENV.tenantRoleArn] || undefined,
     sharing: { emergencyAccessHours: env[ENV.emergencyAccessHours] || undefined },
+    anchor: {
+      bucket: env[ENV.anchorBucket] || undefined,
+      dir: env[ENV.anchorDir] || undefined,
+      keyId: env[ENV.anchorKeyId] || undefined,
+      retentionDays: env[ENV.anchorRetentionDays] || undefined,
+      beatSeconds: env[ENV.anchorBeatSeconds] || undefined,
+    },
+    auditCheckpoints: env[ENV.auditCheckpoints] || undefined,
     dynamoEndpoint: env[ENV.dynamoEndpoint] || undefined,
   });
   if (!result.success) {

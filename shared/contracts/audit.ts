@@ -165,7 +165,7 @@ export const reviewBodySchema = z.object({
   note: trimmedString(1, 2000),
 });
 
-export const BROKEN_LINK_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events'] as const;
+export const BROKEN_LINK_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events', 'anchor-mismatch'] as const;
 
 export const brokenLinkSchema = z
   .object({
@@ -189,6 +189,26 @@ export const verifyBodySchema = z.prefault(
   {},
 );
 
+/** Faults in a municipality's chain of signed tree heads (functions/core/tree-head.ts). */
+export const ANCHOR_PROBLEM_KINDS = [
+  'no-tree-head', 'malformed', 'bad-signature', 'wrong-tenant', 'index-gap', 'broken-prev', 'late', 'stale', 'leaves-missing', 'root-mismatch',
+] as const;
+
+export const anchorReportSchema = z
+  .object({
+    /** `verified`: checked against an unbroken chain of signed tree heads; `unanchored`: none exists yet; `failed`: see problems. */
+    status: z.enum(['verified', 'unanchored', 'failed']),
+    /** The newest signed tree head the check used. */
+    latest: z.optional(z.object({ index: z.int(), time: z.string(), treeSize: z.int(), root: z.string() })),
+    treeHeadsChecked: z.int(),
+    problems: z.array(z.object({ kind: z.enum(ANCHOR_PROBLEM_KINDS), index: z.int(), detail: z.string() })),
+    /** Events the anchor covers in the streams checked; only these are beyond rewriting without detection. */
+    anchoredEvents: z.int(),
+    /** The window: what happened after the newest tree head, chained but not yet anchored (still rewritable). */
+    window: z.object({ since: z.optional(z.string()), streams: z.int(), events: z.int() }),
+  })
+  .register(z.globalRegistry, { id: 'AuditAnchorReport' });
+
 export const verifyResultSchema = z
   .object({
     ok: z.boolean(),
@@ -200,6 +220,8 @@ export const verifyResultSchema = z
     firstBroken: z.optional(brokenLinkSchema),
     /** Every broken stream found in this call (the first break of each), at most 50. */
     broken: z.array(brokenLinkSchema),
+    /** The check against the signed tree heads (anchors). */
+    anchor: z.optional(anchorReportSchema),
   })
   .register(z.globalRegistry, { id: 'AuditVerifyResult' });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;

@@ -85,8 +85,8 @@ describe('one isolated stack per region', () => {
     for (const template of [north, west]) {
       const count = (type: string) => resourcesOf(template, type).length;
       expect(count('AWS::DynamoDB::Table')).toBe(TABLES.length);
-      // data, logs, ops, audit signing, lookup, exports, cursor
-      expect(count('AWS::KMS::Key')).toBe(7);
+      // data, logs, ops, audit signing, lookup, exports, cursor; and the anchoring function's signing key and anchor-bucket key
+      expect(count('AWS::KMS::Key')).toBe(9);
       expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
       expect(count('AWS::ApiGateway::RestApi')).toBe(1);
       expect(count('AWS::CloudFront::Distribution')).toBe(1);
@@ -308,7 +308,7 @@ describe('route table to functions', () => {
   it('bundles keep @aws-sdk external and load lazily what the code imports lazily', async () => {
     expect(ESBUILD_OPTIONS.external).toContain('@aws-sdk/client-*');
     const bundles = await prepareBundles(ROUTES);
-    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox'].sort());
+    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor'].sort());
   });
 });
 
@@ -331,7 +331,7 @@ const dataGroups = [...groups.filter((g) => g.plane === 'data').map((g) => g.nam
 const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
 const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
 const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
-const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox'];
+const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor'];
 
 /** A DynamoDB request of the tenant role's session for `tenant`. */
 const asTenant = (tenant: string, action: string, resource: string, leadingKeys?: string[], extra: Record<string, string | string[]> = {}): IamRequest => ({
@@ -501,7 +501,9 @@ describe('least privilege: data-plane functions', () => {
     const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     const signingKey = `<${refOf(env[ENV.auditSigningKeyId])}>`;
     const lookupKey = `<${refOf(env[ENV.lookupKeyId])}>`;
-    for (const action of ['kms:Sign', 'kms:GetPublicKey', 'kms:Verify']) expect(evaluate(s, { action, resource: signingKey }), action).toBe('allow');
+    // Checkpoints signed before anchoring still verify; no data-plane role may sign any more.
+    for (const action of ['kms:GetPublicKey', 'kms:Verify']) expect(evaluate(s, { action, resource: signingKey }), action).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Sign', resource: signingKey })).toBe('implicit-deny');
     expect(evaluate(s, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
     expect(evaluate(s, { action: 'kms:GenerateMac', resource: lookupKey })).toBe('allow');
     expect(evaluate(s, { action: 'kms:GenerateMac', resource: tenantKey })).toBe('implicit-deny');
@@ -894,5 +896,67 @@ describe('cdk-nag: AwsSolutions and HIPAA Security', () => {
     new s3.Bucket(new Stack(app, 'Bad', { env: { account: ACCOUNT, region: REGION } }), 'Unencrypted');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
     expect(() => app.synth()).toThrow();
+  });
+});
+
+
+describe('audit anchoring', () => {
+  const anchorFn = fnEntry('audit-anchor')!;
+  const anchorEnv = (anchorFn[1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+  const anchorKey = `<${refOf(anchorEnv[ENV.anchorKeyId])}>`;
+  const bucketId = refOf(anchorEnv[ENV.anchorBucket])!;
+  const anchorRole = roleStatements('audit-anchor');
+  const auditSigningKeyOf = (name: string) => `<${refOf((fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.auditSigningKeyId])}>`;
+
+  it('only the anchoring role may kms:Sign, and only with the anchor key', () => {
+    expect(evaluate(anchorRole, { action: 'kms:Sign', resource: anchorKey })).toBe('allow');
+    expect(evaluate(anchorRole, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    for (const name of [...groups.map((g) => g.name), 'audit-outbox', 'authorizer']) {
+      const s = roleStatements(name);
+      expect(evaluate(s, { action: 'kms:Sign', resource: anchorKey }), name).not.toBe('allow');
+      expect(evaluate(s, { action: 'kms:Sign', resource: auditSigningKeyOf(dataGroups[0]!) }), name).not.toBe('allow');
+    }
+    // The key policy denies Sign to every principal but the anchoring role, whatever IAM grants.
+    const key = north.Resources[anchorKey.slice(1, -1)]!;
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const deny = (key.Properties!.KeyPolicy as { Statement: Statement[] }).Statement.find((st) => st.Sid === 'OnlyTheAnchoringRoleSigns')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Sign' });
+    expect(text(deny.Condition)).toContain(roleIdOf('audit-anchor'));
+  });
+
+  it('the data plane reads anchors and the public key for verify, and signs nothing', () => {
+    for (const name of dataGroups) {
+      const s = roleStatements(name);
+      expect(evaluate(s, { action: 'kms:GetPublicKey', resource: anchorKey }), name).toBe('allow');
+      expect(evaluate(s, { action: 's3:GetObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), name).toBe('allow');
+      for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:BypassGovernanceRetention']) {
+        expect(evaluate(s, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), `${name} ${action}`).not.toBe('allow');
+      }
+    }
+  });
+
+  it('the anchoring role reads the audit table and writes anchors, and can change or delete neither', () => {
+    expect(evaluate(anchorRole, { action: 'dynamodb:BatchGetItem', resource: table('audit') })).toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(evaluate(anchorRole, { action, resource: table('audit') }), action).not.toBe('allow');
+    expect(evaluate(anchorRole, { action: 's3:PutObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` })).toBe('allow');
+    for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration']) {
+      expect(evaluate(anchorRole, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), action).not.toBe('allow');
+    }
+    expect(anchorEnv[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it('the bucket has Object Lock in COMPLIANCE mode with the configured retention, on a one-minute beat with alarms', () => {
+    const bucket = north.Resources[bucketId]!;
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: TEST_CONFIG.auditAnchor.retentionDays } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    const rules = resourcesOf(north, 'AWS::Events::Rule').filter(([, r]) => text(r.Properties?.Targets).includes(anchorFn[0]));
+    expect(rules.map(([, r]) => r.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
+    const alarms = resourcesOf(north, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties?.AlarmName));
+    for (const name of ['audit-anchor-failed', 'audit-anchor-missing', 'audit-anchor-regression', 'audit-verify-failed']) expect(alarms).toContain(`fellesjournal-test-${name}`);
+    // No plane signs checkpoints any more.
+    for (const name of dataGroups) expect((fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.auditCheckpoints]).toBe('off');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../shared/db/tenant-db';
 import { eventHash, eventSk, GENESIS_HASH } from '../../functions/core/chain-format';
-import { ChainVerifier, verifyChain, type CheckpointFact } from '../../functions/audit/chain-verify';
+import { ChainVerifier, verifyChain, type CheckpointFact } from '../../functions/core/chain-verify';
 
 const STREAM = 'T#0301#AUDIT#P#p1';
 

@@ -1,7 +1,7 @@
 import type { Item } from '../../shared/db/tenant-db';
-import { eventHash, GENESIS_HASH, seqOfSk } from '../core/chain-format';
+import { eventHash, GENESIS_HASH, seqOfSk } from './chain-format';
 
-export const BROKEN_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events'] as const;
+export const BROKEN_REASONS = ['hash-mismatch', 'broken-link', 'gap', 'reordered', 'head-mismatch', 'checkpoint-mismatch', 'missing-events', 'anchor-mismatch'] as const;
 export type BrokenReason = (typeof BROKEN_REASONS)[number];
 
 /** The first place a chain stops being what was written. */
@@ -35,8 +35,9 @@ export interface HeadFact {
  *   or spliced in from elsewhere);
  * - `checkpoint-mismatch`: a signed checkpoint for this position names another hash, or its
  *   signature does not verify;
- * - `head-mismatch`: the stream's head names this position with another hash.
- * At the end (`finish`): `missing-events` when the head or a signed checkpoint names events past
+ * - `head-mismatch`: the stream's head names this position with another hash;
+ * - `anchor-mismatch`: the latest signed tree head anchored this position with another hash.
+ * At the end (`finish`): `missing-events` when the head, a signed checkpoint or the anchor names events past
  * the last one found (truncation), `head-mismatch` when events exist but no head does.
  *
  * The head may name an event before the last one: writers store their event first and move the
@@ -52,6 +53,8 @@ export class ChainVerifier {
   private readonly checkpoints: Map<number, CheckpointFact>;
   /** The stream's head as read before its events; undefined when no head item exists. */
   private readonly head: HeadFact | undefined;
+  /** Where the latest signed tree head put this stream; the table cannot move it. */
+  private readonly anchored: HeadFact | undefined;
   /** Events looked at, including the one that broke. */
   checked = 0;
 
@@ -62,10 +65,13 @@ export class ChainVerifier {
       checkpoints?: CheckpointFact[];
       /** Continue after an already verified event (paged tenant verify), instead of from genesis. */
       after?: { seq: number; hash: string };
+      /** The stream's leaf in the latest signed tree head, when it has one. */
+      anchored?: HeadFact;
     },
   ) {
     const { checkpoints = [], after = { seq: 0, hash: GENESIS_HASH } } = options;
     this.head = options.head;
+    this.anchored = options.anchored;
     this.checkpoints = new Map(checkpoints.map((c) => [c.seq, c]));
     this.expected = after.seq + 1;
     this.lastHash = after.hash;
@@ -102,6 +108,7 @@ export class ChainVerifier {
     if (item.prevHash !== this.lastHash) return this.fail(seq, 'broken-link');
     const checkpoint = this.checkpoints.get(seq);
     if (checkpoint && (!checkpoint.valid || checkpoint.hash !== stored)) return this.fail(seq, 'checkpoint-mismatch');
+    if (this.anchored?.seq === seq && this.anchored.hash !== stored) return this.fail(seq, 'anchor-mismatch');
     if (this.head?.seq === seq && this.head.hash !== stored) return this.fail(seq, 'head-mismatch');
     this.lastHash = stored;
     this.expected += 1;
@@ -117,6 +124,8 @@ export class ChainVerifier {
     if (forged && !beyond.some((c) => c.valid && c.seq < forged.seq)) return this.fail(forged.seq, 'checkpoint-mismatch');
     // A signed checkpoint past the end: events it vouched for are gone, whatever the head says.
     if (beyond.some((c) => c.valid)) return this.fail(last + 1, 'missing-events');
+    // Anchored events that are gone: truncated, or the whole stream removed.
+    if (this.anchored && this.anchored.seq > last) return this.fail(last + 1, 'missing-events');
     if (!this.head) return last === 0 ? undefined : this.fail(last, 'head-mismatch');
     if (this.head.seq > last) return this.fail(last + 1, 'missing-events');
     return undefined;
