@@ -7,6 +7,7 @@ import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type
 import { dayEvents, streamEvents, userEvents, type StoredEvent } from './audit-store';
 import { streamOf } from '../core/chain-format';
 import { toEventView } from './event-view';
+import { withPatients } from './patient-identity';
 
 /** The auditor's views of the tenant's log: by time range, by patient, by user. */
 
@@ -57,6 +58,11 @@ async function views(items: StoredEvent[], withReason: boolean): Promise<AuditEv
   return Promise.all(items.map((i) => toEventView(i, { withReason })));
 }
 
+/** The auditor's views of events, with their patients named for the auditor role. */
+async function auditorViews(req: AuditRequest, items: StoredEvent[]): Promise<AuditEventView[]> {
+  return withPatients(req.caller, req.tenant, await views(items, true));
+}
+
 /**
  * The tenant's events in [from, to), newest first, across the day partitions of gsi2. The cursor
  * names the day and the position inside it, so pages run on across midnight.
@@ -93,7 +99,7 @@ export async function listTenantEvents(
   await appendAudit([
     auditEventFor(req, 'audit.read', { details: { view: 'tenant', from: range.from, to: range.to, count: items.length } }),
   ]);
-  return { items: await views(items, true), nextCursor: await sealCursor(scope, next) };
+  return { items: await auditorViews(req, items), nextCursor: await sealCursor(scope, next) };
 }
 
 /** One patient's stream, newest first. The read is recorded in that patient's own stream. */
@@ -107,7 +113,7 @@ export async function listPatientEvents(req: AuditRequest, patientId: string, qu
   await appendAudit([
     auditEventFor(req, 'audit.read', { patientId, citizenKey, details: { view: 'patient', count: page.items.length } }),
   ]);
-  return sealPage(scope, { items: await views(page.items, true), nextCursor: page.nextCursor });
+  return sealPage(scope, { items: await auditorViews(req, page.items), nextCursor: page.nextCursor });
 }
 
 /**
@@ -128,5 +134,5 @@ export async function listUserEvents(
   await appendAudit([
     auditEventFor(req, 'audit.read', { details: { view: own && !auditor ? 'own-activity' : 'user', userId, count: page.items.length } }),
   ]);
-  return sealPage(scope, { items: await views(page.items, auditor), nextCursor: page.nextCursor });
+  return sealPage(scope, { items: await withPatients(req.caller, req.tenant, await views(page.items, auditor)), nextCursor: page.nextCursor });
 }

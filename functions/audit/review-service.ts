@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView } from '../../shared/contracts/audit';
+import type { AuditPatientView, AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView, ReviewQueueKind } from '../../shared/contracts/audit';
 import { envelopeCrypto } from '../../shared/crypto';
 import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
@@ -7,10 +7,11 @@ import { appendAudit, commitWithAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { queueItem, queuePage, readEventBySk, reviewsBetween, reviewWrite, type QueuePointer, type ReviewRecord, type StoredReview } from './audit-store';
 import { toEventView } from './event-view';
+import { patientIdentities } from './patient-identity';
 
 /**
- * The tenant auditor's review queue: flagged events (emergency access, denied attempts the
- * services flag) with the reviews recorded for them. A review is a new item beside the queue
+ * The tenant auditor's review queue: flagged events (emergency access, self-authorised care
+ * relationships, refused attempts) with the reviews recorded for them. A review is a new item beside the queue
  * item, never an update, and is written in one transaction with its own audit event.
  */
 
@@ -42,8 +43,9 @@ async function reviewView(tenant: string, r: ReviewRecord): Promise<ReviewView> 
   };
 }
 
-async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredReview[]): Promise<QueueItemView> {
+async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredReview[], patient: AuditPatientView | undefined): Promise<QueueItemView> {
   const event = await readEventBySk(tenant, pointer.eventStream, pointer.eventSk);
+  const eventView = event && event.eventId === pointer.eventId ? await toEventView(event, { withReason: true }) : null;
   return {
     id: queueItemId(pointer.sk),
     eventId: pointer.eventId,
@@ -51,23 +53,37 @@ async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredRe
     action: pointer.action,
     flagReason: pointer.flagReason,
     patientId: pointer.patientId,
+    ...(patient ? { patient } : {}),
     status: reviews.length > 0 ? 'reviewed' : 'open',
-    event: event && event.eventId === pointer.eventId ? await toEventView(event, { withReason: true }) : null,
+    event: eventView && patient ? { ...eventView, patient } : eventView,
     reviews: await Promise.all(reviews.map((r) => reviewView(tenant, r))),
   };
 }
 
+/** Whether a queue pointer is of the asked kind (what flagged its event). */
+function ofKind(pointer: QueuePointer, kind: ReviewQueueKind | 'all'): boolean {
+  return kind === 'all' || pointer.flagReason === kind;
+}
+
 /**
- * A page of the queue, newest first. With `status` open or reviewed, items of the other kind are
- * left out of the page, so a page may hold fewer than `limit` items while a cursor remains.
+ * A page of the queue, newest first. With `status` open or reviewed, or a `kind`, other items are
+ * left out of the page, so a page may hold fewer than `limit` items while a cursor remains. The
+ * patients are named for the auditor role, from the municipality's own patient records.
  */
-export async function listReviewQueue(req: AuditRequest, query: { status: 'open' | 'reviewed' | 'all'; limit: number; cursor?: string }): Promise<{ items: QueueItemView[]; nextCursor?: string }> {
+export async function listReviewQueue(
+  req: AuditRequest,
+  query: { status: 'open' | 'reviewed' | 'all'; kind?: ReviewQueueKind | 'all'; limit: number; cursor?: string },
+): Promise<{ items: QueueItemView[]; nextCursor?: string }> {
   await assertTenantAuditReader(req, 'review-queue');
   const scope = { list: 'audit.review-queue', tenant: req.tenant, sub: req.caller.sub };
   const page = await queuePage(req.tenant, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
-  const sks = page.items.map((p) => p.sk).sort();
+  const pointers = page.items.filter((p) => ofKind(p, query.kind ?? 'all'));
+  const sks = pointers.map((p) => p.sk).sort();
   const reviews = sks.length > 0 ? await reviewsBetween(req.tenant, sks[0] ?? '', sks.at(-1) ?? '') : [];
-  const items = await Promise.all(page.items.map((p) => itemView(req.tenant, p, reviews.filter((r) => r.queueSk === p.sk))));
+  const patients = await patientIdentities(req.caller, req.tenant, pointers.map((p) => p.patientId));
+  const items = await Promise.all(
+    pointers.map((p) => itemView(req.tenant, p, reviews.filter((r) => r.queueSk === p.sk), p.patientId ? patients.get(p.patientId) : undefined)),
+  );
   const shown = items.filter((i) => query.status === 'all' || i.status === query.status);
   await appendAudit([auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
   return sealPage(scope, { items: shown, nextCursor: page.nextCursor });

@@ -66,8 +66,18 @@ export interface EventTarget {
 }
 
 /**
+ * Why an access event goes to the review queue of the municipality whose log records it:
+ * emergency access, and every refused attempt (Normen: refusals are reviewed too).
+ */
+function flagOf(outcome: AuditOutcome, decision?: Pick<AccessDecision, 'emergency'>): Pick<AuditEventInput, 'flagged' | 'flagReason'> {
+  if (decision?.emergency) return { flagged: true, flagReason: 'emergency-access' };
+  if (outcome === 'denied') return { flagged: true, flagReason: 'refused' };
+  return {};
+}
+
+/**
  * THE audit event of a use case. An event in a municipality other than the caller's names the
- * caller's municipality in `fromTenant`; every event emergency access causes is flagged for the
+ * caller's municipality in `fromTenant`; every event emergency access causes, and every refusal, is flagged for the
  * auditor of the municipality whose log records it. Details never hold patient data.
  */
 export function accessEvent(
@@ -93,7 +103,7 @@ export function accessEvent(
     reasonCode: decision?.reasonCode,
     rule: decision?.rule,
     ...(req.tenant && req.tenant !== tenant ? { fromTenant: req.tenant } : {}),
-    ...(decision?.emergency ? { flagged: true, flagReason: 'emergency-access' } : {}),
+    ...flagOf(outcome, decision),
     ...(details || decision?.emergencyId ? { details: { ...details, ...(decision?.emergencyId ? { emergencyId: decision.emergencyId } : {}) } } : {}),
   };
 }

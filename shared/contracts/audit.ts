@@ -24,6 +24,15 @@ export const auditActorSchema = z
   })
   .register(z.globalRegistry, { id: 'AuditActor' });
 
+/**
+ * The patient an event or queue item is about, as the municipality's auditor may see them: name
+ * and national id, resolved in the auditor's own municipality (never journal text).
+ */
+export const auditPatientSchema = z
+  .object({ id: z.string(), name: z.string(), nationalId: z.string() })
+  .register(z.globalRegistry, { id: 'AuditPatient' });
+export type AuditPatientView = z.infer<typeof auditPatientSchema>;
+
 /** One event as the tenant's auditor sees it (never journal text; the free-text reason is shown). */
 export const auditEventSchema = z
   .object({
@@ -37,6 +46,8 @@ export const auditEventSchema = z
     actor: auditActorSchema,
     requestId: z.string(),
     patientId: z.optional(z.string()),
+    /** Who the patient is, for the auditor role (not for vendor systems). */
+    patient: z.optional(auditPatientSchema),
     recordId: z.optional(z.string()),
     purposeOfUse: z.optional(z.enum(PURPOSES_OF_USE)),
     reasonCode: z.optional(z.string()),
@@ -141,6 +152,8 @@ export const reviewQueueItemSchema = z
     action: z.string(),
     flagReason: z.optional(z.string()),
     patientId: z.optional(z.string()),
+    /** Who the patient is, for the auditor role. */
+    patient: z.optional(auditPatientSchema),
     status: z.enum(['open', 'reviewed']),
     /** The flagged event itself; null when it can no longer be found (run verify). */
     event: z.nullable(auditEventSchema),
@@ -154,8 +167,13 @@ export const reviewQueueSchema = z
   .object({ items: z.array(reviewQueueItemSchema), nextCursor: z.optional(z.string()) })
   .register(z.globalRegistry, { id: 'AuditReviewQueue' });
 
+/** What put an event in the queue (its flagReason). */
+export const REVIEW_QUEUE_KINDS = ['emergency-access', 'self-authorised', 'refused'] as const;
+export type ReviewQueueKind = (typeof REVIEW_QUEUE_KINDS)[number];
+
 export const reviewQueueQuerySchema = z.extend(paginationQuerySchema, {
   status: z._default(z.enum(['open', 'reviewed', 'all']), 'all'),
+  kind: z._default(z.enum([...REVIEW_QUEUE_KINDS, 'all']), 'all'),
 });
 
 export const reviewItemParamsSchema = z.object({ itemId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,400}$/, 'Ugyldig id')) });

@@ -428,4 +428,29 @@ describe("Oslo's log reviewer", () => {
     await expect(item.textContent()).resolves.toMatch(/behandlingsrelasjon/i);
     report('story: clinician -> citizen -> other municipality -> sharing, block, emergency access -> auditors walked');
   });
+
+  it("finds the nurse's refused attempt in the review queue by kind, names the patient, and verifies the patient's chain from there", async () => {
+    // Refusals are reviewed too: the refused read before the relationship existed is in Oslo's queue.
+    await page.getByRole('link', { name: 'Gjennomgang' }).first().click();
+    await page.getByTestId('review-kind').getByRole('button', { name: 'Avviste forsøk' }).click();
+    const item = page.getByTestId('queue-item').filter({ hasText: 'Sara Sykepleier (oslo)' }).filter({ hasText: OLA.name }).first();
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain('avvist forsøk');
+    // Only refusals under this filter: the self-authorised relationship is not shown.
+    await expect(page.getByTestId('review-queue').textContent()).resolves.not.toMatch(/selvautorisasjon/);
+    // The patient by name and national id, not by record id.
+    const patientLink = item.getByTestId('patient-link');
+    await expect(patientLink.textContent()).resolves.toContain(`${OLA.nationalId.slice(0, 6)} ${OLA.nationalId.slice(6)}`);
+    await expect(patientLink.textContent()).resolves.not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await screenshot(page, '20-auditor-refusal-queue');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    // Follow the link to the patient's events, and verify that patient's chain without typing an id.
+    await patientLink.click();
+    const chain = page.getByTestId('patient-chain');
+    await chain.getByText(OLA.name).waitFor();
+    await page.getByTestId('audit-events').locator('tr', { hasText: 'Avvist' }).first().waitFor();
+    await chain.getByRole('button', { name: 'Verifiser kjeden' }).click();
+    await chain.getByTestId('verify-result').getByText('Loggen er hel').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
 });

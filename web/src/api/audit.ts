@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { auditEventListSchema } from '../../../shared/contracts/audit';
+import type { auditEventListSchema, ReviewQueueKind } from '../../../shared/contracts/audit';
 import type * as R from '../../../functions/audit/routes';
 import { callRoute, type BodyOf } from './routes';
 
@@ -19,8 +19,8 @@ export const auditApi = {
       .data as AuditEventList,
   accessLog: async (cursor: string | undefined, signal?: AbortSignal) =>
     (await callRoute<typeof R.citizenAccessLog>('GET', '/v1/audit/access-log', { query: { cursor, limit: 50 }, signal })).data,
-  reviewQueue: async (status: 'open' | 'reviewed' | 'all', cursor: string | undefined, signal?: AbortSignal) =>
-    (await callRoute<typeof R.listReviewQueue>('GET', '/v1/audit/review-queue', { query: { status, cursor, limit: 50 }, signal })).data,
+  reviewQueue: async (status: 'open' | 'reviewed' | 'all', kind: ReviewQueueKind | 'all', cursor: string | undefined, signal?: AbortSignal) =>
+    (await callRoute<typeof R.listReviewQueue>('GET', '/v1/audit/review-queue', { query: { status, kind, cursor, limit: 50 }, signal })).data,
   review: async (itemId: string, body: BodyOf<typeof R.reviewQueueItem>) =>
     (await callRoute<typeof R.reviewQueueItem>('POST', '/v1/audit/review-queue/{itemId}/reviews', { params: { itemId }, body })).data,
   verify: async (body: BodyOf<typeof R.verifyAuditChains>) => (await callRoute<typeof R.verifyAuditChains>('POST', '/v1/audit/verify', { body })).data,

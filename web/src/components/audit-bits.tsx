@@ -63,6 +63,7 @@ export function auditEventLine(event: AuditEventView, who: ReactNode = <ActorLin
     what: <AuditWhat event={event} />,
     who,
     patientId: event.patientId,
+    patient: event.patient,
     purposeOfUse: event.purposeOfUse,
     reasonCode: event.reasonCode,
     reason: event.reason,

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
+import type { AuditPatientView } from '../../../shared/contracts/audit';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Link } from '../router';
+import { formatNationalId } from './journal-bits';
 import { Badge, DataTable, Fact } from './ui';
 
 /**
@@ -19,6 +21,8 @@ export interface EventLine {
   who: ReactNode;
   where?: ReactNode;
   patientId?: string;
+  /** Who the patient is, where the reader's role may see it (the auditor). */
+  patient?: AuditPatientView;
   purposeOfUse?: string;
   reasonCode?: string;
   /** The free-text reason: auditors only, never in the citizen's view. */
@@ -27,10 +31,22 @@ export interface EventLine {
 
 export type EventColumn = 'time' | 'what' | 'who' | 'where' | 'patient' | 'why';
 
-/** The patient an event concerns, linked to all of that patient's events. */
-export function PatientLink({ patientId, short = false }: { patientId: string; short?: boolean }) {
+/**
+ * The patient an event concerns, linked to all of that patient's events: by name and national id
+ * where the reader may see who it is, otherwise by record id.
+ */
+export function PatientLink({ patientId, patient, short = false }: { patientId: string; patient?: AuditPatientView; short?: boolean }) {
+  const { t } = useI18n();
+  const to = `/audit/events?patient=${encodeURIComponent(patientId)}`;
+  if (patient) {
+    return (
+      <Link to={to} title={t('audit.eventsOfPatient', { name: patient.name })} data-testid="patient-link">
+        {patient.name} <span className="muted small nowrap">{formatNationalId(patient.nationalId)}</span>
+      </Link>
+    );
+  }
   return (
-    <Link to={`/audit/events?patient=${encodeURIComponent(patientId)}`}>
+    <Link to={to} data-testid="patient-link">
       <code className={short ? 'small' : undefined}>{short ? `${patientId.slice(0, 8)}…` : patientId}</code>
     </Link>
   );
@@ -75,7 +91,7 @@ function EventCell({ column, line }: { column: EventColumn; line: EventLine }) {
     case 'where':
       return <td>{line.where ?? '–'}</td>;
     case 'patient':
-      return <td>{line.patientId ? <PatientLink patientId={line.patientId} short /> : '–'}</td>;
+      return <td>{line.patientId ? <PatientLink patientId={line.patientId} patient={line.patient} short /> : '–'}</td>;
     case 'why':
       return (
         <td>
@@ -114,7 +130,7 @@ export function EventFacts({ line, children }: { line: EventLine; children?: Rea
   return (
     <dl className="facts">
       <Fact label={t('audit.who')}>{line.who}</Fact>
-      <Fact label={t('audit.patient')}>{line.patientId && <PatientLink patientId={line.patientId} />}</Fact>
+      <Fact label={t('audit.patient')}>{line.patientId && <PatientLink patientId={line.patientId} patient={line.patient} />}</Fact>
       <Fact label={t('audit.purpose')}>{line.purposeOfUse && <EventWhy line={{ ...line, reason: undefined }} />}</Fact>
       <Fact label={t('audit.reason')}>{line.reason}</Fact>
       {children}

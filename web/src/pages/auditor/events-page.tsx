@@ -1,14 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import { AUDIT_OUTCOMES, type AuditEventView } from '../../../../shared/contracts/audit';
+import { AUDIT_OUTCOMES, type AuditEventView, type AuditPatientView } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActorLine, auditEventLine } from '../../components/audit-bits';
+import { ErrorMessage } from '../../components/error-message';
 import { EventTable } from '../../components/event-row';
-import { Field, isoFromLocal, localInput, SelectField } from '../../components/forms';
-import { PageTitle } from '../../components/ui';
+import { Field, isoFromLocal, localInput, SelectField, useSubmit } from '../../components/forms';
+import { formatNationalId } from '../../components/journal-bits';
+import { Loading, PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, navigate, useLocation } from '../../router';
+import { VerifyResultBox, type Totals } from './verify-page';
 
 type Mode = 'time' | 'user' | 'patient';
 
@@ -40,6 +43,33 @@ function AuditEventTable({ items }: { items: AuditEventView[] }) {
     ),
   );
   return <EventTable testId="audit-events" columns={[...columns]} lines={lines} />;
+}
+
+/** One patient's events: who it is (for the auditor) and a check of that patient's hash chain, no id to type. */
+function PatientChainCheck({ patientId, patient }: { patientId: string; patient?: AuditPatientView }) {
+  const { t } = useI18n();
+  const [result, setResult] = useState<Totals>();
+  const submit = useSubmit();
+  const name = patient?.name ?? patientId;
+  const verify = () =>
+    submit.run(async () => {
+      setResult(undefined);
+      const r = await auditApi.verify({ patientId });
+      setResult({ ok: r.ok, streams: r.streamsChecked, events: r.eventsChecked, broken: r.broken });
+    });
+  return (
+    <section className="card" data-testid="patient-chain">
+      <h2>{patient ? t('audit.patientOf', { name: patient.name, nid: formatNationalId(patient.nationalId) }) : <code>{patientId}</code>}</h2>
+      <div className="form-actions">
+        <button className="btn" type="button" disabled={submit.busy} onClick={() => void verify()} title={t('verify.patientChainOf', { name })}>
+          {t('verify.patientChain')}
+        </button>
+      </div>
+      {submit.busy && <Loading label={t('verify.running')} />}
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      {result && <VerifyResultBox result={result} />}
+    </section>
+  );
 }
 
 function keyOf(q: Query): string {
@@ -141,6 +171,7 @@ export function AuditEventsPage() {
           </div>
         </div>
       </form>
+      {query.mode === 'patient' && query.patient && <PatientChainCheck key={query.patient} patientId={query.patient} patient={list.items.find((e) => e.patient)?.patient} />}
       <PagedList list={list} empty={t('audit.events.empty')}>
         {(items) => <AuditEventTable items={items} />}
       </PagedList>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
-import { REVIEW_CONCLUSIONS, reviewBodySchema, type reviewQueueItemSchema } from '../../../../shared/contracts/audit';
+import { REVIEW_CONCLUSIONS, REVIEW_QUEUE_KINDS, reviewBodySchema, type reviewQueueItemSchema, type ReviewQueueKind } from '../../../../shared/contracts/audit';
 import { auditApi } from '../../api/audit';
 import { ActionLabel, auditEventLine, OutcomeBadge } from '../../components/audit-bits';
 import { EventFacts } from '../../components/event-row';
@@ -72,7 +72,7 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
         </p>
       )}
       {ev ? (
-        <EventFacts line={auditEventLine(ev)}>
+        <EventFacts line={{ ...auditEventLine(ev), patient: item.patient ?? ev.patient }}>
           <Fact label={t('audit.rule')}>{ev.rule && <code>{ev.rule}</code>}</Fact>
         </EventFacts>
       ) : (
@@ -117,11 +117,12 @@ function QueueCard({ item, onReviewed }: { item: QueueItem; onReviewed: () => vo
   );
 }
 
-/** The auditor's queue of flagged events (emergency access, self-made relationships, denials ...). */
+/** The auditor's queue of flagged events (emergency access, self-made relationships, refusals), by status and kind. */
 export function ReviewQueuePage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<'open' | 'reviewed' | 'all'>('open');
-  const list = usePaged<QueueItem>(`rq:${status}`, async (cursor, signal) => auditApi.reviewQueue(status, cursor, signal));
+  const [kind, setKind] = useState<ReviewQueueKind | 'all'>('all');
+  const list = usePaged<QueueItem>(`rq:${status}:${kind}`, async (cursor, signal) => auditApi.reviewQueue(status, kind, cursor, signal));
   return (
     <>
       <PageTitle>{t('review.title')}</PageTitle>
@@ -130,6 +131,13 @@ export function ReviewQueuePage() {
         {(['open', 'reviewed', 'all'] as const).map((s) => (
           <button key={s} type="button" className="btn btn-small" aria-pressed={status === s} onClick={() => setStatus(s)}>
             {t(`review.filter.${s}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <div className="segmented" role="group" aria-label={t('review.kind')} data-testid="review-kind">
+        {(['all', ...REVIEW_QUEUE_KINDS] as const).map((k) => (
+          <button key={k} type="button" className="btn btn-small" aria-pressed={kind === k} onClick={() => setKind(k)}>
+            {t(`review.kind.${k}` as MessageKey)}
           </button>
         ))}
       </div>

@@ -6,12 +6,33 @@ import { Field, useSubmit } from '../../components/forms';
 import { Loading, PageTitle } from '../../components/ui';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
-interface Totals {
+export interface Totals {
   ok: boolean;
   streams: number;
   events: number;
   broken: VerifyResult['broken'];
   checkpoints?: number;
+}
+
+/** The outcome of a chain check: whole or broken, what was checked, and each break. */
+export function VerifyResultBox({ result }: { result: Totals }) {
+  const { t } = useI18n();
+  return (
+    <div className={`alert ${result.ok ? 'alert-ok' : 'alert-error'}`} role="status" data-testid="verify-result">
+      <p className="alert-title">{result.ok ? t('verify.ok') : t('verify.broken')}</p>
+      <p>{t('verify.counts', { streams: result.streams, events: result.events })}</p>
+      {result.checkpoints !== undefined && <p>{t('verify.checkpointsMade', { n: result.checkpoints })}</p>}
+      {result.broken.length > 0 && (
+        <ul>
+          {result.broken.map((b) => (
+            <li key={`${b.stream}:${b.seq}`}>
+              <code>{b.patientId ?? b.stream}</code> · {t('verify.seq', { seq: b.seq })} · {t(`verify.reason.${b.reason}` as MessageKey)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 /** Recomputes the hash chains (all of the municipality's, or one patient's) and names any break. */
@@ -73,22 +94,7 @@ export function VerifyPage() {
       </form>
       {submit.busy && <Loading label={t('verify.running')} />}
       {submit.error !== undefined && <ErrorMessage error={submit.error} />}
-      {result && (
-        <div className={`alert ${result.ok ? 'alert-ok' : 'alert-error'}`} role="status" data-testid="verify-result">
-          <p className="alert-title">{result.ok ? t('verify.ok') : t('verify.broken')}</p>
-          <p>{t('verify.counts', { streams: result.streams, events: result.events })}</p>
-          {result.checkpoints !== undefined && <p>{t('verify.checkpointsMade', { n: result.checkpoints })}</p>}
-          {result.broken.length > 0 && (
-            <ul>
-              {result.broken.map((b) => (
-                <li key={`${b.stream}:${b.seq}`}>
-                  <code>{b.patientId ?? b.stream}</code> · {t('verify.seq', { seq: b.seq })} · {t(`verify.reason.${b.reason}` as MessageKey)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {result && <VerifyResultBox result={result} />}
     </>
   );
 }
