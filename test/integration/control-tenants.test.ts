@@ -57,7 +57,7 @@ const BODIES: Record<string, unknown> = {
   adminUpdateUser: { name: 'Nytt Navn' },
   adminCreateUnit: { name: 'Ny enhet', kind: 'annet' },
   adminUpdateUnit: { name: 'Nytt navn' },
-  createPatient: { nationalId: '15838512329', name: 'Test', birthDate: '1990-01-01', gender: 'female' },
+  createPatient: { nationalId: '15838512329', name: 'Test', birthDate: '1990-01-01', gender: 'male' },
   searchPatients: { name: 'Ola' },
   createRelationship: { reasonCode: 'ordinary-care', reason: 'Oppfølging i hjemmet' },
   createEntry: { type: 'journalnotat', title: 'Notat', text: 'Tekst' },
