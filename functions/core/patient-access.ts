@@ -274,7 +274,8 @@ export interface Authorized {
 /**
  * Loads the facts about one patient, asks decideAccess and, when refused, records the denied
  * attempt (the event is stored before the answer) and throws: 403, or to a person or unit the
- * citizen has blocked the 404 of an unknown patient (see refusal). The one place journal use
+ * citizen has blocked the 404 of an unknown patient (see refusal), or `extra.hidden` where the
+ * use case answers an unknown patient otherwise. The one place journal use
  * cases go through before touching a patient's data.
  */
 export async function authorize(
@@ -282,7 +283,7 @@ export async function authorize(
   patientId: string,
   action: JournalAction,
   auditAction: string,
-  extra: { recordId?: string; target?: AccessInput['target'] } = {},
+  extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
@@ -300,7 +301,7 @@ export async function authorize(
   });
   if (!decision.allow) {
     await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
-    throw refusal(decision.rule);
+    throw refusal(decision.rule, extra.hidden);
   }
   return { context, decision };
 }

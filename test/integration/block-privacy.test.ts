@@ -60,16 +60,16 @@ async function scenario(kind: keyof typeof TARGETS) {
   const nid = freshNid();
   const body = { nationalId: nid, name: `Skjult Pasient${n}`, birthDate: '1950-04-11', gender: 'unknown' as const };
   const patient = await createPatient(stack, 'oslo.admin', body);
-  await createRelationship(stack, BLOCKED, patient.id);
+  const relationship = await createRelationship(stack, BLOCKED, patient.id);
   const { entry } = await createSignedEntry(stack, BLOCKED, patient.id, { type: 'journalnotat', title: 'Besøk', text: 'Synlig før sperringen' });
   const who = await citizenBlocks(nid, TARGETS[kind]);
   const ghostNid = freshNid();
   await citizenBlocks(ghostNid, TARGETS[kind]);
-  return { nid, who, body, patient, entry, ghostNid, ghostBody: { ...body, nationalId: ghostNid } };
+  return { nid, who, body, patient, entry, relationship, ghostNid, ghostBody: { ...body, nationalId: ghostNid } };
 }
 
 /** Every patient-scoped request, for patient `id` (entry `entryId`). */
-function paths(id: string, entryId: string): [string, (as: string) => Promise<Response>][] {
+function paths(id: string, entryId: string, relationshipId: string): [string, (as: string) => Promise<Response>][] {
   return [
     ['open', (as) => stack.call(`/v1/patients/${id}`, { as })],
     ['timeline', (as) => stack.call(`/v1/patients/${id}/timeline`, { as })],
@@ -78,6 +78,7 @@ function paths(id: string, entryId: string): [string, (as: string) => Promise<Re
     ['new entry', (as) => post(`/v1/patients/${id}/entries`, as, { type: 'journalnotat', title: 'x', text: 'y' })],
     ['relationships', (as) => stack.call(`/v1/patients/${id}/relationships`, { as })],
     ['new relationship', (as) => post(`/v1/patients/${id}/relationships`, as, { reasonCode: 'ordinary-care', reason: 'Oppfølging' })],
+    ['end relationship', (as) => post(`/v1/patients/${id}/relationships/${relationshipId}/end`, as, {}, { 'if-match': '"v1"' })],
     ['shared documents', (as) => stack.call(`/v1/sharing/patients/${id}/documents`, { as })],
     ['emergency access', (as) => post(`/v1/sharing/patients/${id}/emergency-access`, as, { reason: 'Akutt forverring, trenger opplysninger' })],
     ['active emergency access', (as) => stack.call(`/v1/sharing/patients/${id}/emergency-access`, { as })],
@@ -107,7 +108,7 @@ describe.each(['person', 'unit'] as const)('a %s block does not reveal itself', 
   it('opening the record or any of its parts by id answers exactly as for an unknown patient id, and each refused look is audited with the real rule', async () => {
     const s = await scenario(kind);
     const unknownId = randomUUID();
-    for (const [[what, blocked], [, unknown]] of paths(s.patient.id, s.entry.id).map((p, i) => [p, paths(unknownId, s.entry.id)[i]!] as const)) {
+    for (const [[what, blocked], [, unknown]] of paths(s.patient.id, s.entry.id, s.relationship.id).map((p, i) => [p, paths(unknownId, s.entry.id, s.relationship.id)[i]!] as const)) {
       const got = await answer(await blocked(BLOCKED));
       const want = await answer(await unknown(BLOCKED));
       expect({ what, ...got }).toEqual({ what, ...want });
@@ -120,7 +121,7 @@ describe.each(['person', 'unit'] as const)('a %s block does not reveal itself', 
 
     const denied = (await stream('0301', s.patient.id)).filter((e) => e.outcome === 'denied' && e.actor.sub === BLOCKED);
     const actions = new Set(denied.map((e) => e.action));
-    for (const action of ['patient.read', 'patient.timeline', 'entry.read', 'entry.history', 'entry.create', 'relationship.list', 'relationship.create', 'sharing.documents.list', 'sharing.emergency-access.grant', 'sharing.block.list']) {
+    for (const action of ['patient.read', 'patient.timeline', 'entry.read', 'entry.history', 'entry.create', 'relationship.list', 'relationship.create', 'relationship.end', 'sharing.documents.list', 'sharing.emergency-access.grant', 'sharing.block.list']) {
       expect(actions, action).toContain(action);
     }
     expect(new Set(denied.map((e) => e.rule))).toEqual(new Set([RULE[kind]]));
