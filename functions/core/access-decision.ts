@@ -204,19 +204,41 @@ function coveringRelationship(input: AccessInput): { rel: RelationshipFact; rule
   return undefined;
 }
 
+/** The rules of a block on the caller themself (person) or their unit: the patient is hidden from them. */
+const HIDING_RULES: ReadonlySet<string> = new Set([RULES.blockedPerson, RULES.blockedUnit]);
+
 /**
- * The citizen's blocks that refuse this caller this access, most specific to the person first.
- * Person and unit blocks hold everywhere (the home municipality too) and under emergency access;
- * all-sharing, document and category blocks hold for every other municipality.
+ * Whether a refusal by `rule` hides the patient: to a person or unit the citizen has blocked, the
+ * patient does not exist. Such refusals are answered exactly as an unknown patient (and a
+ * registration of the citizen as one the caller may not make), never naming the block; the audit
+ * event keeps the real rule, for the citizen and the auditor.
  */
-function blockingRule(input: AccessInput, crossTenant: boolean): AccessDecision | undefined {
+export function hidesPatient(rule: string): boolean {
+  return HIDING_RULES.has(rule);
+}
+
+/** A person or unit block on this caller, in force: the citizen is hidden from them on every path. */
+function hidingBlock(input: AccessInput): AccessDecision | undefined {
   const { caller, now } = input;
   const live = (input.blocks ?? []).filter((b) => blockInForce(b, now));
   const person = live.find((b) => b.target.kind === 'person' && b.target.userId === caller.sub);
   if (person) return deny(RULES.blockedPerson, 'TREAT', person.id);
   const unit = live.find((b) => b.target.kind === 'unit' && b.target.tenant === caller.tenant && caller.unit !== undefined && b.target.unitId === caller.unit);
   if (unit) return deny(RULES.blockedUnit, 'TREAT', unit.id);
+  return undefined;
+}
+
+/**
+ * The citizen's blocks that refuse this caller this access, most specific to the person first.
+ * Person and unit blocks hold everywhere (the home municipality too) and under emergency access;
+ * all-sharing, document and category blocks hold for every other municipality.
+ */
+function blockingRule(input: AccessInput, crossTenant: boolean): AccessDecision | undefined {
+  const hidden = hidingBlock(input);
+  if (hidden) return hidden;
   if (!crossTenant) return undefined;
+  const { now } = input;
+  const live = (input.blocks ?? []).filter((b) => blockInForce(b, now));
   const all = live.find((b) => b.target.kind === 'all-sharing');
   if (all) return deny(RULES.blockedAllSharing, 'TREAT', all.id);
   const doc = input.document;
@@ -296,6 +318,14 @@ export function decideAccess(input: AccessInput): AccessDecision {
   const isClinician = has(caller, 'clinician');
   const isAdmin = has(caller, 'tenant-admin');
 
+  // To a person or unit the citizen has blocked, the citizen does not exist: every action on their
+  // data is refused by the block. (Registering reads nobody's data; the registration use case asks
+  // patient.read whether the caller may know the citizen, see patient-service.ts.)
+  if ((isClinician || isAdmin) && action !== 'patient.create') {
+    const hidden = hidingBlock(input);
+    if (hidden) return hidden;
+  }
+
   switch (action) {
     case 'patient.create':
       // Registering a patient reads nobody's data: any clinician or administrator of the municipality.
@@ -304,10 +334,8 @@ export function decideAccess(input: AccessInput): AccessDecision {
 
     case 'patient.read': {
       if (!isClinician && !isAdmin) return deny(RULES.notAllowed);
-      // A person or unit the citizen has blocked does not even find them (search, demographics);
-      // the other blocks are about what crosses municipality borders, which demographics never do.
-      const blocked = blockingRule(input, false);
-      if (blocked) return blocked;
+      // A person or unit the citizen has blocked does not even find them (above); the other blocks
+      // are about what crosses municipality borders, which demographics never do.
       return { allow: true, rule: RULES.staffDemographics, purposeOfUse: isClinician ? 'TREAT' : 'ADMIN', reasonCode: 'tenant-staff' };
     }
 
@@ -323,8 +351,6 @@ export function decideAccess(input: AccessInput): AccessDecision {
     case 'block.manage': {
       if (isAdmin) return { allow: true, rule: RULES.adminBlocks, purposeOfUse: 'ADMIN', reasonCode: 'administration' };
       if (!isClinician) return deny(RULES.notAllowed);
-      const blocked = blockingRule(input, false);
-      if (blocked) return blocked;
       const covering = coveringRelationship(input);
       if (!covering) return deny(RULES.noRelationship);
       return { allow: true, rule: covering.rule, purposeOfUse: 'TREAT', reasonCode: 'care-relationship', relationshipId: covering.rel.id };

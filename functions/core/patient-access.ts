@@ -5,7 +5,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
 import { settle } from '../../shared/settle';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { decideAccess, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
+import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
 import type { PatientItem, RelationshipItem } from './journal-items';
@@ -127,6 +127,21 @@ export function deniedDetail(rule: string): string {
   return DENIED_DETAIL[rule] ?? 'Du har ikke tilgang til dette.';
 }
 
+/** THE answer for a patient id that names no patient of the municipality (and for a hidden one). */
+export function patientNotFound(): NotFoundError {
+  return new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+}
+
+/**
+ * The error that answers a refused access by `rule`: a person or unit the citizen has blocked gets
+ * exactly the answer for a patient that does not exist (`hidden`, default patientNotFound), so the
+ * block does not reveal itself; every other refusal is a 403 naming its rule. The caller records
+ * the denied event with the real rule before throwing this.
+ */
+export function refusal(rule: string, hidden: () => Error = patientNotFound): Error {
+  return hidesPatient(rule) ? hidden() : new ForbiddenError(deniedDetail(rule), { rule });
+}
+
 export interface PatientContext {
   patient: PatientItem;
   relationships: RelationshipItem[];
@@ -186,7 +201,19 @@ export async function loadCitizenFacts(nidKey: string, now: Date): Promise<Citiz
 }
 
 /** Actions whose decision depends on the citizen's blocks, consents and emergency grants. */
-const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set(['patient.read', 'journal.read', 'journal.write', 'sharing.list', 'sharing.retrieve', 'emergency.request', 'block.read', 'block.manage']);
+const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set([
+  'patient.read',
+  'journal.read',
+  'journal.write',
+  'relationship.list',
+  'relationship.create',
+  'relationship.end',
+  'sharing.list',
+  'sharing.retrieve',
+  'emergency.request',
+  'block.read',
+  'block.manage',
+]);
 
 /**
  * A patient's national-id key never changes, so it is remembered per (tenant, patient): from the
@@ -256,7 +283,9 @@ export interface Authorized {
 
 /**
  * Loads the facts about one patient, asks decideAccess and, when refused, records the denied
- * attempt (the event is stored before the 403 is answered) and throws. The one place journal use
+ * attempt (the event is stored before the answer) and throws: 403, or to a person or unit the
+ * citizen has blocked the 404 of an unknown patient (see refusal), or `extra.hidden` where the
+ * use case answers an unknown patient otherwise. The one place journal use
  * cases go through before touching a patient's data.
  */
 export async function authorize(
@@ -264,11 +293,11 @@ export async function authorize(
   patientId: string,
   action: JournalAction,
   auditAction: string,
-  extra: { recordId?: string; target?: AccessInput['target'] } = {},
+  extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
-  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;
   const decision = decideAccess({
     caller: await accessCallerOf(req.caller),
@@ -282,7 +311,7 @@ export async function authorize(
   });
   if (!decision.allow) {
     await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
-    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+    throw refusal(decision.rule, extra.hidden);
   }
   return { context, decision };
 }

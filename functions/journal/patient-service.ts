@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
-import { decideAccess, RULES } from '../core/access-decision';
+import { decideAccess, hidesPatient, RULES, type AccessDecision } from '../core/access-decision';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
 import { commitIdempotent, recordAccess } from '../core/commit';
 import {
@@ -58,7 +58,41 @@ async function duplicate(req: TenantRequest, nidKey: string, scope: IdempotencyS
   throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
 }
 
-/** Creates a patient; a second create for the same national id in the tenant is refused (409, naming the existing record). */
+/** What a person or unit the citizen has blocked is told when registering them, whether or not they are registered. */
+export const REGISTRATION_REFUSED = 'Du kan ikke registrere denne pasienten. Be en kollega i kommunen om å gjøre det.';
+
+/**
+ * Whether the citizen with `nidKey` has blocked the caller (person or unit): the patient.read
+ * decision on the citizen's blocks, which are kept by national id, so they are known whether or not
+ * the citizen is registered in this municipality.
+ */
+async function hidingDecision(req: TenantRequest, nidKey: string, facts: CitizenFacts, now: Date): Promise<AccessDecision | undefined> {
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant: req.tenant,
+    action: 'patient.read',
+    patient: { id: '', nationalIdKey: nidKey },
+    relationships: [],
+    now,
+    ...factsForDecision(facts),
+  });
+  return !decision.allow && hidesPatient(decision.rule) ? decision : undefined;
+}
+
+/**
+ * Creates a patient; a second create for the same national id in the tenant is refused (409, naming
+ * the existing record).
+ *
+ * A person or unit the citizen has blocked must not learn from registering that the citizen is
+ * registered here (search and opening by id already answer as for a patient that does not exist).
+ * Creating a second record would break "one record per national id", and answering with the
+ * existing one would leak it; so such a caller may not register the citizen at all: whether the
+ * citizen is registered here or not, the answer is the same 403 (REGISTRATION_REFUSED, naming no
+ * rule, no record, no block), decided from the citizen's blocks alone, which are kept by national
+ * id and so known either way. Nothing is written but the audit event of the refused attempt, with
+ * the real rule (blocked-person or blocked-unit), in the patient's chain when registered, else the
+ * tenant's, under the citizen's key, for the citizen's access log and the auditor.
+ */
 export async function createPatient(req: TenantRequest, body: CreatePatientRequest, idempotencyKey: string): Promise<WriteOutcome<Patient>> {
   const nidKey = await nationalIdKey(body.nationalId);
   const now = nowOf(req);
@@ -71,11 +105,17 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
     now,
   });
   if (!decision.allow) throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
+  const [facts, existing] = await Promise.all([loadCitizenFacts(nidKey, now), patientIdByNationalIdKey(req.tenant, nidKey)]);
+  const hidden = await hidingDecision(req, nidKey, facts, now);
+  if (hidden) {
+    await recordAccess([accessEvent(req, 'patient.create', 'denied', { patientId: existing, nidKey, recordId: existing }, hidden)]);
+    throw new ForbiddenError(REGISTRATION_REFUSED);
+  }
   const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
 
-  if (await patientIdByNationalIdKey(req.tenant, nidKey)) return duplicate(req, nidKey, scope, decision.purposeOfUse);
+  if (existing) return duplicate(req, nidKey, scope, decision.purposeOfUse);
 
   const patientId = randomUUID();
   const createdAt = now.toISOString();

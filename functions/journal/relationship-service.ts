@@ -138,8 +138,11 @@ export async function endRelationship(
 ): Promise<WriteOutcome<Relationship>> {
   const expected = expectVersion(ifMatch);
   const current = await getRelationship(req.tenant, patientId, relationshipId);
-  if (!current) throw new NotFoundError('Behandlingsrelasjonen finnes ikke.');
+  // Under an unknown patient no relationship is found; a patient hidden by a block answers the same.
+  const relationshipNotFound = () => new NotFoundError('Behandlingsrelasjonen finnes ikke.');
+  if (!current) throw relationshipNotFound();
   const { context, decision } = await authorize(req, patientId, 'relationship.end', 'relationship.end', {
+    hidden: relationshipNotFound,
     recordId: relationshipId,
     target: { subject: { kind: current.subjectKind, id: current.subjectId }, createdBy: current.createdBy.sub },
   });

@@ -17,6 +17,8 @@ import {
   loadContextAndFacts,
   nowOf,
   patientIdByNationalIdKey,
+  patientNotFound,
+  refusal,
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
@@ -179,7 +181,7 @@ async function authorizeStaff(req: PatientAccessRequest, patientId: string, acti
   if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
-  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  if (!loaded) throw patientNotFound();
   const nidKey = loaded.context.patient.nidKey;
   const decision = decideAccess({
     caller: await accessCallerOf(req.caller),
@@ -192,7 +194,7 @@ async function authorizeStaff(req: PatientAccessRequest, patientId: string, acti
   });
   if (!decision.allow) {
     await recordAccess([accessEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision, {})], req.tenant);
-    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+    throw refusal(decision.rule);
   }
   return { nidKey, decision };
 }

@@ -11,7 +11,6 @@ import { getEntry, toEntry } from '../core/entry-record';
 import {
   accessCallerOf,
   accessEvent,
-  deniedDetail,
   directoryOf,
   factsForDecision,
   loadCitizenFacts,
@@ -19,6 +18,8 @@ import {
   loadPatientContext,
   nowOf,
   patientIdByNationalIdKey,
+  patientNotFound,
+  refusal,
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
@@ -49,7 +50,7 @@ export async function listSharedDocuments(req: PatientAccessRequest, patientId: 
   const tenant = ownTenant(req);
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(tenant, patientId, 'sharing.list', now);
-  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;
   const nidKey = context.patient.nidKey;
   const docsRead = settle(documentsOfCitizen(nidKey));
@@ -65,7 +66,7 @@ export async function listSharedDocuments(req: PatientAccessRequest, patientId: 
   if (!decision.allow) {
     await docsRead;
     await recordAccess([accessEvent(req, 'sharing.documents.list', 'denied', here, decision, {})], req.tenant);
-    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+    throw refusal(decision.rule);
   }
   const dir = directoryOf(req);
   const candidates = (await docsRead)().filter((d) => d.tenant !== tenant);
@@ -128,6 +129,11 @@ async function callerPatientContext(tenant: string, nidKey: string) {
 }
 
 
+/** The answer for a document id that names no shared document (and for one hidden from the caller). */
+function documentNotFound(): NotFoundError {
+  return new NotFoundError('Dokumentet finnes ikke.');
+}
+
 /**
  * Retrieves one document. The index names the origin's patient and the citizen (remembered, as
  * they never change); the caller's own patient record, the citizen's blocks and consents, the
@@ -139,7 +145,7 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
   const now = nowOf(req);
   const { tenant: origin, entryId } = parseDocumentId(documentId);
   const identity = await identityOf(origin, entryId, documentId);
-  if (!identity) throw new NotFoundError('Dokumentet finnes ikke.');
+  if (!identity) throw documentNotFound();
   const { nidKey } = identity;
   const dir = directoryOf(req);
   // All five reads are settled at once: whichever fails, none is left without a handler.
@@ -169,12 +175,13 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
       : [accessEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), accessEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
   if (!decision.allow) {
     await recordAccess(events('denied'), req.tenant);
-    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+    // To a person or unit the citizen has blocked, the document is as one that does not exist.
+    throw refusal(decision.rule, documentNotFound);
   }
   const profile = (await profileRead)();
   if (profile?.status !== 'active') throw new TenantSuspendedError(origin, String(profile?.status ?? 'unknown'));
   const head = (await headRead)();
-  if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw new NotFoundError('Dokumentet finnes ikke.');
+  if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw documentNotFound();
   if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
   const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(documentFactsOf(origin, head), dir)]);
   await recordAccess(events('success', { version: head.version }), req.tenant);

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contracts/sharing';
 import { config } from '../../shared/config';
 import { envelopeCrypto } from '../../shared/crypto';
-import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../shared/errors';
-import { decideAccess, emergencyInForce } from '../core/access-decision';
+import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
+import { decideAccess, emergencyInForce, hidesPatient } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
-import { accessCallerOf, accessEvent, deniedDetail, factsForDecision, loadContextAndFacts, nowOf, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
+import { accessCallerOf, accessEvent, factsForDecision, loadContextAndFacts, nowOf, patientNotFound, refusal, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
 import { emergencyReasonContext, sharingKeys, type EmergencyItem } from '../core/sharing-items';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
 import { emergencyPut } from './sharing-store';
@@ -44,7 +44,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
   if (prior) return prior;
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
-  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  if (!loaded) throw patientNotFound();
   const nidKey = loaded.context.patient.nidKey;
   const decision = decideAccess({
     caller: await accessCallerOf(req.caller),
@@ -58,7 +58,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
   const target = { tenant, patientId, nidKey };
   if (!decision.allow) {
     await recordAccess([accessEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision, {})], req.tenant);
-    throw new ForbiddenError(deniedDetail(decision.rule), { rule: decision.rule });
+    throw refusal(decision.rule);
   }
   const grantId = randomUUID();
   const expiresAt = new Date(now.getTime() + config().sharing.emergencyAccessHours * 3_600_000).toISOString();
@@ -90,7 +90,21 @@ export async function activeEmergencyAccess(req: PatientAccessRequest, patientId
   if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan ha akuttilgang.');
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
-  if (!loaded) throw new NotFoundError('Pasienten finnes ikke i denne kommunen.');
+  if (!loaded) throw patientNotFound();
+  // A person or unit the citizen has blocked gets the answer for an unknown patient here too.
+  const decision = decideAccess({
+    caller: await accessCallerOf(req.caller),
+    tenant,
+    action: 'patient.read',
+    patient: { id: patientId, nationalIdKey: loaded.context.patient.nidKey },
+    relationships: relationshipFacts(loaded.context),
+    now,
+    ...factsForDecision(loaded.facts),
+  });
+  if (!decision.allow && hidesPatient(decision.rule)) {
+    await recordAccess([accessEvent(req, 'sharing.emergency-access.read', 'denied', { tenant, patientId, nidKey: loaded.context.patient.nidKey }, decision, {})], req.tenant);
+    throw patientNotFound();
+  }
   const mine = loaded.facts.emergency
     .filter((e) => e.sub === req.caller.sub && e.tenant === tenant && e.patientId === patientId)
     .map((e) => toView(e, now))

@@ -93,6 +93,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Navnet kan ha høyst {0} ulike ord (bindestrek skiller ord)': 'The name can have at most {0} distinct words (a hyphen separates words)',
   'Pasienten finnes allerede i denne kommunen.': 'The patient already exists in this municipality.',
   'Bare personell i kommunen kan opprette pasienter.': 'Only staff of the municipality can create patients.',
+  'Du kan ikke registrere denne pasienten. Be en kollega i kommunen om å gjøre det.': 'You cannot register this patient. Ask a colleague in the municipality to do it.',
   'Pasienten ble endret samtidig.': 'The patient was changed concurrently.',
   'Ukjent helsepersonell i kommunen.': 'Unknown health personnel in the municipality.',
   'En behandlingsrelasjon kan ikke tilbakedateres.': 'A care relationship cannot be backdated.',

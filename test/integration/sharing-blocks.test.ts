@@ -121,10 +121,11 @@ describe('blocks', () => {
     const s = await scenario();
     await block(s.who, { kind: 'person', userId: 'bergen.sykepleier' });
     const home = await stack.call(`/v1/patients/${s.bergen.id}/timeline`, { as: 'bergen.sykepleier' });
-    expect(home.status).toBe(403);
-    expect(await home.json()).toMatchObject({ rule: 'blocked-person' });
+    // To the blocked person the patient is as one that does not exist (issue 16.5); the log keeps the rule.
+    expect(home.status).toBe(404);
+    expect(await home.json()).not.toHaveProperty('rule');
     // Writing too.
-    expect((await post(`/v1/patients/${s.bergen.id}/entries`, 'bergen.sykepleier', { type: 'journalnotat', title: 'x', text: 'y' })).status).toBe(403);
+    expect((await post(`/v1/patients/${s.bergen.id}/entries`, 'bergen.sykepleier', { type: 'journalnotat', title: 'x', text: 'y' })).status).toBe(404);
     expect((await stack.call(`/v1/patients/${s.bergen.id}/timeline`, { as: 'bergen.lege' })).status).toBe(200);
     expect((await retrieve('oslo.lege', s.docId)).status).toBe(200);
     const denied = (await stream('4601', s.bergen.id)).filter((e) => e.action === 'patient.timeline');
@@ -137,9 +138,12 @@ describe('blocks', () => {
     expect(res.status).toBe(201);
     const b = (await res.json()) as Block;
     expect(b).toMatchObject({ createdBy: { kind: 'staff', id: 'bergen.lege', tenantId: '4601' }, targetLabel: 'Torshov legekontor (Oslo)' });
-    expect((await retrieve('oslo.lege', s.docId)).body.rule).toBe('blocked-unit');
+    // To the blocked unit the document and the patient are as ones that do not exist (issue 16.5).
+    expect(await retrieve('oslo.lege', s.docId)).toMatchObject({ status: 404, body: { detail: 'Dokumentet finnes ikke.' } });
+    expect((await retrieve('oslo.lege', s.docId)).body.rule).toBeUndefined();
+    expect((await stream('0301', s.oslo.id)).filter((e) => e.action === 'sharing.document.retrieve' && e.outcome === 'denied').map((e) => e.rule)).toContain('blocked-unit');
     // The unit block holds in Oslo's own journal as well.
-    expect((await stack.call(`/v1/patients/${s.oslo.id}/timeline`, { as: 'oslo.lege' })).status).toBe(403);
+    expect((await stack.call(`/v1/patients/${s.oslo.id}/timeline`, { as: 'oslo.lege' })).status).toBe(404);
     const event = (await stream('4601', s.bergen.id)).find((e) => e.action === 'sharing.block.create');
     expect(event).toMatchObject({ outcome: 'success', actor: { sub: 'bergen.lege' }, details: { kind: 'unit', onBehalfOfCitizen: true } });
     expect(event?.reasonSealed).toBeDefined();
@@ -257,10 +261,14 @@ describe('emergency access', () => {
     expect((await post(path, 'oslo.sykepleier', { reason: 'Akutt forverring, trenger opplysninger' })).status).toBe(201);
     expect((await retrieve('oslo.sykepleier', s.docId)).status).toBe(200);
     await block(s.who, { kind: 'person', userId: 'oslo.sykepleier' });
-    expect((await retrieve('oslo.sykepleier', s.docId)).body.rule).toBe('blocked-person');
-    expect((await stack.call(`/v1/patients/${s.oslo.id}/timeline`, { as: 'oslo.sykepleier' })).status).toBe(403);
+    // Refused, answered as for a document and a patient that do not exist (issue 16.5); the log keeps the rule.
+    expect(await retrieve('oslo.sykepleier', s.docId)).toMatchObject({ status: 404, body: { detail: 'Dokumentet finnes ikke.' } });
+    expect((await stack.call(`/v1/patients/${s.oslo.id}/timeline`, { as: 'oslo.sykepleier' })).status).toBe(404);
     const again = await post(path, 'oslo.sykepleier', { reason: 'Akutt forverring, prøver igjen' });
-    expect(again.status).toBe(403);
-    expect(await again.json()).toMatchObject({ rule: 'blocked-person' });
+    expect(again.status).toBe(404);
+    expect(await again.json()).not.toHaveProperty('rule');
+    const refused = (await stream('0301', s.oslo.id)).filter((e) => e.outcome === 'denied' && e.actor.sub === 'oslo.sykepleier');
+    expect(refused.filter((e) => e.action === 'sharing.emergency-access.grant').map((e) => e.rule)).toEqual(['blocked-person']);
+    expect(refused.filter((e) => e.action === 'sharing.document.retrieve').map((e) => e.rule)).toEqual(['blocked-person']);
   });
 });

@@ -144,7 +144,10 @@ describe('demo data', () => {
     const kariInBodo = await find('bodo.lege', '01817045606');
     expect((await list('bodo.lege', kariInBodo)).body.documents.map((d) => [d.organisation.tenantId, d.title])).toEqual([['0301', 'Legemiddelgjennomgang']]);
     const blocked = await stack.call(`/v1/patients/${kariInBodo}/timeline`, { as: 'bodo.sykepleier' });
-    expect(await blocked.json()).toMatchObject({ status: 403, rule: 'blocked-person' });
+    // The block does not reveal itself: the answer for a patient that does not exist (issue 16.5).
+    const hidden = (await blocked.json()) as Record<string, unknown>;
+    expect(hidden).toMatchObject({ status: 404, detail: 'Pasienten finnes ikke i denne kommunen.' });
+    expect(hidden.rule).toBeUndefined();
     const blocks = (await (await stack.call('/v1/sharing/me/blocks', { as: 'innbygger.kari' })).json()) as { blocks: { target: unknown; targetLabel?: string }[] };
     expect(blocks.blocks).toEqual([expect.objectContaining({ target: { kind: 'person', userId: 'bodo.sykepleier' }, targetLabel: 'Sara Sykepleier (bodo)' })]);
   });
