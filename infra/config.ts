@@ -139,9 +139,10 @@ export function loadInfraConfig(file: string): InfraConfig {
 }
 
 /** Settings for one function: the plane's defaults with the service's overrides on top. */
-export function functionSettings(config: InfraConfig, plane: 'data' | 'admin' | 'operator' | 'export' | 'authorizer', service?: string): FunctionSettings {
-  // The export function is an operator action: the operator plane's settings.
-  const base = config.functions[plane === 'export' ? 'operator' : plane];
+export function functionSettings(config: InfraConfig, plane: 'data' | 'admin' | 'operator' | 'export' | 'anchor' | 'authorizer', service?: string): FunctionSettings {
+  // The export function is an operator action: the operator plane's settings; anchoring on request
+  // serves auditors like the data plane does.
+  const base = config.functions[plane === 'export' ? 'operator' : plane === 'anchor' ? 'data' : plane];
   const override = service ? config.functions.services[service] : undefined;
   return { ...base, ...override };
 }

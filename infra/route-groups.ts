@@ -16,7 +16,7 @@ export function planeOf(route: RouteSpec): Plane {
   return route.plane;
 }
 
-const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops', export: '-export' };
+const SUFFIX: Record<Plane, string> = { data: '', admin: '-admin', operator: '-ops', export: '-export', anchor: '-anchor' };
 
 /**
  * Groups the route table into functions: one per service, split by plane where a service has

@@ -4,14 +4,62 @@ import { config } from '../../shared/config';
 import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
 import { anchorStore, treeHeadSigner } from '../../functions/core/anchor-deps';
 import { anchorTenant } from '../../functions/anchor/anchor-service';
+import { loadAnchorContext } from '../../functions/audit/anchor-check';
+import { verifyStream } from '../../functions/audit/verify-service';
+import { ChainVerifier } from '../../functions/core/chain-verify';
 import type { BenchScenario } from '../context';
 import type { BenchResult } from '../lib';
 
 /** Streams of one municipality for the anchoring rows (the issue's figure: 10,000). */
 const STREAMS = 10_000;
 const TENANT = '9301';
+/** Events of the one stream the `audit.verify` row reads and checks. */
+const LONG_STREAM_EVENTS = 10_000;
+/** Rounds of the anchor-only check; the median counts. */
+const ANCHOR_CHECK_ROUNDS = 5;
+
+/** Writes items straight into the audit table, 25 per BatchWriteItem, 16 at a time. */
+async function writeAll(dynamo: Parameters<BenchScenario>[0]['dynamo'], table: string, items: Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < batches.length) {
+        let pending = batches[next++]!.map((item) => ({ PutRequest: { Item: marshall(item) } }));
+        while (pending.length > 0) {
+          const out = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+          pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+        }
+      }
+    }),
+  );
+}
+
+/** One stream of `n` chained events and its head, as audit-chain.ts would have stored them. */
+function longStream(n: number): { stream: string; items: Record<string, unknown>[] } {
+  const stream = streamOf(TENANT, 'bench-long');
+  const time = new Date().toISOString();
+  const items: Record<string, unknown>[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const event: Record<string, unknown> = { pk: stream, sk: eventSk(seq), stream, seq, prevHash: prev, eventId: `l${seq}`, time, tenant: TENANT, action: 'entry.read', outcome: 'success', actor: { sub: 'bench' }, requestId: `rl${seq}`, patientId: 'bench-long' };
+    event.hash = eventHash(event);
+    prev = event.hash as string;
+    items.push(event);
+  }
+  items.push({ pk: stream, sk: HEAD_SK, seq: n, hash: prev });
+  return { stream, items };
+}
 
 /**
+ * `audit.verify`: verified events per second for one stream of 10,000 events, read from DynamoDB
+ * and checked link by link as verify does (verifyStream); its base is the same check over the
+ * same items in memory (hashing only). `audit.verify.anchor`: checking the municipality against
+ * its latest anchor without a scan of any stream: the recent signed tree heads (signatures,
+ * chain), the newest one's leaf set of 10,000 stream positions against its signed root
+ * (loadAnchorContext, the first step of every verify).
+ *
  * `audit.anchor.first`: the first tree head over 10,000 streams of one event each (every stream is
  * new, so each is read from genesis); `audit.anchor`: a steady-state beat over the same streams
  * (registry read from the anchored position, all heads in BatchGetItems, nothing moved).
@@ -37,20 +85,7 @@ export const auditScenario: BenchScenario = async ({ dynamo }) => {
     items.push(entry);
   }
   for (const [registry, seq] of registrySeq) items.push({ pk: registry, sk: HEAD_SK, seq, hash: registryHash.get(registry) });
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < batches.length) {
-        let pending = batches[next++]!.map((item) => ({ PutRequest: { Item: marshall(item) } }));
-        while (pending.length > 0) {
-          const out = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-          pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-        }
-      }
-    }),
-  );
+  await writeAll(dynamo, table, items);
 
   const deps = { store: anchorStore(), signer: treeHeadSigner() };
   const timed = async (name: string): Promise<BenchResult> => {
@@ -61,5 +96,35 @@ export const auditScenario: BenchScenario = async ({ dynamo }) => {
   };
   const first = await timed('audit.anchor.first');
   const steady = await timed('audit.anchor');
-  return [first, steady];
+
+  const long = longStream(LONG_STREAM_EVENTS);
+  await writeAll(dynamo, table, long.items);
+  const inMemory = (): number => {
+    const started = performance.now();
+    const verifier = new ChainVerifier(long.stream, { head: { seq: LONG_STREAM_EVENTS, hash: String(long.items.at(-1)!.hash) } });
+    for (const item of long.items.slice(0, -1)) if (verifier.add(item)) throw new Error('the bench stream does not verify in memory');
+    if (verifier.finish()) throw new Error('the bench stream does not verify in memory');
+    return performance.now() - started;
+  };
+  inMemory();
+  const baseMs = inMemory();
+  await verifyStream(TENANT, long.stream); // warm-up: the same reads once
+  const verifyStarted = performance.now();
+  const check = await verifyStream(TENANT, long.stream);
+  const verifyMs = performance.now() - verifyStarted;
+  if (check.broken || check.eventsChecked !== LONG_STREAM_EVENTS) throw new Error(`verify checked ${check.eventsChecked} events, broken: ${JSON.stringify(check.broken)}`);
+  const rate = Math.round(LONG_STREAM_EVENTS / (verifyMs / 1000));
+  const baseRate = Math.round(LONG_STREAM_EVENTS / (baseMs / 1000));
+  const verifyRow: BenchResult = { name: 'audit.verify', value: rate, unit: 'events/s', p50_ms: Math.round(verifyMs), baseline: baseRate, ratio: Math.round((rate / baseRate) * 100) / 100 };
+
+  const anchorTimes: number[] = [];
+  for (let round = 0; round < ANCHOR_CHECK_ROUNDS; round++) {
+    const started = performance.now();
+    const context = await loadAnchorContext(TENANT);
+    anchorTimes.push(performance.now() - started);
+    if (!context.latest || context.latest.treeSize < STREAMS || !context.leafOf(streamOf(TENANT, 'bench-0'))) throw new Error('the anchor check did not load the newest tree head and its leaves');
+  }
+  anchorTimes.sort((a, b) => a - b);
+  const anchorRow: BenchResult = { name: 'audit.verify.anchor', value: Math.round(anchorTimes[Math.floor(anchorTimes.length / 2)]!), unit: 'ms', p99_ms: Math.round(anchorTimes.at(-1)!) };
+  return [first, steady, verifyRow, anchorRow];
 };

@@ -1,4 +1,6 @@
+import type { AnchorNowResult } from '../../shared/contracts/audit';
 import { TenantDb, type Item } from '../../shared/db/tenant-db';
+import { ConflictError } from '../../shared/errors';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import { EVENT_PREFIX, eventSk, GENESIS_HASH, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../core/chain-format';
 import { ChainVerifier, type HeadFact } from '../core/chain-verify';
@@ -221,6 +223,21 @@ export async function anchorTenantWithRetry(tenant: string, deps: AnchorDeps): P
   } catch (error) {
     if (!(error instanceof AnchorRaceError)) throw error;
     return anchorTenant(tenant, deps);
+  }
+}
+
+/**
+ * The auditor's "anchor now" (POST /v1/audit/anchor): one new tree head for the caller's own
+ * municipality, exactly as a beat writes it (a call right after a beat adds the next tree head,
+ * chained to it, over the same or newer stream heads; nothing is overwritten).
+ */
+export async function anchorNow(tenant: string, deps: AnchorDeps): Promise<AnchorNowResult & { regressions: number }> {
+  try {
+    const a = await anchorTenantWithRetry(tenant, deps);
+    return { tenant: a.tenant, index: a.index, treeSize: a.treeSize, root: a.root, time: a.time, changed: a.changed, regressions: a.regressions.length + a.divergences.length };
+  } catch (error) {
+    if (error instanceof AnchorRaceError) throw new ConflictError('Et annet signert trehode for kommunen ble skrevet samtidig; prøv igjen.');
+    throw error;
   }
 }
 

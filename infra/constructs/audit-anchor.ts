@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -39,9 +39,12 @@ export class AuditAnchor extends Construct {
   readonly bucket: s3.Bucket;
   readonly function: ServiceFunction;
   readonly beat: events.Rule;
+  private readonly props: AuditAnchorProps;
+  private readonly signers: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: AuditAnchorProps) {
     super(scope, id);
+    this.props = props;
     const alias = (name: string) => `alias/fellesjournal/${props.stage}/${name}`;
 
     this.signingKey = new kms.Key(this, 'SigningKey', {
@@ -82,58 +85,17 @@ export class AuditAnchor extends Construct {
       'Regions are isolated by design (no data leaves its region); the anchors are write-once under Object Lock in compliance mode, and an auditor keeps copies of the tree heads they verified.',
     );
 
-    const { region } = Stack.of(this);
     this.function = new ServiceFunction(this, 'Function', {
       ...props.fn,
       name: 'audit-anchor',
       service: 'audit-anchor',
       description: 'Scheduled: signs a Merkle root over every municipality\'s audit stream heads and writes it to the Object Lock bucket',
-      environment: {
-        ...props.fn.environment,
-        [ENV.anchorBucket]: this.bucket.bucketName,
-        [ENV.anchorKeyId]: this.signingKey.keyArn,
-        [ENV.anchorRetentionDays]: String(props.retentionDays),
-        [ENV.anchorBeatSeconds]: String(props.beatMinutes * 60),
-      },
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadAuditStreamHeads',
-          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-          resources: [props.auditTable.tableArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ListMunicipalities',
-          actions: ['dynamodb:Query'],
-          resources: [`${props.controlTable.tableArn}/index/gsi1`],
-        }),
-        new iam.PolicyStatement({
-          sid: 'SignTreeHeads',
-          actions: ['kms:Sign', 'kms:GetPublicKey'],
-          resources: [this.signingKey.keyArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'WriteOnceAnchors',
-          actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'],
-          resources: [this.bucket.arnForObjects('tree-heads/*'), this.bucket.arnForObjects('leaves/*')],
-        }),
-        new iam.PolicyStatement({ sid: 'ListAnchors', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
-        new iam.PolicyStatement({
-          sid: 'AnchorStoreEncryption',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [this.storeKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-        }),
-      ],
+      environment: { ...props.fn.environment, ...this.anchorEnvironment() },
+      statements: [],
     });
-    for (const prefix of ['tree-heads', 'leaves']) {
-      acknowledge(
-        this.function.policy,
-        `AwsSolutions-IAM5[Resource::${arnRef(this.bucket)}/${prefix}/*]`,
-        'Tree heads and leaf sets are named per municipality, day and index at runtime; the grant is put (never overwrite: If-None-Match and Object Lock) and read in this one bucket, no delete.',
-      );
-    }
+    this.grantAnchoring(this.function, { environment: false });
 
-    // Only the anchoring role may Sign, whatever IAM policy anyone else is given.
+    // Only the anchoring roles may Sign, whatever IAM policy anyone else is given.
     this.signingKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyTheAnchoringRoleSigns',
@@ -141,7 +103,8 @@ export class AuditAnchor extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['kms:Sign'],
         resources: ['*'],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.function.role.roleArn } },
+        // The job's role and those of the functions granted anchoring later (route plane `anchor`).
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => this.signers.map((r) => r.roleArn) }) } },
       }),
     );
 
@@ -150,6 +113,73 @@ export class AuditAnchor extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(props.beatMinutes)),
       targets: [new targets.LambdaFunction(this.function.fn, { retryAttempts: 0 })],
     });
+  }
+
+  /**
+   * The anchoring job's rights, as fresh statements: read the audit stream heads, list the
+   * municipalities, Sign with the anchor key, write tree heads and leaf sets once. The job has
+   * them, and so has the function of the route plane `anchor` (the auditor's "anchor now").
+   */
+  statements(): iam.PolicyStatement[] {
+    const props = this.props;
+    const { region } = Stack.of(this);
+    return [
+      new iam.PolicyStatement({
+        sid: 'ReadAuditStreamHeads',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        resources: [props.auditTable.tableArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListMunicipalities',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.controlTable.tableArn}/index/gsi1`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'SignTreeHeads',
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: [this.signingKey.keyArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteOnceAnchors',
+        actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'],
+        resources: [this.bucket.arnForObjects('tree-heads/*'), this.bucket.arnForObjects('leaves/*')],
+      }),
+      new iam.PolicyStatement({ sid: 'ListAnchors', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: 'AnchorStoreEncryption',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.storeKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      }),
+    ];
+  }
+
+  /**
+   * Gives a function the anchoring job's rights: its statements, the anchor key's Sign (the key
+   * policy's deny spares its role) and, unless told otherwise, the environment the anchor store
+   * and signer are built from.
+   */
+  grantAnchoring(f: ServiceFunction, opts: { environment?: boolean } = {}): void {
+    f.policy.addStatements(...this.statements());
+    this.signers.push(f.role);
+    if (opts.environment !== false) for (const [k, v] of Object.entries(this.anchorEnvironment())) f.fn.addEnvironment(k, v);
+    for (const prefix of ['tree-heads', 'leaves']) {
+      acknowledge(
+        f.policy,
+        `AwsSolutions-IAM5[Resource::${arnRef(this.bucket)}/${prefix}/*]`,
+        'Tree heads and leaf sets are named per municipality, day and index at runtime; the grant is put (never overwrite: If-None-Match and Object Lock) and read in this one bucket, no delete.',
+      );
+    }
+  }
+
+  /** The environment the anchor store and signer are built from (functions/core/anchor-deps.ts). */
+  private anchorEnvironment(): Record<string, string> {
+    return {
+      [ENV.anchorBucket]: this.bucket.bucketName,
+      [ENV.anchorKeyId]: this.signingKey.keyArn,
+      [ENV.anchorRetentionDays]: String(this.props.retentionDays),
+      [ENV.anchorBeatSeconds]: String(this.props.beatMinutes * 60),
+    };
   }
 
   /** What verify (the data plane's audit function) needs: read tree heads, the public key. */

@@ -386,6 +386,34 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
 }
 
 /**
+ * The route plane `anchor` (the auditor's "anchor now"): the anchoring job's own statements
+ * (AuditAnchor.statements(), granted with AuditAnchor.grantAnchoring) plus what the request
+ * pipeline reads before the handler runs: the caller's tenant and user entries in the registry.
+ * No tenant role and no tenant key: it reads stream heads and event hashes, never patient data.
+ */
+export function anchorPlaneStatements(p: { tables: Tables; tenantRole: iam.IRole }): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'CallerTenantAndUserEntries',
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      resources: [p.tables.control.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'USER#*'] },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'NoTenantKey',
+      effect: iam.Effect.DENY,
+      actions: KEY_MATERIAL_ACTIONS,
+      resources: ['*'],
+      conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'false' } },
+    }),
+    neverTenantRole(p.tenantRole),
+  ];
+}
+
+/**
  * The offboarding export (route plane `export`): reads a municipality's journal and decrypts its
  * records to write them, as the data handover, into the region's export bucket; records the
  * registry state and audit events of the offboarding, and schedules the tenant key's deletion.

@@ -13,7 +13,7 @@ import { AuditAnchor } from '../constructs/audit-anchor';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations } from '../constructs/operations';
-import { adminStatements, authorizerStatements, dataPlaneStatements, exportStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import { adminStatements, anchorPlaneStatements, authorizerStatements, dataPlaneStatements, exportStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
@@ -36,7 +36,7 @@ export interface RegionStackProps extends StackProps {
   webSourceDir?: string;
 }
 
-const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export' } as const;
+const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export', anchor: 'Audit anchoring on request' } as const;
 
 /** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
 export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
@@ -118,6 +118,7 @@ export class RegionStack extends Stack {
     const adminGroups = props.bundles.groups.filter((g) => g.plane === 'admin');
     const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
     const exportGroups = props.bundles.groups.filter((g) => g.plane === 'export');
+    const anchorGroups = props.bundles.groups.filter((g) => g.plane === 'anchor');
     for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
     // The data plane's scheduled job: audit events a citizen's change still owes other municipalities.
     this.functions['audit-outbox'] = new ServiceFunction(this, 'AuditOutbox', {
@@ -196,6 +197,9 @@ export class RegionStack extends Stack {
       );
       this.functions[group.name] = f;
     }
+
+    // The anchoring job's rights, granted once the anchoring construct exists (below).
+    for (const group of anchorGroups) this.functions[group.name] = makeFunction(group, {});
 
     const usageKey = webUsageKeyValue(this.account, stage, this.region);
     this.authorizer = new ServiceFunction(this, 'Authorizer', {
@@ -300,6 +304,11 @@ export class RegionStack extends Stack {
           'verify reads the signed tree heads and leaf sets, named per municipality, day and index at runtime; read only, in this one bucket.',
         );
       }
+    }
+    for (const group of anchorGroups) {
+      const f = this.functions[group.name]!;
+      this.anchor.grantAnchoring(f);
+      f.policy.addStatements(...anchorPlaneStatements({ tables: t, tenantRole: this.tenantRole.role }));
     }
     new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
     new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });

@@ -251,3 +251,21 @@ export const checkpointResultSchema = z
   })
   .register(z.globalRegistry, { id: 'AuditCheckpointResult' });
 export type CheckpointResult = z.infer<typeof checkpointResultSchema>;
+
+/** POST /v1/audit/anchor: the signed tree head just written for the caller's municipality. */
+export const anchorNowResultSchema = z
+  .object({
+    tenant: z.string(),
+    /** The tree head's index in the municipality's chain of tree heads (1 is the first). */
+    index: z.int(),
+    /** Leaves (audit streams) the Merkle tree covers. */
+    treeSize: z.int(),
+    /** Merkle root over the stream heads, hex. */
+    root: z.string(),
+    /** The signed time of the tree head (ISO 8601). */
+    time: z.string(),
+    /** Leaves that moved since the previous tree head. */
+    changed: z.int(),
+  })
+  .register(z.globalRegistry, { id: 'AuditAnchorNow' });
+export type AnchorNowResult = z.infer<typeof anchorNowResultSchema>;

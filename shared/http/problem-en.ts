@@ -44,6 +44,8 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Enheten {0} finnes allerede.': 'The unit {0} already exists.',
   'Ingen enhet {0} i kommunen.': 'No unit {0} in the municipality.',
 
+  // functions/anchor
+  'Et annet signert trehode for kommunen ble skrevet samtidig; prøv igjen.': 'Another signed tree head for the municipality was written at the same moment; try again.',
   // functions/audit
   '`from` må være før `to`.': '`from` must be before `to`.',
   'Tidsrommet kan være høyst {0} dager.': 'The period can be at most {0} days.',

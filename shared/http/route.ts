@@ -16,8 +16,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  *   export bucket (the data handover when a municipality leaves). Kept apart from `operator` so
  *   that the functions an operator uses every day can never decrypt: only this one can, only to
  *   read journal records, and only to write them into the export bucket.
+ * - `anchor`: the anchoring job's rights (infra/constructs/audit-anchor.ts: read audit stream
+ *   heads, kms:Sign with the anchor key, write-once anchor store), for the auditor's "anchor now";
+ *   no tenant role, no tenant keys, never the data plane's. The only plane that may sign tree heads.
  */
-export type Plane = 'data' | 'admin' | 'operator' | 'export';
+export type Plane = 'data' | 'admin' | 'operator' | 'export' | 'anchor';
 
 /**
  * One API route, as data. The route table feeds the local gateway, CDK (API Gateway methods and

@@ -25,7 +25,7 @@ import { ENV } from '../../shared/config/env-names';
 import { TABLES, tableName } from '../../shared/db/tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
-import { evaluate, type IamRequest } from './iam-eval';
+import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
 import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
 
@@ -331,6 +331,7 @@ const dataGroups = [...groups.filter((g) => g.plane === 'data').map((g) => g.nam
 const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
 const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
 const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
+const anchorGroups = groups.filter((g) => g.plane === 'anchor').map((g) => g.name);
 const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor'];
 
 /** A DynamoDB request of the tenant role's session for `tenant`. */
@@ -908,10 +909,10 @@ describe('audit anchoring', () => {
   const anchorRole = roleStatements('audit-anchor');
   const auditSigningKeyOf = (name: string) => `<${refOf((fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.auditSigningKeyId])}>`;
 
-  it('only the anchoring role may kms:Sign, and only with the anchor key', () => {
+  it('only the anchoring roles (the job, and the route plane anchor) may kms:Sign, and only with the anchor key', () => {
     expect(evaluate(anchorRole, { action: 'kms:Sign', resource: anchorKey })).toBe('allow');
     expect(evaluate(anchorRole, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
-    for (const name of [...groups.map((g) => g.name), 'audit-outbox', 'authorizer']) {
+    for (const name of [...groups.filter((g) => g.plane !== 'anchor').map((g) => g.name), 'audit-outbox', 'authorizer']) {
       const s = roleStatements(name);
       expect(evaluate(s, { action: 'kms:Sign', resource: anchorKey }), name).not.toBe('allow');
       expect(evaluate(s, { action: 'kms:Sign', resource: auditSigningKeyOf(dataGroups[0]!) }), name).not.toBe('allow');
@@ -922,6 +923,44 @@ describe('audit anchoring', () => {
     const deny = (key.Properties!.KeyPolicy as { Statement: Statement[] }).Statement.find((st) => st.Sid === 'OnlyTheAnchoringRoleSigns')!;
     expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Sign' });
     expect(text(deny.Condition)).toContain(roleIdOf('audit-anchor'));
+    const spared = (deny.Condition as { ArnNotEquals: Record<string, unknown[]> }).ArnNotEquals['aws:PrincipalArn']!.map(resolveIntrinsic).sort();
+    expect(spared).toEqual(['audit-anchor', ...anchorGroups].map((n) => `<${roleIdOf(n)}>`).sort());
+  });
+
+  it("the auditor's POST /v1/audit/anchor runs in a function of its own with the anchoring job's rights; the data plane still cannot sign", () => {
+    const route = ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/audit/anchor')!;
+    expect(route).toMatchObject({ plane: 'anchor', roles: ['auditor'], tenant: 'caller' });
+    const group = groups.find((g) => g.routes.includes(route))!;
+    expect(group.routes).toEqual([route]);
+    expect(anchorGroups).toEqual([group.name]);
+    const s = roleStatements(group.name);
+    expect(evaluate(s, { action: 'kms:Sign', resource: anchorKey })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Sign', resource: auditSigningKeyOf(group.name) })).toBe('implicit-deny');
+    // The same statements as the job's role, plus the registry entries the request pipeline reads.
+    const sids = (st: Statement[]) => st.map((x) => x.Sid).filter(Boolean);
+    for (const sid of ['ReadAuditStreamHeads', 'ListMunicipalities', 'SignTreeHeads', 'WriteOnceAnchors', 'ListAnchors', 'AnchorStoreEncryption']) {
+      expect(sids(anchorRole), sid).toContain(sid);
+      expect(sids(s), sid).toContain(sid);
+    }
+    expect(evaluate(s, { action: 's3:PutObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('audit') })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301', 'USER#oslo.revisor'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['VENDOR#x'] } })).not.toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(evaluate(s, { action, resource: table('audit') }), action).not.toBe('allow');
+      expect(evaluate(s, { action, resource: table('control') }), action).not.toBe('allow');
+    }
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal') })).not.toBe('allow');
+    for (const action of ['s3:DeleteObject', 's3:BypassGovernanceRetention']) expect(evaluate(s, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), action).not.toBe('allow');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301' } })).not.toBe('allow');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>` })).not.toBe('allow');
+    const env = (fnEntry(group.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+    expect(refOf(env[ENV.anchorKeyId])).toBe(refOf(anchorEnv[ENV.anchorKeyId]));
+    expect(refOf(env[ENV.anchorBucket])).toBe(bucketId);
+    // The data plane: read anchors, never sign, whatever route it serves.
+    for (const name of dataGroups) expect(evaluate(roleStatements(name), { action: 'kms:Sign', resource: anchorKey }), name).not.toBe('allow');
   });
 
   it('the data plane reads anchors and the public key for verify, and signs nothing', () => {

@@ -37,10 +37,12 @@ describe('a route states its IAM plane', () => {
     expect(() => groupRoutes([unknown])).toThrow(/plane "control"/);
   });
 
-  it('every route of the table states one of the four planes', () => {
-    for (const route of ROUTES) expect(['data', 'admin', 'operator', 'export'], route.id).toContain(route.plane);
+  it('every route of the table states one of the five planes', () => {
+    for (const route of ROUTES) expect(['data', 'admin', 'operator', 'export', 'anchor'], route.id).toContain(route.plane);
     // The one export route, and nothing operator-only on the data plane.
     expect(ROUTES.filter((r) => r.plane === 'export').map((r) => r.id)).toEqual(['opsOffboardTenant']);
+    // The one anchor route (it may Sign tree heads): the auditor's, and only the auditor's.
+    expect(ROUTES.filter((r) => r.plane === 'anchor').map((r) => [r.id, r.roles])).toEqual([['anchorAuditNow', ['auditor']]]);
     expect(ROUTES.filter((r) => r.roles?.every((x) => x === 'operator') && r.plane === 'data')).toEqual([]);
   });
 });
