@@ -137,6 +137,11 @@ export const en: Record<MessageKey, string> = {
   'timeline.allTypes': 'All types',
   'timeline.empty': 'No entries yet.',
   'timeline.needRelationship': 'Register a care relationship to read the record; when the patient needs care now, use emergency access.',
+  'noRelationship.title': 'You have no care relationship with this patient',
+  'noRelationship.text': 'Without a valid care relationship you have no need to know the record. If you are giving this patient care, register a care relationship for yourself or your unit; if the patient needs care now, you can ask for emergency access.',
+  'relationship.subject': 'For',
+  'relationship.subject.user': 'Myself',
+  'relationship.subject.unit': 'My unit ({unit})',
 
   'entry.new': 'New note',
   'entry.backToPatient': '← Back to the patient',

@@ -135,6 +135,11 @@ export const nb = {
   'timeline.allTypes': 'Alle typer',
   'timeline.empty': 'Ingen journalnotater ennå.',
   'timeline.needRelationship': 'Registrer en behandlingsrelasjon for å lese journalen; trenger pasienten hjelp nå, bruk akuttilgang.',
+  'noRelationship.title': 'Du har ikke en behandlingsrelasjon med denne pasienten',
+  'noRelationship.text': 'Du har ikke tjenstlig behov for journalen uten en gyldig behandlingsrelasjon. Yter du helsehjelp til pasienten, registrer en behandlingsrelasjon for deg selv eller enheten din; trenger pasienten hjelp nå, kan du be om akuttilgang.',
+  'relationship.subject': 'Gjelder',
+  'relationship.subject.user': 'Meg selv',
+  'relationship.subject.unit': 'Enheten min ({unit})',
 
   'entry.new': 'Nytt notat',
   'entry.backToPatient': '← Tilbake til pasienten',

@@ -15,14 +15,17 @@ import type { Session } from '../../auth/session';
 import { ReasonForm } from '../../components/action-form';
 import { SelectField, useSchemaForm } from '../../components/forms';
 import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
-import { Async, Badge, PageTitle } from '../../components/ui';
+import { Async, Badge, Loading, PageTitle } from '../../components/ui';
 import { UnitName, useUnitNames } from '../../components/unit-name';
-import { useApi, usePaged } from '../../components/use-api';
+import { useApi, usePaged, type ApiState } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { PatientBlocks } from './patient-blocks';
-import { EmergencyAccessForm, EmergencyBanner, SharedDocuments, useEmergencyAccess } from './sharing-parts';
+import { EmergencyAccessForm, EmergencyBanner, refusalRule, SharedDocuments, useEmergencyAccess } from './sharing-parts';
+
+/** The rule of the API's refusal when the caller has no care relationship (access-decision.ts RULES.noRelationship). */
+const NO_RELATIONSHIP = 'no-care-relationship';
 
 /** The relationship in force that covers this user (their own, or their unit's). */
 export function coveringRelationship(relationships: Relationship[], session: Session, now = Date.now()): Relationship | undefined {
@@ -44,14 +47,20 @@ export function PatientHeader({ patient }: { patient: Patient }) {
   );
 }
 
-function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCreated: () => void }) {
+const SUBJECT_KINDS = ['user', 'unit'] as const;
+
+function NewRelationshipForm({ patientId, session, onCreated }: { patientId: string; session: Session; onCreated: () => void }) {
   const { t } = useI18n();
+  const units = useUnitNames();
   const [reasonCode, setReasonCode] = useState<RelationshipReasonCode>('ordinary-care');
   const [reason, setReason] = useState('');
+  // For the user themself, or (when they belong to one) for their whole unit.
+  const [subjectKind, setSubjectKind] = useState<(typeof SUBJECT_KINDS)[number]>('user');
+  const unit = session.me.unit;
   const form = useSchemaForm(createRelationshipSchema);
   const key = useRef(crypto.randomUUID());
   const onSubmit = () =>
-    form.send({ reasonCode, reason }, async (body) => {
+    form.send({ reasonCode, reason, ...(unit && subjectKind === 'unit' ? { subject: { kind: 'unit' as const, id: unit } } : {}) }, async (body) => {
       await journalApi.createRelationship(patientId, body, key.current);
       onCreated();
     });
@@ -70,46 +79,40 @@ function NewRelationshipForm({ patientId, onCreated }: { patientId: string; onCr
       reason={{ label: t('relationship.reason'), hint: t('relationship.reasonHint'), value: reason, onChange: setReason, max: 250 }}
       errors={form.errors}
     >
+      {unit && (
+        <SelectField
+          id="rel-subject"
+          label={t('relationship.subject')}
+          error={form.errors.subject}
+          value={subjectKind}
+          values={SUBJECT_KINDS}
+          labelOf={(k) => (k === 'user' ? t('relationship.subject.user') : t('relationship.subject.unit', { unit: units.get(unit) ?? unit }))}
+          onChange={setSubjectKind}
+        />
+      )}
       <SelectField id="rel-code" label={t('relationship.reasonCode')} error={form.errors.reasonCode} value={reasonCode} values={RELATIONSHIP_REASONS} labelOf={(r) => t(`relationship.code.${r}` as MessageKey)} onChange={setReasonCode} />
     </ReasonForm>
   );
 }
 
-function AccessCard({
-  patientId,
-  session,
-  onChange,
-  onCovered,
-  emergencyActive,
-}: {
-  patientId: string;
-  session: Session;
-  onChange: () => void;
-  /** Whether a care relationship covers this user (undefined while loading). */
-  onCovered: (covered: boolean | undefined) => void;
-  emergencyActive: boolean;
-}) {
+type RelationshipsState = ApiState<{ relationships: Relationship[] }>;
+
+function AccessCard({ patientId, session, rels, onCreated, onGranted, emergencyActive }: { patientId: string; session: Session; rels: RelationshipsState; onCreated: () => void; onGranted: () => void; emergencyActive: boolean }) {
   const { t, dateTime } = useI18n();
   const units = useUnitNames();
-  const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
-  const created = () => {
-    rels.reload();
-    onChange();
-  };
-  // Without a relationship the list itself is refused (403); what the user needs then is the form,
-  // and, when the patient needs help now, emergency access.
-  const refused = rels.error instanceof ApiError && rels.error.status === 403;
-  const covered = refused ? false : rels.data ? coveringRelationship(rels.data.relationships, session) !== undefined : undefined;
-  useEffect(() => onCovered(covered), [covered, onCovered]);
-  const emergency = emergencyActive ? null : <EmergencyAccessForm patientId={patientId} onGranted={onChange} />;
+  // Under emergency access there is still no relationship (the list is refused): offer the form.
+  const refused = refusalRule(rels.error) === NO_RELATIONSHIP;
+  const offer = (
+    <>
+      <NewRelationshipForm patientId={patientId} session={session} onCreated={onCreated} />
+      {emergencyActive ? null : <EmergencyAccessForm patientId={patientId} onGranted={onGranted} />}
+    </>
+  );
   return (
     <section className="card" aria-labelledby="access-h">
       <h2 id="access-h">{t('relationship.title')}</h2>
       {refused ? (
-        <>
-          <NewRelationshipForm patientId={patientId} onCreated={created} />
-          {emergency}
-        </>
+        offer
       ) : (
         <Async state={rels}>
           {(data) => {
@@ -120,14 +123,27 @@ function AccessCard({
                 {mine.subject.kind === 'unit' ? t('relationship.viaUnit', { unit: units.get(mine.subject.id) ?? mine.subject.id }) : t('relationship.personal')} · {t('relationship.until', { time: dateTime(mine.validTo) })}
               </p>
             ) : (
-              <>
-                <NewRelationshipForm patientId={patientId} onCreated={created} />
-                {emergency}
-              </>
+              offer
             );
           }}
         </Async>
       )}
+    </section>
+  );
+}
+
+/**
+ * What a clinician without a care relationship (and without emergency access) sees instead of the
+ * record: not an error, but what they can do about it. Either way the page then opens the record.
+ */
+function NoRelationshipPanel({ patientId, session, onCreated, onGranted }: { patientId: string; session: Session; onCreated: () => void; onGranted: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="card" aria-labelledby="no-rel-h" data-testid="no-relationship">
+      <h2 id="no-rel-h">{t('noRelationship.title')}</h2>
+      <p>{t('noRelationship.text')}</p>
+      <NewRelationshipForm patientId={patientId} session={session} onCreated={onCreated} />
+      <EmergencyAccessForm patientId={patientId} onGranted={onGranted} />
     </section>
   );
 }
@@ -184,11 +200,12 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
 export function PatientPage({ patientId, session }: { patientId: string; session: Session }) {
   const { t } = useI18n();
   const patient = useApi(`patient:${patientId}`, (signal) => journalApi.getPatient(patientId, signal));
+  // Without a relationship the list itself is refused (403, no-care-relationship).
+  const rels = useApi(`rel:${patientId}`, (signal) => journalApi.listRelationships(patientId, signal));
   const [version, setVersion] = useState(0);
   const emergency = useEmergencyAccess(patientId, version);
   const active = emergency.data?.active ?? null;
   const [ended, setEnded] = useState<string>();
-  const [covered, setCovered] = useState<boolean>();
   // When emergency access runs out, what it opened is loaded again (and refused): nothing read
   // under it stays on screen, and the banner says that it ended.
   const expiresAt = active?.expiresAt;
@@ -202,6 +219,19 @@ export function PatientPage({ patientId, session }: { patientId: string; session
     }, Math.min(ms + 500, 2_147_000_000));
     return () => clearTimeout(id);
   }, [expiresAt]);
+  const emergencyActive = active !== null && Date.parse(active.expiresAt) > Date.now();
+  const refused = rels.error instanceof ApiError && rels.error.status === 403;
+  const covered = refused ? false : rels.data ? coveringRelationship(rels.data.relationships, session) !== undefined : undefined;
+  const noRelationship = refusalRule(rels.error) === NO_RELATIONSHIP;
+  const emergencyKnown = emergency.data !== undefined || emergency.error !== undefined;
+  // The record is shown once it is known whether it may be read: no refusal flashes up meanwhile.
+  const waiting = (rels.data === undefined && rels.error === undefined) || (noRelationship && !emergencyKnown);
+  const needsAccess = noRelationship && emergencyKnown && !emergencyActive;
+  const changed = () => setVersion((v) => v + 1);
+  const relationshipCreated = () => {
+    rels.reload();
+    changed();
+  };
   return (
     <>
       <EmergencyBanner access={active} endedAt={ended} />
@@ -224,10 +254,18 @@ export function PatientPage({ patientId, session }: { patientId: string; session
               {p.name}
             </PageTitle>
             <PatientHeader patient={p} />
-            <AccessCard patientId={patientId} session={session} onChange={() => setVersion((v) => v + 1)} onCovered={setCovered} emergencyActive={active !== null && Date.parse(active.expiresAt) > Date.now()} />
-            <SharedDocuments patientId={patientId} refresh={version} />
-            <TimelineList patientId={patientId} version={version} />
-            <PatientBlocks patientId={patientId} onChange={() => setVersion((v) => v + 1)} />
+            {needsAccess ? (
+              <NoRelationshipPanel patientId={patientId} session={session} onCreated={relationshipCreated} onGranted={changed} />
+            ) : waiting ? (
+              <Loading />
+            ) : (
+              <>
+                <AccessCard patientId={patientId} session={session} rels={rels} onCreated={relationshipCreated} onGranted={changed} emergencyActive={emergencyActive} />
+                <SharedDocuments patientId={patientId} refresh={version} />
+                <TimelineList patientId={patientId} version={version} />
+                <PatientBlocks patientId={patientId} onChange={changed} />
+              </>
+            )}
           </>
         )}
       </Async>
