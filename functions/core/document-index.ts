@@ -40,6 +40,8 @@ export function documentFactsOf(tenant: string, head: EntryItem): DocumentFacts 
     recordedAt: head.recordedAt,
     unit: head.unit,
     author: head.author,
+    ...(head.correctedAt ? { correctedAt: head.correctedAt } : {}),
+    ...(head.correctedBy ? { correctedBy: head.correctedBy } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
     changedBy: head.changedBy,
     ...(head.signedAt ? { signedAt: head.signedAt } : {}),
     ...(head.signedBy ? { signedBy: head.signedBy } : {}),
+    ...(head.correctedAt ? { correctedAt: head.correctedAt } : {}),
+    ...(head.correctedBy ? { correctedBy: head.correctedBy } : {}),
     ...(content.reason ? { reason: content.reason } : {}),
   };
 }

@@ -68,6 +68,9 @@ export type EntryItem = {
   changedBy: Author;
   signedAt?: string;
   signedBy?: Author;
+  /** Who made the latest correction (retting) and when; the original author stays in `author`. */
+  correctedAt?: string;
+  correctedBy?: Author;
   /** The current version's sealed content (the same bytes as that version's item). */
   sealed: Uint8Array;
   gsi1pk: string;

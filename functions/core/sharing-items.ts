@@ -48,6 +48,9 @@ export type DocumentIndexItem = {
   recordedAt: string;
   unit: string;
   author: Author;
+  /** Who made the latest correction and when (absent for an uncorrected document and in older index items). */
+  correctedAt?: string;
+  correctedBy?: Author;
   /** The title, sealed under the origin municipality's key. */
   titleSealed: Uint8Array;
   gsi1pk: string;
@@ -55,7 +58,7 @@ export type DocumentIndexItem = {
 };
 
 /** What a document shows about itself (the index item without its keys, citizen key and sealed title). */
-export type DocumentFacts = Pick<DocumentIndexItem, 'documentId' | 'tenant' | 'patientId' | 'entryId' | 'entryType' | 'entryStatus' | 'version' | 'eventTime' | 'recordedAt' | 'unit' | 'author'>;
+export type DocumentFacts = Pick<DocumentIndexItem, 'documentId' | 'tenant' | 'patientId' | 'entryId' | 'entryType' | 'entryStatus' | 'version' | 'eventTime' | 'recordedAt' | 'unit' | 'author' | 'correctedAt' | 'correctedBy'>;
 
 export type ChangedBy = { kind: 'citizen' | 'staff'; sub: string; name?: string; tenant?: string };
 

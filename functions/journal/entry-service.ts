@@ -12,6 +12,7 @@ import {
   type Timeline,
   type TimelineQuery,
 } from '../../shared/contracts/journal';
+import { hasRole, type Role } from '../../shared/auth/caller';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
@@ -39,6 +40,7 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const RULE_AUTHOR_ONLY = 'draft-author-only';
 export const RULE_HPR_REQUIRED = 'hpr-required';
+export const RULE_CORRECTION_AUTHOR_OR_RESPONSIBLE = 'correction-author-or-responsible';
 
 /** One stored version as the API shows it. */
 export async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
@@ -72,7 +74,7 @@ async function nextVersion(
   status: EntryStatus,
   content: EntrySealed,
   now: Date,
-  extra: Partial<Pick<EntryItem, 'signedAt' | 'signedBy'>> = {},
+  extra: Partial<Pick<EntryItem, 'signedAt' | 'signedBy' | 'correctedAt' | 'correctedBy'>> = {},
 ): Promise<NextVersion> {
   const recordedAt = now.toISOString();
   const changedBy = authorOf(req.caller);
@@ -234,6 +236,12 @@ interface EntryChange {
   refusedStatuses: Partial<Record<EntryStatus, string>>;
   /** Only the entry's author may make this change (to entries `when` selects; default every entry). */
   authorOnly?: { detail: string; when?: (head: EntryItem) => boolean };
+  /**
+   * Only the entry's author or a holder of this role may make the change (journalforskriften:
+   * who wrote what must stay true, so another author's note is corrected only by the role the
+   * municipality names for it).
+   */
+  authorOr?: { role: Role; rule: string; detail: string };
   /** The change needs a person with an HPR number (hpl § 40: who recorded it). */
   requiresHpr: boolean;
   /** The new version, computed from the current head. */
@@ -249,7 +257,8 @@ interface EntryChange {
  * 3. a retry with the same Idempotency-Key gets the first answer;
  * 4. the entry exists (404);
  * 5. its status allows the change (409);
- * 6. author-only changes are made by the author (403, audited);
+ * 6. author-only changes are made by the author, and author-or-role changes (a correction) by the
+ *    author or a holder of that role (403, audited);
  * 7. changes that need an HPR number are made by a person with one (403, audited);
  * 8. the entry is still at the version the caller read (412, naming the current version);
  * 9. the new version, its audit event, the Idempotency-Key's record and the document index are
@@ -277,6 +286,9 @@ async function changeEntry(
   if (refused !== undefined) throw new ConflictError(refused, { status: head.status });
   if (change.authorOnly && (change.authorOnly.when?.(head) ?? true) && head.author.sub !== req.caller.sub) {
     await denyAfterAccess(req, change.auditAction, target(auth, entryId), RULE_AUTHOR_ONLY, change.authorOnly.detail);
+  }
+  if (change.authorOr && head.author.sub !== req.caller.sub && !hasRole(req.caller, change.authorOr.role)) {
+    await denyAfterAccess(req, change.auditAction, target(auth, entryId), change.authorOr.rule, change.authorOr.detail);
   }
   if (change.requiresHpr) await requireHpr(req, change.auditAction, auth, entryId);
   if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
@@ -327,10 +339,15 @@ const CORRECT = (req: TenantRequest, body: CorrectEntryRequest): EntryChange => 
   auditAction: 'entry.correct',
   operation: 'correctEntry',
   refusedStatuses: { draft: 'Et utkast rettes ikke; endre det i stedet.', 'entered-in-error': 'Journalnotatet er markert som feilført.' },
+  authorOr: {
+    role: 'journal-responsible',
+    rule: RULE_CORRECTION_AUTHOR_OR_RESPONSIBLE,
+    detail: 'Bare forfatteren eller journalansvarlig kan rette et signert journalnotat.',
+  },
   requiresHpr: true,
   apply: async (head, now) => {
     const content = { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason };
-    const next = await nextVersion(req, head, head.version + 1, 'corrected', 'corrected', content, now);
+    const next = await nextVersion(req, head, head.version + 1, 'corrected', 'corrected', content, now, { correctedAt: now.toISOString(), correctedBy: authorOf(req.caller) });
     return { next, details: { version: next.head.version }, reason: body.reason, indexTitle: body.title };
   },
 });
@@ -424,6 +441,8 @@ export async function readTimeline(req: TenantRequest, patientId: string, query:
         eventTime: head.eventTime,
         recordedAt: head.recordedAt,
         author: head.author,
+        ...(head.correctedAt ? { correctedAt: head.correctedAt } : {}),
+        ...(head.correctedBy ? { correctedBy: head.correctedBy } : {}),
       };
     }),
   );

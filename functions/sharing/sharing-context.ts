@@ -1,4 +1,5 @@
 import type { Caller } from '../../shared/auth/caller';
+import type { Author } from '../../shared/contracts/journal';
 import type { SharedDocument } from '../../shared/contracts/sharing';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
@@ -10,6 +11,11 @@ import type { DocumentFacts, DocumentIndexItem } from '../core/sharing-items';
 export async function citizenKeyOf(caller: Caller): Promise<string> {
   if (!caller.pid || caller.kind !== 'person') throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
   return nationalIdKey(caller.pid);
+}
+
+/** A person as a shared document names them. */
+function documentPerson(a: Author): NonNullable<SharedDocument['correctedBy']> {
+  return { id: a.sub, ...(a.name ? { name: a.name } : {}), ...(a.profession ? { profession: a.profession } : {}), ...(a.hpr ? { hpr: a.hpr } : {}) };
 }
 
 /**
@@ -36,6 +42,8 @@ export async function toSharedDocument(item: DocumentFacts | DocumentIndexItem, 
       ...(item.author.profession ? { profession: item.author.profession } : {}),
       ...(item.author.hpr ? { hpr: item.author.hpr } : {}),
     },
+    ...(item.correctedAt ? { correctedAt: item.correctedAt } : {}),
+    ...(item.correctedBy ? { correctedBy: documentPerson(item.correctedBy) } : {}),
     organisation: { tenantId: item.tenant, name: profile ? `${profile.name} kommune` : `Kommune ${item.tenant}`, unit: { id: item.unit, ...(unitName ? { name: unitName } : {}) } },
   };
 }

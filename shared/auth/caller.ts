@@ -1,5 +1,5 @@
 /** Roles a person or client can hold. */
-export const ROLES = ['clinician', 'tenant-admin', 'auditor', 'citizen', 'operator', 'vendor'] as const;
+export const ROLES = ['clinician', 'tenant-admin', 'auditor', 'citizen', 'operator', 'vendor', 'journal-responsible'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Scopes a vendor client can be granted by a tenant. */

@@ -246,6 +246,10 @@ export const entrySchema = z
     changedBy: authorSchema,
     signedAt: z.optional(z.string()),
     signedBy: z.optional(authorSchema),
+    /** When the latest correction (retting) was made; `author` stays the original author. */
+    correctedAt: z.optional(z.string()),
+    /** Who made the latest correction: the author or a journal-responsible (journalansvarlig). */
+    correctedBy: z.optional(authorSchema),
     /** Reason given for the current version, for corrections and entered-in-error. */
     reason: z.optional(z.string()),
   })
@@ -291,6 +295,9 @@ export const timelineItemSchema = z.object({
   eventTime: z.string(),
   recordedAt: z.string(),
   author: authorSchema,
+  /** When and by whom the entry was last corrected (beside the original author). */
+  correctedAt: z.optional(z.string()),
+  correctedBy: z.optional(authorSchema),
 });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 

@@ -52,6 +52,9 @@ export const sharedDocumentSchema = z
     /** When the current version was recorded (signed, corrected or marked). */
     recordedAt: z.string(),
     author: z.object({ id: z.string(), name: z.optional(z.string()), profession: z.optional(z.string()), hpr: z.optional(z.string()) }),
+    /** When the document was last corrected, and by whom (the original author stays in `author`). */
+    correctedAt: z.optional(z.string()),
+    correctedBy: z.optional(z.object({ id: z.string(), name: z.optional(z.string()), profession: z.optional(z.string()), hpr: z.optional(z.string()) })),
     organisation: z.object({ tenantId: tenantIdSchema, name: z.string(), unit: z.object({ id: z.string(), name: z.optional(z.string()) }) }),
   })
   .register(z.globalRegistry, { id: 'SharedDocument' });

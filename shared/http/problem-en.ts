@@ -69,6 +69,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Journalnotatet er markert som feilført.': 'The journal entry is marked as entered in error.',
   'Journalnotatet er allerede markert som feilført.': 'The journal entry is already marked as entered in error.',
   'Bare forfatteren kan markere sitt utkast.': 'Only the author can mark their draft.',
+  'Bare forfatteren eller journalansvarlig kan rette et signert journalnotat.': 'Only the author or a journal-responsible can correct a signed journal entry.',
   'Endringer krever If-Match med ETag fra siste lesing.': 'Changes require If-Match with the ETag from the latest read.',
   'If-Match samsvarer ikke med gjeldende versjon.': 'If-Match does not match the current version.',
   'Idempotency-Key er allerede brukt for en annen forespørsel.': 'The Idempotency-Key has already been used for a different request.',

@@ -48,7 +48,8 @@ function change(kind: Kind, as: string, patientId: string, entryId: string, etag
 const KINDS: { kind: Kind; allowed: State; refused: State; authorOnly: boolean }[] = [
   { kind: 'edit', allowed: 'draft', refused: 'signed', authorOnly: true },
   { kind: 'sign', allowed: 'draft', refused: 'signed', authorOnly: true },
-  { kind: 'correct', allowed: 'signed', refused: 'draft', authorOnly: false },
+  // A signed entry is corrected only by its author or a journal-responsible (issue 16.1); oslo.sykepleier is neither.
+  { kind: 'correct', allowed: 'signed', refused: 'draft', authorOnly: true },
   // Only the author marks their own draft; a signed entry may be marked by others with access.
   { kind: 'entered-in-error', allowed: 'draft', refused: 'entered-in-error', authorOnly: true },
 ];
@@ -124,7 +125,7 @@ describe.each(KINDS)('$kind refuses in the fixed order', ({ kind, allowed, refus
   });
 });
 
-describe.each(KINDS.filter((k) => k.authorOnly))('$kind is for the author only', ({ kind, allowed, refused }) => {
+describe.each(KINDS.filter((k) => k.authorOnly))('$kind is for the author only (a correction: or a journal-responsible)', ({ kind, allowed, refused }) => {
   // Both clinicians have a care relationship with this patient; oslo.lege writes.
   let shared: Patient;
   beforeAll(async () => {

@@ -92,11 +92,12 @@ describe('concurrent writers', () => {
     let stale = 0;
     const writer = async (w: number): Promise<{ version: number; text: string }> => {
       // Read once; after a 412 go on from the version the refusal names (the client has seen it change).
-      const current = await stack.call(path, { as: 'oslo.sykepleier' });
+      const current = await stack.call(path, { as: 'oslo.lege' });
       let etag = current.status === 200 ? current.headers.get('etag')! : '"v2"';
       for (let attempt = 0; attempt < 80; attempt++) {
         const text = `Retting fra skriver ${w}`;
-        const res = await post(`${path}/corrections`, 'oslo.sykepleier', { title: 'Epikrise', text, reason: `Retting ${w}` }, { 'if-match': etag });
+        // The entry's author corrects (a signed entry is corrected by its author or a journal-responsible).
+        const res = await post(`${path}/corrections`, 'oslo.lege', { title: 'Epikrise', text, reason: `Retting ${w}` }, { 'if-match': etag });
         if (res.status === 200) return { version: ((await res.json()) as Entry).version, text };
         // A clean refusal: someone else moved the version first (412) or the chain is busy (429).
         expect([412, 429]).toContain(res.status);
@@ -105,7 +106,7 @@ describe('concurrent writers', () => {
           const { currentVersion } = (await res.json()) as { currentVersion?: number };
           if (currentVersion) etag = `"v${currentVersion}"`;
           else {
-            const again = await stack.call(path, { as: 'oslo.sykepleier' });
+            const again = await stack.call(path, { as: 'oslo.lege' });
             if (again.status === 200) etag = again.headers.get('etag')!;
           }
         }

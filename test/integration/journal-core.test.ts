@@ -8,7 +8,7 @@ import { TenantDb } from '../../shared/db/tenant-db';
 import { tableName } from '../../shared/db/tables';
 import { streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
-import { createDraft, createPatient as registerPatient, createRelationship, signEntry } from '../support/patients';
+import { createDraft, createJournalResponsible, createPatient as registerPatient, createRelationship, signEntry } from '../support/patients';
 import { auditEvents, localDynamoClient } from '../support/tables';
 
 const stack = useTestStack();
@@ -207,15 +207,17 @@ describe('journal entries', () => {
   it('corrects a signed entry into a new version with a reason; every earlier version stays readable', async () => {
     const p = await createPatient('oslo.admin', freshNid());
     await relate('oslo.lege', p.id);
-    await relate('oslo.sykepleier', p.id);
+    // Another author's signed note is corrected by the municipality's journal-responsible (issue 16.1).
+    const responsible = await createJournalResponsible('oslo.journalansvarlig.t', '0301', '0301-hjem-sagene');
+    await relate(responsible, p.id);
     const { entry } = await draft('oslo.lege', p.id, { text: 'Opprinnelig tekst' });
     await sign('oslo.lege', p.id, entry.id, '"v1"');
     const path = `/v1/patients/${p.id}/entries/${entry.id}`;
     const correction = { title: 'Konsultasjon', text: 'Rettet tekst', reason: 'Feil dosering i opprinnelig notat' };
-    expect((await post(`${path}/corrections`, 'oslo.sykepleier', correction)).status).toBe(428);
-    const corrected = await post(`${path}/corrections`, 'oslo.sykepleier', correction, { 'if-match': '"v2"' });
+    expect((await post(`${path}/corrections`, responsible, correction)).status).toBe(428);
+    const corrected = await post(`${path}/corrections`, responsible, correction, { 'if-match': '"v2"' });
     expect(corrected.status).toBe(200);
-    expect(await corrected.json()).toMatchObject({ status: 'corrected', version: 3, text: 'Rettet tekst', reason: correction.reason, author: { sub: 'oslo.lege' }, changedBy: { sub: 'oslo.sykepleier' } });
+    expect(await corrected.json()).toMatchObject({ status: 'corrected', version: 3, text: 'Rettet tekst', reason: correction.reason, author: { sub: 'oslo.lege' }, changedBy: { sub: responsible } });
 
     const history = await stack.call(`${path}/versions`, { as: 'oslo.lege' });
     const versions = ((await history.json()) as { versions: EntryVersion[] }).versions;

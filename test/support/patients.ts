@@ -39,6 +39,12 @@ export async function createSignedEntry(api: GatewayClient, as: string, patientI
   return { entry: (await signed.json()) as Entry, etag: signed.headers.get('etag')! };
 }
 
+/** A clinician who is also the municipality's journal-responsible (journalansvarlig): may correct others' signed notes. */
+export async function createJournalResponsible(id: string, tenant: string, unit: string, name = 'Jorunn Journalansvarlig'): Promise<string> {
+  await putUser({ id, name, roles: ['clinician', 'journal-responsible'], tenant, unit, hpr: '9876543', profession: 'lege', status: 'active' });
+  return id;
+}
+
 /** A citizen login `<idPrefix><nationalId>` for the person with `nationalId`. */
 export async function createCitizen(nationalId: string, name: string, idPrefix = 'innbygger.t'): Promise<string> {
   const id = `${idPrefix}${nationalId}`;

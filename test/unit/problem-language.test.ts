@@ -35,13 +35,13 @@ const DETAIL_ARGUMENT: Record<string, number> = { denyAfterAccess: 4 };
  * Arguments that pass on a detail made elsewhere (and scanned there): a caught error's detail, a
  * parameter of a helper whose callers are scanned.
  */
-const PASSED_ON = new Set(['error.detail', 'detail', 'refused', 'change.authorOnly.detail']);
+const PASSED_ON = new Set(['error.detail', 'detail', 'refused', 'change.authorOnly.detail', 'change.authorOr.detail']);
 /**
  * Details declared as data (the entry changes' tables in entry-service.ts): every string of a
- * `refusedStatuses` object and the `detail` of an `authorOnly` object is a detail, scanned where it is declared.
+ * `refusedStatuses` object and the `detail` of an `authorOnly` or `authorOr` object is a detail, scanned where it is declared.
  */
 const DETAIL_TABLES = new Set(['refusedStatuses']);
-const DETAIL_OBJECTS = new Set(['authorOnly']);
+const DETAIL_OBJECTS = new Set(['authorOnly', 'authorOr']);
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {

@@ -545,4 +545,7 @@ export const en: Record<MessageKey, string> = {
   'consent.withdraw': 'Withdraw consent',
   'consent.for': 'to sharing {category}',
   'consent.changedNotice': 'Your consent is changed.',
+  // Corrections: who corrected, beside the original author (issue 16.1)
+  'role.journal-responsible': 'Journal-responsible',
+  'entry.correctedBy': 'Corrected by',
 };

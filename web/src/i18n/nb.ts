@@ -543,6 +543,9 @@ export const nb = {
   'consent.withdraw': 'Trekk samtykke',
   'consent.for': 'til deling av {category}',
   'consent.changedNotice': 'Samtykket er endret.',
+  // Corrections: who corrected, beside the original author (issue 16.1)
+  'role.journal-responsible': 'Journalansvarlig',
+  'entry.correctedBy': 'Rettet av',
 } as const;
 
 export type MessageKey = keyof typeof nb;

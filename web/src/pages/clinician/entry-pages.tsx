@@ -256,6 +256,8 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
           // The API names versions in its ETags ("v3"); the header is the source, the fallback its documented shape.
           const etag = entry.etag ?? `"v${e.version}"`;
           const isAuthor = e.author.sub === session.me.sub;
+          // A signed entry is corrected only by its author or a journal-responsible (journalforskriften).
+          const mayCorrect = isAuthor || session.me.roles.includes('journal-responsible');
           return (
             <>
               <PageTitle
@@ -274,9 +276,11 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                       )}
                       {(e.status === 'signed' || e.status === 'corrected') && (
                         <>
-                          <button className="btn btn-primary" type="button" onClick={() => setMode('correct')}>
-                            {t('entry.correct')}
-                          </button>
+                          {mayCorrect && (
+                            <button className="btn btn-primary" type="button" onClick={() => setMode('correct')}>
+                              {t('entry.correct')}
+                            </button>
+                          )}
                           <button className="btn" type="button" onClick={() => setMode('error')}>
                             {t('entry.enteredInError')}
                           </button>
@@ -311,6 +315,13 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                   <dd>
                     <AuthorLine author={e.author} /> · {dateTime(e.createdAt)}
                   </dd>
+                  <Fact label={t('entry.correctedBy')}>
+                    {e.correctedBy && (
+                      <span data-testid="entry-corrected-by">
+                        <AuthorLine author={e.correctedBy} /> · {dateTime(e.correctedAt)}
+                      </span>
+                    )}
+                  </Fact>
                   <dt>{t('entry.unit')}</dt>
                   <dd>
                     <UnitName id={e.unit} />

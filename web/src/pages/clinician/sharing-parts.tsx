@@ -136,11 +136,19 @@ export function EmergencyAccessForm({ patientId, onGranted }: { patientId: strin
 
 /** Who wrote a shared document, where. */
 export function DocumentOrigin({ doc }: { doc: SharedDocument }) {
-  const { t } = useI18n();
-  const author = [doc.author.name ?? doc.author.id, doc.author.profession, doc.author.hpr ? t('journal.hpr', { hpr: doc.author.hpr }) : undefined].filter(Boolean).join(', ');
+  const { t, dateTime } = useI18n();
+  const person = (p: SharedDocument['author']) => [p.name ?? p.id, p.profession, p.hpr ? t('journal.hpr', { hpr: p.hpr }) : undefined].filter(Boolean).join(', ');
+  const author = person(doc.author);
   return (
     <span>
       {doc.organisation.name} ({doc.organisation.tenantId}) · {doc.organisation.unit.name ?? doc.organisation.unit.id} · {author}
+      {doc.correctedBy && (
+        <span data-testid="document-corrected-by">
+          {' · '}
+          {t('entry.correctedBy')} {person(doc.correctedBy)}
+          {doc.correctedAt ? `, ${dateTime(doc.correctedAt)}` : ''}
+        </span>
+      )}
     </span>
   );
 }
