@@ -183,6 +183,13 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
                   </span>
                   <span className="timeline-meta">
                     {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · <UnitName id={item.unit} />
+                    {item.correctedBy && (
+                      <>
+                        {' · '}
+                        {t('entry.correctedBy')} <AuthorLine author={item.correctedBy} />
+                        {item.correctedAt ? ` · ${dateTime(item.correctedAt)}` : ''}
+                      </>
+                    )}
                     {item.version > 1 ? ` · ${t('journal.versionN', { n: item.version })}` : ''}
                   </span>
                 </Link>
