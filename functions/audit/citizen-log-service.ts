@@ -89,7 +89,12 @@ function isOwn(e: StoredEvent, caller: Caller): boolean {
 }
 
 function activityOf(e: StoredEvent, own: boolean): CitizenActivity {
-  if (own) return e.action.startsWith('sharing.block') ? 'own-block' : 'own-view';
+  if (own) {
+    if (e.action.startsWith('sharing.block')) return 'own-block';
+    if (e.action.startsWith('sharing.')) return 'own-documents';
+    if (e.action === 'audit.read') return 'own-log';
+    return 'own-record';
+  }
   if (e.outcome === 'denied') return 'denied';
   if (e.action.includes('emergency-access')) return 'emergency-access';
   if (e.action === 'sharing.document.retrieve') return 'retrieved-shared';

@@ -106,8 +106,8 @@ export const userEventsQuerySchema = z.extend(paginationQuerySchema, {
  * What happened, in the citizen's words: `opened-record` (the record or its overview),
  * `read-note`, `wrote-note`, `changed-note`, `searched`, `listed-shared` / `retrieved-shared`
  * (another municipality's shared documents), `emergency-access`, `denied` (a refused attempt),
- * `read-log` (someone read the log about you), `own-view` (you looked at your own record,
- * documents or log), `own-block` (you managed your blocks), `other`.
+ * `read-log` (someone read the log about you), `own-record` / `own-documents` / `own-log` (you
+ * looked at your own record, documents or access log), `own-block` (you managed your blocks), `other`.
  */
 export const CITIZEN_ACTIVITIES = [
   'opened-record',
@@ -120,7 +120,9 @@ export const CITIZEN_ACTIVITIES = [
   'emergency-access',
   'denied',
   'read-log',
-  'own-view',
+  'own-record',
+  'own-documents',
+  'own-log',
   'own-block',
   'other',
 ] as const;

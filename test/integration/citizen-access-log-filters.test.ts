@@ -75,8 +75,9 @@ describe("the citizen's access log, filtered", () => {
     expect(own.items.every((i) => i.own && i.activity.startsWith('own-'))).toBe(true);
     const documents = own.items.filter((i) => i.action === 'sharing.documents.list');
     expect(documents.length).toBeGreaterThan(0);
-    expect(documents.every((i) => i.activity === 'own-view')).toBe(true);
-    expect(own.items.some((i) => i.action === 'citizen.record.read' && i.activity === 'own-view')).toBe(true);
+    expect(documents.every((i) => i.activity === 'own-documents')).toBe(true);
+    expect(own.items.some((i) => i.action === 'citizen.record.read' && i.activity === 'own-record')).toBe(true);
+    expect(own.items.some((i) => i.action === 'audit.read' && i.activity === 'own-log')).toBe(true);
     const all = await log('&who=all');
     expect(all.items.some((i) => i.own)).toBe(true);
     expect(all.items.some((i) => !i.own && i.who.name === 'Lars Lege (oslo)')).toBe(true);
