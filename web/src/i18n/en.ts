@@ -333,7 +333,7 @@ export const en: Record<MessageKey, string> = {
   'citizen.log.filter.actorHint': '(part of the name)',
   'citizen.log.filter.from': 'From date',
   'citizen.log.filter.to': 'To date',
-  'citizen.log.filter.apply': 'Show',
+  'citizen.log.filter.apply': 'Apply filter',
   'citizen.log.filter.reset': 'Reset',
   'citizen.log.emptyFiltered': 'No entries match the filter.',
   'reasonCode.care-relationship': 'Care relationship',

@@ -331,7 +331,7 @@ export const nb = {
   'citizen.log.filter.actorHint': '(del av navnet)',
   'citizen.log.filter.from': 'Fra dato',
   'citizen.log.filter.to': 'Til dato',
-  'citizen.log.filter.apply': 'Vis',
+  'citizen.log.filter.apply': 'Bruk avgrensning',
   'citizen.log.filter.reset': 'Nullstill',
   'citizen.log.emptyFiltered': 'Ingen oppføringer passer avgrensningen.',
   'reasonCode.care-relationship': 'Behandlingsrelasjon',
