@@ -106,10 +106,10 @@ function activityOf(e: StoredEvent, own: boolean): CitizenActivity {
     if (action === 'C') return 'wrote-note';
     if (action === 'U' || action === 'D') return 'changed-note';
   }
-  if (interaction === 'search-type') return 'searched';
-  if (action === 'R') return 'opened-record';
-  if (action === 'C') return 'wrote-note';
-  if (action === 'U' || action === 'D') return 'changed-note';
+  if (/^relationship\.(create|end)/.test(e.action)) return 'care-relationship';
+  if (/\.(search|find|query)$/.test(e.action)) return 'searched';
+  // Reading the record, its timeline or a list in it is opening the record.
+  if (action === 'R' || interaction === 'search-type') return 'opened-record';
   return 'other';
 }
 

@@ -104,7 +104,7 @@ export const userEventsQuerySchema = z.extend(paginationQuerySchema, {
 
 /**
  * What happened, in the citizen's words: `opened-record` (the record or its overview),
- * `read-note`, `wrote-note`, `changed-note`, `searched`, `listed-shared` / `retrieved-shared`
+ * `read-note`, `wrote-note`, `changed-note`, `searched`, `care-relationship`, `listed-shared` / `retrieved-shared`
  * (another municipality's shared documents), `emergency-access`, `denied` (a refused attempt),
  * `read-log` (someone read the log about you), `own-record` / `own-documents` / `own-log` (you
  * looked at your own record, documents or access log), `own-block` (you managed your blocks), `other`.
@@ -115,6 +115,7 @@ export const CITIZEN_ACTIVITIES = [
   'wrote-note',
   'changed-note',
   'searched',
+  'care-relationship',
   'listed-shared',
   'retrieved-shared',
   'emergency-access',

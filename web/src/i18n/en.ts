@@ -312,6 +312,7 @@ export const en: Record<MessageKey, string> = {
   'citizen.log.activity.wrote-note': 'Wrote a note',
   'citizen.log.activity.changed-note': 'Changed a note',
   'citizen.log.activity.searched': 'Looked you up',
+  'citizen.log.activity.care-relationship': 'Registered or changed a care relationship with you',
   'citizen.log.activity.listed-shared': 'Saw which documents about you other municipalities share',
   'citizen.log.activity.retrieved-shared': 'Fetched a shared document from {from} municipality',
   'citizen.log.activity.emergency-access': 'Emergency access',

@@ -310,6 +310,7 @@ export const nb = {
   'citizen.log.activity.wrote-note': 'Skrev et notat',
   'citizen.log.activity.changed-note': 'Endret et notat',
   'citizen.log.activity.searched': 'Søkte deg opp',
+  'citizen.log.activity.care-relationship': 'Registrerte eller endret en behandlingsrelasjon til deg',
   'citizen.log.activity.listed-shared': 'Så hvilke dokumenter om deg andre kommuner deler',
   'citizen.log.activity.retrieved-shared': 'Hentet et delt dokument fra {from} kommune',
   'citizen.log.activity.emergency-access': 'Akuttilgang',
