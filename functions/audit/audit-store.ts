@@ -80,13 +80,21 @@ export function dayEvents(
 }
 
 /** Events about one citizen in one tenant (gsi3), newest first, strictly older than `before` when given. */
-export async function citizenEvents(tenant: string, citizenKey: string, before: string | undefined, limit: number): Promise<{ items: StoredEvent[]; more: boolean }> {
+export async function citizenEvents(
+  tenant: string,
+  citizenKey: string,
+  before: string | undefined,
+  limit: number,
+  /** Sort-key bounds (`<ISO time>#<event id>`): `from` inclusive, `to` a key after every wanted one. */
+  range: { from?: string; to?: string } = {},
+): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const hi = before ?? range.to;
   const page = await new TenantDb(tenant).query<StoredEvent>({
     table: 'audit',
     index: 'gsi3',
     partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', citizenKey),
     // BETWEEN is inclusive; the one item equal to `before` (already shown) is dropped below.
-    ...(before ? { sortBetween: ['0', before] as [string, string] } : {}),
+    ...(hi || range.from ? { sortBetween: [range.from ?? '0', hi ?? '9'] as [string, string] } : {}),
     newestFirst: true,
     limit: limit + 1,
   });

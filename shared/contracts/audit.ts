@@ -102,6 +102,33 @@ export const userEventsQuerySchema = z.extend(paginationQuerySchema, {
   format: formatSchema,
 });
 
+/**
+ * What happened, in the citizen's words: `opened-record` (the record or its overview),
+ * `read-note`, `wrote-note`, `changed-note`, `searched`, `care-relationship`, `listed-shared` / `retrieved-shared`
+ * (another municipality's shared documents), `emergency-access`, `denied` (a refused attempt),
+ * `read-log` (someone read the log about you), `own-record` / `own-documents` / `own-log` (you
+ * looked at your own record, documents or access log), `own-block` (you managed your blocks), `other`.
+ */
+export const CITIZEN_ACTIVITIES = [
+  'opened-record',
+  'read-note',
+  'wrote-note',
+  'changed-note',
+  'searched',
+  'care-relationship',
+  'listed-shared',
+  'retrieved-shared',
+  'emergency-access',
+  'denied',
+  'read-log',
+  'own-record',
+  'own-documents',
+  'own-log',
+  'own-block',
+  'other',
+] as const;
+export type CitizenActivity = (typeof CITIZEN_ACTIVITIES)[number];
+
 /** One line of the citizen's access log ("innsyn i logg"): who, from where, when and why. */
 export const citizenAccessEntrySchema = z
   .object({
@@ -112,6 +139,14 @@ export const citizenAccessEntrySchema = z
     action: z.string(),
     /** `read`, `changed`, `searched`, `denied` ...: a plain summary of `action` and outcome. */
     kind: z.enum(['read', 'created', 'changed', 'searched', 'shared', 'denied', 'other']),
+    /** What happened, as the citizen reads it (the web client words it): see CITIZEN_ACTIVITIES. */
+    activity: z.enum(CITIZEN_ACTIVITIES),
+    /** The citizen's own use of their record (own page views, blocks), not health personnel's or a vendor system's. */
+    own: z.boolean(),
+    /** An opaque reference to the person or system, stable within this citizen's log (filter with `actor=`); never a user id. */
+    actorRef: z.string(),
+    /** For a shared document: the municipality it was fetched from. */
+    sharedFrom: z.optional(z.object({ id: z.string(), name: z.string() })),
     outcome: z.enum(AUDIT_OUTCOMES),
     who: z.object({ name: z.string(), role: z.string() }),
     organisation: z.object({ tenantId: z.optional(z.string()), name: z.string(), unit: z.optional(z.string()) }),
@@ -126,7 +161,23 @@ export const citizenAccessLogSchema = z
   .object({ items: z.array(citizenAccessEntrySchema), nextCursor: z.optional(z.string()) })
   .register(z.globalRegistry, { id: 'CitizenAccessLog' });
 
-export const citizenAccessLogQuerySchema = paginationQuerySchema;
+/** Whose accesses the citizen's log shows: health personnel's and systems' (default), the citizen's own, or all. */
+export const CITIZEN_LOG_WHO = ['others', 'own', 'all'] as const;
+
+const logDate = z.iso.date('Ugyldig dato (ÅÅÅÅ-MM-DD)');
+
+export const citizenAccessLogQuerySchema = z.extend(paginationQuerySchema, {
+  /** `others` (default): health personnel and vendor systems; `own`: the citizen's own views; `all`. */
+  who: z._default(z.enum(CITIZEN_LOG_WHO), 'others'),
+  /** Only accesses to the record in this municipality (kommunenummer). */
+  tenant: z.optional(z.string().check(z.regex(/^\d{4}$/, 'Ugyldig kommunenummer'))),
+  /** A person or system: part of the name as shown, or an `actorRef` from an earlier answer. */
+  actor: z.optional(z.string().check(z.trim(), z.minLength(2), z.maxLength(100), z.regex(/^[\p{L}\p{N} _.,'()-]*$/u, 'Ugyldige tegn'))),
+  /** First day (inclusive, UTC), YYYY-MM-DD. */
+  from: z.optional(logDate),
+  /** Last day (inclusive, UTC), YYYY-MM-DD; not before `from`. */
+  to: z.optional(logDate),
+});
 
 export const REVIEW_CONCLUSIONS = ['no-action', 'follow-up', 'reported'] as const;
 

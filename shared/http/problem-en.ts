@@ -31,6 +31,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Brukeren er ikke knyttet til en kommune.': 'The user is not attached to a municipality.',
   'Ukjent kommune.': 'Unknown municipality.',
   'Ugyldig cursor.': 'Invalid cursor.',
+  'Perioden er ugyldig: til-datoen er før fra-datoen.': 'The period is invalid: the end date is before the start date.',
 
   // functions/admin
   'Kommunen finnes ikke.': 'The municipality does not exist.',

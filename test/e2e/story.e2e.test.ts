@@ -190,6 +190,19 @@ describe('citizen: who has looked at my record', () => {
       const log = page.getByTestId('access-log');
       await log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
       await expect(log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().textContent()).resolves.toContain('Oslo');
+      // By default only health personnel's and systems' accesses, in words that say what happened (issue 16.7).
+      const nurseRow = (await log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().textContent()) ?? '';
+      expect(nurseRow).toMatch(/Åpnet journalen|Leste et notat|Skrev et notat|Endret et notat|Søkte deg opp|Registrerte/);
+      const logText = (await log.textContent()) ?? '';
+      expect(logText).not.toMatch(/Innbygger|Deg selv|Du så|Delte/);
+      // The citizen's own views are behind the filter.
+      await page.getByLabel('Vis', { exact: true }).selectOption('own');
+      await page.getByTestId('access-log-filter').getByRole('button', { name: 'Bruk avgrensning' }).click();
+      await log.getByText('Du så denne loggen').first().waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.getByLabel('Vis', { exact: true }).selectOption('others');
+      await page.getByTestId('access-log-filter').getByRole('button', { name: 'Bruk avgrensning' }).click();
+      await log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
       await screenshot(page, '07-citizen-access-log');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('link', { name: 'Min journal' }).first().click();

@@ -6,6 +6,9 @@ import { callRoute, type BodyOf } from './routes';
 /** A page of audit events in JSON (the client never asks for the FHIR format). */
 export type AuditEventList = z.infer<typeof auditEventListSchema>;
 
+/** The citizen's access-log filters (shared/contracts/audit.ts citizenAccessLogQuerySchema). */
+export type AccessLogFilter = { who: 'others' | 'own' | 'all'; tenant?: string; actor?: string; from?: string; to?: string };
+
 type Range = { from?: string; to?: string; action?: string; outcome?: string; cursor?: string; limit?: number };
 
 /** The audit API as the screens use it; paths and bodies are checked against functions/audit/routes.ts. */
@@ -17,8 +20,8 @@ export const auditApi = {
   userEvents: async (userId: string, q: Range, signal?: AbortSignal) =>
     (await callRoute<typeof R.listUserAuditEvents>('GET', '/v1/audit/users/{userId}/events', { params: { userId }, query: { from: q.from, to: q.to, cursor: q.cursor, limit: q.limit ?? 50, format: 'json' }, signal }))
       .data as AuditEventList,
-  accessLog: async (cursor: string | undefined, signal?: AbortSignal) =>
-    (await callRoute<typeof R.citizenAccessLog>('GET', '/v1/audit/access-log', { query: { cursor, limit: 50 }, signal })).data,
+  accessLog: async (filter: AccessLogFilter, cursor: string | undefined, signal?: AbortSignal) =>
+    (await callRoute<typeof R.citizenAccessLog>('GET', '/v1/audit/access-log', { query: { ...filter, cursor, limit: 50 }, signal })).data,
   reviewQueue: async (status: 'open' | 'reviewed' | 'all', kind: ReviewQueueKind | 'all', cursor: string | undefined, signal?: AbortSignal) =>
     (await callRoute<typeof R.listReviewQueue>('GET', '/v1/audit/review-queue', { query: { status, kind, cursor, limit: 50 }, signal })).data,
   review: async (itemId: string, body: BodyOf<typeof R.reviewQueueItem>) =>

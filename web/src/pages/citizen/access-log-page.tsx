@@ -1,7 +1,9 @@
-import type { CitizenAccessEntry } from '../../../../shared/contracts/audit';
-import { auditApi } from '../../api/audit';
+import { useState, type FormEvent } from 'react';
+import { CITIZEN_LOG_WHO, type CitizenAccessEntry } from '../../../../shared/contracts/audit';
+import { auditApi, type AccessLogFilter } from '../../api/audit';
 import { OutcomeBadge } from '../../components/audit-bits';
 import { EventTable, type EventLine } from '../../components/event-row';
+import { Field, SelectField } from '../../components/forms';
 import { PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
@@ -15,7 +17,8 @@ function accessLine(e: CitizenAccessEntry, t: Translate): EventLine {
     emergency: e.emergencyAccess,
     what: (
       <>
-        {t(`citizen.log.kind.${e.kind}` as MessageKey)} {e.outcome !== 'success' && <OutcomeBadge outcome={e.outcome} />}
+        {t(`citizen.log.activity.${e.activity}` as MessageKey, { from: e.sharedFrom?.name ?? e.tenant.name })}{' '}
+        {e.outcome !== 'success' && <OutcomeBadge outcome={e.outcome} />}
       </>
     ),
     who: (
@@ -35,10 +38,43 @@ function accessLine(e: CitizenAccessEntry, t: Translate): EventLine {
   };
 }
 
-/** "Who has looked at my record": person, organisation, time and coded reason (pjl § 18). */
+const NO_FILTER: AccessLogFilter = { who: 'others' };
+
+/**
+ * "Who has looked at my record": person, organisation, time and coded reason (pjl § 18). Health
+ * personnel's and systems' accesses by default; the citizen's own views, a municipality, a person
+ * or a period on request.
+ */
 export function AccessLogPage() {
   const { t } = useI18n();
-  const list = usePaged<CitizenAccessEntry>('access-log', async (cursor, signal) => auditApi.accessLog(cursor, signal));
+  const [filter, setFilter] = useState<AccessLogFilter>(NO_FILTER);
+  const [who, setWho] = useState<AccessLogFilter['who']>('others');
+  const [tenant, setTenant] = useState('');
+  const [actor, setActor] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  // The municipalities the citizen has seen in the log so far (the citizen cannot list the registry).
+  const [tenants, setTenants] = useState<Record<string, string>>({});
+  const list = usePaged<CitizenAccessEntry>(`access-log:${JSON.stringify(filter)}`, async (cursor, signal) => {
+    const page = await auditApi.accessLog(filter, cursor, signal);
+    const seen = Object.fromEntries(page.items.map((e) => [e.tenant.id, e.tenant.name]));
+    setTenants((prev) => (Object.keys(seen).every((id) => id in prev) ? prev : { ...prev, ...seen }));
+    return page;
+  });
+  const filtered = JSON.stringify(filter) !== JSON.stringify(NO_FILTER);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const name = actor.trim();
+    setFilter({ who, ...(tenant ? { tenant } : {}), ...(name.length >= 2 ? { actor: name } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  };
+  const reset = () => {
+    setWho('others');
+    setTenant('');
+    setActor('');
+    setFrom('');
+    setTo('');
+    setFilter(NO_FILTER);
+  };
   const columns = [
     { key: 'time', label: t('audit.time') },
     { key: 'who', label: t('citizen.log.who') },
@@ -50,7 +86,39 @@ export function AccessLogPage() {
     <>
       <PageTitle>{t('citizen.log.title')}</PageTitle>
       <p className="lead">{t('citizen.log.intro')}</p>
-      <PagedList list={list} empty={t('citizen.log.empty')}>
+      <form className="card" onSubmit={onSubmit} noValidate aria-label={t('citizen.log.filter.title')} data-testid="access-log-filter">
+        <div className="form-row">
+          <SelectField id="al-who" label={t('citizen.log.filter.who')} value={who} values={CITIZEN_LOG_WHO} labelOf={(w) => t(`citizen.log.filter.who.${w}` as MessageKey)} onChange={setWho} />
+          <SelectField
+            id="al-tenant"
+            label={t('citizen.log.filter.tenant')}
+            value={tenant}
+            values={['', ...Object.keys(tenants).sort()]}
+            labelOf={(id) => (id ? tenants[id] ?? id : t('citizen.log.filter.anyTenant'))}
+            onChange={setTenant}
+          />
+          <Field id="al-actor" label={t('citizen.log.filter.actor')} hint={t('citizen.log.filter.actorHint')}>
+            <input id="al-actor" aria-describedby="al-actor-hint" value={actor} onChange={(e) => setActor(e.target.value)} autoComplete="off" maxLength={100} />
+          </Field>
+          <Field id="al-from" label={t('citizen.log.filter.from')}>
+            <input id="al-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </Field>
+          <Field id="al-to" label={t('citizen.log.filter.to')}>
+            <input id="al-to" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+          </Field>
+          <div className="field">
+            <button className="btn btn-primary" type="submit">
+              {t('citizen.log.filter.apply')}
+            </button>{' '}
+            {filtered && (
+              <button className="btn" type="button" onClick={reset}>
+                {t('citizen.log.filter.reset')}
+              </button>
+            )}
+          </div>
+        </div>
+      </form>
+      <PagedList list={list} empty={filtered ? t('citizen.log.emptyFiltered') : t('citizen.log.empty')}>
         {(items) => <EventTable testId="access-log" columns={[...columns]} lines={items.map((e) => accessLine(e, t))} />}
       </PagedList>
     </>
