@@ -13,6 +13,15 @@ export const ENV = {
   keystoreDir: 'FJ_KEYSTORE_DIR',
   tenantKeyAliasPrefix: 'FJ_TENANT_KEY_ALIAS_PREFIX',
   tenantRoleArn: 'FJ_TENANT_ROLE_ARN',
+  /**
+   * The roles a new tenant key's policy names (shared/crypto/key-policy.ts), set for the control
+   * plane that creates keys. Not FJ_TENANT_ROLE_ARN: the control plane never assumes that role.
+   */
+  keyPolicyTenantRoleArn: 'FJ_KEY_POLICY_TENANT_ROLE_ARN',
+  keyPolicyExportRoleArn: 'FJ_KEY_POLICY_EXPORT_ROLE_ARN',
+  keyPolicyOffboardingRoleArn: 'FJ_KEY_POLICY_OFFBOARDING_ROLE_ARN',
+  /** Comma-separated roles that may open single records (e.g. the sharing-read role); optional. */
+  keyPolicyReaderRoleArns: 'FJ_KEY_POLICY_READER_ROLE_ARNS',
   auditSigningKeyId: 'FJ_AUDIT_SIGNING_KEY_ID',
   lookupKeyId: 'FJ_LOOKUP_KEY_ID',
   /** The KMS HMAC key the list cursors' AES key is derived from (shared/crypto/cursor-codec.ts). */

@@ -27,6 +27,15 @@ const configSchema = z.object({
     auditSigningKeyId: z.optional(nonEmpty()),
     lookupKeyId: z.optional(nonEmpty()),
     cursorKeyId: z.optional(nonEmpty()),
+    /** The roles a new tenant key's policy names; without them the control plane creates no key. */
+    policyRoles: z.optional(
+      z.object({
+        tenantRoleArn: nonEmpty(),
+        exportRoleArn: nonEmpty(),
+        offboardingRoleArn: nonEmpty(),
+        readerRoleArns: z.array(nonEmpty()),
+      }),
+    ),
   }),
   tenantRoleArn: z.optional(nonEmpty()),
   sharing: z.object({
@@ -70,6 +79,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       auditSigningKeyId: env[ENV.auditSigningKeyId] || undefined,
       lookupKeyId: env[ENV.lookupKeyId] || undefined,
       cursorKeyId: env[ENV.cursorKeyId] || undefined,
+      policyRoles: env[ENV.keyPolicyTenantRoleArn]
+        ? {
+            tenantRoleArn: env[ENV.keyPolicyTenantRoleArn],
+            exportRoleArn: env[ENV.keyPolicyExportRoleArn],
+            offboardingRoleArn: env[ENV.keyPolicyOffboardingRoleArn],
+            readerRoleArns: (env[ENV.keyPolicyReaderRoleArns] ?? '').split(',').filter((a) => a.length > 0),
+          }
+        : undefined,
     },
     tenantRoleArn: env[ENV.tenantRoleArn] || undefined,
     sharing: { emergencyAccessHours: env[ENV.emergencyAccessHours] || undefined },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { config } from '../config';
 import { assertTenantId } from '../db/keys';
 import { tenantKeys } from './index';
+import { tenantKeyPolicy, type TenantKeyPolicyRoles } from './key-policy';
 import { kmsModule, lazyKmsClient } from './kms-module';
 import { LocalKeystore } from './local-keystore';
 
@@ -42,7 +43,11 @@ export interface TenantKeyAdmin {
   destroyDue(tenant: string, state: KeyDeletionState, now: Date): Promise<KeyDeletionState>;
 }
 
-/** The local keystore's files stand in for KMS keys: `local:<tenant>` is the key reference. */
+/**
+ * The local keystore's files stand in for KMS keys: `local:<tenant>` is the key reference. They
+ * have no key policy: on one machine whoever can read `.data/keys` can open every record. The
+ * guarantees of shared/crypto/key-policy.ts hold only for KMS keys in AWS.
+ */
 export class LocalTenantKeyAdmin implements TenantKeyAdmin {
   constructor(private readonly keystore: LocalKeystore, private readonly dir: string) {}
 
@@ -76,13 +81,16 @@ export class LocalTenantKeyAdmin implements TenantKeyAdmin {
 }
 
 /**
- * Per-tenant customer-managed KMS keys, found by the alias `<prefix><tenant>` and tagged `tenant`.
+ * Per-tenant customer-managed KMS keys, found by the alias `<prefix><tenant>` and tagged `tenant`,
+ * each created with its own key policy (shared/crypto/key-policy.ts), never KMS's default one.
  * The KMS client (and its module) is made on first use: most operator routes never touch a key.
  */
 export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   constructor(
     private readonly client: () => Promise<KMSClient>,
     private readonly aliasPrefix: string,
+    /** The roles the key policy names; without them no key is created (fail closed). */
+    private readonly policyRoles: TenantKeyPolicyRoles | undefined,
   ) {}
 
   private async kms() {
@@ -108,10 +116,18 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   async ensureKey(tenant: string): Promise<{ keyRef: string; created: boolean }> {
     const existing = await this.describe(tenant);
     if (existing?.Arn) return { keyRef: existing.Arn, created: false };
+    // Without the roles the key would get KMS's default policy (account root kms:*): refuse instead.
+    if (!this.policyRoles) throw new Error('No key policy roles configured: refusing to create a tenant key with the default key policy');
+    const policy = JSON.stringify(tenantKeyPolicy(tenant, this.policyRoles));
     const { client, CreateKeyCommand, EnableKeyRotationCommand, CreateAliasCommand } = await this.kms();
     // If we stop between CreateKey and CreateAlias the orphan key carries the tenant tag, so it can be found and removed.
     const created = await client.send(
       new CreateKeyCommand({
+        Policy: policy,
+        // KMS's lock-out check asks that the caller could PutKeyPolicy later. This role must not (its
+        // IAM policy denies it), the case AWS documents the bypass for. The key stays manageable:
+        // the policy always lets the account's administrators PutKeyPolicy (test/unit/tenant-key-policy.test.ts).
+        BypassPolicyLockoutSafetyCheck: true,
         Description: `Fellesjournal tenant ${tenant} master key`,
         KeyUsage: 'ENCRYPT_DECRYPT',
         KeySpec: 'SYMMETRIC_DEFAULT',
@@ -168,7 +184,7 @@ export function tenantKeyAdmin(): TenantKeyAdmin {
     if (!(keys instanceof LocalKeystore)) throw new Error('local key provider without a local keystore');
     admin = new LocalTenantKeyAdmin(keys, cfg.keys.keystoreDir ?? '.data/keys');
   } else {
-    admin = new KmsTenantKeyAdmin(lazyKmsClient(cfg.region), cfg.keys.tenantKeyAliasPrefix);
+    admin = new KmsTenantKeyAdmin(lazyKmsClient(cfg.region), cfg.keys.tenantKeyAliasPrefix, cfg.keys.policyRoles);
   }
   return admin;
 }

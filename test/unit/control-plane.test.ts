@@ -4,6 +4,7 @@ import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../.
 import { keyDeletionDate } from '../../functions/tenants/tenant-service';
 import { unitIdFor } from '../../shared/tenancy/tenant-store';
 import { KmsTenantKeyAdmin } from '../../shared/crypto/key-admin';
+import { tenantKeyPolicy, type TenantKeyPolicyRoles } from '../../shared/crypto/key-policy';
 import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
 import { createTenantBodySchema } from '../../shared/contracts/tenants';
 import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/contracts/vendors';
@@ -76,6 +77,11 @@ describe('input contracts', () => {
 });
 
 describe('KMS key admin', () => {
+  const POLICY_ROLES: TenantKeyPolicyRoles = {
+    tenantRoleArn: 'arn:aws:iam::111111111111:role/fj-test-tenant',
+    exportRoleArn: 'arn:aws:iam::111111111111:role/fj-test-export',
+    offboardingRoleArn: 'arn:aws:iam::111111111111:role/fj-test-export',
+  };
   // Records the commands it is sent; checks the requests we build, not KMS itself.
   function recordingKms(responses: Record<string, unknown>) {
     const sent: { name: string; input: Record<string, unknown> }[] = [];
@@ -97,23 +103,32 @@ describe('KMS key admin', () => {
       DescribeKeyCommand: new NotFoundException({ message: 'Alias not found', $metadata: {} }),
       CreateKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:aws:kms:eu-north-1:1:key/k-1' } },
     });
-    const out = await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/').ensureKey('4601');
+    const out = await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES).ensureKey('4601');
     expect(out).toEqual({ keyRef: 'arn:aws:kms:eu-north-1:1:key/k-1', created: true });
     expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateKeyCommand', 'EnableKeyRotationCommand', 'CreateAliasCommand']);
     expect(sent[1]?.input.Tags).toContainEqual({ TagKey: 'tenant', TagValue: '4601' });
+    // Its own key policy, never KMS's default (account root kms:*).
+    expect(JSON.parse(String(sent[1]?.input.Policy))).toEqual(tenantKeyPolicy('4601', POLICY_ROLES));
     expect(sent[3]?.input).toEqual({ AliasName: 'alias/fellesjournal/tenant/4601', TargetKeyId: 'k-1' });
   });
 
   it('finds an existing key instead of making a second one', async () => {
     const { client, sent } = recordingKms({ DescribeKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:k-1', KeyState: 'Enabled' } } });
-    expect(await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/').ensureKey('4601')).toEqual({ keyRef: 'arn:k-1', created: false });
+    expect(await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES).ensureKey('4601')).toEqual({ keyRef: 'arn:k-1', created: false });
+    expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+  });
+
+  it('creates no key when the key policy roles are not configured (never the default key policy)', async () => {
+    const { NotFoundException } = await import('@aws-sdk/client-kms');
+    const { client, sent } = recordingKms({ DescribeKeyCommand: new NotFoundException({ message: 'Alias not found', $metadata: {} }) });
+    await expect(new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', undefined).ensureKey('4601')).rejects.toThrow(/default key policy/);
     expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
   });
 
   it('disables and tags a key whose retention runs for years, and schedules the 30-day deletion when due', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const { client, sent } = recordingKms({ ScheduleKeyDeletionCommand: { DeletionDate: new Date('2036-01-31T00:00:00Z') } });
-    const admin = new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/');
+    const admin = new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES);
     const state = await admin.scheduleDeletion('4601', 'arn:k-1', new Date('2036-01-01T00:00:00Z'), now);
     expect(state).toMatchObject({ state: 'disabled-until-due', deleteAfter: '2036-01-01T00:00:00.000Z' });
     expect(sent.map((s) => s.name)).toEqual(['TagResourceCommand', 'DisableKeyCommand']);
