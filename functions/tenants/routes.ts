@@ -99,6 +99,9 @@ export const opsOffboardTenant = tenants.route({
 
 export const opsDestroyDueKeys = tenants.route({
   ...operator,
+  // The end of the offboarding flow, in its function: its role is the one the tenant keys' policy
+  // lets schedule their deletion (shared/crypto/key-policy.ts); the operator plane cannot.
+  plane: 'export',
   id: 'opsDestroyDueKeys',
   method: 'POST',
   path: '/ops/v1/key-deletions/run',

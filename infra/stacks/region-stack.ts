@@ -10,9 +10,10 @@ import type { RouteSpec } from '../../shared/http/route';
 import { functionSettings, type InfraConfig, type RegionConfig } from '../config';
 import { Api, vendorPlanName } from '../constructs/api';
 import { AuditAnchor } from '../constructs/audit-anchor';
+import { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
-import { Operations } from '../constructs/operations';
+import { Operations, opsNamespace } from '../constructs/operations';
 import { adminStatements, anchorPlaneStatements, authorizerStatements, dataPlaneStatements, exportStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
@@ -57,6 +58,7 @@ export class RegionStack extends Stack {
   readonly operations: Operations;
   readonly exportBucket: s3.Bucket;
   readonly anchor: AuditAnchor;
+  readonly keyTrail: KeyTrail;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -324,6 +326,28 @@ export class RegionStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
     this.anchor.alarms(this.operations.topic, config.metricsNamespace, stage, beatMinutes);
+
+    // Tenant keys: the control plane writes each new key's policy (shared/crypto/key-policy.ts) from
+    // these roles. The offboarding function (export plane) is both the export and the offboarding role.
+    if (exportGroups.length !== 1) throw new Error(`Expected one offboarding function, found ${exportGroups.length}`);
+    const offboardingRole = this.functions[exportGroups[0]!.name]!.role;
+    for (const group of operatorGroups) {
+      const fn = this.functions[group.name]!.fn;
+      fn.addEnvironment(ENV.keyPolicyTenantRoleArn, this.tenantRole.role.roleArn);
+      fn.addEnvironment(ENV.keyPolicyExportRoleArn, offboardingRole.roleArn);
+      fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
+    }
+    this.keyTrail = new KeyTrail(this, 'KeyTrail', {
+      stage,
+      topic: this.operations.topic,
+      metricNamespace: opsNamespace(stage),
+      logsKey: this.keys.logs,
+      logRetention,
+      accessLogs: this.web.logBucket,
+      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn],
+      tenantRoleName: this.tenantRole.role.roleName,
+      tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+    });
 
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

@@ -578,7 +578,7 @@ describe('least privilege: control plane', () => {
 
   it('offboarding\'s export runs in a function of its own: reads and opens journal records of a tenant, writes them only to the export bucket, never seals, never the tenant role', () => {
     expect(exportGroups).toEqual(['tenants-export']);
-    expect(groups.find((g) => g.name === 'tenants-export')!.routes.map((r) => r.id)).toEqual(['opsOffboardTenant']);
+    expect(groups.find((g) => g.name === 'tenants-export')!.routes.map((r) => r.id)).toEqual(['opsOffboardTenant', 'opsDestroyDueKeys']);
     const s = roleStatements('tenants-export');
     const [bucketId, bucket] = resourcesOf(north, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Exports'))!;
     expect(bucket.Properties).toMatchObject({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });

@@ -39,8 +39,8 @@ describe('a route states its IAM plane', () => {
 
   it('every route of the table states one of the five planes', () => {
     for (const route of ROUTES) expect(['data', 'admin', 'operator', 'export', 'anchor'], route.id).toContain(route.plane);
-    // The one export route, and nothing operator-only on the data plane.
-    expect(ROUTES.filter((r) => r.plane === 'export').map((r) => r.id)).toEqual(['opsOffboardTenant']);
+    // The offboarding flow's two routes (the only ones whose role may schedule a key's deletion), and nothing operator-only on the data plane.
+    expect(ROUTES.filter((r) => r.plane === 'export').map((r) => r.id)).toEqual(['opsOffboardTenant', 'opsDestroyDueKeys']);
     // The one anchor route (it may Sign tree heads): the auditor's, and only the auditor's.
     expect(ROUTES.filter((r) => r.plane === 'anchor').map((r) => [r.id, r.roles])).toEqual([['anchorAuditNow', ['auditor']]]);
     expect(ROUTES.filter((r) => r.roles?.every((x) => x === 'operator') && r.plane === 'data')).toEqual([]);

@@ -14,7 +14,7 @@ const ROLES: TenantKeyPolicyRoles = {
 };
 const KEY_0301 = `arn:aws:kms:eu-north-1:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000000301`;
 const KEY_4601 = `arn:aws:kms:eu-north-1:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000004601`;
-const POLICY = { [KEY_0301]: tenantKeyPolicy('0301', ROLES), [KEY_4601]: tenantKeyPolicy('4601', ROLES) };
+const POLICY: Record<string, KeyPolicyDocument> = { [KEY_0301]: tenantKeyPolicy('0301', ROLES), [KEY_4601]: tenantKeyPolicy('4601', ROLES) };
 
 /** An administrator: AdministratorAccess, the broadest IAM policy there is. */
 const ADMINISTRATOR_ACCESS: KeyRequest['iam'] = [{ Effect: 'Allow', Action: '*' }];
