@@ -176,7 +176,9 @@ export class KeyTrail extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(new actions.SnsAction(props.topic));
+      const action = new actions.SnsAction(props.topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
       this.alarms[metricName] = alarm;
     };
 

@@ -38,6 +38,7 @@ describe.each(['eu-north-1', 'eu-west-1'])('key trail and alarms (%s)', (region)
     const p = found[0]![1].Properties!;
     expect(p).toMatchObject({ Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum' });
     expect(p.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(p.OKActions).toEqual([{ Ref: topicId }]);
     return p;
   };
 
