@@ -3,9 +3,11 @@ import { ENV } from '../../shared/config/env-names';
 import { groupRoutes } from '../../infra/route-groups';
 import { ROUTES } from '../../functions/routes';
 import { TENANT_ROLE_DESCRIPTION } from '../../infra/constructs/permissions';
+import { tenantKeyPolicy } from '../../shared/crypto/key-policy';
+import { evaluateKeyPolicy } from '../support/key-policy-eval';
 import { matchesFilter } from './filter-pattern-eval';
-import { resolveIntrinsic } from './iam-eval';
-import { refOf, resourcesOf, synthesize, text } from './support';
+import { evaluate, resolveIntrinsic } from './iam-eval';
+import { refOf, resourcesOf, statementsOfRole, synthesize, text } from './support';
 
 // The trail that watches key use and the alarms made from it, asked of the synthesized templates:
 // every alarm's filter is run against CloudTrail events (test/infra/filter-pattern-eval.ts).
@@ -163,5 +165,56 @@ describe.each(['eu-north-1', 'eu-west-1'])('key trail and alarms (%s)', (region)
       expect(env[ENV.tenantRoleArn]).toBeUndefined();
     }
     expect(groups.find((g) => g.name === 'tenants-export')!.routes.map((r) => r.id)).toContain('opsDestroyDueKeys');
+  });
+});
+
+describe('tenant keys: the policy the control plane writes, with the synthesized roles and their IAM policies', () => {
+  const t = synth.json['eu-north-1']!;
+  const ACCOUNT = '111111111111';
+  const fnRole = (name: string) => refOf(resourcesOf(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![1].Properties!.Role)!;
+  const operator = groups.find((g) => g.plane === 'operator')!.name;
+  const env = (resourcesOf(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${operator}`)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+  // The role ARNs as the control plane reads them from its environment (logical ids stand in for names).
+  const arnOf = (value: unknown) => `arn:aws:iam::${ACCOUNT}:role/${refOf(value)!}`;
+  const policy = tenantKeyPolicy('0301', {
+    tenantRoleArn: arnOf(env[ENV.keyPolicyTenantRoleArn]),
+    exportRoleArn: arnOf(env[ENV.keyPolicyExportRoleArn]),
+    offboardingRoleArn: arnOf(env[ENV.keyPolicyOffboardingRoleArn]),
+  });
+  const tenantRoleId = resourcesOf(t, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
+  const roles: [string, string][] = [
+    ...[...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor'].map((n) => [n, fnRole(n)] as [string, string]),
+    ['tenant role', tenantRoleId],
+  ];
+  const key = `arn:aws:kms:eu-north-1:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444`;
+
+  /** KMS's decision for a role of the stack: its key policy and its own IAM policies together. */
+  const kms = (roleId: string, action: string) => {
+    const context = { 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' };
+    const principalTags = { tenant: '0301' };
+    const iam = evaluate(statementsOfRole(t, roleId), { action, resource: key, context, principalTags });
+    return evaluateKeyPolicy(policy, {
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/${roleId}`,
+      action,
+      context,
+      principalTags,
+      iam: iam === 'implicit-deny' ? [] : [{ Effect: iam === 'allow' ? 'Allow' : 'Deny', Action: action }],
+    });
+  };
+  const allowedFor = (action: string) => roles.filter(([, id]) => kms(id, action) === 'allow').map(([name]) => name);
+
+  it('of all the stack\'s roles, only the tenant role seals, the tenant role and the offboarding function open, only offboarding schedules deletion', () => {
+    expect(allowedFor('kms:GenerateDataKey')).toEqual(['tenant role']);
+    expect(allowedFor('kms:Decrypt').sort()).toEqual(['tenant role', 'tenants-export'].sort());
+    expect(allowedFor('kms:ScheduleKeyDeletion')).toEqual(['tenants-export']);
+    for (const action of ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:PutKeyPolicy']) expect(allowedFor(action), action).toEqual([]);
+  });
+
+  it('the operator functions keep what provisioning needs on the new key (through the administrators\' delegation to IAM)', () => {
+    const operators = groups.filter((g) => g.plane === 'operator').map((g) => fnRole(g.name));
+    for (const id of operators) {
+      for (const action of ['kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:CreateAlias']) expect(kms(id, action), action).toBe('allow');
+      expect(kms(id, 'kms:ScheduleKeyDeletion')).toBe('explicit-deny');
+    }
   });
 });
