@@ -33,8 +33,9 @@ export const POLICY_CHANGE_EVENTS = ['CreatePolicyVersion', 'SetDefaultPolicyVer
 
 export interface KeyTrailProps {
   stage: string;
-  /** The operations alarm topic (infra/constructs/operations.ts). */
+  /** The operations alarm topic and dashboard (infra/constructs/operations.ts). */
   topic: sns.ITopic;
+  dashboard: cloudwatch.Dashboard;
   /** Namespace of metrics made from log lines (operations.ts `opsNamespace`). */
   metricNamespace: string;
   /** Encrypts the trail's CloudWatch log group (the region's logs key). */
@@ -206,5 +207,6 @@ export class KeyTrail extends Construct {
       `($.eventSource = "iam.amazonaws.com") && ${or([roleChange, ...policyChanges])}`,
       'The tenant-scoped role or its policy was changed (inline or attached policies, trust policy, boundary, tags): expected only during a deployment',
     );
+    props.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Keys and the tenant role (CloudTrail)', alarms: Object.values(this.alarms), width: 24, height: 3 }));
   }
 }

@@ -340,6 +340,7 @@ export class RegionStack extends Stack {
     this.keyTrail = new KeyTrail(this, 'KeyTrail', {
       stage,
       topic: this.operations.topic,
+      dashboard: this.operations.dashboard,
       metricNamespace: opsNamespace(stage),
       logsKey: this.keys.logs,
       logRetention,

@@ -41,6 +41,9 @@ describe.each(['eu-north-1', 'eu-west-1'])('key trail and alarms (%s)', (region)
     expect(p).toMatchObject({ Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum' });
     expect(p.AlarmActions).toEqual([{ Ref: topicId }]);
     expect(p.OKActions).toEqual([{ Ref: topicId }]);
+    // And it is on the region's operations dashboard.
+    const alarmId = found[0]![0];
+    expect(resourcesOf(t, 'AWS::CloudWatch::Dashboard').some(([, d]) => text(d.Properties?.DashboardBody).includes(`"${alarmId}"`)), metricName).toBe(true);
     return p;
   };
 
