@@ -402,3 +402,66 @@ describe("Oslo's log reviewer", () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });
+
+describe('the citizen blocks a person from her access log, and by name (issue 16.6)', () => {
+  it('blocks the Oslo nurse from her row in the log; the block list names her, never an id', async () => {
+    await as('innbygger.ola', 'citizen-block-from-log', async (page) => {
+      await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
+      const row = page.getByTestId('access-log').locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first();
+      await row.getByRole('button', { name: /^Sperr denne personen/ }).click();
+      const confirm = row.getByTestId('block-confirm');
+      await confirm.getByText(/^Sperre Sara Sykepleier \(oslo\)\?/).waitFor();
+      await screenshot(page, '21-citizen-block-from-log');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await confirm.getByRole('button', { name: 'Sperr', exact: true }).click();
+      await row.getByTestId('blocked-from-log').getByText('Sara Sykepleier (oslo) er sperret.').waitFor();
+      await row.getByRole('link', { name: 'Se sperringene dine' }).click();
+      await page.getByTestId('block-active').filter({ hasText: 'Personen Sara Sykepleier (oslo)' }).waitFor();
+      // By name and municipality: the same answer whether or not anyone there has the name.
+      const form = page.getByTestId('block-form');
+      await form.getByLabel('En bestemt person').check();
+      await form.getByLabel(/^Personens navn/).fill('Ingen Slik Person');
+      await form.getByLabel(/^Kommunenummer/).fill('0301');
+      await form.getByRole('button', { name: 'Sperr' }).click();
+      await page.getByTestId('blocks-notice').getByText('Sperringen gjelder fra nå.').waitFor();
+      await page.getByTestId('block-active').filter({ hasText: 'Personer med navnet Ingen Slik Person (Oslo)' }).waitFor();
+      // No internal user or unit id anywhere on the page.
+      await expect(page.locator('main').textContent()).resolves.not.toMatch(/oslo\.sykepleier|0301-[a-z]/);
+      await screenshot(page, '22-citizen-blocks-by-name');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      // Min journal names the unit a note was written in, not its id.
+      await page.getByRole('link', { name: 'Min journal' }).first().click();
+      const oslo = page.getByTestId('my-record').filter({ hasText: 'Oslo' });
+      await oslo.getByText(TITLE).click();
+      await oslo.getByText(/Hjemmetjenesten Sagene/).first().waitFor();
+      await expect(oslo.textContent()).resolves.not.toContain('0301-hjem-sagene');
+    });
+  });
+
+  it('to the blocked nurse the citizen is a patient who does not exist', async () => {
+    await as('oslo.sykepleier', 'blocked-nurse', async (page) => {
+      await page.getByRole('link', { name: 'Pasienter' }).first().click();
+      await page.getByTestId('patient-search').fill(OLA.nationalId);
+      await page.getByTestId('patient-search').press('Enter');
+      await page.getByText('Ingen pasienter i kommunen passer søket.').waitFor();
+      await expect(page.getByRole('link', { name: OLA.name }).count()).resolves.toBe(0);
+      await page.goto(osloPatientUrl);
+      await page.getByRole('alert').waitFor();
+      await expect(page.locator('main').textContent()).resolves.not.toMatch(/sperr|blokk/i);
+    });
+  });
+
+  it('gets the API’s answers in English when the screen is in English', async () => {
+    await as('innbygger.ola', 'citizen-english', async (page) => {
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('link', { name: 'Blocks and consent' }).first().click();
+      const form = page.getByTestId('block-form');
+      await form.getByLabel('A named person').check();
+      await form.getByLabel(/^Name of the person/).fill('Sara Sykepleier');
+      await form.getByLabel(/^Municipality number/).fill('9999');
+      await form.getByRole('button', { name: 'Block' }).click();
+      await form.getByRole('alert').getByText('Unknown municipality.').waitFor();
+      await page.getByRole('button', { name: 'Norsk' }).click();
+    });
+  });
+});
