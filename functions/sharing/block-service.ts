@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Block, BlockList, BlockTarget, BlockTargetView, ConsentList, CreateBlockOnBehalfRequest, MyBlockRequest, NamedBlockTarget, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
+import type { Block, BlockList, BlockTarget, BlockTargetView, ConsentList, CreateBlockOnBehalfRequest, MyBlockRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
 import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } from '../../shared/contracts/sharing';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
@@ -166,10 +166,6 @@ function newBlock(req: PatientAccessRequest, nidKey: string, { target, matches }
   };
 }
 
-/** The kind the audit event names: never how many a name matched. */
-function auditKind(target: BlockTarget | NamedBlockTarget): string {
-  return target.kind;
-}
 
 /**
  * The citizen blocks a document, a category, all sharing, a person or unit from a row of their
@@ -185,7 +181,8 @@ export async function createMyBlock(req: PatientAccessRequest, request: MyBlockR
   const resolved = await resolveMyTarget(req.caller, nidKey, request);
   if (resolved.target.kind === 'document') await checkTarget(resolved.target, nidKey);
   const item = newBlock(req, nidKey, resolved, now);
-  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: auditKind(item.target) });
+  // The event names the kind only, never whom (or how many) a name matched.
+  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind });
   const value = toBlock(item, now, 'citizen', await labelOf(item.target));
   return commitCitizenChange(nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
 }
@@ -204,7 +201,7 @@ export async function liftMyBlock(req: PatientAccessRequest, blockId: string, id
   if (prior) return prior;
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
-  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: auditKind(current.target) });
+  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
   const value = toBlock(next, now, 'citizen', await labelOf(next.target));
   return commitCitizenChange(nidKey, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
 }
@@ -277,7 +274,7 @@ export async function liftPatientBlock(req: PatientAccessRequest, patientId: str
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
-  const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: auditKind(current.target), onBehalfOfCitizen: true });
+  const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
   const value = toBlock(next, now, 'staff', await labelOf(next.target));
   return commitStaffChange(tenant, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
 }
