@@ -36,7 +36,10 @@ const as = (userId: string, name: string, body: (page: Page) => Promise<void>) =
 
 /** Finds a patient by national id in the own municipality and opens them. */
 async function openPatient(page: Page, patient: { nationalId: string; name: string }): Promise<void> {
-  await openPatient(page, patient);
+  await page.getByRole('link', { name: 'Pasienter' }).first().click();
+  await page.getByTestId('patient-search').fill(patient.nationalId);
+  await page.getByTestId('patient-search').press('Enter');
+  await page.getByTestId('patient-results').getByRole('link', { name: patient.name }).click();
 }
 
 describe('clinician: find, write, sign, correct', () => {
