@@ -410,6 +410,8 @@ describe('the citizen blocks a person from her access log, and by name (issue 16
   it('blocks the Oslo nurse from her row in the log; the block list names her, never an id', async () => {
     await as('innbygger.ola', 'citizen-block-from-log', async (page) => {
       await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
+      await page.getByLabel(/^Person/).fill('Sara Sykepleier (oslo)');
+      await page.getByTestId('access-log-filter').getByRole('button', { name: 'Bruk avgrensning' }).click();
       const row = page.getByTestId('access-log').locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first();
       await row.getByRole('button', { name: /^Sperr denne personen/ }).click();
       const confirm = row.getByTestId('block-confirm');
