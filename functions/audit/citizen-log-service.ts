@@ -1,11 +1,12 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { CitizenAccessEntry, CitizenActivity, CITIZEN_LOG_WHO } from '../../shared/contracts/audit';
-import { lookupHasher, nationalIdKey } from '../../shared/crypto/lookup-hash';
+import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from '../core/audit-chain';
 import { actorOf } from '../core/audit-event';
+import { actorRefOf } from '../core/actor-ref';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import { citizenEvents, type StoredEvent } from './audit-store';
 import { fhirActionOf } from './fhir-audit-event';
@@ -113,13 +114,9 @@ function activityOf(e: StoredEvent, own: boolean): CitizenActivity {
   return 'other';
 }
 
-/**
- * An opaque, stable reference to who acted, keyed per citizen: it lets the citizen filter by a
- * person without the log handing out (or letting anyone confirm) internal user ids.
- */
-async function actorRefOf(e: StoredEvent, caller: Caller): Promise<string> {
-  const who = typeof e.actor.clientId === 'string' ? `client:${e.actor.clientId}` : `user:${String(e.actor.sub)}`;
-  return `p-${(await lookupHasher().hash('citizen-log-actor', `${caller.sub}\u0000${who}`)).slice(0, 22)}`;
+/** The opaque handle of who acted, keyed per citizen (../core/actor-ref.ts). */
+function actorRefOfEvent(e: StoredEvent, caller: Caller): Promise<string> {
+  return actorRefOf(e.actor, caller.sub);
 }
 
 function displayNameOf(e: StoredEvent): string {
@@ -170,7 +167,7 @@ async function toEntry(e: StoredEvent, dir: TenantDirectory, caller: Caller): Pr
     emergencyAccess: purposeOfUse === 'BTG' || reasonCode === 'emergency-access',
     activity: activityOf(e, own),
     own,
-    actorRef: await actorRefOf(e, caller),
+    actorRef: await actorRefOfEvent(e, caller),
     ...(sharedFrom ? { sharedFrom } : {}),
   };
 }
@@ -219,7 +216,7 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
     const own = isOwn(e, caller);
     if ((who === 'others' && own) || (who === 'own' && !own)) return false;
     if (query.actor && actorText) {
-      if (!displayNameOf(e).toLocaleLowerCase('nb').includes(actorText) && (await actorRefOf(e, caller)) !== query.actor) return false;
+      if (!displayNameOf(e).toLocaleLowerCase('nb').includes(actorText) && (await actorRefOfEvent(e, caller)) !== query.actor) return false;
     }
     return true;
   };

@@ -175,7 +175,7 @@ export function relationshipInForce(r: RelationshipFact, now: Date): boolean {
 }
 
 /** Whether a block is in force at `now` (lifting takes effect at once). */
-export function blockInForce(b: BlockFact, now: Date): boolean {
+export function blockInForce(b: Pick<BlockFact, 'liftedAt'>, now: Date): boolean {
   return !b.liftedAt || Date.parse(b.liftedAt) > now.getTime();
 }
 

@@ -1,5 +1,6 @@
 import type { Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
+import type { BlockTarget } from '../../shared/contracts/sharing';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
@@ -242,10 +243,15 @@ export async function loadContextAndFacts(tenant: string, patientId: string, act
   return { context, facts };
 }
 
+/** What a block covers for the decision: a block by name covers whoever it matched (maybe nobody). */
+export function decidingTargets(b: BlockItem): BlockTarget[] {
+  return b.target.kind === 'named-person' || b.target.kind === 'named-unit' ? (b.matches ?? []) : [b.target];
+}
+
 /** The decision's view of the citizen's facts. */
 export function factsForDecision(facts: CitizenFacts): Pick<AccessInput, 'blocks' | 'consents' | 'emergency'> {
   return {
-    blocks: facts.blocks.map((b) => ({ id: b.blockId, target: b.target, ...(b.liftedAt ? { liftedAt: b.liftedAt } : {}) })),
+    blocks: facts.blocks.flatMap((b) => decidingTargets(b).map((target) => ({ id: b.blockId, target, ...(b.liftedAt ? { liftedAt: b.liftedAt } : {}) }))),
     consents: facts.consents.map((c) => ({ category: c.category, status: c.status })),
     emergency: facts.emergency.map((e) => ({ id: e.grantId, tenant: e.tenant, sub: e.sub, grantedAt: e.grantedAt, expiresAt: e.expiresAt })),
   };

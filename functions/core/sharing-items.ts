@@ -1,5 +1,5 @@
 import { globalKey, tenantKey } from '../../shared/db/keys';
-import type { BlockTarget, SharingCategory } from '../../shared/contracts/sharing';
+import type { BlockTarget, NamedBlockTarget, SharingCategory } from '../../shared/contracts/sharing';
 import type { Author, EntryStatus, EntryType } from '../../shared/contracts/journal';
 
 /**
@@ -67,7 +67,10 @@ export type BlockItem = {
   sk: string;
   itemType: 'block';
   blockId: string;
-  target: BlockTarget;
+  /** A named person or unit (by name and municipality) is kept as the citizen named it... */
+  target: BlockTarget | NamedBlockTarget;
+  /** ...with whom the name matched when the block was set: what the access decision reads for it. */
+  matches?: BlockTarget[];
   createdAt: string;
   createdBy: ChangedBy;
   liftedAt?: string;

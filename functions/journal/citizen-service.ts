@@ -4,6 +4,7 @@ import { recordAccess } from '../core/commit';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { TenantDb } from '../../shared/db/tenant-db';
+import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import type { AuditEventInput } from '../core/audit-event';
 import { timelinePage } from './entry-store';
 import { toEntry } from '../core/entry-record';
@@ -61,13 +62,21 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
     }
     const req: TenantRequest = { tenant: tenant.id, caller, requestId };
     const { context, decision } = await authorize(req, patientId, 'journal.read', 'citizen.record.read');
-    const page = await timelinePage(tenant.id, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT);
+    const [page, profile] = await Promise.all([timelinePage(tenant.id, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT), readTenantProfile(tenant.id)]);
     const { version: _version, ...patient } = await toPatient(context.patient);
+    // The citizen reads the unit's name ("Torshov legekontor"), not its id.
+    const unitNames = new Map((profile?.units ?? []).map((u) => [u.id, u.name]));
     records.push({
       tenant: tenant.id,
       tenantName: tenant.name,
       patient,
-      entries: await Promise.all(page.items.map((head) => toEntry(tenant.id, head))),
+      entries: await Promise.all(
+        page.items.map(async (head) => {
+          const entry = await toEntry(tenant.id, head);
+          const unitName = unitNames.get(entry.unit);
+          return unitName ? { ...entry, unitName } : entry;
+        }),
+      ),
       truncated: page.nextCursor !== undefined,
     });
     events.push(accessEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Block, BlockList, BlockTarget, ConsentList, CreateBlockOnBehalfRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
+import type { Block, BlockList, BlockTarget, BlockTargetView, ConsentList, CreateBlockOnBehalfRequest, MyBlockRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
 import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } from '../../shared/contracts/sharing';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
@@ -24,6 +24,7 @@ import {
 } from '../core/patient-access';
 import { sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from '../core/sharing-items';
 import { deliverPendingAudit } from './audit-outbox';
+import { resolveMyTarget, type ResolvedTarget } from './block-targets';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
 import { citizenKeyOf } from './sharing-context';
 import { blockPut, blockReplace, consentPut, getBlock, getDocument } from './sharing-store';
@@ -64,13 +65,30 @@ function changedBy(req: PatientAccessRequest): ChangedBy {
     : { kind: 'staff', sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}), ...(req.tenant ? { tenant: req.tenant } : {}) };
 }
 
-function toBlock(item: BlockItem, now: Date, label?: string): Block {
-  const who = (c: ChangedBy) => ({ kind: c.kind, ...(c.name ? { name: c.name } : {}), ...(c.kind === 'staff' ? { id: c.sub, ...(c.tenant ? { tenantId: c.tenant } : {}) } : {}) });
+/**
+ * Who sees a block: the citizen sees names only (what they named, or the registry's name for it),
+ * never an internal user or unit id, nor who set it on their behalf by id; staff see the ids.
+ */
+type Viewer = 'citizen' | 'staff';
+
+function targetView(target: BlockItem['target'], viewer: Viewer): BlockTargetView {
+  if (viewer === 'staff') return target;
+  if (target.kind === 'person') return { kind: 'person' };
+  if (target.kind === 'unit') return { kind: 'unit', tenant: target.tenant };
+  return target;
+}
+
+function toBlock(item: BlockItem, now: Date, viewer: Viewer, label?: string): Block {
+  const who = (c: ChangedBy) => ({
+    kind: c.kind,
+    ...(c.name ? { name: c.name } : {}),
+    ...(c.kind === 'staff' ? { ...(viewer === 'staff' ? { id: c.sub } : {}), ...(c.tenant ? { tenantId: c.tenant } : {}) } : {}),
+  });
   return {
     id: item.blockId,
-    target: item.target,
+    target: targetView(item.target, viewer),
     ...(label ? { targetLabel: label } : {}),
-    active: blockInForce({ id: item.blockId, target: item.target, liftedAt: item.liftedAt }, now),
+    active: blockInForce(item, now),
     createdAt: item.createdAt,
     createdBy: who(item.createdBy),
     ...(item.liftedAt ? { liftedAt: item.liftedAt } : {}),
@@ -79,13 +97,15 @@ function toBlock(item: BlockItem, now: Date, label?: string): Block {
 }
 
 /** A readable name for person and unit targets, so the citizen recognises whom they blocked. */
-async function labelOf(target: BlockTarget): Promise<string | undefined> {
+async function labelOf(target: BlockItem['target']): Promise<string | undefined> {
   if (target.kind === 'person') return (await getUser(target.userId))?.name;
   if (target.kind === 'unit') {
     const profile = await readTenantProfile(target.tenant);
     const unit = profile?.units.find((u) => u.id === target.unitId);
     return unit && profile ? `${unit.name} (${profile.name})` : undefined;
   }
+  // A target by name shows the name as the citizen gave it, whoever (if anyone) it matched.
+  if (target.kind === 'named-person' || target.kind === 'named-unit') return `${target.name} (${(await readTenantProfile(target.tenant))?.name ?? target.tenant})`;
   return undefined;
 }
 
@@ -124,28 +144,46 @@ export async function listMyBlocks(req: PatientAccessRequest): Promise<BlockList
   const now = nowOf(req);
   await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
-  return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target)))) };
+  return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, 'citizen', await labelOf(b.target)))) };
 }
 
 function sortBlocks(blocks: BlockItem[]): BlockItem[] {
   return [...blocks].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
-async function newBlock(req: PatientAccessRequest, nidKey: string, target: BlockTarget, now: Date): Promise<BlockItem> {
-  await checkTarget(target, nidKey);
+function newBlock(req: PatientAccessRequest, nidKey: string, { target, matches }: ResolvedTarget, now: Date): BlockItem {
   const blockId = randomUUID();
-  return { pk: sharingKeys.citizenPk(nidKey), sk: sharingKeys.blockSk(blockId), itemType: 'block', blockId, target, createdAt: now.toISOString(), createdBy: changedBy(req), version: 1 };
+  return {
+    pk: sharingKeys.citizenPk(nidKey),
+    sk: sharingKeys.blockSk(blockId),
+    itemType: 'block',
+    blockId,
+    target,
+    ...(matches ? { matches } : {}),
+    createdAt: now.toISOString(),
+    createdBy: changedBy(req),
+    version: 1,
+  };
 }
 
-export async function createMyBlock(req: PatientAccessRequest, target: BlockTarget, idempotencyKey?: string): Promise<Block> {
+
+/**
+ * The citizen blocks a document, a category, all sharing, a person or unit from a row of their
+ * access log, or a person or unit by name and municipality (./block-targets.ts: the answer is the
+ * same whether or not the name matched anyone).
+ */
+export async function createMyBlock(req: PatientAccessRequest, request: MyBlockRequest, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
-  const idem = citizenIdempotency(nidKey, req, 'createMyBlock', idempotencyKey, target);
+  const idem = citizenIdempotency(nidKey, req, 'createMyBlock', idempotencyKey, request);
   const prior = await replayCitizen<Block>(nidKey, idem);
   if (prior) return prior;
   const now = nowOf(req);
-  const item = await newBlock(req, nidKey, target, now);
-  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: target.kind });
-  const value = toBlock(item, now, await labelOf(target));
+  const resolved = await resolveMyTarget(req.caller, nidKey, request);
+  if (resolved.target.kind === 'document') await checkTarget(resolved.target, nidKey);
+  const item = newBlock(req, nidKey, resolved, now);
+  // The event names the kind only, never whom (or how many) a name matched.
+  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind });
+  const value = toBlock(item, now, 'citizen', await labelOf(item.target));
   return commitCitizenChange(nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
 }
 
@@ -164,7 +202,7 @@ export async function liftMyBlock(req: PatientAccessRequest, blockId: string, id
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
-  const value = toBlock(next, now, await labelOf(next.target));
+  const value = toBlock(next, now, 'citizen', await labelOf(next.target));
   return commitCitizenChange(nidKey, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
 }
 
@@ -204,7 +242,7 @@ export async function listPatientBlocks(req: PatientAccessRequest, patientId: st
   const now = nowOf(req);
   await deliverPendingAudit(nidKey);
   const facts = await loadCitizenFacts(nidKey, now);
-  const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, await labelOf(b.target))));
+  const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, 'staff', await labelOf(b.target))));
   await recordAccess([accessEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })], req.tenant);
   return { blocks };
 }
@@ -221,9 +259,10 @@ export async function createPatientBlock(req: PatientAccessRequest, patientId: s
   if (prior) return prior;
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
   const now = nowOf(req);
-  const item = await newBlock(req, nidKey, body.target, now);
+  await checkTarget(body.target, nidKey);
+  const item = newBlock(req, nidKey, { target: body.target }, now);
   const event = { ...accessEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
-  const value = toBlock(item, now, await labelOf(body.target));
+  const value = toBlock(item, now, 'staff', await labelOf(body.target));
   return commitStaffChange(tenant, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
 }
 
@@ -236,7 +275,7 @@ export async function liftPatientBlock(req: PatientAccessRequest, patientId: str
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
   const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
-  const value = toBlock(next, now, await labelOf(next.target));
+  const value = toBlock(next, now, 'staff', await labelOf(next.target));
   return commitStaffChange(tenant, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
 }
 

@@ -201,7 +201,7 @@ export async function listMyDocuments(req: PatientAccessRequest): Promise<MyDocu
   const now = nowOf(req);
   const [docs, facts, caller] = await Promise.all([documentsOfCitizen(nidKey), loadCitizenFacts(nidKey, now), accessCallerOf(req.caller)]);
   const dir = directoryOf(req);
-  const blocks = facts.blocks.filter((b) => blockInForce({ id: b.blockId, target: b.target, liftedAt: b.liftedAt }, now));
+  const blocks = facts.blocks.filter((b) => blockInForce(b, now));
   await dir.load(docs.map((d) => d.tenant));
   const shown: { doc: DocumentIndexItem; decision: AccessDecision }[] = [];
   for (const doc of docs) {

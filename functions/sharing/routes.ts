@@ -185,7 +185,7 @@ export const createMyBlockRoute = sharing.route({
   path: '/v1/sharing/me/blocks',
   handler: 'functions/sharing/handlers/create-my-block.ts',
   plane: 'data',
-  summary: 'Block a document, a category, all sharing, a named person or a named unit; covers future documents until lifted',
+  summary: 'Block a document, a category, all sharing, or a person or unit named from a row of the citizen’s access log (actorRef) or by name and municipality (one answer whether or not the name matches anyone); covers future documents until lifted',
   auth: 'token',
   roles: ['citizen'],
   tenant: 'none',

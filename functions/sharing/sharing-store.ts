@@ -1,4 +1,5 @@
-import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { tenantKey } from '../../shared/db/keys';
+import { TenantDb, type Page, type TxWrite } from '../../shared/db/tenant-db';
 import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem } from '../core/sharing-items';
 
 /**
@@ -52,4 +53,12 @@ export function consentPut(item: ConsentItem, expectedVersion: number | undefine
 
 export function emergencyPut(item: EmergencyItem): TxWrite {
   return { kind: 'put', table, item, condition: { expression: 'attribute_not_exists(pk)' } };
+}
+
+/**
+ * One page of the events about a citizen in one municipality's audit log (its by-citizen index,
+ * the citizen's own access log), newest first: how a row of that log names a person or unit.
+ */
+export function citizenLogPage(tenant: string, nidKey: string, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  return new TenantDb(tenant).query({ table: 'audit', index: 'gsi3', partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', nidKey), newestFirst: true, limit: 200, cursor });
 }

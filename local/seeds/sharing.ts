@@ -13,7 +13,7 @@ import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
  * documents in Bergen (vaksinasjon) and Oslo (epikrise), and Kari one in Oslo (legemiddel); the
  * journal's sign indexes them. This step adds Kari as a patient in Bodø with a signed epikrise from
  * Bodø legevakt and a care relationship for bodo.lege (so Bodø finds Kari's Oslo document and Oslo
- * finds Bodø's), and one block: Kari has blocked the named person bodo.sykepleier. Safe to run again.
+ * finds Bodø's), and one block: Kari has blocked the nurse Sara Sykepleier in Bodø by name. Safe to run again.
  */
 
 const KARI = '01817045606';
@@ -48,8 +48,9 @@ async function seedKariInBodo(): Promise<void> {
 
 async function seedKariBlock(): Promise<void> {
   const facts = await loadCitizenFacts(await nationalIdKey(KARI), new Date());
-  if (facts.blocks.some((b) => b.target.kind === 'person' && b.target.userId === 'bodo.sykepleier')) return;
-  await createMyBlock({ caller: callerOf('innbygger.kari'), requestId: 'seed' }, { kind: 'person', userId: 'bodo.sykepleier' });
+  if (facts.blocks.some((b) => b.target.kind === 'named-person' && b.target.tenant === '1804')) return;
+  // By name and municipality, as a citizen without the nurse's row in her log would.
+  await createMyBlock({ caller: callerOf('innbygger.kari'), requestId: 'seed' }, { kind: 'named-person', tenant: '1804', name: 'Sara Sykepleier (bodo)' });
 }
 
 /** Seed step: Kari in Bodø with a shared epikrise, and one block. */

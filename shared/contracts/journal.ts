@@ -313,8 +313,8 @@ export const myRecordSchema = z.object({
       tenant: z.string(),
       tenantName: z.string(),
       patient: z.omit(patientSchema, { version: true }),
-      /** Signed entries (drafts are not part of the record yet), newest first. */
-      entries: z.array(entrySchema),
+      /** Signed entries (drafts are not part of the record yet), newest first, with the name of the unit each was written in. */
+      entries: z.array(z.extend(entrySchema, { unitName: z.optional(z.string()) })),
       truncated: z.boolean(),
     }),
   ),

@@ -105,17 +105,65 @@ export type MyDocumentList = z.infer<typeof myDocumentListSchema>;
 export const BLOCK_KINDS = ['document', 'category', 'all-sharing', 'person', 'unit'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
+const documentTarget = z.strictObject({ kind: z.literal('document'), documentId: documentIdSchema });
+const categoryTarget = z.strictObject({ kind: z.literal('category'), category: sharingCategorySchema });
+const allSharingTarget = z.strictObject({ kind: z.literal('all-sharing') });
+
+/** What a block covers as the access decision reads it (stored, and what staff name on the citizen's behalf). */
 export const blockTargetSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('document'), documentId: documentIdSchema }),
-  z.strictObject({ kind: z.literal('category'), category: sharingCategorySchema }),
-  z.strictObject({ kind: z.literal('all-sharing') }),
+  documentTarget,
+  categoryTarget,
+  allSharingTarget,
   z.strictObject({ kind: z.literal('person'), userId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig bruker-id')) }),
   z.strictObject({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig enhets-id')) }),
 ]);
 export type BlockTarget = z.infer<typeof blockTargetSchema>;
 
-/** The citizen's own request: just the target. */
-export const createMyBlockSchema = blockTargetSchema;
+/** An `actorRef` from the citizen's own access log: opaque and keyed per citizen, never a user id. */
+export const actorRefSchema = z.string().check(z.regex(/^p-[A-Za-z0-9_-]{22}$/, 'Ukjent rad i loggen'));
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const blockNameSchema = trimmedString(2, 200, 'Oppgi navnet').check(z.regex(/^[^\u0000-\u001f\u007f#]+$/, 'Ugyldige tegn i navnet'));
+
+/**
+ * A person or unit the citizen names by name in a municipality. The block holds for whoever in
+ * that municipality bears the name when it is set (every match; none is fine), and the answer
+ * is the same whether anyone matched or not: naming someone confirms or denies nobody.
+ */
+const namedPersonTarget = z.strictObject({ kind: z.literal('named-person'), tenant: tenantIdSchema, name: blockNameSchema });
+const namedUnitTarget = z.strictObject({ kind: z.literal('named-unit'), tenant: tenantIdSchema, name: blockNameSchema });
+export const namedBlockTargetSchema = z.discriminatedUnion('kind', [namedPersonTarget, namedUnitTarget]);
+export type NamedBlockTarget = z.infer<typeof namedBlockTargetSchema>;
+
+/**
+ * The citizen's own request. People and units are named either from a row of the citizen's
+ * access log (`logged-person`: the person of that row, by its `actorRef`; `logged-unit`: the
+ * unit that person acted from in that row, `entryId` being the row's `id`), or by name and
+ * municipality (above). The citizen never gives, and is never shown, an internal user or unit id.
+ */
+export const myBlockRequestSchema = z.discriminatedUnion('kind', [
+  documentTarget,
+  categoryTarget,
+  allSharingTarget,
+  z.strictObject({ kind: z.literal('logged-person'), actorRef: actorRefSchema }),
+  z.strictObject({ kind: z.literal('logged-unit'), actorRef: actorRefSchema, entryId: z.uuid({ message: 'Ukjent rad i loggen' }) }),
+  namedPersonTarget,
+  namedUnitTarget,
+]);
+export type MyBlockRequest = z.infer<typeof myBlockRequestSchema>;
+export const createMyBlockSchema = myBlockRequestSchema;
+
+/** What a block covers as shown: names in `targetLabel`; internal user and unit ids only in staff views. */
+export const blockTargetViewSchema = z.discriminatedUnion('kind', [
+  documentTarget,
+  categoryTarget,
+  allSharingTarget,
+  z.object({ kind: z.literal('person'), userId: z.optional(z.string()) }),
+  z.object({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: z.optional(z.string()) }),
+  namedPersonTarget,
+  namedUnitTarget,
+]);
+export type BlockTargetView = z.infer<typeof blockTargetViewSchema>;
 
 /** Staff registering a block on the citizen's behalf say why (stored encrypted in the audit event). */
 export const createBlockOnBehalfSchema = z.object({
@@ -127,7 +175,7 @@ export type CreateBlockOnBehalfRequest = z.infer<typeof createBlockOnBehalfSchem
 const changedBySchema = z.object({
   kind: z.enum(['citizen', 'staff']),
   name: z.optional(z.string()),
-  /** For staff: who and where. */
+  /** For staff: who (in staff views only) and where. */
   id: z.optional(z.string()),
   tenantId: z.optional(z.string()),
 });
@@ -135,7 +183,7 @@ const changedBySchema = z.object({
 export const blockSchema = z
   .object({
     id: idSchema,
-    target: blockTargetSchema,
+    target: blockTargetViewSchema,
     /** Names for people and units, where known, so the citizen can recognise them. */
     targetLabel: z.optional(z.string()),
     active: z.boolean(),
@@ -183,12 +231,16 @@ export type SetConsentRequest = z.infer<typeof setConsentSchema>;
 // ---------------------------------------------------------------------------------------------
 // Emergency access (akuttilgang, break-the-glass)
 
-/** Control characters are refused: the reason is shown to auditors and may be shown to the patient. */
+/** Control characters are refused: the reason is shown to those who review the log. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const emergencyAccessRequestSchema = z.strictObject({
-  /** Why (at most 250 characters, Tillitsrammeverket `user_reason`); may be shown to the patient and used in log review. */
+  /**
+   * Why (at most 250 characters, Tillitsrammeverket `user_reason`). Sealed under the
+   * municipality's key and opened only in log review; the patient sees in their access log that
+   * emergency access was used, never the reason.
+   */
   reason: z
     .string({ message: 'Oppgi en begrunnelse' })
     .check(

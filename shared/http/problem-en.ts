@@ -111,6 +111,9 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
 
   // functions/sharing
   'Ukjent dokument.': 'Unknown document.',
+  'Finner ikke denne raden i loggen din.': 'This row is not in your access log.',
+  'Denne raden gjelder ikke helsepersonell i en kommune.': "This row is not about a municipality's health personnel.",
+  'Personen handlet ikke fra en enhet i denne raden.': 'The person did not act from a unit in this row.',
   'Ukjent helsepersonell.': 'Unknown health personnel.',
   'Sperringen finnes allerede.': 'The block already exists.',
   'Sperringen finnes ikke.': 'The block does not exist.',

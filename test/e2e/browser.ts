@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -51,4 +52,90 @@ export async function loginAs(page: Page, baseUrl: string, userId: string): Prom
 export async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: /Logg ut|Log out/ }).click();
   await page.locator('button[data-user]').first().waitFor();
+}
+
+/** One browser for a test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll');
+    return browser;
+  };
+}
+
+/** A browser profile and its page: one person at their own machine. */
+export interface Actor {
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * One actor: a fresh profile; on the start page when `baseUrl` is given (else a blank page, for a
+ * test to prepare before the app loads), logged in as `userId` when one is given.
+ */
+export async function openActor(browser: Browser, baseUrl?: string, userId?: string): Promise<Actor> {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  if (baseUrl) await page.goto(`${baseUrl}/`);
+  if (baseUrl && userId) await loginAs(page, baseUrl, userId);
+  return { context, page };
+}
+
+/** Runs `body` with an actor of its own; a failure leaves a screenshot named `name`; the profile is closed either way. */
+export async function withActor(open: () => Promise<Actor>, name: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const { context, page } = await open();
+  try {
+    await body(page);
+  } catch (error) {
+    console.log(`screenshot: ${await failureShot(page, name)}`);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs `body` as `userId`, logged in, in a fresh profile of its own (withActor); the failure screenshot is named `name`, by default the user. */
+export function actAs(browser: Browser, baseUrl: string, userId: string, body: (page: Page) => Promise<void>, name = userId): Promise<void> {
+  return withActor(() => openActor(browser, baseUrl, userId), name, body);
+}
+
+/** After any failing test of the block: a screenshot of the page, named after the test. */
+export function screenshotOnFailure(page: () => Page | undefined): void {
+  afterEach(async (ctx) => {
+    const p = page();
+    if (ctx.task.result?.state === 'fail' && p) console.log(`screenshot: ${await failureShot(p, ctx.task.name)}`);
+  });
+}
+
+/**
+ * For a describe block: one actor through all its tests (opened before, closed after; `userId`
+ * undefined stays logged out), with a screenshot of any test that fails.
+ */
+export function useActor(browser: () => Browser, baseUrl: string, userId?: string): Actor {
+  let actor: Actor | undefined;
+  const current = (): Actor => {
+    if (!actor) throw new Error('the actor is opened in beforeAll');
+    return actor;
+  };
+  beforeAll(async () => {
+    actor = await openActor(browser(), baseUrl, userId);
+  });
+  afterAll(async () => {
+    await actor?.context.close();
+  });
+  screenshotOnFailure(() => actor?.page);
+  return {
+    get context() {
+      return current().context;
+    },
+    get page() {
+      return current().page;
+    },
+  };
 }

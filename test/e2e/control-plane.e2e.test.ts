@@ -1,33 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { failureShot, launchBrowser, loginAs, newContext, screenshot } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { actAs, screenshot, useBrowser } from './browser';
 
 /** Tenant admin and operator screens against the control plane, and API errors shown as words. */
 const baseUrl = inject('baseUrl');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function as(userId: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const context: BrowserContext = await newContext(browser);
-  const page = await context.newPage();
-  try {
-    await page.goto(`${baseUrl}/`);
-    await loginAs(page, baseUrl, userId);
-    await body(page);
-  } catch (error) {
-    console.log(`screenshot: ${await failureShot(page, userId)}`);
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
+/** Each check as one user in a fresh profile, logged in; a failure leaves a screenshot named after the user. */
+const as = (userId: string, body: (page: Page) => Promise<void>) => actAs(browser(), baseUrl, userId, body);
 
 const vendorName = `Journalapp ${randomBytes(3).toString('hex')}`;
 const temp = `oslo.vikar-${randomBytes(3).toString('hex')}`;

@@ -4,10 +4,9 @@
  * for oneself or one's unit, emergency access); registering the relationship opens the record.
  */
 import { randomInt } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import { failureShot, launchBrowser, loginAs, newContext } from './browser';
+import { useActor, useBrowser } from './browser';
 import { seriousA11yViolations } from './a11y';
 
 const baseUrl = inject('baseUrl');
@@ -15,27 +14,11 @@ const baseUrl = inject('baseUrl');
 const NATIONAL_ID = syntheticNationalId({ day: randomInt(1, 29), month: randomInt(1, 13), year: randomInt(1930, 2000) }, randomInt(0, 500));
 const NAME = `Nora Nyregistrert ${NATIONAL_ID.slice(-5)}`;
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  context = await newContext(browser);
-  page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await loginAs(page, baseUrl, 'bergen.sykepleier');
-});
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`screenshot: ${await failureShot(page, ctx.task.name)}`);
-});
+const nurse = useActor(useBrowser(), baseUrl, 'bergen.sykepleier');
 
 describe('a patient without a care relationship', () => {
   it('lands the clinician who registered the patient on what she can do, not on an error', async () => {
+    const { page } = nurse;
     await page.getByRole('link', { name: 'Pasienter' }).first().click();
     const search = page.getByTestId('patient-search');
     await search.fill(NATIONAL_ID);
@@ -58,6 +41,7 @@ describe('a patient without a care relationship', () => {
   });
 
   it('registers a care relationship for her unit with a reason, and the page opens the record', async () => {
+    const { page } = nurse;
     const form = page.getByTestId('relationship-form');
     await form.getByLabel('Gjelder').selectOption('unit');
     await form.getByLabel('Grunnlag').selectOption('service-decision');

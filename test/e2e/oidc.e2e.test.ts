@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { failureShot, launchBrowser } from './browser';
+import { useBrowser, withActor, type Actor } from './browser';
 
 /**
  * The AWS login path: the OIDC authorization-code flow with PKCE, against a small stand-in
@@ -19,7 +18,7 @@ interface Pending {
   nonce: string;
 }
 
-let browser: Browser;
+const browser = useBrowser();
 let server: Server;
 let issuer = '';
 const codes = new Map<string, Pending>();
@@ -31,7 +30,6 @@ async function demoToken(user: string): Promise<{ access_token: string; expires_
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', issuer);
     const json = (status: number, body: unknown) => {
@@ -85,22 +83,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
   await new Promise<void>((r) => server?.close(() => r()));
 });
 
-async function oidcPage(): Promise<{ context: BrowserContext; page: Page }> {
+async function oidcPage(): Promise<Actor> {
   // The gateway's CSP allows connections to its own origin only; in AWS the CloudFront policy
   // must name the issuer in connect-src. Here the stand-in issuer lives on another port.
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+  const context = await browser().newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
   await context.route('**/config.json', (route) => route.fulfill({ json: { auth: { mode: 'oidc', issuer, clientId: 'fj-web', scope: 'openid profile' } } }));
   return { context, page: await context.newPage() };
 }
 
 describe('OIDC authorization-code flow with PKCE', () => {
   it('logs in through the issuer and returns to the page the user asked for', async () => {
-    const { context, page } = await oidcPage();
-    try {
+    await withActor(oidcPage, 'oidc-login', async (page) => {
       await page.goto(`${baseUrl}/patients`);
       await page.getByRole('button', { name: 'Logg inn' }).click();
       await page.getByRole('heading', { level: 1, name: 'Finn pasient' }).waitFor();
@@ -111,22 +107,14 @@ describe('OIDC authorization-code flow with PKCE', () => {
       expect(page.url()).toBe(`${baseUrl}/patients`);
       const storage = await page.evaluate(() => Object.keys(sessionStorage));
       expect(storage).toEqual(['fj.session']);
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'oidc-login')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('refuses an answer that does not belong to a login started here (state), with a message', async () => {
-    const { context, page } = await oidcPage();
-    try {
+    await withActor(oidcPage, 'oidc-forged-state', async (page) => {
       await page.goto(`${baseUrl}/auth/callback?code=forged&state=forged`);
       await page.locator('[data-testid="login-reason"]', { hasText: 'Innloggingen mislyktes.' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('fj.session'))).toBeNull();
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { failureShot, launchBrowser, loginAs, logout, newContext, screenshot } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loginAs, logout, newContext, openActor, screenshot, useActor, useBrowser, withActor } from './browser';
 import { seriousA11yViolations } from './a11y';
 import { jsBundleSize, report } from './metrics';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 interface FirstLoad {
   wall: number;
@@ -50,30 +43,19 @@ describe('the built client', () => {
 });
 
 describe('login and the app shell', () => {
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    context = await newContext(browser);
-    page = await context.newPage();
-  });
-  afterAll(async () => {
-    await context.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.log(`screenshot: ${await failureShot(page, ctx.task.name)}`);
-  });
+  const shell = useActor(browser, baseUrl);
 
   it('shows a usable login page on a cold cache, and reports how long it took', async () => {
+    const { page } = shell;
     // The browser is running already (as a user's would be); each load gets a fresh profile, so
     // nothing is cached. Usable = the demo users are listed and can be clicked. Five loads, the
     // median counts: one load on a shared 2-core machine says little. The figure is reported, not
     // asserted: a test that fails on a busy machine says nothing about the client.
-    const warm = await browser.newPage();
+    const warm = await browser().newPage();
     await warm.close();
     const loads: FirstLoad[] = [];
     for (let i = 0; i < 5; i++) {
-      const fresh = await newContext(browser);
+      const fresh = await newContext(browser());
       const p = await fresh.newPage();
       const t0 = Date.now();
       await p.goto(`${baseUrl}/`);
@@ -99,6 +81,7 @@ describe('login and the app shell', () => {
   });
 
   it('logs a nurse in and shows the home screen with her municipality', async () => {
+    const { page } = shell;
     const t0 = Date.now();
     await loginAs(page, baseUrl, 'oslo.sykepleier');
     await page.getByRole('heading', { level: 1, name: /Hei, Sara Sykepleier/ }).waitFor();
@@ -110,12 +93,14 @@ describe('login and the app shell', () => {
   });
 
   it('keeps the token in sessionStorage only and nothing patient-related in localStorage', async () => {
+    const { page } = shell;
     const storage = await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) }));
     expect(storage.session).toEqual(['fj.session']);
     expect(storage.local.filter((k) => k !== 'fj.lang')).toEqual([]);
   });
 
   it('switches to English and back', async () => {
+    const { page } = shell;
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: /Hello, Sara Sykepleier/ }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
@@ -124,12 +109,14 @@ describe('login and the app shell', () => {
   });
 
   it('survives a reload within the session and shows a readable page for an unknown path', async () => {
+    const { page } = shell;
     await page.goto(`${baseUrl}/finnes/ikke`);
     await page.getByRole('heading', { level: 1, name: 'Siden finnes ikke.' }).waitFor();
     await page.locator('[data-testid="who"]').waitFor();
   });
 
   it('logs out', async () => {
+    const { page } = shell;
     await logout(page);
     await page.locator('[data-testid="login-reason"]', { hasText: 'Du er logget ut.' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('fj.session'))).toBeNull();
@@ -138,9 +125,8 @@ describe('login and the app shell', () => {
 
 describe('session expiry', () => {
   it('sends the user back to login with a message when the token expires', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    try {
+    // A blank page first: the clock is installed before the app loads.
+    await withActor(() => openActor(browser()), 'session-expiry', async (page) => {
       await page.clock.install();
       await page.goto(`${baseUrl}/`);
       await loginAs(page, baseUrl, 'bergen.lege');
@@ -149,11 +135,6 @@ describe('session expiry', () => {
       await page.locator('[data-testid="login-reason"]', { hasText: 'Økten din er utløpt' }).waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem('fj.session'))).toBeNull();
       await screenshot(page, '09-session-expired');
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'session-expiry')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

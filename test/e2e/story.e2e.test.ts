@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { failureShot, launchBrowser, loginAs, newContext, screenshot } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { actAs, screenshot, useActor, useBrowser } from './browser';
 import { seriousA11yViolations } from './a11y';
 import { report } from './metrics';
 
@@ -28,39 +28,25 @@ const CORRECTED = `Pasienten falt i gangen i natt. Ingen synlige skader. Blodtry
 const REASON = 'Feil blodtrykk ført i første versjon';
 const EMERGENCY_REASON = `Bevisstløs pasient på legevakten, trenger vaksinehistorikk (${run})`;
 
-let browser: Browser;
+const browser = useBrowser();
 let osloPatientUrl = '';
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+/** One step as `userId` in a fresh profile of its own, logged in; a failure leaves a screenshot named `name`. */
+const as = (userId: string, name: string, body: (page: Page) => Promise<void>) => actAs(browser(), baseUrl, userId, body, name);
 
-/** One actor: a fresh browser profile, logged in. */
-async function actor(userId: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await loginAs(page, baseUrl, userId);
-  return { context, page };
+/** Finds a patient by national id in the own municipality and opens them. */
+async function openPatient(page: Page, patient: { nationalId: string; name: string }): Promise<void> {
+  await page.getByRole('link', { name: 'Pasienter' }).first().click();
+  await page.getByTestId('patient-search').fill(patient.nationalId);
+  await page.getByTestId('patient-search').press('Enter');
+  await page.getByTestId('patient-results').getByRole('link', { name: patient.name }).click();
 }
 
 describe('clinician: find, write, sign, correct', () => {
-  let context: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    ({ context, page } = await actor('oslo.sykepleier'));
-  });
-  afterAll(async () => {
-    await context.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.log(`screenshot: ${await failureShot(page, ctx.task.name)}`);
-  });
+  const nurse = useActor(browser, baseUrl, 'oslo.sykepleier');
 
   it('refuses a national id with wrong check digits before asking the API', async () => {
+    const { page } = nurse;
     await page.getByRole('link', { name: 'Pasienter' }).first().click();
     const search = page.getByTestId('patient-search');
     await search.fill('15838512328');
@@ -70,6 +56,7 @@ describe('clinician: find, write, sign, correct', () => {
   });
 
   it('takes the last hit off the screen when the next search is invalid', async () => {
+    const { page } = nurse;
     const search = page.getByTestId('patient-search');
     await search.fill(OLA.nationalId);
     await search.press('Enter');
@@ -84,6 +71,7 @@ describe('clinician: find, write, sign, correct', () => {
   });
 
   it('finds the patient by national id, and by name', async () => {
+    const { page } = nurse;
     const search = page.getByTestId('patient-search');
     await search.fill('158385 12329');
     await search.press('Enter');
@@ -102,6 +90,7 @@ describe('clinician: find, write, sign, correct', () => {
   });
 
   it('explains that reading the record needs a care relationship, and registers one', async () => {
+    const { page } = nurse;
     // Oslo's GP has a relationship with Ola (seed); this nurse does not, so the API refuses.
     await page.getByText('Du har ikke tjenstlig behov').waitFor();
     const form = page.getByTestId('relationship-form');
@@ -114,6 +103,7 @@ describe('clinician: find, write, sign, correct', () => {
   });
 
   it('writes a draft and signs it', async () => {
+    const { page } = nurse;
     await page.getByTestId('new-entry').click();
     const form = page.getByTestId('entry-form');
     await form.getByLabel('Type').selectOption('sykepleienotat');
@@ -134,6 +124,7 @@ describe('clinician: find, write, sign, correct', () => {
   });
 
   it('corrects the signed note with a reason; every version stays readable', async () => {
+    const { page } = nurse;
     await page.getByRole('button', { name: 'Rett notatet' }).click();
     const form = page.getByTestId('correct-form');
     // A reason is required: the shared contract says so before the API is asked.
@@ -165,6 +156,7 @@ describe('clinician: find, write, sign, correct', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
   it("registers and lifts a block on the patient's behalf, with a reason", async () => {
+    const { page } = nurse;
     const card = page.getByTestId('patient-blocks');
     await card.getByText('Pasientens sperringer').click();
     await card.getByText('Pasienten har ingen sperringer.').waitFor();
@@ -184,8 +176,7 @@ describe('clinician: find, write, sign, correct', () => {
 
 describe('citizen: who has looked at my record', () => {
   it('shows the Oslo nurse in the access log, and the corrected note in the record', async () => {
-    const { context, page } = await actor('innbygger.ola');
-    try {
+    await as('innbygger.ola', 'citizen', async (page) => {
       await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
       const log = page.getByTestId('access-log');
       await log.locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first().waitFor();
@@ -210,24 +201,15 @@ describe('citizen: who has looked at my record', () => {
       const oslo = page.getByTestId('my-record').filter({ hasText: 'Oslo' });
       await oslo.getByText(TITLE).click();
       await oslo.getByText(CORRECTED).waitFor();
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'citizen')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('another municipality', () => {
   it("cannot see Oslo's note, neither through its own record of the citizen nor by Oslo's address", async () => {
-    const { context, page } = await actor('bergen.sykepleier');
-    try {
+    await as('bergen.sykepleier', 'other-municipality', async (page) => {
       // Ola is also Bergen's patient: Bergen's record of him has no trace of Oslo's note.
-      await page.getByRole('link', { name: 'Pasienter' }).first().click();
-      await page.getByTestId('patient-search').fill(OLA.nationalId);
-      await page.getByTestId('patient-search').press('Enter');
-      await page.getByTestId('patient-results').getByRole('link', { name: OLA.name }).click();
+      await openPatient(page, OLA);
       await page.getByTestId('timeline').getByText('Hjemmebesøk').first().waitFor();
       await expect(page.getByTestId('timeline').textContent()).resolves.not.toContain(TITLE);
       // Oslo's patient id, typed in: a readable refusal, no patient data.
@@ -237,35 +219,18 @@ describe('another municipality', () => {
       await expect(alert.textContent()).resolves.toMatch(/Finnes ikke|Ingen tilgang/);
       await expect(page.locator('main').textContent()).resolves.not.toContain(OLA.nationalId.slice(6));
       await screenshot(page, '08-other-municipality-refused');
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'other-municipality')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('sharing across municipalities: documents, a block, emergency access', () => {
   const EPIKRISE = { title: 'Epikrise legevakt', text: 'Behandlet for forstuet ankel' };
-  let bergen: { context: BrowserContext; page: Page };
+  const bergen = useActor(browser, baseUrl, 'bergen.sykepleier');
   let documentUrl = '';
-  beforeAll(async () => {
-    bergen = await actor('bergen.sykepleier');
-  });
-  afterAll(async () => {
-    await bergen.context.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.log(`screenshot: ${await failureShot(bergen.page, ctx.task.name)}`);
-  });
 
   it("shows Bergen's nurse the discharge summary Oslo shared, and opens it", async () => {
     const { page } = bergen;
-    await page.getByRole('link', { name: 'Pasienter' }).first().click();
-    await page.getByTestId('patient-search').fill(OLA.nationalId);
-    await page.getByTestId('patient-search').press('Enter');
-    await page.getByTestId('patient-results').getByRole('link', { name: OLA.name }).click();
+    await openPatient(page, OLA);
     const shared = page.getByTestId('shared-documents');
     const doc = shared.getByTestId('shared-document').filter({ hasText: EPIKRISE.title });
     await doc.waitFor();
@@ -280,8 +245,7 @@ describe('sharing across municipalities: documents, a block, emergency access', 
   });
 
   it('lets the citizen block that document for other municipalities', async () => {
-    const { context, page } = await actor('innbygger.ola');
-    try {
+    await as('innbygger.ola', 'citizen-block', async (page) => {
       await page.getByRole('link', { name: 'Mine dokumenter' }).first().click();
       const row = page.getByTestId('my-document').filter({ hasText: EPIKRISE.title });
       await row.getByRole('button', { name: `Sperr «${EPIKRISE.title}» for andre kommuner` }).click();
@@ -310,12 +274,7 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await plan.getByText('Samtykke gitt').waitFor();
       await screenshot(page, '17-citizen-blocks');
       expect(await seriousA11yViolations(page)).toEqual([]);
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'citizen-block')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("shows Bergen's nurse the document as blocked, without its content", async () => {
@@ -332,12 +291,8 @@ describe('sharing across municipalities: documents, a block, emergency access', 
   });
 
   it('gives a doctor without a care relationship emergency access with a reason, and shows it while it lasts', async () => {
-    const { context, page } = await actor('bodo.lege');
-    try {
-      await page.getByRole('link', { name: 'Pasienter' }).first().click();
-      await page.getByTestId('patient-search').fill(EMIL.nationalId);
-      await page.getByTestId('patient-search').press('Enter');
-      await page.getByTestId('patient-results').getByRole('link', { name: EMIL.name }).click();
+    await as('bodo.lege', 'emergency', async (page) => {
+      await openPatient(page, EMIL);
       await page.getByText('Du har ikke tjenstlig behov').waitFor();
       await page.getByTestId('emergency-open').click();
       const form = page.getByTestId('emergency-form');
@@ -367,16 +322,10 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await expect(page.getByTestId('new-entry').count()).resolves.toBe(0);
       await screenshot(page, '19-emergency-access');
       expect(await seriousA11yViolations(page)).toEqual([]);
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'emergency')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
   it("lets Bodø's log reviewer find the emergency access, with its reason, and record a review", async () => {
-    const { context, page } = await actor('bodo.revisor');
-    try {
+    await as('bodo.revisor', 'bodo-reviewer', async (page) => {
       // Akuttilgang is flagged for the data-owning municipality's auditor (DOMAIN.md item 7).
       await page.getByRole('link', { name: 'Gjennomgang' }).first().click();
       const item = page.getByTestId('queue-item').filter({ hasText: EMERGENCY_REASON }).first();
@@ -391,29 +340,15 @@ describe('sharing across municipalities: documents, a block, emergency access', 
       await item.getByRole('button', { name: 'Lagre vurdering' }).click();
       await page.getByRole('button', { name: 'Vurdert' }).click();
       await page.getByTestId('queue-item').filter({ hasText: 'Kontrollert mot legevaktjournalen' }).first().waitFor();
-    } catch (error) {
-      console.log(`screenshot: ${await failureShot(page, 'bodo-reviewer')}`);
-      throw error;
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe("Oslo's log reviewer", () => {
-  let context: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    ({ context, page } = await actor('oslo.revisor'));
-  });
-  afterAll(async () => {
-    await context.close();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') console.log(`screenshot: ${await failureShot(page, ctx.task.name)}`);
-  });
+  const reviewer = useActor(browser, baseUrl, 'oslo.revisor');
 
   it("finds the nurse's writing in the patient's events, and the patient's log chain is intact", async () => {
+    const { page } = reviewer;
     await expect(page.getByTestId('who').textContent()).resolves.toContain('Loggransker');
     const patientId = osloPatientUrl.split('/').pop() ?? '';
     await page.goto(`${baseUrl}/audit/events?patient=${patientId}`);
@@ -435,6 +370,7 @@ describe("Oslo's log reviewer", () => {
   });
 
   it("finds the nurse's self-authorised care relationship in the review queue", async () => {
+    const { page } = reviewer;
     // Selvautorisasjon is followed up in log review (DOMAIN.md item 7): the journal flags it.
     await page.getByRole('link', { name: 'Gjennomgang' }).first().click();
     const item = page.getByTestId('queue-item').filter({ hasText: 'Sara Sykepleier (oslo)' }).first();
@@ -444,6 +380,7 @@ describe("Oslo's log reviewer", () => {
   });
 
   it("finds the nurse's refused attempt in the review queue by kind, names the patient, and verifies the patient's chain from there", async () => {
+    const { page } = reviewer;
     // Refusals are reviewed too: the refused read before the relationship existed is in Oslo's queue.
     await page.getByRole('link', { name: 'Gjennomgang' }).first().click();
     await page.getByTestId('review-kind').getByRole('button', { name: 'Avviste forsøk' }).click();
@@ -466,5 +403,70 @@ describe("Oslo's log reviewer", () => {
     await chain.getByRole('button', { name: 'Verifiser kjeden' }).click();
     await chain.getByTestId('verify-result').getByText('Loggen er hel').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+describe('the citizen blocks a person from her access log, and by name (issue 16.6)', () => {
+  it('blocks the Oslo nurse from her row in the log; the block list names her, never an id', async () => {
+    await as('innbygger.ola', 'citizen-block-from-log', async (page) => {
+      await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
+      await page.getByLabel(/^Person/).fill('Sara Sykepleier (oslo)');
+      await page.getByTestId('access-log-filter').getByRole('button', { name: 'Bruk avgrensning' }).click();
+      const row = page.getByTestId('access-log').locator('tr', { hasText: 'Sara Sykepleier (oslo)' }).first();
+      await row.getByRole('button', { name: /^Sperr denne personen/ }).click();
+      const confirm = row.getByTestId('block-confirm');
+      await confirm.getByText(/^Sperre Sara Sykepleier \(oslo\)\?/).waitFor();
+      await screenshot(page, '21-citizen-block-from-log');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await confirm.getByRole('button', { name: 'Sperr', exact: true }).click();
+      await row.getByTestId('blocked-from-log').getByText('Sara Sykepleier (oslo) er sperret.').waitFor();
+      await row.getByRole('link', { name: 'Se sperringene dine' }).click();
+      await page.getByTestId('block-active').filter({ hasText: 'Personen Sara Sykepleier (oslo)' }).waitFor();
+      // By name and municipality: the same answer whether or not anyone there has the name.
+      const form = page.getByTestId('block-form');
+      await form.getByLabel('En bestemt person').check();
+      await form.getByLabel(/^Personens navn/).fill('Ingen Slik Person');
+      await form.getByLabel(/^Kommunenummer/).fill('0301');
+      await form.getByRole('button', { name: 'Sperr' }).click();
+      await page.getByTestId('blocks-notice').getByText('Sperringen gjelder fra nå.').waitFor();
+      await page.getByTestId('block-active').filter({ hasText: 'Personer med navnet Ingen Slik Person (Oslo)' }).waitFor();
+      // No internal user or unit id anywhere on the page.
+      await expect(page.locator('main').textContent()).resolves.not.toMatch(/oslo\.sykepleier|0301-[a-z]/);
+      await screenshot(page, '22-citizen-blocks-by-name');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      // Min journal names the unit a note was written in, not its id.
+      await page.getByRole('link', { name: 'Min journal' }).first().click();
+      const oslo = page.getByTestId('my-record').filter({ hasText: 'Oslo' });
+      await oslo.getByText(TITLE).click();
+      await oslo.getByText(/Hjemmetjenesten Sagene/).first().waitFor();
+      await expect(oslo.textContent()).resolves.not.toContain('0301-hjem-sagene');
+    });
+  });
+
+  it('to the blocked nurse the citizen is a patient who does not exist', async () => {
+    await as('oslo.sykepleier', 'blocked-nurse', async (page) => {
+      await page.getByRole('link', { name: 'Pasienter' }).first().click();
+      await page.getByTestId('patient-search').fill(OLA.nationalId);
+      await page.getByTestId('patient-search').press('Enter');
+      await page.getByText('Ingen pasienter i kommunen passer søket.').waitFor();
+      await expect(page.getByRole('link', { name: OLA.name }).count()).resolves.toBe(0);
+      await page.goto(osloPatientUrl);
+      await page.getByRole('alert').waitFor();
+      await expect(page.locator('main').textContent()).resolves.not.toMatch(/sperr|blokk/i);
+    });
+  });
+
+  it('gets the API’s answers in English when the screen is in English', async () => {
+    await as('innbygger.ola', 'citizen-english', async (page) => {
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('link', { name: 'Blocks and consent' }).first().click();
+      const form = page.getByTestId('block-form');
+      await form.getByLabel('A named person').check();
+      await form.getByLabel(/^Name of the person/).fill('Sara Sykepleier');
+      await form.getByLabel(/^Municipality number/).fill('9999');
+      await form.getByRole('button', { name: 'Block' }).click();
+      await form.getByRole('alert').getByText('Unknown municipality.').waitFor();
+      await page.getByRole('button', { name: 'Norsk' }).click();
+    });
   });
 });

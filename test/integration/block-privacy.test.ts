@@ -39,9 +39,10 @@ async function answer(res: Response): Promise<{ status: number; type: string | n
 }
 
 const BLOCKED = 'oslo.sykepleier';
+// Named as a citizen names them (issue 16.6): by name and municipality, the nurse and her unit.
 const TARGETS = {
-  person: { kind: 'person', userId: BLOCKED },
-  unit: { kind: 'unit', tenant: '0301', unitId: '0301-hjem-sagene' },
+  person: { kind: 'named-person', tenant: '0301', name: 'Sara Sykepleier (oslo)' },
+  unit: { kind: 'named-unit', tenant: '0301', name: 'Hjemmetjenesten Sagene' },
 } as const;
 const RULE = { person: 'blocked-person', unit: 'blocked-unit' } as const;
 

@@ -42,6 +42,14 @@ async function block(as: string, target: Record<string, unknown>): Promise<Block
   return (await res.json()) as Block;
 }
 
+/** "Block this person" from the newest row of the citizen's access log where `name` acted (issue 16.6). */
+async function blockFromLog(who: string, name: string): Promise<Block> {
+  const log = (await (await stack.call('/v1/audit/access-log?limit=100', { as: who })).json()) as { items: CitizenAccessEntry[] };
+  const row = log.items.find((i) => i.who.name === name);
+  expect(row, name).toBeDefined();
+  return block(who, { kind: 'logged-person', actorRef: row!.actorRef });
+}
+
 async function lift(as: string, blockId: string) {
   return stack.call(`/v1/sharing/me/blocks/${blockId}`, { method: 'DELETE', as, headers: { 'idempotency-key': newIdempotencyKey() } });
 }
@@ -119,7 +127,7 @@ describe('blocks', () => {
 
   it('a named-person block holds in the home municipality too; the rest of the team keeps access', async () => {
     const s = await scenario();
-    await block(s.who, { kind: 'person', userId: 'bergen.sykepleier' });
+    await blockFromLog(s.who, 'Sara Sykepleier (bergen)');
     const home = await stack.call(`/v1/patients/${s.bergen.id}/timeline`, { as: 'bergen.sykepleier' });
     // To the blocked person the patient is as one that does not exist (issue 16.5); the log keeps the rule.
     expect(home.status).toBe(404);
@@ -260,7 +268,7 @@ describe('emergency access', () => {
     const path = `/v1/sharing/patients/${s.oslo.id}/emergency-access`;
     expect((await post(path, 'oslo.sykepleier', { reason: 'Akutt forverring, trenger opplysninger' })).status).toBe(201);
     expect((await retrieve('oslo.sykepleier', s.docId)).status).toBe(200);
-    await block(s.who, { kind: 'person', userId: 'oslo.sykepleier' });
+    await blockFromLog(s.who, 'Sara Sykepleier (oslo)');
     // Refused, answered as for a document and a patient that do not exist (issue 16.5); the log keeps the rule.
     expect(await retrieve('oslo.sykepleier', s.docId)).toMatchObject({ status: 404, body: { detail: 'Dokumentet finnes ikke.' } });
     expect((await stack.call(`/v1/patients/${s.oslo.id}/timeline`, { as: 'oslo.sykepleier' })).status).toBe(404);

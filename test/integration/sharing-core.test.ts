@@ -149,7 +149,9 @@ describe('demo data', () => {
     expect(hidden).toMatchObject({ status: 404, detail: 'Pasienten finnes ikke i denne kommunen.' });
     expect(hidden.rule).toBeUndefined();
     const blocks = (await (await stack.call('/v1/sharing/me/blocks', { as: 'innbygger.kari' })).json()) as { blocks: { target: unknown; targetLabel?: string }[] };
-    expect(blocks.blocks).toEqual([expect.objectContaining({ target: { kind: 'person', userId: 'bodo.sykepleier' }, targetLabel: 'Sara Sykepleier (bodo)' })]);
+    // Set by name and municipality: shown as she named it, with no internal id (issue 16.6).
+    expect(blocks.blocks).toEqual([expect.objectContaining({ target: { kind: 'named-person', tenant: '1804', name: 'Sara Sykepleier (bodo)' }, targetLabel: 'Sara Sykepleier (bodo) (Bodø)' })]);
+    expect(JSON.stringify(blocks)).not.toContain('bodo.sykepleier');
   });
 });
 

@@ -174,7 +174,7 @@ describe('a citizen’s change reaches every municipality’s log', () => {
   it('keeps the event owed to Bergen when its append fails, and delivers it once when the blocks are next read', async () => {
     const s = await scenario();
     const failed = failBergenOnce('sharing.block.create');
-    const res = await send('/v1/sharing/me/blocks', { method: 'POST', as: s.who, json: { kind: 'person', userId: 'oslo.lege' } });
+    const res = await send('/v1/sharing/me/blocks', { method: 'POST', as: s.who, json: { kind: 'named-person', tenant: '0301', name: 'Lars Lege (oslo)' } });
     expect(failed()).toBe(true);
     // The block holds (it committed with Oslo's event); Bergen's event is owed, not lost.
     expect(res.status).toBe(201);
@@ -238,7 +238,7 @@ describe('patient search and blocks', () => {
     const found = async (as: string) => (await search(as, { name })).patients.map((p) => p.id);
     expect(await found('oslo.sykepleier')).toEqual([patient.id]);
 
-    const person = (await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'person', userId: 'oslo.sykepleier' } })).body as unknown as Block;
+    const person = (await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'named-person', tenant: '0301', name: 'Sara Sykepleier (oslo)' } })).body as unknown as Block;
     expect(await found('oslo.sykepleier')).toEqual([]);
     expect((await search('oslo.sykepleier', { nationalId: nid })).patients).toEqual([]);
     expect(await found('oslo.lege')).toEqual([patient.id]);
@@ -254,13 +254,13 @@ describe('patient search and blocks', () => {
     expect((await stream('0301', patient.id)).some((e) => e.action === 'patient.read' && e.outcome === 'denied' && e.rule === 'blocked-person')).toBe(true);
 
     // A unit block: everyone in Hjemmetjenesten Sagene (the nurse's unit), not the doctor at Torshov.
-    await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'unit', tenant: '0301', unitId: '0301-hjem-sagene' } });
+    await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'named-unit', tenant: '0301', name: 'Hjemmetjenesten Sagene' } });
     await send(`/v1/sharing/me/blocks/${person.id}`, { method: 'DELETE', as: who });
     expect(await found('oslo.sykepleier')).toEqual([]);
     expect(await found('oslo.lege')).toEqual([patient.id]);
 
     // Blocks on sharing do not hide the patient from their own municipality.
-    const unitBlock = (await myBlocks(who)).blocks.find((b) => b.active && b.target.kind === 'unit');
+    const unitBlock = (await myBlocks(who)).blocks.find((b) => b.active && b.target.kind === 'named-unit');
     await send(`/v1/sharing/me/blocks/${unitBlock!.id}`, { method: 'DELETE', as: who });
     await send('/v1/sharing/me/blocks', { method: 'POST', as: who, json: { kind: 'all-sharing' } });
     expect(await found('oslo.sykepleier')).toEqual([patient.id]);

@@ -55,7 +55,9 @@ function withQuery(path: string, query: RequestOptions['query']): string {
 
 /** One HTTP call to the API; throws ApiError for every non-2xx answer and for network failures. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
+  // Problems come back in the UI's language: the i18n provider keeps <html lang> on the choice.
+  const lang = typeof document === 'undefined' ? '' : document.documentElement.lang;
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...(lang ? { 'accept-language': lang } : {}), ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;

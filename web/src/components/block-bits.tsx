@@ -17,9 +17,14 @@ export function BlockLabel({ block, documentTitles }: { block: Block; documentTi
     case 'all-sharing':
       return <>{t('blocks.kind.all-sharing')}</>;
     case 'person':
-      return <>{t('blocks.kind.person', { who: block.targetLabel ?? target.userId })}</>;
+      // The citizen's view carries no user id: a person who is no longer registered stays unnamed.
+      return <>{t('blocks.kind.person', { who: block.targetLabel ?? target.userId ?? t('blocks.unnamedPerson') })}</>;
     case 'unit':
-      return <>{block.targetLabel ? t('blocks.kind.unitNamed', { unit: block.targetLabel }) : t('blocks.kind.unit', { unit: target.unitId, tenant: target.tenant })}</>;
+      return <>{block.targetLabel ? t('blocks.kind.unitNamed', { unit: block.targetLabel }) : t('blocks.kind.unit', { unit: target.unitId ?? t('blocks.unnamedUnit'), tenant: target.tenant })}</>;
+    case 'named-person':
+      return <>{t('blocks.kind.namedPerson', { who: block.targetLabel ?? target.name })}</>;
+    case 'named-unit':
+      return <>{t('blocks.kind.namedUnit', { unit: block.targetLabel ?? target.name })}</>;
   }
 }
 

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { CITIZEN_LOG_WHO, type CitizenAccessEntry } from '../../../../shared/contracts/audit';
 import { auditApi, type AccessLogFilter } from '../../api/audit';
+import { sharingApi } from '../../api/sharing';
+import { ErrorMessage } from '../../components/error-message';
+import { useSubmit } from '../../components/forms';
 import { OutcomeBadge } from '../../components/audit-bits';
 import { EventTable, type EventLine } from '../../components/event-row';
 import { Field, SelectField } from '../../components/forms';
@@ -8,6 +11,56 @@ import { PageTitle } from '../../components/ui';
 import { usePaged } from '../../components/use-api';
 import { PagedList } from '../../components/paged-list';
 import { useI18n, type MessageKey, type Translate } from '../../i18n/i18n';
+import { Link } from '../../router';
+
+/**
+ * "Block this person" / "block this unit" on a row of the log: asks once, then blocks by the
+ * row's opaque handle (`actorRef`, with the row's id for the unit); no internal id is involved.
+ */
+function BlockFromRow({ entry, scope }: { entry: CitizenAccessEntry; scope: 'person' | 'unit' }) {
+  const { t } = useI18n();
+  const [asking, setAsking] = useState(false);
+  const [done, setDone] = useState(false);
+  const submit = useSubmit();
+  const who = scope === 'person' ? entry.who.name : (entry.organisation.unit ?? '');
+  if (done) {
+    return (
+      <div className="small" role="status" data-testid="blocked-from-log">
+        {t(scope === 'person' ? 'citizen.log.blockedPerson' : 'citizen.log.blockedUnit', { who })} <Link to="/me/sharing">{t('citizen.log.toBlocks')}</Link>
+      </div>
+    );
+  }
+  if (!asking) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setAsking(true)}>
+        {t(scope === 'person' ? 'citizen.log.blockPerson' : 'citizen.log.blockUnit')}
+        <span className="sr-only"> {who}</span>
+      </button>
+    );
+  }
+  const block = () =>
+    void submit.run(async () => {
+      await sharingApi.createMyBlock(scope === 'person' ? { kind: 'logged-person', actorRef: entry.actorRef } : { kind: 'logged-unit', actorRef: entry.actorRef, entryId: entry.id });
+      setDone(true);
+    });
+  return (
+    <div className="small" data-testid="block-confirm">
+      <p>{t(scope === 'person' ? 'citizen.log.confirmPerson' : 'citizen.log.confirmUnit', { who })}</p>
+      <button type="button" className="btn btn-danger btn-small" onClick={block} disabled={submit.busy}>
+        {submit.busy ? t('app.saving') : t('blocks.submit')}
+      </button>{' '}
+      <button type="button" className="btn btn-small" onClick={() => setAsking(false)} disabled={submit.busy}>
+        {t('app.cancel')}
+      </button>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+    </div>
+  );
+}
+
+/** Health personnel of a municipality (not the citizen, not the operator) can be blocked from their row. */
+function blockable(e: CitizenAccessEntry): boolean {
+  return !e.own && e.organisation.tenantId !== undefined;
+}
 
 /** An entry of the citizen's log as an event line: who in which role, where, what in plain words. */
 function accessLine(e: CitizenAccessEntry, t: Translate): EventLine {
@@ -25,12 +78,14 @@ function accessLine(e: CitizenAccessEntry, t: Translate): EventLine {
       <>
         {e.who.name}
         <div className="muted small">{e.who.role}</div>
+        {blockable(e) && <BlockFromRow entry={e} scope="person" />}
       </>
     ),
     where: (
       <>
         {e.organisation.name}
         {e.organisation.unit && <div className="muted small">{e.organisation.unit}</div>}
+        {blockable(e) && e.organisation.unit && <BlockFromRow entry={e} scope="unit" />}
       </>
     ),
     purposeOfUse: e.purposeOfUse,

@@ -51,6 +51,8 @@ export function BlocksPage() {
   // Document blocks name the document by its title, which only the document list knows.
   const docs = useApi('my-docs', (signal) => sharingApi.myDocuments(signal));
   const titles = new Map((docs.data?.documents ?? []).flatMap((d) => (d.title ? [[d.id, d.title] as const] : [])));
+  // Municipalities the citizen's documents come from, offered for a block by name (the citizen cannot list the registry).
+  const municipalities = new Map((docs.data?.documents ?? []).map((d) => [d.organisation.tenantId, d.organisation.name] as const));
   const changed = (message: MessageKey) => () => announce(message);
   return (
     <>
@@ -96,8 +98,12 @@ export function BlocksPage() {
           <Link to="/me/documents">{t('blocks.toDocuments')}</Link>
         </p>
       </section>
+      <p className="muted">
+        {t('blocks.fromLogHint')} <Link to="/me/access-log">{t('blocks.toAccessLog')}</Link>
+      </p>
       <NewBlockForm
         explainKey="blocks.explain"
+        municipalities={municipalities}
         onSubmit={async (target) => {
           await sharingApi.createMyBlock(target);
           changed('blocks.createdNotice')();

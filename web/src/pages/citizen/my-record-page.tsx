@@ -39,7 +39,7 @@ export function MyRecordPage() {
                           <span className="muted">{dateTime(e.eventTime)}</span>
                         </summary>
                         <p className="timeline-meta">
-                          <AuthorLine author={e.author} /> · {e.unit}
+                          <AuthorLine author={e.author} /> · {e.unitName ?? e.unit}
                           {e.reason && ` · ${t('entry.reason')}: ${e.reason}`}
                         </p>
                         <div className="entry-text">{e.text}</div>
