@@ -162,6 +162,7 @@ const EN_WORDS: Readonly<Record<string, string>> = {
  * field paths stay; a message not listed here is passed on as written.
  */
 const EN_FIELD_MESSAGES: Readonly<Record<string, string>> = {
+  'Ukjent felt': 'Unknown field',
   'Ugyldig fødselsnummer eller D-nummer (kontrollsiffer)': 'Invalid national identity number or D number (check digit)',
   'Ugyldig organisasjonsnummer (kontrollsiffer)': 'Invalid organisation number (check digit)',
   'Ugyldig kommunenummer: fire sifre med kjent fylkesnummer': 'Invalid municipality number: four digits with a known county number',
