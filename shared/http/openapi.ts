@@ -145,6 +145,11 @@ const EXAMPLES: Record<string, Json> = {
   createEntry: { type: 'journalnotat', title: 'Hjemmebesøk', text: 'Sår på venstre legg stelt. Ingen tegn til infeksjon.' },
 };
 
+/** /openapi.json describes the JSON API; /fhir is described by its CapabilityStatement (/fhir/R4/metadata). */
+export function describedByOpenApi(route: RouteSpec): boolean {
+  return !route.path.startsWith('/fhir/');
+}
+
 /** OpenAPI 3.1 for the route table, straight from the zod schemas the handlers validate with. */
 export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string; version: string }, options: OpenApiOptions = {}): Json {
   const components = new Components();
@@ -152,7 +157,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
   components.ref(problemSchema, 'output');
   const paths: Record<string, Json> = {};
   const tags = new Set<string>();
-  for (const route of routes) {
+  for (const route of routes.filter(describedByOpenApi)) {
     const readsIfMatch = hasIfMatch(route);
     const responses: Json = {};
     for (const [status, r] of Object.entries(route.responses)) {

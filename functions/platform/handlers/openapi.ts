@@ -1,5 +1,5 @@
-import { config } from '../../../shared/config';
 import { httpHandler } from '../../../shared/http/handler';
+import { oidcEndpoints } from '../../../shared/http/oidc-discovery';
 import type { OpenApiOptions } from '../../../shared/http/openapi';
 import { openapi } from '../routes';
 
@@ -32,7 +32,7 @@ export const handler = httpHandler(openapi, async ({ event }) => {
   let document = documents.get(key);
   if (!document) {
     build ??= await builder();
-    document = build({ serverUrl: url, tokenUrl: `${config().oidc.issuer.replace(/\/$/, '')}/token` });
+    document = build({ serverUrl: url, tokenUrl: (await oidcEndpoints()).tokenEndpoint });
     // Bounded: one document per host name this deployment answers on.
     if (documents.size < 8) documents.set(key, document);
   }
