@@ -82,8 +82,8 @@ const TAG_TEXT: Record<string, string> = {
 
 /** Every route sits behind API Gateway throttling and usage plans, so any call may be throttled. */
 const THROTTLED = {
-  description: 'Throttled (stage limit or the vendor usage plan); retry after Retry-After seconds',
-  headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 0 } } },
+  description: 'Throttled (stage limit or the vendor usage plan; API Gateway sends Retry-After)',
+  headers: { 'Retry-After': { description: 'Seconds to wait (on API Gateway throttling)', schema: { type: 'integer', minimum: 0 } } },
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
