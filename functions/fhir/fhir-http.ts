@@ -37,12 +37,14 @@ export function fhirRead(resource: { meta?: { versionId?: string } }): HttpResul
 
 /**
  * The absolute base of this FHIR endpoint as the client reached it (links in Bundles, attachment
- * URLs). Behind CloudFront or the local gateway the Host header names the public host.
+ * URLs): X-Forwarded-Host where a proxy sets it, else the Host header.
  */
 export function fhirBaseUrl(event: Pick<APIGatewayProxyEvent, 'headers'>): string {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
-  const host = headers.host && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(headers.host) ? headers.host : 'localhost';
+  // A proxy in front (CloudFront, a load balancer) names the public host in X-Forwarded-Host.
+  const given = headers['x-forwarded-host'] ?? headers.host;
+  const host = given && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(given) ? given : 'localhost';
   const proto = headers['x-forwarded-proto'] === 'http' || /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host) ? 'http' : 'https';
   return `${proto}://${host}${FHIR_BASE}`;
 }
