@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteSpec } from '../shared/http/route';
 import { problemType, PROBLEM_CONTENT_TYPE } from '../shared/http/problem';
+import { FHIR_CONTENT_TYPE, operationOutcomeOf } from '../functions/fhir/operation-outcome';
 import type { UserProfile } from '../shared/tenancy/user-profile';
 import type { IssuedToken, LocalTokenIssuer } from './token-issuer';
 
@@ -35,6 +36,11 @@ export interface RunningGateway {
 }
 
 const API_PREFIXES = ['/v1/', '/ops/', '/fhir/', '/health', '/openapi.json'];
+
+/** Paths the API owns (never the web client's HTML): the prefixes, and `/v1`, `/ops`, `/fhir` themselves. */
+function isApiPath(pathname: string): boolean {
+  return API_PREFIXES.some((p) => pathname.startsWith(p) || (p.endsWith('/') && pathname === p.slice(0, -1)));
+}
 const MAX_BODY_BYTES = 1024 * 1024;
 
 interface CompiledRoute {
@@ -65,6 +71,15 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
   res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', 'x-request-id': requestId, ...extraHeaders });
   res.end(JSON.stringify({ type: problemType(kind), title, status, detail, requestId }));
 }
+
+/** The gateway's own refusals under /fhir, as the FHIR routes answer theirs: an OperationOutcome. */
+function fhirOutcome(res: ServerResponse, status: number, title: string, detail: string, extraHeaders: Record<string, string> = {}): void {
+  const requestId = randomUUID();
+  res.writeHead(status, { 'content-type': FHIR_CONTENT_TYPE, 'cache-control': 'no-store', 'x-request-id': requestId, ...extraHeaders });
+  res.end(JSON.stringify(operationOutcomeOf({ status, title, detail, requestId })));
+}
+
+const isFhirPath = (pathname: string) => pathname === '/fhir' || pathname.startsWith('/fhir/');
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
@@ -273,14 +288,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (pathname.startsWith(options.issuerPath)) return await handleIssuer(options, pathname.slice(options.issuerPath.length), req, res);
         const matches = compiled.map((c) => ({ c, m: c.pattern.exec(pathname) })).filter((x) => x.m);
         if (matches.length === 0) {
-          if (!API_PREFIXES.some((p) => pathname.startsWith(p)) && options.webRoot && (req.method === 'GET' || req.method === 'HEAD')) {
+          if (!isApiPath(pathname) && options.webRoot && (req.method === 'GET' || req.method === 'HEAD')) {
             return serveStatic(options.webRoot, pathname, res);
           }
+          if (isFhirPath(pathname)) return fhirOutcome(res, 404, 'Finnes ikke', `Ingen rute for ${req.method} ${pathname}.`);
           return problem(res, 404, 'Finnes ikke', `Ingen rute for ${req.method} ${pathname}.`, 'not-found');
         }
         const hit = matches.find((x) => x.c.route.method === req.method);
         if (!hit?.m) {
           const allow = [...new Set(matches.map((x) => x.c.route.method))].join(', ');
+          if (isFhirPath(pathname)) return fhirOutcome(res, 405, 'Metoden er ikke tillatt', `${req.method} er ikke støttet her.`, { allow });
           return problem(res, 405, 'Metoden er ikke tillatt', `${req.method} er ikke støttet her.`, 'method-not-allowed', { allow });
         }
         let body: Buffer;

@@ -24,13 +24,16 @@ function callerOf(userId: string): Caller {
   return { sub: u.id, kind: 'person', roles: u.roles, scopes: [], name: u.name, hpr: u.hpr, profession: u.profession, tenant: u.tenant, unit: u.unit, expiresAt: 0 };
 }
 
-interface Fixture {
+export interface Fixture {
   originPatientId: string;
+  /** The same person's record in the reading municipality. */
+  readerPatientId: string;
   entryId: string;
   documentId: string;
 }
 
-async function setUp(): Promise<Fixture[]> {
+/** Bergen's signed epikrise for each of PATIENTS people registered in both municipalities. */
+export async function setUp(): Promise<Fixture[]> {
   const req = (tenant: string, user: string) => ({ tenant, caller: callerOf(user), requestId: 'bench-setup' });
   const out: Fixture[] = [];
   for (let i = 0; i < PATIENTS; i++) {
@@ -42,7 +45,7 @@ async function setUp(): Promise<Fixture[]> {
     await createRelationship(req(READER_TENANT, 'oslo.lege'), reader.value.id, { reasonCode: 'referral', reason: 'Ytelsestest' }, `bench-sr-${randomUUID()}`);
     const draft = await createEntry(req(ORIGIN, 'bergen.lege'), origin.value.id, { type: 'epikrise', title: 'Epikrise', text: NOTE }, `bench-se-${randomUUID()}`);
     await signEntry(req(ORIGIN, 'bergen.lege'), origin.value.id, draft.value.id, etagOf(draft.version), `bench-ss-${randomUUID()}`);
-    out.push({ originPatientId: origin.value.id, entryId: draft.value.id, documentId: documentIdOf(ORIGIN, draft.value.id) });
+    out.push({ originPatientId: origin.value.id, readerPatientId: reader.value.id, entryId: draft.value.id, documentId: documentIdOf(ORIGIN, draft.value.id) });
   }
   return out;
 }

@@ -156,6 +156,11 @@ async function candidatesByName(tenant: string, name: string): Promise<{ ids: st
   return { ids: [...(first ?? [])].filter((id) => rest.every((h) => h.has(id))), more: hits.some((h) => h.more) };
 }
 
+/** Narrows a search before any access decision, so a non-match is neither decided nor audited (FHIR name + birthdate). */
+export interface SearchFilter {
+  birthDate?: string;
+}
+
 /** A patient the search matched, with what the access decision needs about them. */
 interface Hit {
   context: PatientContext;
@@ -164,11 +169,12 @@ interface Hit {
 }
 
 /** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
-async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date): Promise<Hit | undefined> {
+async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter): Promise<Hit | undefined> {
   const context = await loadPatientContext(req.tenant, patientId);
   if (!context) return undefined;
   const patient = await toPatient(context.patient);
   if ('name' in body && !nameMatches(patient.name, body.name)) return undefined;
+  if (filter.birthDate !== undefined && patient.birthDate !== filter.birthDate) return undefined;
   return { context, patient, facts: await loadCitizenFacts(context.patient.nidKey, now) };
 }
 
@@ -180,7 +186,7 @@ async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId:
  * looking); a search without hits is recorded in the tenant's chain. Events are stored before the
  * answer.
  */
-export async function searchPatients(req: TenantRequest, body: SearchPatientsRequest): Promise<PatientSearchResult> {
+export async function searchPatients(req: TenantRequest, body: SearchPatientsRequest, filter: SearchFilter = {}): Promise<PatientSearchResult> {
   const by = 'nationalId' in body ? 'nationalId' : 'name';
   const searchedKey = 'nationalId' in body ? await nationalIdKey(body.nationalId) : undefined;
   let ids: string[];
@@ -202,7 +208,7 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   let full = false;
   // Candidates come in id order; check them in batches until the page is full.
   for (let i = 0; i < ids.length && !full; i += SEARCH_LIMIT) {
-    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now)));
+    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now, filter)));
     for (const hit of batch) {
       if (!hit) continue;
       const decision = decideAccess({

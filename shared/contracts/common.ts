@@ -8,9 +8,9 @@ export function trimmedString(min: number, max: number, minMessage?: string): z.
   return z.string().check(z.trim(), z.minLength(min, minMessage), z.maxLength(max));
 }
 
-/** RFC 9457 problem details, as every error response is shaped. */
+/** RFC 9457 problem details, as every error response is shaped; extension members may follow. */
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string(),
     title: z.string(),
     status: z.int(),

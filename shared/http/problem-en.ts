@@ -5,6 +5,7 @@
  * DomainError and fails when one is missing here, so a new message needs its English text.
  */
 export const EN_DETAILS: Readonly<Record<string, string>> = {
+  'Ukjent identifikatorsystem.': 'Unknown identifier system.',
   // shared/http, shared/auth, shared/tenancy, shared/db
   'Innholdet må være application/json.': 'The content must be application/json.',
   'Forespørselen er ikke gyldig JSON.': 'The request is not valid JSON.',
@@ -165,6 +166,9 @@ const EN_WORDS: Readonly<Record<string, string>> = {
  * field paths stay; a message not listed here is passed on as written.
  */
 const EN_FIELD_MESSAGES: Readonly<Record<string, string>> = {
+  'Ukjent felt': 'Unknown field',
+  'Søk med identifier, eller med name og birthdate': 'Search by identifier, or by name and birthdate',
+  'ITI-67 krever patient eller patient.identifier': 'ITI-67 needs patient or patient.identifier',
   'Ugyldig fødselsnummer eller D-nummer (kontrollsiffer)': 'Invalid national identity number or D number (check digit)',
   'Ugyldig organisasjonsnummer (kontrollsiffer)': 'Invalid organisation number (check digit)',
   'Ugyldig kommunenummer: fire sifre med kjent fylkesnummer': 'Invalid municipality number: four digits with a known county number',

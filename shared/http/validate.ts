@@ -1,14 +1,31 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { strictRequest } from '../contracts/strict';
 import type { ZodMiniType } from '../contracts/zod';
 import { UnsupportedMediaTypeError, ValidationError, type FieldIssue } from '../errors';
 import type { RouteInput, RouteSpec } from './route';
+
+/** The field message of a body field the contract does not know (shared/contracts/strict.ts). */
+export const UNKNOWN_FIELD = 'Ukjent felt';
+
+/** Top-level fields that no alternative of a union knows: named like any unknown field. */
+function unknownToEveryBranch(branches: readonly (readonly { code: string; path: PropertyKey[]; keys?: string[] }[])[]): string[] {
+  const perBranch = branches.map((b) => new Set(b.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? (i.keys ?? []) : []))));
+  const [first, ...rest] = perBranch;
+  return first ? [...first].filter((k) => rest.every((set) => set.has(k))) : [];
+}
 
 function check(schema: ZodMiniType | undefined, value: unknown, location: string, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    issues.push({ field: [location, ...issue.path.map(String)].join('.'), message: issue.message });
+    const at = [location, ...issue.path.map(String)];
+    // An unknown field is named itself, so the caller sees which one to drop or respell.
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) issues.push({ field: [...at, key].join('.'), message: UNKNOWN_FIELD });
+    else {
+      issues.push({ field: at.join('.'), message: issue.message });
+      if (issue.code === 'invalid_union') for (const key of unknownToEveryBranch(issue.errors)) issues.push({ field: [...at, key].join('.'), message: UNKNOWN_FIELD });
+    }
   }
   return undefined;
 }
@@ -41,7 +58,7 @@ export function validateRequest<R extends RouteSpec>(route: R, event: APIGateway
   const body = parseBody(route, event, headers);
   const issues: FieldIssue[] = [];
   const input = {
-    body: check(route.body, body, 'body', issues),
+    body: check(route.body && strictRequest(route.body), body, 'body', issues),
     query: check(route.query, event.queryStringParameters ?? {}, 'query', issues),
     params: check(route.params, event.pathParameters ?? {}, 'path', issues),
     headers: check(route.headers, headers, 'headers', issues),

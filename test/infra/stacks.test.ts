@@ -662,7 +662,8 @@ describe('API Gateway', () => {
         expect(p, route.id).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
       }
     }
-    expect(ROUTES.filter((r) => r.auth === 'public').map((r) => r.path).sort()).toEqual(['/health', '/openapi.json']);
+    // FHIR and SMART require their discovery documents to be readable without a token.
+    expect(ROUTES.filter((r) => r.auth === 'public').map((r) => r.path).sort()).toEqual(['/fhir/R4/.well-known/smart-configuration', '/fhir/R4/metadata', '/health', '/openapi.json']);
   });
 
   it('validates every request: body and parameters, JSON bodies of the route\'s shape, required path parameters', () => {

@@ -68,13 +68,26 @@ const BODIES: Record<string, unknown> = {
   createPatientBlock: { target: { kind: 'category', category: 'vaksinasjon' }, reason: 'Pasientens ønske' },
 };
 
+/** Well-formed queries of the data routes that require one (by route id). */
+const QUERIES: Record<string, Record<string, string>> = {
+  fhirSearchPatient: { identifier: '15838512329' },
+  fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
+};
+/** Path parameters named alike by routes that mean different things by them (by route id). */
+const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
+  fhirReadPatient: { id: SOME_ID },
+  fhirRetrieveDocument: { id: `4601-${SOME_ID}` },
+};
+
 /** A request that passes the route's validation (checked here, so a wrong table entry says so). */
 function wellFormed(route: RouteSpec): { path: string; headers: Record<string, string>; body: unknown } {
   const pathParameters: Record<string, string> = {};
-  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => (pathParameters[name] = PATH_VALUES[name] ?? `dummy-${name}`));
+  const values = { ...PATH_VALUES, ...ROUTE_PATH_VALUES[route.id] };
+  const query = QUERIES[route.id];
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => (pathParameters[name] = values[name] ?? `dummy-${name}`)) + (query ? `?${new URLSearchParams(query).toString()}` : '');
   const headers = { 'idempotency-key': `suspended-${route.id}`, 'content-type': 'application/json' };
   const body = route.body ? (BODIES[route.id] ?? {}) : undefined;
-  const event = { headers, pathParameters, queryStringParameters: null, body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false } as unknown as APIGatewayProxyEvent;
+  const event = { headers, pathParameters, queryStringParameters: query ?? null, body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false } as unknown as APIGatewayProxyEvent;
   expect(() => validateRequest(route, event), `${route.id}: the test's request must be well-formed`).not.toThrow();
   return { path, headers, body };
 }
@@ -237,6 +250,13 @@ describe('suspending and resuming', () => {
       const request = wellFormed(route);
       const res = await stack.call(request.path, { method: route.method, as: userFor(route), headers: request.headers, ...(request.body === undefined ? {} : { json: request.body }) });
       expect(res.status, `${route.method} ${route.path}`).toBe(403);
+      if (route.path.startsWith('/fhir/')) {
+        // FHIR says the same in an OperationOutcome.
+        const outcome = await readJson<{ resourceType: string; issue: { code: string; diagnostics: string }[] }>(res);
+        expect(outcome.resourceType, route.id).toBe('OperationOutcome');
+        expect(outcome.issue[0]).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(/suspendert/) as unknown });
+        continue;
+      }
       const problem = await readJson<{ type: string; detail: string }>(res);
       expect(problem.type, route.id).toBe('urn:fellesjournal:problem:tenant-suspended');
       expect(problem.detail).toMatch(/suspendert/);

@@ -22,6 +22,10 @@ const PORTS = new Map([
   // Offboarding exports the journal through the JournalExportSource port (tenants/journal-source.ts);
   // tenant-deps.ts loads the journal's export lazily, only in the offboarding function.
   ['tenants -> journal', 'offboarding export port'],
+  // /fhir/R4 is a mapping layer over the journal's and sharing's use cases (functions/fhir/): it
+  // calls them so that the decision, blocks and audit stay in one place; nothing calls back.
+  ['fhir -> journal', 'FHIR mapping of the journal use cases'],
+  ['fhir -> sharing', 'FHIR (IHE MHD) mapping of the sharing use cases'],
 ]);
 
 export type Graph = Map<string, Set<string>>;

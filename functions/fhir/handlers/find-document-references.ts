@@ -1,0 +1,8 @@
+import { fhirBaseUrl, fhirHandler } from '../fhir-http';
+import { findDocumentReferences } from '../document-search';
+import { fhirFindDocumentReferencesRoute } from '../routes';
+
+export const handler = fhirHandler(fhirFindDocumentReferencesRoute, async ({ query, tenant, caller, requestId, registry, event }) => ({
+  status: 200,
+  body: await findDocumentReferences({ tenant, caller, requestId, registry }, query, fhirBaseUrl(event)),
+}));

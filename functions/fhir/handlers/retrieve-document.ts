@@ -1,0 +1,8 @@
+import { retrieveDocument } from '../../sharing/document-service';
+import { toBinary } from '../document-map';
+import { fhirHandler, fhirRead } from '../fhir-http';
+import { fhirRetrieveDocumentRoute } from '../routes';
+
+export const handler = fhirHandler(fhirRetrieveDocumentRoute, async ({ params, tenant, caller, registry, requestId }) =>
+  fhirRead(toBinary(await retrieveDocument({ tenant, caller, requestId, registry }, params.id))),
+);
