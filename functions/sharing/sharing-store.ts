@@ -1,4 +1,6 @@
-import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { platformDb } from '../../shared/db/sessions';
+import { sharedDocumentKey } from '../../shared/db/keys';
+import type { TenantDb, TxWrite } from '../../shared/db/tenant-db';
 import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem } from '../core/sharing-items';
 
 /**
@@ -7,11 +9,20 @@ import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, 
  */
 
 const table = 'sharing' as const;
-// The sharing table is not tenant-scoped; TenantDb's tenant plays no part in these reads.
-const regionDb = () => new TenantDb('0000');
+const regionDb = platformDb;
 
 export async function getDocument(tenant: string, entryId: string): Promise<DocumentIndexItem | undefined> {
   const item = await regionDb().get<DocumentIndexItem>(table, sharingKeys.documentPk(tenant, entryId), sharingKeys.documentSk);
+  return item?.itemType === 'document' ? item : undefined;
+}
+
+/**
+ * A document's index item read through a reader of that document (a sharing-read session of it, or
+ * the origin's own session): the one item of another municipality such a session may read.
+ */
+export async function readDocument(db: TenantDb, origin: string, entryId: string): Promise<DocumentIndexItem | undefined> {
+  const key = sharedDocumentKey(origin, entryId);
+  const item = await db.get<DocumentIndexItem>(table, key.pk, key.sk);
   return item?.itemType === 'document' ? item : undefined;
 }
 

@@ -13,6 +13,10 @@ export const ENV = {
   keystoreDir: 'FJ_KEYSTORE_DIR',
   tenantKeyAliasPrefix: 'FJ_TENANT_KEY_ALIAS_PREFIX',
   tenantRoleArn: 'FJ_TENANT_ROLE_ARN',
+  /** The narrow sharing-read role (only the session vending function assumes it). */
+  sharingReadRoleArn: 'FJ_SHARING_READ_ROLE_ARN',
+  /** The session vending function the data plane asks for tenant sessions (infra/functions/session-vendor.ts). */
+  vendingFunction: 'FJ_VENDING_FUNCTION',
   auditSigningKeyId: 'FJ_AUDIT_SIGNING_KEY_ID',
   lookupKeyId: 'FJ_LOOKUP_KEY_ID',
   /** The KMS HMAC key the list cursors' AES key is derived from (shared/crypto/cursor-codec.ts). */
