@@ -41,5 +41,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tenant data only through sessions (shared/db/sessions.ts): nothing outside shared/db builds a
+    // database handle from a tenant string of its choosing, or a session outside its factories.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['shared/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name=/^(TenantDb|PlatformDb)$/]", message: 'Get a database handle from a session (shared/db/sessions.ts), never from a tenant string.' },
+        { selector: "MemberExpression[object.name=/^(TenantSession|SharingReadSession)$/][property.name='open']", message: 'Sessions come from the request wrapper (shared/db/session-source.ts) or jobSession().' },
+      ],
+    },
+  },
   { files: ['**/*.mjs', '**/*.mts'], ...tseslint.configs.disableTypeChecked },
 );

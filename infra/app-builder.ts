@@ -14,7 +14,9 @@ export const OUTBOX_JOB_MODULE = 'functions/sharing/jobs/deliver-pending-audit.t
 /** Bundles of their own (not route groups), by function name. */
 /** Scheduled job signing audit tree heads (functions/anchor). */
 export const ANCHOR_JOB_MODULE = 'functions/anchor/handlers/anchor-beat.ts';
-export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE } as const;
+/** The session vending function (the only principal trusted by the tenant and sharing-read roles). */
+export const VENDING_MODULE = 'infra/functions/session-vendor.ts';
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {

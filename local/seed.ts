@@ -1,4 +1,4 @@
-import { TenantDb } from '../shared/db/tenant-db';
+import { platformDb } from '../shared/db/sessions';
 import { tenantKeys } from '../shared/crypto';
 import { controlKeys } from '../shared/tenancy/control-keys';
 import { putUser } from '../shared/tenancy/user-store';
@@ -13,7 +13,7 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
   for (const tenant of DEMO_TENANTS) {
     const key = controlKeys.tenant(tenant.id);
     try {
-      await new TenantDb(tenant.id).put(
+      await platformDb().put(
         'control',
         { ...key, ...controlKeys.tenantListing(tenant.id), ...tenant, region, status: 'active', keyRef: `local:${tenant.id}`, createdBy: 'seed', createdAt: new Date().toISOString() },
         { expression: 'attribute_not_exists(pk)' },

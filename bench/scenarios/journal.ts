@@ -1,3 +1,4 @@
+import { inProcessSessions } from '../../shared/db/session-source';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -33,7 +34,9 @@ function benchCaller(): Caller {
 
 /** Patients with a relationship for the bench user and one signed entry each, made through the use cases. */
 async function setUp(): Promise<{ patientId: string; entryId: string }[]> {
-  const req = { tenant: TENANT, caller: benchCaller(), requestId: 'bench-setup' };
+  const caller = benchCaller();
+  const sessions = await inProcessSessions(caller, TENANT);
+  const req = { tenant: TENANT, session: sessions.own!, sessions, caller, requestId: 'bench-setup' };
   const admin = { ...req, caller: { ...benchCaller(), sub: 'oslo.admin', roles: ['tenant-admin' as const] } };
   const out: { patientId: string; entryId: string }[] = [];
   for (let i = 0; i < PATIENTS; i++) {

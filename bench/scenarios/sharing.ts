@@ -1,3 +1,4 @@
+import { inProcessSessions } from '../../shared/db/session-source';
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../shared/auth/caller';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
@@ -32,19 +33,22 @@ export interface Fixture {
   documentId: string;
 }
 
-/** Bergen's signed epikrise for each of PATIENTS people registered in both municipalities. */
 export async function setUp(): Promise<Fixture[]> {
-  const req = (tenant: string, user: string) => ({ tenant, caller: callerOf(user), requestId: 'bench-setup' });
+  const req = async (tenant: string, user: string) => {
+    const caller = callerOf(user);
+    const sessions = await inProcessSessions(caller, tenant);
+    return { tenant, session: sessions.own!, sessions, caller, requestId: 'bench-setup' };
+  };
   const out: Fixture[] = [];
   for (let i = 0; i < PATIENTS; i++) {
     const nationalId = syntheticNationalId({ day: 1 + (i % 28), month: 1 + (i % 12), year: 2001 + (i % 20) }, 500 + i * 3);
     const body = { nationalId, name: `Delingstest ${i}`, birthDate: '2001-01-01', gender: 'unknown' as const };
-    const origin = await createPatient(req(ORIGIN, 'bergen.admin'), body, `bench-sp-${randomUUID()}`);
-    const reader = await createPatient(req(READER_TENANT, 'oslo.admin'), body, `bench-sp-${randomUUID()}`);
-    await createRelationship(req(ORIGIN, 'bergen.lege'), origin.value.id, { reasonCode: 'gp-list', reason: 'Ytelsestest' }, `bench-sr-${randomUUID()}`);
-    await createRelationship(req(READER_TENANT, 'oslo.lege'), reader.value.id, { reasonCode: 'referral', reason: 'Ytelsestest' }, `bench-sr-${randomUUID()}`);
-    const draft = await createEntry(req(ORIGIN, 'bergen.lege'), origin.value.id, { type: 'epikrise', title: 'Epikrise', text: NOTE }, `bench-se-${randomUUID()}`);
-    await signEntry(req(ORIGIN, 'bergen.lege'), origin.value.id, draft.value.id, etagOf(draft.version), `bench-ss-${randomUUID()}`);
+    const origin = await createPatient(await req(ORIGIN, 'bergen.admin'), body, `bench-sp-${randomUUID()}`);
+    const reader = await createPatient(await req(READER_TENANT, 'oslo.admin'), body, `bench-sp-${randomUUID()}`);
+    await createRelationship(await req(ORIGIN, 'bergen.lege'), origin.value.id, { reasonCode: 'gp-list', reason: 'Ytelsestest' }, `bench-sr-${randomUUID()}`);
+    await createRelationship(await req(READER_TENANT, 'oslo.lege'), reader.value.id, { reasonCode: 'referral', reason: 'Ytelsestest' }, `bench-sr-${randomUUID()}`);
+    const draft = await createEntry(await req(ORIGIN, 'bergen.lege'), origin.value.id, { type: 'epikrise', title: 'Epikrise', text: NOTE }, `bench-se-${randomUUID()}`);
+    await signEntry(await req(ORIGIN, 'bergen.lege'), origin.value.id, draft.value.id, etagOf(draft.version), `bench-ss-${randomUUID()}`);
     out.push({ originPatientId: origin.value.id, readerPatientId: reader.value.id, entryId: draft.value.id, documentId: documentIdOf(ORIGIN, draft.value.id) });
   }
   return out;

@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import type { Caller } from '../../shared/auth/caller';
 import type { AdminUserView, CreateUserBody, UpdateUserBody } from '../../shared/contracts/admin';
 import { ADMIN_ASSIGNABLE_ROLES } from '../../shared/contracts/admin';
@@ -16,6 +17,8 @@ import { getUserItem, listTenantUsers, putNewUser, replaceUser } from './admin-s
 export interface AdminContext {
   caller: Caller;
   tenant: string;
+  /** The admin's municipality's session (its audit log; the admin plane holds no tenant keys). */
+  session: TenantSession;
   requestId: string;
 }
 
@@ -75,7 +78,7 @@ export async function createUser(ctx: AdminContext, body: CreateUserBody, now = 
   assertUnit(record, body.unit, 'body.unit');
   const user: UserProfile = { ...body, roles: [...new Set(body.roles)], tenant: ctx.tenant, status: 'active' };
   try {
-    await commitWithAudit(ctx.tenant, () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub })], [adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') })]);
+    await commitWithAudit(ctx.session.db, () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub })], [adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') })]);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Brukernavnet ${body.id} er allerede i bruk.`);
     throw error;
@@ -105,7 +108,7 @@ export async function updateUser(ctx: AdminContext, userId: string, body: Update
   if (body.status) details.status = body.status;
   if (body.unit !== undefined) details.unit = body.unit ?? '';
   try {
-    await commitWithAudit(ctx.tenant, () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [
+    await commitWithAudit(ctx.session.db, () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [
       adminEvent(ctx, body.status === 'disabled' ? 'user.disable' : body.status === 'active' && user.status === 'disabled' ? 'user.enable' : 'user.update', details),
     ]);
   } catch (error) {
@@ -123,7 +126,7 @@ export async function listUnits(ctx: AdminContext): Promise<AdminUnit[]> {
 
 async function commitUnits(ctx: AdminContext, record: TenantRecord, units: AdminUnit[], event: AuditEventInput, now: Date): Promise<void> {
   try {
-    await commitWithAudit(ctx.tenant, () => [updateTenant(record, { units, changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [event]);
+    await commitWithAudit(ctx.session.db, () => [updateTenant(record, { units, changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [event]);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError('Kommunen ble endret samtidig; prøv igjen.');
     throw error;

@@ -1,5 +1,6 @@
 import type { AnchorNowResult } from '../../shared/contracts/audit';
-import { TenantDb, type Item } from '../../shared/db/tenant-db';
+import { jobSession } from '../../shared/db/sessions';
+import type { Item, TenantDb } from '../../shared/db/tenant-db';
 import { ConflictError } from '../../shared/errors';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import { EVENT_PREFIX, eventSk, GENESIS_HASH, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../core/chain-format';
@@ -163,7 +164,8 @@ async function consistentLeaves(db: TenantDb, leaves: StreamLeaf[], previous: Ma
 
 /** Anchors one municipality: one new signed tree head in the store. */
 export async function anchorTenant(tenant: string, deps: AnchorDeps): Promise<AnchorOutcome> {
-  const db = new TenantDb(tenant);
+  // A job: its session comes from the one job-session factory (the anchoring role's own rights).
+  const db = jobSession('anchor-beat', tenant).db;
   const prev = await latestTreeHead(deps.store, tenant);
   const prevSet = prev ? await readLeafSet(deps.store, tenant, prev.treeHead.root) : undefined;
   const previous = new Map((prevSet?.leaves ?? []).map((l) => [l.stream, l]));

@@ -1,4 +1,5 @@
 import { hasRole, type Caller } from '../../shared/auth/caller';
+import type { TenantSession } from '../../shared/db/sessions';
 import { ForbiddenError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { actorOf, type AuditEventInput } from '../core/audit-event';
@@ -13,6 +14,8 @@ import { actorOf, type AuditEventInput } from '../core/audit-event';
 export interface AuditRequest {
   caller: Caller;
   tenant: string;
+  /** The session of `tenant` (the only way to its log). */
+  session: TenantSession;
   requestId: string;
 }
 
@@ -36,7 +39,7 @@ export function auditEventFor(req: AuditRequest, action: string, extra: Partial<
 
 /** Records a refused audit view, then refuses it. */
 export async function deny(req: AuditRequest, action: string, detail: string, details: AuditEventInput['details'] = {}): Promise<never> {
-  await appendAudit([auditEventFor(req, action, { outcome: 'denied', details })]);
+  await appendAudit(req.session.db, [auditEventFor(req, action, { outcome: 'denied', details })]);
   throw new ForbiddenError(detail);
 }
 

@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventView } from '../../shared/contracts/audit';
 import { badCursor, openCursor, openKeyCursor, sealCursor, sealPage, type CursorScope } from '../../shared/crypto/cursor-codec';
@@ -54,13 +55,13 @@ export function timeRange(fromIn: string | undefined, toIn: string | undefined, 
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-async function views(items: StoredEvent[], withReason: boolean): Promise<AuditEventView[]> {
-  return Promise.all(items.map((i) => toEventView(i, { withReason })));
+async function views(items: StoredEvent[], withReason: boolean, session: TenantSession): Promise<AuditEventView[]> {
+  return Promise.all(items.map((i) => toEventView(i, withReason ? { withReason, keys: session.keys } : { withReason })));
 }
 
 /** The auditor's views of events, with their patients named for the auditor role. */
 async function auditorViews(req: AuditRequest, items: StoredEvent[]): Promise<AuditEventView[]> {
-  return withPatients(req.caller, req.tenant, await views(items, true));
+  return withPatients(req.caller, req.session, await views(items, true, req.session));
 }
 
 /**
@@ -87,7 +88,7 @@ export async function listTenantEvents(
       next = { d: day, ...(inner ? { c: inner } : {}) };
       break;
     }
-    const page = await dayEvents(req.tenant, day, range, { action: query.action, outcome: query.outcome }, { limit: query.limit - items.length, cursor: inner });
+    const page = await dayEvents(req.session, day, range, { action: query.action, outcome: query.outcome }, { limit: query.limit - items.length, cursor: inner });
     items.push(...page.items);
     if (page.nextCursor) {
       inner = page.nextCursor;
@@ -96,7 +97,7 @@ export async function listTenantEvents(
       inner = undefined;
     }
   }
-  await appendAudit([
+  await appendAudit(req.session.db, [
     auditEventFor(req, 'audit.read', { details: { view: 'tenant', from: range.from, to: range.to, count: items.length } }),
   ]);
   return { items: await auditorViews(req, items), nextCursor: await sealCursor(scope, next) };
@@ -106,11 +107,11 @@ export async function listTenantEvents(
 export async function listPatientEvents(req: AuditRequest, patientId: string, query: { limit: number; cursor?: string }): Promise<EventPage> {
   await assertTenantAuditReader(req, 'patient');
   const scope = scopeOf(req, 'patient-events', patientId);
-  const page = await streamEvents(req.tenant, streamOf(req.tenant, patientId), { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
+  const page = await streamEvents(req.session, streamOf(req.tenant, patientId), { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
   if (!query.cursor && page.items.length === 0) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
   // The citizen's own access log shows that the auditor looked at their log.
   const citizenKey = page.items.find((i) => typeof i.citizenKey === 'string')?.citizenKey as string | undefined;
-  await appendAudit([
+  await appendAudit(req.session.db, [
     auditEventFor(req, 'audit.read', { patientId, citizenKey, details: { view: 'patient', count: page.items.length } }),
   ]);
   return sealPage(scope, { items: await auditorViews(req, page.items), nextCursor: page.nextCursor });
@@ -130,9 +131,9 @@ export async function listUserEvents(
   if (!auditor && !own) await deny(req, 'audit.read', 'Du kan bare se din egen aktivitet.', { view: 'user' });
   const range = query.from || query.to ? timeRange(query.from, query.to) : {};
   const scope = scopeOf(req, 'user-events', userId);
-  const page = await userEvents(req.tenant, userId, range, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
-  await appendAudit([
+  const page = await userEvents(req.session, userId, range, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
+  await appendAudit(req.session.db, [
     auditEventFor(req, 'audit.read', { details: { view: own && !auditor ? 'own-activity' : 'user', userId, count: page.items.length } }),
   ]);
-  return sealPage(scope, { items: await withPatients(req.caller, req.tenant, await views(page.items, auditor)), nextCursor: page.nextCursor });
+  return sealPage(scope, { items: await withPatients(req.caller, req.session, await views(page.items, auditor, req.session)), nextCursor: page.nextCursor });
 }

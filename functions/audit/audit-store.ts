@@ -1,5 +1,6 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { tenantKey } from '../../shared/db/keys';
-import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
+import type { Item, Page, TxWrite } from '../../shared/db/tenant-db';
 import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
 import type { HeadFact } from '../core/chain-verify';
 
@@ -31,16 +32,16 @@ const queuePartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'QUEUE');
 const reviewPartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'REVIEWS');
 
 /** A patient's (or the tenant's) stream, newest first. */
-export function streamEvents(tenant: string, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
-  return new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
+export function streamEvents(session: TenantSession, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
+  return session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
 }
 
 /** One user's events (gsi1), newest first, optionally within [from, to). */
-export function userEvents(tenant: string, sub: string, range: { from?: string; to?: string }, options: ListOptions): Promise<Page<StoredEvent>> {
-  return new TenantDb(tenant).query<StoredEvent>({
+export function userEvents(session: TenantSession, sub: string, range: { from?: string; to?: string }, options: ListOptions): Promise<Page<StoredEvent>> {
+  return session.db.query<StoredEvent>({
     table: 'audit',
     index: 'gsi1',
-    partition: tenantKey(tenant, 'AUDIT', 'USER', sub),
+    partition: tenantKey(session.tenant, 'AUDIT', 'USER', sub),
     ...(range.from || range.to ? { sortBetween: [range.from ?? '0', range.to ?? '~'] as [string, string] } : {}),
     newestFirst: true,
     ...options,
@@ -49,7 +50,7 @@ export function userEvents(tenant: string, sub: string, range: { from?: string; 
 
 /** One day's events of the tenant (gsi2), newest first, within [from, to). */
 export function dayEvents(
-  tenant: string,
+  session: TenantSession,
   day: string,
   range: { from: string; to: string },
   filter: { action?: string; outcome?: string },
@@ -68,10 +69,10 @@ export function dayEvents(
     names['#outcome'] = 'outcome';
     values[':outcome'] = filter.outcome;
   }
-  return new TenantDb(tenant).query<StoredEvent>({
+  return session.db.query<StoredEvent>({
     table: 'audit',
     index: 'gsi2',
-    partition: tenantKey(tenant, 'AUDIT', 'DAY', day),
+    partition: tenantKey(session.tenant, 'AUDIT', 'DAY', day),
     sortBetween: [range.from, range.to],
     newestFirst: true,
     ...(parts.length > 0 ? { filter: { expression: parts.join(' AND '), names, values } } : {}),
@@ -81,7 +82,7 @@ export function dayEvents(
 
 /** Events about one citizen in one tenant (gsi3), newest first, strictly older than `before` when given. */
 export async function citizenEvents(
-  tenant: string,
+  session: TenantSession,
   citizenKey: string,
   before: string | undefined,
   limit: number,
@@ -89,10 +90,10 @@ export async function citizenEvents(
   range: { from?: string; to?: string } = {},
 ): Promise<{ items: StoredEvent[]; more: boolean }> {
   const hi = before ?? range.to;
-  const page = await new TenantDb(tenant).query<StoredEvent>({
+  const page = await session.db.query<StoredEvent>({
     table: 'audit',
     index: 'gsi3',
-    partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', citizenKey),
+    partition: tenantKey(session.tenant, 'AUDIT', 'CITIZEN', citizenKey),
     // BETWEEN is inclusive; the one item equal to `before` (already shown) is dropped below.
     ...(hi || range.from ? { sortBetween: [range.from ?? '0', hi ?? '9'] as [string, string] } : {}),
     newestFirst: true,
@@ -103,24 +104,24 @@ export async function citizenEvents(
 }
 
 /** The stream's head item, as writers last left it. */
-export async function readHead(tenant: string, stream: string): Promise<HeadFact | undefined> {
-  const head = await new TenantDb(tenant).get('audit', stream, HEAD_SK);
+export async function readHead(session: TenantSession, stream: string): Promise<HeadFact | undefined> {
+  const head = await session.db.get('audit', stream, HEAD_SK);
   return head && typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined;
 }
 
 /** One stored event by its sequence number. */
-export function readEvent(tenant: string, stream: string, seq: number): Promise<StoredEvent | undefined> {
-  return new TenantDb(tenant).get<StoredEvent>('audit', stream, eventSk(seq));
+export function readEvent(session: TenantSession, stream: string, seq: number): Promise<StoredEvent | undefined> {
+  return session.db.get<StoredEvent>('audit', stream, eventSk(seq));
 }
 
 /** One stored event by its sort key (as a queue item names it). */
-export function readEventBySk(tenant: string, stream: string, sk: string): Promise<StoredEvent | undefined> {
-  return new TenantDb(tenant).get<StoredEvent>('audit', stream, sk);
+export function readEventBySk(session: TenantSession, stream: string, sk: string): Promise<StoredEvent | undefined> {
+  return session.db.get<StoredEvent>('audit', stream, sk);
 }
 
 /** All events of a stream in sequence order, page by page. */
-export async function* eventsInOrder(tenant: string, stream: string, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
-  const db = new TenantDb(tenant);
+export async function* eventsInOrder(session: TenantSession, stream: string, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
+  const db = session.db;
   let cursor: string | undefined;
   do {
     const page = await db.query<StoredEvent>({
@@ -162,24 +163,24 @@ export type ReviewRecord = {
 export type StoredReview = ReviewRecord & { pk: string; sk: string };
 
 /** Flagged events waiting for (or having had) review, newest first. */
-export function queuePage(tenant: string, options: ListOptions): Promise<Page<QueuePointer>> {
-  return new TenantDb(tenant).query<QueuePointer>({ table: 'audit', partition: queuePartition(tenant), newestFirst: true, consistent: true, ...options });
+export function queuePage(session: TenantSession, options: ListOptions): Promise<Page<QueuePointer>> {
+  return session.db.query<QueuePointer>({ table: 'audit', partition: queuePartition(session.tenant), newestFirst: true, consistent: true, ...options });
 }
 
-export function queueItem(tenant: string, queueSk: string): Promise<QueuePointer | undefined> {
-  return new TenantDb(tenant).get<QueuePointer>('audit', queuePartition(tenant), queueSk);
+export function queueItem(session: TenantSession, queueSk: string): Promise<QueuePointer | undefined> {
+  return session.db.get<QueuePointer>('audit', queuePartition(session.tenant), queueSk);
 }
 
 /**
  * Reviews of queue items whose keys lie in [lowSk, highSk]. A review's key is its queue item's key
  * followed by `#R#...`, so one range query fetches the reviews of a whole page of queue items.
  */
-export async function reviewsBetween(tenant: string, lowSk: string, highSk: string): Promise<StoredReview[]> {
-  const db = new TenantDb(tenant);
+export async function reviewsBetween(session: TenantSession, lowSk: string, highSk: string): Promise<StoredReview[]> {
+  const db = session.db;
   const out: StoredReview[] = [];
   let cursor: string | undefined;
   do {
-    const page = await db.query<StoredReview>({ table: 'audit', partition: reviewPartition(tenant), sortBetween: [lowSk, `${highSk}~`], consistent: true, limit: 500, cursor });
+    const page = await db.query<StoredReview>({ table: 'audit', partition: reviewPartition(session.tenant), sortBetween: [lowSk, `${highSk}~`], consistent: true, limit: 500, cursor });
     out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -197,8 +198,8 @@ export function reviewWrite(tenant: string, review: ReviewRecord): TxWrite {
 }
 
 /** A page of the tenant's stream registry in sequence order (entries `fromSeq..`). */
-export async function registryPage(tenant: string, stream: string, fromSeq: number, toSeq: number, limit: number): Promise<StoredEvent[]> {
-  const page = await new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(fromSeq), eventSk(toSeq)], consistent: true, limit });
+export async function registryPage(session: TenantSession, stream: string, fromSeq: number, toSeq: number, limit: number): Promise<StoredEvent[]> {
+  const page = await session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(fromSeq), eventSk(toSeq)], consistent: true, limit });
   return page.items;
 }
 

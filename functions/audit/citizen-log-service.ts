@@ -1,3 +1,4 @@
+import type { RequestSessions } from '../../shared/db/session-source';
 import type { Caller } from '../../shared/auth/caller';
 import type { CitizenAccessEntry, CitizenActivity, CITIZEN_LOG_WHO } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
@@ -198,7 +199,7 @@ function periodOf(query: CitizenLogQuery): { from?: string; to?: string } {
 }
 
 /** The caller's own access log across every municipality, newest first, with an opaque cursor. */
-export async function citizenAccessLog(caller: Caller, requestId: string, query: CitizenLogQuery): Promise<CitizenLogPage> {
+export async function citizenAccessLog(caller: Caller, requestId: string, query: CitizenLogQuery, sessions: RequestSessions): Promise<CitizenLogPage> {
   if (!caller.pid || caller.kind !== 'person') throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
   const who = query.who ?? 'others';
   const period = periodOf(query);
@@ -226,7 +227,7 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
     const tenants = Object.keys(positions).sort();
     const fetched = await inBatches(tenants, CONCURRENCY, async (tenant) => ({
       tenant,
-      ...(await citizenEvents(tenant, key, positions[tenant] || undefined, need, period)),
+      ...(await citizenEvents(await sessions.citizen(tenant), key, positions[tenant] || undefined, need, period)),
     }));
     // The newest `need` events across municipalities, filtered or not: positions move past both.
     const merged = fetched
@@ -246,9 +247,9 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
   // Fail closed: the view is recorded in every municipality whose log it shows before it is shown.
   const shownIn = [...new Set(shown.map((m) => m.tenant))];
   await Promise.all(
-    shownIn.map((tenant) => {
+    shownIn.map(async (tenant) => {
       const first = shown.find((m) => m.tenant === tenant)?.item;
-      return appendAudit([
+      return appendAudit(await sessions.auditDb(tenant), [
         {
           tenant,
           action: 'audit.read',

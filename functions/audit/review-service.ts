@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditPatientView, AuditReviewView as ReviewView, ReviewConclusion as Conclusion, ReviewQueueItemView as QueueItemView, ReviewQueueKind } from '../../shared/contracts/audit';
-import { envelopeCrypto } from '../../shared/crypto';
+import type { TenantSession } from '../../shared/db/sessions';
 import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
 import { appendAudit, commitWithAudit } from '../core/audit-chain';
@@ -30,8 +30,8 @@ function queueSkOf(itemId: string): string {
 
 const noteContext = (tenant: string, reviewId: string) => ({ tenant, record: reviewId, kind: 'audit-review-note' });
 
-async function reviewView(tenant: string, r: ReviewRecord): Promise<ReviewView> {
-  const note = (await envelopeCrypto().decrypt(noteContext(tenant, r.reviewId), r.noteSealed)).toString('utf8');
+async function reviewView(session: TenantSession, r: ReviewRecord): Promise<ReviewView> {
+  const note = (await session.keys.decrypt(noteContext(session.tenant, r.reviewId), r.noteSealed)).toString('utf8');
   return {
     id: r.reviewId,
     itemId: queueItemId(r.queueSk),
@@ -43,9 +43,9 @@ async function reviewView(tenant: string, r: ReviewRecord): Promise<ReviewView> 
   };
 }
 
-async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredReview[], patient: AuditPatientView | undefined): Promise<QueueItemView> {
-  const event = await readEventBySk(tenant, pointer.eventStream, pointer.eventSk);
-  const eventView = event && event.eventId === pointer.eventId ? await toEventView(event, { withReason: true }) : null;
+async function itemView(session: TenantSession, pointer: QueuePointer, reviews: StoredReview[], patient: AuditPatientView | undefined): Promise<QueueItemView> {
+  const event = await readEventBySk(session, pointer.eventStream, pointer.eventSk);
+  const eventView = event && event.eventId === pointer.eventId ? await toEventView(event, { withReason: true, keys: session.keys }) : null;
   return {
     id: queueItemId(pointer.sk),
     eventId: pointer.eventId,
@@ -56,7 +56,7 @@ async function itemView(tenant: string, pointer: QueuePointer, reviews: StoredRe
     ...(patient ? { patient } : {}),
     status: reviews.length > 0 ? 'reviewed' : 'open',
     event: eventView && patient ? { ...eventView, patient } : eventView,
-    reviews: await Promise.all(reviews.map((r) => reviewView(tenant, r))),
+    reviews: await Promise.all(reviews.map((r) => reviewView(session, r))),
   };
 }
 
@@ -76,16 +76,16 @@ export async function listReviewQueue(
 ): Promise<{ items: QueueItemView[]; nextCursor?: string }> {
   await assertTenantAuditReader(req, 'review-queue');
   const scope = { list: 'audit.review-queue', tenant: req.tenant, sub: req.caller.sub };
-  const page = await queuePage(req.tenant, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
+  const page = await queuePage(req.session, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
   const pointers = page.items.filter((p) => ofKind(p, query.kind ?? 'all'));
   const sks = pointers.map((p) => p.sk).sort();
-  const reviews = sks.length > 0 ? await reviewsBetween(req.tenant, sks[0] ?? '', sks.at(-1) ?? '') : [];
-  const patients = await patientIdentities(req.caller, req.tenant, pointers.map((p) => p.patientId));
+  const reviews = sks.length > 0 ? await reviewsBetween(req.session, sks[0] ?? '', sks.at(-1) ?? '') : [];
+  const patients = await patientIdentities(req.caller, req.session, pointers.map((p) => p.patientId));
   const items = await Promise.all(
-    pointers.map((p) => itemView(req.tenant, p, reviews.filter((r) => r.queueSk === p.sk), p.patientId ? patients.get(p.patientId) : undefined)),
+    pointers.map((p) => itemView(req.session, p, reviews.filter((r) => r.queueSk === p.sk), p.patientId ? patients.get(p.patientId) : undefined)),
   );
   const shown = items.filter((i) => query.status === 'all' || i.status === query.status);
-  await appendAudit([auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
+  await appendAudit(req.session.db, [auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
   return sealPage(scope, { items: shown, nextCursor: page.nextCursor });
 }
 
@@ -93,7 +93,7 @@ export async function listReviewQueue(
 export async function reviewQueueItem(req: AuditRequest, itemId: string, body: { conclusion: Conclusion; note: string }): Promise<ReviewView> {
   await assertTenantAuditReader(req, 'review');
   const queueSk = queueSkOf(itemId);
-  const pointer = await queueItem(req.tenant, queueSk);
+  const pointer = await queueItem(req.session, queueSk);
   if (!pointer) throw new NotFoundError('Finner ikke saken i kontrollkøen.');
   const reviewId = randomUUID();
   const review: ReviewRecord = {
@@ -104,10 +104,10 @@ export async function reviewQueueItem(req: AuditRequest, itemId: string, body: {
     reviewer: { sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}) },
     conclusion: body.conclusion,
     // The note may name what the auditor found; it is sealed like other free text.
-    noteSealed: await envelopeCrypto().encrypt(noteContext(req.tenant, reviewId), body.note),
+    noteSealed: await req.session.keys.encrypt(noteContext(req.tenant, reviewId), body.note),
   };
-  await commitWithAudit(req.tenant, () => [reviewWrite(req.tenant, review)], [
+  await commitWithAudit(req.session.db, () => [reviewWrite(req.tenant, review)], [
     auditEventFor(req, 'audit.review', { recordId: pointer.eventId, details: { conclusion: body.conclusion, reviewId } }),
   ]);
-  return reviewView(req.tenant, review);
+  return reviewView(req.session, review);
 }

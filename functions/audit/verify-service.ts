@@ -1,7 +1,7 @@
 import type { CheckpointResult, VerifyResult } from '../../shared/contracts/audit';
 import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
-import { TenantDb } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { eventsInOrder, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
@@ -52,11 +52,11 @@ export interface StreamCheck {
  * Verifies one stream end to end. A stream the registry names (`registered`) must hold events:
  * finding none means it was removed wholesale.
  */
-export async function verifyStream(tenant: string, stream: string, registered = false, anchored?: HeadFact): Promise<StreamCheck> {
-  const checkpoints = await readCheckpoints(new TenantDb(tenant), stream);
-  const head = await readHead(tenant, stream);
+export async function verifyStream(session: TenantSession, stream: string, registered = false, anchored?: HeadFact): Promise<StreamCheck> {
+  const checkpoints = await readCheckpoints(session.db, stream);
+  const head = await readHead(session, stream);
   const verifier = new ChainVerifier(stream, { head, checkpoints, anchored });
-  for await (const page of eventsInOrder(tenant, stream)) {
+  for await (const page of eventsInOrder(session, stream)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
   let broken = verifier.finish();
@@ -87,9 +87,9 @@ interface RunOptions {
 }
 
 /** Signs a checkpoint at the verified head when it is past the newest valid checkpoint. */
-async function checkpointIfAhead(tenant: string, check: StreamCheck, madeBy: string): Promise<number> {
+async function checkpointIfAhead(session: TenantSession, check: StreamCheck, madeBy: string): Promise<number> {
   if (check.broken || !check.verified || check.verified.seq <= check.lastCheckpointSeq) return 0;
-  return (await writeCheckpoint(new TenantDb(tenant), check.stream, check.verified.seq, check.verified.hash, madeBy)) ? 1 : 0;
+  return (await writeCheckpoint(session.db, check.stream, check.verified.seq, check.verified.hash, madeBy)) ? 1 : 0;
 }
 
 /** Where a tenant-wide run goes on: registry shard index and the last entry verified in it. */
@@ -144,12 +144,12 @@ function note(state: RunState, check: StreamCheck): void {
 async function walkShard(state: RunState, shard: number, after: number): Promise<number | undefined> {
   const { req, options } = state;
   const registry = registryStream(req.tenant, REGISTRY_SHARDS[shard] ?? '0');
-  const registryCheckpoints = await readCheckpoints(new TenantDb(req.tenant), registry);
-  const registryHead = await readHead(req.tenant, registry);
+  const registryCheckpoints = await readCheckpoints(req.session.db, registry);
+  const registryHead = await readHead(req.session, registry);
   let start: HeadFact | undefined;
   let registryBroken: BrokenLink | undefined;
   if (after > 0) {
-    const item = await readEvent(req.tenant, registry, after);
+    const item = await readEvent(req.session, registry, after);
     if (!item) throw badCursor('body.cursor');
     start = { seq: after, hash: String(item.hash) };
     // The previous call checked this entry's link; its content must still give its hash.
@@ -158,7 +158,7 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
   const verifier = new ChainVerifier(registry, { head: registryHead, checkpoints: registryCheckpoints, after: start, anchored: state.anchors.leafOf(registry) });
   let stoppedAt: number | undefined;
   walk: while (!registryBroken && verifier.lastSeq < REGISTRY_END) {
-    const page = await registryPage(req.tenant, registry, verifier.lastSeq + 1, REGISTRY_END, 100);
+    const page = await registryPage(req.session, registry, verifier.lastSeq + 1, REGISTRY_END, 100);
     if (page.length === 0) break;
     let i = 0;
     while (i < page.length) {
@@ -171,10 +171,10 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
         if (registryBroken) break;
         if (typeof entry.openedStream === 'string') batch.push(entry.openedStream);
       }
-      const checks = await Promise.all(batch.map((stream) => verifyStream(req.tenant, stream, true, state.anchors.leafOf(stream))));
+      const checks = await Promise.all(batch.map((stream) => verifyStream(req.session, stream, true, state.anchors.leafOf(stream))));
       for (const check of checks) note(state, check);
       if (options.checkpoint) {
-        const made = await Promise.all(checks.map((check) => checkpointIfAhead(req.tenant, check, state.madeBy)));
+        const made = await Promise.all(checks.map((check) => checkpointIfAhead(req.session, check, state.madeBy)));
         state.checkpointsMade += made.reduce((a, b) => a + b, 0);
       }
       if (registryBroken) break walk;
@@ -190,7 +190,7 @@ async function walkShard(state: RunState, shard: number, after: number): Promise
     // A broken registry comes first: the streams it names (or no longer names) cannot be trusted.
     state.broken.unshift(registryBroken);
   } else if (options.checkpoint && verifier.lastSeq > 0) {
-    state.checkpointsMade += await checkpointIfAhead(req.tenant, {
+    state.checkpointsMade += await checkpointIfAhead(req.session, {
       stream: registry,
       eventsChecked: 0,
       verified: { seq: verifier.lastSeq, hash: verifier.lastEventHash },
@@ -218,10 +218,10 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
   let nextCursor: string | undefined;
   if (options.patientId) {
     const stream = streamOf(req.tenant, options.patientId);
-    const check = await verifyStream(req.tenant, stream, false, state.anchors.leafOf(stream));
+    const check = await verifyStream(req.session, stream, false, state.anchors.leafOf(stream));
     if (check.eventsChecked === 0 && !check.broken) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
     note(state, check);
-    if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.tenant, check, state.madeBy);
+    if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.session, check, state.madeBy);
   } else {
     const from = options.cursor ? await openRunCursor(req, options.cursor) : { shard: 0, after: 0 };
     for (let shard = from.shard; shard < REGISTRY_SHARDS.length; shard++) {
@@ -269,7 +269,7 @@ export async function verifyAudit(req: AuditRequest, options: Omit<RunOptions, '
   await assertTenantAuditReader(req, 'verify');
   const { checkpointsMade: _, ...result } = await run(req, { ...options, checkpoint: false });
   if (!result.ok) metrics.addMetric(METRICS.auditVerifyFailed, MetricUnit.Count, 1);
-  await appendAudit([auditEventFor(req, 'audit.verify', { details: auditDetails({ ...options, checkpoint: false }, { ...result, checkpointsMade: 0 }) })]);
+  await appendAudit(req.session.db, [auditEventFor(req, 'audit.verify', { details: auditDetails({ ...options, checkpoint: false }, { ...result, checkpointsMade: 0 }) })]);
   return result;
 }
 
@@ -281,6 +281,6 @@ export async function verifyAudit(req: AuditRequest, options: Omit<RunOptions, '
 export async function checkpointAudit(req: AuditRequest, options: Omit<RunOptions, 'checkpoint'>): Promise<CheckpointResult> {
   await assertTenantAuditReader(req, 'checkpoint');
   const result = await run(req, { ...options, checkpoint: true });
-  await appendAudit([auditEventFor(req, 'audit.checkpoint', { details: auditDetails({ ...options, checkpoint: true }, result) })]);
+  await appendAudit(req.session.db, [auditEventFor(req, 'audit.checkpoint', { details: auditDetails({ ...options, checkpoint: true }, result) })]);
   return result;
 }

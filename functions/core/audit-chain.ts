@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { envelopeCrypto } from '../../shared/crypto';
 import { tenantKey, tenantOfKey } from '../../shared/db/keys';
-import { ConditionFailedError, TenantDb, TransactionConflictError, type Item, type TxWrite } from '../../shared/db/tenant-db';
+import { ConditionFailedError, TransactionConflictError, type Item, type TenantDb, type TxWrite } from '../../shared/db/tenant-db';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names';
 import { groupBy } from '../../shared/group-by';
@@ -157,7 +156,7 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
       const eventId = randomUUID();
       const time = now.toISOString();
       const reasonSealed = e.reason
-        ? await envelopeCrypto().encrypt({ tenant: e.tenant, record: eventId, kind: 'audit-reason' }, e.reason)
+        ? await db.keys.encrypt({ tenant: e.tenant, record: eventId, kind: 'audit-reason' }, e.reason)
         : undefined;
       const item: Item = {
         pk: stream,
@@ -224,10 +223,11 @@ export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[]
 export async function checkpointAdvances(db: TenantDb, advances: StreamAdvance[]): Promise<void> {
   for (const a of advances) {
     if (Math.floor(a.seq / CHECKPOINT_EVERY) <= Math.floor(a.fromSeq / CHECKPOINT_EVERY)) continue;
-    // Signed in the name of the tenant whose log it is (an audit peer's stream under the peer).
-    const owner = tenantOfStream(a.stream);
+    // Signed in the name of the tenant whose log it is. An audit peer's stream is left to the peer's
+    // next crossing or an auditor's run: a sharing-read session may only add events to its log.
+    if (tenantOfStream(a.stream) !== db.tenant) continue;
     try {
-      await writeCheckpoint(owner === db.tenant ? db : new TenantDb(owner), a.stream, a.seq, a.hash, 'auto');
+      await writeCheckpoint(db, a.stream, a.seq, a.hash, 'auto');
     } catch (error) {
       logger.warn('audit checkpoint not written', { tenant: db.tenant, error: (error as Error).name });
     }
@@ -274,8 +274,8 @@ async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
  * thrown with the index in the caller's list, for the service to turn into 409/412. Events that
  * change nothing else and come down to one new item are stored by appendAlone.
  */
-export async function commitWithAudit(tenant: string, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
-  await commitAudited(new TenantDb(tenant), build, events);
+export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
+  await commitAudited(db, build, events);
 }
 
 async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
@@ -306,16 +306,16 @@ async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxW
  * Records events that change nothing else (reads, searches, denied attempts). Resolves only once
  * every event is stored, so a read can be answered after its event exists and never before.
  */
-export async function appendAudit(events: AuditEventInput[]): Promise<void> {
-  for (const [tenant, tenantEvents] of groupBy(events, (e) => e.tenant)) await commitWithAudit(tenant, () => [], tenantEvents);
+export async function appendAudit(db: TenantDb, events: AuditEventInput[]): Promise<void> {
+  for (const [, tenantEvents] of groupBy(events, (e) => e.tenant)) await commitWithAudit(db, () => [], tenantEvents);
 }
 
 /**
  * Records events in two municipalities' logs in one transaction: both or neither, so one
  * municipality's log never shows an access the other's lacks (a clinician in `tenant` retrieving a
- * document of `peer`). Runs under `tenant`'s session with `peer` as its audit peer, which may only
+ * document of `peer`). Runs under a sharing-read session (`db.auditPeer` is the peer), which may only
  * read and add audit items of the peer; the heads of both chains are read in one round trip.
  */
-export async function appendAuditAcross(tenant: string, peer: string, events: AuditEventInput[]): Promise<void> {
-  await commitAudited(new TenantDb(tenant, peer), () => [], events);
+export async function appendAuditAcross(db: TenantDb, events: AuditEventInput[]): Promise<void> {
+  await commitAudited(db, () => [], events);
 }

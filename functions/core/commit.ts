@@ -1,9 +1,17 @@
+import type { RequestSessions } from '../../shared/db/session-source';
+import type { TenantSession } from '../../shared/db/sessions';
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import { groupBy } from '../../shared/group-by';
 import { appendAudit, appendAuditAcross, commitWithAudit } from './audit-chain';
 import type { AuditEventInput } from './audit-event';
 import { idempotencyWrite, replayIdempotent, type IdempotencyScope, type WriteOutcome } from './idempotency';
+
+/** What recordAccess needs of a request: its own session and the sessions it may open for other logs. */
+export interface AccessRecorder {
+  session?: TenantSession;
+  sessions: RequestSessions;
+}
 
 /** A write of a change, with the domain error to raise when its condition fails. */
 export interface GuardedWrite {
@@ -37,10 +45,10 @@ export function storeConflictError(error: unknown, detail: string, writes: reado
 }
 
 /** Commits a change and its audit events in one transaction (both or neither); conflicts as storeConflictError says. */
-export async function commitChange(tenant: string, writes: GuardedWrite[], events: AuditEventInput[]): Promise<void> {
+export async function commitChange(session: TenantSession, writes: GuardedWrite[], events: AuditEventInput[]): Promise<void> {
   const plain = writes.map((w) => w.write);
   try {
-    await commitWithAudit(tenant, () => plain, events);
+    await commitWithAudit(session.db, () => plain, events);
   } catch (error) {
     throw storeConflictError(error, CONTENDED_CHANGE, writes);
   }
@@ -50,15 +58,18 @@ export async function commitChange(tenant: string, writes: GuardedWrite[], event
  * Records events of a use case that changes nothing else (reads, searches, refusals) and resolves
  * only once they are stored: a read is answered after its trace exists in every log, never before
  * (fail closed). Each municipality's events go into its own chain; the caller's municipality
- * (`ownTenant`) and one other (a retrieval, a list from one origin) are written in one transaction,
- * both or neither; more municipalities in parallel. A chain that stays contended is 429.
+ * (its session) and one other (a retrieval, a list from one origin) are written in one transaction
+ * under a sharing-read session of the other, both or neither; more municipalities in parallel, each
+ * through the request's session for its log (never a full session of another municipality). A
+ * chain that stays contended is 429.
  */
-export async function recordAccess(events: AuditEventInput[], ownTenant?: string): Promise<void> {
+export async function recordAccess(events: AuditEventInput[], req: AccessRecorder): Promise<void> {
   const byTenant = groupBy(events, (e) => e.tenant);
+  const ownTenant = req.session?.tenant;
   const peer = [...byTenant.keys()].find((t) => t !== ownTenant);
   try {
-    if (byTenant.size === 2 && ownTenant && byTenant.has(ownTenant) && peer) await appendAuditAcross(ownTenant, peer, events);
-    else await Promise.all([...byTenant.values()].map((tenantEvents) => appendAudit(tenantEvents)));
+    if (byTenant.size === 2 && ownTenant && byTenant.has(ownTenant) && peer) await appendAuditAcross(await req.sessions.auditDb(peer), events);
+    else await Promise.all([...byTenant].map(async ([tenant, tenantEvents]) => appendAudit(await req.sessions.auditDb(tenant), tenantEvents)));
   } catch (error) {
     throw storeConflictError(error, CONTENDED_READ);
   }
@@ -72,7 +83,8 @@ export async function recordAccess(events: AuditEventInput[], ownTenant?: string
 export async function commitIdempotent<T>(scope: IdempotencyScope, now: Date, outcome: WriteOutcome<T>, writes: GuardedWrite[], events: AuditEventInput[]): Promise<WriteOutcome<T>> {
   const record = await idempotencyWrite(scope, outcome, now);
   try {
-    await commitChange(scope.tenant, [{ write: record, onConditionFailed: () => new IdempotencyRaceError() }, ...writes], events);
+    if (!scope.session) throw new Error('an idempotent change is made in a tenant session');
+    await commitChange(scope.session, [{ write: record, onConditionFailed: () => new IdempotencyRaceError() }, ...writes], events);
     return outcome;
   } catch (error) {
     if (!(error instanceof IdempotencyRaceError)) throw error;

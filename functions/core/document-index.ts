@@ -1,8 +1,9 @@
 import { documentIdOf } from '../../shared/contracts/sharing';
 import { isSharableEntryType } from '../../shared/contracts/journal';
+import type { Envelope } from '../../shared/crypto';
+import type { TenantSession } from '../../shared/db/sessions';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import type { EntryItem } from './journal-items';
-import { envelopeCrypto } from '../../shared/crypto';
+import type { EntryItem, EntrySealed } from './journal-items';
 import { sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-items';
 
 /**
@@ -10,16 +11,23 @@ import { sharingKeys, type DocumentFacts, type DocumentIndexItem } from './shari
  * signing, correcting or marking a sharable entry updates the region-wide index in the same
  * DynamoDB transaction as the entry and its audit event, so the index can never show a version
  * the journal does not have. Drafts and non-sharable types are never indexed.
+ *
+ * The index item carries the document's title and content sealed under data keys of the
+ * document's own (KMS context `{ tenant, document }`): another municipality reads exactly this
+ * item through a sharing-read session, which may open that document's context and never reaches
+ * the patient's partition in the journal (its patient, relationship and other entry items).
  */
-export async function documentIndexWrites(tenant: string, nidKey: string, head: EntryItem, title: string): Promise<TxWrite[]> {
+export async function documentIndexWrites(session: TenantSession, nidKey: string, head: EntryItem, content: EntrySealed): Promise<TxWrite[]> {
   if (!isSharableEntryType(head.entryType) || head.status === 'draft') return [];
+  const tenant = session.tenant;
   const item: DocumentIndexItem = {
     pk: sharingKeys.documentPk(tenant, head.entryId),
     sk: sharingKeys.documentSk,
     itemType: 'document',
     ...documentFactsOf(tenant, head),
     nidKey,
-    titleSealed: await sealTitle(tenant, head.patientId, head.entryId, head.version, title),
+    titleSealed: await sealTitle(session.keys, tenant, head.patientId, head.entryId, head.version, content.title),
+    contentSealed: await session.keys.encryptJson(documentContext(tenant, head.patientId, head.entryId, head.version), content),
     gsi1pk: sharingKeys.documentsByCitizen(nidKey),
     gsi1sk: sharingKeys.documentSortKey(head.eventTime, tenant, head.entryId),
   };
@@ -45,17 +53,28 @@ export function documentFactsOf(tenant: string, head: EntryItem): DocumentFacts 
   };
 }
 
-/** Context of a document title: bound to origin, patient, entry and version. */
+/** Context of a document title: bound to origin, patient, entry and version, under the document's own key. */
 function titleContext(tenant: string, patientId: string, entryId: string, version: number) {
-  return { tenant, patient: patientId, record: `${entryId}/v${version}`, kind: 'document-title' };
+  return { tenant, patient: patientId, record: `${entryId}/v${version}`, kind: 'document-title', document: entryId };
 }
 
-export function sealTitle(tenant: string, patientId: string, entryId: string, version: number, title: string): Promise<Buffer> {
-  return envelopeCrypto().encryptJson(titleContext(tenant, patientId, entryId, version), title);
+/** Context of a shared document's content in its index item (the same binding, kind shared-document). */
+function documentContext(tenant: string, patientId: string, entryId: string, version: number) {
+  return { tenant, patient: patientId, record: `${entryId}/v${version}`, kind: 'shared-document', document: entryId };
 }
 
-export function openTitle(item: DocumentIndexItem): Promise<string> {
-  return envelopeCrypto().decryptJson<string>(titleContext(item.tenant, item.patientId, item.entryId, item.version), item.titleSealed);
+export function sealTitle(keys: Envelope, tenant: string, patientId: string, entryId: string, version: number, title: string): Promise<Buffer> {
+  return keys.encryptJson(titleContext(tenant, patientId, entryId, version), title);
+}
+
+/** A document's title, opened with the reader's keys (a sharing-read session of that document, or the origin's own). */
+export function openTitle(item: DocumentIndexItem, keys: Envelope): Promise<string> {
+  return keys.decryptJson<string>(titleContext(item.tenant, item.patientId, item.entryId, item.version), item.titleSealed);
+}
+
+/** A document's content from its index item, opened with the reader's keys. */
+export function openDocumentContent(item: DocumentIndexItem, keys: Envelope): Promise<EntrySealed> {
+  return keys.decryptJson<EntrySealed>(documentContext(item.tenant, item.patientId, item.entryId, item.version), item.contentSealed);
 }
 
 /**

@@ -1,23 +1,22 @@
 import { isSharableEntryType, type Entry } from '../../shared/contracts/journal';
-import { TenantDb } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
 import { openEntryVersion } from './journal-crypto';
 import type { EntryItem } from './journal-items';
 import { journalKeys } from './journal-keys';
 
 /**
- * A journal entry's current version (head) as both the journal and sharing read it: the item from
- * the origin municipality's journal table, and the entry as the API shows it, opened in that
- * municipality's key context.
+ * A journal entry's current version (head) as the journal reads it: the item from the
+ * municipality's journal table, and the entry as the API shows it, opened with its session's keys.
  */
 
-export async function getEntry(tenant: string, patientId: string, entryId: string): Promise<EntryItem | undefined> {
-  const item = await new TenantDb(tenant).get<EntryItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.entrySk(entryId));
+export async function getEntry(session: TenantSession, patientId: string, entryId: string): Promise<EntryItem | undefined> {
+  const item = await session.db.get<EntryItem>('journal', journalKeys.patientPk(session.tenant, patientId), journalKeys.entrySk(entryId));
   return item?.itemType === 'entry' ? item : undefined;
 }
 
 /** An entry's head as the API shows it (content opened in the tenant's key context). */
-export async function toEntry(tenant: string, head: EntryItem): Promise<Entry> {
-  const content = await openEntryVersion(tenant, head.patientId, head.entryId, head.version, head.sealed);
+export async function toEntry(session: TenantSession, head: EntryItem): Promise<Entry> {
+  const content = await openEntryVersion(session, head.patientId, head.entryId, head.version, head.sealed);
   return {
     id: head.entryId,
     patientId: head.patientId,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../../shared/errors';
 import { canonicalJson } from '../../shared/encoding/canonical-json';
-import { TenantDb, type Item, type TxWrite } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { Item, PlatformDb, TenantDb, TxWrite } from '../../shared/db/tenant-db';
 import type { TableId } from '../../shared/db/tables';
 import { journalKeys } from './journal-keys';
 import { openIdempotentResult, sealIdempotentResult } from './journal-crypto';
@@ -16,7 +17,8 @@ import { openIdempotentResult, sealIdempotentResult } from './journal-crypto';
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface IdempotencyScope {
-  tenant: string;
+  /** The municipality's session the change is made in; absent for a citizen (their store says where). */
+  session?: TenantSession;
   /** Keys are scoped to the caller and the operation: two users cannot collide. */
   callerSub: string;
   operation: string;
@@ -38,7 +40,7 @@ export function requestHash(request: unknown): string {
 }
 
 function recordDigest(scope: IdempotencyScope): string {
-  return createHash('sha256').update(`${scope.tenant}\u0000${scope.callerSub}\u0000${scope.operation}\u0000${scope.key}`).digest('hex');
+  return createHash('sha256').update(`${scope.session?.tenant ?? 'citizen'}\u0000${scope.callerSub}\u0000${scope.operation}\u0000${scope.key}`).digest('hex');
 }
 
 /**
@@ -49,6 +51,8 @@ function recordDigest(scope: IdempotencyScope): string {
  */
 export interface IdempotencyStore {
   table: TableId;
+  /** The handle the record is read with (the tenant's session, or the platform's sharing table). */
+  db: TenantDb | PlatformDb;
   key(digest: string): { pk: string; sk: string };
   /** The outcome's stored attributes. */
   keep(digest: string, outcome: unknown): Promise<Item>;
@@ -57,20 +61,22 @@ export interface IdempotencyStore {
 }
 
 /** The journal's store: the tenant's journal table, outcome sealed under the tenant's key. */
-export function journalIdempotencyStore(tenant: string): IdempotencyStore {
+export function journalIdempotencyStore(session: TenantSession | undefined): IdempotencyStore {
+  if (!session) throw new Error('a journal idempotency record needs the tenant session');
   return {
     table: 'journal',
-    key: (digest) => ({ pk: journalKeys.idempotencyPk(tenant, digest), sk: journalKeys.idempotencySk }),
-    keep: async (digest, outcome) => ({ sealed: await sealIdempotentResult(tenant, digest, outcome) }),
-    open: <T>(digest: string, item: Item) => openIdempotentResult<T>(tenant, digest, item.sealed as Uint8Array),
+    db: session.db,
+    key: (digest) => ({ pk: journalKeys.idempotencyPk(session.tenant, digest), sk: journalKeys.idempotencySk }),
+    keep: async (digest, outcome) => ({ sealed: await sealIdempotentResult(session, digest, outcome) }),
+    open: <T>(digest: string, item: Item) => openIdempotentResult<T>(session, digest, item.sealed as Uint8Array),
   };
 }
 
 /** The stored outcome for this key, if the request was done before; 409 if the key was used for something else. */
-export async function replayIdempotent<T>(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.tenant)): Promise<WriteOutcome<T> | undefined> {
+export async function replayIdempotent<T>(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<WriteOutcome<T> | undefined> {
   const digest = recordDigest(scope);
   const { pk, sk } = store.key(digest);
-  const item = await new TenantDb(scope.tenant).get(store.table, pk, sk);
+  const item = await store.db.get(store.table, pk, sk);
   if (!item) return undefined;
   // An expired record may linger until DynamoDB's TTL sweep removes it; it no longer counts.
   if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 < Date.now()) return undefined;
@@ -81,7 +87,7 @@ export async function replayIdempotent<T>(scope: IdempotencyScope, store: Idempo
 }
 
 /** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */
-export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date, store: IdempotencyStore = journalIdempotencyStore(scope.tenant)): Promise<TxWrite> {
+export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<TxWrite> {
   const digest = recordDigest(scope);
   return {
     kind: 'put',

@@ -3,7 +3,8 @@ import type { Author } from '../../shared/contracts/journal';
 import type { BlockTarget } from '../../shared/contracts/sharing';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
+import type { RequestSessions } from '../../shared/db/session-source';
+import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { settle } from '../../shared/settle';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
@@ -25,6 +26,10 @@ import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } fro
  */
 export interface PatientAccessRequest {
   tenant?: string;
+  /** The session of `tenant`, built once from the verified caller: the only way to its data. */
+  session?: TenantSession;
+  /** Every session this request may open (citizen, sharing-read), bound to the same caller. */
+  sessions: RequestSessions;
   caller: Caller;
   requestId: string;
   /** Registry entries the request wrapper already read (the caller's municipality, a retrieval's origin). */
@@ -34,7 +39,7 @@ export interface PatientAccessRequest {
 }
 
 /** A request made in a municipality (staff and vendors): what the journal's use cases receive. */
-export type TenantRequest = PatientAccessRequest & { tenant: string };
+export type TenantRequest = PatientAccessRequest & { tenant: string; session: TenantSession };
 
 export function nowOf(req: PatientAccessRequest): Date {
   return req.now ?? new Date();
@@ -149,9 +154,9 @@ export interface PatientContext {
 }
 
 /** The patient and all its care relationships, in one consistent query (what an access decision needs). */
-export async function loadPatientContext(tenant: string, patientId: string): Promise<PatientContext | undefined> {
-  const db = new TenantDb(tenant);
-  const pk = journalKeys.patientPk(tenant, patientId);
+export async function loadPatientContext(session: TenantSession, patientId: string): Promise<PatientContext | undefined> {
+  const db = session.db;
+  const pk = journalKeys.patientPk(session.tenant, patientId);
   let patient: PatientItem | undefined;
   const relationships: RelationshipItem[] = [];
   let cursor: string | undefined;
@@ -167,8 +172,8 @@ export async function loadPatientContext(tenant: string, patientId: string): Pro
 }
 
 /** The patient id registered for a national id key in this tenant (a citizen's record there). */
-export async function patientIdByNationalIdKey(tenant: string, nidKey: string): Promise<string | undefined> {
-  const item = await new TenantDb(tenant).get('journal', journalKeys.nationalIdPk(tenant, nidKey), journalKeys.nationalIdSk);
+export async function patientIdByNationalIdKey(session: TenantSession, nidKey: string): Promise<string | undefined> {
+  const item = await session.db.get('journal', journalKeys.nationalIdPk(session.tenant, nidKey), journalKeys.nationalIdSk);
   return typeof item?.patientId === 'string' ? item.patientId : undefined;
 }
 
@@ -184,8 +189,7 @@ export interface CitizenFacts {
  * block takes effect on the very next request.
  */
 export async function loadCitizenFacts(nidKey: string, now: Date): Promise<CitizenFacts> {
-  // The sharing table is not tenant-scoped; TenantDb's tenant plays no part in this read.
-  const db = new TenantDb('0000');
+  const db = platformDb();
   const items: Record<string, unknown>[] = [];
   let cursor: string | undefined;
   do {
@@ -231,11 +235,12 @@ function rememberNidKey(tenant: string, patientId: string, nidKey: string): void
 const NO_FACTS: CitizenFacts = { blocks: [], consents: [], emergency: [] };
 
 /** The citizen's facts for a decision: read beside the context when the key is known, else after it. */
-export async function loadContextAndFacts(tenant: string, patientId: string, action: JournalAction, now: Date): Promise<{ context: PatientContext; facts: CitizenFacts } | undefined> {
+export async function loadContextAndFacts(session: TenantSession, patientId: string, action: JournalAction, now: Date): Promise<{ context: PatientContext; facts: CitizenFacts } | undefined> {
+  const tenant = session.tenant;
   const needsFacts = NEEDS_CITIZEN_FACTS.has(action);
   const known = needsFacts ? nidKeys.get(`${tenant}/${patientId}`) : undefined;
   const early = known ? settle(loadCitizenFacts(known, now)) : undefined;
-  const context = await loadPatientContext(tenant, patientId);
+  const context = await loadPatientContext(session, patientId);
   if (!context) return undefined;
   rememberNidKey(tenant, patientId, context.patient.nidKey);
   if (!needsFacts) return { context, facts: NO_FACTS };
@@ -302,7 +307,7 @@ export async function authorize(
   extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
-  const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
+  const loaded = await loadContextAndFacts(req.session, patientId, action, now);
   if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;
   const decision = decideAccess({
@@ -316,7 +321,7 @@ export async function authorize(
     ...factsForDecision(facts),
   });
   if (!decision.allow) {
-    await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)]);
+    await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)], req);
     throw refusal(decision.rule, extra.hidden);
   }
   return { context, decision };
@@ -324,6 +329,6 @@ export async function authorize(
 
 /** Records a refusal that a use case makes after access was allowed (e.g. only the author may sign). */
 export async function denyAfterAccess(req: TenantRequest, auditAction: string, target: EventTarget, rule: string, detail: string): Promise<never> {
-  await recordAccess([accessEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })]);
+  await recordAccess([accessEvent(req, auditAction, 'denied', target, { rule, purposeOfUse: 'TREAT' })], req);
   throw new ForbiddenError(detail, { rule });
 }

@@ -1,4 +1,4 @@
-import { globalKey, tenantKey } from '../../shared/db/keys';
+import { globalKey, sharedDocumentKey } from '../../shared/db/keys';
 import type { BlockTarget, NamedBlockTarget, SharingCategory } from '../../shared/contracts/sharing';
 import type { Author, EntryStatus, EntryType } from '../../shared/contracts/journal';
 
@@ -21,7 +21,7 @@ import type { Author, EntryStatus, EntryType } from '../../shared/contracts/jour
  */
 
 export const sharingKeys = {
-  documentPk: (tenant: string, entryId: string) => tenantKey(tenant, 'DOC', entryId),
+  documentPk: (tenant: string, entryId: string) => sharedDocumentKey(tenant, entryId).pk,
   documentSk: 'DOC',
   documentsByCitizen: (nidKey: string) => globalKey('DOCS', nidKey),
   documentSortKey: (eventTime: string, tenant: string, entryId: string) => `${eventTime}#${tenant}#${entryId}`,
@@ -51,8 +51,10 @@ export type DocumentIndexItem = {
   /** Who made the latest correction and when (absent for an uncorrected document and in older index items). */
   correctedAt?: string;
   correctedBy?: Author;
-  /** The title, sealed under the origin municipality's key. */
+  /** The title, sealed under the origin municipality's key (a data key of this document's own). */
   titleSealed: Uint8Array;
+  /** The content (title, text, data, reason) of this version, sealed like the title: what another municipality reads. */
+  contentSealed: Uint8Array;
   gsi1pk: string;
   gsi1sk: string;
 };

@@ -3,7 +3,8 @@ import type { MyRecord } from '../../shared/contracts/journal';
 import { recordAccess } from '../core/commit';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
+import type { RequestSessions } from '../../shared/db/session-source';
+import { platformDb } from '../../shared/db/sessions';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import type { AuditEventInput } from '../core/audit-event';
 import { timelinePage } from './entry-store';
@@ -31,8 +32,7 @@ interface RegistryTenant {
 }
 
 async function registryTenants(): Promise<RegistryTenant[]> {
-  // The control table is not tenant-scoped; the tenant given to TenantDb only labels the access.
-  const control = new TenantDb('0000');
+  const control = platformDb();
   const out: RegistryTenant[] = [];
   let cursor: string | undefined;
   do {
@@ -44,26 +44,32 @@ async function registryTenants(): Promise<RegistryTenant[]> {
 }
 
 /** The citizen's record in every municipality where they are a patient (signed entries, newest first). */
-export async function readMyRecord(caller: Caller, requestId: string): Promise<MyRecord> {
+export async function readMyRecord(caller: Caller, requestId: string, sessions: RequestSessions): Promise<MyRecord> {
   if (!caller.pid) throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
   const nidKey = await nationalIdKey(caller.pid);
   const tenants = (await registryTenants()).filter((t) => t.status === 'active' || t.status === 'suspended');
-  const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t, patientId: await patientIdByNationalIdKey(t.id, nidKey) })));
+  const hits = await Promise.all(
+    tenants.map(async (t) => {
+      // The citizen's own session there (vended for the verified citizen in AWS).
+      const session = await sessions.citizen(t.id);
+      return { tenant: t, session, patientId: await patientIdByNationalIdKey(session, nidKey) };
+    }),
+  );
 
   const records: MyRecord['records'] = [];
   const unavailableTenants: string[] = [];
   const events: AuditEventInput[] = [];
-  for (const { tenant, patientId } of hits) {
+  for (const { tenant, session, patientId } of hits) {
     if (!patientId) continue;
     // A suspended municipality serves nobody; the citizen is told it holds a record to ask for later.
     if (tenant.status !== 'active') {
       unavailableTenants.push(tenant.id);
       continue;
     }
-    const req: TenantRequest = { tenant: tenant.id, caller, requestId };
+    const req: TenantRequest = { tenant: tenant.id, session, sessions, caller, requestId };
     const { context, decision } = await authorize(req, patientId, 'journal.read', 'citizen.record.read');
-    const [page, profile] = await Promise.all([timelinePage(tenant.id, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT), readTenantProfile(tenant.id)]);
-    const { version: _version, ...patient } = await toPatient(context.patient);
+    const [page, profile] = await Promise.all([timelinePage(session, patientId, { excludeDrafts: true }, CITIZEN_ENTRY_LIMIT), readTenantProfile(tenant.id)]);
+    const { version: _version, ...patient } = await toPatient(session, context.patient);
     // The citizen reads the unit's name ("Torshov legekontor"), not its id.
     const unitNames = new Map((profile?.units ?? []).map((u) => [u.id, u.name]));
     records.push({
@@ -72,7 +78,7 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
       patient,
       entries: await Promise.all(
         page.items.map(async (head) => {
-          const entry = await toEntry(tenant.id, head);
+          const entry = await toEntry(session, head);
           const unitName = unitNames.get(entry.unit);
           return unitName ? { ...entry, unitName } : entry;
         }),
@@ -82,6 +88,6 @@ export async function readMyRecord(caller: Caller, requestId: string): Promise<M
     events.push(accessEvent(req, 'citizen.record.read', 'success', { patientId, nidKey, recordId: patientId }, decision, { entries: page.items.length }));
   }
   // Stored before the answer: no read without its trace.
-  if (events.length) await recordAccess(events);
+  if (events.length) await recordAccess(events, { sessions });
   return { records, unavailableTenants };
 }

@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { randomUUID } from 'node:crypto';
 import {
   isSharableEntryType,
@@ -43,8 +44,8 @@ export const RULE_HPR_REQUIRED = 'hpr-required';
 export const RULE_CORRECTION_AUTHOR_OR_RESPONSIBLE = 'correction-author-or-responsible';
 
 /** One stored version as the API shows it. */
-export async function toVersion(tenant: string, item: EntryVersionItem): Promise<EntryVersion> {
-  const content = await openEntryVersion(tenant, item.patientId, item.entryId, item.version, item.sealed);
+export async function toVersion(session: TenantSession, item: EntryVersionItem): Promise<EntryVersion> {
+  const content = await openEntryVersion(session, item.patientId, item.entryId, item.version, item.sealed);
   return {
     entryId: item.entryId,
     version: item.version,
@@ -78,7 +79,7 @@ async function nextVersion(
 ): Promise<NextVersion> {
   const recordedAt = now.toISOString();
   const changedBy = authorOf(req.caller);
-  const sealed = await sealEntryVersion(req.tenant, base.patientId, base.entryId, versionNo, content);
+  const sealed = await sealEntryVersion(req.session, base.patientId, base.entryId, versionNo, content);
   const head: EntryItem = {
     ...base,
     ...extra,
@@ -117,7 +118,7 @@ async function commitVersion<T>(req: TenantRequest, patientId: string, entryId: 
     return await commit();
   } catch (error) {
     if (!(error instanceof PreconditionFailedError) || error.extra.currentVersion !== undefined) throw error;
-    const current = await loadEntry(req.tenant, patientId, entryId);
+    const current = await loadEntry(req.session, patientId, entryId);
     throw new PreconditionFailedError(error.detail, current ? { currentVersion: current.version } : {});
   }
 }
@@ -130,8 +131,8 @@ function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[
 }
 
 /** The entry's writes plus, for sharable entries past draft, the document index update in the same transaction. */
-async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number, title: string): Promise<GuardedWrite[]> {
-  const index = await documentIndexWrites(req.tenant, auth.context.patient.nidKey, next.head, title);
+async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number, content: EntrySealed): Promise<GuardedWrite[]> {
+  const index = await documentIndexWrites(req.session, auth.context.patient.nidKey, next.head, content);
   return [
     ...guarded(next, expected),
     ...index.map((write) => ({ write, onConditionFailed: () => new PreconditionFailedError('Journalnotatet ble endret av noen andre; hent det på nytt.') })),
@@ -174,7 +175,7 @@ async function requireHpr(req: TenantRequest, auditAction: string, auth: Authori
 }
 
 function scopeOf(req: TenantRequest, operation: string, key: string, request: unknown): IdempotencyScope {
-  return { tenant: req.tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
+  return { session: req.session, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
 }
 
 /** Creates a draft entry. */
@@ -211,7 +212,7 @@ export async function createEntry(req: TenantRequest, patientId: string, body: C
     { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) },
     now,
   );
-  const value = await toEntry(req.tenant, next.head);
+  const value = await toEntry(req.session, next.head);
   const event = accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
   return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
 }
@@ -223,7 +224,8 @@ interface ChangeResult {
   /** The reason the change states (kept sealed in the audit event). */
   reason?: string;
   /** The title to index the new version under, for sharable entries past draft; absent: no index write. */
-  indexTitle?: string;
+  /** The new head's content for the document index (sharable entries past draft). */
+  indexContent?: EntrySealed;
 }
 
 /** One kind of versioned change to an existing entry: what it is called and what it requires. */
@@ -277,7 +279,7 @@ async function changeEntry(
   const expected = expectVersion(ifMatch);
   const scope = change.operation && idempotency ? scopeOf(req, change.operation, idempotency.key, idempotency.request) : undefined;
   const priorRead = scope ? settle(replayIdempotent<Entry>(scope)) : undefined;
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
+  const headRead = settle(loadEntry(req.session, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId });
   const prior = priorRead ? (await priorRead)() : undefined;
   if (prior) return prior;
@@ -294,14 +296,14 @@ async function changeEntry(
   if (head.version !== expected) throw new PreconditionFailedError('Journalnotatet er endret siden du hentet det.', { currentVersion: head.version });
 
   const now = nowOf(req);
-  const { next, details, reason, indexTitle } = await change.apply(head, now);
-  const value = await toEntry(req.tenant, next.head);
+  const { next, details, reason, indexContent } = await change.apply(head, now);
+  const value = await toEntry(req.session, next.head);
   const event = { ...accessEvent(req, change.auditAction, 'success', target(auth, entryId), auth.decision, details), ...(reason !== undefined ? { reason } : {}) };
-  const writes = indexTitle === undefined ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, indexTitle);
+  const writes = indexContent === undefined ? guarded(next, head.version) : await guardedWithIndex(req, auth, next, head.version, indexContent);
   const outcome: WriteOutcome<Entry> = { value, version: next.head.version, created: false };
   return commitVersion(req, patientId, entryId, async () => {
     if (scope) return commitIdempotent(scope, now, outcome, writes, [event]);
-    await commitChange(req.tenant, writes, [event]);
+    await commitChange(req.session, writes, [event]);
     return outcome;
   });
 }
@@ -329,9 +331,9 @@ const SIGN = (req: TenantRequest): EntryChange => ({
   authorOnly: { detail: 'Bare forfatteren kan signere utkastet.' },
   requiresHpr: true,
   apply: async (head, now) => {
-    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
+    const content = await openEntryVersion(req.session, head.patientId, head.entryId, head.version, head.sealed);
     const next = await nextVersion(req, head, head.version + 1, 'signed', 'signed', content, now, { signedAt: now.toISOString(), signedBy: authorOf(req.caller) });
-    return { next, details: { version: next.head.version, type: head.entryType }, indexTitle: content.title };
+    return { next, details: { version: next.head.version, type: head.entryType }, indexContent: content };
   },
 });
 
@@ -348,7 +350,7 @@ const CORRECT = (req: TenantRequest, body: CorrectEntryRequest): EntryChange => 
   apply: async (head, now) => {
     const content = { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}), reason: body.reason };
     const next = await nextVersion(req, head, head.version + 1, 'corrected', 'corrected', content, now, { correctedAt: now.toISOString(), correctedBy: authorOf(req.caller) });
-    return { next, details: { version: next.head.version }, reason: body.reason, indexTitle: body.title };
+    return { next, details: { version: next.head.version }, reason: body.reason, indexContent: content };
   },
 });
 
@@ -359,10 +361,11 @@ const MARK_ENTERED_IN_ERROR = (req: TenantRequest, body: EnteredInErrorRequest):
   authorOnly: { detail: 'Bare forfatteren kan markere sitt utkast.', when: (head) => head.status === 'draft' },
   requiresHpr: true,
   apply: async (head, now) => {
-    const content = await openEntryVersion(req.tenant, head.patientId, head.entryId, head.version, head.sealed);
-    const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', { ...content, reason: body.reason }, now);
-    // A draft marked in error was never shared; a signed one is withdrawn from the index (status only).
-    return { next, details: { version: next.head.version }, reason: body.reason, ...(head.status === 'draft' ? {} : { indexTitle: content.title }) };
+    const content = await openEntryVersion(req.session, head.patientId, head.entryId, head.version, head.sealed);
+    const marked = { ...content, reason: body.reason };
+    const next = await nextVersion(req, head, head.version + 1, 'entered-in-error', 'entered-in-error', marked, now);
+    // A draft marked in error was never shared; a signed one is withdrawn from the index (its status says so).
+    return { next, details: { version: next.head.version }, reason: body.reason, ...(head.status === 'draft' ? {} : { indexContent: marked }) };
   },
 });
 
@@ -402,34 +405,34 @@ export function markEnteredInError(
 
 /** Reads an entry's current version (audited before it is returned). */
 export async function readEntry(req: TenantRequest, patientId: string, entryId: string): Promise<Entry> {
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
+  const headRead = settle(loadEntry(req.session, patientId, entryId));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
   const head = required((await headRead)());
-  const entry = await toEntry(req.tenant, head);
-  await recordAccess([accessEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })]);
+  const entry = await toEntry(req.session, head);
+  await recordAccess([accessEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })], req);
   return entry;
 }
 
 /** An entry's versions, oldest first (audited). */
 export async function readEntryVersions(req: TenantRequest, patientId: string, entryId: string, limit: number, cursor?: string): Promise<{ versions: EntryVersion[]; nextCursor?: string }> {
-  const headRead = settle(loadEntry(req.tenant, patientId, entryId));
-  const pageRead = settle(listEntryVersions(req.tenant, patientId, entryId, limit, cursor));
+  const headRead = settle(loadEntry(req.session, patientId, entryId));
+  const pageRead = settle(listEntryVersions(req.session, patientId, entryId, limit, cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'entry.history', { recordId: entryId });
   required((await headRead)());
   const page = (await pageRead)();
-  const versions = await Promise.all(page.items.map((v) => toVersion(req.tenant, v)));
-  await recordAccess([accessEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })]);
+  const versions = await Promise.all(page.items.map((v) => toVersion(req.session, v)));
+  await recordAccess([accessEvent(req, 'entry.history', 'success', target(auth, entryId), auth.decision, { versions: versions.length })], req);
   return { versions, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** The patient's timeline, newest event first, optionally by type and unit (audited). */
 export async function readTimeline(req: TenantRequest, patientId: string, query: TimelineQuery): Promise<Timeline> {
-  const pageRead = settle(timelinePage(req.tenant, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
+  const pageRead = settle(timelinePage(req.session, patientId, { type: query.type, unit: query.unit }, query.limit, query.cursor));
   const auth = await authorize(req, patientId, 'journal.read', 'patient.timeline');
   const page = (await pageRead)();
   const items = await Promise.all(
     page.items.map(async (head) => {
-      const content = await openEntryVersion(req.tenant, patientId, head.entryId, head.version, head.sealed);
+      const content = await openEntryVersion(req.session, patientId, head.entryId, head.version, head.sealed);
       return {
         id: head.entryId,
         type: head.entryType,
@@ -448,6 +451,6 @@ export async function readTimeline(req: TenantRequest, patientId: string, query:
   );
   await recordAccess([
     accessEvent(req, 'patient.timeline', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { items: items.length, ...(query.type ? { type: query.type } : {}) }),
-  ]);
+  ], req);
   return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

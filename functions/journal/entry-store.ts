@@ -1,4 +1,5 @@
-import { TenantDb, type Condition, type TxWrite } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { Condition, TxWrite } from '../../shared/db/tenant-db';
 import { journalKeys } from '../core/journal-keys';
 import type { EntryItem, EntryVersionItem } from '../core/journal-items';
 
@@ -19,10 +20,10 @@ export function entryVersionWrites(head: EntryItem, version: EntryVersionItem, e
 }
 
 /** A page of an entry's versions, oldest first. */
-export async function listEntryVersions(tenant: string, patientId: string, entryId: string, limit: number, cursor?: string) {
-  return new TenantDb(tenant).query<EntryVersionItem>({
+export async function listEntryVersions(session: TenantSession, patientId: string, entryId: string, limit: number, cursor?: string) {
+  return session.db.query<EntryVersionItem>({
     table: 'journal',
-    partition: journalKeys.patientPk(tenant, patientId),
+    partition: journalKeys.patientPk(session.tenant, patientId),
     sortBeginsWith: journalKeys.entryVersionPrefix(entryId),
     consistent: true,
     limit,
@@ -42,8 +43,8 @@ export interface TimelineFilter {
  * applies after `Limit`; so pages are filled by reading on (a bounded number of rounds) and the
  * cursor always points just after the last item read.
  */
-export async function timelinePage(tenant: string, patientId: string, filter: TimelineFilter, limit: number, cursor?: string): Promise<{ items: EntryItem[]; nextCursor?: string }> {
-  const db = new TenantDb(tenant);
+export async function timelinePage(session: TenantSession, patientId: string, filter: TimelineFilter, limit: number, cursor?: string): Promise<{ items: EntryItem[]; nextCursor?: string }> {
+  const db = session.db;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const parts: string[] = [];
@@ -69,7 +70,7 @@ export async function timelinePage(tenant: string, patientId: string, filter: Ti
     const page = await db.query<EntryItem>({
       table: 'journal',
       index: 'gsi1',
-      partition: journalKeys.timelinePk(tenant, patientId),
+      partition: journalKeys.timelinePk(session.tenant, patientId),
       newestFirst: true,
       limit: limit - items.length,
       cursor: next,

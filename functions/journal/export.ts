@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { toVersion } from './entry-service';
 import { toEntry } from '../core/entry-record';
 import type { EntryItem, EntryVersionItem, PatientItem } from '../core/journal-items';
@@ -23,38 +24,38 @@ export interface TenantRecordCounts {
   entryVersions: number;
 }
 
-async function* tenantPatients(tenant: string): AsyncGenerator<PatientItem> {
+async function* tenantPatients(session: TenantSession): AsyncGenerator<PatientItem> {
   let cursor: string | undefined;
   do {
-    const page = await listPatientsPage(tenant, cursor);
+    const page = await listPatientsPage(session, cursor);
     yield* page.items;
     cursor = page.nextCursor;
   } while (cursor);
 }
 
 /** Every journal record of the tenant, decrypted, patient by patient. */
-export async function* exportTenantJournal(tenant: string): AsyncIterable<Record<string, unknown>> {
+export async function* exportTenantJournal(session: TenantSession): AsyncIterable<Record<string, unknown>> {
   const now = new Date();
-  for await (const listed of tenantPatients(tenant)) {
-    const context = await loadPatientContext(tenant, listed.patientId);
+  for await (const listed of tenantPatients(session)) {
+    const context = await loadPatientContext(session, listed.patientId);
     if (!context) continue;
-    yield { kind: 'patient' satisfies ExportKind, ...(await toPatient(context.patient)) };
-    for (const r of context.relationships) yield { kind: 'care-relationship' satisfies ExportKind, tenant, ...(await toRelationship(tenant, r, now)) };
-    for await (const item of patientPartition(tenant, listed.patientId, 'ENTRY#')) {
-      if (item.itemType === 'entry') yield { kind: 'journal-entry' satisfies ExportKind, tenant, ...(await toEntry(tenant, item as EntryItem)) };
+    yield { kind: 'patient' satisfies ExportKind, ...(await toPatient(session, context.patient)) };
+    for (const r of context.relationships) yield { kind: 'care-relationship' satisfies ExportKind, tenant: session.tenant, ...(await toRelationship(session, r, now)) };
+    for await (const item of patientPartition(session, listed.patientId, 'ENTRY#')) {
+      if (item.itemType === 'entry') yield { kind: 'journal-entry' satisfies ExportKind, tenant: session.tenant, ...(await toEntry(session, item as EntryItem)) };
       else if (item.itemType === 'entry-version') {
         const version = item as EntryVersionItem;
-        yield { kind: 'journal-entry-version' satisfies ExportKind, tenant, patientId: version.patientId, type: version.entryType, unit: version.unit, ...(await toVersion(tenant, version)) };
+        yield { kind: 'journal-entry-version' satisfies ExportKind, tenant: session.tenant, patientId: version.patientId, type: version.entryType, unit: version.unit, ...(await toVersion(session, version)) };
       }
     }
   }
 }
 
 /** How many records an export of the tenant must contain (counted from the table, nothing decrypted). */
-export async function countTenantRecords(tenant: string): Promise<TenantRecordCounts> {
+export async function countTenantRecords(session: TenantSession): Promise<TenantRecordCounts> {
   const counts: TenantRecordCounts = { patients: 0, relationships: 0, entries: 0, entryVersions: 0 };
-  for await (const listed of tenantPatients(tenant)) {
-    for await (const item of patientPartition(tenant, listed.patientId)) {
+  for await (const listed of tenantPatients(session)) {
+    for await (const item of patientPartition(session, listed.patientId)) {
       if (item.itemType === 'patient') counts.patients++;
       else if (item.itemType === 'relationship') counts.relationships++;
       else if (item.itemType === 'entry') counts.entries++;

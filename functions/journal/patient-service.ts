@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { randomUUID } from 'node:crypto';
 import type { CreatePatientRequest, Patient, PatientSearchResult, SearchPatientsRequest } from '../../shared/contracts/journal';
 import { ConflictError, ForbiddenError } from '../../shared/errors';
@@ -32,8 +33,8 @@ export const SEARCH_LIMIT = 20;
 /** How many patients one name-prefix lookup considers; a search that hits it says `truncated`. */
 const NAME_CANDIDATES = 1000;
 
-export async function toPatient(item: PatientItem): Promise<Patient> {
-  const sealed = await openPatient(item.tenant, item.patientId, item.sealed);
+export async function toPatient(session: TenantSession, item: PatientItem): Promise<Patient> {
+  const sealed = await openPatient(session, item.patientId, item.sealed);
   return { id: item.patientId, tenant: item.tenant, ...sealed, createdAt: item.createdAt, version: item.version };
 }
 
@@ -51,10 +52,10 @@ function staffPurpose(req: TenantRequest) {
 async function duplicate(req: TenantRequest, nidKey: string, scope: IdempotencyScope, purposeOfUse: PurposeOfUse): Promise<WriteOutcome<Patient>> {
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
-  const existing = await patientIdByNationalIdKey(req.tenant, nidKey);
+  const existing = await patientIdByNationalIdKey(req.session, nidKey);
   await recordAccess([
     accessEvent(req, 'patient.create', 'failure', { patientId: existing, nidKey, recordId: existing }, { rule: 'one-record-per-national-id', purposeOfUse }, { duplicate: true }),
-  ]);
+  ], req);
   throw new ConflictError('Pasienten finnes allerede i denne kommunen.', { patientId: existing });
 }
 
@@ -105,13 +106,13 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
     now,
   });
   if (!decision.allow) throw new ForbiddenError('Bare personell i kommunen kan opprette pasienter.');
-  const [facts, existing] = await Promise.all([loadCitizenFacts(nidKey, now), patientIdByNationalIdKey(req.tenant, nidKey)]);
+  const [facts, existing] = await Promise.all([loadCitizenFacts(nidKey, now), patientIdByNationalIdKey(req.session, nidKey)]);
   const hidden = await hidingDecision(req, nidKey, facts, now);
   if (hidden) {
-    await recordAccess([accessEvent(req, 'patient.create', 'denied', { patientId: existing, nidKey, recordId: existing }, hidden)]);
+    await recordAccess([accessEvent(req, 'patient.create', 'denied', { patientId: existing, nidKey, recordId: existing }, hidden)], req);
     throw new ForbiddenError(REGISTRATION_REFUSED);
   }
-  const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
+  const scope: IdempotencyScope = { session: req.session, callerSub: req.caller.sub, operation: 'createPatient', key: idempotencyKey, requestHash: requestHash(body) };
   const prior = await replayIdempotent<Patient>(scope);
   if (prior) return prior;
 
@@ -119,7 +120,7 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
 
   const patientId = randomUUID();
   const createdAt = now.toISOString();
-  const sealed = await sealPatient(req.tenant, patientId, { nationalId: body.nationalId, name: body.name, birthDate: body.birthDate, gender: body.gender });
+  const sealed = await sealPatient(req.session, patientId, { nationalId: body.nationalId, name: body.name, birthDate: body.birthDate, gender: body.gender });
   const nameTokenHashes = await Promise.all(namePrefixes(body.name).map(hashNamePrefix));
   const writes = createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes });
   const value: Patient = { id: patientId, tenant: req.tenant, ...body, createdAt, version: 1 };
@@ -142,16 +143,16 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
 /** Reads one patient's demographics (audited). */
 export async function getPatient(req: TenantRequest, patientId: string): Promise<Patient> {
   const { context, decision } = await authorize(req, patientId, 'patient.read', 'patient.read', { recordId: patientId });
-  const patient = await toPatient(context.patient);
-  await recordAccess([accessEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)]);
+  const patient = await toPatient(req.session, context.patient);
+  await recordAccess([accessEvent(req, 'patient.read', 'success', { patientId, nidKey: context.patient.nidKey, recordId: patientId }, decision)], req);
   return patient;
 }
 
 /** Candidates whose indexed prefixes cover every typed token; `more` when a common prefix hit the bound. */
-async function candidatesByName(tenant: string, name: string): Promise<{ ids: string[]; more: boolean }> {
+async function candidatesByName(session: TenantSession, name: string): Promise<{ ids: string[]; more: boolean }> {
   const prefixes = queryPrefixes(name);
   if (prefixes.length === 0) return { ids: [], more: false };
-  const hits = await Promise.all(prefixes.map(async (p) => patientIdsByNameToken(tenant, await hashNamePrefix(p), NAME_CANDIDATES)));
+  const hits = await Promise.all(prefixes.map(async (p) => patientIdsByNameToken(session, await hashNamePrefix(p), NAME_CANDIDATES)));
   const [first, ...rest] = hits.map((h) => new Set(h.ids));
   return { ids: [...(first ?? [])].filter((id) => rest.every((h) => h.has(id))), more: hits.some((h) => h.more) };
 }
@@ -170,9 +171,9 @@ interface Hit {
 
 /** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
 async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter): Promise<Hit | undefined> {
-  const context = await loadPatientContext(req.tenant, patientId);
+  const context = await loadPatientContext(req.session, patientId);
   if (!context) return undefined;
-  const patient = await toPatient(context.patient);
+  const patient = await toPatient(req.session, context.patient);
   if ('name' in body && !nameMatches(patient.name, body.name)) return undefined;
   if (filter.birthDate !== undefined && patient.birthDate !== filter.birthDate) return undefined;
   return { context, patient, facts: await loadCitizenFacts(context.patient.nidKey, now) };
@@ -192,10 +193,10 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   let ids: string[];
   let truncated = false;
   if (searchedKey) {
-    const id = await patientIdByNationalIdKey(req.tenant, searchedKey);
+    const id = await patientIdByNationalIdKey(req.session, searchedKey);
     ids = id ? [id] : [];
   } else {
-    const candidates = await candidatesByName(req.tenant, 'name' in body ? body.name : '');
+    const candidates = await candidatesByName(req.session, 'name' in body ? body.name : '');
     ids = candidates.ids;
     truncated = candidates.more;
   }
@@ -233,6 +234,6 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   if (hits === 0) {
     events.push(accessEvent(req, 'patient.search', 'success', { nidKey: searchedKey }, { rule: RULES.staffDemographics, purposeOfUse: staffPurpose(req), reasonCode: 'tenant-staff' }, { by, hits: 0 }));
   }
-  await recordAccess(events);
+  await recordAccess(events, req);
   return { patients, truncated };
 }

@@ -1,4 +1,5 @@
-import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { TxWrite } from '../../shared/db/tenant-db';
 import { journalKeys } from '../core/journal-keys';
 import type { EntryItem, PatientItem, RelationshipItem } from '../core/journal-items';
 
@@ -49,26 +50,26 @@ export function createPatientWrites(p: NewPatient): TxWrite[] {
 }
 
 /** Patient ids indexed under one name-prefix hash (bounded; `more` when the bound cut the list). */
-export async function patientIdsByNameToken(tenant: string, tokenHash: string, limit: number): Promise<{ ids: string[]; more: boolean }> {
-  const page = await new TenantDb(tenant).query({ table: 'journal', partition: journalKeys.nameTokenPk(tenant, tokenHash), limit });
+export async function patientIdsByNameToken(session: TenantSession, tokenHash: string, limit: number): Promise<{ ids: string[]; more: boolean }> {
+  const page = await session.db.query({ table: 'journal', partition: journalKeys.nameTokenPk(session.tenant, tokenHash), limit });
   return { ids: page.items.map((i) => String(i.sk)), more: page.nextCursor !== undefined };
 }
 
-export async function getPatient(tenant: string, patientId: string): Promise<PatientItem | undefined> {
-  return new TenantDb(tenant).get<PatientItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.patientSk);
+export async function getPatient(session: TenantSession, patientId: string): Promise<PatientItem | undefined> {
+  return session.db.get<PatientItem>('journal', journalKeys.patientPk(session.tenant, patientId), journalKeys.patientSk);
 }
 
 /** One page of the tenant's patients (ids), for export and counting. */
-export async function listPatientsPage(tenant: string, cursor?: string, limit = 100): Promise<{ items: PatientItem[]; nextCursor?: string }> {
-  return new TenantDb(tenant).query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(tenant), cursor, limit });
+export async function listPatientsPage(session: TenantSession, cursor?: string, limit = 100): Promise<{ items: PatientItem[]; nextCursor?: string }> {
+  return session.db.query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(session.tenant), cursor, limit });
 }
 
 /** Items of one patient's partition (optionally under an sk prefix), page by page. */
-export async function* patientPartition(tenant: string, patientId: string, sortBeginsWith?: string): AsyncGenerator<PatientItem | RelationshipItem | EntryItem | Record<string, unknown>> {
-  const db = new TenantDb(tenant);
+export async function* patientPartition(session: TenantSession, patientId: string, sortBeginsWith?: string): AsyncGenerator<PatientItem | RelationshipItem | EntryItem | Record<string, unknown>> {
+  const db = session.db;
   let cursor: string | undefined;
   do {
-    const page = await db.query({ table: 'journal', partition: journalKeys.patientPk(tenant, patientId), sortBeginsWith, consistent: true, cursor, limit: 200 });
+    const page = await db.query({ table: 'journal', partition: journalKeys.patientPk(session.tenant, patientId), sortBeginsWith, consistent: true, cursor, limit: 200 });
     yield* page.items;
     cursor = page.nextCursor;
   } while (cursor);

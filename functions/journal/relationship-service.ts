@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { randomUUID } from 'node:crypto';
 import type { CreateRelationshipRequest, Relationship, RelationshipSubject } from '../../shared/contracts/journal';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
@@ -29,8 +30,8 @@ const DAY_MS = 86_400_000;
 /** Clock skew allowed for validFrom in the past. */
 const BACKDATE_TOLERANCE_MS = 5 * 60_000;
 
-export async function toRelationship(tenant: string, item: RelationshipItem, now: Date): Promise<Relationship> {
-  const sealed = await openRelationship(tenant, item.patientId, item.relationshipId, item.sealed);
+export async function toRelationship(session: TenantSession, item: RelationshipItem, now: Date): Promise<Relationship> {
+  const sealed = await openRelationship(session, item.patientId, item.relationshipId, item.sealed);
   return {
     id: item.relationshipId,
     patientId: item.patientId,
@@ -81,7 +82,7 @@ function validity(body: CreateRelationshipRequest, now: Date): { validFrom: stri
 export async function createRelationship(req: TenantRequest, patientId: string, body: CreateRelationshipRequest, idempotencyKey: string): Promise<WriteOutcome<Relationship>> {
   const subject: RelationshipSubject = body.subject ?? { kind: 'user', id: req.caller.sub };
   const { context, decision } = await authorize(req, patientId, 'relationship.create', 'relationship.create', { target: { subject } });
-  const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'createRelationship', key: idempotencyKey, requestHash: requestHash({ patientId, body }) };
+  const scope: IdempotencyScope = { session: req.session, callerSub: req.caller.sub, operation: 'createRelationship', key: idempotencyKey, requestHash: requestHash({ patientId, body }) };
   const prior = await replayIdempotent<Relationship>(scope);
   if (prior) return prior;
 
@@ -98,14 +99,14 @@ export async function createRelationship(req: TenantRequest, patientId: string, 
     subjectKind: subject.kind,
     subjectId: subject.id,
     reasonCode: body.reasonCode,
-    sealed: await sealRelationship(req.tenant, patientId, relationshipId, { reason: body.reason }),
+    sealed: await sealRelationship(req.session, patientId, relationshipId, { reason: body.reason }),
     validFrom,
     validTo,
     createdAt: now.toISOString(),
     createdBy: authorOf(req.caller),
     version: 1,
   };
-  const value = await toRelationship(req.tenant, item, now);
+  const value = await toRelationship(req.session, item, now);
   const target = { patientId, nidKey: context.patient.nidKey, recordId: relationshipId };
   const selfAuthorised = subject.kind === 'user' ? subject.id === req.caller.sub : subject.id === req.caller.unit;
   const event = {
@@ -121,9 +122,9 @@ export async function createRelationship(req: TenantRequest, patientId: string, 
 export async function listRelationships(req: TenantRequest, patientId: string): Promise<Relationship[]> {
   const { context, decision } = await authorize(req, patientId, 'relationship.list', 'relationship.list');
   const now = nowOf(req);
-  const list = await Promise.all(context.relationships.map((r) => toRelationship(req.tenant, r, now)));
+  const list = await Promise.all(context.relationships.map((r) => toRelationship(req.session, r, now)));
   list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-  await recordAccess([accessEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)]);
+  await recordAccess([accessEvent(req, 'relationship.list', 'success', { patientId, nidKey: context.patient.nidKey }, decision)], req);
   return list;
 }
 
@@ -137,7 +138,7 @@ export async function endRelationship(
   idempotencyKey: string,
 ): Promise<WriteOutcome<Relationship>> {
   const expected = expectVersion(ifMatch);
-  const current = await getRelationship(req.tenant, patientId, relationshipId);
+  const current = await getRelationship(req.session, patientId, relationshipId);
   // Under an unknown patient no relationship is found; a patient hidden by a block answers the same.
   const relationshipNotFound = () => new NotFoundError('Behandlingsrelasjonen finnes ikke.');
   if (!current) throw relationshipNotFound();
@@ -146,24 +147,24 @@ export async function endRelationship(
     recordId: relationshipId,
     target: { subject: { kind: current.subjectKind, id: current.subjectId }, createdBy: current.createdBy.sub },
   });
-  const scope: IdempotencyScope = { tenant: req.tenant, callerSub: req.caller.sub, operation: 'endRelationship', key: idempotencyKey, requestHash: requestHash({ patientId, relationshipId, body: body ?? {} }) };
+  const scope: IdempotencyScope = { session: req.session, callerSub: req.caller.sub, operation: 'endRelationship', key: idempotencyKey, requestHash: requestHash({ patientId, relationshipId, body: body ?? {} }) };
   const prior = await replayIdempotent<Relationship>(scope);
   if (prior) return prior;
   if (current.version !== expected) throw new PreconditionFailedError('Behandlingsrelasjonen er endret siden du hentet den.', { currentVersion: current.version });
 
   const now = nowOf(req);
   if (current.endedAt || Date.parse(current.validTo) <= now.getTime()) throw new ConflictError('Behandlingsrelasjonen er allerede avsluttet.');
-  const sealed = await openRelationship(req.tenant, patientId, relationshipId, current.sealed);
+  const sealed = await openRelationship(req.session, patientId, relationshipId, current.sealed);
   const endedAt = now.toISOString();
   const next: RelationshipItem = {
     ...current,
-    sealed: await sealRelationship(req.tenant, patientId, relationshipId, { ...sealed, ...(body?.reason ? { endReason: body.reason } : {}) }),
+    sealed: await sealRelationship(req.session, patientId, relationshipId, { ...sealed, ...(body?.reason ? { endReason: body.reason } : {}) }),
     validTo: Date.parse(current.validFrom) > now.getTime() ? current.validFrom : endedAt,
     endedAt,
     endedBy: authorOf(req.caller),
     version: current.version + 1,
   };
-  const value = await toRelationship(req.tenant, next, now);
+  const value = await toRelationship(req.session, next, now);
   const event = {
     ...accessEvent(req, 'relationship.end', 'success', { patientId, nidKey: context.patient.nidKey, recordId: relationshipId }, decision, { subjectKind: current.subjectKind, subject: current.subjectId }),
     ...(body?.reason ? { reason: body.reason } : {}),

@@ -1,4 +1,5 @@
-import { TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { TxWrite } from '../../shared/db/tenant-db';
 import { journalKeys } from '../core/journal-keys';
 import type { RelationshipItem } from '../core/journal-items';
 
@@ -13,6 +14,6 @@ export function relationshipReplace(item: RelationshipItem, expectedVersion: num
   return { kind: 'put', table: 'journal', item, condition: { expression: 'version = :v', values: { ':v': expectedVersion } } };
 }
 
-export async function getRelationship(tenant: string, patientId: string, relationshipId: string): Promise<RelationshipItem | undefined> {
-  return new TenantDb(tenant).get<RelationshipItem>('journal', journalKeys.patientPk(tenant, patientId), journalKeys.relationshipSk(relationshipId));
+export async function getRelationship(session: TenantSession, patientId: string, relationshipId: string): Promise<RelationshipItem | undefined> {
+  return session.db.get<RelationshipItem>('journal', journalKeys.patientPk(session.tenant, patientId), journalKeys.relationshipSk(relationshipId));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { globalKey } from '../../shared/db/keys';
-import { ConditionFailedError, TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import { jobSession, platformDb, type TenantSession } from '../../shared/db/sessions';
+import { ConditionFailedError, type TxWrite } from '../../shared/db/tenant-db';
 import { logger } from '../../shared/observability';
 import { commitWithAudit } from '../core/audit-chain';
 import type { AuditEventInput } from '../core/audit-event';
@@ -28,7 +29,7 @@ import type { AuditEventInput } from '../core/audit-event';
  */
 
 const table = 'sharing' as const;
-const regionDb = () => new TenantDb('0000');
+const regionDb = platformDb;
 const PENDING_INDEX_PK = 'AUDIT-OUTBOX';
 
 /** What an outbox keeps of an event: never the free-text reason (the audit log alone stores that, encrypted). */
@@ -91,12 +92,24 @@ function deliveredWrite(item: Pick<OutboxItem, 'pk' | 'sk'>, tenant: string, now
   };
 }
 
+/**
+ * The session a delivery appends to a municipality's log with: the citizen's own session there
+ * (a citizen's request), the request's own municipality, or a job's session (the scheduled sweep);
+ * undefined leaves that municipality's events for a deliverer that has one.
+ */
+export type DeliverySessions = (tenant: string) => Promise<TenantSession | undefined>;
+
+/** The scheduled sweep's sessions: the one job-session factory, under the outbox job's own role. */
+export const outboxJobSessions: DeliverySessions = (tenant) => Promise.resolve(jobSession('audit-outbox', tenant));
+
 /** Appends one municipality's events together with striking it off; true when they are stored (by us or by someone before us). */
-export async function deliverTo(item: OutboxItem, tenant: string, now = new Date()): Promise<boolean> {
+export async function deliverTo(item: OutboxItem, tenant: string, sessions: DeliverySessions, now = new Date()): Promise<boolean> {
   const events = item.pending[tenant];
   if (!events) return true;
   try {
-    await commitWithAudit(tenant, () => [deliveredWrite(item, tenant, now)], events);
+    const session = await sessions(tenant);
+    if (!session) return false;
+    await commitWithAudit(session.db, () => [deliveredWrite(item, tenant, now)], events);
     return true;
   } catch (error) {
     // Struck off meanwhile: another deliverer stored these events in the same transaction.
@@ -121,8 +134,8 @@ async function markDelivered(item: OutboxItem, now: Date): Promise<void> {
 }
 
 /** Delivers what one item still owes; true when nothing is left. */
-async function deliverItem(item: OutboxItem, now: Date): Promise<boolean> {
-  const results = await Promise.all(Object.keys(item.pending).map((tenant) => deliverTo(item, tenant, now)));
+async function deliverItem(item: OutboxItem, sessions: DeliverySessions, now: Date): Promise<boolean> {
+  const results = await Promise.all(Object.keys(item.pending).map((tenant) => deliverTo(item, tenant, sessions, now)));
   const done = results.every(Boolean);
   if (done) await markDelivered(item, now);
   return done;
@@ -145,10 +158,10 @@ export async function pendingOutboxItems(nidKey: string): Promise<OutboxItem[]> 
  * it runs beside the citizen's own request, and what fails stays pending for the next try.
  * Returns how many items still owe something.
  */
-export async function deliverPendingAudit(nidKey: string, now = new Date()): Promise<number> {
+export async function deliverPendingAudit(nidKey: string, sessions: DeliverySessions, now = new Date()): Promise<number> {
   try {
     const items = await pendingOutboxItems(nidKey);
-    const done = await Promise.all(items.map((item) => deliverItem(item, now)));
+    const done = await Promise.all(items.map((item) => deliverItem(item, sessions, now)));
     return done.filter((d) => !d).length;
   } catch (error) {
     logger.warn('Audit outbox: could not read pending items', { error: error instanceof Error ? error.message : String(error) });
@@ -166,7 +179,7 @@ export async function deliverAllPendingAudit(now = new Date(), maxItems = 500): 
     for (const ref of page.items) {
       // The index may lag; read the item itself before delivering.
       const item = await regionDb().get<OutboxItem>(table, ref.pk, ref.sk);
-      if (item?.gsi1pk && !(await deliverItem(item, now))) left += 1;
+      if (item?.gsi1pk && !(await deliverItem(item, outboxJobSessions, now))) left += 1;
     }
     seen += page.items.length;
     cursor = page.nextCursor;

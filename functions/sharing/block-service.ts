@@ -1,3 +1,4 @@
+import type { TenantSession } from '../../shared/db/sessions';
 import { randomUUID } from 'node:crypto';
 import type { Block, BlockList, BlockTarget, BlockTargetView, ConsentList, CreateBlockOnBehalfRequest, MyBlockRequest, SetConsentRequest, SharingCategory } from '../../shared/contracts/sharing';
 import { CONSENT_REQUIRED_CATEGORIES, parseDocumentId, sharingCategorySchema } from '../../shared/contracts/sharing';
@@ -23,7 +24,7 @@ import {
   type PatientAccessRequest,
 } from '../core/patient-access';
 import { sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from '../core/sharing-items';
-import { deliverPendingAudit } from './audit-outbox';
+import { deliverPendingAudit, type DeliverySessions } from './audit-outbox';
 import { resolveMyTarget, type ResolvedTarget } from './block-targets';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
 import { citizenKeyOf } from './sharing-context';
@@ -125,9 +126,9 @@ async function checkTarget(target: BlockTarget, nidKey: string): Promise<void> {
 }
 
 /** Municipalities where the citizen is a patient, with their patient id there. */
-async function patientTenants(nidKey: string): Promise<{ tenant: string; patientId: string }[]> {
+async function patientTenants(req: PatientAccessRequest, nidKey: string): Promise<{ tenant: string; patientId: string }[]> {
   const tenants = (await listRegistryTenants()).filter((t) => t.status === 'active');
-  const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t.id, patientId: await patientIdByNationalIdKey(t.id, nidKey) })));
+  const hits = await Promise.all(tenants.map(async (t) => ({ tenant: t.id, patientId: await patientIdByNationalIdKey(await req.sessions.citizen(t.id), nidKey) })));
   return hits.filter((h): h is { tenant: string; patientId: string } => h.patientId !== undefined).sort((a, b) => a.tenant.localeCompare(b.tenant));
 }
 
@@ -135,14 +136,14 @@ async function patientTenants(nidKey: string): Promise<{ tenant: string; patient
 // The citizen's own
 
 async function citizenEvents(req: PatientAccessRequest, nidKey: string, decision: AccessDecision, action: string, recordId: string, details: Record<string, string | number | boolean>): Promise<AuditEventInput[]> {
-  const tenants = await patientTenants(nidKey);
+  const tenants = await patientTenants(req, nidKey);
   return tenants.map((t) => accessEvent(req, action, 'success', { tenant: t.tenant, patientId: t.patientId, nidKey, recordId }, decision, details));
 }
 
 export async function listMyBlocks(req: PatientAccessRequest): Promise<BlockList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
   const now = nowOf(req);
-  await deliverPendingAudit(nidKey);
+  await deliverPendingAudit(nidKey, citizenDelivery(req));
   const facts = await loadCitizenFacts(nidKey, now);
   return { blocks: await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, 'citizen', await labelOf(b.target)))) };
 }
@@ -175,16 +176,16 @@ function newBlock(req: PatientAccessRequest, nidKey: string, { target, matches }
 export async function createMyBlock(req: PatientAccessRequest, request: MyBlockRequest, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'createMyBlock', idempotencyKey, request);
-  const prior = await replayCitizen<Block>(nidKey, idem);
+  const prior = await replayCitizen<Block>(nidKey, citizenDelivery(req), idem);
   if (prior) return prior;
   const now = nowOf(req);
-  const resolved = await resolveMyTarget(req.caller, nidKey, request);
+  const resolved = await resolveMyTarget(req.caller, req.sessions, nidKey, request);
   if (resolved.target.kind === 'document') await checkTarget(resolved.target, nidKey);
   const item = newBlock(req, nidKey, resolved, now);
   // The event names the kind only, never whom (or how many) a name matched.
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind });
   const value = toBlock(item, now, 'citizen', await labelOf(item.target));
-  return commitCitizenChange(nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
+  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
 }
 
 async function lift(req: PatientAccessRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
@@ -197,13 +198,13 @@ async function lift(req: PatientAccessRequest, nidKey: string, blockId: string, 
 export async function liftMyBlock(req: PatientAccessRequest, blockId: string, idempotencyKey?: string): Promise<Block> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'liftMyBlock', idempotencyKey, { blockId });
-  const prior = await replayCitizen<Block>(nidKey, idem);
+  const prior = await replayCitizen<Block>(nidKey, citizenDelivery(req), idem);
   if (prior) return prior;
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
   const value = toBlock(next, now, 'citizen', await labelOf(next.target));
-  return commitCitizenChange(nidKey, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
+  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,9 +217,9 @@ interface Authorized {
 
 /** The one decision for staff seeing or changing a patient's blocks; refusals are audited, then 403. */
 async function authorizeStaff(req: PatientAccessRequest, patientId: string, action: 'block.read' | 'block.manage', auditAction: string): Promise<Authorized> {
-  if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
+  if (!req.tenant || !req.session) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
   const now = nowOf(req);
-  const loaded = await loadContextAndFacts(req.tenant, patientId, action, now);
+  const loaded = await loadContextAndFacts(req.session, patientId, action, now);
   if (!loaded) throw patientNotFound();
   const nidKey = loaded.context.patient.nidKey;
   const decision = decideAccess({
@@ -231,7 +232,7 @@ async function authorizeStaff(req: PatientAccessRequest, patientId: string, acti
     ...factsForDecision(loaded.facts),
   });
   if (!decision.allow) {
-    await recordAccess([accessEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision, {})], req.tenant);
+    await recordAccess([accessEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision, {})], req);
     throw refusal(decision.rule);
   }
   return { nidKey, decision };
@@ -240,21 +241,35 @@ async function authorizeStaff(req: PatientAccessRequest, patientId: string, acti
 export async function listPatientBlocks(req: PatientAccessRequest, patientId: string): Promise<BlockList> {
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.read', 'sharing.block.list');
   const now = nowOf(req);
-  await deliverPendingAudit(nidKey);
+  await deliverPendingAudit(nidKey, staffDelivery(req));
   const facts = await loadCitizenFacts(nidKey, now);
   const blocks = await Promise.all(sortBlocks(facts.blocks).map(async (b) => toBlock(b, now, 'staff', await labelOf(b.target))));
-  await recordAccess([accessEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })], req.tenant);
+  await recordAccess([accessEvent(req, 'sharing.block.list', 'success', { tenant: req.tenant!, patientId, nidKey }, decision, { count: blocks.length })], req);
   return { blocks };
 }
 
-function ownTenant(req: PatientAccessRequest): string {
-  if (!req.tenant) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
-  return req.tenant;
+function ownSession(req: PatientAccessRequest): { tenant: string; session: TenantSession } {
+  if (!req.tenant || !req.session) throw new ForbiddenError('Bare personell i en kommune kan gjøre dette.');
+  return { tenant: req.tenant, session: req.session };
+}
+
+/** A citizen's request delivers owed events with the citizen's own sessions. */
+function citizenDelivery(req: PatientAccessRequest): DeliverySessions {
+  return (tenant) => req.sessions.citizen(tenant);
+}
+
+/**
+ * A staff request delivers owed events to its own municipality only; the others are left to the
+ * citizen's next request or the scheduled sweep (a staff session reaches no other municipality's log
+ * beyond audit appends, and delivery also strikes the item off the outbox).
+ */
+function staffDelivery(req: PatientAccessRequest): DeliverySessions {
+  return (tenant) => Promise.resolve(req.session?.tenant === tenant ? req.session : undefined);
 }
 
 export async function createPatientBlock(req: PatientAccessRequest, patientId: string, body: CreateBlockOnBehalfRequest, idempotencyKey?: string): Promise<Block> {
-  const tenant = ownTenant(req);
-  const idem = staffIdempotency(tenant, req, 'createPatientBlock', idempotencyKey, { patientId, body });
+  const { tenant, session } = ownSession(req);
+  const idem = staffIdempotency(session, req, 'createPatientBlock', idempotencyKey, { patientId, body });
   const prior = await replay<Block>(idem);
   if (prior) return prior;
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
@@ -263,12 +278,12 @@ export async function createPatientBlock(req: PatientAccessRequest, patientId: s
   const item = newBlock(req, nidKey, { target: body.target }, now);
   const event = { ...accessEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
   const value = toBlock(item, now, 'staff', await labelOf(body.target));
-  return commitStaffChange(tenant, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
+  return commitStaffChange(session, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
 }
 
 export async function liftPatientBlock(req: PatientAccessRequest, patientId: string, blockId: string, idempotencyKey?: string): Promise<Block> {
-  const tenant = ownTenant(req);
-  const idem = staffIdempotency(tenant, req, 'liftPatientBlock', idempotencyKey, { patientId, blockId });
+  const { tenant, session } = ownSession(req);
+  const idem = staffIdempotency(session, req, 'liftPatientBlock', idempotencyKey, { patientId, blockId });
   const prior = await replay<Block>(idem);
   if (prior) return prior;
   const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
@@ -276,7 +291,7 @@ export async function liftPatientBlock(req: PatientAccessRequest, patientId: str
   const { current, next } = await lift(req, nidKey, blockId, now);
   const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
   const value = toBlock(next, now, 'staff', await labelOf(next.target));
-  return commitStaffChange(tenant, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
+  return commitStaffChange(session, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,7 +308,7 @@ function consentList(items: ConsentItem[]): ConsentList {
 
 export async function listMyConsents(req: PatientAccessRequest): Promise<ConsentList> {
   const { nidKey } = await citizenAccess(req, 'block.read');
-  await deliverPendingAudit(nidKey);
+  await deliverPendingAudit(nidKey, citizenDelivery(req));
   return consentList((await loadCitizenFacts(nidKey, nowOf(req))).consents);
 }
 
@@ -301,7 +316,7 @@ export async function listMyConsents(req: PatientAccessRequest): Promise<Consent
 export async function setMyConsent(req: PatientAccessRequest, body: SetConsentRequest, idempotencyKey?: string): Promise<ConsentList> {
   const { nidKey, decision } = await citizenAccess(req, 'block.manage');
   const idem = citizenIdempotency(nidKey, req, 'setMyConsent', idempotencyKey, body);
-  const prior = await replayCitizen<ConsentList>(nidKey, idem);
+  const prior = await replayCitizen<ConsentList>(nidKey, citizenDelivery(req), idem);
   if (prior) return prior;
   const now = nowOf(req);
   const facts = await loadCitizenFacts(nidKey, now);
@@ -318,5 +333,5 @@ export async function setMyConsent(req: PatientAccessRequest, body: SetConsentRe
   };
   const events = await citizenEvents(req, nidKey, decision, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
   const value = consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
-  return commitCitizenChange(nidKey, idem, now, value, { write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, events);
+  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, events);
 }

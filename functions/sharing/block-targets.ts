@@ -1,4 +1,5 @@
 import type { Caller } from '../../shared/auth/caller';
+import type { RequestSessions } from '../../shared/db/session-source';
 import type { BlockTarget, MyBlockRequest, NamedBlockTarget } from '../../shared/contracts/sharing';
 import { ValidationError } from '../../shared/errors';
 import { listRegistryTenants, readTenantProfile } from '../../shared/tenancy/tenant-profile';
@@ -34,7 +35,7 @@ export function normalName(name: string): string {
 }
 
 /** The citizen's request as a stored target; document targets are checked by the caller. */
-export async function resolveMyTarget(caller: Caller, nidKey: string, request: MyBlockRequest): Promise<ResolvedTarget> {
+export async function resolveMyTarget(caller: Caller, sessions: RequestSessions, nidKey: string, request: MyBlockRequest): Promise<ResolvedTarget> {
   switch (request.kind) {
     case 'document':
     case 'category':
@@ -42,7 +43,7 @@ export async function resolveMyTarget(caller: Caller, nidKey: string, request: M
       return { target: request };
     case 'logged-person':
     case 'logged-unit':
-      return { target: await fromLog(caller, nidKey, request) };
+      return { target: await fromLog(caller, sessions, nidKey, request) };
     case 'named-person':
     case 'named-unit': {
       const target: NamedBlockTarget = { kind: request.kind, tenant: request.tenant, name: request.name.replace(/\s+/g, ' ') };
@@ -60,8 +61,8 @@ type LoggedEvent = Record<string, unknown> & { eventId?: unknown; purposeOfUse?:
 const notInLog = () => new ValidationError('Finner ikke denne raden i loggen din.', [{ field: 'body.actorRef', message: 'Ukjent rad i loggen' }]);
 
 /** The person (or their unit in that row) behind a handle from the citizen's own log. */
-async function fromLog(caller: Caller, nidKey: string, request: Extract<MyBlockRequest, { kind: 'logged-person' | 'logged-unit' }>): Promise<BlockTarget> {
-  const event = await findInLog(caller, nidKey, request.actorRef, request.kind === 'logged-unit' ? request.entryId : undefined);
+async function fromLog(caller: Caller, sessions: RequestSessions, nidKey: string, request: Extract<MyBlockRequest, { kind: 'logged-person' | 'logged-unit' }>): Promise<BlockTarget> {
+  const event = await findInLog(caller, sessions, nidKey, request.actorRef, request.kind === 'logged-unit' ? request.entryId : undefined);
   if (!event?.actor) throw notInLog();
   const { sub, tenant, unit, clientId } = event.actor;
   // A vendor system, an operator or the citizen themself is not a person or unit a block can name.
@@ -74,7 +75,7 @@ async function fromLog(caller: Caller, nidKey: string, request: Extract<MyBlockR
 }
 
 /** The newest event of the citizen's log by the actor behind `actorRef` (and with `entryId`, that row). */
-async function findInLog(caller: Caller, nidKey: string, actorRef: string, entryId?: string): Promise<LoggedEvent | undefined> {
+async function findInLog(caller: Caller, sessions: RequestSessions, nidKey: string, actorRef: string, entryId?: string): Promise<LoggedEvent | undefined> {
   const refs = new Map<string, Promise<string>>();
   const refOf = (actor: Record<string, unknown>) => {
     const key = `${String(actor.clientId)}\u0000${String(actor.sub)}`;
@@ -87,7 +88,7 @@ async function findInLog(caller: Caller, nidKey: string, actorRef: string, entry
   for (const { id: tenant } of tenants) {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_LOG_PAGES; page++) {
-      const { items, nextCursor } = await citizenLogPage(tenant, nidKey, cursor);
+      const { items, nextCursor } = await citizenLogPage((await sessions.citizen(tenant)).db, nidKey, cursor);
       const hit = await firstMatch(items as LoggedEvent[], async (e) => (entryId === undefined || e.eventId === entryId) && e.actor !== undefined && (await refOf(e.actor)) === actorRef);
       if (hit) {
         if (!newest || String(hit.gsi3sk) > String(newest.gsi3sk)) newest = hit;

@@ -1,4 +1,8 @@
-import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import { parseDocumentId, type MyDocumentList, type RetrievedDocument, type SharedDocument, type SharedDocumentList } from '../../shared/contracts/sharing';
+import type { Envelope } from '../../shared/crypto';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { TenantDb } from '../../shared/db/tenant-db';
+import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { isSharableEntryType } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
 import { groupBy } from '../../shared/group-by';
@@ -6,8 +10,7 @@ import { settle } from '../../shared/settle';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
-import { documentFactsOf } from '../core/document-index';
-import { getEntry, toEntry } from '../core/entry-record';
+import { openDocumentContent } from '../core/document-index';
 import {
   accessCallerOf,
   accessEvent,
@@ -25,7 +28,7 @@ import {
 } from '../core/patient-access';
 import type { DocumentIndexItem } from '../core/sharing-items';
 import { citizenKeyOf, toSharedDocument } from './sharing-context';
-import { documentsOfCitizen, getDocument } from './sharing-store';
+import { documentsOfCitizen, getDocument, readDocument } from './sharing-store';
 
 /**
  * Finding and retrieving shared documents. The caller names the patient by their id in the
@@ -36,9 +39,24 @@ import { documentsOfCitizen, getDocument } from './sharing-store';
  * citizen key on both) the citizen's access log, before answering.
  */
 
-function ownTenant(req: PatientAccessRequest): string {
-  if (!req.tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan bruke deling.');
-  return req.tenant;
+function ownSession(req: PatientAccessRequest): TenantSession {
+  if (!req.tenant || !req.session) throw new ForbiddenError('Bare helsepersonell i en kommune kan bruke deling.');
+  return req.session;
+}
+
+/**
+ * What reads one document's index item and opens it: the caller's own session for a document of
+ * their own municipality, else a narrow sharing-read session of that one document (in AWS: GetItem
+ * of its index item and Decrypt in its context only; nothing else of the origin).
+ */
+async function readerOf(req: PatientAccessRequest, origin: string, entryId: string): Promise<{ db: TenantDb; keys: Envelope }> {
+  if (req.session?.tenant === origin) return req.session;
+  return req.sessions.sharingRead(origin, entryId);
+}
+
+/** A document as the API shows it, its title opened by a reader of that document. */
+async function shownDocument(req: PatientAccessRequest, doc: DocumentIndexItem, dir: TenantDirectory): Promise<SharedDocument> {
+  return toSharedDocument(doc, dir, doc.entryStatus === 'entered-in-error' ? undefined : (await readerOf(req, doc.tenant, doc.entryId)).keys);
 }
 
 function documentFact(doc: DocumentIndexItem): AccessInput['document'] {
@@ -47,9 +65,10 @@ function documentFact(doc: DocumentIndexItem): AccessInput['document'] {
 
 /** The patient's documents in other municipalities that the caller may see, newest first. */
 export async function listSharedDocuments(req: PatientAccessRequest, patientId: string): Promise<SharedDocumentList> {
-  const tenant = ownTenant(req);
+  const session = ownSession(req);
+  const tenant = session.tenant;
   const now = nowOf(req);
-  const loaded = await loadContextAndFacts(tenant, patientId, 'sharing.list', now);
+  const loaded = await loadContextAndFacts(session, patientId, 'sharing.list', now);
   if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;
   const nidKey = context.patient.nidKey;
@@ -65,7 +84,7 @@ export async function listSharedDocuments(req: PatientAccessRequest, patientId: 
   const here = { tenant, patientId, nidKey };
   if (!decision.allow) {
     await docsRead;
-    await recordAccess([accessEvent(req, 'sharing.documents.list', 'denied', here, decision, {})], req.tenant);
+    await recordAccess([accessEvent(req, 'sharing.documents.list', 'denied', here, decision, {})], req);
     throw refusal(decision.rule);
   }
   const dir = directoryOf(req);
@@ -78,7 +97,7 @@ export async function listSharedDocuments(req: PatientAccessRequest, patientId: 
     if (profile?.status !== 'active') continue;
     if (decideAccess({ ...base, action: 'sharing.retrieve', tenant: doc.tenant, document: documentFact(doc) }).allow) visible.push(doc);
   }
-  const documents = await Promise.all(visible.map((d) => toSharedDocument(d, dir)));
+  const documents = await Promise.all(visible.map((d) => shownDocument(req, d, dir)));
   // One event per origin municipality whose documents were shown (in that patient's chain there),
   // and one in the caller's municipality; all stored before the answer.
   const byOrigin = groupBy(visible, (d) => d.tenant);
@@ -86,7 +105,7 @@ export async function listSharedDocuments(req: PatientAccessRequest, patientId: 
   for (const [origin, docs] of byOrigin) {
     events.push(accessEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: docs[0]?.patientId, nidKey }, decision, { count: docs.length }));
   }
-  await recordAccess(events, req.tenant);
+  await recordAccess(events, req);
   return { patientId, documents, access: { rule: decision.rule, emergency: decision.emergency === true } };
 }
 
@@ -110,6 +129,8 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
 async function identityOf(origin: string, entryId: string, documentId: string): Promise<DocumentIdentity | undefined> {
   const known = identities.get(documentId);
   if (known) return known;
+  // The index's region-wide facts (whose document, which citizen) under the platform's own client:
+  // the sealed title and content in it open only with that document's key context.
   const doc = await getDocument(origin, entryId);
   if (!doc) return undefined;
   const identity = { nidKey: doc.nidKey, patientId: doc.patientId, entryType: doc.entryType };
@@ -117,15 +138,15 @@ async function identityOf(origin: string, entryId: string, documentId: string): 
   return identity;
 }
 
-async function callerPatientContext(tenant: string, nidKey: string) {
-  const key = `${tenant}/${nidKey}`;
+async function callerPatientContext(session: TenantSession, nidKey: string) {
+  const key = `${session.tenant}/${nidKey}`;
   let patientId = patientIds.get(key);
   if (!patientId) {
-    patientId = await patientIdByNationalIdKey(tenant, nidKey);
+    patientId = await patientIdByNationalIdKey(session, nidKey);
     if (!patientId) return undefined;
     remember(patientIds, key, patientId);
   }
-  return loadPatientContext(tenant, patientId);
+  return loadPatientContext(session, patientId);
 }
 
 
@@ -137,11 +158,14 @@ function documentNotFound(): NotFoundError {
 /**
  * Retrieves one document. The index names the origin's patient and the citizen (remembered, as
  * they never change); the caller's own patient record, the citizen's blocks and consents, the
- * entry's current head and the origin's registry entry are read in parallel; the entry is opened
- * in the origin's key context only after the decision allowed it.
+ * document's index item (through a sharing-read session of that one document) and the origin's
+ * registry entry are read in parallel; the content is opened in the document's key context only
+ * after the decision allowed it. The index item is written in the journal's own transaction, so
+ * its status and version are the entry head's.
  */
 export async function retrieveDocument(req: PatientAccessRequest, documentId: string): Promise<RetrievedDocument> {
-  const tenant = ownTenant(req);
+  const session = ownSession(req);
+  const tenant = session.tenant;
   const now = nowOf(req);
   const { tenant: origin, entryId } = parseDocumentId(documentId);
   const identity = await identityOf(origin, entryId, documentId);
@@ -150,9 +174,9 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
   const dir = directoryOf(req);
   // All five reads are settled at once: whichever fails, none is left without a handler.
   const [contextRead, factsRead, headRead, callerRead, profileRead] = [
-    settle(callerPatientContext(tenant, nidKey)),
+    settle(callerPatientContext(session, nidKey)),
     settle(loadCitizenFacts(nidKey, now)),
-    settle(getEntry(origin, identity.patientId, entryId)),
+    settle(readerOf(req, origin, entryId).then(async (reader) => ({ reader, doc: await readDocument(reader.db, origin, entryId) }))),
     settle(accessCallerOf(req.caller)),
     settle(dir.profile(origin)),
   ];
@@ -174,17 +198,17 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
       ? [accessEvent(req, 'sharing.document.retrieve', outcome, here, decision, details)]
       : [accessEvent(req, 'sharing.document.retrieve', outcome, atOrigin, decision, details), accessEvent(req, 'sharing.document.retrieve', outcome, here, decision, { ...details, originTenant: origin })];
   if (!decision.allow) {
-    await recordAccess(events('denied'), req.tenant);
+    await recordAccess(events('denied'), req);
     // To a person or unit the citizen has blocked, the document is as one that does not exist.
     throw refusal(decision.rule, documentNotFound);
   }
   const profile = (await profileRead)();
   if (profile?.status !== 'active') throw new TenantSuspendedError(origin, String(profile?.status ?? 'unknown'));
-  const head = (await headRead)();
-  if (!head || !isSharableEntryType(head.entryType) || head.status === 'draft') throw documentNotFound();
-  if (head.status === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
-  const [entry, meta] = await Promise.all([toEntry(origin, head), toSharedDocument(documentFactsOf(origin, head), dir)]);
-  await recordAccess(events('success', { version: head.version }), req.tenant);
+  const { reader, doc } = (await headRead)();
+  if (!doc || !isSharableEntryType(doc.entryType) || doc.entryStatus === 'draft') throw documentNotFound();
+  if (doc.entryStatus === 'entered-in-error') throw new NotFoundError('Dokumentet er trukket tilbake av kommunen som skrev det (feilført).');
+  const [entry, meta] = await Promise.all([openDocumentContent(doc, reader.keys), toSharedDocument(doc, dir)]);
+  await recordAccess(events('success', { version: doc.version }), req);
   return {
     ...meta,
     title: entry.title,
@@ -212,7 +236,7 @@ export async function listMyDocuments(req: PatientAccessRequest): Promise<MyDocu
   }
   const documents = await Promise.all(
     shown.map(async ({ doc }) => ({
-      ...(await toSharedDocument(doc, dir)),
+      ...(await shownDocument(req, doc, dir)),
       blockedBy: blocks
         .filter((b) => b.target.kind === 'all-sharing' || (b.target.kind === 'document' && b.target.documentId === doc.documentId) || (b.target.kind === 'category' && b.target.category === doc.entryType))
         .map((b) => b.blockId),
@@ -223,7 +247,7 @@ export async function listMyDocuments(req: PatientAccessRequest): Promise<MyDocu
     [...byOrigin].map(([origin, items]) =>
       accessEvent(req, 'sharing.documents.list', 'success', { tenant: origin, patientId: items[0]?.doc.patientId, nidKey }, items[0]!.decision, { count: items.length, view: 'citizen' }),
     ),
-    req.tenant,
+    req,
   );
   return { documents };
 }

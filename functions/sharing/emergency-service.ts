@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contracts/sharing';
 import { config } from '../../shared/config';
-import { envelopeCrypto } from '../../shared/crypto';
 import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { decideAccess, emergencyInForce, hidesPatient } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
@@ -37,13 +36,13 @@ function toView(item: EmergencyItem, now: Date): EmergencyAccess {
  * second grant, no second event in the review queue.
  */
 export async function requestEmergencyAccess(req: PatientAccessRequest, patientId: string, reason: string, idempotencyKey?: string): Promise<EmergencyAccess> {
-  const tenant = req.tenant;
-  if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan be om akuttilgang.');
-  const idem = staffIdempotency(tenant, req, 'requestEmergencyAccess', idempotencyKey, { patientId, reason });
+  const { tenant, session } = req;
+  if (!tenant || !session) throw new ForbiddenError('Bare helsepersonell i en kommune kan be om akuttilgang.');
+  const idem = staffIdempotency(session, req, 'requestEmergencyAccess', idempotencyKey, { patientId, reason });
   const prior = await replay<EmergencyAccess>(idem);
   if (prior) return prior;
   const now = nowOf(req);
-  const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
+  const loaded = await loadContextAndFacts(session, patientId, 'emergency.request', now);
   if (!loaded) throw patientNotFound();
   const nidKey = loaded.context.patient.nidKey;
   const decision = decideAccess({
@@ -57,7 +56,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
   });
   const target = { tenant, patientId, nidKey };
   if (!decision.allow) {
-    await recordAccess([accessEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision, {})], req.tenant);
+    await recordAccess([accessEvent(req, 'sharing.emergency-access.grant', 'denied', target, decision, {})], req);
     throw refusal(decision.rule);
   }
   const grantId = randomUUID();
@@ -73,7 +72,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
     ...(req.caller.unit ? { unit: req.caller.unit } : {}),
     grantedAt: now.toISOString(),
     expiresAt,
-    reasonSealed: await envelopeCrypto().encryptJson(emergencyReasonContext(tenant, patientId, grantId), reason),
+    reasonSealed: await session.keys.encryptJson(emergencyReasonContext(tenant, patientId, grantId), reason),
   };
   // The grant is itself flagged (the clinician authorised themselves) and carries the reason.
   const event = {
@@ -81,15 +80,15 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
     reason,
   };
   const onConditionFailed = () => new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
-  return commitStaffChange(tenant, idem, now, toView(item, now), { write: emergencyPut(item), onConditionFailed }, [event]);
+  return commitStaffChange(session, idem, now, toView(item, now), { write: emergencyPut(item), onConditionFailed }, [event]);
 }
 
 /** The caller's own emergency access to the patient in force now (the latest to expire), if any. */
 export async function activeEmergencyAccess(req: PatientAccessRequest, patientId: string): Promise<ActiveEmergencyAccess> {
-  const tenant = req.tenant;
-  if (!tenant) throw new ForbiddenError('Bare helsepersonell i en kommune kan ha akuttilgang.');
+  const { tenant, session } = req;
+  if (!tenant || !session) throw new ForbiddenError('Bare helsepersonell i en kommune kan ha akuttilgang.');
   const now = nowOf(req);
-  const loaded = await loadContextAndFacts(tenant, patientId, 'emergency.request', now);
+  const loaded = await loadContextAndFacts(session, patientId, 'emergency.request', now);
   if (!loaded) throw patientNotFound();
   // A person or unit the citizen has blocked gets the answer for an unknown patient here too.
   const decision = decideAccess({
@@ -102,7 +101,7 @@ export async function activeEmergencyAccess(req: PatientAccessRequest, patientId
     ...factsForDecision(loaded.facts),
   });
   if (!decision.allow && hidesPatient(decision.rule)) {
-    await recordAccess([accessEvent(req, 'sharing.emergency-access.read', 'denied', { tenant, patientId, nidKey: loaded.context.patient.nidKey }, decision, {})], req.tenant);
+    await recordAccess([accessEvent(req, 'sharing.emergency-access.read', 'denied', { tenant, patientId, nidKey: loaded.context.patient.nidKey }, decision, {})], req);
     throw patientNotFound();
   }
   const mine = loaded.facts.emergency

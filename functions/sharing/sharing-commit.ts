@@ -1,10 +1,10 @@
 import { globalKey } from '../../shared/db/keys';
-import { TenantDb } from '../../shared/db/tenant-db';
+import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import type { AuditEventInput } from '../core/audit-event';
 import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../core/idempotency';
 import { commitChange, commitIdempotent, IdempotencyRaceError, storeConflictError, type GuardedWrite } from '../core/commit';
-import { deliverPendingAudit, outboxWrite } from './audit-outbox';
+import { deliverPendingAudit, outboxWrite, type DeliverySessions } from './audit-outbox';
 import type { PatientAccessRequest } from '../core/patient-access';
 
 /**
@@ -25,9 +25,9 @@ export interface SharingIdempotency {
  * Staff act in their own municipality: the record lives in its journal table, sealed under its
  * key, like the journal's own (the answer may name the patient's id there).
  */
-export function staffIdempotency(tenant: string, req: PatientAccessRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
+export function staffIdempotency(session: TenantSession, req: PatientAccessRequest, operation: string, key: string | undefined, request: unknown): SharingIdempotency | undefined {
   if (key === undefined) return undefined;
-  return { scope: { tenant, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) } };
+  return { scope: { session, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) } };
 }
 
 /**
@@ -40,11 +40,12 @@ export function citizenIdempotency(nidKey: string, req: PatientAccessRequest, op
   if (key === undefined) return undefined;
   const store: IdempotencyStore = {
     table: 'sharing',
+    db: platformDb(),
     key: (digest) => ({ pk: globalKey('CIT', nidKey, 'IDEM', digest), sk: 'IDEM' }),
     keep: async (_digest, outcome) => ({ outcome: JSON.stringify(outcome) }),
     open: async <T>(_digest: string, item: Record<string, unknown>) => JSON.parse(String(item.outcome)) as T,
   };
-  return { scope: { tenant: '0000', callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) }, store };
+  return { scope: { callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) }, store };
 }
 
 /** The answer given before to this key and request, if any (409 if the key was used for another request). */
@@ -54,9 +55,9 @@ export async function replay<T>(idem: SharingIdempotency | undefined): Promise<T
 }
 
 /** Commits a staff member's change and its events in their municipality, under the key when given. */
-export async function commitStaffChange<T>(tenant: string, idem: SharingIdempotency | undefined, now: Date, value: T, change: GuardedWrite, events: AuditEventInput[]): Promise<T> {
+export async function commitStaffChange<T>(session: TenantSession, idem: SharingIdempotency | undefined, now: Date, value: T, change: GuardedWrite, events: AuditEventInput[]): Promise<T> {
   if (!idem) {
-    await commitChange(tenant, [change], events);
+    await commitChange(session, [change], events);
     return value;
   }
   return (await commitIdempotent(idem.scope, now, { value, version: 1, created: true }, [change], events)).value;
@@ -65,7 +66,7 @@ export async function commitStaffChange<T>(tenant: string, idem: SharingIdempote
 /** Maps a failed transaction without audit events (no municipality to log in) like commitChange does. */
 async function transactRegion(writes: GuardedWrite[]): Promise<void> {
   try {
-    await new TenantDb('0000').transact(writes.map((w) => w.write));
+    await platformDb().transact(writes.map((w) => w.write));
   } catch (error) {
     throw storeConflictError(error, 'Mange samtidige endringer; prøv igjen.', writes);
   }
@@ -77,7 +78,15 @@ async function transactRegion(writes: GuardedWrite[]): Promise<void> {
  * delivers those (what fails stays pending, see ./audit-outbox.ts). Without any municipality (no
  * record anywhere yet) the change item itself is the record of who did it and when.
  */
-export async function commitCitizenChange<T>(nidKey: string, idem: SharingIdempotency | undefined, now: Date, value: T, change: GuardedWrite, events: AuditEventInput[]): Promise<T> {
+export async function commitCitizenChange<T>(
+  nidKey: string,
+  sessions: DeliverySessions,
+  idem: SharingIdempotency | undefined,
+  now: Date,
+  value: T,
+  change: GuardedWrite,
+  events: AuditEventInput[],
+): Promise<T> {
   const first = events[0]?.tenant;
   const owed = outboxWrite(
     nidKey,
@@ -91,7 +100,9 @@ export async function commitCitizenChange<T>(nidKey: string, idem: SharingIdempo
     ...(owed ? [{ write: owed, onConditionFailed: () => new TooManyRequestsError('Mange samtidige endringer; prøv igjen.') }] : []),
   ];
   try {
-    if (first) await commitChange(first, writes, events.filter((e) => e.tenant === first));
+    const session = first === undefined ? undefined : await sessions(first);
+    if (first !== undefined && !session) throw new Error('no session for the first municipality of a citizen change');
+    if (session) await commitChange(session, writes, events.filter((e) => e.tenant === first));
     else await transactRegion(writes);
   } catch (error) {
     if (!(error instanceof IdempotencyRaceError) || !idem) throw error;
@@ -100,13 +111,13 @@ export async function commitCitizenChange<T>(nidKey: string, idem: SharingIdempo
     if (prior !== undefined) return prior;
     throw new ConflictError('En forespørsel med samme Idempotency-Key pågår; prøv igjen.');
   }
-  if (owed) await deliverPendingAudit(nidKey, now);
+  if (owed) await deliverPendingAudit(nidKey, sessions, now);
   return value;
 }
 
 /** A retried request gets its earlier answer, and finishes what that request may have left owing. */
-export async function replayCitizen<T>(nidKey: string, idem: SharingIdempotency | undefined): Promise<T | undefined> {
+export async function replayCitizen<T>(nidKey: string, sessions: DeliverySessions, idem: SharingIdempotency | undefined): Promise<T | undefined> {
   const prior = await replay<T>(idem);
-  if (prior !== undefined) await deliverPendingAudit(nidKey);
+  if (prior !== undefined) await deliverPendingAudit(nidKey, sessions);
   return prior;
 }

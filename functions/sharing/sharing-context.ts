@@ -3,6 +3,7 @@ import type { Author } from '../../shared/contracts/journal';
 import type { SharedDocument } from '../../shared/contracts/sharing';
 import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
+import type { Envelope } from '../../shared/crypto';
 import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { openTitle } from '../core/document-index';
 import type { DocumentFacts, DocumentIndexItem } from '../core/sharing-items';
@@ -19,12 +20,12 @@ function documentPerson(a: Author): NonNullable<SharedDocument['correctedBy']> {
 }
 
 /**
- * A document as the API shows it. An index item's sealed title is opened in the origin
- * municipality's key context (not for a withdrawn document); bare facts come without a title.
+ * A document as the API shows it. An index item's sealed title is opened with `keys`, a reader of
+ * that document (not for a withdrawn document); without keys it comes without a title.
  */
-export async function toSharedDocument(item: DocumentFacts | DocumentIndexItem, dir: TenantDirectory): Promise<SharedDocument> {
+export async function toSharedDocument(item: DocumentFacts | DocumentIndexItem, dir: TenantDirectory, keys?: Envelope): Promise<SharedDocument> {
   const withdrawn = item.entryStatus === 'entered-in-error';
-  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !('titleSealed' in item) ? Promise.resolve(undefined) : openTitle(item)]);
+  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !keys || !('titleSealed' in item) ? Promise.resolve(undefined) : openTitle(item, keys)]);
   const unitName = profile?.units.find((u) => u.id === item.unit)?.name;
   return {
     id: item.documentId,

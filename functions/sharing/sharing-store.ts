@@ -1,5 +1,6 @@
-import { tenantKey } from '../../shared/db/keys';
-import { TenantDb, type Page, type TxWrite } from '../../shared/db/tenant-db';
+import { platformDb } from '../../shared/db/sessions';
+import { sharedDocumentKey, tenantKey } from '../../shared/db/keys';
+import type { Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
 import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem } from '../core/sharing-items';
 
 /**
@@ -8,11 +9,20 @@ import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, 
  */
 
 const table = 'sharing' as const;
-// The sharing table is not tenant-scoped; TenantDb's tenant plays no part in these reads.
-const regionDb = () => new TenantDb('0000');
+const regionDb = platformDb;
 
 export async function getDocument(tenant: string, entryId: string): Promise<DocumentIndexItem | undefined> {
   const item = await regionDb().get<DocumentIndexItem>(table, sharingKeys.documentPk(tenant, entryId), sharingKeys.documentSk);
+  return item?.itemType === 'document' ? item : undefined;
+}
+
+/**
+ * A document's index item read through a reader of that document (a sharing-read session of it, or
+ * the origin's own session): the one item of another municipality such a session may read.
+ */
+export async function readDocument(db: TenantDb, origin: string, entryId: string): Promise<DocumentIndexItem | undefined> {
+  const key = sharedDocumentKey(origin, entryId);
+  const item = await db.get<DocumentIndexItem>(table, key.pk, key.sk);
   return item?.itemType === 'document' ? item : undefined;
 }
 
@@ -59,6 +69,7 @@ export function emergencyPut(item: EmergencyItem): TxWrite {
  * One page of the events about a citizen in one municipality's audit log (its by-citizen index,
  * the citizen's own access log), newest first: how a row of that log names a person or unit.
  */
-export function citizenLogPage(tenant: string, nidKey: string, cursor?: string): Promise<Page<Record<string, unknown>>> {
-  return new TenantDb(tenant).query({ table: 'audit', index: 'gsi3', partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', nidKey), newestFirst: true, limit: 200, cursor });
+export function citizenLogPage(db: TenantDb, nidKey: string, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  const tenant = db.tenant;
+  return db.query({ table: 'audit', index: 'gsi3', partition: tenantKey(tenant, 'AUDIT', 'CITIZEN', nidKey), newestFirst: true, limit: 200, cursor });
 }

@@ -1,3 +1,4 @@
+import { jobSession } from '../../shared/db/sessions';
 import { config } from '../../shared/config';
 import { tenantKeyAdmin, type TenantKeyAdmin } from '../../shared/crypto/key-admin';
 import type { OpenExport } from './export-writer';
@@ -19,9 +20,10 @@ const keyAdmin: TenantKeyAdmin = {
 async function journalExport(): Promise<JournalExportSource> {
   const { countTenantRecords, exportTenantJournal } = await import('../journal/export');
   return {
-    exportTenantJournal,
+    // The offboarding export is a job: its sessions come from the one job-session factory.
+    exportTenantJournal: (tenant) => exportTenantJournal(jobSession('export', tenant)),
     async countTenantRecords(tenant) {
-      const c = await countTenantRecords(tenant);
+      const c = await countTenantRecords(jobSession('export', tenant));
       return { patient: c.patients, 'care-relationship': c.relationships, 'journal-entry': c.entries, 'journal-entry-version': c.entryVersions };
     },
   };

@@ -1,3 +1,4 @@
+import { jobSession } from '../../shared/db/sessions';
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../../shared/auth/caller';
 import {
@@ -81,7 +82,7 @@ function describeFailure(error: unknown): string {
  */
 async function commitTenantChange(current: TenantRecord, changes: Record<string, unknown>, events: AuditEventInput[], extra: Parameters<typeof commitWithAudit>[1] = () => []): Promise<TenantRecord> {
   try {
-    await commitWithAudit(current.id, async () => [updateTenant(current, changes), ...(await extra())], events);
+    await commitWithAudit(jobSession('operator', current.id).db, async () => [updateTenant(current, changes), ...(await extra())], events);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) {
       throw new ConflictError(`Kommunen ${current.id} ble endret samtidig av noen andre; prøv igjen.`);
@@ -157,7 +158,7 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     ...changedBy(ctx, now),
   };
   try {
-    await commitWithAudit(body.id, () => [putNewTenant(record)], [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })]);
+    await commitWithAudit(jobSession('operator', body.id).db, () => [putNewTenant(record)], [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })]);
   } catch (error) {
     // Another create of the same tenant won the race: continue as a retry of it.
     if (error instanceof ConditionFailedError && error.index === 0) return createTenant(body, ctx, deps);

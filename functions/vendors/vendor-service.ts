@@ -1,3 +1,4 @@
+import { jobSession, type TenantSession } from '../../shared/db/sessions';
 import { createHash, randomBytes } from 'node:crypto';
 import { VENDOR_SCOPES, type Caller } from '../../shared/auth/caller';
 import { clientIdSchema, type RegisterVendorBody, type VendorGrantView, type VendorView } from '../../shared/contracts/vendors';
@@ -28,6 +29,14 @@ import {
  */
 export const PLATFORM_AUDIT_TENANT = '0000';
 
+/**
+ * The operator's own audit log (vendor registrations and their status changes), kept as the audit
+ * chain of PLATFORM_AUDIT_TENANT, through the operator's own-role session (the one factory).
+ */
+function platformAuditDb() {
+  return jobSession('operator', PLATFORM_AUDIT_TENANT).db;
+}
+
 export interface VendorServiceDeps {
   apiKeys: ApiKeyAdmin;
   now: () => Date;
@@ -41,6 +50,8 @@ export interface ActorContext {
 /** A tenant admin acting for their own municipality. */
 export interface TenantAdminContext extends ActorContext {
   tenant: string;
+  /** The admin's municipality's session (its audit log). */
+  session: TenantSession;
 }
 
 function event(tenant: string, action: string, ctx: ActorContext, purposeOfUse: PurposeOfUse, details: Record<string, string | number | boolean>): AuditEventInput {
@@ -119,7 +130,7 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
     version: 1,
   };
   try {
-    await commitWithAudit(PLATFORM_AUDIT_TENANT, () => [putNewVendor(record)], [
+    await commitWithAudit(platformAuditDb(), () => [putNewVendor(record)], [
       event(PLATFORM_AUDIT_TENANT, 'vendor.register', ctx, 'OPERATE', { clientId, orgNumber: body.orgNumber, apiKeyId: apiKey.apiKeyId }),
     ]);
   } catch (error) {
@@ -154,7 +165,7 @@ export async function rotateVendorSecret(clientId: string, ctx: ActorContext, de
 
 async function commitVendor(current: VendorRecord, next: VendorRecord, events: AuditEventInput[]): Promise<void> {
   try {
-    await commitWithAudit(PLATFORM_AUDIT_TENANT, () => [replaceVendor(current, next)], events);
+    await commitWithAudit(platformAuditDb(), () => [replaceVendor(current, next)], events);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Leverandøren ${current.clientId} ble endret samtidig; prøv igjen.`);
     throw error;
@@ -176,7 +187,7 @@ export async function setVendorStatus(clientId: string, status: 'active' | 'disa
   await commitVendor(current, next, [event(PLATFORM_AUDIT_TENANT, action, ctx, 'OPERATE', details)]);
   await deps.apiKeys.setEnabled(current.apiKeyId, status === 'active');
   const granting = (await listVendorGrants(clientId)).filter((g) => g.status === 'active').map((g) => g.tenant);
-  await appendAudit(granting.map((t) => event(t, action, ctx, 'OPERATE', details)));
+  await Promise.all(granting.map((t) => appendAudit(jobSession('operator', t).db, [event(t, action, ctx, 'OPERATE', details)])));
   return vendorView(next);
 }
 
@@ -204,7 +215,7 @@ export async function grantVendor(ctx: TenantAdminContext, clientId: string, sco
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { clientId, tenant: ctx.tenant, status: 'active', scopes: [...scopes].sort(), grantedAt: now, grantedBy: ctx.caller.sub };
   try {
-    await commitWithAudit(ctx.tenant, () => [putGrant(current, next), vendorActiveCheck(clientId)], [
+    await commitWithAudit(ctx.session.db, () => [putGrant(current, next), vendorActiveCheck(clientId)], [
       event(ctx.tenant, 'vendor.grant', ctx, 'ADMIN', { clientId, scopes: next.scopes.join(' ') }),
     ]);
   } catch (error) {
@@ -223,7 +234,7 @@ export async function revokeGrant(ctx: TenantAdminContext, clientId: string, dep
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { ...current, status: 'revoked', revokedAt: now, revokedBy: ctx.caller.sub };
   try {
-    await commitWithAudit(ctx.tenant, () => [putGrant(current, next)], [event(ctx.tenant, 'vendor.revoke', ctx, 'ADMIN', { clientId })]);
+    await commitWithAudit(ctx.session.db, () => [putGrant(current, next)], [event(ctx.tenant, 'vendor.revoke', ctx, 'ADMIN', { clientId })]);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError('Tilgangen ble endret samtidig; prøv igjen.');
     throw error;

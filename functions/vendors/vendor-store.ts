@@ -1,4 +1,5 @@
-import { TenantDb, type Item, type TxWrite } from '../../shared/db/tenant-db';
+import { platformDb } from '../../shared/db/sessions';
+import type { Item, TxWrite } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 
 /** A vendor client as stored: the profile shown to operators plus the secret's hash. */
@@ -38,7 +39,7 @@ export interface GrantRecord {
   version: number;
 }
 
-const control = () => new TenantDb('0000');
+const control = platformDb;
 
 function strip<T>(item: Item): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;

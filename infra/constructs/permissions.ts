@@ -8,19 +8,22 @@ import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from './keys';
 
 /** The session tag the tenant-scoped role requires; its value is the kommunenummer. */
 export const TENANT_TAG = 'tenant';
-/**
- * The one other session tag it accepts: a second kommunenummer whose audit log the session may read
- * and add to (shared/db/tenant-db.ts, one access recorded in both municipalities' logs at once).
- */
-export const AUDIT_PEER_TAG = 'auditPeer';
-const SESSION_TAGS = [TENANT_TAG, AUDIT_PEER_TAG];
+/** Tags of a sharing-read session: the origin municipality, the one document (entry id) it may read. */
+export const ORIGIN_TAG = 'origin';
+export const DOCUMENT_TAG = 'document';
 const principalTenant = `\${aws:PrincipalTag/${TENANT_TAG}}`;
+const principalOrigin = `\${aws:PrincipalTag/${ORIGIN_TAG}}`;
+const principalDocument = `\${aws:PrincipalTag/${DOCUMENT_TAG}}`;
 /** DynamoDB partition keys (and index partition keys) the tenant role may touch. */
 export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
-/** The audit partitions of the session's audit peer. */
-export const PEER_AUDIT_LEADING_KEYS = `T#\${aws:PrincipalTag/${AUDIT_PEER_TAG}}#AUDIT#*`;
+/** The audit partitions of a sharing-read session's origin, and of the caller's own municipality. */
+export const ORIGIN_AUDIT_LEADING_KEYS = `T#${principalOrigin}#AUDIT#*`;
+export const OWN_AUDIT_LEADING_KEYS = `T#${principalTenant}#AUDIT#*`;
+/** The one shared document's index item (sharing table, functions/core/sharing-items.ts). */
+export const DOCUMENT_LEADING_KEY = `T#${principalOrigin}#DOC#${principalDocument}`;
 
-export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed with session tag tenant=<kommunenummer> (and auditPeer=<kommunenummer>)';
+export const SHARING_READ_ROLE_DESCRIPTION = 'Fellesjournal sharing-read access: one shared document of another municipality and appending to its audit log (tags origin, document, tenant)';
+export const TENANT_ROLE_DESCRIPTION = 'Fellesjournal tenant-scoped access: assumed only by the session vending function, with session tag tenant=<kommunenummer> from the registry';
 
 /** Sharing-table partitions of a citizen (blocks, consents, emergency grants): functions/sharing/sharing-store.ts. */
 export const SHARING_CITIZEN_KEYS = 'CIT#*';
@@ -56,13 +59,13 @@ export interface Tables {
 }
 
 /**
- * The tenant-scoped role. Data-plane functions assume it with the session tag `tenant` (cached per
- * container, shared/auth/tenant-credentials.ts) for every access to tenant data, so IAM refuses
- * any key or key use of another tenant, whatever the code asks for:
+ * The tenant-scoped role. Only the session vending function (infra/functions/session-vendor.ts)
+ * may assume it, with the session tag `tenant` taken from the registry mapping of a caller whose
+ * token it verified; data-plane functions get the credentials from it (cached per container and
+ * caller, shared/auth/tenant-credentials.ts) and cannot assume the role themselves. A session
+ * reaches one municipality, whatever the code asks for:
  * - DynamoDB only where every partition key (`dynamodb:LeadingKeys`, also on index queries)
  *   starts with `T#<tenant>#`; journal items may change, audit items may only be added;
- * - with the session tag `auditPeer`, the peer's audit items (`T#<peer>#AUDIT#...`) may be read
- *   and added, alone or in one request with the tenant's own; nothing else of the peer;
  * - KMS only on keys tagged with the tenant, and only with encryption context `tenant` = the tag;
  * - writes (put, update, condition check; never delete) to the sharing table where they belong in
  *   a transaction with the tenant's own journal or audit items, which runs under this role (one
@@ -75,26 +78,25 @@ export class TenantScopedRole extends Construct {
   readonly role: iam.Role;
   readonly policy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: { stage: string; tables: Tables; trustedRoles: iam.IRole[] }) {
+  constructor(scope: Construct, id: string, props: { stage: string; tables: Tables; vendingRole: iam.IRole }) {
     super(scope, id);
     const region = Stack.of(this).region;
     this.role = new iam.Role(this, 'Role', {
-      // Replaced below: only the data-plane roles, only with exactly the `tenant` session tag.
+      // Replaced below: only the vending function's role, only with exactly the `tenant` session tag.
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: TENANT_ROLE_DESCRIPTION,
     });
     const trust = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
-          sid: 'DataPlaneWithTenantTag',
-          principals: props.trustedRoles.map((r) => new iam.ArnPrincipal(r.roleArn)),
+          sid: 'VendingFunctionWithTenantTag',
+          principals: [new iam.ArnPrincipal(props.vendingRole.roleArn)],
           actions: ['sts:AssumeRole', 'sts:TagSession'],
           conditions: {
             Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
             // Four characters: a kommunenummer. Tag values cannot hold IAM wildcards.
             StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: '????' },
-            StringLikeIfExists: { [`aws:RequestTag/${AUDIT_PEER_TAG}`]: '????' },
-            'ForAllValues:StringEquals': { 'aws:TagKeys': SESSION_TAGS },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
           },
         }),
       ],
@@ -123,16 +125,6 @@ export class TenantScopedRole extends Construct {
           conditions: leadingKeys,
         }),
         new iam.PolicyStatement({
-          // A request may name both logs (both heads in one read, both events in one transaction).
-          sid: 'AuditOfPeerAppendOnly',
-          actions: [...DDB.read, ...DDB.append],
-          resources: tableResources(props.tables.audit),
-          conditions: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_LEADING_KEYS, PEER_AUDIT_LEADING_KEYS] },
-            Null: { 'dynamodb:LeadingKeys': 'false', [`aws:PrincipalTag/${AUDIT_PEER_TAG}`]: 'false' },
-          },
-        }),
-        new iam.PolicyStatement({
           sid: 'SharingWritesInTenantTransactions',
           actions: [...DDB.change],
           resources: [props.tables.sharing.tableArn],
@@ -157,18 +149,19 @@ export class TenantScopedRole extends Construct {
   }
 }
 
-/** What every data-plane function's own role may do (tenant data only through the tenant role). */
-export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
+/**
+ * What every data-plane function's own role may do. Tenant data only through sessions the vending
+ * function hands out for the caller's verified token (invoke only); it can never assume the tenant
+ * or sharing-read role itself (explicit deny, whatever a trust policy might say).
+ */
+export function dataPlaneStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; sharingReadRole: iam.IRole; vendingFunctionArn: string; keys: PlatformKeys }): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
-      sid: 'AssumeTenantRoleWithTenantTag',
-      actions: ['sts:AssumeRole', 'sts:TagSession'],
-      resources: [p.tenantRole.roleArn],
-      conditions: {
-        Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
-        'ForAllValues:StringEquals': { 'aws:TagKeys': SESSION_TAGS },
-      },
+      sid: 'AskVendingFunctionForSessions',
+      actions: ['lambda:InvokeFunction'],
+      resources: [p.vendingFunctionArn],
     }),
+    neverTenantRole(p.tenantRole, p.sharingReadRole),
     new iam.PolicyStatement({
       sid: 'ReadControlRegistry',
       actions: [...DDB.read],
@@ -290,12 +283,12 @@ function neverKeyMaterial(region: string): iam.PolicyStatement {
   });
 }
 
-function neverTenantRole(tenantRole: iam.IRole): iam.PolicyStatement {
+function neverTenantRole(...roles: iam.IRole[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'NeverTenantRole',
     effect: iam.Effect.DENY,
     actions: ['sts:AssumeRole', 'sts:TagSession'],
-    resources: [tenantRole.roleArn],
+    resources: roles.map((r) => r.roleArn),
   });
 }
 
@@ -470,6 +463,129 @@ export function exportStatements(
     }),
     neverTenantRole(p.tenantRole),
   ];
+}
+
+/**
+ * The narrow sharing-read role: a clinician (or citizen) reading one shared document of another
+ * municipality. Only the vending function may assume it, with tags `origin` (that municipality),
+ * `document` (the entry id; absent for a session that only records accesses) and `tenant` (the
+ * caller's own municipality, from the registry; absent for a citizen). It may:
+ * - GetItem the document's own index item in the sharing table (`T#<origin>#DOC#<document>`,
+ *   which holds its sealed title and content) and nothing else there: no patient, relationship or
+ *   other entry item of the origin (those are in the journal table, which it cannot touch);
+ * - kms:Decrypt with the origin's key only where the encryption context names the origin and
+ *   that document (`document` = the tag): the document's own data keys; never GenerateDataKey;
+ * - read and add items of the origin's audit log and the caller's own (one transaction records
+ *   the access in both), never update or delete them.
+ */
+export class SharingReadRole extends Construct {
+  readonly role: iam.Role;
+  readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: { stage: string; tables: Tables; vendingRole: iam.IRole }) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    this.role = new iam.Role(this, 'Role', {
+      // Replaced below: only the vending function's role, only with these session tags.
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: SHARING_READ_ROLE_DESCRIPTION,
+    });
+    (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'VendingFunctionWithOriginTag',
+          principals: [new iam.ArnPrincipal(props.vendingRole.roleArn)],
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          conditions: {
+            Null: { [`aws:RequestTag/${ORIGIN_TAG}`]: 'false' },
+            StringLike: { [`aws:RequestTag/${ORIGIN_TAG}`]: '????' },
+            StringLikeIfExists: { [`aws:RequestTag/${TENANT_TAG}`]: '????' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': [ORIGIN_TAG, DOCUMENT_TAG, TENANT_TAG] },
+          },
+        }),
+      ],
+    });
+    const audit = tableResources(props.tables.audit);
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Sharing-read access (${props.stage}, ${region})`,
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OriginAuditAppendOnly',
+          actions: [...DDB.read, ...DDB.append],
+          resources: audit,
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [ORIGIN_AUDIT_LEADING_KEYS] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+        }),
+        new iam.PolicyStatement({
+          // One transaction records the access in both logs (both heads in one read).
+          sid: 'OwnAndOriginAuditAppendOnly',
+          actions: [...DDB.read, ...DDB.append],
+          resources: audit,
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [ORIGIN_AUDIT_LEADING_KEYS, OWN_AUDIT_LEADING_KEYS] },
+            Null: { 'dynamodb:LeadingKeys': 'false', [`aws:PrincipalTag/${TENANT_TAG}`]: 'false' },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'OneSharedDocumentItem',
+          actions: ['dynamodb:GetItem'],
+          resources: [props.tables.sharing.tableArn],
+          conditions: {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DOCUMENT_LEADING_KEY] },
+            Null: { 'dynamodb:LeadingKeys': 'false', [`aws:PrincipalTag/${DOCUMENT_TAG}`]: 'false' },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'OneDocumentKeyContext',
+          actions: ['kms:Decrypt'],
+          resources: [PlatformKeys.anyKeyArn(this)],
+          conditions: {
+            StringEquals: {
+              [`aws:ResourceTag/${TENANT_TAG}`]: principalOrigin,
+              [`kms:EncryptionContext:${TENANT_TAG}`]: principalOrigin,
+              [`kms:EncryptionContext:${DOCUMENT_TAG}`]: principalDocument,
+            },
+          },
+        }),
+      ],
+    });
+  }
+}
+
+/**
+ * The session vending function's role: reads the registry entries that map a verified caller
+ * (tenants, users, vendor clients and grants) and assumes the tenant and sharing-read roles with
+ * tags from that mapping. Nothing else: no table data, no key.
+ */
+export function vendingStatements(p: { tables: Tables; tenantRole: iam.IRole; sharingReadRole: iam.IRole }): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'RegistryEntriesOfCallers',
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      resources: [p.tables.control.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'USER#*', 'VENDOR#*'] },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'VendTenantSessions',
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: [p.tenantRole.roleArn],
+      conditions: { Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'VendSharingReadSessions',
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: [p.sharingReadRole.roleArn],
+      conditions: { Null: { [`aws:RequestTag/${ORIGIN_TAG}`]: 'false' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [ORIGIN_TAG, DOCUMENT_TAG, TENANT_TAG] } },
+    }),
+  ];
+}
+
+/** The scheduled audit-outbox job's own rights: it appends owed audit events to any municipality's log (job sessions). */
+export function outboxJobStatements(tables: Tables): iam.PolicyStatement[] {
+  return [auditAppendStatement(tables)];
 }
 
 export { TENANT_KEY_ALIAS_PREFIX };

@@ -14,7 +14,18 @@ import { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
 import { Operations, opsNamespace } from '../constructs/operations';
-import { adminStatements, anchorPlaneStatements, authorizerStatements, dataPlaneStatements, exportStatements, operatorStatements, TenantScopedRole } from '../constructs/permissions';
+import {
+  adminStatements,
+  anchorPlaneStatements,
+  authorizerStatements,
+  dataPlaneStatements,
+  exportStatements,
+  operatorStatements,
+  outboxJobStatements,
+  SharingReadRole,
+  TenantScopedRole,
+  vendingStatements,
+} from '../constructs/permissions';
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
@@ -51,6 +62,7 @@ export class RegionStack extends Stack {
   readonly tables: Tables;
   readonly keys: PlatformKeys;
   readonly tenantRole: TenantScopedRole;
+  readonly sharingReadRole: SharingReadRole;
   readonly functions: Record<string, ServiceFunction> = {};
   readonly authorizer: ServiceFunction;
   readonly api: Api;
@@ -136,17 +148,34 @@ export class RegionStack extends Stack {
     });
     const dataPlane = [...dataGroups.map((g) => g.name), 'audit-outbox'];
 
-    // Trusted by the data-plane roles only; they get the ARN once it exists.
-    this.tenantRole = new TenantScopedRole(this, 'TenantScoped', {
-      stage,
-      tables: t,
-      trustedRoles: dataPlane.map((name) => this.functions[name]!.role),
+    // Token vending: the only principal the tenant and sharing-read roles trust (see
+    // infra/functions/session-vendor.ts). It verifies the caller's token itself and takes the
+    // session tags from the registry; the data plane may only invoke it.
+    const vending = new ServiceFunction(this, 'SessionVendor', {
+      ...fnCommon,
+      name: 'session-vendor',
+      service: 'authorizer',
+      description: 'Token vending: verifies the caller\'s token, maps it through the registry, assumes the tenant or sharing-read role with tags from that mapping',
+      bundleDir: bundleDir('session-vendor'),
+      settings: functionSettings(config, 'authorizer'),
+      environment: commonEnv,
+      statements: [],
     });
+    this.functions['session-vendor'] = vending;
+    this.tenantRole = new TenantScopedRole(this, 'TenantScoped', { stage, tables: t, vendingRole: vending.role });
+    this.sharingReadRole = new SharingReadRole(this, 'SharingRead', { stage, tables: t, vendingRole: vending.role });
+    vending.policy.addStatements(...vendingStatements({ tables: t, tenantRole: this.tenantRole.role, sharingReadRole: this.sharingReadRole.role }));
+    vending.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
+    vending.fn.addEnvironment(ENV.sharingReadRoleArn, this.sharingReadRole.role.roleArn);
     for (const name of dataPlane) {
       const f = this.functions[name]!;
-      f.policy.addStatements(...dataPlaneStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
-      f.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
-      ackIndexes(f.policy, [t.control, t.sharing]);
+      f.policy.addStatements(
+        ...dataPlaneStatements(this, { tables: t, tenantRole: this.tenantRole.role, sharingReadRole: this.sharingReadRole.role, vendingFunctionArn: vending.fn.functionArn, keys: this.keys }),
+      );
+      // The scheduled outbox job has no caller: its job sessions run under its own role (append-only audit).
+      if (name === 'audit-outbox') f.policy.addStatements(...outboxJobStatements(t));
+      else f.fn.addEnvironment(ENV.vendingFunction, vending.fn.functionName);
+      ackIndexes(f.policy, name === 'audit-outbox' ? [t.control, t.sharing, t.audit] : [t.control, t.sharing]);
     }
     new events.Rule(this, 'AuditOutboxSchedule', {
       description: 'Delivers owed audit events every 5 minutes',
@@ -154,6 +183,8 @@ export class RegionStack extends Stack {
       targets: [new targets.LambdaFunction(this.functions['audit-outbox'].fn, { retryAttempts: 2 })],
     });
     ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
+    ackIndexes(this.sharingReadRole.policy, [t.audit]);
+    ackTenantKeys(this.sharingReadRole.policy, 'kms:Decrypt only where the key carries the tag tenant = the session\'s origin tag and the encryption context names that origin and the one document of the session; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
 
     for (const group of adminGroups) {
@@ -336,6 +367,7 @@ export class RegionStack extends Stack {
       fn.addEnvironment(ENV.keyPolicyTenantRoleArn, this.tenantRole.role.roleArn);
       fn.addEnvironment(ENV.keyPolicyExportRoleArn, offboardingRole.roleArn);
       fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
+      fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
     }
     this.keyTrail = new KeyTrail(this, 'KeyTrail', {
       stage,
@@ -345,7 +377,7 @@ export class RegionStack extends Stack {
       logsKey: this.keys.logs,
       logRetention,
       accessLogs: this.web.logBucket,
-      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn],
+      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
       tenantRoleName: this.tenantRole.role.roleName,
       tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
     });
@@ -353,6 +385,7 @@ export class RegionStack extends Stack {
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'TenantRoleArn', { value: this.tenantRole.role.roleArn });
+    new CfnOutput(this, 'SharingReadRoleArn', { value: this.sharingReadRole.role.roleArn });
     new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });
 
   }

@@ -1,3 +1,5 @@
+import { inProcessSessions } from '../../shared/db/session-source';
+import { jobSession } from '../../shared/db/sessions';
 import type { Caller } from '../../shared/auth/caller';
 import type { CreateEntryRequest, RelationshipReasonCode, RelationshipSubject } from '../../shared/contracts/journal';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
@@ -95,25 +97,28 @@ const PLAN: SeedPatient[] = [
   },
 ];
 
-function request(tenant: string, userId: string): TenantRequest {
-  return { tenant, caller: callerOf(userId), requestId: 'seed' };
+/** A request of a demo user in their municipality, with the sessions the request wrapper would open. */
+async function request(tenant: string, userId: string): Promise<TenantRequest> {
+  const caller = callerOf(userId);
+  const sessions = await inProcessSessions(caller, tenant);
+  return { tenant, session: sessions.own!, sessions, caller, requestId: 'seed' };
 }
 
 async function seedPatient(plan: SeedPatient): Promise<void> {
   const demo = DEMO_PATIENTS.find((p) => p.nationalId === plan.nationalId);
   if (!demo) throw new Error('seed: unknown demo patient');
-  if (await patientIdByNationalIdKey(plan.tenant, await nationalIdKey(plan.nationalId))) return;
+  if (await patientIdByNationalIdKey(jobSession('seed', plan.tenant), await nationalIdKey(plan.nationalId))) return;
   const key = (what: string) => `seed-${plan.tenant}-${plan.nationalId}-${what}`;
   const { value: patient } = await createPatient(
-    request(plan.tenant, plan.admin),
+    await request(plan.tenant, plan.admin),
     { nationalId: demo.nationalId, name: demo.name, birthDate: demo.birthDate, gender: demo.gender },
     key('patient'),
   );
   for (const [i, r] of plan.relationships.entries()) {
-    await createRelationship(request(plan.tenant, r.by), patient.id, { subject: r.subject, reasonCode: r.reasonCode, reason: r.reason }, key(`rel-${i}`));
+    await createRelationship(await request(plan.tenant, r.by), patient.id, { subject: r.subject, reasonCode: r.reasonCode, reason: r.reason }, key(`rel-${i}`));
   }
   for (const [i, e] of plan.entries.entries()) {
-    const req = request(plan.tenant, e.by);
+    const req = await request(plan.tenant, e.by);
     const eventTime = new Date(Date.now() - e.daysAgo * DAY).toISOString();
     const draft = await createEntry(req, patient.id, { ...e.entry, eventTime }, key(`entry-${i}`));
     if (e.sign) await signEntry(req, patient.id, draft.value.id, etagOf(draft.version), key(`sign-${i}`));

@@ -22,6 +22,10 @@ export const ENV = {
   keyPolicyOffboardingRoleArn: 'FJ_KEY_POLICY_OFFBOARDING_ROLE_ARN',
   /** Comma-separated roles that may open single records (e.g. the sharing-read role); optional. */
   keyPolicyReaderRoleArns: 'FJ_KEY_POLICY_READER_ROLE_ARNS',
+  /** The narrow sharing-read role (only the session vending function assumes it). */
+  sharingReadRoleArn: 'FJ_SHARING_READ_ROLE_ARN',
+  /** The session vending function the data plane asks for tenant sessions (infra/functions/session-vendor.ts). */
+  vendingFunction: 'FJ_VENDING_FUNCTION',
   auditSigningKeyId: 'FJ_AUDIT_SIGNING_KEY_ID',
   lookupKeyId: 'FJ_LOOKUP_KEY_ID',
   /** The KMS HMAC key the list cursors' AES key is derived from (shared/crypto/cursor-codec.ts). */

@@ -38,6 +38,8 @@ const configSchema = z.object({
     ),
   }),
   tenantRoleArn: z.optional(nonEmpty()),
+  sharingReadRoleArn: z.optional(nonEmpty()),
+  vendingFunction: z.optional(nonEmpty()),
   sharing: z.object({
     /** How long emergency access (akuttilgang) lasts, in hours (at most a day). */
     emergencyAccessHours: z._default(z.coerce.number().check(z.positive(), z.maximum(24)), 4),
@@ -89,6 +91,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     },
     tenantRoleArn: env[ENV.tenantRoleArn] || undefined,
+    sharingReadRoleArn: env[ENV.sharingReadRoleArn] || undefined,
+    vendingFunction: env[ENV.vendingFunction] || undefined,
     sharing: { emergencyAccessHours: env[ENV.emergencyAccessHours] || undefined },
     anchor: {
       bucket: env[ENV.anchorBucket] || undefined,

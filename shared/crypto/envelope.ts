@@ -7,6 +7,12 @@ export interface EncryptionContext {
   patient?: string;
   record?: string;
   kind?: string;
+  /**
+   * A shared document's entry id: the record is sealed under a data key of its own, bound to
+   * `{ tenant, document }` in KMS, so a sharing-read session allowed only that document's context
+   * can open it and nothing else of the tenant.
+   */
+  document?: string;
 }
 
 /** The ciphertext could not be opened: wrong context, wrong tenant or altered bytes. */
@@ -22,6 +28,11 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const CONTEXT_FIELDS = ['kind', 'patient', 'record', 'tenant'] as const;
+
+/** The data-key cache's name for a key: the tenant, and the document for a document's own key. */
+function keyId(tenant: string, document?: string): string {
+  return document === undefined ? tenant : `${tenant}/${document}`;
+}
 
 /** Canonical AAD: the context's entries sorted by name, so the same context always gives the same bytes. */
 export function contextAad(context: EncryptionContext): Buffer {
@@ -84,20 +95,21 @@ export class Envelope {
     this.now = options.now ?? Date.now;
   }
 
-  private async encryptionKey(tenant: string): Promise<CachedKey> {
-    const cached = this.encryptKeys.get(tenant);
+  private async encryptionKey(tenant: string, document?: string): Promise<CachedKey> {
+    const cached = document === undefined ? this.encryptKeys.get(tenant) : undefined;
     if (cached && cached.uses < this.maxUses && this.now() - cached.createdAt < this.maxAgeMs) {
       cached.uses += 1;
       return cached;
     }
-    const fresh = await this.keys.generateDataKey(tenant);
+    const fresh = await this.keys.generateDataKey(tenant, document);
     const header = Buffer.alloc(3 + fresh.wrapped.length);
     header.writeUInt8(VERSION, 0);
     header.writeUInt16BE(fresh.wrapped.length, 1);
     fresh.wrapped.copy(header, 3);
     const entry: CachedKey = { ...fresh, header, createdAt: this.now(), uses: 1 };
-    this.encryptKeys.set(tenant, entry);
-    this.remember(tenant, fresh.wrapped, fresh.plaintext);
+    // A document's key seals that document only: never reused for another record.
+    if (document === undefined) this.encryptKeys.set(tenant, entry);
+    this.remember(keyId(tenant, document), fresh.wrapped, fresh.plaintext);
     return entry;
   }
 
@@ -112,22 +124,22 @@ export class Envelope {
     }
   }
 
-  private async decryptionKey(tenant: string, wrapped: Buffer): Promise<Buffer> {
-    const id = `${tenant}:${wrapped.toString('latin1')}`;
+  private async decryptionKey(tenant: string, wrapped: Buffer, document?: string): Promise<Buffer> {
+    const id = `${keyId(tenant, document)}:${wrapped.toString('latin1')}`;
     const hit = this.decryptKeys.get(id);
     if (hit && this.now() - hit.createdAt < this.maxAgeMs) return hit.plaintext;
     let plaintext: Buffer;
     try {
-      plaintext = await this.keys.decryptDataKey(tenant, wrapped);
+      plaintext = await this.keys.decryptDataKey(tenant, wrapped, document);
     } catch {
       throw new DecryptionFailedError();
     }
-    this.remember(tenant, wrapped, plaintext);
+    this.remember(keyId(tenant, document), wrapped, plaintext);
     return plaintext;
   }
 
   async encrypt(context: EncryptionContext, plaintext: Buffer | string): Promise<Buffer> {
-    const key = await this.encryptionKey(context.tenant);
+    const key = await this.encryptionKey(context.tenant, context.document);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
     cipher.setAAD(contextAad(context));
@@ -144,7 +156,7 @@ export class Envelope {
     const iv = buf.subarray(ivAt, ivAt + IV_BYTES);
     const tag = buf.subarray(ivAt + IV_BYTES, ivAt + IV_BYTES + TAG_BYTES);
     const body = buf.subarray(ivAt + IV_BYTES + TAG_BYTES);
-    const key = await this.decryptionKey(context.tenant, wrapped);
+    const key = await this.decryptionKey(context.tenant, wrapped, context.document);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAAD(contextAad(context));

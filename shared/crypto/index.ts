@@ -1,4 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { config } from '../config';
 import { Envelope } from './envelope';
 import { KmsKeyProvider } from './kms-key-provider';
@@ -8,27 +9,45 @@ import type { TenantKeyProvider } from './key-provider';
 
 let provider: TenantKeyProvider | undefined;
 let envelope: Envelope | undefined;
-const kmsClients = new Map<string, KMSClient>();
 
-/** The container's key provider: KMS (under the tenant-scoped role) in AWS, the local keystore locally. */
+function kmsProvider(credentials?: AwsCredentialIdentityProvider): TenantKeyProvider {
+  const cfg = config();
+  let client: Promise<KMSClient> | undefined;
+  return new KmsKeyProvider(
+    () => (client ??= kmsModule().then(({ KMSClient }) => new KMSClient({ region: cfg.region, ...(credentials ? { credentials } : {}) }))),
+    cfg.keys.tenantKeyAliasPrefix,
+  );
+}
+
+/**
+ * The container's key provider under the function's own credentials: the local keystore locally;
+ * in AWS KMS under the function's own role, which reaches tenant keys only where its policy says
+ * so (the offboarding export); the data plane's own role is denied tenant key material, so it uses
+ * its sessions' keys (envelopeWith) instead.
+ */
 export function tenantKeys(): TenantKeyProvider {
   if (provider) return provider;
   const cfg = config();
-  if (cfg.keys.provider === 'local') {
-    provider = new LocalKeystore(cfg.keys.keystoreDir ?? '.data/keys');
-  } else {
-    provider = new KmsKeyProvider(async (tenant) => {
-      let client = kmsClients.get(tenant);
-      if (!client) {
-        const roleArn = cfg.tenantRoleArn;
-        const credentials = roleArn ? (await import('../auth/tenant-credentials')).tenantCredentials(roleArn, tenant) : undefined;
-        client = new (await kmsModule()).KMSClient({ region: cfg.region, ...(credentials ? { credentials } : {}) });
-        kmsClients.set(tenant, client);
-      }
-      return client;
-    }, cfg.keys.tenantKeyAliasPrefix);
-  }
+  provider = cfg.keys.provider === 'local' ? new LocalKeystore(cfg.keys.keystoreDir ?? '.data/keys') : kmsProvider();
   return provider;
+}
+
+const sessionEnvelopes = new Map<string, Envelope>();
+const MAX_SESSION_ENVELOPES = 500;
+
+/**
+ * The envelope of a vended session (shared/db/sessions.ts): KMS under that session's credentials,
+ * one per session key and container, so its data-key cache lives as long as the session's client.
+ */
+export function envelopeWith(cacheKey: string, credentials: AwsCredentialIdentityProvider): Envelope {
+  if (config().keys.provider === 'local') return envelopeCrypto();
+  let found = sessionEnvelopes.get(cacheKey);
+  if (!found) {
+    if (sessionEnvelopes.size >= MAX_SESSION_ENVELOPES) sessionEnvelopes.clear();
+    found = new Envelope(kmsProvider(credentials));
+    sessionEnvelopes.set(cacheKey, found);
+  }
+  return found;
 }
 
 /** The container's envelope (one data-key cache per container). */

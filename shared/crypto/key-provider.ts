@@ -6,10 +6,16 @@ export interface DataKey {
 
 /**
  * Wraps and unwraps data keys under a tenant's master key. KMS in AWS, the local keystore locally;
- * both bind the wrapped key to the context `{ tenant }`, so one tenant's data key cannot be
- * unwrapped as another's.
+ * both bind the wrapped key to the context `{ tenant }` (and `document`, for a key that seals one
+ * shared document only), so one tenant's data key cannot be unwrapped as another's, and a
+ * document's key only by a caller allowed that document's context (the sharing-read role).
  */
 export interface TenantKeyProvider {
-  generateDataKey(tenant: string): Promise<DataKey>;
-  decryptDataKey(tenant: string, wrapped: Buffer): Promise<Buffer>;
+  generateDataKey(tenant: string, document?: string): Promise<DataKey>;
+  decryptDataKey(tenant: string, wrapped: Buffer, document?: string): Promise<Buffer>;
+}
+
+/** The KMS encryption context of a data key (the same binding the local keystore makes). */
+export function dataKeyContext(tenant: string, document?: string): Record<string, string> {
+  return document === undefined ? { tenant } : { tenant, document };
 }

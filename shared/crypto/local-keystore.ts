@@ -12,6 +12,11 @@ const TAG_BYTES = 16;
  * first use. It stands in for KMS locally: data keys are wrapped with AES-256-GCM and the AAD
  * `tenant=<id>`, the same binding KMS makes with the encryption context.
  */
+/** The AAD a data key is wrapped with: the same binding KMS makes with the encryption context. */
+function dataKeyAad(tenant: string, document?: string): Buffer {
+  return Buffer.from(document === undefined ? `tenant=${tenant}` : `tenant=${tenant};document=${document}`);
+}
+
 export class LocalKeystore implements TenantKeyProvider {
   private readonly masters = new Map<string, Buffer>();
 
@@ -55,20 +60,20 @@ export class LocalKeystore implements TenantKeyProvider {
     return target;
   }
 
-  async generateDataKey(tenant: string): Promise<DataKey> {
+  async generateDataKey(tenant: string, document?: string): Promise<DataKey> {
     const plaintext = randomBytes(32);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.masterKey(tenant), iv);
-    cipher.setAAD(Buffer.from(`tenant=${tenant}`));
+    cipher.setAAD(dataKeyAad(tenant, document));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return { plaintext, wrapped: Buffer.concat([iv, cipher.getAuthTag(), body]) };
   }
 
-  async decryptDataKey(tenant: string, wrapped: Buffer): Promise<Buffer> {
+  async decryptDataKey(tenant: string, wrapped: Buffer, document?: string): Promise<Buffer> {
     const iv = wrapped.subarray(0, IV_BYTES);
     const tag = wrapped.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.masterKey(tenant), iv);
-    decipher.setAAD(Buffer.from(`tenant=${tenant}`));
+    decipher.setAAD(dataKeyAad(tenant, document));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(wrapped.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   }

@@ -16,30 +16,29 @@ function makeClient(credentials?: AwsCredentialIdentityProvider): DynamoDBClient
   });
 }
 
-/** The container's DynamoDB client under the function's own role (control plane, audit appends). */
+/** The container's DynamoDB client under the function's own role (platform tables, jobs). */
 export function dynamo(): DynamoDBClient {
   platformClient ??= makeClient();
   return platformClient;
 }
 
-const tenantClients = new Map<string, DynamoDBClient>();
+const vendedClients = new Map<string, DynamoDBClient>();
+const MAX_VENDED_CLIENTS = 500;
 
 /**
- * A DynamoDB client acting for one tenant. In AWS it runs under the tenant-scoped role (STS session
- * tag `tenant`), so IAM refuses keys of any other tenant; credentials are cached per container.
- * With `auditPeer` the session also carries that tag, which opens the peer's audit log for reading
- * and adding items and nothing else of the peer. Locally it is the shared client and the key guard
- * in tenant-db.ts does the refusing.
+ * A DynamoDB client under vended session credentials (shared/auth/tenant-credentials.ts), one per
+ * session key (tenant and caller, or a sharing read) and container, so a warm container pays for
+ * neither a new client nor new credentials on the next request of the same caller.
  */
-export async function dynamoForTenant(tenant: string, auditPeer?: string): Promise<DynamoDBClient> {
-  const roleArn = config().tenantRoleArn;
-  if (!roleArn) return dynamo();
-  const id = auditPeer ? `${tenant}+${auditPeer}` : tenant;
-  let client = tenantClients.get(id);
+export function dynamoWith(cacheKey: string, credentials: AwsCredentialIdentityProvider): DynamoDBClient {
+  let client = vendedClients.get(cacheKey);
   if (!client) {
-    const { tenantCredentials } = await import('../auth/tenant-credentials');
-    client = makeClient(tenantCredentials(roleArn, tenant, auditPeer));
-    tenantClients.set(id, client);
+    if (vendedClients.size >= MAX_VENDED_CLIENTS) {
+      for (const c of vendedClients.values()) c.destroy();
+      vendedClients.clear();
+    }
+    client = makeClient(credentials);
+    vendedClients.set(cacheKey, client);
   }
   return client;
 }

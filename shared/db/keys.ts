@@ -48,3 +48,11 @@ export function assertKeyInTenant(callerTenant: string, key: string): void {
 export function globalKey(kind: string, ...parts: string[]): string {
   return [kind, ...parts].map(part).join('#');
 }
+
+/**
+ * The sharing-table item of a shared document (its index entry, `T#<origin>#DOC#<entryId>` / `DOC`):
+ * the one item of another municipality a sharing-read session may read.
+ */
+export function sharedDocumentKey(origin: string, entryId: string): { pk: string; sk: string } {
+  return { pk: tenantKey(origin, 'DOC', entryId), sk: 'DOC' };
+}

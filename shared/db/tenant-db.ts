@@ -14,10 +14,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { badCursor } from '../crypto/cursor-codec';
+import type { Envelope } from '../crypto/envelope';
 import { config } from '../config';
-import { assertKeyInTenant, tenantPrefix } from './keys';
 import { TABLES, type TableId } from './tables';
-import { dynamo, dynamoForTenant } from './client';
 
 export type Item = Record<string, unknown>;
 
@@ -70,7 +69,7 @@ export class ConditionFailedError extends Error {
   }
 }
 
-const tenantScoped = new Set(TABLES.filter((t) => t.tenantScoped).map((t) => t.id));
+export const tenantScoped: ReadonlySet<TableId> = new Set(TABLES.filter((t) => t.tenantScoped).map((t) => t.id));
 
 function physical(table: TableId): string {
   return config().tables[table];
@@ -87,37 +86,32 @@ function expressionParts(c: Condition | undefined, prefix: string) {
 }
 
 /**
- * Data access for one tenant. Every key and every queried partition on a tenant-scoped table must
- * start with `T#<tenant>#` or the call is refused before it reaches DynamoDB.
- *
- * With an `auditPeer`, the audit log of that one other tenant is reachable too (its keys start
- * with `T#<peer>#AUDIT#`): for recording one access in both municipalities' logs in one
- * transaction. In AWS the session carries the peer as a second tag and IAM allows only reading
- * and adding audit items there (infra/constructs/permissions.ts).
+ * What a database handle may reach: which keys (refused before any request leaves the process) and
+ * under which credentials. Reaches are made only by the session factories in ./sessions.ts, from a
+ * tenant session bound to the verified caller, a job's session or the platform's own client; the
+ * lint rule in eslint.config.mjs keeps `new TenantDb`/`new PlatformDb` inside shared/db.
  */
-export class TenantDb {
-  private readonly peerAuditPrefix: string | undefined;
+export interface DataReach {
+  /** Throws ForbiddenError when the partition `key` (with sort key `sk`, for one item) of `table` is outside the reach. */
+  guard(table: TableId, key: string, write: boolean, sk?: string): void;
+  /** The client for a request; `tenantData` when it touches a tenant-scoped table. */
+  client(tenantData: boolean): Promise<DynamoDBClient>;
+}
 
-  constructor(
-    readonly tenant: string,
-    readonly auditPeer?: string,
-  ) {
-    this.peerAuditPrefix = auditPeer === undefined ? undefined : `${tenantPrefix(auditPeer)}AUDIT#`;
-    if (auditPeer === tenant) throw new Error('an audit peer is another tenant');
-  }
+/** DynamoDB access within one reach: every key is checked by the reach before it is sent. */
+export abstract class ScopedDb {
+  constructor(protected readonly reach: DataReach) {}
 
-  private guard(table: TableId, key: string): void {
-    if (!tenantScoped.has(table)) return;
-    if (table === 'audit' && this.peerAuditPrefix !== undefined && key.startsWith(this.peerAuditPrefix)) return;
-    assertKeyInTenant(this.tenant, key);
+  private guard(table: TableId, key: string, write = false, sk?: string): void {
+    this.reach.guard(table, key, write, sk);
   }
 
   private client(table: TableId): Promise<DynamoDBClient> {
-    return tenantScoped.has(table) ? dynamoForTenant(this.tenant, this.auditPeer) : Promise.resolve(dynamo());
+    return this.reach.client(tenantScoped.has(table));
   }
 
   async get<T extends Item = Item>(table: TableId, pk: string, sk: string, consistent = true): Promise<T | undefined> {
-    this.guard(table, pk);
+    this.guard(table, pk, false, sk);
     const out = await (await this.client(table)).send(
       new GetItemCommand({ TableName: physical(table), Key: marshall({ pk, sk }), ConsistentRead: consistent }),
     );
@@ -127,7 +121,7 @@ export class TenantDb {
   /** Several items of one table in one round trip, strongly consistent; in the order of `keys`. */
   async getMany<T extends Item = Item>(table: TableId, keys: { pk: string; sk: string }[]): Promise<(T | undefined)[]> {
     if (keys.length > 100) throw new Error('getMany reads at most 100 items');
-    for (const k of keys) this.guard(table, k.pk);
+    for (const k of keys) this.guard(table, k.pk, false, k.sk);
     const client = await this.client(table);
     const found = new Map<string, T>();
     const idOf = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
@@ -146,7 +140,7 @@ export class TenantDb {
   }
 
   async put(table: TableId, item: Item, condition?: Condition): Promise<void> {
-    this.guard(table, String(item.pk));
+    this.guard(table, String(item.pk), true, String(item.sk));
     const c = expressionParts(condition, '');
     try {
       await (await this.client(table)).send(
@@ -165,7 +159,7 @@ export class TenantDb {
   }
 
   async update(table: TableId, key: { pk: string; sk: string }, update: Condition, condition?: Condition): Promise<Item> {
-    this.guard(table, key.pk);
+    this.guard(table, key.pk, true, key.sk);
     try {
       const out = await (await this.client(table)).send(
         new UpdateItemCommand({
@@ -225,7 +219,10 @@ export class TenantDb {
 
   /** All writes apply together or none do. */
   async transact(writes: TxWrite[]): Promise<void> {
-    for (const w of writes) this.guard(w.table, w.kind === 'put' ? String(w.item.pk) : w.key.pk);
+    for (const w of writes) {
+      if (w.kind === 'put') this.guard(w.table, String(w.item.pk), true, String(w.item.sk));
+      else this.guard(w.table, w.key.pk, w.kind !== 'check', w.key.sk);
+    }
     const items: TransactWriteItem[] = writes.map((w) => {
       const TableName = physical(w.table);
       if (w.kind === 'put') {
@@ -263,7 +260,7 @@ export class TenantDb {
     });
     const tables = new Set(writes.map((w) => w.table));
     // One client per transaction: tenant-scoped when any item touches tenant data.
-    const client = [...tables].some((t) => tenantScoped.has(t)) ? await dynamoForTenant(this.tenant, this.auditPeer) : dynamo();
+    const client = await this.reach.client([...tables].some((t) => tenantScoped.has(t)));
     try {
       await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {
@@ -276,6 +273,39 @@ export class TenantDb {
       throw error;
     }
   }
+}
+
+/**
+ * Data access for one tenant: every key and every queried partition on a tenant-scoped table must
+ * start with `T#<tenant>#` (or lie in the reach's narrower set) or the call is refused before it
+ * reaches DynamoDB. Obtained only from a session (./sessions.ts), never from a tenant string.
+ *
+ * With an `auditPeer` (the narrow sharing-read session), the audit log of that one other tenant is
+ * reachable too, for recording one access in both municipalities' logs in one transaction.
+ */
+export class TenantDb extends ScopedDb {
+  constructor(
+    readonly tenant: string,
+    reach: DataReach,
+    private readonly keysOf: () => Envelope,
+    readonly auditPeer?: string,
+  ) {
+    super(reach);
+    if (auditPeer === tenant) throw new Error('an audit peer is another tenant');
+  }
+
+  /** The session's envelope: what seals and opens under its credentials (audit reasons, records). */
+  get keys(): Envelope {
+    return this.keysOf();
+  }
+}
+
+/**
+ * The platform's own tables (control registry, region-wide sharing table) under the function's
+ * own role. It refuses every tenant-scoped table: no sentinel tenant opens tenant data.
+ */
+export class PlatformDb extends ScopedDb {
+  readonly platform = true;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Caller } from '../auth/caller';
 import { makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
 import { config } from '../config';
+import { openRequestSessions, type RequestSessions } from '../db/session-source';
+import type { TenantSession } from '../db/sessions';
 import { ForbiddenError } from '../errors';
 import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
@@ -28,6 +30,10 @@ export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
   tenant: R['tenant'] extends 'caller' ? string : undefined;
   /** Registry entries read with the tenant (its own, and the route's otherTenants). */
   registry: R['tenant'] extends 'caller' ? TenantDirectory : undefined;
+  /** The session of the tenant the request acts in: the only way to its data (shared/db/sessions.ts). */
+  session: R['tenant'] extends 'caller' ? TenantSession : undefined;
+  /** Every session of this request (own, citizen, sharing-read), bound to the verified caller. */
+  sessions: R['auth'] extends 'token' ? RequestSessions : RequestSessions | undefined;
   requestId: string;
   correlationId: string;
   event: APIGatewayProxyEvent;
@@ -36,6 +42,8 @@ export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
 export interface StackDeps {
   verifyToken: TokenVerifier;
   resolveTenant: typeof resolveTenant;
+  /** Opens the request's sessions from the verified caller (vended in AWS); see shared/db/session-source.ts. */
+  openSessions: typeof openRequestSessions;
 }
 
 let defaultVerifier: TokenVerifier | undefined;
@@ -51,6 +59,7 @@ export function defaultStackDeps(): StackDeps {
       return defaultVerifier(header);
     },
     resolveTenant,
+    openSessions: openRequestSessions,
   };
 }
 
@@ -115,7 +124,10 @@ export function httpHandler<R extends RouteSpec>(
         ({ tenant, registry } = await deps.resolveTenant(route, caller, headers, event.pathParameters ?? {}));
         logger.appendKeys({ tenant });
       }
-      const result = await impl({ ...input, caller, tenant, registry, requestId, correlationId, event } as HttpRequest<R>);
+      // Built once per request from the verified caller and the tenant resolved from the registry.
+      const sessions = caller ? await deps.openSessions({ caller, authorization: headers.authorization, xTenant: headers['x-tenant'] }, tenant) : undefined;
+      const session = sessions?.own;
+      const result = await impl({ ...input, caller, tenant, registry, session, sessions, requestId, correlationId, event } as HttpRequest<R>);
       status = result.status;
       return json(result.status, result.body, requestId, 'application/json', { 'x-correlation-id': correlationId, ...result.headers });
     } catch (error) {

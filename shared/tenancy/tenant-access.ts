@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller';
 import { config } from '../config';
 import { dynamo } from '../db/client';
 import { isTenantId } from '../db/keys';
-import { TenantDb } from '../db/tenant-db';
+import { platformDb } from '../db/sessions';
 import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors';
 import type { RouteSpec } from '../http/route';
 import { controlKeys } from './control-keys';
@@ -74,7 +74,7 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
   const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))];
   const tenants = [tenant, ...others];
   const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(caller.kind === 'person' ? [controlKeys.user(caller.sub)] : [])];
-  const items = await new TenantDb(tenant).getMany('control', keys);
+  const items = await platformDb().getMany('control', keys);
   const profiles = tenants.map((t, i) => [t, items[i] as TenantProfile | undefined] as [string, TenantProfile | undefined]);
   if (caller.kind === 'person') assertPersonStillValid(caller, items[tenants.length]);
   const status = profiles[0]?.[1]?.status;

@@ -1,4 +1,4 @@
-import { TenantDb } from '../db/tenant-db';
+import { platformDb } from '../db/sessions';
 import { controlKeys, type TenantStatus } from './control-keys';
 
 export interface UnitProfile {
@@ -20,7 +20,7 @@ export interface TenantProfile {
 /** The registry entry of one municipality. */
 export async function readTenantProfile(tenant: string): Promise<TenantProfile | undefined> {
   const key = controlKeys.tenant(tenant);
-  return new TenantDb(tenant).get<TenantProfile>('control', key.pk, key.sk);
+  return platformDb().get<TenantProfile>('control', key.pk, key.sk);
 }
 
 /**
@@ -48,7 +48,7 @@ export class TenantDirectory {
   async load(tenants: Iterable<string>): Promise<void> {
     const missing = [...new Set(tenants)].filter((t) => !this.profiles.has(t));
     if (missing.length === 0) return;
-    const read = new TenantDb(missing[0]!).getMany<TenantProfile>('control', missing.map((t) => controlKeys.tenant(t)));
+    const read = platformDb().getMany<TenantProfile>('control', missing.map((t) => controlKeys.tenant(t)));
     missing.forEach((t, i) => {
       const profile = read.then((items) => items[i]);
       // Settled here: whoever asks for the profile later gets the failure, but a profile nobody
@@ -60,15 +60,14 @@ export class TenantDirectory {
   }
 }
 
-// The control table is not tenant-scoped, so TenantDb's tenant plays no part in these reads.
-const registryReader = () => new TenantDb('0000');
+const registryReader = platformDb;
 
 /** Every municipality in the registry with its status (the control table's tenant listing). */
 export async function listRegistryTenants(): Promise<{ id: string; status: string }[]> {
   const out: { id: string; status: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await registryReader().query({ table: 'control', index: 'gsi1', partition: controlKeys.tenantListing('0000').gsi1pk, limit: 100, cursor });
+    const page = await registryReader().query({ table: 'control', index: 'gsi1', partition: controlKeys.tenantListing('x').gsi1pk, limit: 100, cursor });
     for (const item of page.items) if (typeof item.id === 'string') out.push({ id: item.id, status: String(item.status) });
     cursor = page.nextCursor;
   } while (cursor);

@@ -1,4 +1,5 @@
-import { TenantDb, type Item, type TxWrite } from '../db/tenant-db';
+import { platformDb } from '../db/sessions';
+import type { Item, TxWrite } from '../db/tenant-db';
 import { controlKeys } from './control-keys';
 import type { TenantView } from '../contracts/tenants';
 
@@ -6,7 +7,7 @@ import type { TenantView } from '../contracts/tenants';
 export type TenantRecord = TenantView & Record<string, unknown>;
 
 // The control table is not tenant-scoped; the label only names the access.
-const control = () => new TenantDb('0000');
+const control = platformDb;
 
 const BOOKKEEPING = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
 

@@ -1,9 +1,9 @@
-import { TenantDb, type Item, type Page } from '../db/tenant-db';
+import { platformDb } from '../db/sessions';
+import type { Item, Page } from '../db/tenant-db';
 import { controlKeys } from './control-keys';
 import { userProfileSchema, type UserProfile } from './user-profile';
 
-// The control table is not tenant-scoped; the tenant given here only labels the access.
-const control = () => new TenantDb('0000');
+const control = platformDb;
 
 /** The control-table item for a user: its key, its listing under the tenant (or the platform) and the profile. */
 export function userItem(user: UserProfile, extra: Record<string, unknown> = {}): Item {

@@ -1,3 +1,4 @@
+import { tenantDb } from '../support/tables';
 import { verify as verifySignature } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appendAudit } from '../../functions/core/audit-chain';
@@ -31,7 +32,7 @@ const anchorNow = (as: string) => stack.call('/v1/audit/anchor', { as, method: '
 
 describe('POST /v1/audit/anchor', () => {
   it("an auditor anchors their own municipality: a fresh signed tree head exists, over the streams' current heads", async () => {
-    await appendAudit(Array.from({ length: 3 }, (_, i) => event('anchor-route-a', i + 1)));
+    await appendAudit(tenantDb('0301'), Array.from({ length: 3 }, (_, i) => event('anchor-route-a', i + 1)));
     const before = await latestTreeHead(anchorStore(), '0301');
     const head = await expectJson<AnchorNowResult>(await anchorNow('oslo.revisor'));
     expect(head).toMatchObject({ tenant: '0301', index: (before?.treeHead.index ?? 0) + 1 });
@@ -66,7 +67,7 @@ describe('POST /v1/audit/anchor', () => {
     expect(JSON.parse((await anchorStore().get(anchorKeys.treeHead(firstStored.treeHead)))!)).toEqual(firstStored);
 
     // Events after it move their leaf on the next call.
-    await appendAudit([event('anchor-route-a', 4)]);
+    await appendAudit(tenantDb('0301'), [event('anchor-route-a', 4)]);
     const third = await expectJson<AnchorNowResult>(await anchorNow('oslo.revisor'));
     expect(third).toMatchObject({ index: second.index + 1, changed: 1 });
     expect(third.root).not.toBe(second.root);

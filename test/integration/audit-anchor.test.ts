@@ -1,3 +1,4 @@
+import { tenantDb } from '../support/tables';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,7 +61,7 @@ const event = (tenant: string, patientId: string): AuditEventInput => ({
 });
 
 async function append(patientId: string, n: number, tenant = '0301'): Promise<void> {
-  await appendAudit(Array.from({ length: n }, () => event(tenant, patientId)));
+  await appendAudit(tenantDb(tenant), Array.from({ length: n }, () => event(tenant, patientId)));
 }
 
 async function getRaw(pk: string, sk: string): Promise<Item> {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { tenantKey } from '../../shared/db/keys';
-import { ConditionFailedError, TenantDb } from '../../shared/db/tenant-db';
+import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { verifyStream } from '../../functions/audit/verify-service';
 import { registryShardOf, registryStream } from '../../functions/core/chain-format';
 import type { AuditEventInput } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
-import { auditEvents } from '../support/tables';
+import { auditEvents, requestSessions, tenantDb, tenantSession } from '../support/tables';
 
 useTestStack({ seed: false });
 
@@ -27,7 +27,7 @@ const chain = (patientId: string) => auditEvents('0301', patientId);
 
 describe('audit hash chain', () => {
   it('appends concurrent events to one stream without gaps, each linked to the one before', async () => {
-    await Promise.all(Array.from({ length: 15 }, (_, i) => appendAudit([event('p-concurrent', i)])));
+    await Promise.all(Array.from({ length: 15 }, (_, i) => appendAudit(tenantDb('0301'), [event('p-concurrent', i)])));
     const items = await chain('p-concurrent');
     expect(items.map((i) => i.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     let prev = GENESIS_HASH;
@@ -36,35 +36,35 @@ describe('audit hash chain', () => {
       expect(item.hash).toBe(eventHash(item));
       prev = item.hash as string;
     }
-    const head = await new TenantDb('0301').get('audit', streamOf('0301', 'p-concurrent'), 'HEAD');
+    const head = await tenantDb('0301').get('audit', streamOf('0301', 'p-concurrent'), 'HEAD');
     expect(head).toMatchObject({ seq: 15, hash: prev });
   });
 
   it('stores the free-text reason encrypted', async () => {
-    await appendAudit([event('p-reason', 1)]);
+    await appendAudit(tenantDb('0301'), [event('p-reason', 1)]);
     const [item] = await chain('p-reason');
     expect(JSON.stringify(item)).not.toContain('fritekst');
     expect(item?.reasonSealed).toBeInstanceOf(Uint8Array);
   });
 
   it('writes neither the change nor its audit event when the change fails its condition', async () => {
-    const db = new TenantDb('0301');
+    const db = tenantDb('0301');
     const key = { pk: tenantKey('0301', 'TEST', 'x1'), sk: 'V' };
     await db.put('journal', { ...key, version: 1 });
     await expect(
-      commitWithAudit('0301', () => [{ kind: 'put', table: 'journal', item: { ...key, version: 3 }, condition: { expression: 'version = :v', values: { ':v': 2 } } }], [event('p-failed', 1)]),
+      commitWithAudit(tenantDb('0301'), () => [{ kind: 'put', table: 'journal', item: { ...key, version: 3 }, condition: { expression: 'version = :v', values: { ':v': 2 } } }], [event('p-failed', 1)]),
     ).rejects.toBeInstanceOf(ConditionFailedError);
     expect(await chain('p-failed')).toEqual([]);
     expect(await db.get('journal', key.pk, key.sk)).toMatchObject({ version: 1 });
   });
 
   it('refuses an audit event for another tenant inside a tenant transaction', async () => {
-    await expect(commitWithAudit('0301', () => [], [{ ...event('p-x', 1), tenant: '4601' }])).rejects.toThrow(/another tenant/);
+    await expect(commitWithAudit(tenantDb('0301'), () => [], [{ ...event('p-x', 1), tenant: '4601' }])).rejects.toThrow(/another tenant/);
   });
 
   it('goes on after a writer that stored its event but died before moving the head', async () => {
-    await appendAudit([event('p-died', 1), event('p-died', 2)]);
-    const db = new TenantDb('0301');
+    await appendAudit(tenantDb('0301'), [event('p-died', 1), event('p-died', 2)]);
+    const db = tenantDb('0301');
     const stream = streamOf('0301', 'p-died');
     const [, second] = await chain('p-died');
     // The dead writer's event: chained after the second, the head left at 2.
@@ -73,46 +73,48 @@ describe('audit hash chain', () => {
     await db.put('audit', orphan, { expression: 'attribute_not_exists(pk)' });
     expect(await db.get('audit', stream, HEAD_SK)).toMatchObject({ seq: 2 });
     // A lagging head is not tampering: the event past it is checked like the rest.
-    expect((await verifyStream('0301', stream)).broken).toBeUndefined();
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toBeUndefined();
 
-    await appendAudit([event('p-died', 4)]);
+    await appendAudit(tenantDb('0301'), [event('p-died', 4)]);
     const items = await chain('p-died');
     expect(items.map((i) => i.seq)).toEqual([1, 2, 3, 4]);
     expect(items[3]!.prevHash).toBe(orphan.hash);
     expect(await db.get('audit', stream, HEAD_SK)).toMatchObject({ seq: 4, hash: items[3]!.hash });
-    expect((await verifyStream('0301', stream)).broken).toBeUndefined();
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toBeUndefined();
   });
 
   it('never chains onto something in the next slot that is not an intact event', async () => {
-    await appendAudit([event('p-blocked', 1)]);
-    const db = new TenantDb('0301');
+    await appendAudit(tenantDb('0301'), [event('p-blocked', 1)]);
+    const db = tenantDb('0301');
     await db.put('audit', { pk: streamOf('0301', 'p-blocked'), sk: eventSk(2), seq: 2, hash: 'not-a-hash' });
-    await expect(appendAudit([event('p-blocked', 2)])).rejects.toBeInstanceOf(ConditionFailedError);
+    await expect(appendAudit(tenantDb('0301'), [event('p-blocked', 2)])).rejects.toBeInstanceOf(ConditionFailedError);
     expect((await chain('p-blocked')).map((i) => i.eventId ?? 'junk')).toHaveLength(2);
   }, 30_000);
 
-  it('lets a session with an audit peer reach the peer\'s audit log and nothing else of the peer', async () => {
-    const pair = new TenantDb('0301', '4601');
+  it('lets a sharing-read session reach the peer\'s audit log and nothing else of the peer', async () => {
+    const sessions = await requestSessions('0301');
+    const pair = (await sessions.sharingRead('4601')).db;
     expect(await pair.get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).toBeUndefined();
-    await expect(pair.get('journal', tenantKey('4601', 'PATIENT', 'p-peer'), 'PROFILE')).rejects.toThrow(/utenfor egen kommune/);
-    await expect(pair.get('audit', streamOf('1804', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
-    await expect(new TenantDb('0301').get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
-    expect(() => new TenantDb('0301', '0301')).toThrow(/another tenant/);
+    await expect(pair.get('journal', tenantKey('4601', 'PATIENT', 'p-peer'), 'PROFILE')).rejects.toThrow(/utenfor delingsøkten/);
+    await expect(pair.get('audit', streamOf('1804', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor delingsøkten/);
+    await expect(tenantDb('0301').get('audit', streamOf('4601', 'p-peer'), HEAD_SK)).rejects.toThrow(/utenfor egen kommune/);
+    await expect(sessions.sharingRead('0301')).rejects.toThrow(/another municipality/);
   });
 
   it('opens new streams in both logs of a two-municipality append, each registered in its own municipality', async () => {
     const bergenEvent: AuditEventInput = { ...event('p-across-b', 1), tenant: '4601', fromTenant: '0301' };
-    await appendAuditAcross('0301', '4601', [event('p-across-a', 1), bergenEvent]);
+    const across = (await (await requestSessions('0301')).sharingRead('4601')).db;
+    await appendAuditAcross(across, [event('p-across-a', 1), bergenEvent]);
     for (const [tenant, patientId] of [['0301', 'p-across-a'], ['4601', 'p-across-b']] as const) {
       const stream = streamOf(tenant, patientId);
-      const items = (await new TenantDb(tenant).query({ table: 'audit', partition: stream, sortBeginsWith: 'E#', limit: 10 })).items;
+      const items = (await tenantDb(tenant).query({ table: 'audit', partition: stream, sortBeginsWith: 'E#', limit: 10 })).items;
       expect(items.map((i) => [i.seq, i.tenant])).toEqual([[1, tenant]]);
-      expect(await new TenantDb(tenant).get('audit', stream, HEAD_SK)).toMatchObject({ seq: 1, hash: items[0]!.hash });
+      expect(await tenantDb(tenant).get('audit', stream, HEAD_SK)).toMatchObject({ seq: 1, hash: items[0]!.hash });
       // Registered in the municipality's own registry, so a whole-tenant verify finds it.
-      const registry = (await new TenantDb(tenant).query({ table: 'audit', partition: registryStream(tenant, registryShardOf(stream)), sortBeginsWith: 'E#', limit: 1000 })).items;
+      const registry = (await tenantDb(tenant).query({ table: 'audit', partition: registryStream(tenant, registryShardOf(stream)), sortBeginsWith: 'E#', limit: 1000 })).items;
       expect(registry.filter((r) => r.openedStream === stream).map((r) => r.tenant)).toEqual([tenant]);
-      expect((await verifyStream(tenant, stream, true)).broken).toBeUndefined();
+      expect((await verifyStream(tenantSession(tenant), stream, true)).broken).toBeUndefined();
     }
-    await expect(appendAuditAcross('0301', '4601', [{ ...event('p-across-c', 1), tenant: '1804' }])).rejects.toThrow(/another tenant/);
+    await expect(appendAuditAcross(across, [{ ...event('p-across-c', 1), tenant: '1804' }])).rejects.toThrow(/another tenant/);
   });
 });

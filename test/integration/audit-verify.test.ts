@@ -1,8 +1,9 @@
+import { tenantDb } from '../support/tables';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { config } from '../../shared/config';
-import { TenantDb, type Item } from '../../shared/db/tenant-db';
+import { type Item } from '../../shared/db/tenant-db';
 import { appendAudit, CHECKPOINT_EVERY } from '../../functions/core/audit-chain';
 import type { AuditEventInput } from '../../functions/core/audit-event';
 import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
@@ -36,7 +37,7 @@ const event = (tenant: string, patientId: string, n: number): AuditEventInput =>
 
 /** A patient stream of `n` events, written in one append. */
 async function seedStream(tenant: string, patientId: string, n: number): Promise<void> {
-  await appendAudit(Array.from({ length: n }, (_, i) => event(tenant, patientId, i + 1)));
+  await appendAudit(tenantDb(tenant), Array.from({ length: n }, (_, i) => event(tenant, patientId, i + 1)));
 }
 
 async function getRaw(pk: string, sk: string): Promise<Item> {
@@ -197,7 +198,7 @@ describe('verify names the first broken link', () => {
 describe('checkpoints', () => {
   it(`signs a checkpoint by itself each time a stream passes ${CHECKPOINT_EVERY} events`, async () => {
     await seedStream('0301', 'v-auto', CHECKPOINT_EVERY + 1);
-    const checkpoints = await readCheckpoints(new TenantDb('0301'), streamOf('0301', 'v-auto'));
+    const checkpoints = await readCheckpoints(tenantDb('0301'), streamOf('0301', 'v-auto'));
     expect(checkpoints).toEqual([expect.objectContaining({ seq: CHECKPOINT_EVERY + 1, valid: true })]);
     expect((await verify({ patientId: 'v-auto' })).ok).toBe(true);
   });
@@ -208,7 +209,7 @@ describe('checkpoints', () => {
     expect((await checkpoint({ patientId: 'v-twice' })).checkpointsMade).toBe(0);
     await seedStream('0301', 'v-twice', 1);
     expect((await checkpoint({ patientId: 'v-twice' })).checkpointsMade).toBe(1);
-    const seqs = (await readCheckpoints(new TenantDb('0301'), streamOf('0301', 'v-twice'))).map((c) => c.seq);
+    const seqs = (await readCheckpoints(tenantDb('0301'), streamOf('0301', 'v-twice'))).map((c) => c.seq);
     expect(seqs).toEqual([2, 3]);
   });
 
@@ -239,7 +240,7 @@ describe('whole-tenant verify (Bodø, a tenant of its own for this block)', () =
     // Every registered stream: the five patients, the tenant stream holding the verify calls' own
     // audit events, and whatever the demo seed wrote.
     let registered = 0;
-    for (const shard of REGISTRY_SHARDS) registered += Number((await new TenantDb(T).get('audit', registryStream(T, shard), 'HEAD'))?.seq ?? 0);
+    for (const shard of REGISTRY_SHARDS) registered += Number((await tenantDb(T).get('audit', registryStream(T, shard), 'HEAD'))?.seq ?? 0);
     expect(streams).toBe(registered);
     expect(streams).toBeGreaterThanOrEqual(6);
     expect(events).toBeGreaterThanOrEqual(15);
@@ -262,7 +263,7 @@ describe('whole-tenant verify (Bodø, a tenant of its own for this block)', () =
   it('catches a registry entry removed to hide a stream', async () => {
     const hidden = streamOf(T, 't-3');
     const registry = registryStream(T, registryShardOf(hidden));
-    const entries = (await new TenantDb(T).query({ table: 'audit', partition: registry, sortBeginsWith: 'E#', limit: 100 })).items;
+    const entries = (await tenantDb(T).query({ table: 'audit', partition: registry, sortBeginsWith: 'E#', limit: 100 })).items;
     const entry = entries.find((e) => e.openedStream === hidden)!;
     await deleteRaw(registry, String(entry.sk));
     const result = await verify({}, 'bodo.revisor');

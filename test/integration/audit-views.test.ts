@@ -1,6 +1,6 @@
+import { tenantDb } from '../support/tables';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
 import type { AuditEventView, CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
 import { appendAudit, prepareAuditWrites } from '../../functions/core/audit-chain';
 import type { AuditActor, AuditEventInput } from '../../functions/core/audit-event';
@@ -31,7 +31,7 @@ function ev(e: Partial<AuditEventInput> & Pick<AuditEventInput, 'tenant' | 'acto
 
 /** Writes events as if recorded at `when` (the write path takes the time; appendAudit uses now). */
 async function appendAt(when: Date, events: AuditEventInput[]): Promise<void> {
-  const db = new TenantDb(events[0]!.tenant);
+  const db = tenantDb(events[0]!.tenant);
   await db.transact(await prepareAuditWrites(db, events, when));
 }
 
@@ -42,12 +42,12 @@ const PATIENT_KARI = 'pat-kari-oslo';
 beforeAll(async () => {
   olaKey = await nationalIdKey(OLA);
   kariKey = await nationalIdKey(KARI);
-  await appendAudit([
+  await appendAudit(tenantDb('0301'), [
     ev({ tenant: '0301', actor: osloLege, action: 'entry.read', patientId: PATIENT_OSLO, citizenKey: olaKey, recordId: 'entry-1', reasonCode: 'views-oslo-read', reason: SECRET }),
     ev({ tenant: '0301', actor: osloLege, action: 'entry.read', patientId: PATIENT_OSLO, citizenKey: olaKey, recordId: 'entry-2', purposeOfUse: 'BTG', reasonCode: 'emergency-access', reason: SECRET, flagged: true, flagReason: 'emergency-access' }),
     ev({ tenant: '0301', actor: osloLege, action: 'entry.read', patientId: PATIENT_KARI, citizenKey: kariKey, reasonCode: 'views-kari-read' }),
   ]);
-  await appendAudit([
+  await appendAudit(tenantDb('4601'), [
     ev({ tenant: '4601', actor: bergenSykepleier, action: 'entry.create', patientId: PATIENT_BERGEN, citizenKey: olaKey, recordId: 'entry-3', reasonCode: 'views-bergen-create', reason: SECRET }),
   ]);
 });
@@ -97,7 +97,7 @@ describe("the citizen's own access log", () => {
 
   it('pages through every entry with an opaque cursor, without repeats', async () => {
     const all = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.kari' }));
-    await appendAudit([1, 2, 3].map((n) => ev({ tenant: '4601', actor: bergenSykepleier, action: 'entry.read', patientId: 'pat-kari-bergen', citizenKey: kariKey, reasonCode: `kari-page-${n}` })));
+    await appendAudit(tenantDb('4601'), [1, 2, 3].map((n) => ev({ tenant: '4601', actor: bergenSykepleier, action: 'entry.read', patientId: 'pat-kari-bergen', citizenKey: kariKey, reasonCode: `kari-page-${n}` })));
     const seen: CitizenAccessEntry[] = [];
     let cursor: string | undefined;
     do {

@@ -1,8 +1,8 @@
+import { tenantDb } from '../support/tables';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { prepareAuditWrites } from '../../functions/core/audit-chain';
 import type { AuditActor } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   expect((await stack.call(`/v1/patients/${oslo.id}`, { as: 'oslo.lege' })).status).toBe(200);
   expect((await stack.call(`/v1/patients/${oslo.id}/entries/${entryId}`, { as: 'oslo.lege' })).status).toBe(200);
   // An access ten days ago, for the period filter.
-  const db = new TenantDb('0301');
+  const db = tenantDb('0301');
   await db.transact(
     await prepareAuditWrites(
       db,

@@ -1,7 +1,7 @@
+import { platformDb } from '../../shared/db/sessions';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { useTestStack } from '../support/local-stack';
@@ -34,7 +34,7 @@ describe('registering vendor clients', () => {
     ({ clientId, clientSecret: secret } = body);
 
     const key = controlKeys.vendor(clientId);
-    const item = await new TenantDb('0000').get('control', key.pk, key.sk);
+    const item = await platformDb().get('control', key.pk, key.sk);
     expect(String(item?.secretHash)).toMatch(/^scrypt\$/);
     // The authorizer can match a presented x-api-key to this client without the key being stored.
     expect(item?.apiKeyHash).toBe(createHash('sha256').update(body.apiKey).digest('hex'));

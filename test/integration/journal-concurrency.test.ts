@@ -1,9 +1,9 @@
+import { tenantDb } from '../support/tables';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { journalKeys } from '../../functions/core/journal-keys';
 import { METRICS } from '../../shared/metric-names';
@@ -135,7 +135,7 @@ describe('a change and its audit event are one transaction', () => {
   afterEach(() => addMetric?.mockRestore());
   it('leaves nothing behind when the audit write fails inside the transaction', async () => {
     const patient = await patientWithRelationship();
-    const db = new TenantDb('0301');
+    const db = tenantDb('0301');
     const stream = streamOf('0301', patient.id);
     const head = await db.get<{ seq: number }>('audit', stream, HEAD_SK);
     // Occupy the next sequence number of the patient's chain: every append must now fail its condition.

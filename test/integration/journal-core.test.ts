@@ -1,10 +1,10 @@
+import { tenantDb } from '../support/tables';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship, Timeline } from '../../shared/contracts/journal';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { tableName } from '../../shared/db/tables';
 import { streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
@@ -347,7 +347,7 @@ describe('storage', () => {
       expect(dump.includes(secret), secret).toBe(false);
     }
     // Also not in the audit table.
-    const audit = await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', p.id), limit: 100 });
+    const audit = await tenantDb('0301').query({ table: 'audit', partition: streamOf('0301', p.id), limit: 100 });
     expect(JSON.stringify(audit.items)).not.toContain(nid);
   });
 });

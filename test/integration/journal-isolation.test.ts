@@ -1,8 +1,8 @@
+import { tenantDb, tenantSession } from '../support/tables';
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../local/seed';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, Patient, Relationship } from '../../shared/contracts/journal';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { countTenantRecords, exportTenantJournal } from '../../functions/journal/export';
 import { journalKeys } from '../../functions/core/journal-keys';
 import { journalRoutes } from '../../functions/journal/routes';
@@ -64,7 +64,7 @@ describe('tenant isolation', () => {
     const search = await post('/v1/patients/search', 'bergen.lege', { nationalId: f.patient.nationalId });
     expect(((await search.json()) as { patients: Patient[] }).patients).toEqual([]);
     // The data layer itself refuses another tenant's keys.
-    await expect(new TenantDb('4601').get('journal', journalKeys.patientPk('0301', f.patient.id), 'PATIENT')).rejects.toThrow(/utenfor egen kommune/);
+    await expect(tenantDb('4601').get('journal', journalKeys.patientPk('0301', f.patient.id), 'PATIENT')).rejects.toThrow(/utenfor egen kommune/);
   });
 });
 
@@ -88,8 +88,8 @@ describe('vendor clients', () => {
 describe('offboarding export', () => {
   it('exports every patient, relationship, entry and entry version of a tenant, decrypted, matching the counts', async () => {
     const records: Record<string, unknown>[] = [];
-    for await (const r of exportTenantJournal('1804')) records.push(r);
-    const counts = await countTenantRecords('1804');
+    for await (const r of exportTenantJournal(tenantSession('1804'))) records.push(r);
+    const counts = await countTenantRecords(tenantSession('1804'));
     const byKind = (k: string) => records.filter((r) => r.kind === k);
     expect(counts.patients).toBeGreaterThan(0);
     expect({ patients: byKind('patient').length, relationships: byKind('care-relationship').length, entries: byKind('journal-entry').length, entryVersions: byKind('journal-entry-version').length }).toEqual(counts);
@@ -101,10 +101,10 @@ describe('offboarding export', () => {
   });
 
   it('seeds idempotently: seeding again adds nothing', async () => {
-    const before = await Promise.all(['0301', '4601', '1804'].map((t) => countTenantRecords(t)));
+    const before = await Promise.all(['0301', '4601', '1804'].map((t) => countTenantRecords(tenantSession(t))));
     await seedDemoData('eu-north-1');
-    expect(await Promise.all(['0301', '4601', '1804'].map((t) => countTenantRecords(t)))).toEqual(before);
-    const ola = await countTenantRecords('4601');
+    expect(await Promise.all(['0301', '4601', '1804'].map((t) => countTenantRecords(tenantSession(t))))).toEqual(before);
+    const ola = await countTenantRecords(tenantSession('4601'));
     expect(ola).toMatchObject({ patients: 1, relationships: 2, entries: 4 });
   });
 });

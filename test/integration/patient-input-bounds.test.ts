@@ -1,9 +1,9 @@
+import { tenantDb, tenantSession } from '../support/tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sexFromNationalId, syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Patient } from '../../shared/contracts/journal';
 import { MAX_NAME_WORDS } from '../../shared/contracts/names';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { streamOf } from '../../functions/core/audit-chain';
 import { hashNamePrefix } from '../../functions/journal/name-index';
 import { patientIdByNationalIdKey } from '../../functions/core/patient-access';
@@ -32,15 +32,15 @@ function nidOf(sex: 'male' | 'female'): string {
 }
 
 async function nothingStored(nationalId: string, word?: string) {
-  expect(await patientIdByNationalIdKey('0301', await nationalIdKey(nationalId))).toBeUndefined();
+  expect(await patientIdByNationalIdKey(tenantSession('0301'), await nationalIdKey(nationalId))).toBeUndefined();
   if (word) {
-    const page = await new TenantDb('0301').query({ table: 'journal', partition: journalKeys.nameTokenPk('0301', await hashNamePrefix(word)), limit: 10 });
+    const page = await tenantDb('0301').query({ table: 'journal', partition: journalKeys.nameTokenPk('0301', await hashNamePrefix(word)), limit: 10 });
     expect(page.items).toEqual([]);
   }
 }
 
 async function tenantChainLength(): Promise<number> {
-  const page = await new TenantDb('0301').query({ table: 'audit', partition: streamOf('0301', undefined), sortBeginsWith: 'E#', limit: 1000 });
+  const page = await tenantDb('0301').query({ table: 'audit', partition: streamOf('0301', undefined), sortBeginsWith: 'E#', limit: 1000 });
   return page.items.length;
 }
 

@@ -1,6 +1,6 @@
+import { tenantDb } from '../support/tables';
 import { describe, expect, it } from 'vitest';
 import { controlKeys } from '../../shared/tenancy/control-keys';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { useTestStack } from '../support/local-stack';
 import { demoLogin } from '../support/tokens';
@@ -14,7 +14,7 @@ async function problemOf(res: Response) {
 
 async function setTenantStatus(tenant: string, status: string) {
   const key = controlKeys.tenant(tenant);
-  await new TenantDb(tenant).update('control', key, { expression: 'SET #s = :s', names: { '#s': 'status' }, values: { ':s': status } });
+  await tenantDb(tenant).update('control', key, { expression: 'SET #s = :s', names: { '#s': 'status' }, values: { ':s': status } });
 }
 
 describe('the local gateway and the one middleware stack', () => {

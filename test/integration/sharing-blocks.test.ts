@@ -9,7 +9,7 @@ import type { Caller } from '../../shared/auth/caller';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { newIdempotencyKey } from '../support/requests';
-import { auditEvents } from '../support/tables';
+import { auditEvents, requestSessions } from '../support/tables';
 
 /** Blocks (sperring), consent (samtykke) and emergency access (akuttilgang), end to end. */
 
@@ -260,7 +260,8 @@ describe('emergency access', () => {
     const nurse = await getUser('oslo.sykepleier');
     const caller: Caller = { sub: 'oslo.sykepleier', kind: 'person', roles: ['clinician'], scopes: [], tenant: '0301', unit: nurse?.unit, hpr: nurse?.hpr, expiresAt: 0 };
     const later = new Date(Date.parse(grant.expiresAt) + 1000);
-    await expect(retrieveDocument({ tenant: '0301', caller, requestId: 'test-expired', now: later }, s.docId)).rejects.toMatchObject({ extra: { rule: 'no-care-relationship' } });
+    const sessions = await requestSessions('0301', caller);
+    await expect(retrieveDocument({ tenant: '0301', session: sessions.own!, sessions, caller, requestId: 'test-expired', now: later }, s.docId)).rejects.toMatchObject({ extra: { rule: 'no-care-relationship' } });
   });
 
   it('does not override a named-person block, whether set before or during the emergency access', async () => {

@@ -1,9 +1,9 @@
+import { tenantDb } from '../support/tables';
 import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Patient } from '../../shared/contracts/journal';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
@@ -93,7 +93,7 @@ describe('share and retrieve', () => {
     const { entry } = await signed('bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Hemmelig innhold' });
     const id = `4601-${entry.id}`;
     // Oslo's chain for the patient cannot take another event: its next slot holds something that is not one.
-    const oslo = new TenantDb('0301');
+    const oslo = tenantDb('0301');
     const osloStream = streamOf('0301', p.oslo.id);
     const head = await oslo.get<{ seq: number }>('audit', osloStream, HEAD_SK);
     await oslo.put('audit', { pk: osloStream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });

@@ -161,12 +161,12 @@ describe('a citizen’s change reaches every municipality’s log', () => {
   function failBergenOnce(action: string) {
     const real = auditChain.commitWithAudit;
     let failed = false;
-    spy = vi.spyOn(auditChain, 'commitWithAudit').mockImplementation(async (tenant, build, events) => {
-      if (!failed && tenant === '4601' && events.some((e) => e.action === action)) {
+    spy = vi.spyOn(auditChain, 'commitWithAudit').mockImplementation(async (db, build, events) => {
+      if (!failed && db.tenant === '4601' && events.some((e) => e.action === action)) {
         failed = true;
         throw new Error('Bergen unreachable');
       }
-      return real(tenant, build, events);
+      return real(db, build, events);
     });
     return () => failed;
   }

@@ -1,6 +1,6 @@
+import { tenantDb } from './tables';
 import { expect } from 'vitest';
 import type { LocalTokenIssuer } from '../../local/token-issuer';
-import { TenantDb } from '../../shared/db/tenant-db';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 
 /**
@@ -36,7 +36,7 @@ export async function clientCredentialsToken(baseUrl: string, clientId: string, 
 
 /** Registers vendor `clientId` (active) with a grant of `scopes` from `tenant`, directly in the control table. */
 export async function grantTestVendor(clientId: string, tenant: string, scopes: string[], vendor: Record<string, unknown>): Promise<void> {
-  const control = new TenantDb(tenant);
+  const control = tenantDb(tenant);
   await control.put('control', { ...controlKeys.vendor(clientId), ...vendor, status: 'active' });
   await control.put('control', { ...controlKeys.vendorGrant(clientId, tenant), status: 'active', scopes });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { assertKeyInTenant, tenantKey, tenantOfKey } from '../../shared/db/keys';
-import { TenantDb } from '../../shared/db/tenant-db';
+import { jobSession } from '../../shared/db/sessions';
 
 describe('tenant-prefixed keys', () => {
   it('builds keys that start with the tenant', () => {
@@ -22,7 +22,7 @@ describe('tenant-prefixed keys', () => {
   });
 
   it('stops every data-access call outside the tenant before it reaches DynamoDB', async () => {
-    const db = new TenantDb('4601');
+    const db = jobSession('seed', '4601').db;
     const foreign = tenantKey('0301', 'PATIENT', 'abc');
     await expect(db.get('journal', foreign, 'PROFILE')).rejects.toBeInstanceOf(ForbiddenError);
     await expect(db.put('journal', { pk: foreign, sk: 'X' })).rejects.toBeInstanceOf(ForbiddenError);

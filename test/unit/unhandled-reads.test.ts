@@ -1,6 +1,7 @@
+import { requestSessions } from '../support/tables';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Caller } from '../../shared/auth/caller';
-import { TenantDb } from '../../shared/db/tenant-db';
+import { ScopedDb } from '../../shared/db/tenant-db';
 import { settle } from '../../shared/settle';
 import { TenantDirectory, type TenantProfile } from '../../shared/tenancy/tenant-profile';
 import { retrieveDocument } from '../../functions/sharing/document-service';
@@ -43,7 +44,7 @@ describe('settle', () => {
 
 describe('TenantDirectory.load', () => {
   it('leaves no unhandled rejection when the batch read fails and nobody asks for a profile', async () => {
-    vi.spyOn(TenantDb.prototype, 'getMany').mockRejectedValue(new Error('throttled'));
+    vi.spyOn(ScopedDb.prototype, 'getMany').mockRejectedValue(new Error('throttled'));
     const dir = new TenantDirectory();
     await expect(dir.load(['0301', '4601'])).rejects.toThrow('throttled');
     await drain();
@@ -60,14 +61,15 @@ describe('retrieveDocument', () => {
     const profile: TenantProfile = { id: origin, name: 'Bergen', region: 'eu-north-1', status: 'active', units: [] };
     // The index names the document; every other read fails (the caller's patient record first,
     // so the use case stops there without ever asking for the citizen's facts or the entry).
-    vi.spyOn(TenantDb.prototype, 'get').mockImplementation(async (table) => {
+    vi.spyOn(ScopedDb.prototype, 'get').mockImplementation(async (table) => {
       if (table === 'sharing') return { itemType: 'document', nidKey: 'nid-key', patientId: 'p-origin', entryType: 'epikrise' };
       throw new Error(`${table} read failed`);
     });
-    vi.spyOn(TenantDb.prototype, 'query').mockRejectedValue(new Error('citizen facts read failed'));
+    vi.spyOn(ScopedDb.prototype, 'query').mockRejectedValue(new Error('citizen facts read failed'));
     const caller: Caller = { sub: 'oslo.lege', kind: 'person', roles: ['clinician'], scopes: [], tenant: '0301', expiresAt: Math.floor(Date.now() / 1000) + 300 };
     const registry = new TenantDirectory([[origin, profile]]);
-    await expect(retrieveDocument({ tenant: '0301', caller, requestId: 'r1', registry }, `${origin}-${entryId}`)).rejects.toThrow('journal read failed');
+    const sessions = await requestSessions('0301', caller);
+    await expect(retrieveDocument({ tenant: '0301', session: sessions.own!, sessions, caller, requestId: 'r1', registry }, `${origin}-${entryId}`)).rejects.toThrow('journal read failed');
     await drain();
     expect(unhandled).not.toHaveBeenCalled();
   });

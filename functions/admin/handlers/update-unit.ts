@@ -2,7 +2,7 @@ import { httpHandler } from '../../../shared/http/handler';
 import { updateUnit } from '../admin-service';
 import { adminUpdateUnit } from '../routes';
 
-export const handler = httpHandler(adminUpdateUnit, async ({ params, body, caller, tenant, requestId }) => ({
+export const handler = httpHandler(adminUpdateUnit, async ({ params, body, caller, tenant, requestId, session }) => ({
   status: 200,
-  body: await updateUnit({ caller, tenant, requestId }, params.unitId, body),
+  body: await updateUnit({ caller, tenant, session, requestId }, params.unitId, body),
 }));

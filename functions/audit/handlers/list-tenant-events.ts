@@ -3,7 +3,7 @@ import { listTenantEvents } from '../audit-log-service';
 import { eventListResult } from '../event-response';
 import { listTenantAuditEvents } from '../routes';
 
-export const handler = httpHandler(listTenantAuditEvents, async ({ caller, tenant, requestId, query, event }) => {
+export const handler = httpHandler(listTenantAuditEvents, async ({ caller, tenant, requestId, query, event, session }) => {
   const { format, ...rest } = query;
-  return eventListResult(await listTenantEvents({ caller, tenant, requestId }, rest), format, event);
+  return eventListResult(await listTenantEvents({ caller, tenant, session, requestId }, rest), format, event);
 });

@@ -3,6 +3,6 @@ import { toBinary } from '../document-map';
 import { fhirHandler, fhirRead } from '../fhir-http';
 import { fhirRetrieveDocumentRoute } from '../routes';
 
-export const handler = fhirHandler(fhirRetrieveDocumentRoute, async ({ params, tenant, caller, registry, requestId }) =>
-  fhirRead(toBinary(await retrieveDocument({ tenant, caller, requestId, registry }, params.id))),
+export const handler = fhirHandler(fhirRetrieveDocumentRoute, async ({ params, tenant, session, sessions, caller, registry, requestId }) =>
+  fhirRead(toBinary(await retrieveDocument({ tenant, session, sessions, caller, requestId, registry }, params.id))),
 );

@@ -3,6 +3,6 @@ import { correctEntry } from '../entry-service';
 import { writeResult } from '../http-result';
 import { correctEntryRoute } from '../routes';
 
-export const handler = httpHandler(correctEntryRoute, async ({ params, body, headers, tenant, caller, requestId }) =>
-  writeResult(await correctEntry({ tenant, caller, requestId }, params.patientId, params.entryId, body, headers['if-match'], headers['idempotency-key'])),
+export const handler = httpHandler(correctEntryRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>
+  writeResult(await correctEntry({ tenant, session, sessions, caller, requestId }, params.patientId, params.entryId, body, headers['if-match'], headers['idempotency-key'])),
 );

@@ -3,7 +3,7 @@ import { createEntry } from '../entry-service';
 import { writeResult } from '../http-result';
 import { createEntryRoute } from '../routes';
 
-export const handler = httpHandler(createEntryRoute, async ({ params, body, headers, tenant, caller, requestId }) => {
-  const outcome = await createEntry({ tenant, caller, requestId }, params.patientId, body, headers['idempotency-key']);
+export const handler = httpHandler(createEntryRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) => {
+  const outcome = await createEntry({ tenant, session, sessions, caller, requestId }, params.patientId, body, headers['idempotency-key']);
   return writeResult(outcome, `/v1/patients/${params.patientId}/entries/${outcome.value.id}`);
 });

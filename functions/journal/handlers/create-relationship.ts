@@ -3,6 +3,6 @@ import { writeResult } from '../http-result';
 import { createRelationship } from '../relationship-service';
 import { createRelationshipRoute } from '../routes';
 
-export const handler = httpHandler(createRelationshipRoute, async ({ params, body, headers, tenant, caller, requestId }) =>
-  writeResult(await createRelationship({ tenant, caller, requestId }, params.patientId, body, headers['idempotency-key'])),
+export const handler = httpHandler(createRelationshipRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>
+  writeResult(await createRelationship({ tenant, session, sessions, caller, requestId }, params.patientId, body, headers['idempotency-key'])),
 );

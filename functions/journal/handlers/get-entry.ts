@@ -3,7 +3,7 @@ import { readEntry } from '../entry-service';
 import { readResult } from '../http-result';
 import { getEntryRoute } from '../routes';
 
-export const handler = httpHandler(getEntryRoute, async ({ params, tenant, caller, requestId }) => {
-  const entry = await readEntry({ tenant, caller, requestId }, params.patientId, params.entryId);
+export const handler = httpHandler(getEntryRoute, async ({ params, tenant, caller, requestId, session, sessions }) => {
+  const entry = await readEntry({ tenant, session, sessions, caller, requestId }, params.patientId, params.entryId);
   return readResult(entry, entry.version);
 });

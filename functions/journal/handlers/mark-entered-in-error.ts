@@ -3,6 +3,6 @@ import { markEnteredInError } from '../entry-service';
 import { writeResult } from '../http-result';
 import { markEnteredInErrorRoute } from '../routes';
 
-export const handler = httpHandler(markEnteredInErrorRoute, async ({ params, body, headers, tenant, caller, requestId }) =>
-  writeResult(await markEnteredInError({ tenant, caller, requestId }, params.patientId, params.entryId, body, headers['if-match'], headers['idempotency-key'])),
+export const handler = httpHandler(markEnteredInErrorRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>
+  writeResult(await markEnteredInError({ tenant, session, sessions, caller, requestId }, params.patientId, params.entryId, body, headers['if-match'], headers['idempotency-key'])),
 );

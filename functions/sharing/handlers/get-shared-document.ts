@@ -2,7 +2,7 @@ import { httpHandler } from '../../../shared/http/handler';
 import { retrieveDocument } from '../document-service';
 import { getSharedDocumentRoute } from '../routes';
 
-export const handler = httpHandler(getSharedDocumentRoute, async ({ params, tenant, caller, registry, requestId }) => ({
+export const handler = httpHandler(getSharedDocumentRoute, async ({ params, tenant, caller, registry, requestId, session, sessions }) => ({
   status: 200,
-  body: await retrieveDocument({ tenant, caller, requestId, registry }, params.documentId),
+  body: await retrieveDocument({ tenant, session, sessions, caller, requestId, registry }, params.documentId),
 }));

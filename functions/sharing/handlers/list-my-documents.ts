@@ -2,7 +2,7 @@ import { httpHandler } from '../../../shared/http/handler';
 import { listMyDocuments } from '../document-service';
 import { listMyDocumentsRoute } from '../routes';
 
-export const handler = httpHandler(listMyDocumentsRoute, async ({ caller, requestId }) => ({
+export const handler = httpHandler(listMyDocumentsRoute, async ({ sessions, caller, requestId }) => ({
   status: 200,
-  body: await listMyDocuments({ caller, requestId }),
+  body: await listMyDocuments({ sessions, caller, requestId }),
 }));

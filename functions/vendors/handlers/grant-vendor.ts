@@ -4,9 +4,9 @@ import { defaultVendorDeps } from '../vendor-deps';
 import { grantVendor, type VendorServiceDeps } from '../vendor-service';
 
 export function makeHandler(deps: Pick<VendorServiceDeps, 'now'>) {
-  return httpHandler(adminGrantVendor, async ({ params, body, caller, tenant, requestId }) => ({
+  return httpHandler(adminGrantVendor, async ({ params, body, caller, tenant, requestId, session }) => ({
     status: 200,
-    body: await grantVendor({ caller, tenant, requestId }, params.clientId, body.scopes, deps),
+    body: await grantVendor({ caller, tenant, session, requestId }, params.clientId, body.scopes, deps),
   }));
 }
 

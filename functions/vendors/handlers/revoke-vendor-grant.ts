@@ -4,9 +4,9 @@ import { defaultVendorDeps } from '../vendor-deps';
 import { revokeGrant, type VendorServiceDeps } from '../vendor-service';
 
 export function makeHandler(deps: Pick<VendorServiceDeps, 'now'>) {
-  return httpHandler(adminRevokeVendorGrant, async ({ params, caller, tenant, requestId }) => ({
+  return httpHandler(adminRevokeVendorGrant, async ({ params, caller, tenant, requestId, session }) => ({
     status: 200,
-    body: await revokeGrant({ caller, tenant, requestId }, params.clientId, deps),
+    body: await revokeGrant({ caller, tenant, session, requestId }, params.clientId, deps),
   }));
 }
 
