@@ -17,7 +17,7 @@ import { getUser } from '../../shared/tenancy/user-store';
 import { useTempDir, useTestStack } from '../support/local-stack';
 import { readJson } from '../support/requests';
 import { auditEvents } from '../support/tables';
-import { demoToken } from '../support/tokens';
+import { demoToken, syntheticPidFor } from '../support/tokens';
 
 const stack = useTestStack();
 const exportRoot = useTempDir('fj-export-');
@@ -88,7 +88,7 @@ describe('provisioning a municipality', () => {
         id: '5001',
         name: 'Trondheim',
         region: 'eu-north-1',
-        admin: { id: 'trondheim.admin', name: 'Tora Admin' },
+        admin: { id: 'trondheim.admin', name: 'Tora Admin', pid: syntheticPidFor('trondheim.admin') },
         units: [
           { name: 'Hjemmetjenesten Midtbyen', kind: 'hjemmetjeneste' },
           { id: '5001-tempe', name: 'Tempe sykehjem', kind: 'sykehjem' },
@@ -347,7 +347,7 @@ describe('offboarding', () => {
     const created = await stack.call('/v1/admin/users', {
       method: 'POST',
       token: admin,
-      json: { id: 'trondheim.lege', name: 'Tor Lege', roles: ['clinician'], unit: '5001-tempe', hpr: '9200001', profession: 'lege' },
+      json: { id: 'trondheim.lege', name: 'Tor Lege', roles: ['clinician'], unit: '5001-tempe', hpr: '9200001', profession: 'lege', pid: syntheticPidFor('trondheim.lege') },
     });
     expect(created.status).toBe(201);
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) => stack.post(path, 'trondheim.lege', body, headers);
