@@ -45,11 +45,15 @@ export function makeTokenVerifier(options: TokenVerifierOptions): TokenVerifier 
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.exp === 'number' && payload.exp <= now - EXPIRY_LEEWAY_SECONDS) throw new UnauthenticatedError('Tokenet er utløpt.');
     // jose checks iat only with maxTokenAge; a token dated in the future is refused here.
-    if (typeof payload.iat === 'number' && payload.iat > now + FUTURE_LEEWAY_SECONDS) throw new UnauthenticatedError('Tokenet er ikke gyldig (iat).');
+    if (typeof payload.iat === 'number' && payload.iat > now + FUTURE_LEEWAY_SECONDS) throw invalidClaim('iat');
     const identity = identityFromClaims(payload);
     if (!identity) throw new UnauthenticatedError('Tokenet mangler påkrevde claims.');
     return identity;
   };
+}
+
+function invalidClaim(claim: string): UnauthenticatedError {
+  return new UnauthenticatedError(`Tokenet er ikke gyldig (${claim}).`);
 }
 
 function describeJwtFailure(error: unknown): string {

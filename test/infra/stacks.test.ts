@@ -45,7 +45,7 @@ describe('config', () => {
       stage: 'Prod!',
       account: '12',
       regions: [{ region: 'eu-north-1', domainName: 'x.example.no' }, { region: 'eu-north-1' }],
-      oidc: { issuer: 'http://plain.example', jwksUrl: 'https://x.example/jwks', webClientId: 'web' },
+      oidc: { issuer: 'http://plain.example', jwksUrl: 'https://x.example/jwks', audience: 'fellesjournal', webClientId: 'web' },
     };
     let message = '';
     try {
