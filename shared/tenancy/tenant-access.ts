@@ -115,8 +115,9 @@ export interface ResolvedTenant {
  * Decides who the caller is, which tenant the request acts in and whether the caller may act
  * there: a person in their own registry municipality; a vendor client in the tenant named by
  * `x-tenant`, if that tenant granted it the route's scopes. The tenant must be active. At most two
- * round trips to the registry: the pid index (or the client's grant), then the person's user item,
- * the tenant's profile and those of the route's `otherTenants` together, every request, so a
+ * round trips to the registry: the pid index (or the client's grant; the pid entry is cached per
+ * container, since it never changes), then the person's user item, the tenant's profile and those
+ * of the route's `otherTenants` together, every request, so a
  * suspension, a disabled user, a role taken away or a move to another unit holds at once.
  */
 export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {

@@ -47,11 +47,27 @@ export async function pidIndexWrite(user: UserProfile): Promise<TxWrite[]> {
   ];
 }
 
-/** The user id a pid is registered to, or undefined. */
+/**
+ * Pid index entries this container has read. An entry never changes once written (a pid is never
+ * moved to another user, a user never moves to another municipality), so it may be kept; what the
+ * user may do is still read from their user item on every request. Only found entries are kept,
+ * so a pid added later is seen at once.
+ */
+const pidEntries = new Map<string, PidIndexEntry>();
+const PID_CACHE_MAX = 10_000;
+
+/** The user (and municipality) a pid is registered to, or undefined. */
 export async function getPidIndexEntry(pid: string): Promise<PidIndexEntry | undefined> {
-  const key = await pidIndexKey(pid);
+  const hash = await pidKey(pid);
+  const cached = pidEntries.get(hash);
+  if (cached) return cached;
+  const key = controlKeys.userByPid(hash);
   const item = await control().get('control', key.pk, key.sk);
-  return typeof item?.userId === 'string' ? { userId: item.userId, ...(typeof item.tenant === 'string' ? { tenant: item.tenant } : {}) } : undefined;
+  if (typeof item?.userId !== 'string') return undefined;
+  const entry: PidIndexEntry = { userId: item.userId, ...(typeof item.tenant === 'string' ? { tenant: item.tenant } : {}) };
+  if (pidEntries.size >= PID_CACHE_MAX) pidEntries.clear();
+  pidEntries.set(hash, entry);
+  return entry;
 }
 
 /** Parses a stored user item; undefined when it is not a valid profile. */

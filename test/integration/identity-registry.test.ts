@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USERS } from '../../local/demo-data';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
+import { dynamo } from '../../shared/db/client';
 import { METRICS } from '../../shared/metric-names';
 import { logger, metrics } from '../../shared/observability';
 import { useTestStack } from '../support/local-stack';
@@ -59,6 +60,30 @@ describe('who a caller is comes from HelseID; what they may do, from the registr
     expect((await stack.call('/v1/admin/users', { token: high })).status).toBe(403);
     const substantial = await personToken(stack.issuer, { pid, name: 'Emil Eksempel', securityLevel: '3' });
     expect((await stack.call('/v1/me/record', { token: substantial })).status).toBe(403);
+  });
+});
+
+describe('the registry read per request', () => {
+  it('takes at most two round trips: the pid index (then cached), and the user with the tenant entry', async () => {
+    const calls: string[] = [];
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRegistryCalls' },
+    );
+    try {
+      const token = await personToken(stack.issuer, { pid: pidOf('oslo.revisor') });
+      const first = await stack.call('/v1/tenant', { token });
+      expect(first.status).toBe(200);
+      expect(calls).toEqual(['GetItemCommand', 'BatchGetItemCommand']);
+      calls.length = 0;
+      expect((await stack.call('/v1/tenant', { token })).status).toBe(200);
+      expect(calls).toEqual(['BatchGetItemCommand']);
+    } finally {
+      dynamo().middlewareStack.remove('countRegistryCalls');
+    }
   });
 });
 
