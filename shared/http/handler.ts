@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Caller, VerifiedIdentity } from '../auth/caller';
 import { bearerChallenge, makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
 import { config } from '../config';
-import { ForbiddenError } from '../errors';
+import { DomainError, ForbiddenError } from '../errors';
 import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
@@ -132,7 +132,9 @@ export function httpHandler<R extends RouteSpec>(
         // Every 401/403 goes to the security log and a metric on the region's dashboard; refusals
         // that concern a patient are audited by the service as well, those before it (token,
         // role, scope, tenant) have no patient to audit against.
-        logger.warn('access refused', { status, problem: problem.type });
+        // The reason names the identity refusals (a person not in the registry, or disabled).
+        const reason = error instanceof DomainError && typeof error.extra.reason === 'string' ? { reason: error.extra.reason } : {};
+        logger.warn('access refused', { status, problem: problem.type, ...reason });
         metrics.addMetric(METRICS.accessRefused, MetricUnit.Count, 1);
       } else logger.info('request refused', { status, problem: problem.type });
       // RFC 6750: a 401 names the scheme (and invalid_token when a token was sent).

@@ -29,6 +29,11 @@ export async function vendorGrantScopes(clientId: string, tenant: string): Promi
   return Array.isArray(grant.scopes) ? (grant.scopes as string[]) : [];
 }
 
+/** The refusal of a verified person the registry does not know (logged with this reason). */
+function notRegistered(): ForbiddenError {
+  return new ForbiddenError('Du er ikke registrert som bruker i Fellesjournal.', { reason: 'not-registered' });
+}
+
 /** A vendor client acting as itself: the token's scopes, the `vendor` role, no person behind it. */
 function clientCaller(identity: VerifiedIdentity): Caller {
   return { sub: identity.sub, kind: 'client', roles: ['vendor'], scopes: identity.scopes, name: identity.name, clientId: identity.clientId, expiresAt: identity.expiresAt };
@@ -49,7 +54,7 @@ export function isHighAssurance(identity: VerifiedIdentity): boolean {
  * subject is a keyed hash of the pid (stable, not the number). Below high they are refused.
  */
 async function unregisteredCitizen(identity: VerifiedIdentity): Promise<Caller> {
-  if (!identity.pid || !isHighAssurance(identity)) throw new ForbiddenError('Du er ikke registrert som bruker i Fellesjournal.', { reason: 'not-registered' });
+  if (!identity.pid || !isHighAssurance(identity)) throw notRegistered();
   const hex = Buffer.from(await pidKey(identity.pid), 'base64url').toString('hex').slice(0, 24);
   return { sub: `innbygger.h${hex}`, kind: 'person', roles: ['citizen'], scopes: identity.scopes, name: identity.name, pid: identity.pid, expiresAt: identity.expiresAt };
 }
@@ -61,7 +66,7 @@ async function unregisteredCitizen(identity: VerifiedIdentity): Promise<Caller> 
  */
 function registeredPerson(identity: VerifiedIdentity, item: Record<string, unknown> | undefined): Caller {
   const user = parseUserItem(item);
-  if (!user || user.pid !== identity.pid) throw new ForbiddenError('Du er ikke registrert som bruker i Fellesjournal.', { reason: 'not-registered' });
+  if (!user || user.pid !== identity.pid) throw notRegistered();
   if (user.status !== 'active') throw new ForbiddenError('Brukeren er deaktivert.', { reason: 'disabled' });
   return {
     sub: user.id,
@@ -98,9 +103,15 @@ export async function resolveCaller(route: RouteSpec, identity: VerifiedIdentity
     return caller;
   }
   const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
-  const caller = entry ? registeredPerson(identity, await getUserItem(entry.userId)) : await unregisteredCitizen(identity);
-  assertRouteRoles(route, caller);
-  return caller;
+  if (entry) {
+    const caller = registeredPerson(identity, await getUserItem(entry.userId));
+    assertRouteRoles(route, caller);
+    return caller;
+  }
+  const citizen = await unregisteredCitizen(identity);
+  // Outside the citizen services, an unregistered person is refused as such.
+  if (route.roles && !route.roles.includes('citizen')) throw notRegistered();
+  return citizen;
 }
 
 /** The tenant a request acts in, the registry entries read with it, and the caller as the registry has them. */
@@ -138,11 +149,8 @@ export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity
     if (missing.length > 0) throw new ForbiddenError(`Mangler scope: ${missing.join(', ')}.`, { missingScopes: missing });
   } else {
     const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
-    if (!entry) {
-      // Not in the registry: at most a citizen, who acts in no municipality.
-      assertRouteRoles(route, await unregisteredCitizen(identity));
-      throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
-    }
+    // Not in the registry: at most a citizen, who acts in no municipality.
+    if (!entry) throw notRegistered();
     userId = entry.userId;
     tenant = entry.tenant;
   }

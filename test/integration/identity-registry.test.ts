@@ -35,7 +35,7 @@ describe('who a caller is comes from HelseID; what they may do, from the registr
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.stringify(await res.json())).not.toMatch(/bergen\.|Anne Admin/);
-    expect(warn).toHaveBeenCalledWith('access refused', expect.objectContaining({ status: 403 }));
+    expect(warn).toHaveBeenCalledWith('access refused', expect.objectContaining({ status: 403, reason: 'not-registered' }));
     expect(metric).toHaveBeenCalledWith(METRICS.accessRefused, expect.anything(), 1);
     // Nor does a token claiming a registered user's subject help: only the pid counts.
     const asSubject = await personToken(stack.issuer, { pid: syntheticPidFor('another stranger') }, { extraClaims: { sub: 'bergen.admin' } });
