@@ -42,7 +42,8 @@ export const infraConfigSchema = z
     oidc: z.object({
       issuer: z.url({ protocol: /^https$/ }),
       jwksUrl: z.url({ protocol: /^https$/ }),
-      audience: z.string().min(1).optional(),
+      /** Required: synth fails without it, so no stage accepts a token issued for another API. */
+      audience: z.string().min(1),
       /** The web client's OAuth2 client id at the issuer (public client, authorization code + PKCE). */
       webClientId: z.string().min(1),
       webScope: z.string().min(1).default('openid profile'),

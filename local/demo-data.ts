@@ -1,4 +1,5 @@
 import type { UnitProfile } from '../shared/tenancy/tenant-profile';
+import { syntheticNationalId } from '../shared/contracts/identifiers';
 import type { UserProfile } from '../shared/tenancy/user-profile';
 
 /** Demo municipalities. All names and numbers here are invented or synthetic. */
@@ -41,22 +42,30 @@ export const DEMO_PATIENTS = [
 
 const SHORT: Record<string, string> = { '0301': 'oslo', '4601': 'bergen', '1804': 'bodo' };
 
+/**
+ * A demo person's synthetic fødselsnummer (Test-Norge style, month + 80): the pid the local issuer
+ * puts in their token and the registry finds them by. Distinct from the demo patients' numbers.
+ */
+function demoPid(tenantIndex: number, n: number): string {
+  return syntheticNationalId({ day: 10 + n, month: 1 + tenantIndex, year: 1970 + 3 * n }, 200 + 10 * tenantIndex + n);
+}
+
 function personnel(tenant: string, index: number): UserProfile[] {
   const short = SHORT[tenant] ?? tenant;
   const units = DEMO_TENANTS.find((t) => t.id === tenant)?.units ?? [];
   const hpr = (n: number) => String(9_100_000 + index * 100 + n);
   return [
-    { id: `${short}.sykepleier`, name: `Sara Sykepleier (${short})`, roles: ['clinician'], tenant, unit: units[0]?.id, hpr: hpr(1), profession: 'sykepleier', status: 'active' },
-    { id: `${short}.lege`, name: `Lars Lege (${short})`, roles: ['clinician'], tenant, unit: units[2]?.id, hpr: hpr(2), profession: 'lege', status: 'active' },
-    { id: `${short}.admin`, name: `Anne Admin (${short})`, roles: ['tenant-admin'], tenant, status: 'active' },
-    { id: `${short}.revisor`, name: `Rune Revisor (${short})`, roles: ['auditor'], tenant, status: 'active' },
+    { id: `${short}.sykepleier`, name: `Sara Sykepleier (${short})`, roles: ['clinician'], tenant, unit: units[0]?.id, hpr: hpr(1), profession: 'sykepleier', pid: demoPid(index, 1), status: 'active' },
+    { id: `${short}.lege`, name: `Lars Lege (${short})`, roles: ['clinician'], tenant, unit: units[2]?.id, hpr: hpr(2), profession: 'lege', pid: demoPid(index, 2), status: 'active' },
+    { id: `${short}.admin`, name: `Anne Admin (${short})`, roles: ['tenant-admin'], tenant, pid: demoPid(index, 3), status: 'active' },
+    { id: `${short}.revisor`, name: `Rune Revisor (${short})`, roles: ['auditor'], tenant, pid: demoPid(index, 4), status: 'active' },
   ];
 }
 
 /** Users for every role, in every demo municipality, plus an operator and the patients as citizens. */
 export const DEMO_USERS: UserProfile[] = [
   ...DEMO_TENANTS.flatMap((t, i) => personnel(t.id, i)),
-  { id: 'drift', name: 'Dina Drift (driftsselskapet)', roles: ['operator'], status: 'active' },
+  { id: 'drift', name: 'Dina Drift (driftsselskapet)', roles: ['operator'], pid: demoPid(5, 5), status: 'active' },
   { id: 'innbygger.ola', name: 'Ola Testmann', roles: ['citizen'], pid: '15838512329', status: 'active' },
   { id: 'innbygger.kari', name: 'Kari Prøvesen', roles: ['citizen'], pid: '01817045606', status: 'active' },
 ];

@@ -1,6 +1,7 @@
 import { ENV } from '../shared/config/env-names';
 import { resetConfigForTests } from '../shared/config';
 import { tableName } from '../shared/db/tables';
+import { LOCAL_AUDIENCE } from './token-issuer';
 
 export interface LocalEnvironment {
   stage: string;
@@ -24,6 +25,7 @@ export function applyLocalEnvironment(env: LocalEnvironment): void {
   set(ENV.tableSharing, tableName(env.stage, 'sharing'));
   set(ENV.oidcIssuer, env.issuer);
   set(ENV.oidcJwksUrl, `${env.issuer}/jwks.json`);
+  set(ENV.oidcAudience, LOCAL_AUDIENCE);
   set(ENV.keyProvider, 'local');
   set(ENV.keystoreDir, env.keystoreDir);
   set(ENV.dynamoEndpoint, env.dynamoEndpoint);

@@ -225,8 +225,8 @@ function parseForm(body: Buffer, contentType: string | undefined): Record<string
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -244,13 +244,16 @@ async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingM
     if (form.grant_type === 'urn:fellesjournal:demo-login') {
       const user = form.username ? await options.findUser(form.username) : undefined;
       if (!user || user.status !== 'active') return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Ukjent eller deaktivert bruker.' });
+      // HelseID knows a person by their pid only; a registry user without one cannot log in.
+      if (!user.pid) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Brukeren har ikke fødselsnummer i registeret.' });
       token = await options.issuer.issueForUser(user);
     } else if (form.grant_type === 'client_credentials') {
       let { client_id: clientId, client_secret: secret } = form;
       const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (basic) [clientId, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':');
       const scopes = clientId && secret && options.clientCredentials ? await options.clientCredentials(clientId, secret, (form.scope ?? '').split(' ').filter(Boolean)) : undefined;
-      if (!clientId || !scopes) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Ukjent klient eller feil hemmelighet.' });
+      // RFC 6749 §5.2: invalid_client is a 401 with a challenge for the scheme the client may use.
+      if (!clientId || !scopes) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Ukjent klient eller feil hemmelighet.' }, { 'www-authenticate': 'Basic realm="fellesjournal-local-auth"' });
       token = await options.issuer.issueForClient(clientId, scopes);
     } else {
       return sendJson(res, 400, { error: 'unsupported_grant_type' });

@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run ops -- <command> [options]
 
   tenants list
   tenants show <kommunenummer>
-  tenants create <kommunenummer> --name <name> [--region eu-north-1] [--admin <username>] [--admin-name <name>]
+  tenants create <kommunenummer> --name <name> [--region eu-north-1] [--admin <username>] [--admin-name <name>] [--admin-pid <fødselsnummer>]
                  [--unit <kind>:<name>]... [--retention <category>=<years>|permanent]...
   tenants suspend <kommunenummer> --reason <text>
   tenants resume <kommunenummer> [--reason <text>]
@@ -39,6 +39,7 @@ const OPTIONS = {
   region: { type: 'string' },
   admin: { type: 'string' },
   'admin-name': { type: 'string' },
+  'admin-pid': { type: 'string' },
   unit: { type: 'string', multiple: true },
   retention: { type: 'string', multiple: true },
   reason: { type: 'string' },
@@ -300,7 +301,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
         id: tenantId,
         name: need(v.name, '--name'),
         region: v.region ?? 'eu-north-1',
-        ...(v.admin ? { admin: { id: v.admin, name: v['admin-name'] ?? `Administrator ${v.name}` } } : {}),
+        ...(v.admin ? { admin: { id: v.admin, name: v['admin-name'] ?? `Administrator ${v.name}`, ...(v['admin-pid'] ? { pid: v['admin-pid'] } : {}) } } : {}),
         units: parseUnits(v.unit),
         ...(v.retention ? { settings: { retention: parseRetention(v.retention) } } : {}),
       };

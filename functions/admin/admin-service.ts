@@ -11,6 +11,7 @@ import { userProfileSchema, type UserProfile } from '../../shared/tenancy/user-p
 import { commitWithAudit } from '../core/audit-chain';
 import { actorOf, type AuditEventInput } from '../core/audit-event';
 import { getTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
+import { pidIndexWrite } from '../../shared/tenancy/user-store';
 import { getUserItem, listTenantUsers, putNewUser, replaceUser } from './admin-store';
 
 /** A tenant admin acting in their own municipality. */
@@ -78,9 +79,13 @@ export async function createUser(ctx: AdminContext, body: CreateUserBody, now = 
   assertUnit(record, body.unit, 'body.unit');
   const user: UserProfile = { ...body, roles: [...new Set(body.roles)], tenant: ctx.tenant, status: 'active' };
   try {
-    await commitWithAudit(ctx.session.db, () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub })], [adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') })]);
+    // The user and their pid index entry in one transaction: a pid belongs to at most one user.
+    await commitWithAudit(ctx.session.db, async () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub }), ...(await pidIndexWrite(user))], [
+      adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') }),
+    ]);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Brukernavnet ${body.id} er allerede i bruk.`);
+    if (error instanceof ConditionFailedError && error.index === 1) throw new ConflictError('Fødselsnummeret er allerede registrert på en annen bruker.');
     throw error;
   }
   return userView(user);
@@ -93,6 +98,10 @@ export async function updateUser(ctx: AdminContext, userId: string, body: Update
     throw new ConflictError('Du kan ikke deaktivere deg selv eller fjerne din egen administratorrolle.');
   }
   if (body.unit) assertUnit(await tenantOf(ctx), body.unit, 'body.unit');
+  // A pid is who the person is: it may be added to a user registered without one, never changed.
+  if (body.pid !== undefined && user.pid !== undefined && body.pid !== user.pid) {
+    throw new ConflictError('Fødselsnummeret kan ikke endres; opprett brukeren på nytt.');
+  }
   const next: UserProfile = {
     ...user,
     ...(body.name !== undefined ? { name: body.name } : {}),
@@ -100,6 +109,7 @@ export async function updateUser(ctx: AdminContext, userId: string, body: Update
     ...(body.hpr !== undefined ? { hpr: body.hpr } : {}),
     ...(body.profession !== undefined ? { profession: body.profession } : {}),
     ...(body.status !== undefined ? { status: body.status } : {}),
+    ...(body.pid !== undefined ? { pid: body.pid } : {}),
   };
   if (body.unit === null) delete next.unit;
   else if (body.unit !== undefined) next.unit = body.unit;
@@ -107,12 +117,15 @@ export async function updateUser(ctx: AdminContext, userId: string, body: Update
   if (body.roles) details.roles = next.roles.join(',');
   if (body.status) details.status = body.status;
   if (body.unit !== undefined) details.unit = body.unit ?? '';
+  if (body.pid !== undefined) details.pidAdded = true;
   try {
-    await commitWithAudit(ctx.session.db, () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [
+    const addsPid = next.pid !== undefined && user.pid === undefined;
+    await commitWithAudit(ctx.session.db, async () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub }), ...(addsPid ? await pidIndexWrite(next) : [])], [
       adminEvent(ctx, body.status === 'disabled' ? 'user.disable' : body.status === 'active' && user.status === 'disabled' ? 'user.enable' : 'user.update', details),
     ]);
   } catch (error) {
     if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Brukeren ${userId} ble endret samtidig; hent den på nytt og prøv igjen.`);
+    if (error instanceof ConditionFailedError && error.index === 1) throw new ConflictError('Fødselsnummeret er allerede registrert på en annen bruker.');
     throw error;
   }
   return userView(next);

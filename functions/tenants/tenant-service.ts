@@ -19,7 +19,7 @@ import type { KeyDeletionState, TenantKeyAdmin } from '../../shared/crypto/key-a
 import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
-import { getUser, listTenantUsers, userItem } from '../../shared/tenancy/user-store';
+import { getUser, listTenantUsers, pidIndexWrite, userItem } from '../../shared/tenancy/user-store';
 import type { UserProfile } from '../../shared/tenancy/user-profile';
 import { commitWithAudit } from '../core/audit-chain';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
@@ -44,7 +44,7 @@ export interface TenantServiceDeps {
 }
 
 type Steps = Record<string, StepState>;
-type Provisioning = { steps: Steps; failedStep?: string; admin?: { id: string; name: string } };
+type Provisioning = { steps: Steps; failedStep?: string; admin?: { id: string; name: string; pid?: string } };
 type Offboarding = NonNullable<TenantView['offboarding']>;
 
 const done = (at: string): StepState => ({ state: 'done', at });
@@ -178,12 +178,12 @@ function provisioningOf(record: TenantRecord): Provisioning {
   return record.provisioning ?? { steps: {} };
 }
 
-async function provision(record: TenantRecord, adminOverride: { id: string; name: string } | undefined, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantRecord> {
+async function provision(record: TenantRecord, adminOverride: { id: string; name: string; pid?: string } | undefined, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantRecord> {
   let current = record;
   // A retry may name another first admin as long as that step has not been done.
   if (adminOverride && provisioningOf(current).steps.admin?.state !== 'done') {
     const p = provisioningOf(current);
-    if (p.admin?.id !== adminOverride.id || p.admin.name !== adminOverride.name) {
+    if (p.admin?.id !== adminOverride.id || p.admin.name !== adminOverride.name || p.admin.pid !== adminOverride.pid) {
       await assertUsernameFree(adminOverride.id, current.id);
       current = await commitTenantChange(current, { provisioning: { ...p, admin: adminOverride } }, []);
     }
@@ -224,17 +224,21 @@ const PROVISION_RUNNERS: Record<ProvisionStep, (current: TenantRecord, ctx: Acto
     const now = deps.now();
     const p = provisioningOf(current);
     const admin = p.admin ?? { id: `admin.${current.id}`, name: `Administrator ${current.name}` };
-    const user: UserProfile = { id: admin.id, name: admin.name, roles: ['tenant-admin'], tenant: current.id, status: 'active' };
+    const user: UserProfile = { id: admin.id, name: admin.name, roles: ['tenant-admin'], tenant: current.id, ...(admin.pid ? { pid: admin.pid } : {}), status: 'active' };
     try {
       return await commitTenantChange(
         current,
         { adminUserId: admin.id, provisioning: withStep(p, 'admin', done(now.toISOString())), ...changedBy(ctx, now) },
         [operatorEvent(current.id, 'tenant.admin.create', ctx, 'success', { user: admin.id })],
-        () => [{ kind: 'put', table: 'control', item: userItem(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub, version: 1 }), condition: { expression: 'attribute_not_exists(pk)' } }],
+        // The user and its pid index entry together (shared/tenancy/user-store.ts).
+        async () => [{ kind: 'put', table: 'control', item: userItem(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub, version: 1 }), condition: { expression: 'attribute_not_exists(pk)' } }, ...(await pidIndexWrite(user))],
       );
     } catch (error) {
       if (error instanceof ConditionFailedError && error.index === 1) {
         throw new ConflictError(`Brukernavnet ${admin.id} ble tatt i bruk underveis; oppgi en annen administrator og kjør opprettelsen igjen.`);
+      }
+      if (error instanceof ConditionFailedError && error.index === 2) {
+        throw new ConflictError('Fødselsnummeret til administratoren er allerede registrert på en annen bruker.');
       }
       throw error;
     }

@@ -72,7 +72,7 @@ async function readVendor(clientId: string): Promise<VendorKeyRecord | undefined
 
 /**
  * API Gateway REQUEST authorizer. Verifies the bearer token (signature from the issuer's JWKS,
- * issuer, audience, expiry) with the same code the handlers use, then tells API Gateway which
+ * issuer, audience (required), expiry, iat/nbf not ahead) with the same code the handlers use, then tells API Gateway which
  * usage-plan key meters the call (API key source AUTHORIZER):
  * - a vendor client (client-credentials token) is metered under the API key issued to it at
  *   registration, which it sends as `x-api-key`: allowed only when the client is active in the
@@ -85,7 +85,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   verifier ??= makeTokenVerifier({
     issuer: env(ENV.oidcIssuer),
     jwks: env(ENV.oidcJwksUrl),
-    audience: process.env[ENV.oidcAudience] || undefined,
+    audience: env(ENV.oidcAudience),
   });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;

@@ -1,11 +1,11 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Caller } from '../../shared/auth/caller';
+import type { Caller, VerifiedIdentity } from '../../shared/auth/caller';
 import type { VendRequest, VendResponse } from '../../shared/auth/tenant-credentials';
 import { makeTokenVerifier, type TokenVerifier } from '../../shared/auth/verify-token';
 import { config } from '../../shared/config';
 import { isTenantId } from '../../shared/db/keys';
 import type { RouteSpec } from '../../shared/http/route';
-import { resolveTenant } from '../../shared/tenancy/tenant-access';
+import { resolveCaller, resolveTenant } from '../../shared/tenancy/tenant-access';
 
 /**
  * The session vending function: the only principal the tenant-scoped role and the sharing-read
@@ -38,13 +38,18 @@ function log(fields: Record<string, unknown>): void {
   console.log(JSON.stringify({ level: 'INFO', service: 'session-vendor', ...fields }));
 }
 
-/** The session tags for a wish of this verified caller, or why it is refused. Exported for tests. */
-export async function sessionTags(caller: Caller, request: VendRequest, resolve: typeof resolveTenant = resolveTenant): Promise<{ role: 'tenant' | 'sharing-read'; tags: Record<string, string> } | { refused: string }> {
+/** The caller's own municipality as the registry maps them (resolveTenant); refuses where it has none. */
+export type OwnTenant = () => Promise<string>;
+
+/**
+ * The session tags for a wish of this caller (the verified identity joined with the registry), or
+ * why it is refused. Exported for tests.
+ */
+export async function sessionTags(caller: Caller, request: VendRequest, ownTenant: OwnTenant): Promise<{ role: 'tenant' | 'sharing-read'; tags: Record<string, string> } | { refused: string }> {
   const { wish } = request;
-  const headers: Record<string, string> = request.xTenant ? { 'x-tenant': request.xTenant } : {};
   const isCitizen = caller.kind === 'person' && caller.roles.includes('citizen');
   if (wish.kind === 'tenant') {
-    const { tenant } = await resolve(VENDING_ROUTE, caller, headers);
+    const tenant = await ownTenant();
     return tenant === wish.tenant ? { role: 'tenant', tags: { tenant } } : { refused: 'not-the-callers-municipality' };
   }
   if (wish.kind === 'citizen') {
@@ -53,7 +58,7 @@ export async function sessionTags(caller: Caller, request: VendRequest, resolve:
     return { role: 'tenant', tags: { tenant: wish.tenant } };
   }
   if (!isTenantId(wish.origin) || (wish.document !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(wish.document))) return { refused: 'bad-wish' };
-  const own = isCitizen ? undefined : (await resolve(VENDING_ROUTE, caller, headers)).tenant;
+  const own = isCitizen ? undefined : await ownTenant();
   if (own === wish.origin) return { refused: 'own-municipality' };
   return { role: 'sharing-read', tags: { origin: wish.origin, ...(own ? { tenant: own } : {}), ...(wish.document ? { document: wish.document } : {}) } };
 }
@@ -77,19 +82,22 @@ async function assume(roleArn: string, tags: Record<string, string>): Promise<Ve
 export const handler = async (request: VendRequest): Promise<VendResponse> => {
   const cfg = config();
   verifier ??= makeTokenVerifier({ issuer: cfg.oidc.issuer, jwks: cfg.oidc.jwksUrl, audience: cfg.oidc.audience });
-  let caller: Caller;
+  let identity: VerifiedIdentity;
   try {
-    caller = await verifier(request.authorization);
+    identity = await verifier(request.authorization);
   } catch {
     log({ decision: 'refused', reason: 'token' });
     return { ok: false, reason: 'token' };
   }
+  const headers: Record<string, string> = request.xTenant ? { 'x-tenant': request.xTenant } : {};
+  let caller: Caller | undefined;
   let decided;
   try {
-    decided = await sessionTags(caller, request);
+    caller = await resolveCaller(VENDING_ROUTE, identity);
+    decided = await sessionTags(caller, request, async () => (await resolveTenant(VENDING_ROUTE, identity, headers)).tenant);
   } catch (error) {
     // resolveTenant refuses (403/400 kinds) for an unknown or inactive caller, an ungranted vendor, a suspended tenant.
-    log({ decision: 'refused', reason: 'registry', sub: caller.sub, error: (error as Error).name });
+    log({ decision: 'refused', reason: 'registry', sub: caller?.sub ?? identity.sub, error: (error as Error).name });
     return { ok: false, reason: 'registry' };
   }
   if ('refused' in decided) {

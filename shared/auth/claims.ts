@@ -1,19 +1,18 @@
 import * as z from '../contracts/zod';
-import { ROLES, type Caller } from './caller';
+import type { VerifiedIdentity } from './caller';
 
 /**
- * Claim names. Person claims follow HelseID (`helseid://claims/...`); the tenant and roles are
- * ours, because a municipal tenant is chosen by the SaaS, not by HelseID.
+ * Claim names, as HelseID issues them. There are no claims of our own: what a person may do
+ * (municipality, unit, roles, profession, status) comes from the registry (shared/tenancy/tenant-access.ts),
+ * never from the token.
  */
 export const CLAIMS = {
   pid: 'helseid://claims/identity/pid',
   hpr: 'helseid://claims/hpr/hpr_number',
   securityLevel: 'helseid://claims/identity/security_level',
+  assuranceLevel: 'helseid://claims/identity/assurance_level',
   orgnrParent: 'helseid://claims/client/claims/orgnr_parent',
-  tenant: 'fellesjournal:tenant',
-  roles: 'fellesjournal:roles',
-  unit: 'fellesjournal:unit',
-  profession: 'fellesjournal:profession',
+  orgnrChild: 'helseid://claims/client/claims/orgnr_child',
 } as const;
 
 const claimsSchema = z.object({
@@ -22,31 +21,35 @@ const claimsSchema = z.object({
   name: z.optional(z.string()),
   scope: z.optional(z.string()),
   client_id: z.optional(z.string()),
-  [CLAIMS.pid]: z.optional(z.string()),
+  [CLAIMS.pid]: z.optional(z.string().check(z.regex(/^\d{11}$/))),
   [CLAIMS.hpr]: z.optional(z.string()),
-  [CLAIMS.tenant]: z.optional(z.string().check(z.regex(/^\d{4}$/))),
-  [CLAIMS.roles]: z._default(z.array(z.enum(ROLES)), []),
-  [CLAIMS.unit]: z.optional(z.string()),
-  [CLAIMS.profession]: z.optional(z.string()),
+  [CLAIMS.securityLevel]: z.optional(z.string()),
+  [CLAIMS.assuranceLevel]: z.optional(z.string()),
+  [CLAIMS.orgnrParent]: z.optional(z.string()),
+  [CLAIMS.orgnrChild]: z.optional(z.string()),
 });
 
-/** Turns verified JWT claims into a Caller; returns undefined when the claims are not ours. */
-export function callerFromClaims(claims: Record<string, unknown>): Caller | undefined {
+/**
+ * The verified identity in a token's claims, or undefined when they are not a HelseID shape. A
+ * token with a `pid` is a person (whatever client it came through); one with only `client_id` is
+ * a client acting as itself. Any other claim (including a `fellesjournal:*` one) is ignored.
+ */
+export function identityFromClaims(claims: Record<string, unknown>): VerifiedIdentity | undefined {
   const parsed = claimsSchema.safeParse(claims);
   if (!parsed.success) return undefined;
   const c = parsed.data;
-  const isClient = c.client_id !== undefined && c[CLAIMS.pid] === undefined;
+  const pid = c[CLAIMS.pid];
+  if (pid === undefined && c.client_id === undefined) return undefined;
   return {
     sub: c.sub,
-    kind: isClient ? 'client' : 'person',
-    roles: isClient && c[CLAIMS.roles].length === 0 ? ['vendor'] : c[CLAIMS.roles],
+    kind: pid === undefined ? 'client' : 'person',
     scopes: (c.scope ?? '').split(' ').filter(Boolean),
     name: c.name,
-    pid: c[CLAIMS.pid],
+    pid,
     hpr: c[CLAIMS.hpr],
-    profession: c[CLAIMS.profession],
-    tenant: c[CLAIMS.tenant],
-    unit: c[CLAIMS.unit],
+    securityLevel: c[CLAIMS.securityLevel],
+    assuranceLevel: c[CLAIMS.assuranceLevel],
+    orgnr: c[CLAIMS.orgnrChild] ?? c[CLAIMS.orgnrParent],
     clientId: c.client_id,
     expiresAt: c.exp,
   };

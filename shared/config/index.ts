@@ -18,7 +18,8 @@ const configSchema = z.object({
   oidc: z.object({
     issuer: z.url(),
     jwksUrl: z.url(),
-    audience: z.optional(nonEmpty()),
+    /** Required everywhere (local runtime too): a token for another API is refused. */
+    audience: nonEmpty(),
   }),
   keys: z.object({
     provider: z.enum(['kms', 'local']),

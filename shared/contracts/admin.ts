@@ -42,6 +42,8 @@ export const updateUserBodySchema = z
     hpr: z.optional(z.string().check(z.regex(/^\d{6,9}$/))),
     profession: z.optional(trimmedString(2, 80)),
     status: z.optional(z.enum(['active', 'disabled'])),
+    /** The person's fødselsnummer, for a user registered without one (it cannot be changed). */
+    pid: z.optional(nationalIdSchema),
   })
   .check(z.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Ingen endringer' }));
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;

@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { kommunenummerSchema } from './identifiers';
+import { kommunenummerSchema, nationalIdSchema } from './identifiers';
 import { trimmedString } from './common';
 import { unitSchema } from './platform';
 
@@ -52,7 +52,8 @@ export const createTenantBodySchema = z.object({
   id: kommunenummerSchema,
   name: trimmedString(2, 100),
   region: regionSchema,
-  admin: z.optional(z.object({ id: usernameSchema, name: trimmedString(2, 200) })),
+  /** The first tenant admin; their pid (fødselsnummer) is how the registry knows them at login. */
+  admin: z.optional(z.object({ id: usernameSchema, name: trimmedString(2, 200), pid: z.optional(nationalIdSchema) })),
   units: z._default(z.array(newUnitSchema).check(z.maxLength(200)), []),
   settings: z.optional(z.partial(tenantSettingsSchema)),
 });

@@ -4,15 +4,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Caller } from '../auth/caller';
-import { makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
+import type { Caller, VerifiedIdentity } from '../auth/caller';
+import { bearerChallenge, makeTokenVerifier, type TokenVerifier } from '../auth/verify-token';
 import { config } from '../config';
 import { openRequestSessions, type RequestSessions } from '../db/session-source';
 import type { TenantSession } from '../db/sessions';
-import { ForbiddenError } from '../errors';
+import { DomainError, ForbiddenError } from '../errors';
 import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
-import { resolveTenant } from '../tenancy/tenant-access';
+import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
 import { problemFromError, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
@@ -41,6 +41,7 @@ export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
 
 export interface StackDeps {
   verifyToken: TokenVerifier;
+  resolveCaller: typeof resolveCaller;
   resolveTenant: typeof resolveTenant;
   /** Opens the request's sessions from the verified caller (vended in AWS); see shared/db/session-source.ts. */
   openSessions: typeof openRequestSessions;
@@ -58,6 +59,7 @@ export function defaultStackDeps(): StackDeps {
       }
       return defaultVerifier(header);
     },
+    resolveCaller,
     resolveTenant,
     openSessions: openRequestSessions,
   };
@@ -86,9 +88,10 @@ function requestIds(event: APIGatewayProxyEvent): { requestId: string; correlati
 
 /**
  * The one middleware stack every HTTP handler uses: Powertools Logger (correlation id, tenant and
- * user on every line), Metrics and Tracer; token verification and role checks; JSON parsing and
- * zod validation (400 problem+json naming each field) before any I/O; the tenant check (a
- * suspended tenant gets 403, one registry read); domain
+ * user on every line), Metrics and Tracer; token verification; JSON parsing and zod validation
+ * (400 problem+json naming each field) before any I/O; the caller from the registry with its
+ * roles and tenant (a person not in the registry, disabled, or in a suspended tenant gets 403;
+ * at most two registry reads); a 401 with a Bearer challenge; domain
  * errors as problem+json; anything unexpected as a bare 500 naming only the request id.
  */
 export function httpHandler<R extends RouteSpec>(
@@ -104,26 +107,28 @@ export function httpHandler<R extends RouteSpec>(
     try {
       const headers = lowerHeaders(event);
       let caller: Caller | undefined;
+      let identity: VerifiedIdentity | undefined;
       let tenant: string | undefined;
       let registry: TenantDirectory | undefined;
       if (route.auth === 'token') {
-        caller = await deps.verifyToken(headers.authorization);
-        logger.appendKeys({ user: caller.sub, ...(caller.clientId ? { client: caller.clientId } : {}) });
-        if (route.roles && !caller.roles.some((r) => route.roles?.includes(r))) {
-          throw new ForbiddenError('Rollen din gir ikke tilgang til denne operasjonen.');
-        }
-        if (caller.kind === 'client' && !route.scopes) {
+        identity = await deps.verifyToken(headers.authorization);
+        logger.appendKeys({ user: identity.sub, ...(identity.clientId ? { client: identity.clientId } : {}) });
+        if (identity.kind === 'client' && !route.scopes) {
           throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
         }
       }
       // Input is checked before any DynamoDB read (the registry below, the service after): a
-      // malformed request costs no I/O. Token, role and scope come first, so an unknown caller
-      // learns nothing about the input a route takes.
+      // malformed request costs no I/O. The token comes first, so an unknown caller learns nothing
+      // about the input a route takes. Roles are the registry's, so they are checked with the
+      // registry read (at most two round trips), before the service runs.
       const input = validateRequest(route, event);
-      if (caller && route.tenant === 'caller') {
-        ({ tenant, registry } = await deps.resolveTenant(route, caller, headers, event.pathParameters ?? {}));
+      if (identity && route.tenant === 'caller') {
+        ({ tenant, registry, caller } = await deps.resolveTenant(route, identity, headers, event.pathParameters ?? {}));
         logger.appendKeys({ tenant });
+      } else if (identity) {
+        caller = await deps.resolveCaller(route, identity);
       }
+      if (caller) logger.appendKeys({ user: caller.sub });
       // Built once per request from the verified caller and the tenant resolved from the registry.
       const sessions = caller ? await deps.openSessions({ caller, authorization: headers.authorization, xTenant: headers['x-tenant'] }, tenant) : undefined;
       const session = sessions?.own;
@@ -139,10 +144,14 @@ export function httpHandler<R extends RouteSpec>(
         // Every 401/403 goes to the security log and a metric on the region's dashboard; refusals
         // that concern a patient are audited by the service as well, those before it (token,
         // role, scope, tenant) have no patient to audit against.
-        logger.warn('access refused', { status, problem: problem.type });
+        // The reason names the identity refusals (a person not in the registry, or disabled).
+        const reason = error instanceof DomainError && typeof error.extra.reason === 'string' ? { reason: error.extra.reason } : {};
+        logger.warn('access refused', { status, problem: problem.type, ...reason });
         metrics.addMetric(METRICS.accessRefused, MetricUnit.Count, 1);
       } else logger.info('request refused', { status, problem: problem.type });
-      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language' });
+      // RFC 6750: a 401 names the scheme (and invalid_token when a token was sent).
+      const challenge: Record<string, string> = status === 401 ? { 'www-authenticate': bearerChallenge(lowerHeaders(event).authorization) } : {};
+      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language', ...challenge });
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
       logger.info('request', { status, ms: Date.now() - started });

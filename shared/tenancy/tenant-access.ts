@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Caller } from '../auth/caller';
+import type { Caller, VerifiedIdentity } from '../auth/caller';
 import { config } from '../config';
 import { dynamo } from '../db/client';
 import { isTenantId } from '../db/keys';
@@ -9,6 +9,7 @@ import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors
 import type { RouteSpec } from '../http/route';
 import { controlKeys } from './control-keys';
 import { TenantDirectory, type TenantProfile } from './tenant-profile';
+import { getPidIndexEntry, getUserItem, parseUserItem, pidKey } from './user-store';
 
 async function getControlItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
   const out = await dynamo().send(
@@ -28,36 +29,115 @@ export async function vendorGrantScopes(clientId: string, tenant: string): Promi
   return Array.isArray(grant.scopes) ? (grant.scopes as string[]) : [];
 }
 
-/**
- * Whether a person's token still matches their registry entry: a tenant admin may have disabled
- * them or taken a role away since the token was issued, and that must hold from the next request.
- * People not in the registry (an external issuer's subjects) are left to the token alone.
- */
-function assertPersonStillValid(caller: Caller, user: Record<string, unknown> | undefined): void {
-  if (!user) return;
-  if (user.status !== 'active') throw new ForbiddenError('Brukeren er deaktivert.');
-  if (user.tenant !== caller.tenant) throw new ForbiddenError('Brukeren er ikke lenger knyttet til denne kommunen.');
-  const current = Array.isArray(user.roles) ? (user.roles as string[]) : [];
-  if (caller.roles.some((r) => !current.includes(r))) throw new ForbiddenError('Rollene dine er endret; logg inn på nytt.');
+/** The refusal of a verified person the registry does not know (logged with this reason). */
+function notRegistered(): ForbiddenError {
+  return new ForbiddenError('Du er ikke registrert som bruker i Fellesjournal.', { reason: 'not-registered' });
 }
 
-/** The tenant a request acts in, and the registry entries read with it. */
+/** A vendor client acting as itself: the token's scopes, the `vendor` role, no person behind it. */
+function clientCaller(identity: VerifiedIdentity): Caller {
+  return { sub: identity.sub, kind: 'client', roles: ['vendor'], scopes: identity.scopes, name: identity.name, clientId: identity.clientId, expiresAt: identity.expiresAt };
+}
+
+/**
+ * Whether the identity provider vouched for the person at a high level: HelseID security level 4
+ * (BankID, Buypass), or assurance level "high" (ID-porten / Helsenorge "high").
+ */
+export function isHighAssurance(identity: VerifiedIdentity): boolean {
+  return identity.securityLevel === '4' || identity.assuranceLevel === 'high';
+}
+
+/**
+ * The citizen rule. A verified person who is not in the registry may still use the citizen
+ * services, and only those, for their own record: at a high security level, as Helsenorge
+ * requires, they act with the single role `citizen`, mapped to their record by their pid. Their
+ * subject is a keyed hash of the pid (stable, not the number). Below high they are refused.
+ */
+async function unregisteredCitizen(identity: VerifiedIdentity): Promise<Caller> {
+  if (!identity.pid || !isHighAssurance(identity)) throw notRegistered();
+  const hex = Buffer.from(await pidKey(identity.pid), 'base64url').toString('hex').slice(0, 24);
+  return { sub: `innbygger.h${hex}`, kind: 'person', roles: ['citizen'], scopes: identity.scopes, name: identity.name, pid: identity.pid, expiresAt: identity.expiresAt };
+}
+
+/**
+ * A registered person as the registry has them now: roles, municipality, unit, profession and
+ * status are read on this request, so a change by a tenant admin holds from the next request.
+ * Refuses a user who is gone, disabled, or whose registered pid is not the token's.
+ */
+function registeredPerson(identity: VerifiedIdentity, item: Record<string, unknown> | undefined): Caller {
+  const user = parseUserItem(item);
+  if (!user || user.pid !== identity.pid) throw notRegistered();
+  if (user.status !== 'active') throw new ForbiddenError('Brukeren er deaktivert.', { reason: 'disabled' });
+  return {
+    sub: user.id,
+    kind: 'person',
+    roles: user.roles,
+    scopes: identity.scopes,
+    name: user.name,
+    pid: identity.pid,
+    // The HPR number HelseID vouches for; the registry's where the token carries none.
+    hpr: identity.hpr ?? user.hpr,
+    profession: user.profession,
+    tenant: user.tenant,
+    unit: user.unit,
+    expiresAt: identity.expiresAt,
+  };
+}
+
+/** The route's roles (if any) are among the caller's registry roles. */
+export function assertRouteRoles(route: RouteSpec, caller: Caller): void {
+  if (route.roles && !caller.roles.some((r) => route.roles?.includes(r))) {
+    throw new ForbiddenError('Rollen din gir ikke tilgang til denne operasjonen.');
+  }
+}
+
+/**
+ * The caller behind a verified identity, for routes that act in no tenant: a client as itself; a
+ * person from the registry by pid (two reads: the pid index, then the user), or as an
+ * unregistered citizen. Checks the route's roles.
+ */
+export async function resolveCaller(route: RouteSpec, identity: VerifiedIdentity): Promise<Caller> {
+  if (identity.kind === 'client') {
+    const caller = clientCaller(identity);
+    assertRouteRoles(route, caller);
+    return caller;
+  }
+  const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
+  if (entry) {
+    const caller = registeredPerson(identity, await getUserItem(entry.userId));
+    assertRouteRoles(route, caller);
+    return caller;
+  }
+  const citizen = await unregisteredCitizen(identity);
+  // Outside the citizen services, an unregistered person is refused as such.
+  if (route.roles && !route.roles.includes('citizen')) throw notRegistered();
+  return citizen;
+}
+
+/** The tenant a request acts in, the registry entries read with it, and the caller as the registry has them. */
 export interface ResolvedTenant {
   tenant: string;
   /** Holds the tenant's profile and those of the route's `otherTenants`, read in one round trip. */
   registry: TenantDirectory;
+  caller: Caller;
 }
 
 /**
- * Decides which tenant a request acts in and whether the caller may act there: a person in their
- * own tenant; a vendor client in the tenant named by `x-tenant`, if that tenant granted it the
- * route's scopes. The tenant must be active. The tenant's registry entry, the person's and those
- * of the other municipalities the route names (`otherTenants`) are read in one round trip, every
- * request, so a suspension or a disabled user takes effect at once.
+ * Decides who the caller is, which tenant the request acts in and whether the caller may act
+ * there: a person in their own registry municipality; a vendor client in the tenant named by
+ * `x-tenant`, if that tenant granted it the route's scopes. The tenant must be active. At most two
+ * round trips to the registry: the pid index (or the client's grant; the pid entry is cached per
+ * container, since it never changes), then the person's user item, the tenant's profile and those
+ * of the route's `otherTenants` together, every request, so a
+ * suspension, a disabled user, a role taken away or a move to another unit holds at once.
  */
-export async function resolveTenant(route: RouteSpec, caller: Caller, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {
+export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {
   let tenant: string | undefined;
-  if (caller.kind === 'client') {
+  let caller: Caller | undefined;
+  let userId: string | undefined;
+  if (identity.kind === 'client') {
+    caller = clientCaller(identity);
+    assertRouteRoles(route, caller);
     tenant = headers['x-tenant'];
     if (!tenant || !isTenantId(tenant)) {
       throw new ValidationError('Oppgi kommunenummer i x-tenant.', [{ field: 'headers.x-tenant', message: 'Påkrevd: fire sifre' }]);
@@ -65,20 +145,29 @@ export async function resolveTenant(route: RouteSpec, caller: Caller, headers: R
     if (!route.scopes || !caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
     const granted = await vendorGrantScopes(caller.clientId, tenant);
     if (!granted) throw new ForbiddenError('Kommunen har ikke gitt dette leverandørsystemet tilgang.');
-    const missing = route.scopes.filter((s) => !granted.includes(s) || !caller.scopes.includes(s));
+    const missing = route.scopes.filter((s) => !granted.includes(s) || !caller?.scopes.includes(s));
     if (missing.length > 0) throw new ForbiddenError(`Mangler scope: ${missing.join(', ')}.`, { missingScopes: missing });
   } else {
-    tenant = caller.tenant;
-    if (!tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+    const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
+    // Not in the registry: at most a citizen, who acts in no municipality.
+    if (!entry) throw notRegistered();
+    userId = entry.userId;
+    tenant = entry.tenant;
   }
-  const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))];
-  const tenants = [tenant, ...others];
-  const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(caller.kind === 'person' ? [controlKeys.user(caller.sub)] : [])];
+  const others = tenant ? [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))] : [];
+  const tenants = tenant ? [tenant, ...others] : [];
+  const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(userId ? [controlKeys.user(userId)] : [])];
   const items = await platformDb().getMany('control', keys);
+  if (identity.kind === 'person') {
+    caller = registeredPerson(identity, items[tenants.length]);
+    assertRouteRoles(route, caller);
+    // The index names the tenant the user was created in; a user item saying otherwise is refused.
+    if (!tenant || caller.tenant !== tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+  }
+  if (!tenant || !caller) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   const profiles = tenants.map((t, i) => [t, items[i] as TenantProfile | undefined] as [string, TenantProfile | undefined]);
-  if (caller.kind === 'person') assertPersonStillValid(caller, items[tenants.length]);
   const status = profiles[0]?.[1]?.status;
   if (status === undefined) throw new ForbiddenError('Ukjent kommune.');
   if (status !== 'active') throw new TenantSuspendedError(tenant, status);
-  return { tenant, registry: new TenantDirectory(profiles) };
+  return { tenant, registry: new TenantDirectory(profiles), caller };
 }

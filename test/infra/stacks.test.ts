@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,7 +45,7 @@ describe('config', () => {
       stage: 'Prod!',
       account: '12',
       regions: [{ region: 'eu-north-1', domainName: 'x.example.no' }, { region: 'eu-north-1' }],
-      oidc: { issuer: 'http://plain.example', jwksUrl: 'https://x.example/jwks', webClientId: 'web' },
+      oidc: { issuer: 'http://plain.example', jwksUrl: 'https://x.example/jwks', audience: 'fellesjournal', webClientId: 'web' },
     };
     let message = '';
     try {
@@ -55,6 +55,21 @@ describe('config', () => {
     }
     for (const field of ['stage', 'account', 'oidc.issuer']) expect(message).toContain(field);
     expect(message).toMatch(/domainName and certificateArn go together|listed twice/);
+  });
+
+  it('refuses a configuration without a token audience, so synth fails before anything is built', () => {
+    const { audience: _dropped, ...oidc } = TEST_CONFIG.oidc;
+    expect(() => parseInfraConfig({ ...TEST_CONFIG, oidc })).toThrow(/oidc\.audience/);
+    expect(() => parseInfraConfig({ ...TEST_CONFIG, oidc: { ...oidc, audience: '' } })).toThrow(/oidc\.audience/);
+    // cdk synth reads the config file through the same parser (infra/app.ts).
+    const dir = mkdtempSync(join(tmpdir(), 'fj-config-'));
+    try {
+      const file = join(dir, 'no-audience.json');
+      writeFileSync(file, JSON.stringify({ ...TEST_CONFIG, oidc }));
+      expect(() => loadInfraConfig(file)).toThrow(/oidc\.audience/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -179,7 +194,7 @@ describe('functions', () => {
   it('service functions get the runtime configuration by the names in shared/config/env-names.ts', () => {
     for (const g of groups) {
       const env = (byName(g.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
-      for (const name of [ENV.stage, ENV.tableJournal, ENV.tableAudit, ENV.tableControl, ENV.tableSharing, ENV.oidcIssuer, ENV.oidcJwksUrl, ENV.auditSigningKeyId, ENV.lookupKeyId]) {
+      for (const name of [ENV.stage, ENV.tableJournal, ENV.tableAudit, ENV.tableControl, ENV.tableSharing, ENV.oidcIssuer, ENV.oidcJwksUrl, ENV.oidcAudience, ENV.auditSigningKeyId, ENV.lookupKeyId]) {
         expect(env[name], `${g.name} ${name}`).toBeDefined();
       }
       expect(env).toMatchObject({ [ENV.runtime]: 'aws', [ENV.keyProvider]: 'kms', [ENV.tenantKeyAliasPrefix]: 'alias/fellesjournal/tenant/' });
@@ -299,11 +314,13 @@ describe('route table to functions', () => {
       [ENV.tableSharing]: 'fj-t-sharing',
       [ENV.oidcIssuer]: 'https://issuer.example',
       [ENV.oidcJwksUrl]: 'https://issuer.example/jwks',
+      [ENV.oidcAudience]: 'fellesjournal',
       [ENV.keyProvider]: 'kms',
     });
     try {
       const echo = await handler(proxyEvent('POST', '/v1/test-echo/{thing}'), context);
       expect(echo.statusCode).toBe(401);
+      expect(echo.headers?.['www-authenticate']).toBe('Bearer realm="fellesjournal"');
     } finally {
       process.env = saved;
     }

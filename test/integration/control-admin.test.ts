@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useTestStack } from '../support/local-stack';
-import { readJson } from '../support/requests';
+import { syntheticNationalId } from '../../shared/contracts/identifiers';
+import { newIdempotencyKey, readJson } from '../support/requests';
 import { auditEvents } from '../support/tables';
-import { demoLogin, demoToken } from '../support/tokens';
+import { demoLogin, demoToken, syntheticPidFor } from '../support/tokens';
 
 const stack = useTestStack();
 
@@ -22,7 +23,7 @@ describe('tenant admins manage the users of their own municipality', () => {
     const res = await stack.call('/v1/admin/users', {
       method: 'POST',
       as: 'bergen.admin',
-      json: { id: 'bergen.fysio', name: 'Frida Fysio', roles: ['clinician'], unit: '4601-hjem-fana', hpr: '9100555', profession: 'fysioterapeut' },
+      json: { id: 'bergen.fysio', name: 'Frida Fysio', roles: ['clinician'], unit: '4601-hjem-fana', hpr: '9100555', profession: 'fysioterapeut', pid: syntheticPidFor('bergen.fysio') },
     });
     expect(res.status).toBe(201);
     expect(await readJson(res)).toMatchObject({ id: 'bergen.fysio', tenant: '4601', roles: ['clinician'], status: 'active' });
@@ -55,9 +56,12 @@ describe('tenant admins manage the users of their own municipality', () => {
     const res = await stack.call('/v1/admin/users/bergen.fysio', { method: 'PATCH', as: 'bergen.admin', json: { roles: ['auditor'] } });
     expect(res.status).toBe(200);
     expect(await readJson(res)).toMatchObject({ roles: ['auditor'] });
-    const refused = await withToken(oldToken, '/v1/tenant');
+    // The token names no roles: with it, the user acts with the registry's roles from now on.
+    expect(await readJson(await withToken(oldToken, '/v1/me'))).toMatchObject({ roles: ['auditor'] });
+    const patient = { nationalId: syntheticNationalId({ day: 2, month: 2, year: 1952 }, 611), name: 'Pasient Rolleskifte', birthDate: '1952-02-02', gender: 'unknown' };
+    const refused = await stack.call('/v1/patients', { method: 'POST', token: oldToken, json: patient, headers: { 'idempotency-key': newIdempotencyKey() } });
     expect(refused.status).toBe(403);
-    expect((await readJson<{ detail: string }>(refused)).detail).toMatch(/Rollene/);
+    expect((await readJson<{ detail: string }>(refused)).detail).toMatch(/Rollen/);
     expect((await withToken(await tokenOf('bergen.fysio'), '/v1/tenant')).status).toBe(200);
   });
 

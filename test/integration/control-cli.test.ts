@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/stack';
 import { useTempDir, useTestStack } from '../support/local-stack';
+import { syntheticPidFor } from '../support/tokens';
 
 const stack = useTestStack();
 const exportRoot = useTempDir('fj-cli-export-');
@@ -17,7 +18,7 @@ function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe('the operator CLI', () => {
   it('creates a municipality and shows it as a readable table', async () => {
-    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
+    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--admin-pid', syntheticPidFor('kristiansand.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created 4204 Kristiansand \(first admin: kristiansand\.admin\)/);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { useTestStack } from '../support/local-stack';
+import { DEMO_USERS } from '../../local/demo-data';
 import { demoLogin } from '../support/tokens';
 
 const stack = useTestStack({ extraRoutes: [echoRoute, crashRoute] });
@@ -55,19 +56,22 @@ describe('the local gateway and the one middleware stack', () => {
   ])('gives 401 problem+json for %s', async (_why, authorization) => {
     const res = await stack.call('/v1/me', { headers: authorization ? { authorization } : {} });
     expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="fellesjournal"/);
     expect((await problemOf(res)).status).toBe(401);
   });
 
   it('gives 401 for a token with a bad signature, a wrong issuer or that has expired', async () => {
-    const user = { id: 'oslo.sykepleier', name: 'X', roles: ['clinician' as const], tenant: '0301', status: 'active' as const };
+    const user = DEMO_USERS.find((u) => u.id === 'oslo.sykepleier')!;
     const valid = (await stack.issuer.issueForUser(user)).access_token;
     const [h, p, s] = valid.split('.');
     const badSignature = `${h}.${p}.${s?.startsWith('A') ? 'B' : 'A'}${s?.slice(1)}`;
     const wrongIssuer = (await stack.issuer.issueForUser(user, 600, { issuer: 'https://someone-else.example/' })).access_token;
     const expired = (await stack.issuer.issueForUser(user, 600, { expiresAt: Math.floor(Date.now() / 1000) - 60 })).access_token;
-    for (const token of [badSignature, wrongIssuer, expired]) {
+    const otherAudience = (await stack.issuer.issueForUser(user, 600, { audience: 'another-api' })).access_token;
+    for (const token of [badSignature, wrongIssuer, expired, otherAudience]) {
       const res = await stack.call('/v1/me', { token });
       expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="fellesjournal", error="invalid_token"');
       await problemOf(res);
     }
     expect((await stack.call('/v1/me', { token: valid })).status).toBe(200);

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { CreatePatientRequest, Entry, Patient, Relationship } from '../../shared/contracts/journal';
 import { putUser } from '../../shared/tenancy/user-store';
 import type { GatewayClient } from './requests';
+import { syntheticPidFor } from './tokens';
 
 /** A patient's record built through the journal API, each step expected to succeed. */
 
@@ -41,7 +42,7 @@ export async function createSignedEntry(api: GatewayClient, as: string, patientI
 
 /** A clinician who is also the municipality's journal-responsible (journalansvarlig): may correct others' signed notes. */
 export async function createJournalResponsible(id: string, tenant: string, unit: string, name = 'Jorunn Journalansvarlig'): Promise<string> {
-  await putUser({ id, name, roles: ['clinician', 'journal-responsible'], tenant, unit, hpr: '9876543', profession: 'lege', status: 'active' });
+  await putUser({ id, name, roles: ['clinician', 'journal-responsible'], tenant, unit, hpr: '9876543', profession: 'lege', pid: syntheticPidFor(id), status: 'active' });
   return id;
 }
 

@@ -1,13 +1,31 @@
+import { createHash } from 'node:crypto';
 import { tenantDb } from './tables';
 import { expect } from 'vitest';
-import type { LocalTokenIssuer } from '../../local/token-issuer';
+import type { LocalTokenIssuer, TokenOverrides } from '../../local/token-issuer';
+import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 
 /**
- * Tokens for tests. A demo user (person, citizen, operator) logs in at the local issuer's token
- * endpoint, as the web client does; a vendor client uses client credentials or, with its grant
- * written straight into the control table, a token from the issuer itself.
+ * Tokens for tests, all HelseID-shaped (pid, hpr_number, security level, audience; no municipality
+ * or roles: the services read those from the registry). A demo user (person, citizen, operator)
+ * logs in at the local issuer's token endpoint, as the web client does; a vendor client uses
+ * client credentials or, with its grant written straight into the control table, a token from
+ * the issuer itself.
  */
+
+/**
+ * A synthetic fødselsnummer (Test-Norge style, month + 80) that is the same for the same `seed`:
+ * the pid of a test user, so their token finds them in the registry.
+ */
+export function syntheticPidFor(seed: string): string {
+  const h = createHash('sha256').update(seed).digest();
+  return syntheticNationalId({ day: 1 + ((h[0] ?? 0) % 28), month: 1 + ((h[1] ?? 0) % 12), year: 1940 + ((h[2] ?? 0) % 60) }, ((h[3] ?? 0) * 256 + (h[4] ?? 0)) % 1000);
+}
+
+/** A HelseID-shaped token for a person known by `pid` (in the registry or not), signed by the local issuer. */
+export async function personToken(issuer: LocalTokenIssuer, person: { pid: string; name?: string; hpr?: string; securityLevel?: string }, overrides: TokenOverrides = {}): Promise<string> {
+  return (await issuer.issueForPerson({ name: 'Test Testesen', ...person }, 600, overrides)).access_token;
+}
 
 /** The demo login at the gateway `baseUrl`: the token endpoint's answer, whatever it is. */
 export function demoLogin(baseUrl: string, username: string): Promise<Response> {

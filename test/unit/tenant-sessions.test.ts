@@ -5,7 +5,6 @@ import { sharedDocumentKey, tenantKey } from '../../shared/db/keys';
 import { inProcessSessions } from '../../shared/db/session-source';
 import { jobSession, platformDb } from '../../shared/db/sessions';
 import { ForbiddenError } from '../../shared/errors';
-import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { sessionTags } from '../../infra/functions/session-vendor';
 
 const osloNurse: Caller = { sub: 'oslo.sykepleier', kind: 'person', roles: ['clinician'], scopes: [], tenant: '0301', expiresAt: 0 };
@@ -65,8 +64,7 @@ describe('the sharing-read capability', () => {
 
 describe('the vending step', () => {
   // resolveTenant's answer for these callers (the registry mapping); its internals are not the vending step's.
-  const resolve = (async (_route: unknown, caller: Caller) => ({ tenant: caller.tenant ?? '', registry: new TenantDirectory() })) as unknown as Parameters<typeof sessionTags>[2];
-  const ask = (caller: Caller, wish: VendRequest['wish']) => sessionTags(caller, { authorization: 'Bearer x', wish }, resolve);
+  const ask = (caller: Caller, wish: VendRequest['wish']) => sessionTags(caller, { authorization: 'Bearer x', wish }, async () => caller.tenant ?? '');
 
   it('tags a tenant session with the caller\'s municipality from the registry, and refuses any other', async () => {
     expect(await ask(osloNurse, { kind: 'tenant', tenant: '0301' })).toEqual({ role: 'tenant', tags: { tenant: '0301' } });
