@@ -1,6 +1,6 @@
 import { tenantKey } from '../../shared/db/keys';
 import { TenantDb, type Item, type Page, type TxWrite } from '../../shared/db/tenant-db';
-import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
+import { EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
 import type { HeadFact } from '../core/chain-verify';
 
 /**
@@ -33,6 +33,30 @@ const reviewPartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'REVIEWS'
 /** A patient's (or the tenant's) stream, newest first. */
 export function streamEvents(tenant: string, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
   return new TenantDb(tenant).query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
+}
+
+/** One shard's events with a sequence number below `below` (all when undefined), newest first. */
+export async function shardEventsBelow(tenant: string, stream: string, below: number | undefined, limit: number): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const page = await new TenantDb(tenant).query<StoredEvent>({
+    table: 'audit',
+    partition: stream,
+    sortBetween: [eventSk(1), below === undefined ? `${EVENT_PREFIX}~` : eventSk(below - 1)],
+    newestFirst: true,
+    consistent: true,
+    limit,
+  });
+  return { items: page.items, more: page.nextCursor !== undefined };
+}
+
+/**
+ * The shards of a log that hold events, by their heads (one BatchGetItem): a shard is opened in
+ * the same transaction as its first event and head. Shard 0 is always listed, so a log written
+ * before sharding reads as before.
+ */
+export async function openShards(tenant: string, base: string): Promise<number[]> {
+  const streams = shardStreams(base);
+  const heads = await new TenantDb(tenant).getMany('audit', streams.map((pk) => ({ pk, sk: HEAD_SK })));
+  return streams.map((_, k) => k).filter((k) => k === 0 || heads[k] !== undefined);
 }
 
 /** One user's events (gsi1), newest first, optionally within [from, to). */
@@ -106,6 +130,11 @@ export async function citizenEvents(
 export async function readHead(tenant: string, stream: string): Promise<HeadFact | undefined> {
   const head = await new TenantDb(tenant).get('audit', stream, HEAD_SK);
   return head && typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined;
+}
+
+/** Whether a stream's partition holds any item at all (event, head or checkpoint). */
+export async function holdsItems(tenant: string, stream: string): Promise<boolean> {
+  return (await new TenantDb(tenant).query({ table: 'audit', partition: stream, limit: 1, consistent: true })).items.length > 0;
 }
 
 /** One stored event by its sequence number. */

@@ -12,7 +12,7 @@ import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
-import { problemFromError, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
+import { problemFromError, problemHeaders, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
 import { lowerHeaders, validateRequest } from './validate';
 
@@ -130,7 +130,7 @@ export function httpHandler<R extends RouteSpec>(
         logger.warn('access refused', { status, problem: problem.type });
         metrics.addMetric(METRICS.accessRefused, MetricUnit.Count, 1);
       } else logger.info('request refused', { status, problem: problem.type });
-      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language' });
+      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language', ...problemHeaders(error) });
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
       logger.info('request', { status, ms: Date.now() - started });
