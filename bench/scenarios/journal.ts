@@ -32,7 +32,7 @@ function benchCaller(): Caller {
 }
 
 /** Patients with a relationship for the bench user and one signed entry each, made through the use cases. */
-async function setUp(): Promise<{ patientId: string; entryId: string }[]> {
+export async function setUp(): Promise<{ patientId: string; entryId: string }[]> {
   const req = { tenant: TENANT, caller: benchCaller(), requestId: 'bench-setup' };
   const admin = { ...req, caller: { ...benchCaller(), sub: 'oslo.admin', roles: ['tenant-admin' as const] } };
   const out: { patientId: string; entryId: string }[] = [];
