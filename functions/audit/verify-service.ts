@@ -56,7 +56,7 @@ export async function verifyStream(tenant: string, stream: string, registered = 
   const checkpoints = await readCheckpoints(new TenantDb(tenant), stream);
   const head = await readHead(tenant, stream);
   const verifier = new ChainVerifier(stream, { head, checkpoints, anchored });
-  for await (const page of eventsInOrder(tenant, stream)) {
+  for await (const page of eventsInOrder(tenant, stream, head?.seq)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
   let broken = verifier.finish();
