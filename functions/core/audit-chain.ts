@@ -187,7 +187,8 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
   const afterConflict = attempt > 0;
   const byBase = groupBy(events, (e) => streamOf(e.tenant, e.patientId));
   // One shard per log per commit: the events of one request stay together, in order, in one chain.
-  const byStream = new Map([...byBase].map(([base, list]) => [shardStream(base, shardFor(base, list[0]!.requestId, attempt, now.getTime())), list]));
+  // The hint is about the wall clock, not `now` (a caller may date its events, e.g. an import).
+  const byStream = new Map([...byBase].map(([base, list]) => [shardStream(base, shardFor(base, list[0]!.requestId, attempt)), list]));
   const appends: TxWrite[] = [];
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
@@ -315,9 +316,10 @@ async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
 /**
  * Commits a change and its audit events in one DynamoDB transaction: both or neither. When only
  * the audit chain moved under us (another writer appended first) the whole transaction is rebuilt
- * and retried, its events on another shard of their log (shardFor); when one of the caller's own writes fails its condition, ConditionFailedError is
- * thrown with the index in the caller's list, for the service to turn into 409/412. Events that
- * change nothing else and come down to one new item are stored by appendAlone.
+ * and retried, its events on another shard of their log (shardFor); when one of the caller's own
+ * writes fails its condition, ConditionFailedError is thrown with the index in the caller's list,
+ * for the service to turn into 409/412. Events that change nothing else and come down to one new
+ * item are stored by appendAlone.
  */
 export async function commitWithAudit(tenant: string, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   await commitAudited(new TenantDb(tenant), build, events);
