@@ -78,6 +78,13 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly kind = 'unsupported-media-type' as const;
 }
 
+/** Contention that outlasted the server's own retries; the caller may try again after `retryAfterSeconds`. */
 export class TooManyRequestsError extends DomainError {
   readonly kind = 'too-many-requests' as const;
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(detail, { retryAfter: retryAfterSeconds });
+  }
 }

@@ -7,6 +7,7 @@ import { anchorStore, treeHeadSigner } from '../../functions/core/anchor-deps';
 import { anchorTenant } from '../../functions/anchor/anchor-service';
 import { loadAnchorContext } from '../../functions/audit/anchor-check';
 import { verifyStream } from '../../functions/audit/verify-service';
+import { eventsInOrder } from '../../functions/audit/audit-store';
 import { ChainVerifier } from '../../functions/core/chain-verify';
 import type { BenchScenario } from '../context';
 import type { BenchResult } from '../lib';
@@ -114,6 +115,13 @@ export const auditScenario: BenchScenario = async ({ dynamo }) => {
   const check = await verifyStream(jobSession('checkpoints', TENANT), long.stream);
   const verifyMs = performance.now() - verifyStarted;
   if (check.broken || check.eventsChecked !== LONG_STREAM_EVENTS) throw new Error(`verify checked ${check.eventsChecked} events, broken: ${JSON.stringify(check.broken)}`);
+  // The reading alone, the same way verify reads: what verify would cost if checking were free.
+  const readStarted = performance.now();
+  let read = 0;
+  for await (const page of eventsInOrder(jobSession('checkpoints', TENANT), long.stream, LONG_STREAM_EVENTS)) read += page.length;
+  const readMs = performance.now() - readStarted;
+  if (read !== LONG_STREAM_EVENTS) throw new Error(`read ${read} events`);
+  const readRow: BenchResult = { name: 'audit.verify.read-only', value: Math.round(LONG_STREAM_EVENTS / (readMs / 1000)), unit: 'events/s', p50_ms: Math.round(readMs) };
   const rate = Math.round(LONG_STREAM_EVENTS / (verifyMs / 1000));
   const baseRate = Math.round(LONG_STREAM_EVENTS / (baseMs / 1000));
   const verifyRow: BenchResult = { name: 'audit.verify', value: rate, unit: 'events/s', p50_ms: Math.round(verifyMs), baseline: baseRate, ratio: Math.round((rate / baseRate) * 100) / 100 };
@@ -127,5 +135,5 @@ export const auditScenario: BenchScenario = async ({ dynamo }) => {
   }
   anchorTimes.sort((a, b) => a - b);
   const anchorRow: BenchResult = { name: 'audit.verify.anchor', value: Math.round(anchorTimes[Math.floor(anchorTimes.length / 2)]!), unit: 'ms', p99_ms: Math.round(anchorTimes.at(-1)!) };
-  return [first, steady, verifyRow, anchorRow];
+  return [first, steady, verifyRow, readRow, anchorRow];
 };

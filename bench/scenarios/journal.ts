@@ -33,7 +33,7 @@ function benchCaller(): Caller {
 }
 
 /** Patients with a relationship for the bench user and one signed entry each, made through the use cases. */
-async function setUp(): Promise<{ patientId: string; entryId: string }[]> {
+export async function setUp(): Promise<{ patientId: string; entryId: string }[]> {
   const caller = benchCaller();
   const sessions = await inProcessSessions(caller, TENANT);
   const req = { tenant: TENANT, session: sessions.own!, sessions, caller, requestId: 'bench-setup' };

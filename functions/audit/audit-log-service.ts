@@ -5,8 +5,9 @@ import { badCursor, openCursor, openKeyCursor, sealCursor, sealPage, type Cursor
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
-import { dayEvents, streamEvents, userEvents, type StoredEvent } from './audit-store';
-import { streamOf } from '../core/chain-format';
+import { dayEvents, openShards, shardEventsBelow, userEvents, type StoredEvent } from './audit-store';
+import { shardStream, STREAM_SHARDS, streamOf } from '../core/chain-format';
+import { mergePage, parsePositions, positionsValue, type ShardPositions } from './merged-history';
 import { toEventView } from './event-view';
 import { withPatients } from './patient-identity';
 
@@ -103,18 +104,37 @@ export async function listTenantEvents(
   return { items: await auditorViews(req, items), nextCursor: await sealCursor(scope, next) };
 }
 
-/** One patient's stream, newest first. The read is recorded in that patient's own stream. */
+/**
+ * One patient's history, newest first: the events of every shard of the patient's log merged into
+ * one order (merged-history.ts), so sharding never shows as gaps or jumps. The first page reads
+ * the shards that exist; the cursor names each with its position.
+ */
+async function patientHistoryPage(session: TenantSession, patientId: string, limit: number, positions: ShardPositions | undefined): Promise<{ items: StoredEvent[]; next?: ShardPositions }> {
+  const base = streamOf(session.tenant, patientId);
+  const shards = positions ? Object.keys(positions).map(Number) : await openShards(session, base);
+  const slices = await Promise.all(
+    shards.map(async (shard) => ({ shard, ...(await shardEventsBelow(session, shardStream(base, shard), positions?.[shard], limit)) })),
+  );
+  return mergePage(slices, limit);
+}
+
+/** One patient's history across the shards of their log, newest first. The read is recorded in that patient's own log. */
 export async function listPatientEvents(req: AuditRequest, patientId: string, query: { limit: number; cursor?: string }): Promise<EventPage> {
   await assertTenantAuditReader(req, 'patient');
   const scope = scopeOf(req, 'patient-events', patientId);
-  const page = await streamEvents(req.session, streamOf(req.tenant, patientId), { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
+  let positions: ShardPositions | undefined;
+  if (query.cursor) {
+    positions = parsePositions(await openCursor(scope, query.cursor), STREAM_SHARDS);
+    if (!positions) throw badCursor();
+  }
+  const page = await patientHistoryPage(req.session, patientId, query.limit, positions);
   if (!query.cursor && page.items.length === 0) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
   // The citizen's own access log shows that the auditor looked at their log.
   const citizenKey = page.items.find((i) => typeof i.citizenKey === 'string')?.citizenKey as string | undefined;
   await appendAudit(req.session.db, [
     auditEventFor(req, 'audit.read', { patientId, citizenKey, details: { view: 'patient', count: page.items.length } }),
   ]);
-  return sealPage(scope, { items: await auditorViews(req, page.items), nextCursor: page.nextCursor });
+  return { items: await auditorViews(req, page.items), nextCursor: await sealCursor(scope, page.next ? positionsValue(page.next) : undefined) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import { tenantKey } from '../../shared/db/keys';
-import type { Item, Page, TxWrite } from '../../shared/db/tenant-db';
-import { EVENT_PREFIX, eventSk, HEAD_SK } from '../core/chain-format';
+import type { Item, Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
+import { EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
 import type { HeadFact } from '../core/chain-verify';
 
 /**
@@ -34,6 +34,30 @@ const reviewPartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'REVIEWS'
 /** A patient's (or the tenant's) stream, newest first. */
 export function streamEvents(session: TenantSession, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
   return session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
+}
+
+/** One shard's events with a sequence number below `below` (all when undefined), newest first. */
+export async function shardEventsBelow(session: TenantSession, stream: string, below: number | undefined, limit: number): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const page = await session.db.query<StoredEvent>({
+    table: 'audit',
+    partition: stream,
+    sortBetween: [eventSk(1), below === undefined ? `${EVENT_PREFIX}~` : eventSk(below - 1)],
+    newestFirst: true,
+    consistent: true,
+    limit,
+  });
+  return { items: page.items, more: page.nextCursor !== undefined };
+}
+
+/**
+ * The shards of a log that hold events, by their heads (one BatchGetItem): a shard is opened in
+ * the same transaction as its first event and head. Shard 0 is always listed, so a log written
+ * before sharding reads as before.
+ */
+export async function openShards(session: TenantSession, base: string): Promise<number[]> {
+  const streams = shardStreams(base);
+  const heads = await session.db.getMany('audit', streams.map((pk) => ({ pk, sk: HEAD_SK })));
+  return streams.map((_, k) => k).filter((k) => k === 0 || heads[k] !== undefined);
 }
 
 /** One user's events (gsi1), newest first, optionally within [from, to). */
@@ -109,6 +133,11 @@ export async function readHead(session: TenantSession, stream: string): Promise<
   return head && typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined;
 }
 
+/** Whether a stream's partition holds any item at all (event, head or checkpoint). */
+export async function holdsItems(session: TenantSession, stream: string): Promise<boolean> {
+  return (await session.db.query({ table: 'audit', partition: stream, limit: 1, consistent: true })).items.length > 0;
+}
+
 /** One stored event by its sequence number. */
 export function readEvent(session: TenantSession, stream: string, seq: number): Promise<StoredEvent | undefined> {
   return session.db.get<StoredEvent>('audit', stream, eventSk(seq));
@@ -119,22 +148,54 @@ export function readEventBySk(session: TenantSession, stream: string, sk: string
   return session.db.get<StoredEvent>('audit', stream, sk);
 }
 
-/** All events of a stream in sequence order, page by page. */
-export async function* eventsInOrder(session: TenantSession, stream: string, pageSize = 1000): AsyncGenerator<StoredEvent[]> {
-  const db = session.db;
+/** Sequence numbers one read of a stream's range covers; about one DynamoDB page of events. */
+const RANGE_SEQS = 500;
+/** Ranges read at once ahead of the check. */
+const RANGES_AHEAD = 4;
+
+/** All items of one sort-key range [from, to] of a stream, in order, page by page; `to` itself left out unless `toIncluded`. */
+async function rangeItems(db: TenantDb, stream: string, from: string, to: string, toIncluded: boolean): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
   let cursor: string | undefined;
   do {
-    const page = await db.query<StoredEvent>({
-      table: 'audit',
-      partition: stream,
-      sortBetween: [eventSk(1), `${EVENT_PREFIX}~`],
-      consistent: true,
-      limit: pageSize,
-      cursor,
-    });
-    if (page.items.length > 0) yield page.items;
+    const page = await db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: 1000, cursor });
+    out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
+  return toIncluded || out.at(-1)?.sk !== to ? out : out.slice(0, -1);
+}
+
+/**
+ * All events of a stream in sort-key order, in pages. Up to `knownSeq` (the head read before) the
+ * range is split into slices of RANGE_SEQS sequence numbers that are read RANGES_AHEAD at a time,
+ * so the check of one slice overlaps the reads of the next ones: verify is bounded by reading, not
+ * by one round trip after another. The slices meet exactly ([E#a, E#b] without E#b, then [E#b, ...]),
+ * so together they cover the same key range as one query from E#1 would, malformed keys included;
+ * after them one query reads whatever lies past `knownSeq` (appends whose head had not moved yet).
+ */
+export async function* eventsInOrder(session: TenantSession, stream: string, knownSeq = 0): AsyncGenerator<StoredEvent[]> {
+  const db = session.db;
+  const bounds: number[] = [];
+  for (let seq = 1; seq <= knownSeq; seq += RANGE_SEQS) bounds.push(seq);
+  bounds.push(knownSeq + 1);
+  const ranges = bounds.slice(0, -1).map((from, i) => () => rangeItems(db, stream, eventSk(from), eventSk(bounds[i + 1]!), false));
+  ranges.push(() => rangeItems(db, stream, eventSk(knownSeq + 1), `${EVENT_PREFIX}~`, true));
+  const inFlight: Promise<StoredEvent[]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < ranges.length && inFlight.length < RANGES_AHEAD) {
+      const read = ranges[next++]!();
+      // A reader that stops early (at a break) leaves reads behind: they settle unobserved, never as unhandled rejections.
+      read.catch(() => undefined);
+      inFlight.push(read);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const items = await inFlight.shift()!;
+    fill();
+    if (items.length > 0) yield items;
+  }
 }
 
 export interface QueuePointer extends Item {

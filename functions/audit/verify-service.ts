@@ -4,8 +4,8 @@ import { NotFoundError } from '../../shared/errors';
 import type { TenantSession } from '../../shared/db/sessions';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
-import { eventsInOrder, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
-import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, streamOf } from '../core/chain-format';
+import { eventsInOrder, holdsItems, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
+import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from '../core/chain-verify';
 import { readCheckpoints, writeCheckpoint } from '../core/checkpoint-store';
 import { anchorReport, loadAnchorContext, tallyStream, type AnchorContext, type AnchorTally } from './anchor-check';
@@ -56,7 +56,7 @@ export async function verifyStream(session: TenantSession, stream: string, regis
   const checkpoints = await readCheckpoints(session.db, stream);
   const head = await readHead(session, stream);
   const verifier = new ChainVerifier(stream, { head, checkpoints, anchored });
-  for await (const page of eventsInOrder(session, stream)) {
+  for await (const page of eventsInOrder(session, stream, head?.seq)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
   let broken = verifier.finish();
@@ -70,6 +70,26 @@ export async function verifyStream(session: TenantSession, stream: string, regis
     lastCheckpointSeq,
     ...(anchored ? { anchored } : {}),
   };
+}
+
+/**
+ * Verifies every shard of one patient's log. A shard is checked when anything names it or lies in
+ * it: its head, its leaf in the latest signed tree head, or any item in its partition (events or
+ * checkpoints left after a head was deleted). A shard with none of these never held an event, or
+ * was removed wholesale before any anchor covered it (the tenant-wide run still finds it through
+ * the registry). Streams with nothing in them are left out of the result.
+ */
+async function verifyPatientLog(session: TenantSession, patientId: string, anchors: AnchorContext): Promise<StreamCheck[]> {
+  const streams = shardStreams(streamOf(session.tenant, patientId));
+  const checks = await Promise.all(
+    streams.map(async (stream, k) => {
+      const anchored = anchors.leafOf(stream);
+      // Shard 0 is the log's base stream: always checked, as before sharding.
+      if (k > 0 && !anchored && !(await holdsItems(session, stream))) return undefined;
+      return verifyStream(session, stream, false, anchored);
+    }),
+  );
+  return checks.filter((c): c is StreamCheck => c !== undefined && (c.eventsChecked > 0 || c.broken !== undefined));
 }
 
 function withPatient(b: BrokenLink): NonNullable<VerifyResult['firstBroken']> {
@@ -217,11 +237,12 @@ async function run(req: AuditRequest, options: RunOptions): Promise<CheckpointRe
   };
   let nextCursor: string | undefined;
   if (options.patientId) {
-    const stream = streamOf(req.tenant, options.patientId);
-    const check = await verifyStream(req.session, stream, false, state.anchors.leafOf(stream));
-    if (check.eventsChecked === 0 && !check.broken) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
-    note(state, check);
-    if (options.checkpoint) state.checkpointsMade += await checkpointIfAhead(req.session, check, state.madeBy);
+    const checks = await verifyPatientLog(req.session, options.patientId, state.anchors);
+    if (checks.every((c) => c.eventsChecked === 0 && !c.broken)) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
+    for (const check of checks) note(state, check);
+    if (options.checkpoint) {
+      for (const check of checks) state.checkpointsMade += await checkpointIfAhead(req.session, check, state.madeBy);
+    }
   } else {
     const from = options.cursor ? await openRunCursor(req, options.cursor) : { shard: 0, after: 0 };
     for (let shard = from.shard; shard < REGISTRY_SHARDS.length; shard++) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { tenantKey, tenantOfKey } from '../../shared/db/keys';
 import { ConditionFailedError, TransactionConflictError, type Item, type TenantDb, type TxWrite } from '../../shared/db/tenant-db';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -6,10 +6,10 @@ import { METRICS } from '../../shared/metric-names';
 import { groupBy } from '../../shared/group-by';
 import { logger, metrics } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
-import { EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, streamOf } from './chain-format';
+import { EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, shardStream, STREAM_SHARDS, streamOf } from './chain-format';
 import { writeCheckpoint } from './checkpoint-store';
 
-export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, streamOf } from './chain-format';
+export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, shardStream, streamOf } from './chain-format';
 
 /** A stream gets a signed checkpoint each time its sequence number passes a multiple of this. */
 export const CHECKPOINT_EVERY = 25;
@@ -134,14 +134,60 @@ interface AuditWrites {
 }
 
 /**
- * The audit writes for a set of events: each event appended to its stream's chain, conditional on
- * the next sequence number being free, so concurrent appenders cannot both take it; and each
- * stream's head moved on. The first try starts from the heads; a retry after a conflict from the
- * streams' real ends (see readTail). Events belong to the db's tenant or its audit peer.
+ * Which shard of a log an append goes to. Shard by request, not by writer or by day: the load that
+ * contends is many concurrent requests on one patient, often from one writer (a vendor system
+ * syncing a record, one clinician's browser opening several notes), and all on the same day; a
+ * hash of the request id spreads exactly that load, and a retry of the same request (a new attempt
+ * number) lands elsewhere instead of queueing behind the head it just lost to.
+ *
+ * A log stays on shard 0 until an append to it meets contention; from then on, for HOT_MS, this
+ * container spreads its first attempts too. So a quiet patient keeps a single chain (one registry
+ * entry, one tree-head leaf), and only busy logs pay for more. The hint is per container and only
+ * about speed: an event is equally valid in any shard, and readers always read all of them.
  */
-async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Date, afterConflict: boolean): Promise<AuditWrites> {
+export function shardFor(base: string, requestId: string, attempt: number, nowMs = Date.now()): number {
+  if (attempt === 0 && !isHot(base, nowMs)) return 0;
+  return createHash('sha256').update(`${requestId}#${attempt}`).digest().readUInt32BE(0) % STREAM_SHARDS;
+}
+
+const HOT_MS = 60_000;
+/** Bounds the hint's memory in a long-lived container; forgetting a log only costs it one conflict. */
+const HOT_MAX = 10_000;
+const hotUntil = new Map<string, number>();
+
+function isHot(base: string, nowMs: number): boolean {
+  const until = hotUntil.get(base);
+  if (until === undefined) return false;
+  if (until > nowMs) return true;
+  hotUntil.delete(base);
+  return false;
+}
+
+/** Notes that appends to a log met contention: its next appends in this container spread over its shards. */
+export function noteContention(base: string, nowMs = Date.now()): void {
+  if (hotUntil.size >= HOT_MAX && !hotUntil.has(base)) hotUntil.clear();
+  hotUntil.set(base, nowMs + HOT_MS);
+}
+
+/** The base streams (logs) a set of events goes to. */
+function baseStreams(events: AuditEventInput[]): string[] {
+  return [...new Set(events.map((e) => streamOf(e.tenant, e.patientId)))];
+}
+
+/**
+ * The audit writes for a set of events: each event appended to a shard of its log (see shardFor),
+ * conditional on the shard's next sequence number being free, so concurrent appenders cannot both
+ * take it; and each shard's head moved on. The first try starts from the heads; a retry after a
+ * conflict (attempt > 0) from the shards' real ends (see readTail). Events belong to the db's
+ * tenant or its audit peer.
+ */
+async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Date, attempt: number): Promise<AuditWrites> {
   if (events.some((e) => e.tenant !== db.tenant && e.tenant !== db.auditPeer)) throw new Error('audit event for another tenant in this transaction');
-  const byStream = groupBy(events, (e) => streamOf(e.tenant, e.patientId));
+  const afterConflict = attempt > 0;
+  const byBase = groupBy(events, (e) => streamOf(e.tenant, e.patientId));
+  // One shard per log per commit: the events of one request stay together, in order, in one chain.
+  // The hint is about the wall clock, not `now` (a caller may date its events, e.g. an import).
+  const byStream = new Map([...byBase].map(([base, list]) => [shardStream(base, shardFor(base, list[0]!.requestId, attempt)), list]));
   const appends: TxWrite[] = [];
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
@@ -211,7 +257,7 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
 
 /** The audit writes for a set of events in one list, for callers composing their own transaction. */
 export async function prepareAuditWrites(db: TenantDb, events: AuditEventInput[], now = new Date()): Promise<TxWrite[]> {
-  const { appends, heads } = await buildAuditWrites(db, events, now, false);
+  const { appends, heads } = await buildAuditWrites(db, events, now, 0);
   return [...appends, ...heads];
 }
 
@@ -270,9 +316,10 @@ async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
 /**
  * Commits a change and its audit events in one DynamoDB transaction: both or neither. When only
  * the audit chain moved under us (another writer appended first) the whole transaction is rebuilt
- * and retried; when one of the caller's own writes fails its condition, ConditionFailedError is
- * thrown with the index in the caller's list, for the service to turn into 409/412. Events that
- * change nothing else and come down to one new item are stored by appendAlone.
+ * and retried, its events on another shard of their log (shardFor); when one of the caller's own
+ * writes fails its condition, ConditionFailedError is thrown with the index in the caller's list,
+ * for the service to turn into 409/412. Events that change nothing else and come down to one new
+ * item are stored by appendAlone.
  */
 export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   await commitAudited(db, build, events);
@@ -283,7 +330,7 @@ async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxW
     const writes = await build();
     let audit: AuditWrites;
     try {
-      audit = await buildAuditWrites(db, events, new Date(), attempt > 0);
+      audit = await buildAuditWrites(db, events, new Date(), attempt);
       if (writes.length === 0 && audit.appends.length === 1) await appendAlone(db, audit);
       else await db.transact([...writes, ...audit.appends, ...audit.heads]);
     } catch (error) {
@@ -294,6 +341,8 @@ async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxW
         metrics.addMetric(METRICS.auditWriteFailed, MetricUnit.Count, 1);
         throw error;
       }
+      // The logs are busy: this retry and the next appends to them go to other shards.
+      for (const base of baseStreams(events)) noteContention(base);
       await backoff(attempt);
       continue;
     }

@@ -8,9 +8,41 @@ import type { Item } from '../../shared/db/tenant-db';
  * views. Pure: no I/O here, so the unit tests can build and break chains in memory.
  */
 
-/** The stream (hash chain) an event belongs to: one per patient, one per tenant for the rest. */
+/**
+ * The base stream (hash chain) an event belongs to: one per patient, one per tenant for the rest.
+ * It is shard 0 of that log, and the only chain there was before logs were sharded, so logs
+ * written in the single-stream layout are simply logs whose other shards were never opened.
+ */
 export function streamOf(tenant: string, patientId: string | undefined): string {
   return patientId ? tenantKey(tenant, 'AUDIT', 'P', patientId) : tenantKey(tenant, 'AUDIT', 'TENANT');
+}
+
+/**
+ * How many hash chains one patient's (or the tenant's) log may spread over. Every shard is a
+ * stream like any other (its own chain, head, checkpoints, registry entry and tree-head leaf), so
+ * sharding weakens nothing that verify checks; it only stops concurrent appenders from queueing
+ * behind one head. Shards past 0 are opened only under contention (see audit-chain.ts), so a quiet
+ * patient keeps one chain and one leaf; 16 lets 32 concurrent readers spread to about two per
+ * chain while a reader of the history merges at most 16 short lists.
+ */
+export const STREAM_SHARDS = 16;
+
+const SHARD_MARK = '#S#';
+
+/** Shard `shard` of a base stream: shard 0 is the base stream itself. */
+export function shardStream(base: string, shard: number): string {
+  return shard === 0 ? base : `${base}${SHARD_MARK}${String(shard).padStart(2, '0')}`;
+}
+
+/** Every shard stream a base stream may have, shard 0 first. */
+export function shardStreams(base: string): string[] {
+  return Array.from({ length: STREAM_SHARDS }, (_, k) => shardStream(base, k));
+}
+
+/** A stream's base stream and shard number (`T#0301#AUDIT#P#x#S#03` -> the base and 3). */
+export function shardOf(stream: string): { base: string; shard: number } {
+  const m = /^(.+)#S#(\d{2})$/.exec(stream);
+  return m?.[1] && m[2] ? { base: m[1], shard: Number(m[2]) } : { base: stream, shard: 0 };
 }
 
 /**
@@ -29,9 +61,9 @@ export function registryStream(tenant: string, shard: string): string {
   return tenantKey(tenant, 'AUDIT', 'STREAMS', shard);
 }
 
-/** The patient record id a patient stream belongs to; undefined for the tenant stream and the registry. */
+/** The patient record id a patient stream (any shard) belongs to; undefined for the tenant stream and the registry. */
 export function patientOfStream(stream: string): string | undefined {
-  return /^T#\d{4}#AUDIT#P#(.+)$/.exec(stream)?.[1];
+  return /^T#\d{4}#AUDIT#P#(.+)$/.exec(shardOf(stream).base)?.[1];
 }
 
 export const HEAD_SK = 'HEAD';

@@ -14,7 +14,7 @@ import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
-import { problemFromError, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
+import { problemFromError, problemHeaders, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
 import { lowerHeaders, validateRequest } from './validate';
 
@@ -151,7 +151,7 @@ export function httpHandler<R extends RouteSpec>(
       } else logger.info('request refused', { status, problem: problem.type });
       // RFC 6750: a 401 names the scheme (and invalid_token when a token was sent).
       const challenge: Record<string, string> = status === 401 ? { 'www-authenticate': bearerChallenge(lowerHeaders(event).authorization) } : {};
-      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language', ...challenge });
+      return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language', ...challenge, ...problemHeaders(error) });
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
       logger.info('request', { status, ms: Date.now() - started });

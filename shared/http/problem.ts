@@ -1,4 +1,4 @@
-import { DomainError, ValidationError, type DomainErrorKind } from '../errors';
+import { DomainError, TooManyRequestsError, ValidationError, type DomainErrorKind } from '../errors';
 import { englishDetail, englishFieldMessage } from './problem-en';
 
 /** RFC 9457 problem details. */
@@ -92,4 +92,9 @@ export function problemFromError(error: unknown, requestId: string, language: Pr
     detail: en ? `Something went wrong. Give request id ${requestId} to support.` : `Noe gikk galt. Oppgi forespørsels-id ${requestId} til brukerstøtte.`,
     requestId,
   };
+}
+
+/** Headers a problem answer carries beside its body: `Retry-After` (seconds, RFC 9110) on a 429. */
+export function problemHeaders(error: unknown): Record<string, string> {
+  return error instanceof TooManyRequestsError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
 }

@@ -10,9 +10,9 @@ import { inject } from 'vitest';
 import { config } from '../../shared/config';
 import { ENV } from '../../shared/config/env-names';
 import type { Item } from '../../shared/db/tenant-db';
-import { appendAudit } from '../../functions/core/audit-chain';
+import { appendAudit, noteContention, shardFor } from '../../functions/core/audit-chain';
 import type { AuditEventInput } from '../../functions/core/audit-event';
-import { checkpointSk, eventHash, eventSk, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
+import { checkpointSk, eventHash, eventSk, registryShardOf, registryStream, shardStream, streamOf } from '../../functions/core/chain-format';
 import { anchorKeys, signedBytes, treeHeadHash, type SignedTreeHead, type TreeHead } from '../../functions/core/tree-head';
 import { anchorStore, treeHeadSigner } from '../../functions/core/anchor-deps';
 import { latestTreeHead } from '../../functions/core/anchor-log';
@@ -290,6 +290,61 @@ describe('the same attacks after the newest tree head are reported as not yet an
   });
 });
 
+/**
+ * A log spread over shards 0 and `shard`: the log is marked contended, so appends spread by their
+ * request id, and each event gets a request id that lands where it should (shardFor).
+ */
+async function appendSharded(patientId: string, perShard: number, shard: number): Promise<string> {
+  const base = streamOf('0301', patientId);
+  for (const target of [0, shard]) {
+    for (let n = 0; n < perShard; n++) {
+      noteContention(base);
+      let requestId = '';
+      for (let i = 0; shardFor(base, requestId, 0) !== target; i++) requestId = `req-${patientId}-${target}-${n}-${i}`;
+      await appendAudit(tenantDb('0301'), [{ ...event('0301', patientId), requestId }]);
+    }
+  }
+  const items = await allItems(shardStream(base, shard));
+  expect(items.filter((i) => String(i.sk).startsWith('E#'))).toHaveLength(perShard);
+  return shardStream(base, shard);
+}
+
+describe('attacks on a log spread over shards are detected in any shard', () => {
+  it('edit an event in a shard other than the first, recompute and move its head', async () => {
+    const stream = await appendSharded('s-edit', 3, 5);
+    await anchor();
+    await rewrite(stream, 2, 3, (item) => ({ ...item, outcome: 'denied' }));
+    const result = await verify({ patientId: 's-edit' });
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken).toMatchObject({ stream, seq: 3, reason: 'anchor-mismatch' });
+    expect((await verify({ maxStreams: 1000 })).broken).toContainEqual(expect.objectContaining({ stream, seq: 3, reason: 'anchor-mismatch' }));
+  });
+
+  it('delete an event in a shard and roll its head back', async () => {
+    const stream = await appendSharded('s-trunc', 3, 9);
+    await anchor();
+    await truncate(stream, 3, 3);
+    expect((await verify({ patientId: 's-trunc' })).firstBroken).toMatchObject({ stream, seq: 3, reason: 'missing-events' });
+  });
+
+  it('delete a whole shard, head and all (the patient verify still finds it through the anchor)', async () => {
+    const stream = await appendSharded('s-gone', 2, 14);
+    await anchor();
+    for (const item of await allItems(stream)) await deleteRaw(stream, String(item.sk));
+    const result = await verify({ patientId: 's-gone' });
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken).toMatchObject({ stream, seq: 1, reason: 'missing-events' });
+  });
+
+  it('an untouched sharded log verifies, with every shard in the anchor', async () => {
+    await appendSharded('s-ok', 2, 3);
+    await anchor();
+    const result = await verify({ patientId: 's-ok' });
+    expect(result).toMatchObject({ ok: true, eventsChecked: 4 });
+    expect(result.anchor).toMatchObject({ status: 'verified', anchoredEvents: 4 });
+  });
+});
+
 /** Runs the independent verifier (tools/audit-verify.ts) as an auditor would, with read access and the public key only. */
 async function independentVerify(tenant: string): Promise<{ code: number; out: string }> {
   const keyFile = join(stack.keystoreDir, 'anchor-public.pem');
@@ -335,6 +390,8 @@ describe('attacks on the tree heads themselves', () => {
     const cli = await independentVerify('0301');
     expect(cli.code).toBe(1);
     for (const patient of ['a-edit', 'a-trunc', 'a-swap', 'a-gone']) expect(cli.out).toContain(`FAIL ${streamOf('0301', patient)} at`);
+    // ... and in a shard of a sharded log.
+    for (const [patient, shard] of [['s-edit', 5], ['s-trunc', 9]] as const) expect(cli.out).toContain(`FAIL ${shardStream(streamOf('0301', patient), shard)} at`);
     expect(cli.out).toMatch(/Not yet anchored \(the window, after /);
   });
 

@@ -3,10 +3,10 @@ import { tenantKey } from '../../shared/db/keys';
 import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { appendAudit, appendAuditAcross, commitWithAudit, eventHash, eventSk, GENESIS_HASH, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { verifyStream } from '../../functions/audit/verify-service';
-import { registryShardOf, registryStream } from '../../functions/core/chain-format';
+import { registryShardOf, registryStream, shardOf } from '../../functions/core/chain-format';
 import type { AuditEventInput } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
-import { auditEvents, requestSessions, tenantDb, tenantSession } from '../support/tables';
+import { auditEvents, auditShards, blockAuditLog, requestSessions, tenantDb, tenantSession } from '../support/tables';
 
 useTestStack({ seed: false });
 
@@ -26,18 +26,40 @@ const event = (patientId: string, n: number): AuditEventInput => ({
 const chain = (patientId: string) => auditEvents('0301', patientId);
 
 describe('audit hash chain', () => {
-  it('appends concurrent events to one stream without gaps, each linked to the one before', async () => {
+  it('appends concurrent events to one log: every event once, each shard a chain without gaps, each event linked to the one before', async () => {
     await Promise.all(Array.from({ length: 15 }, (_, i) => appendAudit(tenantDb('0301'), [event('p-concurrent', i)])));
-    const items = await chain('p-concurrent');
-    expect(items.map((i) => i.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
-    let prev = GENESIS_HASH;
-    for (const item of items) {
-      expect(item.prevHash).toBe(prev);
-      expect(item.hash).toBe(eventHash(item));
-      prev = item.hash as string;
+    const shards = await auditShards('0301', 'p-concurrent');
+    expect([...shards.values()].flat().map((i) => i.requestId).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `req-${i}`).sort());
+    for (const [stream, items] of shards) {
+      expect(items.map((i) => i.seq)).toEqual(Array.from({ length: items.length }, (_, i) => i + 1));
+      let prev = GENESIS_HASH;
+      for (const item of items) {
+        expect(item.stream).toBe(stream);
+        expect(item.prevHash).toBe(prev);
+        expect(item.hash).toBe(eventHash(item));
+        prev = item.hash as string;
+      }
+      const head = await tenantDb('0301').get('audit', stream, 'HEAD');
+      expect(head).toMatchObject({ seq: items.length, hash: prev });
+      expect((await verifyStream(tenantSession('0301'), stream, true)).broken).toBeUndefined();
     }
-    const head = await tenantDb('0301').get('audit', streamOf('0301', 'p-concurrent'), 'HEAD');
-    expect(head).toMatchObject({ seq: 15, hash: prev });
+  });
+
+  it('keeps a quiet log on one chain: the layout before sharding', async () => {
+    for (let i = 0; i < 3; i++) await appendAudit(tenantDb('0301'), [event('p-quiet', i)]);
+    expect([...(await auditShards('0301', 'p-quiet')).keys()]).toEqual([streamOf('0301', 'p-quiet')]);
+  });
+
+  it('spreads a contended log over its shards, each one opened in the registry', async () => {
+    await Promise.all(Array.from({ length: 32 }, (_, i) => appendAudit(tenantDb('0301'), [event('p-hot', 100 + i)])));
+    const shards = await auditShards('0301', 'p-hot');
+    expect([...shards.values()].flat()).toHaveLength(32);
+    expect(shards.size).toBeGreaterThan(1);
+    for (const stream of shards.keys()) {
+      expect(shardOf(stream).base).toBe(streamOf('0301', 'p-hot'));
+      const registry = (await tenantDb('0301').query({ table: 'audit', partition: registryStream('0301', registryShardOf(stream)), sortBeginsWith: 'E#', limit: 1000 })).items;
+      expect(registry.filter((r) => r.openedStream === stream)).toHaveLength(1);
+    }
   });
 
   it('stores the free-text reason encrypted', async () => {
@@ -86,9 +108,17 @@ describe('audit hash chain', () => {
   it('never chains onto something in the next slot that is not an intact event', async () => {
     await appendAudit(tenantDb('0301'), [event('p-blocked', 1)]);
     const db = tenantDb('0301');
-    await db.put('audit', { pk: streamOf('0301', 'p-blocked'), sk: eventSk(2), seq: 2, hash: 'not-a-hash' });
-    await expect(appendAudit(tenantDb('0301'), [event('p-blocked', 2)])).rejects.toBeInstanceOf(ConditionFailedError);
-    expect((await chain('p-blocked')).map((i) => i.eventId ?? 'junk')).toHaveLength(2);
+    const base = streamOf('0301', 'p-blocked');
+    await db.put('audit', { pk: base, sk: eventSk(2), seq: 2, hash: 'not-a-hash' });
+    // The append goes round the junk to another shard; the blocked chain is left as it was.
+    await appendAudit(tenantDb('0301'), [event('p-blocked', 2)]);
+    const shards = await auditShards('0301', 'p-blocked');
+    expect(shards.get(base)?.map((i) => i.eventId ?? 'junk')).toEqual([expect.any(String), 'junk']);
+    expect([...shards.entries()].filter(([s]) => s !== base).flatMap(([, items]) => items.map((i) => [i.seq, i.requestId]))).toEqual([[1, 'req-2']]);
+    // With every shard blocked the append fails instead (and the caller answers 429).
+    await blockAuditLog('0301', 'p-blocked');
+    await expect(appendAudit(tenantDb('0301'), [event('p-blocked', 3)])).rejects.toBeInstanceOf(ConditionFailedError);
+    expect([...(await auditShards('0301', 'p-blocked')).values()].flat().filter((i) => i.requestId === 'req-3')).toEqual([]);
   }, 30_000);
 
   it('lets a sharing-read session reach the peer\'s audit log and nothing else of the peer', async () => {

@@ -1,4 +1,4 @@
-import { tenantDb } from '../support/tables';
+import { tenantDb, tenantSession } from '../support/tables';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { appendAudit, CHECKPOINT_EVERY } from '../../functions/core/audit-chain'
 import type { AuditEventInput } from '../../functions/core/audit-event';
 import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
 import { readCheckpoints } from '../../functions/core/checkpoint-store';
+import { verifyStream } from '../../functions/audit/verify-service';
 import { useTestStack } from '../support/local-stack';
 import { localDynamoClient } from '../support/tables';
 
@@ -272,4 +273,34 @@ describe('whole-tenant verify (Bodø, a tenant of its own for this block)', () =
     // With the entry gone, the removed stream itself is no longer visited.
     expect(result.broken.some((b) => b.stream === hidden)).toBe(false);
   });
+});
+
+describe('a long stream, read in slices ahead of the check', () => {
+  /** `n` chained events and their head, written straight into the table (as the bench does). */
+  async function longStream(patientId: string, n: number): Promise<string> {
+    const stream = streamOf('0301', patientId);
+    const items: Item[] = [];
+    let prev = '0'.repeat(64);
+    const time = new Date().toISOString();
+    for (let seq = 1; seq <= n; seq++) {
+      const item: Item = { pk: stream, sk: eventSk(seq), stream, seq, prevHash: prev, eventId: `${patientId}-${seq}`, time, tenant: '0301', action: 'entry.read', outcome: 'success', actor: { sub: 'oslo.lege' }, requestId: `r-${seq}`, patientId };
+      item.hash = eventHash(item);
+      prev = item.hash as string;
+      items.push(item);
+    }
+    items.push({ pk: stream, sk: 'HEAD', seq: n, hash: prev });
+    for (let i = 0; i < items.length; i += 50) await Promise.all(items.slice(i, i + 50).map((item) => putRaw(item)));
+    return stream;
+  }
+
+  it('checks every event of a stream longer than several slices, and finds a break deep inside or between two slices', async () => {
+    const stream = await longStream('v-long', 1_600);
+    expect(await verifyStream(tenantSession('0301'), stream)).toMatchObject({ eventsChecked: 1_600, broken: undefined });
+    // Something that is not an event, sorted between the last key of one slice and the first of the next.
+    await putRaw({ pk: stream, sk: `${eventSk(500)}x`, seq: 500 });
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: 501, reason: 'gap' });
+    await deleteRaw(stream, `${eventSk(500)}x`);
+    await deleteRaw(stream, eventSk(1_234));
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: 1_234, reason: 'gap' });
+  }, 60_000);
 });

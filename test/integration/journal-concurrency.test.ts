@@ -4,14 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
-import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { journalKeys } from '../../functions/core/journal-keys';
 import { METRICS } from '../../shared/metric-names';
 import { metrics } from '../../shared/observability';
 import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { newIdempotencyKey } from '../support/requests';
-import { journalPartition, localDynamoClient } from '../support/tables';
+import { blockAuditLog, journalPartition, localDynamoClient } from '../support/tables';
 
 const stack = useTestStack();
 const post = stack.post;
@@ -136,20 +135,24 @@ describe('a change and its audit event are one transaction', () => {
   it('leaves nothing behind when the audit write fails inside the transaction', async () => {
     const patient = await patientWithRelationship();
     const db = tenantDb('0301');
-    const stream = streamOf('0301', patient.id);
-    const head = await db.get<{ seq: number }>('audit', stream, HEAD_SK);
-    // Occupy the next sequence number of the patient's chain: every append must now fail its condition.
-    await db.put('audit', { pk: stream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });
+    // Occupy the next sequence number of every shard of the patient's log: every append must now fail its condition.
+    await blockAuditLog('0301', patient.id);
     const before = await journalPartition('0301', patient.id);
     const key = newIdempotencyKey();
     const res = await post(`/v1/patients/${patient.id}/entries`, 'oslo.lege', { type: 'journalnotat', title: 'Blokkert', text: 'Skal ikke lagres' }, { 'idempotency-key': key });
     expect(res.status).toBe(429);
+    // A refusal the client can act on: problem+json, and when to try again.
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({ status: 429, type: 'urn:fellesjournal:problem:too-many-requests', retryAfter: 1 });
     expect(await journalPartition('0301', patient.id)).toEqual(before);
     // The alarm on failed audit writes sees it.
     expect(counted(METRICS.auditWriteFailed)).toBeGreaterThan(0);
     expect((await db.query({ table: 'journal', partition: journalKeys.patientPk('0301', patient.id), sortBeginsWith: 'ENTRY#', limit: 10 })).items).toEqual([]);
     // Fail closed: a read whose event cannot be stored is not answered.
-    expect((await stack.call(`/v1/patients/${patient.id}/relationships`, { as: 'oslo.lege' })).status).toBe(429);
+    const read = await stack.call(`/v1/patients/${patient.id}/relationships`, { as: 'oslo.lege' });
+    expect(read.status).toBe(429);
+    expect(read.headers.get('retry-after')).toBe('1');
   });
 
   it('leaves nothing behind when the audit table is gone (and says 500, not 2xx)', async () => {

@@ -1,13 +1,11 @@
-import { tenantDb } from '../support/tables';
 import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Patient } from '../../shared/contracts/journal';
 import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import type { RetrievedDocument, SharedDocumentList } from '../../shared/contracts/sharing';
-import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
-import { auditEvents } from '../support/tables';
+import { auditEvents, blockAuditLog } from '../support/tables';
 
 /** Sharing across municipalities: the index, finding, retrieving, auditing, isolation and bad input. */
 
@@ -92,15 +90,13 @@ describe('share and retrieve', () => {
     const p = await sharedPatient();
     const { entry } = await signed('bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Hemmelig innhold' });
     const id = `4601-${entry.id}`;
-    // Oslo's chain for the patient cannot take another event: its next slot holds something that is not one.
-    const oslo = tenantDb('0301');
-    const osloStream = streamOf('0301', p.oslo.id);
-    const head = await oslo.get<{ seq: number }>('audit', osloStream, HEAD_SK);
-    await oslo.put('audit', { pk: osloStream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });
+    // Oslo's log for the patient cannot take another event: the next slot of each of its shards holds something that is not one.
+    await blockAuditLog('0301', p.oslo.id);
 
     const res = await stack.call(`/v1/sharing/documents/${id}`, { as: 'oslo.lege' });
     expect(res.status).toBe(429);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toBe('1');
     expect(await res.text()).not.toContain('Hemmelig');
     // Bergen's log does not claim a retrieval that Oslo's log could not record.
     expect((await auditEvents('4601', p.bergen.id)).filter((e) => e.action === 'sharing.document.retrieve')).toEqual([]);
