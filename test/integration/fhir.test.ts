@@ -131,7 +131,7 @@ describe('Patient', () => {
     const nid = freshNid();
     await patientInOslo(nid);
     const who = await createCitizen(nid, 'Skjult Fhir');
-    expect((await stack.post('/v1/sharing/me/blocks', who, { kind: 'person', userId: 'oslo.lege' })).status).toBe(201);
+    expect((await stack.post('/v1/sharing/me/blocks', who, { kind: 'named-person', tenant: '0301', name: 'Lars Lege (oslo)' })).status).toBe(201);
     const client = await clientFor('oslo.lege');
     const blocked = (await client.search({ resourceType: 'Patient', searchParams: { identifier: `${FNR}|${nid}` } })) as Bundle;
     const nobody = (await client.search({ resourceType: 'Patient', searchParams: { identifier: `${FNR}|${freshNid()}` } })) as Bundle;
