@@ -38,5 +38,6 @@ export async function toEntry(session: TenantSession, head: EntryItem): Promise<
     ...(head.correctedAt ? { correctedAt: head.correctedAt } : {}),
     ...(head.correctedBy ? { correctedBy: head.correctedBy } : {}),
     ...(content.reason ? { reason: content.reason } : {}),
+    ...(head.receivedFrom ? { receivedFrom: head.receivedFrom } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { EntryAction, EntryStatus, EntryType, RelationshipReasonCode, Author } from '../../shared/contracts/journal';
+import type { EntryAction, EntryStatus, EntryType, RelationshipReasonCode, Author, ReceivedFrom } from '../../shared/contracts/journal';
 
 /** Stored shapes of the journal table. Everything that describes the patient or the care is sealed. */
 
@@ -71,6 +71,8 @@ export type EntryItem = {
   /** Who made the latest correction (retting) and when; the original author stays in `author`. */
   correctedAt?: string;
   correctedBy?: Author;
+  /** A document received from another organisation's system: who sent it (not sealed: it names no patient data). */
+  receivedFrom?: ReceivedFrom;
   /** The current version's sealed content (the same bytes as that version's item). */
   sealed: Uint8Array;
   gsi1pk: string;

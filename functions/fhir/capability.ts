@@ -8,6 +8,9 @@ export const SMART_SCOPES: Readonly<Record<string, string>> = {
   'user/Patient.rs': 'journal.read',
   'user/DocumentReference.rs': 'sharing.read',
   'user/Binary.r': 'sharing.read',
+  // ITI-65 creates a DocumentReference (with its List and Binary) in the journal: a journal write.
+  'system/DocumentReference.c': 'journal.write',
+  'user/DocumentReference.c': 'journal.write',
 };
 
 /**
@@ -18,8 +21,14 @@ export const SMART_SCOPES: Readonly<Record<string, string>> = {
 export function capabilityStatement(routes: readonly RouteSpec[], interactions: readonly FhirInteraction[], base: string, version: string): Record<string, unknown> {
   const served = new Set(routes.map((r) => r.id));
   const byResource = new Map<string, FhirInteraction[]>();
+  let transaction = false;
   for (const i of interactions) {
     if (!served.has(i.routeId)) continue;
+    // A transaction is a whole-system interaction (rest.interaction), not one resource's.
+    if (i.interaction === 'transaction') {
+      transaction = true;
+      continue;
+    }
     byResource.set(i.resource, [...(byResource.get(i.resource) ?? []), i]);
   }
   return {
@@ -32,10 +41,14 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
     implementation: { description: 'Fellesjournal FHIR R4 (no-basis Patient, IHE MHD Document Responder)', url: base },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
-    instantiates: ['https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder'],
+    instantiates: [
+      'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder',
+      ...(transaction ? ['https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient'] : []),
+    ],
     rest: [
       {
         mode: 'server',
+        ...(transaction ? { interaction: [{ code: 'transaction', documentation: 'IHE MHD ITI-65 Provide Document Bundle' }] } : {}),
         security: {
           cors: false,
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],

@@ -1,8 +1,8 @@
 import { defineService } from '../../shared/http/service';
-import { idSchema } from '../../shared/contracts/journal';
+import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
-import { getPatientRoute, searchPatientsRoute } from '../journal/routes';
+import { createEntryRoute, getPatientRoute, searchPatientsRoute } from '../journal/routes';
 import { getSharedDocumentRoute, listSharedDocumentsRoute } from '../sharing/routes';
 import { documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
@@ -111,6 +111,35 @@ export const fhirRetrieveDocumentRoute = fhir.route({
   responses: { 200: { description: 'Binary (the document, base64)' } },
 });
 
+export const fhirProvideDocumentBundleRoute = fhir.route({
+  id: 'fhirProvideDocumentBundle',
+  method: 'POST',
+  path: FHIR_BASE,
+  handler: 'functions/fhir/handlers/provide-document-bundle.ts',
+  plane: 'data',
+  summary:
+    'IHE MHD ITI-65 Provide Document Bundle (transaction: SubmissionSet List, DocumentReference, Binary): a received document in the patient’s journal, as POST /v1/patients/{patientId}/entries; atomic and idempotent (Idempotency-Key, else the Bundle/List identifier or masterIdentifier)',
+  auth: createEntryRoute.auth,
+  tenant: createEntryRoute.tenant,
+  roles: createEntryRoute.roles,
+  scopes: createEntryRoute.scopes,
+  // The Bundle is checked part by part in document-provide.ts, so one answer names every problem.
+  body: z.strictObject({
+    resourceType: z.literal('Bundle'),
+    type: z.string(),
+    id: z.optional(z.string()),
+    meta: z.optional(z.unknown()),
+    implicitRules: z.optional(z.string()),
+    language: z.optional(z.string()),
+    identifier: z.optional(z.unknown()),
+    timestamp: z.optional(z.string()),
+    entry: z.optional(z.array(z.unknown())),
+  }),
+  headers: z.object({ 'idempotency-key': z.optional(idempotencyKeySchema) }),
+  problems: [404, 409],
+  responses: { 200: { description: 'Bundle transaction-response (a replay)' }, 201: { description: 'Bundle transaction-response' } },
+});
+
 /**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
@@ -118,7 +147,7 @@ export const fhirRetrieveDocumentRoute = fhir.route({
 export interface FhirInteraction {
   routeId: string;
   resource: string;
-  interaction: 'read' | 'search-type';
+  interaction: 'read' | 'search-type' | 'transaction';
   /** Search parameters (name, FHIR type, what it matches). */
   searchParams?: readonly { name: string; type: 'token' | 'string' | 'date' | 'reference'; documentation: string }[];
 }
@@ -151,6 +180,7 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
     ],
   },
   { routeId: fhirRetrieveDocumentRoute.id, resource: 'Binary', interaction: 'read' },
+  { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute];

@@ -10,6 +10,7 @@ import {
   type EntryStatus,
   type EntryVersion,
   type EnteredInErrorRequest,
+  type ReceiveDocumentRequest,
   type Timeline,
   type TimelineQuery,
 } from '../../shared/contracts/journal';
@@ -75,7 +76,7 @@ async function nextVersion(
   status: EntryStatus,
   content: EntrySealed,
   now: Date,
-  extra: Partial<Pick<EntryItem, 'signedAt' | 'signedBy' | 'correctedAt' | 'correctedBy'>> = {},
+  extra: Partial<Pick<EntryItem, 'signedAt' | 'signedBy' | 'correctedAt' | 'correctedBy' | 'receivedFrom'>> = {},
 ): Promise<NextVersion> {
   const recordedAt = now.toISOString();
   const changedBy = authorOf(req.caller);
@@ -131,7 +132,7 @@ function guarded(next: NextVersion, expected: number | undefined): GuardedWrite[
 }
 
 /** The entry's writes plus, for sharable entries past draft, the document index update in the same transaction. */
-async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number, content: EntrySealed): Promise<GuardedWrite[]> {
+async function guardedWithIndex(req: TenantRequest, auth: Authorized, next: NextVersion, expected: number | undefined, content: EntrySealed): Promise<GuardedWrite[]> {
   const index = await documentIndexWrites(req.session, auth.context.patient.nidKey, next.head, content);
   return [
     ...guarded(next, expected),
@@ -215,6 +216,60 @@ export async function createEntry(req: TenantRequest, patientId: string, body: C
   const value = await toEntry(req.session, next.head);
   const event = accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
   return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
+}
+
+export const RECEIVE_DOCUMENT_OPERATION = 'receiveDocument';
+
+/**
+ * Records a document received from another organisation's system (MHD ITI-65: e.g. an epikrise
+ * from a hospital or GP): a new entry whose version 1 is already signed (by its sender), with the
+ * sending organisation and author kept beside it. It is decided like any journal write
+ * (journal.write on the patient), and, signed and sharable, indexed for sharing in the same
+ * transaction as the entry, its audit event and the idempotency record: all or nothing.
+ */
+export async function receiveDocument(req: TenantRequest, patientId: string, body: ReceiveDocumentRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
+  const scope = scopeOf(req, RECEIVE_DOCUMENT_OPERATION, idempotencyKey, { patientId, body });
+  const priorRead = settle(replayIdempotent<Entry>(scope));
+  const auth = await authorize(req, patientId, 'journal.write', 'entry.receive');
+  const prior = (await priorRead)();
+  if (prior) return prior;
+
+  const now = nowOf(req);
+  const entryId = randomUUID();
+  // A system client belongs to no unit: a received document lands in the municipality's first unit (its mottak).
+  const unit = await unitFor(req, body.unit ?? (req.caller.unit ? undefined : (await readTenantProfile(req.tenant))?.units[0]?.id));
+  const eventTime = eventTimeOf(body.eventTime, now);
+  const { organisation, author: sender } = body.receivedFrom;
+  // The author is the clinician who wrote and signed it at the sender; the submitter is changedBy.
+  const author = { sub: sender.hpr ? `hpr:${sender.hpr}` : `org:${organisation.enh ?? organisation.herId ?? organisation.name}`, ...(sender.name ? { name: sender.name } : {}), ...(sender.hpr ? { hpr: sender.hpr } : {}) };
+  const content: EntrySealed = { title: body.title, text: body.text };
+  const next = await nextVersion(
+    req,
+    {
+      pk: journalKeys.patientPk(req.tenant, patientId),
+      sk: journalKeys.entrySk(entryId),
+      itemType: 'entry',
+      entryId,
+      patientId,
+      entryType: body.type,
+      unit,
+      eventTime,
+      createdAt: now.toISOString(),
+      author,
+      gsi1pk: journalKeys.timelinePk(req.tenant, patientId),
+    },
+    1,
+    'received',
+    'signed',
+    content,
+    now,
+    { signedAt: now.toISOString(), signedBy: author, receivedFrom: body.receivedFrom },
+  );
+  const value = await toEntry(req.session, next.head);
+  const details = { type: body.type, version: 1, ...(organisation.enh ? { enh: organisation.enh } : {}), ...(organisation.herId ? { herId: organisation.herId } : {}) };
+  const event = accessEvent(req, 'entry.receive', 'success', target(auth, entryId), auth.decision, details);
+  const writes = await guardedWithIndex(req, auth, next, undefined, content);
+  return commitIdempotent(scope, now, { value, version: 1, created: true }, writes, [event]);
 }
 
 /** What a versioned change of an existing entry computes once every check has passed. */
@@ -446,6 +501,7 @@ export async function readTimeline(req: TenantRequest, patientId: string, query:
         author: head.author,
         ...(head.correctedAt ? { correctedAt: head.correctedAt } : {}),
         ...(head.correctedBy ? { correctedBy: head.correctedBy } : {}),
+        ...(head.receivedFrom ? { receivedFrom: head.receivedFrom } : {}),
       };
     }),
   );

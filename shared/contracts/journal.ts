@@ -43,7 +43,8 @@ export function isSharableEntryType(type: string): boolean {
 export const ENTRY_STATUSES = ['draft', 'signed', 'corrected', 'entered-in-error'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
-export const ENTRY_ACTIONS = ['created', 'edited', 'signed', 'corrected', 'entered-in-error'] as const;
+/** `received`: a signed document received from another organisation's system (MHD ITI-65), recorded as its version 1. */
+export const ENTRY_ACTIONS = ['created', 'edited', 'signed', 'corrected', 'entered-in-error', 'received'] as const;
 export type EntryAction = (typeof ENTRY_ACTIONS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -202,6 +203,29 @@ export const createEntrySchema = z.object({
 });
 export type CreateEntryRequest = z.infer<typeof createEntrySchema>;
 
+/**
+ * Where a received document (e.g. an epikrise from a hospital or GP system) came from: the sending
+ * organisation (ENH org.nr and/or HER-id) and the clinician who wrote it (HPR), as the sender
+ * stated them; the submitter (vendor client or clinician) stays in `changedBy`.
+ */
+export const receivedFromSchema = z.object({
+  organisation: z.object({ name: z.string(), enh: z.optional(z.string()), herId: z.optional(z.string()) }),
+  author: z.object({ name: z.optional(z.string()), hpr: z.optional(z.string()) }),
+  /** The sender's own id of the document (MHD masterIdentifier). */
+  documentId: z.optional(z.string()),
+});
+export type ReceivedFrom = z.infer<typeof receivedFromSchema>;
+
+/** A received, already signed document as the journal records it. */
+export interface ReceiveDocumentRequest {
+  type: EntryType;
+  title: string;
+  text: string;
+  eventTime?: string;
+  unit?: string;
+  receivedFrom: ReceivedFrom;
+}
+
 export const editDraftSchema = z.object({
   title: trimmedString(1, 200),
   text: text(20_000),
@@ -252,6 +276,8 @@ export const entrySchema = z
     correctedBy: z.optional(authorSchema),
     /** Reason given for the current version, for corrections and entered-in-error. */
     reason: z.optional(z.string()),
+    /** Present on a document received from another organisation's system. */
+    receivedFrom: z.optional(receivedFromSchema),
   })
   .register(z.globalRegistry, { id: 'JournalEntry' });
 export type Entry = z.infer<typeof entrySchema>;
@@ -298,6 +324,8 @@ export const timelineItemSchema = z.object({
   /** When and by whom the entry was last corrected (beside the original author). */
   correctedAt: z.optional(z.string()),
   correctedBy: z.optional(authorSchema),
+  /** Present on a document received from another organisation's system (who sent it). */
+  receivedFrom: z.optional(receivedFromSchema),
 });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 

@@ -6,6 +6,7 @@
  */
 export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Ukjent identifikatorsystem.': 'Unknown identifier system.',
+  'Ugyldig ITI-65-bundle; ingenting er lagret.': 'Invalid ITI-65 bundle; nothing was stored.',
   // shared/http, shared/auth, shared/tenancy, shared/db
   'Innholdet må være application/json.': 'The content must be application/json.',
   'Forespørselen er ikke gyldig JSON.': 'The request is not valid JSON.',

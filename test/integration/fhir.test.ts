@@ -5,6 +5,7 @@ import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { auditEvents } from '../support/tables';
 import { expectValidFhir } from '../support/fhir-validate';
+import { grantTestVendor, vendorToken } from '../support/tokens';
 
 /**
  * /fhir/R4 as an EHR vendor's system drives it: through fhir-kit-client, every resource checked by
@@ -67,6 +68,7 @@ describe('discovery', () => {
     const byType = Object.fromEntries(rest.resource.map((r) => [r.type, r]));
     expect(Object.keys(byType).sort()).toEqual(['Binary', 'DocumentReference', 'Patient']);
     expect(byType.Patient!.interaction.map((i) => i.code).sort()).toEqual(['read', 'search-type']);
+    expect((rest as unknown as { interaction: { code: string }[] }).interaction.map((i) => i.code)).toEqual(['transaction']);
     expect(byType.DocumentReference!.searchParam!.map((p) => p.name)).toEqual(['patient', 'patient.identifier', 'status', 'type', 'category', 'date', 'author.identifier', 'setting']);
     const res = await fetch(`${stack.url}/fhir/R4/metadata`);
     expect(res.headers.get('content-type')).toBe('application/fhir+json');
@@ -167,12 +169,15 @@ describe('unknown paths', () => {
   it('/fhir answers 404 OperationOutcome, /v1 404 problem+json, never the web client’s HTML', async () => {
     const client = await clientFor('oslo.lege');
     expect((await refusal(client.read({ resourceType: 'Observation', id: 'x' }))).status).toBe(404);
-    for (const path of ['/fhir', '/fhir/R4', '/fhir/R4/Patient/x/y']) {
+    for (const path of ['/fhir', '/fhir/R4/Nope', '/fhir/R4/Patient/x/y']) {
       const res = await fetch(`${stack.url}${path}`);
       expect([res.status, res.headers.get('content-type')], path).toEqual([404, 'application/fhir+json']);
     }
     const post = await fetch(`${stack.url}/fhir/R4/metadata`, { method: 'POST' });
     expect([post.status, post.headers.get('content-type')]).toEqual([405, 'application/fhir+json']);
+    // The base takes only a transaction (ITI-65) POST.
+    const base = await fetch(`${stack.url}/fhir/R4`);
+    expect([base.status, base.headers.get('content-type')]).toEqual([405, 'application/fhir+json']);
     for (const path of ['/v1', '/v1/nope', '/v1/patients/x/y/z']) {
       const res = await fetch(`${stack.url}${path}`);
       expect([res.status, res.headers.get('content-type')], path).toEqual([404, 'application/problem+json']);
@@ -270,5 +275,134 @@ describe('IHE MHD', () => {
     const v1 = await stack.call(`/v1/sharing/patients/${p.oslo.id}/documents`, { as: 'oslo.sykepleier' });
     expect(fhir.status).toBe(v1.status);
     expect(fhir.status).toBeGreaterThanOrEqual(403);
+  });
+});
+
+describe('IHE MHD ITI-65 Provide Document Bundle', () => {
+  const ENH = 'urn:oid:2.16.578.1.12.4.1.4.101';
+  const HPR = 'urn:oid:2.16.578.1.12.4.1.4.4';
+
+  /** An epikrise from a hospital system: SubmissionSet List, DocumentReference and Binary. */
+  function epikriseBundle(nid: string, id: string, text = 'Innlagt for lungebetennelse. Utskrevet i bedring.') {
+    const doc = `urn:uuid:${crypto.randomUUID()}`;
+    const bin = `urn:uuid:${crypto.randomUUID()}`;
+    return {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      identifier: { system: 'urn:ietf:rfc:3986', value: `urn:oid:2.16.578.1.99.${id}` },
+      entry: [
+        {
+          fullUrl: `urn:uuid:${crypto.randomUUID()}`,
+          resource: {
+            resourceType: 'List',
+            status: 'current',
+            mode: 'working',
+            code: { coding: [{ system: 'https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes', code: 'submissionset' }] },
+            subject: { identifier: { system: FNR, value: nid } },
+            entry: [{ item: { reference: doc } }],
+          },
+          request: { method: 'POST', url: 'List' },
+        },
+        {
+          fullUrl: doc,
+          resource: {
+            resourceType: 'DocumentReference',
+            masterIdentifier: { system: 'urn:ietf:rfc:3986', value: `urn:oid:2.16.578.1.99.${id}.1` },
+            status: 'current',
+            type: { coding: [{ system: 'urn:fellesjournal:entry-type', code: 'epikrise' }] },
+            subject: { identifier: { system: FNR, value: nid } },
+            author: [
+              { type: 'Organization', identifier: { system: ENH, value: '983974899' }, display: 'Testsykehuset HF' },
+              { type: 'Practitioner', identifier: { system: HPR, value: '9144889' }, display: 'Sykehus Legesen' },
+            ],
+            description: 'Epikrise fra Testsykehuset',
+            content: [{ attachment: { contentType: 'text/plain', url: bin } }],
+          },
+          request: { method: 'POST', url: 'DocumentReference' },
+        },
+        { fullUrl: bin, resource: { resourceType: 'Binary', contentType: 'text/plain', data: Buffer.from(text, 'utf8').toString('base64') }, request: { method: 'POST', url: 'Binary' } },
+      ],
+    };
+  }
+
+  const timelineOf = async (patientId: string) => (await (await stack.call(`/v1/patients/${patientId}/timeline`, { as: 'oslo.lege' })).json()) as { items: { id: string; title: string; status: string; receivedFrom?: unknown; author: { hpr?: string } }[] };
+
+  it('a vendor with journal.write records an epikrise atomically and idempotently; it is in the timeline and in ITI-67/68', async () => {
+    const nid = freshNid(15);
+    const patient = await patientInOslo(nid, 'Mottatt Epikrise');
+    await grantTestVendor('epj-sykehus', '0301', ['journal.read', 'journal.write'], { clientId: 'epj-sykehus', name: 'Sykehus-EPJ' });
+    const token = await vendorToken(stack.issuer, 'epj-sykehus', ['journal.read', 'journal.write']);
+    const vendor = new Client({ baseUrl: `${stack.url}/fhir/R4`, customHeaders: { authorization: `Bearer ${token}`, 'x-tenant': '0301' } });
+
+    const bundle = epikriseBundle(nid, `${n}.${Date.now()}`);
+    const answer = (await vendor.transaction({ body: bundle })) as Resource & { type: string; entry: { response: { status: string; location?: string } }[] };
+    expectValidFhir(answer);
+    expect(answer.type).toBe('transaction-response');
+    expect(answer.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '201 Created']);
+    const location = answer.entry[1]!.response.location!;
+    expect(location).toMatch(/^DocumentReference\/0301-[0-9a-f-]{36}\/_history\/1$/);
+    const documentId = location.split('/')[1]!;
+
+    // The same bundle again (same identifier): the first answer, nothing written twice.
+    const again = (await vendor.transaction({ body: bundle })) as Resource & { entry: { response: { location?: string } }[] };
+    expect(again.entry[1]!.response.location).toBe(location);
+    const timeline = await timelineOf(patient.id);
+    expect(timeline.items).toHaveLength(1);
+    expect(timeline.items[0]).toMatchObject({
+      id: documentId.slice(5),
+      title: 'Epikrise fra Testsykehuset',
+      status: 'signed',
+      author: { hpr: '9144889', name: 'Sykehus Legesen' },
+      receivedFrom: { organisation: { name: 'Testsykehuset HF', enh: '983974899' }, author: { hpr: '9144889' } },
+    });
+    const entry = (await (await stack.call(`/v1/patients/${patient.id}/entries/${documentId.slice(5)}`, { as: 'oslo.lege' })).json()) as { text: string; changedBy: { clientId?: string } };
+    expect(entry.text).toContain('lungebetennelse');
+    expect(entry.changedBy.clientId).toBe('epj-sykehus');
+    const events = (await auditEvents('0301', patient.id)).filter((e) => e.action === 'entry.receive');
+    expect(events.map((e) => [e.outcome, e.rule])).toEqual([['success', 'vendor-grant']]);
+
+    // Shared by the same rules: Bergen, where the patient also lives, finds it by the author's HPR (ITI-67) and retrieves it (ITI-68).
+    const inBergen = await createPatient(stack, 'bergen.admin', { nationalId: nid, name: 'Mottatt Epikrise', birthDate: birthDateOf(nid), gender: 'unknown' });
+    await createRelationship(stack, 'bergen.sykepleier', inBergen.id);
+    const bergen = await clientFor('bergen.sykepleier');
+    const found = (await bergen.search({ resourceType: 'DocumentReference', searchParams: { 'patient.identifier': `${FNR}|${nid}`, 'author.identifier': `${HPR}|9144889` } })) as Bundle;
+    expectValidFhir(found);
+    expect(found.entry!.map((e) => e.resource.id)).toEqual([documentId]);
+    expect(found.entry![0]!.resource).toMatchObject({ type: { coding: [{ code: 'epikrise' }] }, custodian: { identifier: { value: '0301' } } });
+    const binary = (await bergen.read({ resourceType: 'Binary', id: documentId })) as unknown as Resource & { data: string };
+    expectValidFhir(binary);
+    expect(Buffer.from(binary.data, 'base64').toString('utf8')).toContain('Utskrevet i bedring');
+  });
+
+  it('a bad bundle is a 400 OperationOutcome naming the part, and writes nothing (one invalid part: no document at all)', async () => {
+    const nid = freshNid(16);
+    const patient = await patientInOslo(nid, 'Avvist Bundle');
+    const client = await clientFor('oslo.lege');
+    const bundle = epikriseBundle(nid, `${n}.${Date.now()}.bad`);
+    // A valid List and DocumentReference, but the Binary is not base64 text and the author has no HPR.
+    (bundle.entry[2]!.resource as { data: string }).data = '***';
+    (bundle.entry[1]!.resource as { author: unknown[] }).author.pop();
+    const bad = await refusal(client.transaction({ body: bundle }));
+    expect(bad.status).toBe(400);
+    const where = (bad.outcome.issue as { expression: string[] }[]).map((i) => i.expression[0]);
+    expect(where).toEqual(expect.arrayContaining(['entry[2].resource.data', 'entry[1].resource.author']));
+    expect((await timelineOf(patient.id)).items).toEqual([]);
+    expect((await auditEvents('0301', patient.id)).filter((e) => e.action === 'entry.receive')).toEqual([]);
+
+    // Not a transaction at all; a document for a patient the municipality does not have.
+    expect((await refusal(client.transaction({ body: { ...bundle, type: 'batch' } }))).status).toBe(400);
+    const unknown = await refusal(client.transaction({ body: epikriseBundle(freshNid(17), `${n}.${Date.now()}.x`) }));
+    expect(unknown.status).toBe(400);
+  });
+
+  it('a clinician without a relationship to the patient is refused as in /v1, nothing written', async () => {
+    const nid = freshNid(18);
+    const patient = await patientInOslo(nid, 'Uten Relasjon');
+    const stranger = await clientFor('oslo.sykepleier');
+    const refused = await refusal(stranger.transaction({ body: { ...epikriseBundle(nid, `${n}.${Date.now()}.s`), subject: undefined } }));
+    const v1 = await stack.call(`/v1/patients/${patient.id}/entries`, { as: 'oslo.sykepleier', method: 'POST', json: { type: 'epikrise', title: 'x', text: 'y' }, headers: { 'idempotency-key': `k-${Date.now()}-abc` } });
+    expect(refused.status).toBe(v1.status);
+    expect(refused.status).toBe(403);
+    expect((await timelineOf(patient.id)).items).toEqual([]);
   });
 });

@@ -85,9 +85,13 @@ describe('one home for each rule', () => {
 
   it('the FHIR routes are in the one route table, and the CapabilityStatement lists exactly their interactions', () => {
     for (const route of fhirRoutes) expect(ROUTES).toContain(route);
-    const cs = capabilityStatement(fhirRoutes, FHIR_INTERACTIONS, 'https://fj.example.no/fhir/R4', '1') as { rest: { resource: { type: string; interaction: { code: string }[] }[] }[] };
+    const cs = capabilityStatement(fhirRoutes, FHIR_INTERACTIONS, 'https://fj.example.no/fhir/R4', '1') as {
+      rest: { interaction?: { code: string }[]; resource: { type: string; interaction: { code: string }[] }[] }[];
+    };
     expectValidFhir(cs);
-    const listed = cs.rest[0]!.resource.flatMap((r) => r.interaction.map((i) => `${r.type}:${i.code}`)).sort();
+    // A transaction (ITI-65) is a whole-system interaction, listed as the Bundle's.
+    const system = (cs.rest[0]!.interaction ?? []).map((i) => `Bundle:${i.code}`);
+    const listed = [...cs.rest[0]!.resource.flatMap((r) => r.interaction.map((i) => `${r.type}:${i.code}`)), ...system].sort();
     expect(listed).toEqual(FHIR_INTERACTIONS.map((i) => `${i.resource}:${i.interaction}`).sort());
     // A route taken out of the table disappears from the statement.
     const without = capabilityStatement(fhirRoutes.filter((r) => r !== fhirRetrieveDocumentRoute), FHIR_INTERACTIONS, 'x', '1') as typeof cs;

@@ -33,6 +33,7 @@ const STATUS_AFTER: Record<EntryAction, EntryStatus> = {
   signed: 'signed',
   corrected: 'corrected',
   'entered-in-error': 'entered-in-error',
+  received: 'signed',
 };
 
 /** The contract's limit on a correction's or a withdrawal's reason. */
