@@ -1,4 +1,4 @@
-import type { Author, EntryStatus } from '../../../shared/contracts/journal';
+import type { Author, EntryStatus, ReceivedFrom } from '../../../shared/contracts/journal';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Badge } from './ui';
 
@@ -20,6 +20,14 @@ export function AuthorLine({ author }: { author: Author | undefined }) {
   if (!author) return null;
   const parts = [author.name ?? author.sub, author.profession, author.hpr ? t('journal.hpr', { hpr: author.hpr }) : undefined, author.clientId ? t('journal.viaClient', { client: author.clientId }) : undefined];
   return <span className="author">{parts.filter(Boolean).join(', ')}</span>;
+}
+
+/** Who sent a received document (ITI-65): the organisation with its ENH org.nr or HER-id. */
+export function ReceivedFromLine({ from }: { from: ReceivedFrom | undefined }) {
+  const { t } = useI18n();
+  if (!from) return null;
+  const id = from.organisation.enh ? t('journal.enh', { enh: from.organisation.enh }) : from.organisation.herId ? t('journal.herId', { herId: from.organisation.herId }) : undefined;
+  return <span className="received-from">{t('journal.receivedFrom', { org: [from.organisation.name, id].filter(Boolean).join(', ') })}</span>;
 }
 
 export function entryTypeLabel(tOr: (key: string, fallback: string) => string, type: string): string {

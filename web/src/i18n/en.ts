@@ -91,6 +91,10 @@ export const en: Record<MessageKey, string> = {
 
   'journal.hpr': 'HPR {hpr}',
   'journal.viaClient': 'via {client}',
+  'journal.receivedFrom': 'Received from {org}',
+  'journal.enh': 'org. no. {enh}',
+  'journal.herId': 'HER id {herId}',
+  'entry.receivedFrom': 'Received from',
   'journal.versionN': 'version {n}',
 
   'patients.title': 'Find patient',

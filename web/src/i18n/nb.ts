@@ -89,6 +89,10 @@ export const nb = {
 
   'journal.hpr': 'HPR {hpr}',
   'journal.viaClient': 'via {client}',
+  'journal.receivedFrom': 'Mottatt fra {org}',
+  'journal.enh': 'org.nr. {enh}',
+  'journal.herId': 'HER-id {herId}',
+  'entry.receivedFrom': 'Mottatt fra',
   'journal.versionN': 'versjon {n}',
 
   'patients.title': 'Finn pasient',

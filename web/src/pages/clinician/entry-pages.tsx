@@ -17,7 +17,7 @@ import type { Session } from '../../auth/session';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm, ReasonForm } from '../../components/action-form';
 import { Field, fieldAria, isoFromLocal, localInput, SelectField, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
-import { AuthorLine, entryTypeLabel, StatusBadge } from '../../components/journal-bits';
+import { AuthorLine, entryTypeLabel, ReceivedFromLine, StatusBadge } from '../../components/journal-bits';
 import { Async, Fact, PageTitle } from '../../components/ui';
 import { UnitName } from '../../components/unit-name';
 import { useApi, usePaged } from '../../components/use-api';
@@ -316,6 +316,7 @@ export function EntryPage({ patientId, entryId, session }: { patientId: string; 
                   <dd>
                     <AuthorLine author={e.author} /> · {dateTime(e.createdAt)}
                   </dd>
+                  <Fact label={t('entry.receivedFrom')}>{e.receivedFrom && <ReceivedFromLine from={e.receivedFrom} />}</Fact>
                   <Fact label={t('entry.correctedBy')}>
                     {e.correctedBy && (
                       <span data-testid="entry-corrected-by">

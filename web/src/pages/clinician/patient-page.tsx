@@ -14,7 +14,7 @@ import { journalApi } from '../../api/journal';
 import type { Session } from '../../auth/session';
 import { ReasonForm } from '../../components/action-form';
 import { SelectField, useSchemaForm } from '../../components/forms';
-import { AuthorLine, entryTypeLabel, formatNationalId, StatusBadge } from '../../components/journal-bits';
+import { AuthorLine, entryTypeLabel, formatNationalId, ReceivedFromLine, StatusBadge } from '../../components/journal-bits';
 import { Async, Badge, Loading, PageTitle } from '../../components/ui';
 import { UnitName, useUnitNames } from '../../components/unit-name';
 import { useApi, usePaged, type ApiState } from '../../components/use-api';
@@ -183,6 +183,12 @@ function TimelineList({ patientId, version }: { patientId: string; version: numb
                   </span>
                   <span className="timeline-meta">
                     {dateTime(item.eventTime)} · <AuthorLine author={item.author} /> · <UnitName id={item.unit} />
+                    {item.receivedFrom && (
+                      <>
+                        {' · '}
+                        <ReceivedFromLine from={item.receivedFrom} />
+                      </>
+                    )}
                     {item.correctedBy && (
                       <>
                         {' · '}
