@@ -46,6 +46,7 @@ const PATH_VALUES: Record<string, string> = {
 };
 /** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
 const BODIES: Record<string, unknown> = {
+  fhirProvideDocumentBundle: { resourceType: 'Bundle', type: 'transaction' },
   reviewAuditQueueItem: { conclusion: 'no-action', note: 'Sett' },
   adminGrantVendor: { scopes: ['journal.read'] },
   adminCreateUser: { id: 'bergen.ny', name: 'Ny Bruker', roles: ['clinician'] },
