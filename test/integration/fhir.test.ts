@@ -269,15 +269,10 @@ describe('IHE MHD', () => {
     const ref = found.entry!.find((e) => e.resource.id === `4601-${entry.id}`)!.resource as Resource & { author: { display: string }[]; extension: { url: string; extension: { url: string }[] }[] };
     expect(ref.docStatus).toBe('amended');
     expect(ref.author.map((a) => a.display)).toEqual([expect.stringContaining('Sara Sykepleier'), expect.stringContaining('Jorunn Journalansvarlig')]);
-    expect(ref.extension).toEqual([
-      {
-        url: CORRECTION_EXTENSION,
-        extension: [
-          { url: 'correctedBy', valueReference: expect.objectContaining({ display: expect.stringContaining('Jorunn Journalansvarlig') }) },
-          { url: 'correctedAt', valueDateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
-        ],
-      },
-    ]);
+    const correction = ref.extension.find((x) => x.url === CORRECTION_EXTENSION)?.extension as { url: string; valueReference?: { display: string }; valueDateTime?: string }[];
+    expect(correction.map((x) => x.url)).toEqual(['correctedBy', 'correctedAt']);
+    expect(correction[0]!.valueReference!.display).toContain('Jorunn Journalansvarlig');
+    expect(correction[1]!.valueDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('ITI-67 without a patient is a 400 OperationOutcome; a patient no one has is an empty Bundle; no relationship is refused as in /v1', async () => {
