@@ -75,6 +75,8 @@ export class LocalTokenIssuer {
       jwks_uri: `${this.issuer}/jwks.json`,
       token_endpoint: `${this.issuer}/token`,
       grant_types_supported: ['urn:fellesjournal:demo-login', 'client_credentials'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256', 'RS256'],
       id_token_signing_alg_values_supported: ['ES256'],
       claims_supported: ['sub', 'aud', 'name', 'client_id', 'scope', CLAIMS.pid, CLAIMS.hpr, CLAIMS.securityLevel, CLAIMS.assuranceLevel],
     };
