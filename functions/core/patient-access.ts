@@ -1,4 +1,4 @@
-import type { Caller } from '../../shared/auth/caller';
+import { isOnBehalf, type Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
 import type { BlockTarget } from '../../shared/contracts/sharing';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
@@ -50,14 +50,20 @@ export function directoryOf(req: PatientAccessRequest): TenantDirectory {
   return req.registry ?? new TenantDirectory();
 }
 
-/** The author as entries and relationships record them. */
+/**
+ * The author as entries and relationships record them. A person writing through a vendor system is
+ * the author (so they can sign it themselves); the vendor is named by its registered name (`via`),
+ * not by its client id, which the audit event keeps.
+ */
 export function authorOf(caller: Caller): Author {
+  const onBehalf = isOnBehalf(caller);
   return {
     sub: caller.sub,
     ...(caller.name ? { name: caller.name } : {}),
     ...(caller.hpr ? { hpr: caller.hpr } : {}),
     ...(caller.profession ? { profession: caller.profession } : {}),
-    ...(caller.clientId ? { clientId: caller.clientId } : {}),
+    ...(caller.clientId && !onBehalf ? { clientId: caller.clientId } : {}),
+    ...(onBehalf ? { via: caller.clientName ?? 'Leverandørsystem' } : {}),
   };
 }
 
