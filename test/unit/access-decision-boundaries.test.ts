@@ -139,6 +139,8 @@ describe('health personnel: relationships, blocks, consent and emergency access,
     // The default policy names tiltaksplan; a municipality's policy may name other categories.
     expect(decideAccess({ ...retrieve(), policy: { consentRequired: ['epikrise'] } })).toMatchObject({ allow: false, rule: RULES.consentMissing });
     expect(decideAccess({ ...plan, policy: { consentRequired: [] } })).toMatchObject({ allow: true });
+    // Without a document fact (none found) there is no category to ask consent for: the basis decides, and the use case answers 404.
+    expect(decideAccess(retrieve({ document: undefined }))).toMatchObject({ allow: true, rule: RULES.relationshipUser });
     // Within the home municipality, and for the list, consent plays no part.
     expect(decideAccess({ ...plan, tenant: HOME, document: { ...doc('tiltaksplan'), tenant: HOME } })).toMatchObject({ allow: true });
     expect(decideAccess(input({ action: 'sharing.list', relationships: [rel()] }))).toMatchObject({ allow: true });
@@ -169,6 +171,8 @@ describe('who is asking: each role condition on its own', () => {
     const nobody = { sub: 'oslo.x', kind: 'person' as const, roles: [] as [], tenant: HOME };
     const all: JournalAction[] = ['patient.create', 'patient.read', 'journal.read', 'journal.write', 'relationship.list', 'sharing.list', 'emergency.request', 'block.read', 'block.manage'];
     for (const action of all) expect(decideAccess(input({ caller: nobody, action, relationships: [rel({ subject: { kind: 'user', id: 'oslo.x' } })] }))).toEqual({ allow: false, rule: RULES.notAllowed, purposeOfUse: 'TREAT' });
+    // A block on such a person changes nothing: the refusal is recorded as the role's, not the block's.
+    expect(decideAccess(input({ caller: nobody, action: 'journal.read', blocks: [{ id: 'b', target: { kind: 'person', userId: 'oslo.x' } }] }))).toEqual({ allow: false, rule: RULES.notAllowed, purposeOfUse: 'TREAT' });
     for (const action of ['relationship.create', 'relationship.end'] as const) {
       expect(decideAccess(input({ caller: nobody, action, target: { subject: { kind: 'user', id: 'oslo.x' }, createdBy: 'oslo.x' } }))).toMatchObject({ allow: false, rule: RULES.notAllowed });
     }

@@ -115,7 +115,30 @@ describe('national id: check digits', () => {
   });
 });
 
+/** A valid number with exactly this year and individual number (the day of May chosen so that both check digits exist). */
+function numberWithIndividual(yy: number, individual: number): string {
+  for (let dd = 1; dd <= 28; dd++) {
+    const id = complete(`${String(dd).padStart(2, '0')}05${String(yy).padStart(2, '0')}${String(individual).padStart(3, '0')}`);
+    if (id) return id;
+  }
+  throw new Error('no valid number');
+}
+
 describe('sex from a national id at the 2032 edges', () => {
+  it.each([
+    [32, 500, undefined],
+    [39, 500, undefined],
+    [39, 999, undefined],
+    [31, 500, 'known'],
+    [40, 500, 'known'],
+    [35, 499, 'known'],
+  ])('year %i with individual number exactly %i', (yy, individual, expected) => {
+    const id = numberWithIndividual(yy, individual);
+    const sex = sexFromNationalId(id);
+    if (expected === undefined) expect(sex, id).toBeUndefined();
+    else expect(sex, id).toBe(individual % 2 === 1 ? 'male' : 'female');
+  });
+
   // Individual number 500–999 with year 32–39 reads as born 2032–2039: the new scheme, no sex.
   it.each([
     ['individual 500, year 32', 32, 500, undefined],
@@ -149,6 +172,8 @@ describe('synthetic numbers for demo data', () => {
       for (let ind = start; !want; ind++) want = complete(`099163${String(ind % 1000).padStart(3, '0')}`);
       expect(id).toBe(want);
     }
+    // Years of this century keep two digits: 2005 is 05.
+    expect(syntheticNationalId({ day: 1, month: 2, year: 2005 }, 10).slice(0, 6)).toBe('018205');
   });
 });
 
@@ -156,6 +181,10 @@ describe('organisation numbers', () => {
   it('accepts a check digit of 0 (remainder 0) and rejects the other nine', () => {
     expect(isValidOrgNumber('910000020')).toBe(true);
     for (let digit = 1; digit <= 9; digit++) expect(isValidOrgNumber(`91000002${digit}`)).toBe(false);
+  });
+
+  it('rejects every number whose weighted sum leaves remainder 1 (no check digit exists)', () => {
+    for (let digit = 0; digit <= 9; digit++) expect(isValidOrgNumber(`91000008${digit}`)).toBe(false);
   });
 
   it('takes exactly nine digits', () => {
