@@ -4,7 +4,15 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'test/mutation/vitest.config.mts', related: false },
-  mutate: ['functions/core/access-decision.ts', 'shared/contracts/identifiers.ts', 'functions/journal/etag.ts'],
+  mutate: [
+    'functions/core/access-decision.ts',
+    'shared/contracts/identifiers.ts',
+    'functions/journal/etag.ts',
+    // The idempotency record's address, content, expiry and condition; the replay path (lines 70-81)
+    // reads DynamoDB and is covered by the integration tests, too slow to run per mutant.
+    'functions/core/idempotency.ts:16-42',
+    'functions/core/idempotency.ts:84-101',
+  ],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   reporters: ['clear-text', 'progress'],
