@@ -121,9 +121,8 @@ function paramFor(name: string): fc.Arbitrary<string> {
 function queryFor(route: RouteSpec): fc.Arbitrary<Record<string, string>> {
   const fields = fieldsOf(route.query);
   const value = fc.oneof(text, cursor, fc.integer({ min: -5, max: 2000 }).map(String), fc.constantFrom('2026-01-01', '2026-01-01T00:00:00Z', 'true'));
-  // KNOWN GAP (reported): a query key named like an Object.prototype member (`toString`, `constructor`, ...)
-  // makes the local gateway answer 502; such keys are left out until that is fixed.
-  const key = fc.oneof(fc.constantFrom(...fields, 'cursor', 'limit'), fc.string({ maxLength: 8 })).filter((k) => !(k in Object.prototype));
+  // Keys named like Object.prototype members once made the local gateway answer 502; they stay in.
+  const key = fc.oneof(fc.constantFrom(...fields, 'cursor', 'limit', 'toString', 'constructor', '__proto__', 'hasOwnProperty'), fc.string({ maxLength: 8 }));
   return fc.dictionary(key, value, { maxKeys: 4 });
 }
 
