@@ -1,6 +1,6 @@
 import type { RequestSessions } from '../../shared/db/session-source';
 import type { TenantSession } from '../../shared/db/sessions';
-import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
+import { ConditionFailedError, TransactionConflictError, type TenantDb, type TxWrite } from '../../shared/db/tenant-db';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import { groupBy } from '../../shared/group-by';
 import { appendAudit, appendAuditAcross, commitWithAudit } from './audit-chain';
@@ -29,6 +29,10 @@ export class IdempotencyRaceError extends Error {
 
 export const CONTENDED_CHANGE = 'Mange samtidige endringer på denne pasienten; prøv igjen.';
 export const CONTENDED_READ = 'Mange samtidige oppslag på denne pasienten; prøv igjen.';
+export const CONTENDED = 'Mange samtidige endringer; prøv igjen.';
+
+/** The domain error to raise when the write at the same index fails its condition (undefined: none expected). */
+export type ConditionErrors = readonly ((() => Error) | undefined)[];
 
 /**
  * THE place where a store conflict becomes an answer. A failed condition on one of the change's
@@ -36,9 +40,11 @@ export const CONTENDED_READ = 'Mange samtidige oppslag på denne pasienten; prø
  * transaction conflict (an audit chain that stays contended after the audit layer's retries) is
  * 429, so the client retries. Anything else is passed on unchanged.
  */
-export function storeConflictError(error: unknown, detail: string, writes: readonly GuardedWrite[] = []): unknown {
+export function storeConflictError(error: unknown, detail: string, writes: readonly Pick<GuardedWrite, 'onConditionFailed'>[] | ConditionErrors = []): unknown {
   if (error instanceof ConditionFailedError && error.index !== undefined && error.index < writes.length) {
-    return writes[error.index]?.onConditionFailed() ?? error;
+    const guard = writes[error.index];
+    const onConditionFailed = typeof guard === 'function' ? guard : guard?.onConditionFailed;
+    if (onConditionFailed) return onConditionFailed();
   }
   if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) return new TooManyRequestsError(detail);
   return error;
@@ -51,6 +57,19 @@ export async function commitChange(session: TenantSession, writes: GuardedWrite[
     await commitWithAudit(session.db, () => plain, events);
   } catch (error) {
     throw storeConflictError(error, CONTENDED_CHANGE, writes);
+  }
+}
+
+/**
+ * commitWithAudit for changes whose writes are built in its callback (registry, users, vendors):
+ * a failed condition on write i becomes onConditionFailed[i](), any other store conflict 429
+ * (storeConflictError).
+ */
+export async function commitAudited(db: TenantDb, build: Parameters<typeof commitWithAudit>[1], events: AuditEventInput[], onConditionFailed: ConditionErrors, detail = CONTENDED): Promise<void> {
+  try {
+    await commitWithAudit(db, build, events);
+  } catch (error) {
+    throw storeConflictError(error, detail, onConditionFailed);
   }
 }
 
