@@ -9,7 +9,7 @@ import { controlKeys } from '../../shared/tenancy/control-keys';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
-import { journalKeys } from '../../functions/core/journal-keys';
+import { journalKeys } from '../../functions/core/journal-record';
 import { sharingKeys } from '../../functions/core/sharing-items';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';

@@ -3,7 +3,7 @@ import { isSharableEntryType } from '../../shared/contracts/journal';
 import type { Envelope } from '../../shared/crypto';
 import type { TenantSession } from '../../shared/db/sessions';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import type { EntryItem, EntrySealed } from './journal-items';
+import type { EntryItem, EntrySealed } from './journal-record';
 import { sharingKeys, type DocumentFacts, type DocumentIndexItem } from './sharing-items';
 
 /**

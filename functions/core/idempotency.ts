@@ -4,8 +4,7 @@ import { canonicalJson } from '../../shared/encoding/canonical-json';
 import type { TenantSession } from '../../shared/db/sessions';
 import type { Item, PlatformDb, TenantDb, TxWrite } from '../../shared/db/tenant-db';
 import type { TableId } from '../../shared/db/tables';
-import { journalKeys } from './journal-keys';
-import { openIdempotentResult, sealIdempotentResult } from './journal-crypto';
+import { journalKeys, openIdempotentResult, sealIdempotentResult } from './journal-record';
 
 /**
  * Idempotency-Key handling for POSTs. The record is written in the same transaction as the change

@@ -10,8 +10,7 @@ import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
-import type { PatientItem, RelationshipItem } from './journal-items';
-import { journalKeys } from './journal-keys';
+import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
 import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } from './sharing-items';
 
 /**

@@ -22,8 +22,7 @@ import {
   type PatientContext,
   type TenantRequest,
 } from '../core/patient-access';
-import { openPatient, sealPatient } from '../core/journal-crypto';
-import type { PatientItem } from '../core/journal-items';
+import { openPatient, type PatientItem, sealPatient } from '../core/journal-record';
 import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
 import { createPatientWrites, patientIdsByNameToken } from './patient-store';
 

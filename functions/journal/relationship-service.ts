@@ -9,9 +9,7 @@ import { expectVersion } from './etag';
 import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
 import { commitIdempotent, recordAccess } from '../core/commit';
 import { authorize, authorOf, accessEvent, nowOf, type TenantRequest } from '../core/patient-access';
-import { openRelationship, sealRelationship } from '../core/journal-crypto';
-import type { RelationshipItem } from '../core/journal-items';
-import { journalKeys } from '../core/journal-keys';
+import { journalKeys, openRelationship, type RelationshipItem, sealRelationship } from '../core/journal-record';
 import { getRelationship, relationshipPut, relationshipReplace } from './relationship-store';
 
 /**
