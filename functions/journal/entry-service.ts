@@ -18,8 +18,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
-import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from '../core/commit';
+import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';
 import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';

@@ -1,5 +1,5 @@
 import type { HttpResult } from '../../shared/http/handler';
-import type { WriteOutcome } from '../core/idempotency';
+import type { WriteOutcome } from '../core/commit';
 import { etagOf } from './etag';
 
 /** A write's HTTP answer: 201 + Location when created, else 200; the ETag names the new version. */
