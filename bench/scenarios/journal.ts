@@ -10,7 +10,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../functions/journal/etag';
 import { journalKeys } from '../../functions/core/journal-record';
-import { sharingKeys } from '../../functions/core/sharing-items';
+import { sharingKeys } from '../../functions/core/sharing-record';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';

@@ -11,7 +11,7 @@ import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInpu
 import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
 import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
-import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } from './sharing-items';
+import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
 
 /**
  * What every use case on a patient's data stands on, in the journal, in sharing and in the audit

@@ -22,7 +22,7 @@ import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScop
 import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';
 import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
-import { documentIndexWrites } from '../core/document-index';
+import { documentIndexWrites } from '../core/sharing-record';
 
 /**
  * Journal entries. Every change is a new, immutable version item beside the entry's head (the
