@@ -8,7 +8,7 @@ import { tenantKey } from '../../shared/db/keys';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
-import { etagOf } from '../../functions/journal/etag';
+import { etagOf } from '../../shared/http/etag';
 import { journalKeys } from '../../functions/core/journal-record';
 import { sharingKeys } from '../../functions/core/sharing-record';
 import { createPatient } from '../../functions/journal/patient-service';

@@ -17,7 +17,7 @@ import { hasRole, type Role } from '../../shared/auth/caller';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
-import { expectVersion } from './etag';
+import { expectVersion } from '../../shared/http/etag';
 import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';

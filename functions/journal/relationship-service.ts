@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
 import { relationshipInForce } from '../core/access-decision';
-import { expectVersion } from './etag';
+import { expectVersion } from '../../shared/http/etag';
 import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, accessEvent, nowOf, type TenantRequest } from '../core/patient-access';
 import { journalKeys, openRelationship, type RelationshipItem, sealRelationship } from '../core/journal-record';
