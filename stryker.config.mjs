@@ -7,11 +7,11 @@ export default {
   mutate: [
     'functions/core/access-decision.ts',
     'shared/contracts/identifiers.ts',
-    'functions/journal/etag.ts',
-    // The idempotency record's address, content, expiry and condition; the replay path (lines 70-81)
-    // reads DynamoDB and is covered by the integration tests, too slow to run per mutant.
-    'functions/core/idempotency.ts:16-42',
-    'functions/core/idempotency.ts:84-101',
+    'shared/http/etag.ts',
+    // The idempotency record's address, content, expiry and condition (its section of commit.ts);
+    // the replay path reads DynamoDB and is covered by the integration tests, too slow per mutant.
+    'functions/core/commit.ts:121-185',
+    'functions/core/commit.ts:200-218',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

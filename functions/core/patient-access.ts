@@ -10,9 +10,8 @@ import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
-import type { PatientItem, RelationshipItem } from './journal-items';
-import { journalKeys } from './journal-keys';
-import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } from './sharing-items';
+import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
+import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
 
 /**
  * What every use case on a patient's data stands on, in the journal, in sharing and in the audit

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etagOf, expectVersion } from '../../functions/journal/etag';
+import { etagOf, expectVersion } from '../../shared/http/etag';
 
 /** The If-Match check that stops a lost update: which header values name which version (RFC 9110 strong comparison). */
 describe('ETag / If-Match edges', () => {

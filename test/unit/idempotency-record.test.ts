@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_TTL_SECONDS, idempotencyWrite, requestHash, type IdempotencyScope, type IdempotencyStore } from '../../functions/core/idempotency';
+import { IDEMPOTENCY_TTL_SECONDS, idempotencyWrite, requestHash, type IdempotencyScope, type IdempotencyStore } from '../../functions/core/commit';
+import type { TenantSession } from '../../shared/db/sessions';
+import type { TenantDb } from '../../shared/db/tenant-db';
 
 /**
  * The idempotency record written in the change's own transaction: where it lives (scoped to the
@@ -9,12 +11,16 @@ import { IDEMPOTENCY_TTL_SECONDS, idempotencyWrite, requestHash, type Idempotenc
  * tests (sharing-idempotency, journal-concurrency).
  */
 
+/** The record's address reads only the session's municipality; no table is touched here. */
+const sessionOf = (tenant: string) => ({ tenant }) as unknown as TenantSession;
+
 const now = new Date('2026-03-01T12:00:00.750Z');
-const scope: IdempotencyScope = { tenant: '0301', callerSub: 'oslo.lege', operation: 'createEntry', key: 'key-12345678', requestHash: requestHash({ a: 1 }) };
+const scope: IdempotencyScope = { session: sessionOf('0301'), callerSub: 'oslo.lege', operation: 'createEntry', key: 'key-12345678', requestHash: requestHash({ a: 1 }) };
 
 /** A store that names the record by its digest and keeps the outcome as it is (the journal's seals it). */
 const store: IdempotencyStore = {
   table: 'sharing',
+  db: undefined as unknown as TenantDb,
   key: (digest) => ({ pk: `IDEM#${digest}`, sk: 'IDEM' }),
   keep: (digest, outcome) => Promise.resolve({ kept: { digest, outcome } }),
   open: <T>(_digest: string, item: Record<string, unknown>) => Promise.resolve(item.kept as T),
@@ -50,13 +56,13 @@ describe('idempotency record', () => {
 
   it('is scoped to tenant, caller, operation and key: changing any one gives another record, and the parts cannot run together', async () => {
     const base = await pkOf(scope);
-    for (const other of [{ tenant: '4601' }, { callerSub: 'oslo.sykepleier' }, { operation: 'signEntry' }, { key: 'key-87654321' }]) {
+    for (const other of [{ session: sessionOf('4601') }, { callerSub: 'oslo.sykepleier' }, { operation: 'signEntry' }, { key: 'key-87654321' }]) {
       expect(await pkOf({ ...scope, ...other })).not.toBe(base);
     }
     // The request hash is not part of the address: the same key with another request finds the record (and is refused 409).
     expect(await pkOf({ ...scope, requestHash: requestHash({ a: 2 }) })).toBe(base);
     expect(await pkOf({ ...scope, callerSub: 'oslo', operation: 'legecreateEntry' })).not.toBe(await pkOf({ ...scope, callerSub: 'oslo.lege', operation: 'createEntry' }));
-    expect(await pkOf({ ...scope, tenant: '03', callerSub: '01oslo.lege' })).not.toBe(await pkOf({ ...scope, tenant: '0301', callerSub: 'oslo.lege' }));
+    expect(await pkOf({ ...scope, session: sessionOf('03'), callerSub: '01oslo.lege' })).not.toBe(await pkOf({ ...scope, session: sessionOf('0301'), callerSub: 'oslo.lege' }));
   });
 
   it('hashes what was asked regardless of key order, and tells different requests apart', () => {
