@@ -9,6 +9,7 @@ import { problemType, PROBLEM_CONTENT_TYPE } from '../shared/http/problem';
 import { FHIR_CONTENT_TYPE, operationOutcomeOf } from '../functions/fhir/operation-outcome';
 import type { UserProfile } from '../shared/tenancy/user-profile';
 import type { IssuedToken, LocalTokenIssuer } from './token-issuer';
+import { JWT_BEARER_ASSERTION } from './client-assertion';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   listDemoUsers(): Promise<UserProfile[]>;
   /** OAuth2 client credentials check; returns the granted scopes, or undefined to refuse. */
   clientCredentials?(clientId: string, secret: string, requestedScopes: string[]): Promise<string[] | undefined>;
+  /** RFC 7523 client assertion (private_key_jwt) check against the token endpoint URL; the client and its scopes, or undefined. */
+  clientAssertion?(assertion: string, tokenEndpoint: string, requestedScopes: string[]): Promise<{ clientId: string; scopes: string[] } | undefined>;
   webRoot?: string;
 }
 
@@ -109,8 +112,9 @@ export function toProxyEvent(req: IncomingMessage, url: URL, body: Buffer, route
     headers[k] = values.join(',');
     multiValueHeaders[k] = values;
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  // Without a prototype: a client's `?toString=` or `?__proto__=` is a key like any other.
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
+  const multiQuery: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of url.searchParams) {
     query[k] = v;
     (multiQuery[k] ??= []).push(v);
@@ -230,6 +234,37 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+/** The client a token request authenticates as: form fields, or HTTP Basic (RFC 6749 §2.3.1). */
+function clientOf(form: Record<string, string>, req: IncomingMessage): { clientId?: string; secret?: string; assertion?: string } {
+  if (form.client_assertion_type === JWT_BEARER_ASSERTION && form.client_assertion) return { clientId: form.client_id, assertion: form.client_assertion };
+  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (basic) {
+    const [clientId, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+    return { clientId, secret };
+  }
+  return { clientId: form.client_id, secret: form.client_secret };
+}
+
+/** The scopes granted to an authenticated client for the requested ones, or undefined when it does not authenticate. */
+async function authenticateClient(options: GatewayOptions, client: { clientId?: string; secret?: string; assertion?: string }, scope: string | undefined): Promise<string[] | undefined> {
+  const requested = (scope ?? '').split(' ').filter(Boolean);
+  if (client.assertion !== undefined) {
+    if (!options.clientAssertion) return undefined;
+    const verified = await options.clientAssertion(client.assertion, `${options.issuer.issuer}/token`, requested);
+    // The assertion names the client (iss/sub); a client_id beside it must agree.
+    if (!verified || (client.clientId !== undefined && client.clientId !== verified.clientId)) return undefined;
+    client.clientId = verified.clientId;
+    return verified.scopes;
+  }
+  if (!client.clientId || !client.secret || !options.clientCredentials) return undefined;
+  return options.clientCredentials(client.clientId, client.secret, requested);
+}
+
+/** RFC 6749 §5.2: invalid_client is a 401 with a challenge for the scheme the client may use. */
+function invalidClient(res: ServerResponse): void {
+  sendJson(res, 401, { error: 'invalid_client', error_description: 'Ukjent klient eller feil hemmelighet.' }, { 'www-authenticate': 'Basic realm="fellesjournal-local-auth"' });
+}
+
 /** The local token issuer's endpoints: discovery, JWKS, token, and the demo user list. */
 async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (sub === '/.well-known/openid-configuration' && req.method === 'GET') return sendJson(res, 200, options.issuer.discovery());
@@ -246,15 +281,20 @@ async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingM
       if (!user || user.status !== 'active') return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Ukjent eller deaktivert bruker.' });
       // HelseID knows a person by their pid only; a registry user without one cannot log in.
       if (!user.pid) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Brukeren har ikke fødselsnummer i registeret.' });
-      token = await options.issuer.issueForUser(user);
+      const client = clientOf(form, req);
+      if (client.clientId === undefined && client.assertion === undefined) {
+        token = await options.issuer.issueForUser(user);
+      } else {
+        // The person logs in through a vendor's system: a user token issued to that client (on behalf of the person).
+        const scopes = await authenticateClient(options, client, form.scope);
+        if (!scopes || !client.clientId) return invalidClient(res);
+        token = await options.issuer.issueOnBehalfOf(client.clientId, { pid: user.pid, name: user.name, hpr: user.hpr }, scopes);
+      }
     } else if (form.grant_type === 'client_credentials') {
-      let { client_id: clientId, client_secret: secret } = form;
-      const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (basic) [clientId, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-      const scopes = clientId && secret && options.clientCredentials ? await options.clientCredentials(clientId, secret, (form.scope ?? '').split(' ').filter(Boolean)) : undefined;
-      // RFC 6749 §5.2: invalid_client is a 401 with a challenge for the scheme the client may use.
-      if (!clientId || !scopes) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Ukjent klient eller feil hemmelighet.' }, { 'www-authenticate': 'Basic realm="fellesjournal-local-auth"' });
-      token = await options.issuer.issueForClient(clientId, scopes);
+      const client = clientOf(form, req);
+      const scopes = await authenticateClient(options, client, form.scope);
+      if (!client.clientId || !scopes) return invalidClient(res);
+      token = await options.issuer.issueForClient(client.clientId, scopes);
     } else {
       return sendJson(res, 400, { error: 'unsupported_grant_type' });
     }

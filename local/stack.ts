@@ -13,6 +13,7 @@ import { applyLocalEnvironment } from './environment';
 import { freePort } from './dynamodb-local';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import { LocalTokenIssuer } from './token-issuer';
+import { verifyClientAssertion } from './client-assertion';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const ISSUER_PATH = '/local-auth';
@@ -103,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     listDemoUsers: recentDemoUsers(),
     // Vendor clients registered through the operator API (functions/vendors) unless a test brings its own.
     clientCredentials: options.clientCredentials ?? verifyClientCredentials,
+    // private_key_jwt (RFC 7523) against the public key registered with the vendor.
+    clientAssertion: verifyClientAssertion,
     webRoot: webRoot(),
   });
   return {

@@ -14,6 +14,17 @@ export interface IssuedToken {
 /** The audience the local issuer issues for and the local runtime requires (HelseID: the API's resource name). */
 export const LOCAL_AUDIENCE = 'fellesjournal';
 
+/** A person as the local issuer knows them: who HelseID says they are. */
+export interface LocalPerson {
+  pid: string;
+  name: string;
+  hpr?: string;
+  securityLevel?: string;
+}
+
+/** The scopes of a person's login (HelseID's identity scopes). */
+const PERSON_SCOPES = 'openid profile helseid://scopes/identity/pid helseid://scopes/identity/security_level';
+
 /** Overrides of a token's standard claims, for tests of the verifier's checks. */
 export interface TokenOverrides {
   issuer?: string;
@@ -64,6 +75,8 @@ export class LocalTokenIssuer {
       jwks_uri: `${this.issuer}/jwks.json`,
       token_endpoint: `${this.issuer}/token`,
       grant_types_supported: ['urn:fellesjournal:demo-login', 'client_credentials'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256', 'RS256'],
       id_token_signing_alg_values_supported: ['ES256'],
       claims_supported: ['sub', 'aud', 'name', 'client_id', 'scope', CLAIMS.pid, CLAIMS.hpr, CLAIMS.securityLevel, CLAIMS.assuranceLevel],
     };
@@ -88,13 +101,18 @@ export class LocalTokenIssuer {
    * HPR number, name, security level 4), nothing of what they may do. The subject is HelseID's
    * own (here a hash of the pid), not our user id: the services find the user by pid.
    */
-  async issueForPerson(person: { pid: string; name: string; hpr?: string; securityLevel?: string }, ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
+  async issueForPerson(person: LocalPerson, ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
+    return this.issuePerson(person, {}, ttlSeconds, overrides);
+  }
+
+  private async issuePerson(person: LocalPerson, clientClaims: Record<string, unknown>, ttlSeconds: number, overrides: TokenOverrides): Promise<IssuedToken> {
     const claims: Record<string, unknown> = {
       name: person.name,
       [CLAIMS.pid]: person.pid,
       [CLAIMS.securityLevel]: person.securityLevel ?? '4',
       [CLAIMS.assuranceLevel]: (person.securityLevel ?? '4') === '4' ? 'high' : 'substantial',
-      scope: 'openid profile helseid://scopes/identity/pid helseid://scopes/identity/security_level',
+      scope: PERSON_SCOPES,
+      ...clientClaims,
     };
     if (person.hpr) claims[CLAIMS.hpr] = person.hpr;
     const subject = createHash('sha256').update(`local-subject\u0000${person.pid}`).digest('base64url');
@@ -105,6 +123,15 @@ export class LocalTokenIssuer {
   async issueForUser(user: UserProfile, ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
     if (!user.pid) throw new Error(`User ${user.id} has no pid; HelseID knows a person only by it`);
     return this.issueForPerson({ pid: user.pid, name: user.name, hpr: user.hpr }, ttlSeconds, overrides);
+  }
+
+  /**
+   * A user token issued to a vendor client: the person logged in through the vendor's system, as
+   * HelseID issues it (the person's pid, HPR number and name, and the client's `client_id` and
+   * scopes). The services act on behalf of the person, within the vendor's grant.
+   */
+  async issueOnBehalfOf(clientId: string, person: LocalPerson, scopes: string[], ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
+    return this.issuePerson(person, { client_id: clientId, scope: [PERSON_SCOPES, ...scopes].join(' ') }, ttlSeconds, overrides);
   }
 
   /** A machine token for a vendor client (OAuth2 client credentials). */

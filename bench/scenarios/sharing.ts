@@ -4,7 +4,7 @@ import type { Caller } from '../../shared/auth/caller';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { documentIdOf } from '../../shared/contracts/sharing';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
-import { etagOf } from '../../functions/journal/etag';
+import { etagOf } from '../../shared/http/etag';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { DEMO_USERS } from '../../local/demo-data';

@@ -4,11 +4,10 @@ import type { AdminUserView, CreateUserBody, UpdateUserBody } from '../../shared
 import { ADMIN_ASSIGNABLE_ROLES } from '../../shared/contracts/admin';
 import type { UNIT_KINDS } from '../../shared/contracts/tenants';
 import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
-import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Page } from '../../shared/db/tenant-db';
 import { userProfileSchema, type UserProfile } from '../../shared/tenancy/user-profile';
-import { commitWithAudit } from '../core/audit-chain';
+import { commitAudited } from '../core/commit';
 import { actorOf, type AuditEventInput } from '../core/audit-event';
 import { getTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 import { pidIndexWrite } from '../../shared/tenancy/user-store';
@@ -73,21 +72,21 @@ export async function getUserView(ctx: AdminContext, userId: string): Promise<Ad
   return userView((await manageableUser(ctx, userId)).user);
 }
 
+/** The answer when a user's pid index entry (shared/tenancy/user-store.ts) is taken by another user. */
+const pidTaken = () => new ConflictError('Fødselsnummeret er allerede registrert på en annen bruker.');
+
 /** Adds a person to the municipality with clinician, tenant-admin and/or auditor roles. */
 export async function createUser(ctx: AdminContext, body: CreateUserBody, now = new Date()): Promise<AdminUserView> {
   const record = await tenantOf(ctx);
   assertUnit(record, body.unit, 'body.unit');
   const user: UserProfile = { ...body, roles: [...new Set(body.roles)], tenant: ctx.tenant, status: 'active' };
-  try {
-    // The user and their pid index entry in one transaction: a pid belongs to at most one user.
-    await commitWithAudit(ctx.session.db, async () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub }), ...(await pidIndexWrite(user))], [
-      adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') }),
-    ]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Brukernavnet ${body.id} er allerede i bruk.`);
-    if (error instanceof ConditionFailedError && error.index === 1) throw new ConflictError('Fødselsnummeret er allerede registrert på en annen bruker.');
-    throw error;
-  }
+  // The user and their pid index entry in one transaction: a pid belongs to at most one user.
+  await commitAudited(
+    ctx.session.db,
+    async () => [putNewUser(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub }), ...(await pidIndexWrite(user))],
+    [adminEvent(ctx, 'user.create', { user: user.id, roles: user.roles.join(',') })],
+    [() => new ConflictError(`Brukernavnet ${body.id} er allerede i bruk.`), pidTaken],
+  );
   return userView(user);
 }
 
@@ -118,16 +117,13 @@ export async function updateUser(ctx: AdminContext, userId: string, body: Update
   if (body.status) details.status = body.status;
   if (body.unit !== undefined) details.unit = body.unit ?? '';
   if (body.pid !== undefined) details.pidAdded = true;
-  try {
-    const addsPid = next.pid !== undefined && user.pid === undefined;
-    await commitWithAudit(ctx.session.db, async () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub }), ...(addsPid ? await pidIndexWrite(next) : [])], [
-      adminEvent(ctx, body.status === 'disabled' ? 'user.disable' : body.status === 'active' && user.status === 'disabled' ? 'user.enable' : 'user.update', details),
-    ]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Brukeren ${userId} ble endret samtidig; hent den på nytt og prøv igjen.`);
-    if (error instanceof ConditionFailedError && error.index === 1) throw new ConflictError('Fødselsnummeret er allerede registrert på en annen bruker.');
-    throw error;
-  }
+  const addsPid = next.pid !== undefined && user.pid === undefined;
+  await commitAudited(
+    ctx.session.db,
+    async () => [replaceUser(item, next, { changedAt: now.toISOString(), changedBy: ctx.caller.sub }), ...(addsPid ? await pidIndexWrite(next) : [])],
+    [adminEvent(ctx, body.status === 'disabled' ? 'user.disable' : body.status === 'active' && user.status === 'disabled' ? 'user.enable' : 'user.update', details)],
+    [() => new ConflictError(`Brukeren ${userId} ble endret samtidig; hent den på nytt og prøv igjen.`), pidTaken],
+  );
   return userView(next);
 }
 
@@ -138,12 +134,7 @@ export async function listUnits(ctx: AdminContext): Promise<AdminUnit[]> {
 }
 
 async function commitUnits(ctx: AdminContext, record: TenantRecord, units: AdminUnit[], event: AuditEventInput, now: Date): Promise<void> {
-  try {
-    await commitWithAudit(ctx.session.db, () => [updateTenant(record, { units, changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [event]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError('Kommunen ble endret samtidig; prøv igjen.');
-    throw error;
-  }
+  await commitAudited(ctx.session.db, () => [updateTenant(record, { units, changedAt: now.toISOString(), changedBy: ctx.caller.sub })], [event], [() => new ConflictError('Kommunen ble endret samtidig; prøv igjen.')]);
 }
 
 export async function createUnit(ctx: AdminContext, body: { id?: string; name: string; kind: AdminUnit['kind'] }, now = new Date()): Promise<AdminUnit> {

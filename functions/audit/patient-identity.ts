@@ -1,9 +1,7 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import { hasRole, type Caller } from '../../shared/auth/caller';
 import type { AuditPatientView } from '../../shared/contracts/audit';
-import { openPatient } from '../core/journal-crypto';
-import type { PatientItem } from '../core/journal-items';
-import { journalKeys } from '../core/journal-keys';
+import { journalKeys, openPatient, type PatientItem } from '../core/journal-record';
 
 /**
  * Who the patients of an audit view are, for the municipality's auditor: name and national id,

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { RequestSessions } from '../../shared/db/session-source';
 import type { TenantSession } from '../../shared/db/sessions';
-import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
+import { ConditionFailedError, TransactionConflictError, type Item, type PlatformDb, type TenantDb, type TxWrite } from '../../shared/db/tenant-db';
+import type { TableId } from '../../shared/db/tables';
+import { canonicalJson } from '../../shared/encoding/canonical-json';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import { groupBy } from '../../shared/group-by';
 import { appendAudit, appendAuditAcross, commitWithAudit } from './audit-chain';
 import type { AuditEventInput } from './audit-event';
-import { idempotencyWrite, replayIdempotent, type IdempotencyScope, type WriteOutcome } from './idempotency';
+import { journalKeys, openIdempotentResult, sealIdempotentResult } from './journal-record';
 
 /** What recordAccess needs of a request: its own session and the sessions it may open for other logs. */
 export interface AccessRecorder {
@@ -29,6 +32,10 @@ export class IdempotencyRaceError extends Error {
 
 export const CONTENDED_CHANGE = 'Mange samtidige endringer på denne pasienten; prøv igjen.';
 export const CONTENDED_READ = 'Mange samtidige oppslag på denne pasienten; prøv igjen.';
+export const CONTENDED = 'Mange samtidige endringer; prøv igjen.';
+
+/** The domain error to raise when the write at the same index fails its condition (undefined: none expected). */
+export type ConditionErrors = readonly ((() => Error) | undefined)[];
 
 /**
  * THE place where a store conflict becomes an answer. A failed condition on one of the change's
@@ -36,9 +43,11 @@ export const CONTENDED_READ = 'Mange samtidige oppslag på denne pasienten; prø
  * transaction conflict (an audit chain that stays contended after the audit layer's retries) is
  * 429, so the client retries. Anything else is passed on unchanged.
  */
-export function storeConflictError(error: unknown, detail: string, writes: readonly GuardedWrite[] = []): unknown {
+export function storeConflictError(error: unknown, detail: string, writes: readonly Pick<GuardedWrite, 'onConditionFailed'>[] | ConditionErrors = []): unknown {
   if (error instanceof ConditionFailedError && error.index !== undefined && error.index < writes.length) {
-    return writes[error.index]?.onConditionFailed() ?? error;
+    const guard = writes[error.index];
+    const onConditionFailed = typeof guard === 'function' ? guard : guard?.onConditionFailed;
+    if (onConditionFailed) return onConditionFailed();
   }
   if (error instanceof ConditionFailedError || error instanceof TransactionConflictError) return new TooManyRequestsError(detail);
   return error;
@@ -51,6 +60,19 @@ export async function commitChange(session: TenantSession, writes: GuardedWrite[
     await commitWithAudit(session.db, () => plain, events);
   } catch (error) {
     throw storeConflictError(error, CONTENDED_CHANGE, writes);
+  }
+}
+
+/**
+ * commitWithAudit for changes whose writes are built in its callback (registry, users, vendors):
+ * a failed condition on write i becomes onConditionFailed[i](), any other store conflict 429
+ * (storeConflictError).
+ */
+export async function commitAudited(db: TenantDb, build: Parameters<typeof commitWithAudit>[1], events: AuditEventInput[], onConditionFailed: ConditionErrors, detail = CONTENDED): Promise<void> {
+  try {
+    await commitWithAudit(db, build, events);
+  } catch (error) {
+    throw storeConflictError(error, detail, onConditionFailed);
   }
 }
 
@@ -92,4 +114,105 @@ export async function commitIdempotent<T>(scope: IdempotencyScope, now: Date, ou
     if (prior) return prior;
     throw new ConflictError('En forespørsel med samme Idempotency-Key pågår; prøv igjen.');
   }
+}
+
+// ---------------------------------------------------------------- idempotency
+
+/**
+ * Idempotency-Key handling for POSTs. The record is written in the same transaction as the change
+ * it stands for, so "the change happened" and "the key is used" are one fact. A retry with the same
+ * key and the same request gets the stored result and writes nothing; the same key with another
+ * request is refused (409). Records expire (TTL attribute `expiresAt`) after 24 hours.
+ */
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface IdempotencyScope {
+  /** The municipality's session the change is made in; absent for a citizen (their store says where). */
+  session?: TenantSession;
+  /** Keys are scoped to the caller and the operation: two users cannot collide. */
+  callerSub: string;
+  operation: string;
+  key: string;
+  /** Hash of the request (path parameters and body) the key was first used with. */
+  requestHash: string;
+}
+
+/** What a write use case returns, and what a replay gives back. */
+export interface WriteOutcome<T> {
+  value: T;
+  version: number;
+  created: boolean;
+}
+
+/** A stable hash of what was asked (key order does not matter). */
+export function requestHash(request: unknown): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+function recordDigest(scope: IdempotencyScope): string {
+  return createHash('sha256').update(`${scope.session?.tenant ?? 'citizen'}\u0000${scope.callerSub}\u0000${scope.operation}\u0000${scope.key}`).digest('hex');
+}
+
+/**
+ * Where a service keeps its idempotency records and how it keeps the stored outcome. The journal
+ * keeps them in the tenant's journal table, sealed under the tenant's key; a service whose change
+ * lives elsewhere (the region-wide sharing table) keeps them beside that change, so they still go
+ * into the change's own transaction.
+ */
+export interface IdempotencyStore {
+  table: TableId;
+  /** The handle the record is read with (the tenant's session, or the platform's sharing table). */
+  db: TenantDb | PlatformDb;
+  key(digest: string): { pk: string; sk: string };
+  /** The outcome's stored attributes. */
+  keep(digest: string, outcome: unknown): Promise<Item>;
+  /** The outcome back from the stored item. */
+  open<T>(digest: string, item: Item): Promise<T>;
+}
+
+/** The journal's store: the tenant's journal table, outcome sealed under the tenant's key. */
+export function journalIdempotencyStore(session: TenantSession | undefined): IdempotencyStore {
+  if (!session) throw new Error('a journal idempotency record needs the tenant session');
+  return {
+    table: 'journal',
+    db: session.db,
+    key: (digest) => ({ pk: journalKeys.idempotencyPk(session.tenant, digest), sk: journalKeys.idempotencySk }),
+    keep: async (digest, outcome) => ({ sealed: await sealIdempotentResult(session, digest, outcome) }),
+    open: <T>(digest: string, item: Item) => openIdempotentResult<T>(session, digest, item.sealed as Uint8Array),
+  };
+}
+
+/** The stored outcome for this key, if the request was done before; 409 if the key was used for something else. */
+export async function replayIdempotent<T>(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<WriteOutcome<T> | undefined> {
+  const digest = recordDigest(scope);
+  const { pk, sk } = store.key(digest);
+  const item = await store.db.get(store.table, pk, sk);
+  if (!item) return undefined;
+  // An expired record may linger until DynamoDB's TTL sweep removes it; it no longer counts.
+  if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 < Date.now()) return undefined;
+  if (item.requestHash !== scope.requestHash) {
+    throw new ConflictError('Idempotency-Key er allerede brukt for en annen forespørsel.', { idempotencyKey: 'reused' });
+  }
+  return store.open<WriteOutcome<T>>(digest, item);
+}
+
+/** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */
+export async function idempotencyWrite<T>(scope: IdempotencyScope, outcome: WriteOutcome<T>, now: Date, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<TxWrite> {
+  const digest = recordDigest(scope);
+  return {
+    kind: 'put',
+    table: store.table,
+    item: {
+      ...store.key(digest),
+      itemType: 'idempotency',
+      operation: scope.operation,
+      requestHash: scope.requestHash,
+      ...(await store.keep(digest, outcome)),
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    },
+    // A record past its expiry that the TTL sweep has not removed yet may be replaced.
+    condition: { expression: 'attribute_not_exists(pk) OR expiresAt < :now', values: { ':now': Math.floor(now.getTime() / 1000) } },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Caller } from '../../shared/auth/caller';
+import { isOnBehalf, type Caller } from '../../shared/auth/caller';
 import type { Author } from '../../shared/contracts/journal';
 import type { BlockTarget } from '../../shared/contracts/sharing';
 import { ForbiddenError, NotFoundError } from '../../shared/errors';
@@ -10,9 +10,8 @@ import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
-import type { PatientItem, RelationshipItem } from './journal-items';
-import { journalKeys } from './journal-keys';
-import { sharingKeys, type BlockItem, type ConsentItem, type EmergencyItem } from './sharing-items';
+import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
+import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
 
 /**
  * What every use case on a patient's data stands on, in the journal, in sharing and in the audit
@@ -50,14 +49,20 @@ export function directoryOf(req: PatientAccessRequest): TenantDirectory {
   return req.registry ?? new TenantDirectory();
 }
 
-/** The author as entries and relationships record them. */
+/**
+ * The author as entries and relationships record them. A person writing through a vendor system is
+ * the author (so they can sign it themselves); the vendor is named by its registered name (`via`),
+ * not by its client id, which the audit event keeps.
+ */
 export function authorOf(caller: Caller): Author {
+  const onBehalf = isOnBehalf(caller);
   return {
     sub: caller.sub,
     ...(caller.name ? { name: caller.name } : {}),
     ...(caller.hpr ? { hpr: caller.hpr } : {}),
     ...(caller.profession ? { profession: caller.profession } : {}),
-    ...(caller.clientId ? { clientId: caller.clientId } : {}),
+    ...(caller.clientId && !onBehalf ? { clientId: caller.clientId } : {}),
+    ...(onBehalf ? { via: caller.clientName ?? 'Leverandørsystem' } : {}),
   };
 }
 

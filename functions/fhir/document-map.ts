@@ -15,17 +15,37 @@ function authorOf(author: SharedDocument['author']) {
   };
 }
 
+/** Our extension naming who corrected a document and when (the original author stays first in `author`). */
+export const CORRECTION_EXTENSION = 'urn:fellesjournal:fhir:StructureDefinition:correction';
+
+function correctionOf(doc: SharedDocument) {
+  if (!doc.correctedBy) return [];
+  return [
+    {
+      url: CORRECTION_EXTENSION,
+      extension: [
+        { url: 'correctedBy', valueReference: authorOf(doc.correctedBy) },
+        ...(doc.correctedAt ? [{ url: 'correctedAt', valueDateTime: doc.correctedAt }] : []),
+      ],
+    },
+  ];
+}
+
 /**
  * A shared document's metadata as an MHD (Minimal) DocumentReference: the version as
  * meta.versionId, the origin municipality as custodian and setting, the author with HPR, and the
- * attachment URL where ITI-68 retrieves it. A document entered in error keeps no title.
+ * attachment URL where ITI-68 retrieves it. A document entered in error keeps no title. A corrected
+ * one names its corrector beside the original author (a second `author`, and when in the
+ * correction extension), as every other view of it does.
  */
 export function toDocumentReference(doc: SharedDocument, patientId: string, base: string): FhirResource {
   const municipality = { system: NO_BASIS.municipalityCodes, code: doc.organisation.tenantId, display: doc.organisation.name };
+  const correction = correctionOf(doc);
   return {
     resourceType: 'DocumentReference',
     id: doc.id,
     meta: { versionId: String(doc.version), lastUpdated: doc.recordedAt },
+    ...(correction.length > 0 ? { extension: correction } : {}),
     masterIdentifier: { system: 'urn:fellesjournal:document', value: `${doc.id}.${doc.version}` },
     identifier: [{ use: 'official', system: 'urn:ietf:rfc:3986', value: `urn:uuid:${doc.entryId}` }],
     status: doc.status,
@@ -34,7 +54,7 @@ export function toDocumentReference(doc: SharedDocument, patientId: string, base
     category: [typeConcept(doc.type)],
     subject: { reference: `Patient/${patientId}` },
     date: doc.recordedAt,
-    author: [authorOf(doc.author)],
+    author: [authorOf(doc.author), ...(doc.correctedBy ? [authorOf(doc.correctedBy)] : [])],
     custodian: { display: doc.organisation.name, identifier: { system: NO_BASIS.municipalityCodes, value: doc.organisation.tenantId } },
     ...(doc.title ? { description: doc.title } : {}),
     content: [

@@ -18,16 +18,12 @@ import { hasRole, type Role } from '../../shared/auth/caller';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { settle } from '../../shared/settle';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
-import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
-import { commitChange, commitIdempotent, type GuardedWrite, recordAccess } from '../core/commit';
+import { expectVersion } from '../../shared/http/etag';
+import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
-import { openEntryVersion, sealEntryVersion } from '../core/journal-crypto';
-import type { EntryItem, EntrySealed, EntryVersionItem } from '../core/journal-items';
-import { journalKeys } from '../core/journal-keys';
+import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';
 import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
-import { getEntry as loadEntry, toEntry } from '../core/entry-record';
-import { documentIndexWrites } from '../core/document-index';
+import { documentIndexWrites } from '../core/sharing-record';
 
 /**
  * Journal entries. Every change is a new, immutable version item beside the entry's head (the

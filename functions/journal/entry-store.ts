@@ -1,7 +1,6 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import type { Condition, TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from '../core/journal-keys';
-import type { EntryItem, EntryVersionItem } from '../core/journal-items';
+import { type EntryItem, type EntryVersionItem, journalKeys } from '../core/journal-record';
 
 /** DynamoDB access for journal entries: the current version (head) and the immutable versions. */
 

@@ -1,7 +1,6 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import { toVersion } from './entry-service';
-import { toEntry } from '../core/entry-record';
-import type { EntryItem, EntryVersionItem, PatientItem } from '../core/journal-items';
+import { type EntryItem, type EntryVersionItem, type PatientItem, toEntry } from '../core/journal-record';
 import { loadPatientContext } from '../core/patient-access';
 import { listPatientsPage, patientPartition } from './patient-store';
 import { toPatient } from './patient-service';

@@ -6,8 +6,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
 import { decideAccess, hidesPatient, RULES, type AccessDecision } from '../core/access-decision';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
-import { commitIdempotent, recordAccess } from '../core/commit';
+import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import {
   accessCallerOf,
   accessEvent,
@@ -22,8 +21,7 @@ import {
   type PatientContext,
   type TenantRequest,
 } from '../core/patient-access';
-import { openPatient, sealPatient } from '../core/journal-crypto';
-import type { PatientItem } from '../core/journal-items';
+import { openPatient, type PatientItem, sealPatient } from '../core/journal-record';
 import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
 import { createPatientWrites, patientIdsByNameToken } from './patient-store';
 

@@ -1,7 +1,6 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from '../core/journal-keys';
-import type { EntryItem, PatientItem, RelationshipItem } from '../core/journal-items';
+import { type EntryItem, journalKeys, type PatientItem, type RelationshipItem } from '../core/journal-record';
 
 /** DynamoDB access for patients: the record, its national-id uniqueness item and its name tokens. */
 

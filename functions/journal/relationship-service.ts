@@ -5,13 +5,10 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { getUser } from '../../shared/tenancy/user-store';
 import { relationshipInForce } from '../core/access-decision';
-import { expectVersion } from './etag';
-import { replayIdempotent, requestHash, type IdempotencyScope, type WriteOutcome } from '../core/idempotency';
-import { commitIdempotent, recordAccess } from '../core/commit';
+import { expectVersion } from '../../shared/http/etag';
+import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, accessEvent, nowOf, type TenantRequest } from '../core/patient-access';
-import { openRelationship, sealRelationship } from '../core/journal-crypto';
-import type { RelationshipItem } from '../core/journal-items';
-import { journalKeys } from '../core/journal-keys';
+import { journalKeys, openRelationship, type RelationshipItem, sealRelationship } from '../core/journal-record';
 import { getRelationship, relationshipPut, relationshipReplace } from './relationship-store';
 
 /**

@@ -1,7 +1,6 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import type { TxWrite } from '../../shared/db/tenant-db';
-import { journalKeys } from '../core/journal-keys';
-import type { RelationshipItem } from '../core/journal-items';
+import { journalKeys, type RelationshipItem } from '../core/journal-record';
 
 /** DynamoDB access for care relationships (stored in the patient's partition). */
 

@@ -23,7 +23,7 @@ import {
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
-import { sharingKeys, type BlockItem, type ChangedBy, type ConsentItem } from '../core/sharing-items';
+import { type BlockItem, type ChangedBy, type ConsentItem, sharingKeys } from '../core/sharing-record';
 import { deliverPendingAudit, type DeliverySessions } from './audit-outbox';
 import { resolveMyTarget, type ResolvedTarget } from './block-targets';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';

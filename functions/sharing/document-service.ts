@@ -10,7 +10,7 @@ import { settle } from '../../shared/settle';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
-import { openDocumentContent } from '../core/document-index';
+import { type DocumentIndexItem, openDocumentContent } from '../core/sharing-record';
 import {
   accessCallerOf,
   accessEvent,
@@ -26,7 +26,6 @@ import {
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
-import type { DocumentIndexItem } from '../core/sharing-items';
 import { citizenKeyOf, toSharedDocument } from './sharing-context';
 import { documentsOfCitizen, getDocument, readDocument } from './sharing-store';
 

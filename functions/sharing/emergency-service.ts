@@ -5,7 +5,7 @@ import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { decideAccess, emergencyInForce, hidesPatient } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
 import { accessCallerOf, accessEvent, factsForDecision, loadContextAndFacts, nowOf, patientNotFound, refusal, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
-import { emergencyReasonContext, sharingKeys, type EmergencyItem } from '../core/sharing-items';
+import { type EmergencyItem, emergencyReasonContext, sharingKeys } from '../core/sharing-record';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
 import { emergencyPut } from './sharing-store';
 

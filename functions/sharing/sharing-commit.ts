@@ -2,8 +2,7 @@ import { globalKey } from '../../shared/db/keys';
 import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import type { AuditEventInput } from '../core/audit-event';
-import { idempotencyWrite, replayIdempotent, requestHash, type IdempotencyScope, type IdempotencyStore, type WriteOutcome } from '../core/idempotency';
-import { commitChange, commitIdempotent, IdempotencyRaceError, storeConflictError, type GuardedWrite } from '../core/commit';
+import { commitChange, commitIdempotent, type GuardedWrite, IdempotencyRaceError, type IdempotencyScope, type IdempotencyStore, idempotencyWrite, replayIdempotent, requestHash, storeConflictError, type WriteOutcome } from '../core/commit';
 import { deliverPendingAudit, outboxWrite, type DeliverySessions } from './audit-outbox';
 import type { PatientAccessRequest } from '../core/patient-access';
 

@@ -5,8 +5,7 @@ import { ForbiddenError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import type { Envelope } from '../../shared/crypto';
 import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { openTitle } from '../core/document-index';
-import type { DocumentFacts, DocumentIndexItem } from '../core/sharing-items';
+import { type DocumentFacts, type DocumentIndexItem, openTitle } from '../core/sharing-record';
 
 /** The citizen's own national-id key, or a refusal when the login carries no national id. */
 export async function citizenKeyOf(caller: Caller): Promise<string> {

@@ -1,11 +1,11 @@
 import { platformDb } from '../../shared/db/sessions';
 import { sharedDocumentKey, tenantKey } from '../../shared/db/keys';
 import type { Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
-import { sharingKeys, type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem } from '../core/sharing-items';
+import { type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem, sharingKeys } from '../core/sharing-record';
 
 /**
  * DynamoDB access of the sharing service in the region-wide sharing table (its layout:
- * ../core/sharing-items.ts): the citizen's documents, blocks, consents and emergency grants.
+ * ../core/sharing-record.ts): the citizen's documents, blocks, consents and emergency grants.
  */
 
 const table = 'sharing' as const;

@@ -16,12 +16,11 @@ import {
   type TenantView,
 } from '../../shared/contracts/tenants';
 import type { KeyDeletionState, TenantKeyAdmin } from '../../shared/crypto/key-admin';
-import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, pidIndexWrite, userItem } from '../../shared/tenancy/user-store';
 import type { UserProfile } from '../../shared/tenancy/user-profile';
-import { commitWithAudit } from '../core/audit-chain';
+import { commitAudited, type ConditionErrors } from '../core/commit';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
@@ -46,6 +45,9 @@ export interface TenantServiceDeps {
 type Steps = Record<string, StepState>;
 type Provisioning = { steps: Steps; failedStep?: string; admin?: { id: string; name: string; pid?: string } };
 type Offboarding = NonNullable<TenantView['offboarding']>;
+
+/** Another create of the same tenant committed first (its registry item's condition failed). */
+class CreateRaceLost extends Error {}
 
 const done = (at: string): StepState => ({ state: 'done', at });
 const pending = (): StepState => ({ state: 'pending' });
@@ -80,15 +82,15 @@ function describeFailure(error: unknown): string {
  * Writes a change to a tenant with its audit events in one transaction and returns the record as
  * it now is. A concurrent change (the version moved) is a ConflictError: nothing was written.
  */
-async function commitTenantChange(current: TenantRecord, changes: Record<string, unknown>, events: AuditEventInput[], extra: Parameters<typeof commitWithAudit>[1] = () => []): Promise<TenantRecord> {
-  try {
-    await commitWithAudit(jobSession('operator', current.id).db, async () => [updateTenant(current, changes), ...(await extra())], events);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) {
-      throw new ConflictError(`Kommunen ${current.id} ble endret samtidig av noen andre; prøv igjen.`);
-    }
-    throw error;
-  }
+async function commitTenantChange(
+  current: TenantRecord,
+  changes: Record<string, unknown>,
+  events: AuditEventInput[],
+  extra: Parameters<typeof commitAudited>[1] = () => [],
+  extraConflicts: ConditionErrors = [],
+): Promise<TenantRecord> {
+  const changed = () => new ConflictError(`Kommunen ${current.id} ble endret samtidig av noen andre; prøv igjen.`);
+  await commitAudited(jobSession('operator', current.id).db, async () => [updateTenant(current, changes), ...(await extra())], events, [changed, ...extraConflicts]);
   return applied(current, changes);
 }
 
@@ -158,10 +160,11 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     ...changedBy(ctx, now),
   };
   try {
-    await commitWithAudit(jobSession('operator', body.id).db, () => [putNewTenant(record)], [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })]);
+    const events = [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })];
+    await commitAudited(jobSession('operator', body.id).db, () => [putNewTenant(record)], events, [() => new CreateRaceLost()]);
   } catch (error) {
     // Another create of the same tenant won the race: continue as a retry of it.
-    if (error instanceof ConditionFailedError && error.index === 0) return createTenant(body, ctx, deps);
+    if (error instanceof CreateRaceLost) return createTenant(body, ctx, deps);
     throw error;
   }
   return { outcome: 'created', tenant: tenantView(await provision({ ...record, version: 1 }, body.admin, ctx, deps)) };
@@ -225,23 +228,17 @@ const PROVISION_RUNNERS: Record<ProvisionStep, (current: TenantRecord, ctx: Acto
     const p = provisioningOf(current);
     const admin = p.admin ?? { id: `admin.${current.id}`, name: `Administrator ${current.name}` };
     const user: UserProfile = { id: admin.id, name: admin.name, roles: ['tenant-admin'], tenant: current.id, ...(admin.pid ? { pid: admin.pid } : {}), status: 'active' };
-    try {
-      return await commitTenantChange(
-        current,
-        { adminUserId: admin.id, provisioning: withStep(p, 'admin', done(now.toISOString())), ...changedBy(ctx, now) },
-        [operatorEvent(current.id, 'tenant.admin.create', ctx, 'success', { user: admin.id })],
-        // The user and its pid index entry together (shared/tenancy/user-store.ts).
-        async () => [{ kind: 'put', table: 'control', item: userItem(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub, version: 1 }), condition: { expression: 'attribute_not_exists(pk)' } }, ...(await pidIndexWrite(user))],
-      );
-    } catch (error) {
-      if (error instanceof ConditionFailedError && error.index === 1) {
-        throw new ConflictError(`Brukernavnet ${admin.id} ble tatt i bruk underveis; oppgi en annen administrator og kjør opprettelsen igjen.`);
-      }
-      if (error instanceof ConditionFailedError && error.index === 2) {
-        throw new ConflictError('Fødselsnummeret til administratoren er allerede registrert på en annen bruker.');
-      }
-      throw error;
-    }
+    return commitTenantChange(
+      current,
+      { adminUserId: admin.id, provisioning: withStep(p, 'admin', done(now.toISOString())), ...changedBy(ctx, now) },
+      [operatorEvent(current.id, 'tenant.admin.create', ctx, 'success', { user: admin.id })],
+      // The user and its pid index entry together (shared/tenancy/user-store.ts).
+      async () => [{ kind: 'put', table: 'control', item: userItem(user, { createdAt: now.toISOString(), createdBy: ctx.caller.sub, version: 1 }), condition: { expression: 'attribute_not_exists(pk)' } }, ...(await pidIndexWrite(user))],
+      [
+        () => new ConflictError(`Brukernavnet ${admin.id} ble tatt i bruk underveis; oppgi en annen administrator og kjør opprettelsen igjen.`),
+        () => new ConflictError('Fødselsnummeret til administratoren er allerede registrert på en annen bruker.'),
+      ],
+    );
   },
 
   activate: async (current, ctx, deps) => {

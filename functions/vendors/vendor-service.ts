@@ -2,10 +2,10 @@ import { jobSession, type TenantSession } from '../../shared/db/sessions';
 import { createHash, randomBytes } from 'node:crypto';
 import { VENDOR_SCOPES, type Caller } from '../../shared/auth/caller';
 import { clientIdSchema, type RegisterVendorBody, type VendorGrantView, type VendorView } from '../../shared/contracts/vendors';
-import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
-import { appendAudit, commitWithAudit } from '../core/audit-chain';
+import { appendAudit } from '../core/audit-chain';
+import { commitAudited } from '../core/commit';
 import { actorOf, type AuditEventInput, type PurposeOfUse } from '../core/audit-event';
 import type { ApiKeyAdmin } from './api-key-admin';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
@@ -130,9 +130,8 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
     version: 1,
   };
   try {
-    await commitWithAudit(platformAuditDb(), () => [putNewVendor(record)], [
-      event(PLATFORM_AUDIT_TENANT, 'vendor.register', ctx, 'OPERATE', { clientId, orgNumber: body.orgNumber, apiKeyId: apiKey.apiKeyId }),
-    ]);
+    // The client id is random, so only a contended log can refuse this (429).
+    await commitAudited(platformAuditDb(), () => [putNewVendor(record)], [event(PLATFORM_AUDIT_TENANT, 'vendor.register', ctx, 'OPERATE', { clientId, orgNumber: body.orgNumber, apiKeyId: apiKey.apiKeyId })], []);
   } catch (error) {
     // No vendor record, so no key may stay behind either.
     await deps.apiKeys.deleteKey(apiKey.apiKeyId).catch((e: unknown) => logger.error('could not remove API key of failed registration', { apiKeyId: apiKey.apiKeyId, error: e as Error }));
@@ -164,12 +163,7 @@ export async function rotateVendorSecret(clientId: string, ctx: ActorContext, de
 }
 
 async function commitVendor(current: VendorRecord, next: VendorRecord, events: AuditEventInput[]): Promise<void> {
-  try {
-    await commitWithAudit(platformAuditDb(), () => [replaceVendor(current, next)], events);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError(`Leverandøren ${current.clientId} ble endret samtidig; prøv igjen.`);
-    throw error;
-  }
+  await commitAudited(platformAuditDb(), () => [replaceVendor(current, next)], events, [() => new ConflictError(`Leverandøren ${current.clientId} ble endret samtidig; prøv igjen.`)]);
 }
 
 /**
@@ -207,6 +201,8 @@ export async function listGrantsOfTenant(ctx: TenantAdminContext): Promise<Vendo
   return grants.filter((g) => g.tenant === ctx.tenant).map((g) => grantView(g, names.get(g.clientId)));
 }
 
+const grantChanged = () => new ConflictError('Tilgangen ble endret samtidig; prøv igjen.');
+
 /** Lets a vendor act for the admin's municipality within `scopes` (replaces earlier scopes). */
 export async function grantVendor(ctx: TenantAdminContext, clientId: string, scopes: string[], deps: Pick<VendorServiceDeps, 'now'>): Promise<VendorGrantView> {
   const vendor = await getVendor(clientId);
@@ -214,15 +210,12 @@ export async function grantVendor(ctx: TenantAdminContext, clientId: string, sco
   const current = await getGrant(clientId, ctx.tenant);
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { clientId, tenant: ctx.tenant, status: 'active', scopes: [...scopes].sort(), grantedAt: now, grantedBy: ctx.caller.sub };
-  try {
-    await commitWithAudit(ctx.session.db, () => [putGrant(current, next), vendorActiveCheck(clientId)], [
-      event(ctx.tenant, 'vendor.grant', ctx, 'ADMIN', { clientId, scopes: next.scopes.join(' ') }),
-    ]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError('Tilgangen ble endret samtidig; prøv igjen.');
-    if (error instanceof ConditionFailedError && error.index === 1) throw new NotFoundError(`Ingen aktiv leverandørklient ${clientId}.`);
-    throw error;
-  }
+  await commitAudited(
+    ctx.session.db,
+    () => [putGrant(current, next), vendorActiveCheck(clientId)],
+    [event(ctx.tenant, 'vendor.grant', ctx, 'ADMIN', { clientId, scopes: next.scopes.join(' ') })],
+    [grantChanged, () => new NotFoundError(`Ingen aktiv leverandørklient ${clientId}.`)],
+  );
   return grantView({ ...next, version: (current?.version ?? 0) + 1 }, vendor.name);
 }
 
@@ -233,12 +226,7 @@ export async function revokeGrant(ctx: TenantAdminContext, clientId: string, dep
   if (current.status === 'revoked') return grantView(current);
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { ...current, status: 'revoked', revokedAt: now, revokedBy: ctx.caller.sub };
-  try {
-    await commitWithAudit(ctx.session.db, () => [putGrant(current, next)], [event(ctx.tenant, 'vendor.revoke', ctx, 'ADMIN', { clientId })]);
-  } catch (error) {
-    if (error instanceof ConditionFailedError && error.index === 0) throw new ConflictError('Tilgangen ble endret samtidig; prøv igjen.');
-    throw error;
-  }
+  await commitAudited(ctx.session.db, () => [putGrant(current, next)], [event(ctx.tenant, 'vendor.revoke', ctx, 'ADMIN', { clientId })], [grantChanged]);
   return grantView({ ...next, version: current.version + 1 });
 }
 

@@ -19,7 +19,7 @@ export const TENANT_LEADING_KEYS = `T#${principalTenant}#*`;
 /** The audit partitions of a sharing-read session's origin, and of the caller's own municipality. */
 export const ORIGIN_AUDIT_LEADING_KEYS = `T#${principalOrigin}#AUDIT#*`;
 export const OWN_AUDIT_LEADING_KEYS = `T#${principalTenant}#AUDIT#*`;
-/** The one shared document's index item (sharing table, functions/core/sharing-items.ts). */
+/** The one shared document's index item (sharing table, functions/core/sharing-record.ts). */
 export const DOCUMENT_LEADING_KEY = `T#${principalOrigin}#DOC#${principalDocument}`;
 
 export const SHARING_READ_ROLE_DESCRIPTION = 'Fellesjournal sharing-read access: one shared document of another municipality and appending to its audit log (tags origin, document, tenant)';

@@ -4,7 +4,7 @@ import type { Caller } from '../../shared/auth/caller';
 import type { CreateEntryRequest, RelationshipReasonCode, RelationshipSubject } from '../../shared/contracts/journal';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
-import { etagOf } from '../../functions/journal/etag';
+import { etagOf } from '../../shared/http/etag';
 import { patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';

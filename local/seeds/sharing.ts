@@ -3,7 +3,7 @@ import { jobSession } from '../../shared/db/sessions';
 import type { Caller } from '../../shared/auth/caller';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
-import { etagOf } from '../../functions/journal/etag';
+import { etagOf } from '../../shared/http/etag';
 import { loadCitizenFacts, patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';

@@ -52,10 +52,29 @@ export interface Caller {
   tenant?: string;
   /** Unit (enhet) id within the tenant. */
   unit?: string;
-  /** OAuth2 client id, for vendor clients. */
+  /**
+   * OAuth2 client id of a vendor client: the client itself (kind `client`), or the vendor system a
+   * person acts through (kind `person`, on behalf of the clinician).
+   */
   clientId?: string;
+  /** The vendor's registered name, for a person acting through a vendor (shown instead of the client id). */
+  clientName?: string;
   /** When the token expires (epoch seconds). */
   expiresAt: number;
+}
+
+/**
+ * Whether a client id is a registered vendor system's (the operator issues `vnd-` ids). A person's
+ * token issued to such a client is the vendor acting on behalf of that person; a person's token
+ * from the platform's own web client carries another client id, or none locally.
+ */
+export function isVendorClientId(clientId: string | undefined): clientId is string {
+  return clientId !== undefined && /^vnd-[0-9a-f]{16}$/.test(clientId);
+}
+
+/** Whether the caller is a person acting through a vendor system (on behalf of a clinician). */
+export function isOnBehalf(caller: Caller): boolean {
+  return caller.kind === 'person' && isVendorClientId(caller.clientId);
 }
 
 export function hasRole(caller: Caller, ...roles: Role[]): boolean {

@@ -61,6 +61,8 @@ export const authorSchema = z.object({
   hpr: z.optional(z.string()),
   profession: z.optional(z.string()),
   clientId: z.optional(z.string()),
+  /** The vendor system (its registered name) a person wrote through, on their behalf. */
+  via: z.optional(z.string()),
 });
 export type Author = z.infer<typeof authorSchema>;
 

@@ -14,6 +14,7 @@ import { METRICS } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
+import { etagOf } from './etag';
 import { problemFromError, problemHeaders, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
 import type { RouteInput, RouteSpec } from './route';
 import { lowerHeaders, validateRequest } from './validate';
@@ -22,6 +23,20 @@ export interface HttpResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+/** A write's HTTP answer: 201 + Location when created, else 200; the ETag names the new version. */
+export function writeResult(outcome: { value: unknown; version: number; created: boolean }, location?: string): HttpResult {
+  return {
+    status: outcome.created ? 201 : 200,
+    body: outcome.value,
+    headers: { etag: etagOf(outcome.version), ...(outcome.created && location ? { location } : {}) },
+  };
+}
+
+/** A read's HTTP answer with the version's ETag. */
+export function readResult(value: unknown, version: number): HttpResult {
+  return { status: 200, body: value, headers: { etag: etagOf(version) } };
 }
 
 /** What a handler receives: validated input, the verified caller and the tenant it acts in. */

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Caller, VerifiedIdentity } from '../auth/caller';
+import { isVendorClientId, type Caller, type VerifiedIdentity } from '../auth/caller';
 import { config } from '../config';
 import { dynamo } from '../db/client';
 import { isTenantId } from '../db/keys';
@@ -24,9 +24,26 @@ async function getControlItem(key: { pk: string; sk: string }): Promise<Record<s
  */
 export async function vendorGrantScopes(clientId: string, tenant: string): Promise<string[] | undefined> {
   const [grant, vendor] = await Promise.all([getControlItem(controlKeys.vendorGrant(clientId, tenant)), getControlItem(controlKeys.vendor(clientId))]);
+  return grantedScopes(grant, vendor);
+}
+
+/** The scopes in a grant item, or undefined unless both the grant and its vendor are active. */
+function grantedScopes(grant: Record<string, unknown> | undefined, vendor: Record<string, unknown> | undefined): string[] | undefined {
   if (!grant || grant.status !== 'active') return undefined;
   if (!vendor || vendor.status !== 'active') return undefined;
   return Array.isArray(grant.scopes) ? (grant.scopes as string[]) : [];
+}
+
+/** A route's scopes the tenant did not grant the vendor, or the token does not carry. */
+function assertScopes(route: RouteSpec, granted: string[] | undefined, tokenScopes: string[]): void {
+  if (!granted) throw new ForbiddenError('Kommunen har ikke gitt dette leverandørsystemet tilgang.');
+  const missing = (route.scopes ?? []).filter((s) => !granted.includes(s) || !tokenScopes.includes(s));
+  if (missing.length > 0) throw new ForbiddenError(`Mangler scope: ${missing.join(', ')}.`, { missingScopes: missing });
+}
+
+/** Routes without scopes are not open to vendor systems, as themselves or on behalf of a person. */
+function assertVendorRoute(route: RouteSpec): void {
+  if (!route.scopes) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
 }
 
 /** The refusal of a verified person the registry does not know (logged with this reason). */
@@ -97,6 +114,8 @@ export function assertRouteRoles(route: RouteSpec, caller: Caller): void {
  * unregistered citizen. Checks the route's roles.
  */
 export async function resolveCaller(route: RouteSpec, identity: VerifiedIdentity): Promise<Caller> {
+  // A vendor on behalf of a person: only routes open to vendors, and only for a registered person.
+  if (identity.kind === 'person' && isVendorClientId(identity.clientId)) assertVendorRoute(route);
   if (identity.kind === 'client') {
     const caller = clientCaller(identity);
     assertRouteRoles(route, caller);
@@ -108,6 +127,8 @@ export async function resolveCaller(route: RouteSpec, identity: VerifiedIdentity
     assertRouteRoles(route, caller);
     return caller;
   }
+  // A vendor system acts for registered health personnel only, never as a citizen's app.
+  if (isVendorClientId(identity.clientId)) throw notRegistered();
   const citizen = await unregisteredCitizen(identity);
   // Outside the citizen services, an unregistered person is refused as such.
   if (route.roles && !route.roles.includes('citizen')) throw notRegistered();
@@ -135,6 +156,8 @@ export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity
   let tenant: string | undefined;
   let caller: Caller | undefined;
   let userId: string | undefined;
+  // A person's token issued to a vendor system: the vendor acts on behalf of that person.
+  const onBehalfOf = identity.kind === 'person' && isVendorClientId(identity.clientId) ? identity.clientId : undefined;
   if (identity.kind === 'client') {
     caller = clientCaller(identity);
     assertRouteRoles(route, caller);
@@ -142,12 +165,11 @@ export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity
     if (!tenant || !isTenantId(tenant)) {
       throw new ValidationError('Oppgi kommunenummer i x-tenant.', [{ field: 'headers.x-tenant', message: 'Påkrevd: fire sifre' }]);
     }
-    if (!route.scopes || !caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
-    const granted = await vendorGrantScopes(caller.clientId, tenant);
-    if (!granted) throw new ForbiddenError('Kommunen har ikke gitt dette leverandørsystemet tilgang.');
-    const missing = route.scopes.filter((s) => !granted.includes(s) || !caller?.scopes.includes(s));
-    if (missing.length > 0) throw new ForbiddenError(`Mangler scope: ${missing.join(', ')}.`, { missingScopes: missing });
+    assertVendorRoute(route);
+    if (!caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
+    assertScopes(route, await vendorGrantScopes(caller.clientId, tenant), caller.scopes);
   } else {
+    if (onBehalfOf) assertVendorRoute(route);
     const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
     // Not in the registry: at most a citizen, who acts in no municipality.
     if (!entry) throw notRegistered();
@@ -156,13 +178,21 @@ export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity
   }
   const others = tenant ? [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))] : [];
   const tenants = tenant ? [tenant, ...others] : [];
-  const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(userId ? [controlKeys.user(userId)] : [])];
+  // On behalf of a person: the vendor's grant in the person's municipality, read with the rest.
+  const grantKeys = onBehalfOf && tenant ? [controlKeys.vendorGrant(onBehalfOf, tenant), controlKeys.vendor(onBehalfOf)] : [];
+  const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(userId ? [controlKeys.user(userId)] : []), ...grantKeys];
   const items = await platformDb().getMany('control', keys);
   if (identity.kind === 'person') {
     caller = registeredPerson(identity, items[tenants.length]);
     assertRouteRoles(route, caller);
     // The index names the tenant the user was created in; a user item saying otherwise is refused.
     if (!tenant || caller.tenant !== tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+    if (onBehalfOf) {
+      // Both must allow it: the person's registry roles (above) and the vendor's grant and token scopes.
+      const [grant, vendor] = [items[tenants.length + 1], items[tenants.length + 2]];
+      assertScopes(route, grantedScopes(grant, vendor), identity.scopes);
+      caller = { ...caller, clientId: onBehalfOf, ...(typeof vendor?.name === 'string' ? { clientName: vendor.name } : {}) };
+    }
   }
   if (!tenant || !caller) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   const profiles = tenants.map((t, i) => [t, items[i] as TenantProfile | undefined] as [string, TenantProfile | undefined]);

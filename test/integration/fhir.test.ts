@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'fhir-kit-client';
 import { describe, expect, it } from 'vitest';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { useTestStack } from '../support/local-stack';
-import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { createCitizen, createJournalResponsible, createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { auditEvents } from '../support/tables';
 import { expectValidFhir } from '../support/fhir-validate';
 import { grantTestVendor, vendorToken } from '../support/tokens';
+import { CORRECTION_EXTENSION } from '../../functions/fhir/document-map';
 
 /**
  * /fhir/R4 as an EHR vendor's system drives it: through fhir-kit-client, every resource checked by
@@ -257,6 +259,25 @@ describe('IHE MHD', () => {
     expect(atOrigin.map((e) => [e.outcome, e.fromTenant, e.recordId])).toEqual([['success', '0301', epikrise.entry.id]]);
     const here = (await auditEvents('0301', p.oslo.id)).filter((e) => e.action === 'sharing.document.retrieve');
     expect(here.map((e) => [e.outcome, e.recordId])).toEqual([['success', `4601-${epikrise.entry.id}`]]);
+  });
+
+  it('ITI-67 names who corrected a document and when, beside the original author, as every other view does', async () => {
+    const p = await sharedPatient();
+    const { entry, etag } = await createSignedEntry(stack, 'bergen.sykepleier', p.bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Feil diagnose' });
+    const responsible = await createJournalResponsible(`bergen.ansvarlig.${randomUUID().slice(0, 8)}`, '4601', '4601-hjem-fana');
+    await createRelationship(stack, responsible, p.bergen.id);
+    const corrected = await stack.post(`/v1/patients/${p.bergen.id}/entries/${entry.id}/corrections`, responsible, { title: 'Epikrise', text: 'Riktig diagnose', reason: 'Feil diagnose' }, { 'if-match': etag });
+    expect(corrected.status).toBe(200);
+    const client = await clientFor('oslo.lege');
+    const found = (await client.search({ resourceType: 'DocumentReference', searchParams: { patient: p.oslo.id } })) as Bundle;
+    expectValidFhir(found);
+    const ref = found.entry!.find((e) => e.resource.id === `4601-${entry.id}`)!.resource as Resource & { author: { display: string }[]; extension: { url: string; extension: { url: string }[] }[] };
+    expect(ref.docStatus).toBe('amended');
+    expect(ref.author.map((a) => a.display)).toEqual([expect.stringContaining('Sara Sykepleier'), expect.stringContaining('Jorunn Journalansvarlig')]);
+    const correction = ref.extension.find((x) => x.url === CORRECTION_EXTENSION)?.extension as { url: string; valueReference?: { display: string }; valueDateTime?: string }[];
+    expect(correction.map((x) => x.url)).toEqual(['correctedBy', 'correctedAt']);
+    expect(correction[0]!.valueReference!.display).toContain('Jorunn Journalansvarlig');
+    expect(correction[1]!.valueDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('ITI-67 without a patient is a 400 OperationOutcome; a patient no one has is an empty Bundle; no relationship is refused as in /v1', async () => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, EntryVersion, Patient, Relationship } from '../../shared/contracts/journal';
 import { tableName } from '../../shared/db/tables';
-import { journalKeys } from '../../functions/core/journal-keys';
+import { journalKeys } from '../../functions/core/journal-record';
 import { METRICS } from '../../shared/metric-names';
 import { metrics } from '../../shared/observability';
 import { useTestStack } from '../support/local-stack';

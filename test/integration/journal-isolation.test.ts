@@ -4,7 +4,7 @@ import { seedDemoData } from '../../local/seed';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { Entry, Patient, Relationship } from '../../shared/contracts/journal';
 import { countTenantRecords, exportTenantJournal } from '../../functions/journal/export';
-import { journalKeys } from '../../functions/core/journal-keys';
+import { journalKeys } from '../../functions/core/journal-record';
 import { journalRoutes } from '../../functions/journal/routes';
 import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship, createSignedEntry } from '../support/patients';

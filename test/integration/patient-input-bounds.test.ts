@@ -7,7 +7,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { streamOf } from '../../functions/core/audit-chain';
 import { hashNamePrefix } from '../../functions/journal/name-index';
 import { patientIdByNationalIdKey } from '../../functions/core/patient-access';
-import { journalKeys } from '../../functions/core/journal-keys';
+import { journalKeys } from '../../functions/core/journal-record';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /** Issue 16 items 2 and 3: what the create-patient contract refuses before any I/O. */

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { shardOf, shardStreams } from '../../functions/core/chain-format';
-import { journalKeys } from '../../functions/core/journal-keys';
+import { journalKeys } from '../../functions/core/journal-record';
 import type { Caller } from '../../shared/auth/caller';
 import { inProcessSessions, type RequestSessions } from '../../shared/db/session-source';
 import { jobSession, type TenantSession } from '../../shared/db/sessions';

@@ -63,3 +63,16 @@ export async function grantTestVendor(clientId: string, tenant: string, scopes: 
 export async function vendorToken(issuer: LocalTokenIssuer, clientId: string, scopes: string[]): Promise<string> {
   return (await issuer.issueForClient(clientId, scopes)).access_token;
 }
+
+/** A demo user's login through vendor client `clientId` (client authenticated): the token endpoint's answer. */
+export function onBehalfLogin(baseUrl: string, username: string, clientId: string, secret: string, scope: string): Promise<Response> {
+  const form = new URLSearchParams({ grant_type: 'urn:fellesjournal:demo-login', username, client_id: clientId, client_secret: secret, scope });
+  return fetch(`${baseUrl}/local-auth/token`, { method: 'POST', body: form });
+}
+
+/** A user token issued to vendor client `clientId` for demo user `username` (the vendor on behalf of them); must succeed. */
+export async function onBehalfToken(baseUrl: string, username: string, clientId: string, secret: string, scope: string): Promise<string> {
+  const res = await onBehalfLogin(baseUrl, username, clientId, secret, scope);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}

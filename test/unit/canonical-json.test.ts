@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/encoding/canonical-json';
 import { canonical as chainCanonical, eventHash } from '../../functions/core/chain-format';
-import { requestHash } from '../../functions/core/idempotency';
+import { requestHash } from '../../functions/core/commit';
 import { createHash } from 'node:crypto';
 
 /** The audit chain's serializer before RFC 8785 (kept here only to prove the switch changes no byte). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes';
 import { capabilityStatement } from '../../functions/fhir/capability';
-import { toBinary, toDocumentReference } from '../../functions/fhir/document-map';
+import { CORRECTION_EXTENSION, toBinary, toDocumentReference } from '../../functions/fhir/document-map';
 import { operationOutcomeOf } from '../../functions/fhir/operation-outcome';
 import { toFhirPatient } from '../../functions/fhir/patient-map';
 import { FHIR_INTERACTIONS, fhirFindDocumentReferencesRoute, fhirReadPatientRoute, fhirRetrieveDocumentRoute, fhirRoutes, fhirSearchPatientRoute } from '../../functions/fhir/routes';
@@ -50,11 +50,31 @@ describe('mapping', () => {
     const ref = toDocumentReference(doc, '6f1c1f5e-1c2b-4d3a-9e8f-0a1b2c3d4e5f', 'https://fj.example.no/fhir/R4');
     expectValidFhir(ref);
     expect(ref).toMatchObject({ docStatus: 'amended', meta: { versionId: '3' }, author: [{ identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9100101' } }] });
+    expect(ref.extension).toBeUndefined();
     const withdrawn = toDocumentReference({ ...doc, status: 'entered-in-error', title: undefined }, '6f1c1f5e-1c2b-4d3a-9e8f-0a1b2c3d4e5f', 'https://fj.example.no/fhir/R4');
     expectValidFhir(withdrawn);
     expect(JSON.stringify(withdrawn)).not.toContain('/Binary/');
     const binary = toBinary({ ...doc, title: 'Epikrise', text: 'Tekst', access: { rule: 'care-relationship-user', emergency: false } });
     expectValidFhir(binary);
+  });
+
+  it('a corrected document names who corrected it and when, beside the original author', () => {
+    const corrector = { id: 'bergen.ansvarlig', name: 'Jorunn Journalansvarlig', profession: 'lege', hpr: '9100202' };
+    const ref = toDocumentReference({ ...doc, correctedAt: '2026-12-02T10:00:00.000Z', correctedBy: corrector }, '6f1c1f5e-1c2b-4d3a-9e8f-0a1b2c3d4e5f', 'https://fj.example.no/fhir/R4');
+    expectValidFhir(ref);
+    expect(ref.author).toEqual([
+      { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9100101' }, display: 'Sara Sykepleier, sykepleier' },
+      { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9100202' }, display: 'Jorunn Journalansvarlig, lege' },
+    ]);
+    expect(ref.extension).toEqual([
+      {
+        url: CORRECTION_EXTENSION,
+        extension: [
+          { url: 'correctedBy', valueReference: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9100202' }, display: 'Jorunn Journalansvarlig, lege' } },
+          { url: 'correctedAt', valueDateTime: '2026-12-02T10:00:00.000Z' },
+        ],
+      },
+    ]);
   });
 
   it('every problem is a valid OperationOutcome naming each field', () => {

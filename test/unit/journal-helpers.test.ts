@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPatientSchema, correctEntrySchema, isSharableEntryType, searchPatientsSchema } from '../../shared/contracts/journal';
-import { etagOf, expectVersion } from '../../functions/journal/etag';
-import { requestHash } from '../../functions/core/idempotency';
+import { etagOf, expectVersion } from '../../shared/http/etag';
+import { requestHash } from '../../functions/core/commit';
 import { nameMatches, namePrefixes, nameTokens, queryPrefixes } from '../../functions/journal/name-index';
 
 describe('ETag / If-Match', () => {

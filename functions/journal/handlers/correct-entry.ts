@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { correctEntry } from '../entry-service';
-import { writeResult } from '../http-result';
 import { correctEntryRoute } from '../routes';
 
 export const handler = httpHandler(correctEntryRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>

@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { createEntry } from '../entry-service';
-import { writeResult } from '../http-result';
 import { createEntryRoute } from '../routes';
 
 export const handler = httpHandler(createEntryRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) => {

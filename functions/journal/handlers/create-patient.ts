@@ -1,5 +1,4 @@
-import { httpHandler } from '../../../shared/http/handler';
-import { writeResult } from '../http-result';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { createPatient } from '../patient-service';
 import { createPatientRoute } from '../routes';
 

@@ -1,5 +1,4 @@
-import { httpHandler } from '../../../shared/http/handler';
-import { writeResult } from '../http-result';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { createRelationship } from '../relationship-service';
 import { createRelationshipRoute } from '../routes';
 

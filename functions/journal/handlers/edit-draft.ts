@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { editDraft } from '../entry-service';
-import { writeResult } from '../http-result';
 import { editDraftRoute } from '../routes';
 
 export const handler = httpHandler(editDraftRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>

@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, readResult } from '../../../shared/http/handler';
 import { readEntry } from '../entry-service';
-import { readResult } from '../http-result';
 import { getEntryRoute } from '../routes';
 
 export const handler = httpHandler(getEntryRoute, async ({ params, tenant, caller, requestId, session, sessions }) => {

@@ -1,5 +1,4 @@
-import { httpHandler } from '../../../shared/http/handler';
-import { readResult } from '../http-result';
+import { httpHandler, readResult } from '../../../shared/http/handler';
 import { getPatient } from '../patient-service';
 import { getPatientRoute } from '../routes';
 

@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { markEnteredInError } from '../entry-service';
-import { writeResult } from '../http-result';
 import { markEnteredInErrorRoute } from '../routes';
 
 export const handler = httpHandler(markEnteredInErrorRoute, async ({ params, body, headers, tenant, caller, requestId, session, sessions }) =>

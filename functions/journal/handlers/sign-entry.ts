@@ -1,6 +1,5 @@
-import { httpHandler } from '../../../shared/http/handler';
+import { httpHandler, writeResult } from '../../../shared/http/handler';
 import { signEntry } from '../entry-service';
-import { writeResult } from '../http-result';
 import { signEntryRoute } from '../routes';
 
 export const handler = httpHandler(signEntryRoute, async ({ params, headers, tenant, caller, requestId, session, sessions }) =>

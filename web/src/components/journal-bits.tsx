@@ -18,7 +18,7 @@ export function StatusBadge({ status }: { status: EntryStatus }) {
 export function AuthorLine({ author }: { author: Author | undefined }) {
   const { t } = useI18n();
   if (!author) return null;
-  const parts = [author.name ?? author.sub, author.profession, author.hpr ? t('journal.hpr', { hpr: author.hpr }) : undefined, author.clientId ? t('journal.viaClient', { client: author.clientId }) : undefined];
+  const parts = [author.name ?? author.sub, author.profession, author.hpr ? t('journal.hpr', { hpr: author.hpr }) : undefined, (author.via ?? author.clientId) ? t('journal.viaClient', { client: author.via ?? author.clientId ?? '' }) : undefined];
   return <span className="author">{parts.filter(Boolean).join(', ')}</span>;
 }
 

@@ -1,4 +1,4 @@
-import { PreconditionFailedError, PreconditionRequiredError } from '../../shared/errors';
+import { PreconditionFailedError, PreconditionRequiredError } from '../errors';
 
 /** ETags are strong and name the version: `"v3"`. If-Match compares them strongly (RFC 9110). */
 export function etagOf(version: number): string {
