@@ -17,10 +17,9 @@ import {
 import { hasRole, type Role } from '../../shared/auth/caller';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { settle } from '../../shared/settle';
-import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import { expectVersion } from '../../shared/http/etag';
 import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
-import { authorize, authorOf, denyAfterAccess, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
+import { authorize, authorOf, denyAfterAccess, directoryOf, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';
 import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
 import { documentIndexWrites } from '../core/sharing-record';
@@ -145,11 +144,25 @@ function eventTimeOf(value: string | undefined, now: Date): string {
   return t.toISOString();
 }
 
+/** The unversioned fields of a new entry's head item (written and received entries alike). */
+function newEntryHead(tenant: string, patientId: string, entryId: string, fields: Pick<EntryItem, 'entryType' | 'unit' | 'eventTime' | 'author'>, now: Date) {
+  return {
+    pk: journalKeys.patientPk(tenant, patientId),
+    sk: journalKeys.entrySk(entryId),
+    itemType: 'entry' as const,
+    entryId,
+    patientId,
+    ...fields,
+    createdAt: now.toISOString(),
+    gsi1pk: journalKeys.timelinePk(tenant, patientId),
+  };
+}
+
 async function unitFor(req: TenantRequest, requested: string | undefined): Promise<string> {
   const unit = requested ?? req.caller.unit;
   if (!unit) throw new ValidationError('Oppgi enheten journalnotatet skrives i.', [{ field: 'body.unit', message: 'Påkrevd når du ikke tilhører en enhet' }]);
   if (unit !== req.caller.unit) {
-    const profile = await readTenantProfile(req.tenant);
+    const profile = await directoryOf(req).profile(req.tenant);
     if (!profile?.units.some((u) => u.id === unit)) throw new ValidationError('Ukjent enhet.', [{ field: 'body.unit', message: 'Enheten finnes ikke i kommunen' }]);
   }
   return unit;
@@ -190,19 +203,7 @@ export async function createEntry(req: TenantRequest, patientId: string, body: C
   const author = authorOf(req.caller);
   const next = await nextVersion(
     req,
-    {
-      pk: journalKeys.patientPk(req.tenant, patientId),
-      sk: journalKeys.entrySk(entryId),
-      itemType: 'entry',
-      entryId,
-      patientId,
-      entryType: body.type,
-      unit,
-      eventTime,
-      createdAt: now.toISOString(),
-      author,
-      gsi1pk: journalKeys.timelinePk(req.tenant, patientId),
-    },
+    newEntryHead(req.tenant, patientId, entryId, { entryType: body.type, unit, eventTime, author }, now),
     1,
     'created',
     'draft',
@@ -233,7 +234,7 @@ export async function receiveDocument(req: TenantRequest, patientId: string, bod
   const now = nowOf(req);
   const entryId = randomUUID();
   // A system client belongs to no unit: a received document lands in the municipality's first unit (its mottak).
-  const unit = await unitFor(req, body.unit ?? (req.caller.unit ? undefined : (await readTenantProfile(req.tenant))?.units[0]?.id));
+  const unit = await unitFor(req, body.unit ?? (req.caller.unit ? undefined : (await directoryOf(req).profile(req.tenant))?.units[0]?.id));
   const eventTime = eventTimeOf(body.eventTime, now);
   const { organisation, author: sender } = body.receivedFrom;
   // The author is the clinician who wrote and signed it at the sender; the submitter is changedBy.
@@ -241,19 +242,7 @@ export async function receiveDocument(req: TenantRequest, patientId: string, bod
   const content: EntrySealed = { title: body.title, text: body.text };
   const next = await nextVersion(
     req,
-    {
-      pk: journalKeys.patientPk(req.tenant, patientId),
-      sk: journalKeys.entrySk(entryId),
-      itemType: 'entry',
-      entryId,
-      patientId,
-      entryType: body.type,
-      unit,
-      eventTime,
-      createdAt: now.toISOString(),
-      author,
-      gsi1pk: journalKeys.timelinePk(req.tenant, patientId),
-    },
+    newEntryHead(req.tenant, patientId, entryId, { entryType: body.type, unit, eventTime, author }, now),
     1,
     'received',
     'signed',
