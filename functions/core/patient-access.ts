@@ -182,6 +182,12 @@ export async function patientIdByNationalIdKey(session: TenantSession, nidKey: s
   return typeof item?.patientId === 'string' ? item.patientId : undefined;
 }
 
+/** The citizen's own national-id key, or a refusal when the login carries no national id. */
+export async function citizenKeyOf(caller: Caller): Promise<string> {
+  if (!caller.pid || caller.kind !== 'person') throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
+  return nationalIdKey(caller.pid);
+}
+
 export interface CitizenFacts {
   blocks: BlockItem[];
   consents: ConsentItem[];
