@@ -85,6 +85,13 @@ function headWrite(stream: string, to: Head, now: Date): TxWrite {
   };
 }
 
+/** The next link of a chain: `fields` at `seq` after `prevHash`, hashed, put only while that slot is free. */
+function chainLink(stream: string, seq: number, prevHash: string, eventId: string, time: string, fields: Item): { write: TxWrite; hash: string } {
+  const item: Item = { pk: stream, sk: eventSk(seq), stream, seq, prevHash, eventId, time, ...fields };
+  const hash = eventHash(item);
+  return { write: { kind: 'put', table: 'audit', item: { ...item, hash }, condition: { expression: 'attribute_not_exists(pk)' } }, hash };
+}
+
 /**
  * The registry entries for streams this transaction opens. Each registry shard is a chain of its
  * own, so concurrent openers race for its next slot like any appender, and a whole stream deleted later
@@ -102,22 +109,9 @@ async function registryWrites(db: TenantDb, opened: string[], now: Date, afterCo
     let { seq, hash } = head;
     for (const openedStream of streams) {
       seq += 1;
-      const item: Item = {
-        pk: stream,
-        sk: eventSk(seq),
-        stream,
-        seq,
-        prevHash: hash,
-        eventId: randomUUID(),
-        time: now.toISOString(),
-        tenant: tenantOfStream(stream),
-        action: 'audit.stream-open',
-        outcome: 'success',
-        openedStream,
-      };
-      item.hash = eventHash(item);
-      hash = item.hash as string;
-      appends.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+      const link = chainLink(stream, seq, hash, randomUUID(), now.toISOString(), { tenant: tenantOfStream(stream), action: 'audit.stream-open', outcome: 'success', openedStream });
+      hash = link.hash;
+      appends.push(link.write);
     }
     heads.push(headWrite(stream, { seq, hash }, now));
     advances.push({ stream, fromSeq: head.seq, seq, hash });
@@ -204,14 +198,7 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
       const reasonSealed = e.reason
         ? await db.keys.encrypt({ tenant: e.tenant, record: eventId, kind: 'audit-reason' }, e.reason)
         : undefined;
-      const item: Item = {
-        pk: stream,
-        sk: eventSk(seq),
-        stream,
-        seq,
-        prevHash: hash,
-        eventId,
-        time,
+      const link = chainLink(stream, seq, hash, eventId, time, {
         tenant: e.tenant,
         action: e.action,
         outcome: e.outcome,
@@ -234,10 +221,9 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
         gsi2pk: tenantKey(e.tenant, 'AUDIT', 'DAY', time.slice(0, 10)),
         gsi2sk: `${time}#${eventId}`,
         ...(e.citizenKey ? { gsi3pk: tenantKey(e.tenant, 'AUDIT', 'CITIZEN', e.citizenKey), gsi3sk: `${time}#${eventId}` } : {}),
-      };
-      item.hash = eventHash(item);
-      hash = item.hash as string;
-      appends.push({ kind: 'put', table: 'audit', item, condition: { expression: 'attribute_not_exists(pk)' } });
+      });
+      hash = link.hash;
+      appends.push(link.write);
       if (e.flagged) {
         // The review queue: a separate, unchained pointer item; reviews are appended beside it.
         appends.push({

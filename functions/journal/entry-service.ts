@@ -187,12 +187,21 @@ function scopeOf(req: TenantRequest, operation: string, key: string, request: un
   return { session: req.session, callerSub: req.caller.sub, operation, key, requestHash: requestHash(request) };
 }
 
+/**
+ * The opening of a new entry under an Idempotency-Key: the access it stands on (journal.write on
+ * the patient; a refusal first, whatever the key) and, read beside it, the answer to an earlier
+ * request with the same key, if there was one.
+ */
+async function openCreate(req: TenantRequest, operation: string, auditAction: string, idempotencyKey: string, patientId: string, body: unknown): Promise<{ scope: IdempotencyScope; auth: Authorized; prior?: WriteOutcome<Entry> }> {
+  const scope = scopeOf(req, operation, idempotencyKey, { patientId, body });
+  const priorRead = settle(replayIdempotent<Entry>(scope));
+  const auth = await authorize(req, patientId, 'journal.write', auditAction);
+  return { scope, auth, prior: (await priorRead)() };
+}
+
 /** Creates a draft entry. */
 export async function createEntry(req: TenantRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
-  const scope = scopeOf(req, 'createEntry', idempotencyKey, { patientId, body });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.create');
-  const prior = (await priorRead)();
+  const { scope, auth, prior } = await openCreate(req, 'createEntry', 'entry.create', idempotencyKey, patientId, body);
   if (prior) return prior;
 
   const now = nowOf(req);
@@ -224,10 +233,7 @@ export const RECEIVE_DOCUMENT_OPERATION = 'receiveDocument';
  * transaction as the entry, its audit event and the idempotency record: all or nothing.
  */
 export async function receiveDocument(req: TenantRequest, patientId: string, body: ReceiveDocumentRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
-  const scope = scopeOf(req, RECEIVE_DOCUMENT_OPERATION, idempotencyKey, { patientId, body });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const auth = await authorize(req, patientId, 'journal.write', 'entry.receive');
-  const prior = (await priorRead)();
+  const { scope, auth, prior } = await openCreate(req, RECEIVE_DOCUMENT_OPERATION, 'entry.receive', idempotencyKey, patientId, body);
   if (prior) return prior;
 
   const now = nowOf(req);
