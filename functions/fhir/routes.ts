@@ -1,4 +1,5 @@
-import { defineService } from '../../shared/http/service';
+import type { RouteSpec } from '../../shared/http/route';
+import { defineService, type ServiceRouteSpec } from '../../shared/http/service';
 import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
@@ -25,104 +26,93 @@ const fhir = defineService({
 
 export const FHIR_BASE = '/fhir/R4';
 
+/** Who may call a route: the /v1 route a FHIR route maps onto, or no token at all. */
+type Access = Pick<RouteSpec, 'auth' | 'tenant' | 'roles' | 'scopes'>;
+const PUBLIC = { auth: 'public', tenant: 'none' } as const;
 
-export const fhirMetadataRoute = fhir.route({
+/** A FHIR route as written here: its path below FHIR_BASE and its handler file's name. */
+type FhirRouteSpec = Omit<ServiceRouteSpec, 'path' | 'handler' | 'plane' | keyof Access> & { path: string; handler: string };
+
+/**
+ * One FHIR route over a /v1 route (or PUBLIC): its access fields are copied from that route, so an
+ * access rule has one home; every FHIR route is on the data plane, under FHIR_BASE, with its
+ * handler in functions/fhir/handlers/.
+ */
+function fhirRoute<const A extends Access, const R extends FhirRouteSpec>(over: A, route: R) {
+  const { path, handler, ...rest } = route;
+  const access = { auth: over.auth, tenant: over.tenant, ...(over.roles ? { roles: over.roles } : {}), ...(over.scopes ? { scopes: over.scopes } : {}) };
+  return fhir.route({ ...rest, ...access, plane: 'data', path: `${FHIR_BASE}${path}`, handler: `functions/fhir/handlers/${handler}.ts` }) as unknown as Omit<R, 'path' | 'handler' | 'problems'> &
+    Pick<A, 'auth' | 'tenant'> & Pick<RouteSpec, 'roles' | 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
+}
+
+export const fhirMetadataRoute = fhirRoute(PUBLIC, {
   id: 'fhirMetadata',
   method: 'GET',
-  path: `${FHIR_BASE}/metadata`,
-  handler: 'functions/fhir/handlers/metadata.ts',
-  plane: 'data',
+  path: '/metadata',
+  handler: 'metadata',
   summary: 'FHIR CapabilityStatement, generated from the route table',
-  auth: 'public',
-  tenant: 'none',
   responses: { 200: { description: 'CapabilityStatement' } },
 });
 
-export const smartConfigurationRoute = fhir.route({
+export const smartConfigurationRoute = fhirRoute(PUBLIC, {
   id: 'fhirSmartConfiguration',
   method: 'GET',
-  path: `${FHIR_BASE}/.well-known/smart-configuration`,
-  handler: 'functions/fhir/handlers/smart-configuration.ts',
-  plane: 'data',
+  path: '/.well-known/smart-configuration',
+  handler: 'smart-configuration',
   summary: 'SMART App Launch / Backend Services configuration (token endpoint, auth methods, scopes)',
-  auth: 'public',
-  tenant: 'none',
   responses: { 200: { description: 'SMART configuration' } },
 });
 
-export const fhirReadPatientRoute = fhir.route({
+export const fhirReadPatientRoute = fhirRoute(getPatientRoute, {
   id: 'fhirReadPatient',
   method: 'GET',
-  path: `${FHIR_BASE}/Patient/{id}`,
-  handler: 'functions/fhir/handlers/read-patient.ts',
-  plane: 'data',
+  path: '/Patient/{id}',
+  handler: 'read-patient',
   summary: 'Patient read (no-basis Patient), as GET /v1/patients/{patientId}',
-  auth: getPatientRoute.auth,
-  tenant: getPatientRoute.tenant,
-  roles: getPatientRoute.roles,
-  scopes: getPatientRoute.scopes,
   params: z.object({ id: idSchema }),
   problems: [404],
   responses: { 200: { description: 'Patient' } },
 });
 
-export const fhirSearchPatientRoute = fhir.route({
+export const fhirSearchPatientRoute = fhirRoute(searchPatientsRoute, {
   id: 'fhirSearchPatient',
   method: 'GET',
-  path: `${FHIR_BASE}/Patient`,
-  handler: 'functions/fhir/handlers/search-patient.ts',
-  plane: 'data',
+  path: '/Patient',
+  handler: 'search-patient',
   summary: 'Patient search by identifier (FNR/DNR) or name + birthdate, as POST /v1/patients/search',
-  auth: searchPatientsRoute.auth,
-  tenant: searchPatientsRoute.tenant,
-  roles: searchPatientsRoute.roles,
-  scopes: searchPatientsRoute.scopes,
   query: patientSearchQuerySchema,
   responses: { 200: { description: 'Bundle searchset' } },
 });
 
-export const fhirFindDocumentReferencesRoute = fhir.route({
+export const fhirFindDocumentReferencesRoute = fhirRoute(listSharedDocumentsRoute, {
   id: 'fhirFindDocumentReferences',
   method: 'GET',
-  path: `${FHIR_BASE}/DocumentReference`,
-  handler: 'functions/fhir/handlers/find-document-references.ts',
-  plane: 'data',
+  path: '/DocumentReference',
+  handler: 'find-document-references',
   summary: 'IHE MHD ITI-67 Find Document References over the shared documents, as GET /v1/sharing/patients/{patientId}/documents',
-  auth: listSharedDocumentsRoute.auth,
-  tenant: listSharedDocumentsRoute.tenant,
-  roles: listSharedDocumentsRoute.roles,
   query: documentSearchQuerySchema,
   responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
 });
 
-export const fhirRetrieveDocumentRoute = fhir.route({
+export const fhirRetrieveDocumentRoute = fhirRoute(getSharedDocumentRoute, {
   id: 'fhirRetrieveDocument',
   method: 'GET',
-  path: `${FHIR_BASE}/Binary/{id}`,
-  handler: 'functions/fhir/handlers/retrieve-document.ts',
-  plane: 'data',
+  path: '/Binary/{id}',
+  handler: 'retrieve-document',
   summary: 'IHE MHD ITI-68 Retrieve Document (the attachment URL), as GET /v1/sharing/documents/{documentId}',
-  auth: getSharedDocumentRoute.auth,
-  tenant: getSharedDocumentRoute.tenant,
-  roles: getSharedDocumentRoute.roles,
   otherTenants: ({ id }) => (id && documentIdSchema.safeParse(id).success ? [parseDocumentId(id).tenant] : []),
   params: z.object({ id: documentIdSchema }),
   problems: [404],
   responses: { 200: { description: 'Binary (the document, base64)' } },
 });
 
-export const fhirProvideDocumentBundleRoute = fhir.route({
+export const fhirProvideDocumentBundleRoute = fhirRoute(createEntryRoute, {
   id: 'fhirProvideDocumentBundle',
   method: 'POST',
-  path: FHIR_BASE,
-  handler: 'functions/fhir/handlers/provide-document-bundle.ts',
-  plane: 'data',
+  path: '',
+  handler: 'provide-document-bundle',
   summary:
     'IHE MHD ITI-65 Provide Document Bundle (transaction: SubmissionSet List, DocumentReference, Binary): a received document in the patient’s journal, as POST /v1/patients/{patientId}/entries; atomic and idempotent (Idempotency-Key, else the Bundle/List identifier or masterIdentifier)',
-  auth: createEntryRoute.auth,
-  tenant: createEntryRoute.tenant,
-  roles: createEntryRoute.roles,
-  scopes: createEntryRoute.scopes,
   // The Bundle is checked part by part in document-provide.ts, so one answer names every problem.
   body: z.strictObject({
     resourceType: z.literal('Bundle'),
