@@ -3,7 +3,8 @@ import { defineService, type ServiceRouteSpec } from '../../shared/http/service'
 import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
-import { createEntryRoute, getPatientRoute, searchPatientsRoute } from '../journal/routes';
+import { createEntryRoute, getEntryRoute, getPatientRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
+import { NOTE_ID_PATTERN } from './note-map';
 import { getSharedDocumentRoute, listSharedDocumentsRoute } from '../sharing/routes';
 import { documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
@@ -131,13 +132,78 @@ export const fhirProvideDocumentBundleRoute = fhirRoute(createEntryRoute, {
 });
 
 /**
+ * A DocumentReference as a client writes one (create, PUT): the R4 fields, each read and checked
+ * in note-map.ts so one answer names every problem; an unknown field is refused here.
+ */
+const documentReferenceBody = z.strictObject({
+  resourceType: z.literal('DocumentReference'),
+  id: z.optional(z.string().check(z.maxLength(64))),
+  meta: z.optional(z.unknown()),
+  language: z.optional(z.string()),
+  text: z.optional(z.unknown()),
+  masterIdentifier: z.optional(z.unknown()),
+  identifier: z.optional(z.array(z.unknown())),
+  status: z.string(),
+  docStatus: z.optional(z.string()),
+  type: z.optional(z.unknown()),
+  category: z.optional(z.array(z.unknown())),
+  subject: z.optional(z.unknown()),
+  date: z.optional(z.string()),
+  author: z.optional(z.array(z.unknown())),
+  authenticator: z.optional(z.unknown()),
+  custodian: z.optional(z.unknown()),
+  description: z.optional(z.string()),
+  content: z.array(z.unknown()),
+  context: z.optional(z.unknown()),
+});
+const noteParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Notat-id: 64 heksadesimale tegn')) });
+
+export const fhirReadNoteRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadNote',
+  method: 'GET',
+  path: '/DocumentReference/{id}',
+  handler: 'read-note',
+  summary: 'A journal note in the caller’s municipality as a DocumentReference (meta.versionId, ETag), as GET /v1/patients/{patientId}/entries/{entryId}',
+  params: noteParams,
+  problems: [404],
+  responses: { 200: { description: 'DocumentReference' } },
+});
+
+export const fhirCreateNoteRoute = fhirRoute(createEntryRoute, {
+  id: 'fhirCreateNote',
+  method: 'POST',
+  path: '/DocumentReference',
+  handler: 'create-note',
+  summary:
+    'Create a journal note as a draft (docStatus preliminary), as POST /v1/patients/{patientId}/entries; conditional create with If-None-Exist: identifier=<system>|<value>, or Idempotency-Key',
+  body: documentReferenceBody,
+  headers: z.object({ 'idempotency-key': z.optional(idempotencyKeySchema), 'if-none-exist': z.optional(z.string().check(z.maxLength(500))) }),
+  problems: [404, 409, 429],
+  responses: { 200: { description: 'The note the condition names (nothing written)' }, 201: { description: 'DocumentReference (draft)' } },
+});
+
+export const fhirUpdateNoteRoute = fhirRoute(signEntryRoute, {
+  id: 'fhirUpdateNote',
+  method: 'PUT',
+  path: '/DocumentReference/{id}',
+  handler: 'update-note',
+  summary:
+    'Edit a draft note (docStatus preliminary, as PUT /v1/.../entries/{entryId}) or sign it (docStatus final, content unchanged, as POST /v1/.../sign); If-Match W/"<versionId>" required (428), 412 on another version',
+  params: noteParams,
+  body: documentReferenceBody,
+  headers: z.object({ 'if-match': z.optional(z.string().check(z.maxLength(100))) }),
+  problems: [404, 409, 412, 428, 429],
+  responses: { 200: { description: 'DocumentReference (the new version)' } },
+});
+
+/**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
  */
 export interface FhirInteraction {
   routeId: string;
   resource: string;
-  interaction: 'read' | 'search-type' | 'transaction';
+  interaction: 'read' | 'search-type' | 'create' | 'update' | 'transaction';
   /** Search parameters (name, FHIR type, what it matches). */
   searchParams?: readonly { name: string; type: 'token' | 'string' | 'date' | 'reference'; documentation: string }[];
 }
@@ -169,8 +235,11 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
       { name: 'setting', type: 'token', documentation: 'The origin municipality (kommunenummer)' },
     ],
   },
+  { routeId: fhirReadNoteRoute.id, resource: 'DocumentReference', interaction: 'read' },
+  { routeId: fhirCreateNoteRoute.id, resource: 'DocumentReference', interaction: 'create' },
+  { routeId: fhirUpdateNoteRoute.id, resource: 'DocumentReference', interaction: 'update' },
   { routeId: fhirRetrieveDocumentRoute.id, resource: 'Binary', interaction: 'read' },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute];
