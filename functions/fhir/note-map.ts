@@ -44,6 +44,19 @@ export function municipalityRef(tenant: string, name?: string): Json {
   return { reference: `Organization/${tenant}`, identifier: { system: NO_BASIS.municipalityCodes, value: tenant }, ...(name ? { display: name } : {}) };
 }
 
+/**
+ * A received document's author and sending organisation, as the sender named them (HPR, ENH or
+ * HER-id): logical references by identifier, since they are not in this registry.
+ */
+function senderRefs(from: NonNullable<Entry['receivedFrom']>): Json[] {
+  const org = from.organisation;
+  const orgId = org.enh ? { system: NO_BASIS.enh, value: org.enh } : org.herId ? { system: NO_BASIS.herId, value: org.herId } : undefined;
+  return [
+    { ...(from.author.hpr ? { identifier: { system: NO_BASIS.hpr, value: from.author.hpr } } : {}), display: from.author.name ?? from.author.hpr ?? org.name },
+    { type: 'Organization', ...(orgId ? { identifier: orgId } : {}), display: org.name },
+  ];
+}
+
 function typeConcept(type: EntryType) {
   return { coding: [{ system: DOCUMENT_TYPE_SYSTEM, code: type, display: ENTRY_TYPES[type].label }] };
 }
@@ -66,7 +79,7 @@ export function toNoteReference(entry: Entry, tenant: string, tenantName?: strin
     category: [typeConcept(entry.type)],
     subject: { reference: `Patient/${entry.patientId}` },
     date: entry.recordedAt,
-    author: [practitionerRef(entry.author), ...(entry.correctedBy ? [practitionerRef(entry.correctedBy)] : [])],
+    author: entry.receivedFrom ? senderRefs(entry.receivedFrom) : [practitionerRef(entry.author), ...(entry.correctedBy ? [practitionerRef(entry.correctedBy)] : [])],
     ...(signer ? { authenticator: practitionerRef(signer) } : {}),
     custodian: municipalityRef(tenant, tenantName),
     description: entry.title,

@@ -196,6 +196,29 @@ export const fhirUpdateNoteRoute = fhirRoute(signEntryRoute, {
   responses: { 200: { description: 'DocumentReference (the new version)' } },
 });
 
+export const fhirReadPractitionerRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadPractitioner',
+  method: 'GET',
+  path: '/Practitioner/{id}',
+  handler: 'read-practitioner',
+  summary: 'A person of the caller’s municipality by HPR number (no-basis Practitioner), as notes’ authors and signers reference them',
+  params: z.object({ id: z.string().check(z.regex(/^\d{6,9}$/, 'HPR-nummer: 6–9 sifre')) }),
+  problems: [404],
+  responses: { 200: { description: 'Practitioner' } },
+});
+
+export const fhirReadOrganizationRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadOrganization',
+  method: 'GET',
+  path: '/Organization/{id}',
+  handler: 'read-organization',
+  summary: 'A municipality by kommunenummer (no-basis Organization), as notes’ and documents’ custodians reference them',
+  otherTenants: ({ id }) => (id && /^\d{4}$/.test(id) ? [id] : []),
+  params: z.object({ id: z.string().check(z.regex(/^\d{4}$/, 'Kommunenummer: fire sifre')) }),
+  problems: [404],
+  responses: { 200: { description: 'Organization' } },
+});
+
 /**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
@@ -239,7 +262,9 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   { routeId: fhirCreateNoteRoute.id, resource: 'DocumentReference', interaction: 'create' },
   { routeId: fhirUpdateNoteRoute.id, resource: 'DocumentReference', interaction: 'update' },
   { routeId: fhirRetrieveDocumentRoute.id, resource: 'Binary', interaction: 'read' },
+  { routeId: fhirReadPractitionerRoute.id, resource: 'Practitioner', interaction: 'read' },
+  { routeId: fhirReadOrganizationRoute.id, resource: 'Organization', interaction: 'read' },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute];

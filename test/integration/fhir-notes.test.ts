@@ -201,3 +201,40 @@ describe('notes as DocumentReference', () => {
     expect(JSON.stringify(signed)).not.toContain(clientId);
   });
 });
+
+describe('Practitioner and Organization', () => {
+  it('a note’s author, signer and custodian references resolve to valid no-basis resources from the registry', async () => {
+    const p = await patient();
+    const client = await clientFor('oslo.lege');
+    const created = (await client.create({ resourceType: 'DocumentReference', body: note(p.id, 'Referanser') })) as Resource;
+    const authorRef = (created.author as { reference: string }[])[0]!.reference;
+    const [type, id] = authorRef.split('/') as ['Practitioner', string];
+    const practitioner = (await client.read({ resourceType: type, id })) as Resource;
+    expectValidFhir(practitioner);
+    expect(practitioner).toMatchObject({
+      resourceType: 'Practitioner',
+      id: '9100002',
+      meta: { profile: ['http://hl7.no/fhir/StructureDefinition/no-basis-Practitioner'] },
+      identifier: [{ system: HPR, value: '9100002' }],
+      active: true,
+    });
+    const custodianRef = (created.custodian as { reference: string }).reference;
+    const organization = (await client.read({ resourceType: 'Organization', id: custodianRef.split('/')[1]! })) as Resource;
+    expectValidFhir(organization);
+    expect(organization).toMatchObject({
+      id: '0301',
+      address: [{ _district: { extension: [{ url: 'http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode', valueCoding: { code: '0301' } }] } }],
+    });
+    expect(String(organization.name)).toContain('Oslo');
+    expect(organization.identifier).toContainEqual({ use: 'official', system: 'urn:oid:2.16.578.1.12.4.1.1.3402', value: '0301' });
+    // Another municipality (a shared document's custodian) resolves too.
+    expect(((await client.read({ resourceType: 'Organization', id: '4601' })) as Resource).id).toBe('4601');
+
+    expect((await refusal(client.read({ resourceType: 'Practitioner', id: '123456' }))).status).toBe(404);
+    expect((await refusal(client.read({ resourceType: 'Organization', id: '9999' }))).status).toBe(404);
+    expect((await refusal(client.read({ resourceType: 'Practitioner', id: 'oslo.lege' }))).status).toBe(400);
+    // The operating company reads no tenant's data, registry references included.
+    const operator = await refusal((await clientFor('drift')).read({ resourceType: 'Organization', id: '0301' }));
+    expect(operator.status).toBe(403);
+  });
+});
