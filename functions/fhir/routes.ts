@@ -5,8 +5,9 @@ import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharin
 import * as z from '../../shared/contracts/zod';
 import { createEntryRoute, getEntryRoute, getPatientRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
 import { NOTE_ID_PATTERN } from './note-map';
-import { getSharedDocumentRoute, listSharedDocumentsRoute } from '../sharing/routes';
-import { documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
+import { listUserAuditEvents } from '../audit/routes';
+import { getSharedDocumentRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
+import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
  * FHIR R4 / IHE MHD routes: the same route table as /v1, served by a thin mapping layer over the
@@ -219,6 +220,40 @@ export const fhirReadOrganizationRoute = fhirRoute(getEntryRoute, {
   responses: { 200: { description: 'Organization' } },
 });
 
+export const fhirSearchConsentRoute = fhirRoute(listPatientBlocksRoute, {
+  id: 'fhirSearchConsent',
+  method: 'GET',
+  path: '/Consent',
+  handler: 'search-consent',
+  summary: 'The patient’s blocks (sperring) as Consent (provision deny), as GET /v1/sharing/patients/{patientId}/blocks (audited)',
+  query: consentSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of Consent' } },
+});
+
+export const fhirReadConsentRoute = fhirRoute(listPatientBlocksRoute, {
+  id: 'fhirReadConsent',
+  method: 'GET',
+  path: '/Consent/{id}',
+  handler: 'read-consent',
+  summary: 'One block as Consent (decided and audited as the patient’s block listing)',
+  params: noteParams,
+  problems: [404],
+  responses: { 200: { description: 'Consent' } },
+});
+
+export const fhirSearchAuditEventRoute = fhirRoute(listUserAuditEvents, {
+  id: 'fhirSearchAuditEvent',
+  method: 'GET',
+  path: '/AuditEvent',
+  handler: 'search-audit-event',
+  summary:
+    'Audit events as IHE BALP AuditEvent: by patient (the auditor), by agent (the auditor, or a clinician their own), else the municipality’s log by date (the auditor); as GET /v1/audit/...; every view audited',
+  query: auditEventSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of AuditEvent' } },
+});
+
 /**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
@@ -264,7 +299,27 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   { routeId: fhirRetrieveDocumentRoute.id, resource: 'Binary', interaction: 'read' },
   { routeId: fhirReadPractitionerRoute.id, resource: 'Practitioner', interaction: 'read' },
   { routeId: fhirReadOrganizationRoute.id, resource: 'Organization', interaction: 'read' },
+  { routeId: fhirReadConsentRoute.id, resource: 'Consent', interaction: 'read' },
+  {
+    routeId: fhirSearchConsentRoute.id,
+    resource: 'Consent',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'status', type: 'token', documentation: 'active | inactive (lifted)' },
+    ],
+  },
+  {
+    routeId: fhirSearchAuditEventRoute.id,
+    resource: 'AuditEvent',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id>: that patient’s log (auditor, or a vendor with audit.read)' },
+      { name: 'agent', type: 'token', documentation: 'A user’s login id: their activity (auditor; a clinician only their own)' },
+      { name: 'date', type: 'date', documentation: 'One bound or a day/month: ge, gt, le, lt, eq (default the last day; at most 31 days)' },
+    ],
+  },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];
