@@ -86,7 +86,15 @@ export const fhirSearchPatientRoute = fhirRoute(searchPatientsRoute, {
   responses: { 200: { description: 'Bundle searchset' } },
 });
 
-export const fhirFindDocumentReferencesRoute = fhirRoute(listSharedDocumentsRoute, {
+/**
+ * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician may find and
+ * retrieve shared documents with `sharing.read` (SMART `user/DocumentReference.rs`, `user/Binary.r`).
+ * The roles stay the sharing routes' (persons only, so a vendor acting as itself is refused); the
+ * clinician's own care relationship, blocks and consent decide, as in /v1.
+ */
+const MHD_READ = ['sharing.read'] as const;
+
+export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocumentsRoute, scopes: MHD_READ }, {
   id: 'fhirFindDocumentReferences',
   method: 'GET',
   path: '/DocumentReference',
@@ -96,7 +104,7 @@ export const fhirFindDocumentReferencesRoute = fhirRoute(listSharedDocumentsRout
   responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
 });
 
-export const fhirRetrieveDocumentRoute = fhirRoute(getSharedDocumentRoute, {
+export const fhirRetrieveDocumentRoute = fhirRoute({ ...getSharedDocumentRoute, scopes: MHD_READ }, {
   id: 'fhirRetrieveDocument',
   method: 'GET',
   path: '/Binary/{id}',

@@ -8,7 +8,7 @@ import { createPatient, createRelationship } from '../support/patients';
 import { readJson } from '../support/requests';
 import { auditEvents } from '../support/tables';
 import { expectValidFhir } from '../support/fhir-validate';
-import { onBehalfToken } from '../support/tokens';
+import { clientCredentialsToken, onBehalfToken } from '../support/tokens';
 
 /**
  * Journal notes as DocumentReference through fhir-kit-client: created as a draft, edited and
@@ -199,6 +199,29 @@ describe('notes as DocumentReference', () => {
     expect(signed).toMatchObject({ docStatus: 'final', author: [{ reference: 'Practitioner/9100002' }] });
     expect(JSON.stringify(signed)).toContain('Notatsystem Nord AS');
     expect(JSON.stringify(signed)).not.toContain(clientId);
+  });
+});
+
+describe('IHE MHD for vendor systems', () => {
+  it('a vendor on behalf of a clinician finds shared documents with sharing.read; without it, or as itself, it is refused', async () => {
+    const res = await stack.call('/ops/v1/vendors', { method: 'POST', as: 'drift', json: { name: 'Dokumentsystem Sør AS', orgNumber: '983887457', contact: { name: 'Vera Vendor', email: 'vera@dok.example' } } });
+    expect(res.status).toBe(201);
+    const { clientId, clientSecret } = await readJson<{ clientId: string; clientSecret: string }>(res);
+    expect((await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'oslo.admin', json: { scopes: ['journal.read', 'sharing.read'] } })).status).toBe(200);
+    const p = await patient();
+    const find = async (scope: string) => {
+      const client = await clientFor({ token: await onBehalfToken(stack.url, 'oslo.lege', clientId, clientSecret, scope) });
+      return client.search({ resourceType: 'DocumentReference', searchParams: { patient: `Patient/${p.id}` } });
+    };
+    const found = (await find('sharing.read')) as Resource & { type: string };
+    expectValidFhir(found);
+    expect(found.type).toBe('searchset');
+    expect((await refusal(find('journal.read'))).status).toBe(403);
+    const machine = new Client({
+      baseUrl: `${stack.url}/fhir/R4`,
+      customHeaders: { authorization: `Bearer ${await clientCredentialsToken(stack.url, clientId, clientSecret, 'sharing.read')}`, 'x-tenant': '0301' },
+    });
+    expect((await refusal(machine.search({ resourceType: 'DocumentReference', searchParams: { patient: `Patient/${p.id}` } }))).status).toBe(403);
   });
 });
 
