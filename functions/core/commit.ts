@@ -152,6 +152,8 @@ export interface WriteOutcome<T> {
   value: T;
   version: number;
   created: boolean;
+  /** Set on a replay: the stored outcome of an earlier request with the same key (nothing was written now). */
+  replayed?: boolean;
 }
 
 /** A stable hash of what was asked (key order does not matter). */
@@ -203,7 +205,7 @@ export async function replayIdempotent<T>(scope: IdempotencyScope, store: Idempo
   if (item.requestHash !== scope.requestHash) {
     throw new ConflictError('Idempotency-Key er allerede brukt for en annen forespørsel.', { idempotencyKey: 'reused' });
   }
-  return store.open<WriteOutcome<T>>(digest, item);
+  return { ...(await store.open<WriteOutcome<T>>(digest, item)), replayed: true };
 }
 
 /** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */

@@ -11,6 +11,8 @@ export const SMART_SCOPES: Readonly<Record<string, string>> = {
   // ITI-65 creates a DocumentReference (with its List and Binary) in the journal: a journal write.
   'system/DocumentReference.c': 'journal.write',
   'user/DocumentReference.c': 'journal.write',
+  // Journal notes: created as drafts, edited and signed by PUT on behalf of the clinician.
+  'user/DocumentReference.cu': 'journal.write',
 };
 
 /**
@@ -62,6 +64,8 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
               type,
               interaction: list.map((i) => ({ code: i.interaction })),
               ...(list.some((i) => i.interaction === 'read') ? { versioning: 'versioned', readHistory: false } : {}),
+              ...(list.some((i) => i.interaction === 'create') ? { conditionalCreate: true } : {}),
+              ...(list.some((i) => i.interaction === 'update') ? { updateCreate: false, conditionalUpdate: false } : {}),
               ...(params.length > 0 ? { searchParam: params.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })) } : {}),
             };
           }),

@@ -2,7 +2,7 @@ import { ENTRY_TYPES, type EntryType } from '../../shared/contracts/journal';
 import type { RetrievedDocument, SharedDocument } from '../../shared/contracts/sharing';
 import { DOCUMENT_TYPE_SYSTEM, NO_BASIS } from './no-basis';
 
-export type FhirResource = Record<string, unknown> & { resourceType: string; id: string; meta?: { versionId?: string; lastUpdated?: string } };
+export type FhirResource = Record<string, unknown> & { resourceType: string; id: string; meta?: { versionId?: string; lastUpdated?: string; profile?: string[] } };
 
 function typeConcept(type: EntryType) {
   return { coding: [{ system: DOCUMENT_TYPE_SYSTEM, code: type, display: ENTRY_TYPES[type].label }] };
@@ -55,7 +55,7 @@ export function toDocumentReference(doc: SharedDocument, patientId: string, base
     subject: { reference: `Patient/${patientId}` },
     date: doc.recordedAt,
     author: [authorOf(doc.author), ...(doc.correctedBy ? [authorOf(doc.correctedBy)] : [])],
-    custodian: { display: doc.organisation.name, identifier: { system: NO_BASIS.municipalityCodes, value: doc.organisation.tenantId } },
+    custodian: { reference: `Organization/${doc.organisation.tenantId}`, display: doc.organisation.name, identifier: { system: NO_BASIS.municipalityCodes, value: doc.organisation.tenantId } },
     ...(doc.title ? { description: doc.title } : {}),
     content: [
       {

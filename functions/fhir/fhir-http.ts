@@ -36,6 +36,19 @@ export function fhirRead(resource: { meta?: { versionId?: string } }): HttpResul
 }
 
 /**
+ * A write's answer: 201 with Location (`<type>/<id>/_history/<version>`) when it created the
+ * resource, else 200; the weak ETag of the version written.
+ */
+export function fhirWrite(outcome: { value: { resourceType: string; id: string }; version: number; created: boolean }): HttpResult {
+  const { resourceType, id } = outcome.value;
+  return {
+    status: outcome.created ? 201 : 200,
+    body: outcome.value,
+    headers: { etag: `W/"${outcome.version}"`, ...(outcome.created ? { location: `${resourceType}/${id}/_history/${outcome.version}` } : {}) },
+  };
+}
+
+/**
  * The absolute base of this FHIR endpoint as the client reached it (links in Bundles, attachment
  * URLs): X-Forwarded-Host where a proxy sets it, else the Host header.
  */

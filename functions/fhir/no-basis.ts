@@ -12,6 +12,8 @@ export const NO_BASIS = {
   municipalityCodes: 'urn:oid:2.16.578.1.12.4.1.1.3402',
   municipalityExtension: 'http://hl7.no/fhir/StructureDefinition/no-basis-municipalitycode',
   patientProfile: 'http://hl7.no/fhir/StructureDefinition/no-basis-Patient',
+  practitionerProfile: 'http://hl7.no/fhir/StructureDefinition/no-basis-Practitioner',
+  organizationProfile: 'http://hl7.no/fhir/StructureDefinition/no-basis-Organization',
 } as const;
 
 /** The platform's own code system for document (entry) types, until they are mapped to Volven 9602. */

@@ -1,10 +1,13 @@
-import { defineService } from '../../shared/http/service';
+import type { RouteSpec } from '../../shared/http/route';
+import { defineService, type ServiceRouteSpec } from '../../shared/http/service';
 import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
-import { createEntryRoute, getPatientRoute, searchPatientsRoute } from '../journal/routes';
-import { getSharedDocumentRoute, listSharedDocumentsRoute } from '../sharing/routes';
-import { documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
+import { createEntryRoute, getEntryRoute, getPatientRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
+import { NOTE_ID_PATTERN } from './note-map';
+import { listUserAuditEvents } from '../audit/routes';
+import { getSharedDocumentRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
+import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
  * FHIR R4 / IHE MHD routes: the same route table as /v1, served by a thin mapping layer over the
@@ -25,104 +28,101 @@ const fhir = defineService({
 
 export const FHIR_BASE = '/fhir/R4';
 
+/** Who may call a route: the /v1 route a FHIR route maps onto, or no token at all. */
+type Access = Pick<RouteSpec, 'auth' | 'tenant' | 'roles' | 'scopes'>;
+const PUBLIC = { auth: 'public', tenant: 'none' } as const;
 
-export const fhirMetadataRoute = fhir.route({
+/** A FHIR route as written here: its path below FHIR_BASE and its handler file's name. */
+type FhirRouteSpec = Omit<ServiceRouteSpec, 'path' | 'handler' | 'plane' | keyof Access> & { path: string; handler: string };
+
+/**
+ * One FHIR route over a /v1 route (or PUBLIC): its access fields are copied from that route, so an
+ * access rule has one home; every FHIR route is on the data plane, under FHIR_BASE, with its
+ * handler in functions/fhir/handlers/.
+ */
+function fhirRoute<const A extends Access, const R extends FhirRouteSpec>(over: A, route: R) {
+  const { path, handler, ...rest } = route;
+  const access = { auth: over.auth, tenant: over.tenant, ...(over.roles ? { roles: over.roles } : {}), ...(over.scopes ? { scopes: over.scopes } : {}) };
+  return fhir.route({ ...rest, ...access, plane: 'data', path: `${FHIR_BASE}${path}`, handler: `functions/fhir/handlers/${handler}.ts` }) as unknown as Omit<R, 'path' | 'handler' | 'problems'> &
+    Pick<A, 'auth' | 'tenant'> & Pick<RouteSpec, 'roles' | 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
+}
+
+export const fhirMetadataRoute = fhirRoute(PUBLIC, {
   id: 'fhirMetadata',
   method: 'GET',
-  path: `${FHIR_BASE}/metadata`,
-  handler: 'functions/fhir/handlers/metadata.ts',
-  plane: 'data',
+  path: '/metadata',
+  handler: 'metadata',
   summary: 'FHIR CapabilityStatement, generated from the route table',
-  auth: 'public',
-  tenant: 'none',
   responses: { 200: { description: 'CapabilityStatement' } },
 });
 
-export const smartConfigurationRoute = fhir.route({
+export const smartConfigurationRoute = fhirRoute(PUBLIC, {
   id: 'fhirSmartConfiguration',
   method: 'GET',
-  path: `${FHIR_BASE}/.well-known/smart-configuration`,
-  handler: 'functions/fhir/handlers/smart-configuration.ts',
-  plane: 'data',
+  path: '/.well-known/smart-configuration',
+  handler: 'smart-configuration',
   summary: 'SMART App Launch / Backend Services configuration (token endpoint, auth methods, scopes)',
-  auth: 'public',
-  tenant: 'none',
   responses: { 200: { description: 'SMART configuration' } },
 });
 
-export const fhirReadPatientRoute = fhir.route({
+export const fhirReadPatientRoute = fhirRoute(getPatientRoute, {
   id: 'fhirReadPatient',
   method: 'GET',
-  path: `${FHIR_BASE}/Patient/{id}`,
-  handler: 'functions/fhir/handlers/read-patient.ts',
-  plane: 'data',
+  path: '/Patient/{id}',
+  handler: 'read-patient',
   summary: 'Patient read (no-basis Patient), as GET /v1/patients/{patientId}',
-  auth: getPatientRoute.auth,
-  tenant: getPatientRoute.tenant,
-  roles: getPatientRoute.roles,
-  scopes: getPatientRoute.scopes,
   params: z.object({ id: idSchema }),
   problems: [404],
   responses: { 200: { description: 'Patient' } },
 });
 
-export const fhirSearchPatientRoute = fhir.route({
+export const fhirSearchPatientRoute = fhirRoute(searchPatientsRoute, {
   id: 'fhirSearchPatient',
   method: 'GET',
-  path: `${FHIR_BASE}/Patient`,
-  handler: 'functions/fhir/handlers/search-patient.ts',
-  plane: 'data',
+  path: '/Patient',
+  handler: 'search-patient',
   summary: 'Patient search by identifier (FNR/DNR) or name + birthdate, as POST /v1/patients/search',
-  auth: searchPatientsRoute.auth,
-  tenant: searchPatientsRoute.tenant,
-  roles: searchPatientsRoute.roles,
-  scopes: searchPatientsRoute.scopes,
   query: patientSearchQuerySchema,
   responses: { 200: { description: 'Bundle searchset' } },
 });
 
-export const fhirFindDocumentReferencesRoute = fhir.route({
+/**
+ * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician may find and
+ * retrieve shared documents with `sharing.read` (SMART `user/DocumentReference.rs`, `user/Binary.r`).
+ * The roles stay the sharing routes' (persons only, so a vendor acting as itself is refused); the
+ * clinician's own care relationship, blocks and consent decide, as in /v1.
+ */
+const MHD_READ = ['sharing.read'] as const;
+
+export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocumentsRoute, scopes: MHD_READ }, {
   id: 'fhirFindDocumentReferences',
   method: 'GET',
-  path: `${FHIR_BASE}/DocumentReference`,
-  handler: 'functions/fhir/handlers/find-document-references.ts',
-  plane: 'data',
+  path: '/DocumentReference',
+  handler: 'find-document-references',
   summary: 'IHE MHD ITI-67 Find Document References over the shared documents, as GET /v1/sharing/patients/{patientId}/documents',
-  auth: listSharedDocumentsRoute.auth,
-  tenant: listSharedDocumentsRoute.tenant,
-  roles: listSharedDocumentsRoute.roles,
   query: documentSearchQuerySchema,
   responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
 });
 
-export const fhirRetrieveDocumentRoute = fhir.route({
+export const fhirRetrieveDocumentRoute = fhirRoute({ ...getSharedDocumentRoute, scopes: MHD_READ }, {
   id: 'fhirRetrieveDocument',
   method: 'GET',
-  path: `${FHIR_BASE}/Binary/{id}`,
-  handler: 'functions/fhir/handlers/retrieve-document.ts',
-  plane: 'data',
+  path: '/Binary/{id}',
+  handler: 'retrieve-document',
   summary: 'IHE MHD ITI-68 Retrieve Document (the attachment URL), as GET /v1/sharing/documents/{documentId}',
-  auth: getSharedDocumentRoute.auth,
-  tenant: getSharedDocumentRoute.tenant,
-  roles: getSharedDocumentRoute.roles,
   otherTenants: ({ id }) => (id && documentIdSchema.safeParse(id).success ? [parseDocumentId(id).tenant] : []),
   params: z.object({ id: documentIdSchema }),
   problems: [404],
   responses: { 200: { description: 'Binary (the document, base64)' } },
 });
 
-export const fhirProvideDocumentBundleRoute = fhir.route({
+export const fhirProvideDocumentBundleRoute = fhirRoute(createEntryRoute, {
   id: 'fhirProvideDocumentBundle',
   method: 'POST',
-  path: FHIR_BASE,
-  handler: 'functions/fhir/handlers/provide-document-bundle.ts',
-  plane: 'data',
+  path: '',
+  handler: 'provide-document-bundle',
   summary:
     'IHE MHD ITI-65 Provide Document Bundle (transaction: SubmissionSet List, DocumentReference, Binary): a received document in the patient’s journal, as POST /v1/patients/{patientId}/entries; atomic and idempotent (Idempotency-Key, else the Bundle/List identifier or masterIdentifier)',
-  auth: createEntryRoute.auth,
-  tenant: createEntryRoute.tenant,
-  roles: createEntryRoute.roles,
-  scopes: createEntryRoute.scopes,
   // The Bundle is checked part by part in document-provide.ts, so one answer names every problem.
   body: z.strictObject({
     resourceType: z.literal('Bundle'),
@@ -141,13 +141,135 @@ export const fhirProvideDocumentBundleRoute = fhir.route({
 });
 
 /**
+ * A DocumentReference as a client writes one (create, PUT): the R4 fields, each read and checked
+ * in note-map.ts so one answer names every problem; an unknown field is refused here.
+ */
+const documentReferenceBody = z.strictObject({
+  resourceType: z.literal('DocumentReference'),
+  id: z.optional(z.string().check(z.maxLength(64))),
+  meta: z.optional(z.unknown()),
+  language: z.optional(z.string()),
+  text: z.optional(z.unknown()),
+  masterIdentifier: z.optional(z.unknown()),
+  identifier: z.optional(z.array(z.unknown())),
+  status: z.string(),
+  docStatus: z.optional(z.string()),
+  type: z.optional(z.unknown()),
+  category: z.optional(z.array(z.unknown())),
+  subject: z.optional(z.unknown()),
+  date: z.optional(z.string()),
+  author: z.optional(z.array(z.unknown())),
+  authenticator: z.optional(z.unknown()),
+  custodian: z.optional(z.unknown()),
+  description: z.optional(z.string()),
+  content: z.array(z.unknown()),
+  context: z.optional(z.unknown()),
+});
+const noteParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Notat-id: 64 heksadesimale tegn')) });
+
+export const fhirReadNoteRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadNote',
+  method: 'GET',
+  path: '/DocumentReference/{id}',
+  handler: 'read-note',
+  summary: 'A journal note in the caller’s municipality as a DocumentReference (meta.versionId, ETag), as GET /v1/patients/{patientId}/entries/{entryId}',
+  params: noteParams,
+  problems: [404],
+  responses: { 200: { description: 'DocumentReference' } },
+});
+
+export const fhirCreateNoteRoute = fhirRoute(createEntryRoute, {
+  id: 'fhirCreateNote',
+  method: 'POST',
+  path: '/DocumentReference',
+  handler: 'create-note',
+  summary:
+    'Create a journal note as a draft (docStatus preliminary), as POST /v1/patients/{patientId}/entries; conditional create with If-None-Exist: identifier=<system>|<value>, or Idempotency-Key',
+  body: documentReferenceBody,
+  headers: z.object({ 'idempotency-key': z.optional(idempotencyKeySchema), 'if-none-exist': z.optional(z.string().check(z.maxLength(500))) }),
+  problems: [404, 409, 429],
+  responses: { 200: { description: 'The note the condition names (nothing written)' }, 201: { description: 'DocumentReference (draft)' } },
+});
+
+export const fhirUpdateNoteRoute = fhirRoute(signEntryRoute, {
+  id: 'fhirUpdateNote',
+  method: 'PUT',
+  path: '/DocumentReference/{id}',
+  handler: 'update-note',
+  summary:
+    'Edit a draft note (docStatus preliminary, as PUT /v1/.../entries/{entryId}) or sign it (docStatus final, content unchanged, as POST /v1/.../sign); If-Match W/"<versionId>" required (428), 412 on another version',
+  params: noteParams,
+  body: documentReferenceBody,
+  headers: z.object({ 'if-match': z.optional(z.string().check(z.maxLength(100))) }),
+  problems: [404, 409, 412, 428, 429],
+  responses: { 200: { description: 'DocumentReference (the new version)' } },
+});
+
+export const fhirReadPractitionerRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadPractitioner',
+  method: 'GET',
+  path: '/Practitioner/{id}',
+  handler: 'read-practitioner',
+  summary: 'A person of the caller’s municipality by HPR number (no-basis Practitioner), as notes’ authors and signers reference them',
+  params: z.object({ id: z.string().check(z.regex(/^\d{6,9}$/, 'HPR-nummer: 6–9 sifre')) }),
+  problems: [404],
+  responses: { 200: { description: 'Practitioner' } },
+});
+
+export const fhirReadOrganizationRoute = fhirRoute(getEntryRoute, {
+  id: 'fhirReadOrganization',
+  method: 'GET',
+  path: '/Organization/{id}',
+  handler: 'read-organization',
+  summary: 'A municipality by kommunenummer (no-basis Organization), as notes’ and documents’ custodians reference them',
+  otherTenants: ({ id }) => (id && /^\d{4}$/.test(id) ? [id] : []),
+  params: z.object({ id: z.string().check(z.regex(/^\d{4}$/, 'Kommunenummer: fire sifre')) }),
+  problems: [404],
+  responses: { 200: { description: 'Organization' } },
+});
+
+export const fhirSearchConsentRoute = fhirRoute(listPatientBlocksRoute, {
+  id: 'fhirSearchConsent',
+  method: 'GET',
+  path: '/Consent',
+  handler: 'search-consent',
+  summary: 'The patient’s blocks (sperring) as Consent (provision deny), as GET /v1/sharing/patients/{patientId}/blocks (audited)',
+  query: consentSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of Consent' } },
+});
+
+export const fhirReadConsentRoute = fhirRoute(listPatientBlocksRoute, {
+  id: 'fhirReadConsent',
+  method: 'GET',
+  path: '/Consent/{id}',
+  handler: 'read-consent',
+  summary: 'One block as Consent (decided and audited as the patient’s block listing)',
+  params: noteParams,
+  problems: [404],
+  responses: { 200: { description: 'Consent' } },
+});
+
+export const fhirSearchAuditEventRoute = fhirRoute(listUserAuditEvents, {
+  id: 'fhirSearchAuditEvent',
+  method: 'GET',
+  path: '/AuditEvent',
+  handler: 'search-audit-event',
+  summary:
+    'Audit events as IHE BALP AuditEvent: by patient (the auditor), by agent (the auditor, or a clinician their own), else the municipality’s log by date (the auditor); as GET /v1/audit/...; every view audited',
+  query: auditEventSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of AuditEvent' } },
+});
+
+/**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
  */
 export interface FhirInteraction {
   routeId: string;
   resource: string;
-  interaction: 'read' | 'search-type' | 'transaction';
+  interaction: 'read' | 'search-type' | 'create' | 'update' | 'transaction';
   /** Search parameters (name, FHIR type, what it matches). */
   searchParams?: readonly { name: string; type: 'token' | 'string' | 'date' | 'reference'; documentation: string }[];
 }
@@ -179,8 +301,33 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
       { name: 'setting', type: 'token', documentation: 'The origin municipality (kommunenummer)' },
     ],
   },
+  { routeId: fhirReadNoteRoute.id, resource: 'DocumentReference', interaction: 'read' },
+  { routeId: fhirCreateNoteRoute.id, resource: 'DocumentReference', interaction: 'create' },
+  { routeId: fhirUpdateNoteRoute.id, resource: 'DocumentReference', interaction: 'update' },
   { routeId: fhirRetrieveDocumentRoute.id, resource: 'Binary', interaction: 'read' },
+  { routeId: fhirReadPractitionerRoute.id, resource: 'Practitioner', interaction: 'read' },
+  { routeId: fhirReadOrganizationRoute.id, resource: 'Organization', interaction: 'read' },
+  { routeId: fhirReadConsentRoute.id, resource: 'Consent', interaction: 'read' },
+  {
+    routeId: fhirSearchConsentRoute.id,
+    resource: 'Consent',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'status', type: 'token', documentation: 'active | inactive (lifted)' },
+    ],
+  },
+  {
+    routeId: fhirSearchAuditEventRoute.id,
+    resource: 'AuditEvent',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id>: that patient’s log (auditor, or a vendor with audit.read)' },
+      { name: 'agent', type: 'token', documentation: 'A user’s login id: their activity (auditor; a clinician only their own)' },
+      { name: 'date', type: 'date', documentation: 'One bound or a day/month: ge, gt, le, lt, eq (default the last day; at most 31 days)' },
+    ],
+  },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];

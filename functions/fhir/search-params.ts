@@ -62,3 +62,26 @@ export function splitToken(value: string): { system?: string; code: string } {
   const bar = value.indexOf('|');
   return bar === -1 ? { code: value } : { ...(bar > 0 ? { system: value.slice(0, bar) } : {}), code: value.slice(bar + 1) };
 }
+
+const patientRef = z.string().check(z.regex(/^(Patient\/)?[0-9a-f-]{36}$/, 'Patient/<id>'));
+
+export const consentSearchQuerySchema = z.object({
+  patient: patientRef,
+  status: z.optional(z.enum(['active', 'inactive'])),
+  _count: count,
+  _page: page,
+});
+export type ConsentSearchQuery = z.output<typeof consentSearchQuerySchema>;
+
+/**
+ * AuditEvent search: by `patient` (that patient's log), by `agent` (a user's activity: their login
+ * id), else the municipality's log in a time range; `date` with one prefix bounds the range.
+ */
+export const auditEventSearchQuerySchema = z.object({
+  patient: z.optional(patientRef),
+  agent: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'Brukerens innloggings-id'))),
+  date: z.optional(dateParam),
+  _count: count,
+  _page: page,
+});
+export type AuditEventSearchQuery = z.output<typeof auditEventSearchQuerySchema>;

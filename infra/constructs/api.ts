@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { problemType } from '../../shared/http/problem';
 import type { RouteSpec } from '../../shared/http/route';
 import type { InfraConfig } from '../config';
+import { addFhirNotFound } from './fhir-not-found';
 import { acknowledge } from './nag';
 
 export interface ApiProps {
@@ -228,6 +229,7 @@ export class Api extends Construct {
         );
       }
     }
+    addFhirNotFound(api);
     acknowledge(
       api,
       'AwsSolutions-COG4',

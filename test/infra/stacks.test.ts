@@ -27,6 +27,7 @@ import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
+import { FHIR_CATCH_ALL_PATHS } from '../../infra/constructs/fhir-not-found';
 import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
 
 const synth = await synthesize();
@@ -274,7 +275,8 @@ describe('functions', () => {
 describe('route table to functions', () => {
   it('every route is a method of the API, integrated with its group\'s function', () => {
     const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
-    expect(methods).toHaveLength(ROUTES.length);
+    // Every method is a route's, besides the FHIR catch-alls (a mock 404 OperationOutcome, no function).
+    expect(methods).toHaveLength(ROUTES.length + FHIR_CATCH_ALL_PATHS.length);
     const fnIdOf = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![0];
     for (const g of groups) {
       for (const route of g.routes) {
@@ -765,6 +767,28 @@ describe('API Gateway', () => {
     }
     // FHIR and SMART require their discovery documents to be readable without a token.
     expect(ROUTES.filter((r) => r.auth === 'public').map((r) => r.path).sort()).toEqual(['/fhir/R4/.well-known/smart-configuration', '/fhir/R4/metadata', '/health', '/openapi.json']);
+  });
+
+  it('unknown paths under /fhir answer a 404 OperationOutcome (a mock catch-all below each FHIR base), not the problem+json of other paths', () => {
+    const resources = north.Resources;
+    const catchAll = methods.filter(([, m]) => m.Properties?.HttpMethod === 'ANY');
+    const parents = catchAll.map(([, m]) => {
+      const resource = resources[refOf(m.Properties!.ResourceId)!]!;
+      expect(resource.Properties!.PathPart).toBe('{proxy+}');
+      return resources[refOf(resource.Properties!.ParentId)!]!.Properties!.PathPart;
+    });
+    expect(parents.sort()).toEqual(['R4', 'fhir']);
+    for (const [, m] of catchAll) {
+      const integration = m.Properties!.Integration as { Type: string; IntegrationResponses: { StatusCode: string; ResponseParameters: Record<string, string>; ResponseTemplates: Record<string, string> }[] };
+      expect(integration.Type).toBe('MOCK');
+      const response = integration.IntegrationResponses[0]!;
+      expect(response.StatusCode).toBe('404');
+      expect(response.ResponseParameters['method.response.header.Content-Type']).toBe("'application/fhir+json'");
+      const body = JSON.parse(response.ResponseTemplates['application/json']!) as { resourceType: string; issue: { code: string }[] };
+      expect(body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
+      // It reads nothing, so it needs no token; no function stands behind it.
+      expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE' });
+    }
   });
 
   it('validates every request: body and parameters, JSON bodies of the route\'s shape, required path parameters', () => {

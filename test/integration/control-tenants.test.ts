@@ -47,6 +47,8 @@ const PATH_VALUES: Record<string, string> = {
 /** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
 const BODIES: Record<string, unknown> = {
   fhirProvideDocumentBundle: { resourceType: 'Bundle', type: 'transaction' },
+  fhirCreateNote: { resourceType: 'DocumentReference', status: 'current', content: [] },
+  fhirUpdateNote: { resourceType: 'DocumentReference', status: 'current', content: [] },
   reviewAuditQueueItem: { conclusion: 'no-action', note: 'Sett' },
   adminGrantVendor: { scopes: ['journal.read'] },
   adminCreateUser: { id: 'bergen.ny', name: 'Ny Bruker', roles: ['clinician'] },
@@ -70,11 +72,17 @@ const BODIES: Record<string, unknown> = {
 const QUERIES: Record<string, Record<string, string>> = {
   fhirSearchPatient: { identifier: '15838512329' },
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
+  fhirSearchConsent: { patient: SOME_ID },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
 const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadPatient: { id: SOME_ID },
   fhirRetrieveDocument: { id: `4601-${SOME_ID}` },
+  fhirReadNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirUpdateNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirReadConsent: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirReadPractitioner: { id: '9100002' },
+  fhirReadOrganization: { id: '4601' },
 };
 
 /** A request that passes the route's validation (checked here, so a wrong table entry says so). */
