@@ -21,9 +21,9 @@ const USER = 'oslo.lege';
 /** Patients spread over; each has its own audit chain, so concurrent operations rarely share one. */
 const PATIENTS = 64;
 const CONCURRENCY = 16;
-const WRITES = 600;
-const READS = 1500;
-const SEARCHES = 800;
+const WRITES = 400;
+const READS = 1000;
+const SEARCHES = 600;
 const ROUNDS = 4;
 const NOTE = 'Pasienten vurdert i hjemmet. '.repeat(35);
 

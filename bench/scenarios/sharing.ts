@@ -20,7 +20,7 @@ const READER_TENANT = '0301';
 const READER_USER = 'oslo.lege';
 const PATIENTS = 32;
 const CONCURRENCY = 16;
-const READS = 1200;
+const READS = 1000;
 const ROUNDS = 4;
 const NOTE = 'Epikrise etter opphold. '.repeat(40);
 
@@ -89,6 +89,6 @@ export const sharingScenario: BenchScenario = async (ctx) => {
     concurrency: CONCURRENCY,
     rounds: ROUNDS,
     // DynamoDB Local's JIT is still compiling after a few hundred requests.
-    warmup: 1000,
+    warmup: 600,
   });
 };
