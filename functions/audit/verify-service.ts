@@ -49,7 +49,7 @@ export interface StreamCheck {
 }
 
 /** Sequence numbers one slice of a stream covers: one DynamoDB page of events (1 MB holds ~2,000 of them). */
-const SLICE_SEQS = 1000;
+export const SLICE_SEQS = 1000;
 /** Slices read at once ahead of the check. */
 const SLICES_AHEAD = 6;
 
