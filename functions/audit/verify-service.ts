@@ -5,7 +5,7 @@ import type { TenantSession } from '../../shared/db/sessions';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { holdsItems, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
-import { eventHash, EVENT_PREFIX, eventSk, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
+import { eventHash, EVENT_PREFIX, eventSk, HASHED_FIELDS, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from '../core/chain-verify';
 import { readCheckpoints, writeCheckpoint } from '../core/checkpoint-store';
 import { anchorReport, loadAnchorContext, tallyStream, type AnchorContext, type AnchorTally } from './anchor-check';
@@ -53,12 +53,15 @@ export const SLICE_SEQS = 1000;
 /** Slices read at once ahead of the check. */
 const SLICES_AHEAD = 6;
 
+/** What the check reads of an event: its keys, its stored hash and the fields the hash covers (not the index keys). */
+const CHECKED_ATTRIBUTES = ['pk', 'sk', 'hash', ...HASHED_FIELDS];
+
 /** All items of one sort-key range [from, to] of a stream, in order; `to` itself left out unless `toIncluded`. */
 async function sliceItems(session: TenantSession, stream: string, from: string, to: string, toIncluded: boolean): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   let cursor: string | undefined;
   do {
-    const page = await session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: SLICE_SEQS + 1, cursor });
+    const page = await session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: SLICE_SEQS + 1, cursor, attributes: CHECKED_ATTRIBUTES });
     for (const item of page.items) out.push(item);
     cursor = page.nextCursor;
   } while (cursor);
