@@ -342,10 +342,6 @@ function backoff(attempt: number): Promise<void> {
  * units instead (bench/README.md, "Counts and the cost model"), and the head never lags its event.
  */
 export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
-  await commitAudited(db, build, events);
-}
-
-async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
     let audit: AuditWrites;
@@ -385,5 +381,5 @@ export async function appendAudit(db: TenantDb, events: AuditEventInput[]): Prom
  * read and add audit items of the peer; the heads of both chains are read in one round trip.
  */
 export async function appendAuditAcross(db: TenantDb, events: AuditEventInput[]): Promise<void> {
-  await commitAudited(db, () => [], events);
+  await commitWithAudit(db, () => [], events);
 }
