@@ -7,6 +7,8 @@ export interface BenchContext {
   stack: LocalStack;
   stage: string;
   dynamo: DynamoDBClient;
+  /** DynamoDB Local's JVM, for its CPU time per request (undefined when not found). */
+  dynamoPid?: number;
   /** GET/POST through the gateway with a bearer token; resolves to the response status. */
   call: (path: string, token: string, init?: { method?: string; json?: unknown; headers?: Record<string, string> }) => Promise<Response>;
 }

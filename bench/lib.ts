@@ -11,6 +11,20 @@ export interface BenchResult {
   errors?: number;
   baseline?: number;
   ratio?: number;
+  /** Per-operation counts that do not depend on the machine, and CPU per request (bench/measure.ts). */
+  counts?: {
+    calls?: number;
+    depth?: number;
+    readUnits?: number;
+    writeUnits?: number;
+    keyCalls?: number;
+    commands?: Record<string, number>;
+    nodeCpuMs?: number;
+    dynamoCpuMs?: number;
+    modeledMs?: number;
+    usdPerMillion?: number;
+    requests?: number;
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -129,4 +143,18 @@ export function printResults(results: BenchResult[]): void {
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
+  const counted = results.filter((r) => r.counts);
+  if (counted.length === 0) return;
+  const cell = (n: number | undefined) => (n === undefined ? '' : String(n));
+  const countRows = counted.map((r) => {
+    const c = r.counts!;
+    return [r.name, cell(c.calls), cell(c.depth), cell(c.readUnits), cell(c.writeUnits), cell(c.keyCalls), cell(c.nodeCpuMs), cell(c.dynamoCpuMs), cell(c.modeledMs), cell(c.usdPerMillion), Object.entries(c.commands ?? {}).map(([k, v]) => `${k}:${v}`).join(' ')];
+  });
+  const countHead = ['per operation', 'calls', 'depth', 'RRU', 'WRU', 'keys', 'node ms', 'ddb ms', 'model ms', '$/M', 'commands'];
+  const countWidths = countHead.map((h, i) => Math.max(h.length, ...countRows.map((r) => (r[i] ?? '').length)));
+  const countLine = (cells: string[]) => cells.map((c, i) => c.padEnd(countWidths[i] ?? 0)).join('  ');
+  console.log('');
+  console.log(countLine(countHead));
+  console.log(countWidths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of countRows) console.log(countLine(r));
 }

@@ -8,6 +8,7 @@ import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { seedDemoData } from '../local/seed';
 import { REPO_ROOT, startLocalStack } from '../local/stack';
 import type { BenchContext } from './context';
+import { dynamoPid } from './instrument';
 import { printResults, writeResults, type BenchResult } from './lib';
 import { QUIET_SCENARIOS, SCENARIOS } from './scenarios';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       stack,
       stage,
       dynamo: client,
+      dynamoPid: dynamoPid(dynamo.port),
       call: (path, token, init = {}) =>
         fetch(`${stack.url}${path}`, {
           method: init.method ?? 'GET',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { EVENT_PREFIX, eventSk, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../functions/core/chain-format';
+import { EVENT_PREFIX, eventSk, HASHED_FIELDS, HEAD_SK, REGISTRY_SHARDS, registryStream } from '../functions/core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from '../functions/core/chain-verify';
 import { checkTreeHeadChain, leafSetMatches, parseLeafSet, anchorKeys, type AnchorProblem } from '../functions/core/tree-head';
 import { readAll, treeHeadKeys } from '../functions/core/anchor-log';
@@ -102,14 +102,20 @@ function options(): Options {
   return { tenant, publicKey, store, db, table, ...(values.from ? { fromDay: values.from } : {}), ...(values.to ? { toDay: values.to } : {}), beatMs, allowUnanchored: values['allow-unanchored'] };
 }
 
-async function* query(o: Options, pk: string, from: string, to: string): AsyncGenerator<Record<string, unknown>[]> {
+/** What the check reads of an event: its keys, its stored hash and the fields the hash covers (not the index keys). */
+const EVENT_PROJECTION = ['sk', 'hash', ...HASHED_FIELDS];
+const PROJECTION_NAMES = Object.fromEntries(EVENT_PROJECTION.map((f, i) => [`#f${i}`, f]));
+
+async function* query(o: Options, pk: string, from: string, to: string, projected = false): AsyncGenerator<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await o.db.send(
       new QueryCommand({
         TableName: o.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :a AND :b',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', ...(projected ? PROJECTION_NAMES : {}) },
         ExpressionAttributeValues: marshall({ ':pk': pk, ':a': from, ':b': to }),
+        ...(projected ? { ProjectionExpression: Object.keys(PROJECTION_NAMES).join(',') } : {}),
         ConsistentRead: true,
         ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
       }),
@@ -117,6 +123,44 @@ async function* query(o: Options, pk: string, from: string, to: string): AsyncGe
     yield (out.Items ?? []).map((i) => unmarshall(i));
     start = out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined;
   } while (start);
+}
+
+/** Sequence numbers per slice of a stream, and slices read at once. */
+const SLICE_SEQS = 1000;
+const SLICES_AHEAD = 6;
+
+async function sliceOf(o: Options, stream: string, from: string, to: string, toIncluded: boolean): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const page of query(o, stream, from, to, true)) out.push(...page);
+  return toIncluded || out.at(-1)?.sk !== to ? out : out.slice(0, -1);
+}
+
+/**
+ * A stream's events in sort-key order: up to the head's sequence number in slices read several at
+ * once (the slices meet exactly, so together they cover what one query from E#1 would, malformed
+ * keys included), then whatever lies past the head. Only the fields the check needs are read.
+ */
+async function* eventsOf(o: Options, stream: string, knownSeq: number): AsyncGenerator<Record<string, unknown>[]> {
+  const bounds: number[] = [];
+  for (let seq = 1; seq <= knownSeq; seq += SLICE_SEQS) bounds.push(seq);
+  bounds.push(knownSeq + 1);
+  const slices = bounds.slice(0, -1).map((from, i) => () => sliceOf(o, stream, eventSk(from), eventSk(bounds[i + 1]!), false));
+  slices.push(() => sliceOf(o, stream, eventSk(knownSeq + 1), `${EVENT_PREFIX}~`, true));
+  const inFlight: Promise<Record<string, unknown>[]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < slices.length && inFlight.length < SLICES_AHEAD) {
+      const read = slices[next++]!();
+      read.catch(() => undefined);
+      inFlight.push(read);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const items = await inFlight.shift()!;
+    fill();
+    if (items.length > 0) yield items;
+  }
 }
 
 async function head(o: Options, stream: string): Promise<HeadFact | undefined> {
@@ -134,9 +178,10 @@ interface StreamResult {
 
 /** Walks one stream from genesis, checking every anchored position on the way. */
 async function checkStream(o: Options, stream: string, positions: Map<number, string>, latest: HeadFact | undefined): Promise<StreamResult> {
-  const verifier = new ChainVerifier(stream, { head: await head(o, stream), ...(latest ? { anchored: latest } : {}) });
+  const headFact = await head(o, stream);
+  const verifier = new ChainVerifier(stream, { head: headFact, ...(latest ? { anchored: latest } : {}) });
   let broken: BrokenLink | undefined;
-  walk: for await (const page of query(o, stream, eventSk(1), `${EVENT_PREFIX}~`)) {
+  walk: for await (const page of eventsOf(o, stream, headFact?.seq ?? 0)) {
     for (const item of page) {
       const seq = verifier.lastSeq + 1;
       broken = verifier.add(item);

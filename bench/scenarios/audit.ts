@@ -6,8 +6,7 @@ import { eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStr
 import { anchorStore, treeHeadSigner } from '../../functions/core/anchor-deps';
 import { anchorTenant } from '../../functions/anchor/anchor-service';
 import { loadAnchorContext } from '../../functions/audit/anchor-check';
-import { verifyStream } from '../../functions/audit/verify-service';
-import { eventsInOrder } from '../../functions/audit/audit-store';
+import { streamEvents, verifyStream } from '../../functions/audit/verify-service';
 import { ChainVerifier } from '../../functions/core/chain-verify';
 import type { BenchScenario } from '../context';
 import type { BenchResult } from '../lib';
@@ -118,7 +117,7 @@ export const auditScenario: BenchScenario = async ({ dynamo }) => {
   // The reading alone, the same way verify reads: what verify would cost if checking were free.
   const readStarted = performance.now();
   let read = 0;
-  for await (const page of eventsInOrder(jobSession('checkpoints', TENANT), long.stream, LONG_STREAM_EVENTS)) read += page.length;
+  for await (const page of streamEvents(jobSession('checkpoints', TENANT), long.stream, LONG_STREAM_EVENTS)) read += page.length;
   const readMs = performance.now() - readStarted;
   if (read !== LONG_STREAM_EVENTS) throw new Error(`read ${read} events`);
   const readRow: BenchResult = { name: 'audit.verify.read-only', value: Math.round(LONG_STREAM_EVENTS / (readMs / 1000)), unit: 'events/s', p50_ms: Math.round(readMs) };

@@ -4,8 +4,8 @@ import { NotFoundError } from '../../shared/errors';
 import type { TenantSession } from '../../shared/db/sessions';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
-import { eventsInOrder, holdsItems, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
-import { eventHash, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
+import { holdsItems, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
+import { eventHash, EVENT_PREFIX, eventSk, HASHED_FIELDS, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from '../core/chain-verify';
 import { readCheckpoints, writeCheckpoint } from '../core/checkpoint-store';
 import { anchorReport, loadAnchorContext, tallyStream, type AnchorContext, type AnchorTally } from './anchor-check';
@@ -48,6 +48,59 @@ export interface StreamCheck {
   anchored?: HeadFact;
 }
 
+/** Sequence numbers one slice of a stream covers: one DynamoDB page of events (1 MB holds ~2,000 of them). */
+export const SLICE_SEQS = 1000;
+/** Slices read at once ahead of the check. */
+const SLICES_AHEAD = 6;
+
+/** What the check reads of an event: its keys, its stored hash and the fields the hash covers (not the index keys). */
+const CHECKED_ATTRIBUTES = ['pk', 'sk', 'hash', ...HASHED_FIELDS];
+
+/** All items of one sort-key range [from, to] of a stream, in order; `to` itself left out unless `toIncluded`. */
+async function sliceItems(session: TenantSession, stream: string, from: string, to: string, toIncluded: boolean): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: SLICE_SEQS + 1, cursor, attributes: CHECKED_ATTRIBUTES });
+    for (const item of page.items) out.push(item);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return toIncluded || out.at(-1)?.sk !== to ? out : out.slice(0, -1);
+}
+
+/**
+ * All events of a stream in sort-key order, slice by slice, for the check. Up to `knownSeq` (the
+ * head read before) the range is split into slices of SLICE_SEQS sequence numbers, SLICES_AHEAD of
+ * them read at once, so reading is parallel and the check of one slice overlaps the reads of the
+ * next: verify is bounded by reading, not by one round trip after another. The slices meet exactly
+ * ([E#a, E#b] without E#b, then [E#b, ...]), so together they cover the same key range one query
+ * from E#1 would, malformed keys included; after them one query reads whatever lies past
+ * `knownSeq` (appends whose head had not moved yet).
+ */
+export async function* streamEvents(session: TenantSession, stream: string, knownSeq = 0): AsyncGenerator<StoredEvent[]> {
+  const bounds: number[] = [];
+  for (let seq = 1; seq <= knownSeq; seq += SLICE_SEQS) bounds.push(seq);
+  bounds.push(knownSeq + 1);
+  const slices = bounds.slice(0, -1).map((from, i) => () => sliceItems(session, stream, eventSk(from), eventSk(bounds[i + 1]!), false));
+  slices.push(() => sliceItems(session, stream, eventSk(knownSeq + 1), `${EVENT_PREFIX}~`, true));
+  const inFlight: Promise<StoredEvent[]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < slices.length && inFlight.length < SLICES_AHEAD) {
+      const read = slices[next++]!();
+      // A reader that stops early (at a break) leaves reads behind: they settle unobserved, never as unhandled rejections.
+      read.catch(() => undefined);
+      inFlight.push(read);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const items = await inFlight.shift()!;
+    fill();
+    if (items.length > 0) yield items;
+  }
+}
+
 /**
  * Verifies one stream end to end. A stream the registry names (`registered`) must hold events:
  * finding none means it was removed wholesale.
@@ -56,7 +109,7 @@ export async function verifyStream(session: TenantSession, stream: string, regis
   const checkpoints = await readCheckpoints(session.db, stream);
   const head = await readHead(session, stream);
   const verifier = new ChainVerifier(stream, { head, checkpoints, anchored });
-  for await (const page of eventsInOrder(session, stream, head?.seq)) {
+  for await (const page of streamEvents(session, stream, head?.seq)) {
     if (page.some((item) => verifier.add(item) !== undefined)) break;
   }
   let broken = verifier.finish();

@@ -45,9 +45,10 @@ async function readTail(db: TenantDb, stream: string): Promise<Head> {
  * Where each stream ends: from the heads (one round trip for all of them), or after a conflict from
  * the real ends (readTail).
  */
-async function endsOf(db: TenantDb, streams: string[], afterConflict: boolean): Promise<Map<string, Head>> {
+async function endsOf(db: TenantDb, streams: string[], afterConflict: boolean, prefetched: Map<string, Promise<Head>> = new Map()): Promise<Map<string, Head>> {
   let ends: Head[];
   if (afterConflict) ends = await Promise.all(streams.map((s) => readTail(db, s)));
+  else if (streams.every((s) => prefetched.has(s))) ends = await Promise.all(streams.map((s) => prefetched.get(s)!));
   else if (streams.length === 1) ends = [await readHead(db, streams[0]!)];
   else {
     const items = await db.getMany<{ seq: number; hash: string } & Item>('audit', streams.map((pk) => ({ pk, sk: HEAD_SK })));
@@ -163,6 +164,40 @@ export function noteContention(base: string, nowMs = Date.now()): void {
   hotUntil.set(base, nowMs + HOT_MS);
 }
 
+/**
+ * Heads read ahead of the append, keyed by request and stream. An audited request knows which
+ * patient's log it will append to before it has decided anything (the patient id is in the path),
+ * and attempt 0's shard is a function of the request id, so authorize() starts reading that head
+ * beside the access reads instead of after them: one sequential round trip less. Only a hint: a
+ * head that moved in between fails the append's condition like any lost race, and the retry reads
+ * the real end (readTail). Taken once; entries nobody takes (a 404 before any audit) expire.
+ */
+const prefetchedHeads = new Map<string, { at: number; head: Promise<Head> }>();
+const PREFETCH_MS = 10_000;
+const PREFETCH_MAX = 1_000;
+
+/** Starts reading the head the first append of `requestId` to the log of (tenant, patientId) will use. */
+export function prefetchAuditHead(db: TenantDb, tenant: string, patientId: string | undefined, requestId: string, nowMs = Date.now()): void {
+  if (prefetchedHeads.size >= PREFETCH_MAX) {
+    for (const [key, p] of prefetchedHeads) if (nowMs - p.at > PREFETCH_MS) prefetchedHeads.delete(key);
+    if (prefetchedHeads.size >= PREFETCH_MAX) prefetchedHeads.clear();
+  }
+  const base = streamOf(tenant, patientId);
+  const stream = shardStream(base, shardFor(base, requestId, 0, nowMs));
+  const head = readHead(db, stream);
+  // Nobody may take it (the request ends before auditing): never an unhandled rejection.
+  head.catch(() => undefined);
+  prefetchedHeads.set(`${requestId}\u0000${stream}`, { at: nowMs, head });
+}
+
+function takePrefetched(requestId: string, stream: string, nowMs = Date.now()): Promise<Head> | undefined {
+  const key = `${requestId}\u0000${stream}`;
+  const p = prefetchedHeads.get(key);
+  if (!p) return undefined;
+  prefetchedHeads.delete(key);
+  return nowMs - p.at <= PREFETCH_MS ? p.head : undefined;
+}
+
 /** The base streams (logs) a set of events goes to. */
 function baseStreams(events: AuditEventInput[]): string[] {
   return [...new Set(events.map((e) => streamOf(e.tenant, e.patientId)))];
@@ -186,7 +221,14 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
   const heads: TxWrite[] = [];
   const advances: StreamAdvance[] = [];
   const opened: string[] = [];
-  const ends = await endsOf(db, [...byStream.keys()], afterConflict);
+  const prefetched = new Map<string, Promise<Head>>();
+  if (!afterConflict) {
+    for (const [stream, list] of byStream) {
+      const head = takePrefetched(list[0]!.requestId, stream);
+      if (head) prefetched.set(stream, head);
+    }
+  }
+  const ends = await endsOf(db, [...byStream.keys()], afterConflict, prefetched);
   for (const [stream, streamEvents] of byStream) {
     const head = ends.get(stream)!;
     if (head.seq === 0) opened.push(stream);
@@ -274,38 +316,16 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /**
- * Stores an append that is a single item (one event in a stream that already exists) without a
- * transaction: the event's conditional put is the append, and the head follows it. A transaction
- * would cost DynamoDB twice the write capacity for what one conditional put already guarantees.
- * A head move that fails leaves the head behind the stored event, which readers and the next
- * writer allow for; the event itself is what the caller waits for.
- */
-async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
-  const [event] = audit.appends;
-  if (!event || event.kind !== 'put') throw new Error('appendAlone needs exactly one put');
-  try {
-    await db.put(event.table, event.item, event.condition);
-  } catch (error) {
-    // Index 0 of this append: the chain moved under us, as in a transaction's audit part.
-    if (error instanceof ConditionFailedError) throw new ConditionFailedError(0, error.reasons);
-    throw error;
-  }
-  for (const head of audit.heads) {
-    if (head.kind !== 'put') continue;
-    await db.put(head.table, head.item, head.condition).catch((error: unknown) => {
-      if (error instanceof ConditionFailedError) return; // a later append already moved it further
-      logger.warn('audit head not moved', { tenant: db.tenant, error: (error as Error).name });
-    });
-  }
-}
-
-/**
  * Commits a change and its audit events in one DynamoDB transaction: both or neither. When only
  * the audit chain moved under us (another writer appended first) the whole transaction is rebuilt
  * and retried, its events on another shard of their log (shardFor); when one of the caller's own
  * writes fails its condition, ConditionFailedError is thrown with the index in the caller's list,
- * for the service to turn into 409/412. Events that change nothing else and come down to one new
- * item are stored by appendAlone.
+ * for the service to turn into 409/412.
+ *
+ * An event that changes nothing else (a read) is stored the same way: its put and its head's move in
+ * one transaction, one round trip. Storing the event alone and moving the head in a second call
+ * cost one more sequential round trip on every audited read; the transaction costs more write
+ * units instead (bench/README.md, "Counts and the cost model"), and the head never lags its event.
  */
 export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -313,8 +333,7 @@ export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite
     let audit: AuditWrites;
     try {
       audit = await buildAuditWrites(db, events, new Date(), attempt);
-      if (writes.length === 0 && audit.appends.length === 1) await appendAlone(db, audit);
-      else await db.transact([...writes, ...audit.appends, ...audit.heads]);
+      await db.transact([...writes, ...audit.appends, ...audit.heads]);
     } catch (error) {
       const auditRace = (error instanceof ConditionFailedError && error.index !== undefined && error.index >= writes.length) || error instanceof TransactionConflictError;
       // A condition on the change itself (stale version, duplicate) is the caller's answer, not an audit failure.

@@ -102,11 +102,28 @@ export function canonical(value: unknown): string {
   return canonicalJson(value);
 }
 
+/** The hashed fields in RFC 8785 member order (UTF-16 code units), each with its serialized name. */
+const HASHED_IN_ORDER: readonly (readonly [string, string])[] = [...HASHED_FIELDS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((f) => [f, `${JSON.stringify(f)}:`] as const);
+
+/**
+ * The canonical form of the hashed fields: `canonical` of the object holding the fields `item` has.
+ * Built member by member (the names are known and pre-sorted, each value goes through `canonical`)
+ * instead of copying the fields into a new object for `canonical` to sort: the same bytes (a unit
+ * test holds the two equal), without the copy and sort, for a verify that hashes every event.
+ */
+export function hashedForm(item: Item): string {
+  let out = '{';
+  for (const [field, name] of HASHED_IN_ORDER) {
+    const value = item[field];
+    if (value === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + name + canonical(value);
+  }
+  return `${out}}`;
+}
+
 /** SHA-256 over the canonical form of the hashed fields; the previous hash is one of them. */
 export function eventHash(item: Item): string {
-  const covered: Record<string, unknown> = {};
-  for (const f of HASHED_FIELDS) if (item[f] !== undefined) covered[f] = item[f];
-  return createHash('sha256').update(canonical(covered)).digest('hex');
+  return createHash('sha256').update(hashedForm(item)).digest('hex');
 }
 
 /** What a checkpoint signs: the stream, its sequence number and the event hash at that number. */

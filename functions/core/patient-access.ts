@@ -9,6 +9,7 @@ import { settle } from '../../shared/settle';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actEvent, type AuditEventInput, type AuditOutcome } from './audit-event';
+import { prefetchAuditHead } from './audit-chain';
 import { recordAccess } from './commit';
 import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
 import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
@@ -313,6 +314,8 @@ export async function authorize(
   extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
+  // Allowed or refused, the outcome is audited in this patient's log: its head is read beside the facts.
+  prefetchAuditHead(req.session.db, req.tenant, patientId, req.requestId);
   const loaded = await loadContextAndFacts(req.session, patientId, action, now);
   if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;

@@ -199,28 +199,39 @@ async function openCreate(req: TenantRequest, operation: string, auditAction: st
   return { scope, auth, prior: (await priorRead)() };
 }
 
-/** Creates a draft entry. */
+/**
+ * Creates a draft entry, or with `sign` an entry signed at once: written and signed in one request
+ * and one audited transaction (the entry, its version, the document index for a sharable type, the
+ * idempotency record and both events, `entry.create` and `entry.sign`), instead of a create and a
+ * sign of two requests and two transactions. Signing here asks what signing a draft asks: a person
+ * with an HPR number (403, audited, nothing written); the author is the signer.
+ */
 export async function createEntry(req: TenantRequest, patientId: string, body: CreateEntryRequest, idempotencyKey: string): Promise<WriteOutcome<Entry>> {
   const { scope, auth, prior } = await openCreate(req, 'createEntry', 'entry.create', idempotencyKey, patientId, body);
   if (prior) return prior;
 
   const now = nowOf(req);
   const entryId = randomUUID();
+  if (body.sign) await requireHpr(req, 'entry.sign', auth, entryId);
   const unit = await unitFor(req, body.unit);
   const eventTime = eventTimeOf(body.eventTime, now);
   const author = authorOf(req.caller);
+  const content: EntrySealed = { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) };
   const next = await nextVersion(
     req,
     newEntryHead(req.tenant, patientId, entryId, { entryType: body.type, unit, eventTime, author }, now),
     1,
     'created',
-    'draft',
-    { title: body.title, text: body.text, ...(body.data ? { data: body.data } : {}) },
+    body.sign ? 'signed' : 'draft',
+    content,
     now,
+    body.sign ? { signedAt: now.toISOString(), signedBy: author } : {},
   );
   const value = await toEntry(req.session, next.head);
-  const event = accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 });
-  return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), [event]);
+  const events = [accessEvent(req, 'entry.create', 'success', target(auth, entryId), auth.decision, { type: body.type, version: 1 })];
+  if (!body.sign) return commitIdempotent(scope, now, { value, version: 1, created: true }, guarded(next, undefined), events);
+  events.push(accessEvent(req, 'entry.sign', 'success', target(auth, entryId), auth.decision, { version: 1, type: body.type }));
+  return commitIdempotent(scope, now, { value, version: 1, created: true }, await guardedWithIndex(req, auth, next, undefined, content), events);
 }
 
 export const RECEIVE_DOCUMENT_OPERATION = 'receiveDocument';

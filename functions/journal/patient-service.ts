@@ -7,6 +7,8 @@ import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
 import { decideAccess, hidesPatient, RULES, type AccessDecision } from '../core/access-decision';
 import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
+import { prefetchAuditHead } from '../core/audit-chain';
+import { settle } from '../../shared/settle';
 import {
   accessCallerOf,
   accessEvent,
@@ -168,13 +170,20 @@ interface Hit {
 }
 
 /** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
-async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter): Promise<Hit | undefined> {
+async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter, early?: EarlyFacts): Promise<Hit | undefined> {
   const context = await loadPatientContext(req.session, patientId);
   if (!context) return undefined;
   const patient = await toPatient(req.session, context.patient);
   if ('name' in body && !nameMatches(patient.name, body.name)) return undefined;
   if (filter.birthDate !== undefined && patient.birthDate !== filter.birthDate) return undefined;
-  return { context, patient, facts: await loadCitizenFacts(context.patient.nidKey, now) };
+  const facts = early && early.nidKey === context.patient.nidKey ? (await early.read)() : await loadCitizenFacts(context.patient.nidKey, now);
+  return { context, patient, facts };
+}
+
+/** The searched citizen's facts, read beside the lookup (a search by national id knows whose they are). */
+interface EarlyFacts {
+  nidKey: string;
+  read: Promise<() => CitizenFacts>;
 }
 
 /**
@@ -190,16 +199,19 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   const searchedKey = 'nationalId' in body ? await nationalIdKey(body.nationalId) : undefined;
   let ids: string[];
   let truncated = false;
+  const now = nowOf(req);
+  const early: EarlyFacts | undefined = searchedKey ? { nidKey: searchedKey, read: settle(loadCitizenFacts(searchedKey, now)) } : undefined;
   if (searchedKey) {
     const id = await patientIdByNationalIdKey(req.session, searchedKey);
     ids = id ? [id] : [];
+    // The hit, allowed or refused, is audited in its own log: its head is read beside its context.
+    if (id) prefetchAuditHead(req.session.db, req.tenant, id, req.requestId);
   } else {
     const candidates = await candidatesByName(req.session, 'name' in body ? body.name : '');
     ids = candidates.ids;
     truncated = candidates.more;
   }
 
-  const now = nowOf(req);
   const caller = await accessCallerOf(req.caller);
   const events: AuditEventInput[] = [];
   const patients: Patient[] = [];
@@ -207,7 +219,7 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   let full = false;
   // Candidates come in id order; check them in batches until the page is full.
   for (let i = 0; i < ids.length && !full; i += SEARCH_LIMIT) {
-    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now, filter)));
+    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now, filter, early)));
     for (const hit of batch) {
       if (!hit) continue;
       const decision = decideAccess({

@@ -154,7 +154,7 @@ export const createEntryRoute = journal.route({
   path: '/v1/patients/{patientId}/entries',
   handler: 'functions/journal/handlers/create-entry.ts',
   plane: 'data',
-  summary: 'Create a draft journal entry',
+  summary: 'Create a draft journal entry, or with "sign": true a signed one (written and signed in one request)',
   auth: 'token',
   roles: PATIENT_SCOPED,
   scopes: WRITE,
@@ -163,7 +163,7 @@ export const createEntryRoute = journal.route({
   body: createEntrySchema,
   headers: idempotentHeadersSchema,
   problems: CHANGE,
-  responses: { 201: { description: 'Draft created', schema: entrySchema } },
+  responses: { 201: { description: 'Created (a draft, or signed with "sign": true)', schema: entrySchema } },
 });
 
 export const getEntryRoute = journal.route({

@@ -26,21 +26,26 @@ const EXPIRY_LEEWAY_SECONDS = 5;
 export function makeTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   if (!options.audience) throw new Error('The token verifier needs an audience');
   const keys = typeof options.jwks === 'string' ? createRemoteJWKSet(new URL(options.jwks), { cooldownDuration: 30_000 }) : options.jwks;
+  const verified = new VerifiedTokens();
   return async (authorizationHeader) => {
     const match = /^Bearer\s+([A-Za-z0-9_.-]+)$/i.exec(authorizationHeader?.trim() ?? '');
     if (!match?.[1]) throw new UnauthenticatedError('Mangler Authorization: Bearer-token.');
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(match[1], keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ['ES256', 'RS256'],
-        // jose applies this to nbf and exp alike; exp gets its tighter check below.
-        clockTolerance: FUTURE_LEEWAY_SECONDS,
-        requiredClaims: ['exp', 'sub', 'aud', 'iat'],
-      }));
-    } catch (error) {
-      throw new UnauthenticatedError(describeJwtFailure(error));
+    const token = match[1];
+    let payload = verified.get(token);
+    if (!payload) {
+      try {
+        ({ payload } = await jwtVerify(token, keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: ['ES256', 'RS256'],
+          // jose applies this to nbf and exp alike; exp gets its tighter check below.
+          clockTolerance: FUTURE_LEEWAY_SECONDS,
+          requiredClaims: ['exp', 'sub', 'aud', 'iat'],
+        }));
+      } catch (error) {
+        throw new UnauthenticatedError(describeJwtFailure(error));
+      }
+      verified.set(token, payload);
     }
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.exp === 'number' && payload.exp <= now - EXPIRY_LEEWAY_SECONDS) throw new UnauthenticatedError('Tokenet er utløpt.');
@@ -50,6 +55,33 @@ export function makeTokenVerifier(options: TokenVerifierOptions): TokenVerifier 
     if (!identity) throw new UnauthenticatedError('Tokenet mangler påkrevde claims.');
     return identity;
   };
+}
+
+/**
+ * Tokens this verifier checked (signature, issuer, audience) in the last TTL_MS, by the exact
+ * token string: the next request with the same bearer token costs no second signature check (an
+ * ECDSA or RSA verify and its parsing, the largest CPU item of a light request). Only that check
+ * is remembered: expiry and `iat` are checked against the clock on every request, and the
+ * caller's registry entry (disabled, suspended) is still read on every request. Signing keys are
+ * retired through the JWKS, which jose itself caches for longer than this.
+ */
+class VerifiedTokens {
+  private static readonly TTL_MS = 60_000;
+  private static readonly MAX = 5_000;
+  private readonly byToken = new Map<string, { at: number; payload: Record<string, unknown> }>();
+
+  get(token: string): Record<string, unknown> | undefined {
+    const hit = this.byToken.get(token);
+    if (!hit) return undefined;
+    if (Date.now() - hit.at <= VerifiedTokens.TTL_MS) return hit.payload;
+    this.byToken.delete(token);
+    return undefined;
+  }
+
+  set(token: string, payload: Record<string, unknown>): void {
+    if (this.byToken.size >= VerifiedTokens.MAX) this.byToken.clear();
+    this.byToken.set(token, { at: Date.now(), payload });
+  }
 }
 
 function invalidClaim(claim: string): UnauthenticatedError {

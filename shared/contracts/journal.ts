@@ -202,6 +202,8 @@ export const createEntrySchema = z.object({
   eventTime: z.optional(isoTime),
   /** The unit (enhet) the entry is written in; default the author's own unit. */
   unit: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  /** Sign it at once (a person with an HPR number): written and signed in one request, one audited transaction. */
+  sign: z.optional(z.boolean()),
 });
 export type CreateEntryRequest = z.infer<typeof createEntrySchema>;
 

@@ -45,6 +45,8 @@ export interface QueryInput {
   cursor?: string;
   consistent?: boolean;
   filter?: Condition;
+  /** Only these attributes of each item (ProjectionExpression); all of them when absent. */
+  attributes?: readonly string[];
 }
 
 export interface Page<T> {
@@ -196,6 +198,7 @@ export abstract class ScopedDb {
       values[':skhi'] = input.sortBetween[1];
       keyCondition += ' AND #sk BETWEEN :sklo AND :skhi';
     }
+    input.attributes?.forEach((a, i) => (names[`#a${i}`] = a));
     const startKey = input.cursor ? decodeCursor(input.cursor, pkName, input.partition) : undefined;
     const out = await (await this.client(input.table)).send(
       new QueryCommand({
@@ -205,6 +208,7 @@ export abstract class ScopedDb {
         FilterExpression: input.filter?.expression,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+        ProjectionExpression: input.attributes?.map((_, i) => `#a${i}`).join(','),
         ScanIndexForward: !input.newestFirst,
         Limit: input.limit,
         ExclusiveStartKey: startKey,

@@ -8,7 +8,7 @@ import { appendAudit, CHECKPOINT_EVERY } from '../../functions/core/audit-chain'
 import type { AuditEventInput } from '../../functions/core/audit-event';
 import { checkpointSk, eventHash, eventSk, REGISTRY_SHARDS, registryShardOf, registryStream, streamOf } from '../../functions/core/chain-format';
 import { readCheckpoints } from '../../functions/core/checkpoint-store';
-import { verifyStream } from '../../functions/audit/verify-service';
+import { SLICE_SEQS, verifyStream } from '../../functions/audit/verify-service';
 import { useTestStack } from '../support/local-stack';
 import { localDynamoClient } from '../support/tables';
 
@@ -293,14 +293,15 @@ describe('a long stream, read in slices ahead of the check', () => {
     return stream;
   }
 
-  it('checks every event of a stream longer than several slices, and finds a break deep inside or between two slices', async () => {
-    const stream = await longStream('v-long', 1_600);
-    expect(await verifyStream(tenantSession('0301'), stream)).toMatchObject({ eventsChecked: 1_600, broken: undefined });
+  it('checks every event of a stream longer than a slice, and finds a break deep inside or between two slices', async () => {
+    const n = SLICE_SEQS + 600;
+    const stream = await longStream('v-long', n);
+    expect(await verifyStream(tenantSession('0301'), stream)).toMatchObject({ eventsChecked: n, broken: undefined });
     // Something that is not an event, sorted between the last key of one slice and the first of the next.
-    await putRaw({ pk: stream, sk: `${eventSk(500)}x`, seq: 500 });
-    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: 501, reason: 'gap' });
-    await deleteRaw(stream, `${eventSk(500)}x`);
-    await deleteRaw(stream, eventSk(1_234));
-    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: 1_234, reason: 'gap' });
+    await putRaw({ pk: stream, sk: `${eventSk(SLICE_SEQS)}x`, seq: SLICE_SEQS });
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: SLICE_SEQS + 1, reason: 'gap' });
+    await deleteRaw(stream, `${eventSk(SLICE_SEQS)}x`);
+    await deleteRaw(stream, eventSk(SLICE_SEQS + 234));
+    expect((await verifyStream(tenantSession('0301'), stream)).broken).toMatchObject({ seq: SLICE_SEQS + 234, reason: 'gap' });
   }, 60_000);
 });

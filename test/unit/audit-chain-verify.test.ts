@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../shared/db/tenant-db';
-import { eventHash, eventSk, GENESIS_HASH } from '../../functions/core/chain-format';
+import { createHash } from 'node:crypto';
+import { canonical, eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, hashedForm } from '../../functions/core/chain-format';
 import { ChainVerifier, verifyChain, type CheckpointFact } from '../../functions/core/chain-verify';
 
 const STREAM = 'T#0301#AUDIT#P#p1';
@@ -123,5 +124,36 @@ describe('audit chain verification', () => {
   it('still names a lagging head whose hash is not the event it names (head mismatch at that event)', () => {
     const items = chain(6);
     expect(verifyChain(STREAM, items, { seq: 4, hash: String(items[2]!.hash) }).broken).toEqual({ stream: STREAM, seq: 4, reason: 'head-mismatch' });
+  });
+});
+
+describe('the hashed form of an event', () => {
+  it('is byte for byte the canonical JSON of the hashed fields, whatever else the item holds', () => {
+    const event: Item = {
+      pk: STREAM,
+      sk: eventSk(7),
+      gsi1pk: 'index key, not hashed',
+      hash: 'not hashed either',
+      stream: STREAM,
+      seq: 7,
+      prevHash: GENESIS_HASH,
+      eventId: 'e7',
+      time: '2025-01-01T00:00:07.000Z',
+      tenant: '0301',
+      action: 'entry.read',
+      outcome: 'success',
+      actor: { sub: 'u', roles: ['clinician'], name: 'Åse Ærlig "Ø"\u2028', zeta: 1e21, alpha: -0.5 },
+      requestId: 'r7',
+      reasonSealed: new Uint8Array([0, 1, 2, 250, 251]),
+      flagged: true,
+      details: { b: null, a: [3, { y: 2, x: 1 }], '\u00e9': 'é', e: 'e' },
+      patientId: undefined,
+    };
+    const covered = Object.fromEntries(HASHED_FIELDS.filter((f) => event[f] !== undefined).map((f) => [f, event[f]]));
+    expect(hashedForm(event)).toBe(canonical(covered));
+    expect(eventHash(event)).toBe(createHash('sha256').update(canonical(covered)).digest('hex'));
+    // A changed hashed field changes the form; an index key does not.
+    expect(hashedForm({ ...event, outcome: 'failure' })).not.toBe(hashedForm(event));
+    expect(hashedForm({ ...event, gsi1pk: 'other' })).toBe(hashedForm(event));
   });
 });
