@@ -8,7 +8,7 @@ import type { RouteSpec } from '../shared/http/route';
 import { problemType, PROBLEM_CONTENT_TYPE } from '../shared/http/problem';
 import { FHIR_CONTENT_TYPE, operationOutcomeOf } from '../functions/fhir/operation-outcome';
 import type { UserProfile } from '../shared/tenancy/user-profile';
-import type { IssuedToken, LocalTokenIssuer } from './token-issuer';
+import { organisationFromAuthorizationDetails, type IssuedToken, type LocalTokenIssuer } from './token-issuer';
 import { JWT_BEARER_ASSERTION } from './client-assertion';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -294,7 +294,10 @@ async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingM
       const client = clientOf(form, req);
       const scopes = await authenticateClient(options, client, form.scope);
       if (!client.clientId || !scopes) return invalidClient(res);
-      token = await options.issuer.issueForClient(client.clientId, scopes);
+      // The municipality the token is for, as a HelseID multi-tenant client names it (RFC 9396).
+      const organisation = organisationFromAuthorizationDetails(form.authorization_details);
+      if (!organisation) return sendJson(res, 400, { error: 'invalid_authorization_details', error_description: 'authorization_details: én helseid_authorization med NO:ORGNR:<orgnr>[:<orgnr>] og gyldige organisasjonsnumre.' });
+      token = await options.issuer.issueForClient(client.clientId, scopes, organisation);
     } else {
       return sendJson(res, 400, { error: 'unsupported_grant_type' });
     }

@@ -21,6 +21,8 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ConditionFailedError')) throw error;
     }
+    // The registry's orgnr index, as provisioning writes it (a vendor's token names the orgnr).
+    await platformDb().put('control', { ...controlKeys.tenantByOrgnr(tenant.orgnr), tenant: tenant.id });
     // Creates the tenant's master key in the local keystore on first use.
     await tenantKeys().generateDataKey(tenant.id);
   }

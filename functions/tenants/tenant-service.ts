@@ -24,7 +24,7 @@ import { commitAudited, type ConditionErrors } from '../core/commit';
 import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
-import { applied, getTenant, listTenants, putNewTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
+import { applied, getTenant, listTenants, putNewTenant, putOrgnrIndex, tenantOfOrgnr, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 
 /** Who acts, for the audit log. */
 export interface ActorContext {
@@ -129,6 +129,9 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     if (existing.name !== body.name || existing.region !== body.region) {
       throw new ConflictError(`Kommune ${body.id} finnes allerede som «${existing.name}» i ${existing.region}.`);
     }
+    if (existing.orgnr !== undefined && existing.orgnr !== body.orgnr) {
+      throw new ConflictError(`Kommune ${body.id} er registrert med organisasjonsnummer ${existing.orgnr}.`, { field: 'body.orgnr' });
+    }
     if (existing.status === 'provisioning') {
       return { outcome: 'resumed', tenant: tenantView(await provision(existing, body.admin, ctx, deps)) };
     }
@@ -140,6 +143,7 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
 
   const admin = body.admin ?? { id: `admin.${body.id}`, name: `Administrator ${body.name}` };
   await assertUsernameFree(admin.id, body.id);
+  await assertOrgnrFree(body.orgnr, body.id);
   const units = body.units.map((u) => ({ id: u.id ?? unitIdFor(body.id, u.name), name: u.name, kind: u.kind, status: 'active' as const }));
   const seen = new Set<string>();
   for (const [i, u] of units.entries()) {
@@ -150,6 +154,7 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
   const record: TenantRecord = {
     id: body.id,
     name: body.name,
+    orgnr: body.orgnr,
     region: body.region,
     status: 'provisioning',
     units,
@@ -160,8 +165,9 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     ...changedBy(ctx, now),
   };
   try {
-    const events = [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })];
-    await commitAudited(jobSession('operator', body.id).db, () => [putNewTenant(record)], events, [() => new CreateRaceLost()]);
+    const events = [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, orgnr: body.orgnr, region: body.region, units: units.length })];
+    // The tenant and its orgnr index entry together: an orgnr names at most one tenant.
+    await commitAudited(jobSession('operator', body.id).db, () => [putNewTenant(record), putOrgnrIndex(body.orgnr, body.id)], events, [() => new CreateRaceLost(), orgnrTaken]);
   } catch (error) {
     // Another create of the same tenant won the race: continue as a retry of it.
     if (error instanceof CreateRaceLost) return createTenant(body, ctx, deps);
@@ -175,6 +181,15 @@ async function assertUsernameFree(username: string, tenant: string): Promise<voi
   if (user && user.tenant !== tenant) {
     throw new ConflictError(`Brukernavnet ${username} er allerede i bruk.`, { field: 'body.admin.id' });
   }
+}
+
+function orgnrTaken(): ConflictError {
+  return new ConflictError('Organisasjonsnummeret er allerede registrert på en annen kommune.', { field: 'body.orgnr' });
+}
+
+async function assertOrgnrFree(orgnr: string, tenant: string): Promise<void> {
+  const holder = await tenantOfOrgnr(orgnr);
+  if (holder !== undefined && holder !== tenant) throw orgnrTaken();
 }
 
 function provisioningOf(record: TenantRecord): Provisioning {

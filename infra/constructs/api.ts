@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { bearerChallenge } from '../../shared/auth/verify-token';
 import { problemType } from '../../shared/http/problem';
 import type { RouteSpec } from '../../shared/http/route';
 import type { InfraConfig } from '../config';
@@ -37,8 +38,11 @@ const GATEWAY_PROBLEMS: GatewayProblem[] = [
   // Unknown path or method: REST APIs say "Missing Authentication Token" (403) here; it is a 404.
   { type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, kind: 'not-found', title: 'Finnes ikke' },
   { type: apigw.ResponseType.RESOURCE_NOT_FOUND, status: 404, kind: 'not-found', title: 'Finnes ikke' },
-  { type: apigw.ResponseType.UNAUTHORIZED, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': 'Bearer' } },
-  { type: apigw.ResponseType.EXPIRED_TOKEN, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': 'Bearer' } },
+  // RFC 6750 challenges as the handlers and the local gateway send them (bearerChallenge). API
+  // Gateway's UNAUTHORIZED covers both a missing header and a token the authorizer refused, and a
+  // static header cannot tell them apart: it names the realm only; an expired token is invalid_token.
+  { type: apigw.ResponseType.UNAUTHORIZED, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': bearerChallenge(undefined) } },
+  { type: apigw.ResponseType.EXPIRED_TOKEN, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': bearerChallenge('Bearer <a presented token>') } },
   { type: apigw.ResponseType.ACCESS_DENIED, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },
   { type: apigw.ResponseType.INVALID_API_KEY, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },
   { type: apigw.ResponseType.WAF_FILTERED, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },

@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { kommunenummerSchema, nationalIdSchema } from './identifiers';
+import { kommunenummerSchema, nationalIdSchema, orgNumberSchema } from './identifiers';
 import { trimmedString } from './common';
 import { unitSchema } from './platform';
 
@@ -51,6 +51,11 @@ export const regionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 
 export const createTenantBodySchema = z.object({
   id: kommunenummerSchema,
   name: trimmedString(2, 100),
+  /**
+   * The municipality's organisasjonsnummer (Enhetsregisteret): how HelseID names the organisation a
+   * vendor system acts for (`orgnr_child` / `orgnr_parent`), mapped to the tenant by the registry.
+   */
+  orgnr: orgNumberSchema,
   region: regionSchema,
   /** The first tenant admin; their pid (fødselsnummer) is how the registry knows them at login. */
   admin: z.optional(z.object({ id: usernameSchema, name: trimmedString(2, 200), pid: z.optional(nationalIdSchema) })),
@@ -102,6 +107,8 @@ export const tenantSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    /** Organisasjonsnummer; absent only on tenants registered before it was asked for. */
+    orgnr: z.optional(z.string()),
     region: z.string(),
     status: z.enum(TENANT_STATUSES),
     statusReason: z.optional(z.string()),

@@ -25,6 +25,7 @@ import { ENV } from '../../shared/config/env-names';
 import { TABLES, tableName } from '../../shared/db/tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
+import { bearerChallenge } from '../../shared/auth/verify-token';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
 import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
@@ -858,6 +859,12 @@ describe('API Gateway', () => {
       expect(parsed).toHaveProperty('type');
       expect(parsed).toHaveProperty('title');
     }
+    // RFC 6750: a 401 from the gateway challenges like the handlers and the local gateway (realm fellesjournal).
+    const header = (type: string) => (responses.find((r) => r.ResponseType === type)?.ResponseParameters as Record<string, string> | undefined)?.['gatewayresponse.header.WWW-Authenticate'];
+    expect(header('UNAUTHORIZED')).toBe(`'${bearerChallenge(undefined)}'`);
+    expect(header('UNAUTHORIZED')).toBe(`'Bearer realm="fellesjournal"'`);
+    expect(header('EXPIRED_TOKEN')).toBe(`'Bearer realm="fellesjournal", error="invalid_token"'`);
+    expect(responses.find((r) => r.ResponseType === 'UNAUTHORIZED')?.StatusCode).toBe('401');
   });
 });
 

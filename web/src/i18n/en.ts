@@ -403,6 +403,7 @@ export const en: Record<MessageKey, string> = {
   'ops.tenants.new': 'New municipality',
   'ops.tenants.id': 'Municipality number',
   'ops.tenants.region': 'Region',
+  'ops.tenants.orgnr': 'Organisation number',
   'ops.tenants.adminId': 'First administrator (username)',
   'ops.tenants.adminName': 'Administrator’s name',
   'ops.tenants.create': 'Create municipality',

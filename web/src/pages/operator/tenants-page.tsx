@@ -20,16 +20,18 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
+  const [orgnr, setOrgnr] = useState('');
   const [region, setRegion] = useState('eu-north-1');
   const [adminId, setAdminId] = useState('');
   const [adminName, setAdminName] = useState('');
   const form = useSchemaForm(createTenantBodySchema);
   const errors = form.errors;
   const onSubmit = () =>
-    form.send({ id, name, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) }, async (body) => {
+    form.send({ id, name, orgnr, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) }, async (body) => {
       await opsApi.createTenant(body);
       setId('');
       setName('');
+      setOrgnr('');
       setAdminId('');
       setAdminName('');
       onCreated();
@@ -42,6 +44,9 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
         </Field>
         <Field id="nt-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('nt-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-orgnr" label={t('ops.tenants.orgnr')} error={errors.orgnr}>
+          <input {...fieldAria('nt-orgnr', errors.orgnr)} value={orgnr} inputMode="numeric" maxLength={9} onChange={(e) => setOrgnr(e.target.value)} autoComplete="off" />
         </Field>
         <Field id="nt-region" label={t('ops.tenants.region')} error={errors.region}>
           <input {...fieldAria('nt-region', errors.region)} value={region} onChange={(e) => setRegion(e.target.value)} autoComplete="off" />
