@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TENANT_PLANS, DEFAULT_VENDOR_PLAN, DEFAULT_WEB_PLAN } from '../shared/auth/usage-plans';
 
 const throttleSchema = z.object({
   /** Steady-state requests per second. */
@@ -84,13 +85,20 @@ export const infraConfigSchema = z
       .object({
         /** Stage-wide default throttle; usage plans narrow it per caller. */
         throttle: throttleSchema.default({ rateLimit: 500, burstLimit: 1000 }),
-        /** Personnel and citizens (the web client) share this plan's key. */
-        webPlan: planSchema.default({ rateLimit: 300, burstLimit: 600 }),
+        /** Citizens and operators (callers in no municipality's bucket) share this plan's key. */
+        webPlan: planSchema.default(DEFAULT_WEB_PLAN),
+        /**
+         * One usage plan per municipality size tier; each municipality's persons are metered under
+         * the municipality's own key in its tier's plan (shared/auth/usage-plans.ts).
+         */
+        tenantPlans: z
+          .object({ small: planSchema, medium: planSchema, large: planSchema, xlarge: planSchema })
+          .default(DEFAULT_TENANT_PLANS),
         /** Plans vendor API keys are put in by the control plane, by name. */
         vendorPlans: z
           .record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), planSchema)
           .refine((plans) => Object.keys(plans).length > 0, 'at least one vendor plan')
-          .default({ standard: { rateLimit: 10, burstLimit: 20, quota: { limit: 50_000, period: 'DAY' } } }),
+          .default({ standard: { ...DEFAULT_VENDOR_PLAN, quota: { limit: 200_000, period: 'DAY' } } }),
         /** Requests per 5 minutes from one IP address before WAF blocks it. */
         wafRateLimitPer5Min: z.number().int().min(100).default(3000),
         /** Whether this stack owns the region's account-wide API Gateway CloudWatch role setting. */

@@ -16,12 +16,13 @@ export function demoOrgnr(kommunenummer: string): string {
   throw new Error(`no synthetic orgnr for ${kommunenummer}`);
 }
 
-/** Demo municipalities. All names and numbers here are invented or synthetic. */
-export const DEMO_TENANTS: { id: string; name: string; orgnr: string; units: UnitProfile[] }[] = [
+/** Demo municipalities. Names and numbers are invented or synthetic; rounded populations pick the throttling tier. */
+export const DEMO_TENANTS: { id: string; name: string; orgnr: string; population: number; units: UnitProfile[] }[] = [
   {
     id: '0301',
     name: 'Oslo',
     orgnr: demoOrgnr('0301'),
+    population: 717_000,
     units: [
       { id: '0301-hjem-sagene', name: 'Hjemmetjenesten Sagene', kind: 'hjemmetjeneste' },
       { id: '0301-sykehjem-lindern', name: 'Lindern sykehjem', kind: 'sykehjem' },
@@ -32,6 +33,7 @@ export const DEMO_TENANTS: { id: string; name: string; orgnr: string; units: Uni
     id: '4601',
     name: 'Bergen',
     orgnr: demoOrgnr('4601'),
+    population: 292_000,
     units: [
       { id: '4601-hjem-fana', name: 'Hjemmesykepleien Fana', kind: 'hjemmetjeneste' },
       { id: '4601-helsestasjon-arna', name: 'Arna helsestasjon', kind: 'helsestasjon' },
@@ -42,6 +44,7 @@ export const DEMO_TENANTS: { id: string; name: string; orgnr: string; units: Uni
     id: '1804',
     name: 'Bodø',
     orgnr: demoOrgnr('1804'),
+    population: 54_000,
     units: [
       { id: '1804-hjem-sentrum', name: 'Hjemmetjenesten Bodø sentrum', kind: 'hjemmetjeneste' },
       { id: '1804-sykehjem-vikatun', name: 'Vikatun sykehjem', kind: 'sykehjem' },

@@ -16,6 +16,8 @@ import {
   type TenantView,
 } from '../../shared/contracts/tenants';
 import type { KeyDeletionState, TenantKeyAdmin } from '../../shared/crypto/key-admin';
+import type { UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
+import { tierForPopulation } from '../../shared/auth/usage-plans';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, pidIndexWrite, userItem } from '../../shared/tenancy/user-store';
@@ -34,6 +36,8 @@ export interface ActorContext {
 
 export interface TenantServiceDeps {
   keyAdmin: TenantKeyAdmin;
+  /** Makes the municipality's usage bucket (API key in its tier's usage plan). */
+  usageKeys: UsageKeyAdmin;
   /** The journal's export functions (loaded when offboarding needs them). */
   journal: () => Promise<JournalExportSource>;
   openExport: OpenExport;
@@ -115,7 +119,7 @@ export async function listTenantViews(): Promise<TenantView[]> {
 
 // ---------------------------------------------------------------- provisioning
 
-const PROVISION_ORDER: ProvisionStep[] = ['key', 'admin', 'activate'];
+const PROVISION_ORDER: ProvisionStep[] = ['key', 'usage', 'admin', 'activate'];
 
 /**
  * Registers a municipality and brings it to `active`: registry entry (with units and settings),
@@ -155,11 +159,13 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     id: body.id,
     name: body.name,
     orgnr: body.orgnr,
+    ...(body.population ? { population: body.population } : {}),
+    tier: tierForPopulation(body.population),
     region: body.region,
     status: 'provisioning',
     units,
     settings: { retention: { ...DEFAULT_RETENTION, ...body.settings?.retention } },
-    provisioning: { steps: { registry: done(now.toISOString()), key: pending(), admin: pending(), activate: pending() }, admin },
+    provisioning: { steps: { registry: done(now.toISOString()), key: pending(), usage: pending(), admin: pending(), activate: pending() }, admin },
     createdAt: now.toISOString(),
     createdBy: ctx.caller.sub,
     ...changedBy(ctx, now),
@@ -235,6 +241,18 @@ const PROVISION_RUNNERS: Record<ProvisionStep, (current: TenantRecord, ctx: Acto
       current,
       { keyRef, provisioning: withStep(provisioningOf(current), 'key', done(now.toISOString())), ...changedBy(ctx, now) },
       [operatorEvent(current.id, 'tenant.key.create', ctx, 'success', { keyRef, created })],
+    );
+  },
+
+  usage: async (current, ctx, deps) => {
+    // The municipality's own usage bucket: its persons are throttled apart from every other municipality's.
+    const tier = current.tier ?? tierForPopulation(current.population);
+    const { apiKeyId } = await deps.usageKeys.ensureBucket({ bucket: { kind: 'tenant', tenant: current.id }, tier });
+    const now = deps.now();
+    return commitTenantChange(
+      current,
+      { tier, usageKeyId: apiKeyId, provisioning: withStep(provisioningOf(current), 'usage', done(now.toISOString())), ...changedBy(ctx, now) },
+      [operatorEvent(current.id, 'tenant.usage.create', ctx, 'success', { tier, apiKeyId })],
     );
   },
 

@@ -56,7 +56,9 @@ const GATEWAY_PROBLEMS: GatewayProblem[] = [
   { type: apigw.ResponseType.BAD_REQUEST_PARAMETERS, status: 400, kind: 'validation', title: 'Ugyldig forespørsel' },
   { type: apigw.ResponseType.REQUEST_TOO_LARGE, status: 413, kind: 'payload-too-large', title: 'Forespørselen er for stor' },
   { type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, kind: 'unsupported-media-type', title: 'Ukjent innholdstype' },
-  { type: apigw.ResponseType.THROTTLED, status: 429, kind: 'too-many-requests', title: 'For mange forespørsler', headers: { 'Retry-After': '1' } },
+  // A static response cannot know the caller's plan: it says the bucket is empty now and refills
+  // within a second (API Gateway's buckets refill per second); the local gateway adds the policy.
+  { type: apigw.ResponseType.THROTTLED, status: 429, kind: 'too-many-requests', title: 'For mange forespørsler', headers: { 'Retry-After': '1', RateLimit: '"usage-plan";r=0;t=1' } },
   { type: apigw.ResponseType.QUOTA_EXCEEDED, status: 429, kind: 'too-many-requests', title: 'Kvoten er brukt opp' },
   { type: apigw.ResponseType.AUTHORIZER_FAILURE, status: 500, kind: 'internal', title: 'Intern feil' },
   { type: apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, kind: 'internal', title: 'Intern feil' },
@@ -112,6 +114,7 @@ export class Api extends Construct {
   readonly restApi: apigw.RestApi;
   readonly webPlan: apigw.UsagePlan;
   readonly vendorPlans: Record<string, apigw.UsagePlan>;
+  readonly tenantPlans: Record<string, apigw.UsagePlan>;
   readonly webAcl: wafv2.CfnWebACL;
   readonly accessLogs: logs.LogGroup;
   readonly wafLogs: logs.LogGroup;
@@ -292,6 +295,19 @@ export class Api extends Construct {
       });
     }
 
+    // One plan per municipality size tier; the control plane puts each municipality's key in one at
+    // provisioning, and the authorizer names that key for the municipality's persons.
+    this.tenantPlans = {};
+    for (const [tier, plan] of Object.entries(config.api.tenantPlans)) {
+      this.tenantPlans[tier] = api.addUsagePlan(`TenantPlan-${tier}`, {
+        name: tenantPlanName(stageName, tier),
+        description: `Municipalities of size tier "${tier}", one key each (made at provisioning)`,
+        throttle: { rateLimit: plan.rateLimit, burstLimit: plan.burstLimit },
+        ...(plan.quota ? { quota: { limit: plan.quota.limit, period: apigw.Period[plan.quota.period] } } : {}),
+        apiStages,
+      });
+    }
+
     // Regional WAF in front of the stage: AWS managed rule groups and a per-IP rate limit.
     const managed = (name: string, priority: number, overrides: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
       name,
@@ -350,6 +366,11 @@ export class Api extends Construct {
     });
     wafLogging.node.addDependency(this.wafLogs);
   }
+}
+
+/** The usage plan name of a municipality size tier, as the control plane finds it. */
+export function tenantPlanName(stage: string, tier: string): string {
+  return `fj-${stage}-tenant-${tier}`;
 }
 
 /** Name of a vendor usage plan; the control plane finds plans by this name. */

@@ -23,7 +23,7 @@ describe('the operator CLI', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created 4204 Kristiansand \(first admin: kristiansand\.admin\)/);
-    expect(created.stdout).toMatch(/Provisioning: +registry=done key=done admin=done activate=done/);
+    expect(created.stdout).toMatch(/Provisioning: +registry=done key=done usage=done admin=done activate=done/);
     expect(created.stdout).toMatch(new RegExp(`Orgnr: +${demoOrgnr('4204')}\n`));
     expect(created.stdout).toMatch(/4204-hjemmetjenesten-vagsbygd +Hjemmetjenesten Vågsbygd +hjemmetjeneste +active/);
 

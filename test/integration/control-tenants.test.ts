@@ -100,6 +100,7 @@ describe('provisioning a municipality', () => {
         id: '5001',
         name: 'Trondheim',
         orgnr: demoOrgnr('5001'),
+        population: 212_000,
         region: 'eu-north-1',
         admin: { id: 'trondheim.admin', name: 'Tora Admin', pid: syntheticPidFor('trondheim.admin') },
         units: [
@@ -112,6 +113,8 @@ describe('provisioning a municipality', () => {
     const body = await readJson<{ outcome: string; tenant: Record<string, unknown> & { provisioning: { steps: Record<string, { state: string }> } } }>(res);
     expect(body.outcome).toBe('created');
     expect(body.tenant).toMatchObject({ id: '5001', name: 'Trondheim', orgnr: demoOrgnr('5001'), region: 'eu-north-1', status: 'active', keyRef: 'local:5001', adminUserId: 'trondheim.admin', createdBy: 'drift' });
+    // Its own usage bucket, in the plan of its size tier (over 200,000 inhabitants).
+    expect(body.tenant).toMatchObject({ population: 212_000, tier: 'xlarge', usageKeyId: 'local:tenant-5001' });
     expect(Object.values(body.tenant.provisioning.steps).every((s) => s.state === 'done')).toBe(true);
     expect(keystore().hasKey('5001')).toBe(true);
     // The registry maps the municipality's organisasjonsnummer to it (a vendor's HelseID token names the orgnr).
@@ -127,7 +130,7 @@ describe('provisioning a municipality', () => {
 
     // Every step is in the new tenant's own audit log, as an operator action.
     const events = await auditActions('5001');
-    expect(events.map((e) => e.action)).toEqual(['tenant.create', 'tenant.key.create', 'tenant.admin.create', 'tenant.activate']);
+    expect(events.map((e) => e.action)).toEqual(['tenant.create', 'tenant.key.create', 'tenant.usage.create', 'tenant.admin.create', 'tenant.activate']);
     expect(events.every((e) => e.purposeOfUse === 'OPERATE' && e.actor.sub === 'drift' && e.outcome === 'success')).toBe(true);
   });
 
@@ -137,7 +140,7 @@ describe('provisioning a municipality', () => {
     expect(again.status).toBe(200);
     expect((await readJson(again)).outcome).toBe('unchanged');
     expect((await getTenant('5001'))?.version).toBe(before?.version);
-    expect((await auditActions('5001')).length).toBe(4);
+    expect((await auditActions('5001')).length).toBe(5);
 
     const other = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Nidaros', orgnr: demoOrgnr('5001'), region: 'eu-north-1' } });
     expect(other.status).toBe(409);
@@ -226,6 +229,7 @@ describe('provisioning a municipality', () => {
     const events = await auditActions('5501');
     expect(events.filter((e) => e.outcome === 'failure').map((e) => e.action)).toEqual(['tenant.provision.step', 'tenant.provision.step']);
     expect(events.filter((e) => e.action === 'tenant.key.create')).toHaveLength(1);
+    expect(events.filter((e) => e.action === 'tenant.usage.create')).toHaveLength(1);
     expect(events.at(-1)?.action).toBe('tenant.activate');
   });
 
@@ -366,7 +370,7 @@ describe('offboarding', () => {
     expect(existsSync(join(o.export!.location, 'registry.json'))).toBe(true);
 
     const actions = (await auditActions('3201')).map((e) => `${e.action}:${e.outcome}`);
-    expect(actions.slice(4)).toEqual([
+    expect(actions.slice(5)).toEqual([
       'tenant.offboard.start:success',
       'tenant.offboard.export:success',
       'tenant.offboard.verify:failure',
