@@ -19,12 +19,13 @@ function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe('the operator CLI', () => {
   it('creates a municipality and shows it as a readable table', async () => {
-    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--orgnr', demoOrgnr('4204'), '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--admin-pid', syntheticPidFor('kristiansand.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
+    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--orgnr', demoOrgnr('4204'), '--population', '116000', '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--admin-pid', syntheticPidFor('kristiansand.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created 4204 Kristiansand \(first admin: kristiansand\.admin\)/);
     expect(created.stdout).toMatch(/Provisioning: +registry=done key=done usage=done admin=done activate=done/);
     expect(created.stdout).toMatch(new RegExp(`Orgnr: +${demoOrgnr('4204')}\n`));
+    expect(created.stdout).toMatch(/Tier: +large \(116000 inhabitants\)/);
     expect(created.stdout).toMatch(/4204-hjemmetjenesten-vagsbygd +Hjemmetjenesten Vågsbygd +hjemmetjeneste +active/);
 
     const again = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--orgnr', demoOrgnr('4204'));
