@@ -159,7 +159,7 @@ export class RegionStack extends Stack {
       service: 'authorizer',
       description: 'Token vending: verifies the caller\'s token, maps it through the registry, assumes the tenant or sharing-read role with tags from that mapping',
       bundleDir: bundleDir('session-vendor'),
-      settings: functionSettings(config, 'authorizer'),
+      settings: functionSettings(config, 'authorizer', 'session-vendor'),
       environment: commonEnv,
       statements: [],
     });

@@ -37,10 +37,10 @@ export interface Throttle {
  * client of one municipality cannot take the region's capacity from the others.
  */
 export const DEFAULT_TENANT_PLANS: Record<TenantTier, Throttle> = {
-  small: { rateLimit: 5, burstLimit: 20 },
-  medium: { rateLimit: 20, burstLimit: 60 },
-  large: { rateLimit: 75, burstLimit: 200 },
-  xlarge: { rateLimit: 250, burstLimit: 600 },
+  small: { rateLimit: 6, burstLimit: 20 },
+  medium: { rateLimit: 30, burstLimit: 60 },
+  large: { rateLimit: 110, burstLimit: 220 },
+  xlarge: { rateLimit: 400, burstLimit: 800 },
 };
 
 /** Default limits of the shared web bucket: citizens and operators, who belong to no municipality's bucket. */

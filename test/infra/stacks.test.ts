@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +41,24 @@ describe('config', () => {
   it('the shipped default config is valid', () => {
     const config = loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json'));
     expect(config.regions.length).toBeGreaterThan(0);
+  });
+
+  it('every throttle and reservation in the defaults is the one docs/operations/capacity.md derives, and the reservation fits the account quota', () => {
+    const config = loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json'));
+    const doc = readFileSync(resolve(REPO_ROOT, 'docs/operations/capacity.md'), 'utf8');
+    const row = (label: string) => new RegExp(`\\| ${label.replace(/[()]/g, '\\$&')}[^|]*\\| ([\\d,]+) rps, burst ([\\d,]+)`).exec(doc)?.slice(1, 3).map((n) => Number(n.replace(/,/g, '')));
+    for (const [tier, plan] of Object.entries(config.api.tenantPlans)) expect(row(`tier \`${tier}\``), tier).toEqual([plan.rateLimit, plan.burstLimit]);
+    expect(row('stage throttle `api.throttle`')).toEqual([config.api.throttle.rateLimit, config.api.throttle.burstLimit]);
+    expect(row('`webPlan` (citizens, operators)')).toEqual([config.api.webPlan.rateLimit, config.api.webPlan.burstLimit]);
+    expect(doc).toContain(`\`api.wafRateLimitPer5Min\` = ${config.api.wafRateLimitPer5Min.toLocaleString('en-US')}`);
+    for (const [service, o] of Object.entries(config.functions.services)) {
+      expect(doc, service).toMatch(new RegExp(`\\| ${service} \\|.*\\| ${o.reservedConcurrency} \\|`));
+    }
+    expect(doc).toMatch(new RegExp(`\\| authorizer \\|.*\\| ${config.functions.authorizer.reservedConcurrency} \\|`));
+    // What one region reserves leaves AWS's 100 unreserved executions of the default quota of 1,000.
+    const reserved = resourcesOf(north, 'AWS::Lambda::Function').reduce((sum, [, f]) => sum + Number(f.Properties?.ReservedConcurrentExecutions ?? 0), 0);
+    expect(reserved).toBeLessThanOrEqual(900);
+    expect(reserved).toBeGreaterThan(300);
   });
 
   it('names every bad field at once', () => {
