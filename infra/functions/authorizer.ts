@@ -132,7 +132,10 @@ export async function usageKeyFor(identity: VerifiedIdentity, presentedKey: stri
  * - a person (web client) is metered under the web plan's key.
  * Roles, scopes and tenant checks stay in the handlers, which verify the token again.
  */
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => authorize(event, lookups);
+
+/** The authorizer with the registry look-ups given (tests bring their own). */
+export async function authorize(event: APIGatewayRequestAuthorizerEvent, registry: UsageLookups): Promise<APIGatewayAuthorizerResult> {
   verifier ??= makeTokenVerifier({
     issuer: env(ENV.oidcIssuer),
     jwks: env(ENV.oidcJwksUrl),
@@ -157,10 +160,10 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   if (caller.kind === 'client') {
     const apiKey = headers['x-api-key'];
     const ok = !!caller.clientId && !!apiKey && vendorKeyMatches(await readVendor(caller.clientId), apiKey);
-    usageIdentifierKey = ok ? await usageKeyFor(caller, apiKey) : undefined;
+    usageIdentifierKey = ok ? await usageKeyFor(caller, apiKey, registry) : undefined;
     decision = ok ? 'allow' : apiKey ? 'deny-api-key-not-this-client' : 'deny-no-api-key';
   } else {
-    usageIdentifierKey = await usageKeyFor(caller, undefined);
+    usageIdentifierKey = await usageKeyFor(caller, undefined, registry);
     decision = 'allow';
   }
   const allowed = usageIdentifierKey !== undefined;
@@ -174,4 +177,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     ...(allowed ? { usageIdentifierKey } : {}),
     context: { kind: caller.kind, ...(caller.clientId ? { clientId: caller.clientId } : {}) },
   };
-};
+}
