@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TENANT_PLANS, DEFAULT_VENDOR_PLAN, DEFAULT_WEB_PLAN } from '../shared/auth/usage-plans';
 
 const throttleSchema = z.object({
   /** Steady-state requests per second. */
@@ -70,29 +71,56 @@ export const infraConfigSchema = z
         beatMinutes: z.number().int().min(1).max(60).default(1),
       })
       .prefault({}),
+    /**
+     * Reserved concurrency is derived in docs/operations/capacity.md: each function's share of the
+     * region's design load (the stage throttle) times its p95 duration, rounded up. Together about
+     * 470 per region, within the default account quota of 1,000 (AWS keeps 100 unreserved); a new
+     * account starts lower and needs the quota increase listed in the README before it can deploy.
+     */
     functions: z
       .object({
-        data: serviceFunctionSchema.default({ memoryMb: 1024, timeoutSeconds: 15, reservedConcurrency: 20 }),
-        admin: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 5 }),
+        data: serviceFunctionSchema.default({ memoryMb: 1024, timeoutSeconds: 15, reservedConcurrency: 30 }),
+        admin: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 15, reservedConcurrency: 10 }),
+        // Provisioning and key management: KMS CreateKey and API Gateway key creation are slow, rate-limited control-plane calls.
         operator: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 29, reservedConcurrency: 2 }),
-        authorizer: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 5, reservedConcurrency: 20 }),
-        /** Per-service overrides, by the route table's service name. */
-        services: z.record(z.string(), serviceFunctionSchema.partial()).default({}),
+        authorizer: serviceFunctionSchema.default({ memoryMb: 512, timeoutSeconds: 5, reservedConcurrency: 60 }),
+        /** Per-service overrides, by the route table's service name (or `session-vendor`). */
+        services: z
+          .record(z.string(), serviceFunctionSchema.partial())
+          .default({
+            journal: { reservedConcurrency: 180 },
+            sharing: { reservedConcurrency: 60 },
+            fhir: { reservedConcurrency: 50 },
+            audit: { reservedConcurrency: 30 },
+            platform: { reservedConcurrency: 15 },
+            'session-vendor': { reservedConcurrency: 20 },
+          }),
       })
       .prefault({}),
     api: z
       .object({
-        /** Stage-wide default throttle; usage plans narrow it per caller. */
-        throttle: throttleSchema.default({ rateLimit: 500, burstLimit: 1000 }),
-        /** Personnel and citizens (the web client) share this plan's key. */
-        webPlan: planSchema.default({ rateLimit: 300, burstLimit: 600 }),
+        /** Stage-wide throttle: the region's design load (docs/operations/capacity.md); usage plans narrow it per bucket. */
+        throttle: throttleSchema.default({ rateLimit: 2500, burstLimit: 5000 }),
+        /** Citizens and operators (callers in no municipality's bucket) share this plan's key. */
+        webPlan: planSchema.default(DEFAULT_WEB_PLAN),
+        /**
+         * One usage plan per municipality size tier; each municipality's persons are metered under
+         * the municipality's own key in its tier's plan (shared/auth/usage-plans.ts).
+         */
+        tenantPlans: z
+          .object({ small: planSchema, medium: planSchema, large: planSchema, xlarge: planSchema })
+          .default(DEFAULT_TENANT_PLANS),
         /** Plans vendor API keys are put in by the control plane, by name. */
         vendorPlans: z
           .record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), planSchema)
           .refine((plans) => Object.keys(plans).length > 0, 'at least one vendor plan')
-          .default({ standard: { rateLimit: 10, burstLimit: 20, quota: { limit: 50_000, period: 'DAY' } } }),
-        /** Requests per 5 minutes from one IP address before WAF blocks it. */
-        wafRateLimitPer5Min: z.number().int().min(100).default(3000),
+          .default({ standard: { ...DEFAULT_VENDOR_PLAN, quota: { limit: 200_000, period: 'DAY' } } }),
+        /**
+         * Requests per 5 minutes from one client address before WAF blocks it: the largest tier's
+         * rate for 300 s with 25 % margin, since a whole municipality may sit behind one NAT address
+         * and the usage plans, not WAF, are what throttle a municipality (docs/operations/capacity.md).
+         */
+        wafRateLimitPer5Min: z.number().int().min(100).default(150_000),
         /** Whether this stack owns the region's account-wide API Gateway CloudWatch role setting. */
         manageCloudWatchRole: z.boolean().default(true),
       })

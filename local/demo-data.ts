@@ -2,11 +2,27 @@ import type { UnitProfile } from '../shared/tenancy/tenant-profile';
 import { syntheticNationalId } from '../shared/contracts/identifiers';
 import type { UserProfile } from '../shared/tenancy/user-profile';
 
-/** Demo municipalities. All names and numbers here are invented or synthetic. */
-export const DEMO_TENANTS: { id: string; name: string; units: UnitProfile[] }[] = [
+/**
+ * A synthetic organisasjonsnummer for a demo municipality: `99`, a digit, `0`, the kommunenummer and
+ * the mod-11 check digit (brreg's rule; the first digit that gives a valid number). Not the
+ * municipality's real number.
+ */
+export function demoOrgnr(kommunenummer: string): string {
+  for (let p = 0; p < 10; p++) {
+    const base = `99${p}0${kommunenummer}`;
+    const rest = [3, 2, 7, 6, 5, 4, 3, 2].reduce((sum, w, i) => sum + w * Number(base[i]), 0) % 11;
+    if (rest !== 1) return `${base}${rest === 0 ? 0 : 11 - rest}`;
+  }
+  throw new Error(`no synthetic orgnr for ${kommunenummer}`);
+}
+
+/** Demo municipalities. Names and numbers are invented or synthetic; rounded populations pick the throttling tier. */
+export const DEMO_TENANTS: { id: string; name: string; orgnr: string; population: number; units: UnitProfile[] }[] = [
   {
     id: '0301',
     name: 'Oslo',
+    orgnr: demoOrgnr('0301'),
+    population: 717_000,
     units: [
       { id: '0301-hjem-sagene', name: 'Hjemmetjenesten Sagene', kind: 'hjemmetjeneste' },
       { id: '0301-sykehjem-lindern', name: 'Lindern sykehjem', kind: 'sykehjem' },
@@ -16,6 +32,8 @@ export const DEMO_TENANTS: { id: string; name: string; units: UnitProfile[] }[] 
   {
     id: '4601',
     name: 'Bergen',
+    orgnr: demoOrgnr('4601'),
+    population: 292_000,
     units: [
       { id: '4601-hjem-fana', name: 'Hjemmesykepleien Fana', kind: 'hjemmetjeneste' },
       { id: '4601-helsestasjon-arna', name: 'Arna helsestasjon', kind: 'helsestasjon' },
@@ -25,6 +43,8 @@ export const DEMO_TENANTS: { id: string; name: string; units: UnitProfile[] }[] 
   {
     id: '1804',
     name: 'Bodø',
+    orgnr: demoOrgnr('1804'),
+    population: 54_000,
     units: [
       { id: '1804-hjem-sentrum', name: 'Hjemmetjenesten Bodø sentrum', kind: 'hjemmetjeneste' },
       { id: '1804-sykehjem-vikatun', name: 'Vikatun sykehjem', kind: 'sykehjem' },

@@ -8,8 +8,9 @@ import type { RouteSpec } from '../shared/http/route';
 import { problemType, PROBLEM_CONTENT_TYPE } from '../shared/http/problem';
 import { FHIR_CONTENT_TYPE, operationOutcomeOf } from '../functions/fhir/operation-outcome';
 import type { UserProfile } from '../shared/tenancy/user-profile';
-import type { IssuedToken, LocalTokenIssuer } from './token-issuer';
+import { organisationFromAuthorizationDetails, type IssuedToken, type LocalTokenIssuer } from './token-issuer';
 import { JWT_BEARER_ASSERTION } from './client-assertion';
+import { bucketKey, rateLimitHeaders, TokenBuckets, type MeteredBucket } from './throttle';
 
 export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -29,6 +30,11 @@ export interface GatewayOptions {
   /** RFC 7523 client assertion (private_key_jwt) check against the token endpoint URL; the client and its scopes, or undefined. */
   clientAssertion?(assertion: string, tokenEndpoint: string, requestedScopes: string[]): Promise<{ clientId: string; scopes: string[] } | undefined>;
   webRoot?: string;
+  /**
+   * The usage bucket of a call with a token, with its plan (local/usage-meter.ts): the gateway
+   * meters it as API Gateway's usage plans do and answers 429 when it is spent. None: no metering.
+   */
+  meter?(authorization: string | undefined): Promise<MeteredBucket | undefined>;
 }
 
 export interface RunningGateway {
@@ -294,7 +300,10 @@ async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingM
       const client = clientOf(form, req);
       const scopes = await authenticateClient(options, client, form.scope);
       if (!client.clientId || !scopes) return invalidClient(res);
-      token = await options.issuer.issueForClient(client.clientId, scopes);
+      // The municipality the token is for, as a HelseID multi-tenant client names it (RFC 9396).
+      const organisation = organisationFromAuthorizationDetails(form.authorization_details);
+      if (!organisation) return sendJson(res, 400, { error: 'invalid_authorization_details', error_description: 'authorization_details: én helseid_authorization med NO:ORGNR:<orgnr>[:<orgnr>] og gyldige organisasjonsnumre.' });
+      token = await options.issuer.issueForClient(client.clientId, scopes, organisation);
     } else {
       return sendJson(res, 400, { error: 'unsupported_grant_type' });
     }
@@ -310,6 +319,7 @@ async function handleIssuer(options: GatewayOptions, sub: string, req: IncomingM
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const compiled = options.routes.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+  const buckets = new TokenBuckets();
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const loadHandler = (route: RouteSpec) => {
     let h = handlers.get(route.handler);
@@ -349,6 +359,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         } catch {
           return problem(res, 413, 'For stor forespørsel', 'Forespørselen er større enn 1 MB.', 'validation');
         }
+        // Metered like API Gateway's usage plans: token routes only, in the caller's bucket.
+        let limitHeaders: Record<string, string> = {};
+        const metered = hit.c.route.auth === 'token' && options.meter ? await options.meter(req.headers.authorization) : undefined;
+        if (metered) {
+          const decision = buckets.take(bucketKey(metered.bucket), metered.throttle, Date.now());
+          limitHeaders = rateLimitHeaders(metered, decision);
+          if (!decision.allowed) {
+            const detail = `Grensen for ${metered.policy} er nådd; prøv igjen om ${decision.retryAfter} s.`;
+            if (isFhirPath(pathname)) return fhirOutcome(res, 429, 'For mange forespørsler', detail, limitHeaders);
+            return problem(res, 429, 'For mange forespørsler', detail, 'too-many-requests', limitHeaders);
+          }
+        }
         const params: Record<string, string> = {};
         hit.c.names.forEach((name, i) => {
           params[name] = decodeURIComponent(hit.m?.[i + 1] ?? '');
@@ -356,7 +378,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const event = toProxyEvent(req, url, body, hit.c.route, params);
         const handler = await loadHandler(hit.c.route);
         const result = await handler(event, lambdaContext(hit.c.route, event.requestContext.requestId));
-        const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+        const headers: Record<string, string | string[]> = { ...limitHeaders, ...(result.headers as Record<string, string>) };
         for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
         res.writeHead(result.statusCode, headers);
         res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);

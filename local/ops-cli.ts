@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run ops -- <command> [options]
 
   tenants list
   tenants show <kommunenummer>
-  tenants create <kommunenummer> --name <name> [--region eu-north-1] [--admin <username>] [--admin-name <name>] [--admin-pid <fødselsnummer>]
+  tenants create <kommunenummer> --name <name> --orgnr <organisasjonsnummer> [--population <inhabitants>] [--region eu-north-1] [--admin <username>] [--admin-name <name>] [--admin-pid <fødselsnummer>]
                  [--unit <kind>:<name>]... [--retention <category>=<years>|permanent]...
   tenants suspend <kommunenummer> --reason <text>
   tenants resume <kommunenummer> [--reason <text>]
@@ -36,6 +36,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
+  orgnr: { type: 'string' },
+  population: { type: 'string' },
   region: { type: 'string' },
   admin: { type: 'string' },
   'admin-name': { type: 'string' },
@@ -89,6 +91,9 @@ type Steps = Record<string, { state: string; at?: string; error?: string }>;
 interface Tenant {
   id: string;
   name: string;
+  orgnr?: string;
+  population?: number;
+  tier?: string;
   region: string;
   status: string;
   statusReason?: string;
@@ -122,6 +127,8 @@ function showTenant(t: Tenant): string {
   const parts = [
     formatFields([
       ['Kommune', `${t.id} ${t.name}`],
+      ['Orgnr', t.orgnr],
+      ['Tier', t.tier ? `${t.tier}${t.population ? ` (${t.population} inhabitants)` : ''}` : undefined],
       ['Status', `${t.status}${t.statusReason ? ` (${t.statusReason})` : ''}`],
       ['Region', t.region],
       ['Key', t.keyRef],
@@ -300,6 +307,9 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const request = {
         id: tenantId,
         name: need(v.name, '--name'),
+        orgnr: need(v.orgnr, '--orgnr'),
+        // A number that is not one is sent as it is, so the API's 400 names the field.
+        ...(v.population ? { population: /^\d+$/.test(v.population) ? Number(v.population) : v.population } : {}),
         region: v.region ?? 'eu-north-1',
         ...(v.admin ? { admin: { id: v.admin, name: v['admin-name'] ?? `Administrator ${v.name}`, ...(v['admin-pid'] ? { pid: v['admin-pid'] } : {}) } } : {}),
         units: parseUnits(v.unit),

@@ -2,6 +2,7 @@ import { platformDb } from '../shared/db/sessions';
 import { tenantKeys } from '../shared/crypto';
 import { controlKeys } from '../shared/tenancy/control-keys';
 import { putUser } from '../shared/tenancy/user-store';
+import { tierForPopulation } from '../shared/auth/usage-plans';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
 import { seedJournal } from './seeds/journal';
 import { seedSharing } from './seeds/sharing';
@@ -15,12 +16,14 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
     try {
       await platformDb().put(
         'control',
-        { ...key, ...controlKeys.tenantListing(tenant.id), ...tenant, region, status: 'active', keyRef: `local:${tenant.id}`, createdBy: 'seed', createdAt: new Date().toISOString() },
+        { ...key, ...controlKeys.tenantListing(tenant.id), ...tenant, tier: tierForPopulation(tenant.population), region, status: 'active', keyRef: `local:${tenant.id}`, createdBy: 'seed', createdAt: new Date().toISOString() },
         { expression: 'attribute_not_exists(pk)' },
       );
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ConditionFailedError')) throw error;
     }
+    // The registry's orgnr index, as provisioning writes it (a vendor's token names the orgnr).
+    await platformDb().put('control', { ...controlKeys.tenantByOrgnr(tenant.orgnr), tenant: tenant.id });
     // Creates the tenant's master key in the local keystore on first use.
     await tenantKeys().generateDataKey(tenant.id);
   }

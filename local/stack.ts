@@ -12,7 +12,9 @@ import { DEMO_USERS } from './demo-data';
 import { applyLocalEnvironment } from './environment';
 import { freePort } from './dynamodb-local';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
+import type { LocalUsagePlans } from './throttle';
 import { LocalTokenIssuer } from './token-issuer';
+import { localUsageMeter } from './usage-meter';
 import { verifyClientAssertion } from './client-assertion';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -28,6 +30,11 @@ export interface LocalStackOptions {
   clientCredentials?: GatewayOptions['clientCredentials'];
   /** Routes beyond the route table (test fixtures). */
   extraRoutes?: RouteSpec[];
+  /**
+   * Per-municipality throttling as API Gateway's usage plans do it (LOCAL_USAGE_PLANS are the
+   * deployed defaults); off when absent, so tests and the bench measure the services, not the plans.
+   */
+  throttle?: LocalUsagePlans;
 }
 
 export interface LocalStack {
@@ -107,6 +114,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // private_key_jwt (RFC 7523) against the public key registered with the vendor.
     clientAssertion: verifyClientAssertion,
     webRoot: webRoot(),
+    ...(options.throttle ? { meter: localUsageMeter(issuer, options.throttle) } : {}),
   });
   return {
     url: gateway.url,

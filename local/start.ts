@@ -8,6 +8,7 @@ import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
 import { assertJavaAvailable, assertPortFree, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { seedDemoData } from './seed';
 import { REPO_ROOT, startLocalStack, type LocalStack } from './stack';
+import { LOCAL_USAGE_PLANS } from './throttle';
 
 /** `npm start`: the whole platform on this machine, with demo data. */
 async function main(): Promise<void> {
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       port,
       keystoreDir: join(dataDir, 'keys'),
       issuerKeyFile: values.persist ? join(dataDir, 'issuer-key.json') : undefined,
+      // The deployed usage plans' tiers, so a noisy municipality is throttled here as in AWS.
+      throttle: LOCAL_USAGE_PLANS,
     });
     await seedDemoData('eu-north-1');
   } catch (error) {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { CLAIMS } from '../shared/auth/claims';
+import { isValidOrgNumber } from '../shared/contracts/identifiers';
 import type { UserProfile } from '../shared/tenancy/user-profile';
 
 export interface IssuedToken {
@@ -24,6 +25,43 @@ export interface LocalPerson {
 
 /** The scopes of a person's login (HelseID's identity scopes). */
 const PERSON_SCOPES = 'openid profile helseid://scopes/identity/pid helseid://scopes/identity/security_level';
+
+/**
+ * The organisation a client-credentials token is for, as HelseID puts it in `orgnr_parent` and
+ * `orgnr_child`: for a multi-tenant (SaaS) client the customer's legal entity and, optionally, the
+ * part of it the call is for. A municipal tenant is found by the child, else the parent.
+ */
+export interface ClientOrganisation {
+  parent?: string;
+  child?: string;
+}
+
+/** RFC 9396 type HelseID's multi-tenant clients send, and the identifier system of the organisation in it. */
+const HELSEID_AUTHORIZATION = 'helseid_authorization';
+const ORGNR_VALUE = /^NO:ORGNR:(\d{9})(?::(\d{9}))?$/;
+
+/**
+ * The organisation in a token request's `authorization_details` (HelseID's shape:
+ * `{type:"helseid_authorization", practitioner_role:{organization:{identifier:{system:"urn:oid:1.0.6523",
+ * type:"ENH", value:"NO:ORGNR:<parent>[:<child>]"}}}}`, alone or in an array), `{}` when the request
+ * has none, or undefined when it is malformed or names an invalid organisasjonsnummer (mod-11).
+ */
+export function organisationFromAuthorizationDetails(raw: string | undefined): ClientOrganisation | undefined {
+  if (raw === undefined || raw === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const details = (Array.isArray(parsed) ? parsed : [parsed]) as unknown[];
+  const ours = details.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null && (d as { type?: unknown }).type === HELSEID_AUTHORIZATION);
+  if (ours.length !== 1) return undefined;
+  const identifier = (ours[0]?.practitioner_role as { organization?: { identifier?: { value?: unknown } } } | undefined)?.organization?.identifier;
+  const m = typeof identifier?.value === 'string' ? ORGNR_VALUE.exec(identifier.value) : null;
+  if (!m?.[1] || !isValidOrgNumber(m[1]) || (m[2] !== undefined && !isValidOrgNumber(m[2]))) return undefined;
+  return { parent: m[1], ...(m[2] ? { child: m[2] } : {}) };
+}
 
 /** Overrides of a token's standard claims, for tests of the verifier's checks. */
 export interface TokenOverrides {
@@ -78,7 +116,8 @@ export class LocalTokenIssuer {
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
       token_endpoint_auth_signing_alg_values_supported: ['ES256', 'RS256'],
       id_token_signing_alg_values_supported: ['ES256'],
-      claims_supported: ['sub', 'aud', 'name', 'client_id', 'scope', CLAIMS.pid, CLAIMS.hpr, CLAIMS.securityLevel, CLAIMS.assuranceLevel],
+      claims_supported: ['sub', 'aud', 'name', 'client_id', 'scope', CLAIMS.pid, CLAIMS.hpr, CLAIMS.securityLevel, CLAIMS.assuranceLevel, CLAIMS.orgnrParent, CLAIMS.orgnrChild],
+      authorization_details_types_supported: [HELSEID_AUTHORIZATION],
     };
   }
 
@@ -134,10 +173,16 @@ export class LocalTokenIssuer {
     return this.issuePerson(person, { client_id: clientId, scope: [PERSON_SCOPES, ...scopes].join(' ') }, ttlSeconds, overrides);
   }
 
-  /** A machine token for a vendor client (OAuth2 client credentials). */
-  async issueForClient(clientId: string, scopes: string[], ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
+  /**
+   * A machine token for a vendor client (OAuth2 client credentials), for the organisation the
+   * request named (HelseID's `orgnr_parent` / `orgnr_child` claims; none when it named none).
+   */
+  async issueForClient(clientId: string, scopes: string[], organisation: ClientOrganisation = {}, ttlSeconds = 3600, overrides: TokenOverrides = {}): Promise<IssuedToken> {
+    const claims: Record<string, unknown> = { client_id: clientId, scope: scopes.join(' ') };
+    if (organisation.parent) claims[CLAIMS.orgnrParent] = organisation.parent;
+    if (organisation.child) claims[CLAIMS.orgnrChild] = organisation.child;
     return {
-      access_token: await this.sign({ client_id: clientId, scope: scopes.join(' ') }, clientId, ttlSeconds, overrides),
+      access_token: await this.sign(claims, clientId, ttlSeconds, overrides),
       token_type: 'Bearer',
       expires_in: ttlSeconds,
     };

@@ -17,4 +17,11 @@ export const METRICS = {
   auditAnchorRegression: 'AuditAnchorRegression',
   /** A verify run (API) that found a broken chain or a fault in the tree heads. */
   auditVerifyFailed: 'AuditVerifyFailed',
+  /** Requests answered in a municipality, with the dimension `tenant` (the per-municipality load). */
+  tenantRequests: 'TenantRequests',
+  /** Requests refused with 429 (usage plan, contended store), with the dimension `tenant` where known. */
+  tenantThrottled: 'TenantThrottled',
 } as const;
+
+/** The dimension the per-municipality metrics carry. */
+export const TENANT_DIMENSION = 'tenant';

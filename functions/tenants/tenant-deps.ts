@@ -1,6 +1,7 @@
 import { jobSession } from '../../shared/db/sessions';
 import { config } from '../../shared/config';
 import { tenantKeyAdmin, type TenantKeyAdmin } from '../../shared/crypto/key-admin';
+import { usageKeyAdmin, type UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
 import type { OpenExport } from './export-writer';
 import type { JournalExportSource } from './journal-source';
 import type { TenantServiceDeps } from './tenant-service';
@@ -12,6 +13,9 @@ const keyAdmin: TenantKeyAdmin = {
   scheduleDeletion: (t, ref, after, now) => tenantKeyAdmin().scheduleDeletion(t, ref, after, now),
   destroyDue: (t, state, now) => tenantKeyAdmin().destroyDue(t, state, now),
 };
+
+// API Gateway's client is loaded only when a bucket is made (provisioning), not in every cold start.
+const usageKeys: UsageKeyAdmin = { ensureBucket: async (spec) => (await usageKeyAdmin()).ensureBucket(spec) };
 
 /**
  * The journal's export, with its counts keyed by the `kind` its records carry. Only offboarding
@@ -33,5 +37,5 @@ const openExport: OpenExport = async (target, folder) => (await import('./export
 
 /** The container's tenant-service dependencies. */
 export function defaultTenantDeps(): TenantServiceDeps {
-  return { keyAdmin, journal: journalExport, openExport, now: () => new Date() };
+  return { keyAdmin, usageKeys, journal: journalExport, openExport, now: () => new Date() };
 }

@@ -16,6 +16,8 @@ import {
   type TenantView,
 } from '../../shared/contracts/tenants';
 import type { KeyDeletionState, TenantKeyAdmin } from '../../shared/crypto/key-admin';
+import type { UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
+import { tierForPopulation } from '../../shared/auth/usage-plans';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, pidIndexWrite, userItem } from '../../shared/tenancy/user-store';
@@ -24,7 +26,7 @@ import { commitAudited, type ConditionErrors } from '../core/commit';
 import { actEvent, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
-import { applied, getTenant, listTenants, putNewTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
+import { applied, getTenant, listTenants, putNewTenant, putOrgnrIndex, tenantOfOrgnr, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 
 /** Who acts, for the audit log. */
 export interface ActorContext {
@@ -34,6 +36,8 @@ export interface ActorContext {
 
 export interface TenantServiceDeps {
   keyAdmin: TenantKeyAdmin;
+  /** Makes the municipality's usage bucket (API key in its tier's usage plan). */
+  usageKeys: UsageKeyAdmin;
   /** The journal's export functions (loaded when offboarding needs them). */
   journal: () => Promise<JournalExportSource>;
   openExport: OpenExport;
@@ -116,7 +120,7 @@ export async function listTenantViews(): Promise<TenantView[]> {
 
 // ---------------------------------------------------------------- provisioning
 
-const PROVISION_ORDER: ProvisionStep[] = ['key', 'admin', 'activate'];
+const PROVISION_ORDER: ProvisionStep[] = ['key', 'usage', 'admin', 'activate'];
 
 /**
  * Registers a municipality and brings it to `active`: registry entry (with units and settings),
@@ -130,6 +134,9 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
     if (existing.name !== body.name || existing.region !== body.region) {
       throw new ConflictError(`Kommune ${body.id} finnes allerede som «${existing.name}» i ${existing.region}.`);
     }
+    if (existing.orgnr !== undefined && existing.orgnr !== body.orgnr) {
+      throw new ConflictError(`Kommune ${body.id} er registrert med organisasjonsnummer ${existing.orgnr}.`, { field: 'body.orgnr' });
+    }
     if (existing.status === 'provisioning') {
       return { outcome: 'resumed', tenant: tenantView(await provision(existing, body.admin, ctx, deps)) };
     }
@@ -141,6 +148,7 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
 
   const admin = body.admin ?? { id: `admin.${body.id}`, name: `Administrator ${body.name}` };
   await assertUsernameFree(admin.id, body.id);
+  await assertOrgnrFree(body.orgnr, body.id);
   const units = body.units.map((u) => ({ id: u.id ?? unitIdFor(body.id, u.name), name: u.name, kind: u.kind, status: 'active' as const }));
   const seen = new Set<string>();
   for (const [i, u] of units.entries()) {
@@ -151,18 +159,22 @@ export async function createTenant(body: CreateTenantBody, ctx: ActorContext, de
   const record: TenantRecord = {
     id: body.id,
     name: body.name,
+    orgnr: body.orgnr,
+    ...(body.population ? { population: body.population } : {}),
+    tier: tierForPopulation(body.population),
     region: body.region,
     status: 'provisioning',
     units,
     settings: { retention: { ...DEFAULT_RETENTION, ...body.settings?.retention } },
-    provisioning: { steps: { registry: done(now.toISOString()), key: pending(), admin: pending(), activate: pending() }, admin },
+    provisioning: { steps: { registry: done(now.toISOString()), key: pending(), usage: pending(), admin: pending(), activate: pending() }, admin },
     createdAt: now.toISOString(),
     createdBy: ctx.caller.sub,
     ...changedBy(ctx, now),
   };
   try {
-    const events = [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, region: body.region, units: units.length })];
-    await commitAudited(jobSession('operator', body.id).db, () => [putNewTenant(record)], events, [() => new CreateRaceLost()]);
+    const events = [operatorEvent(body.id, 'tenant.create', ctx, 'success', { name: body.name, orgnr: body.orgnr, region: body.region, units: units.length })];
+    // The tenant and its orgnr index entry together: an orgnr names at most one tenant.
+    await commitAudited(jobSession('operator', body.id).db, () => [putNewTenant(record), putOrgnrIndex(body.orgnr, body.id)], events, [() => new CreateRaceLost(), orgnrTaken]);
   } catch (error) {
     // Another create of the same tenant won the race: continue as a retry of it.
     if (error instanceof CreateRaceLost) return createTenant(body, ctx, deps);
@@ -176,6 +188,15 @@ async function assertUsernameFree(username: string, tenant: string): Promise<voi
   if (user && user.tenant !== tenant) {
     throw new ConflictError(`Brukernavnet ${username} er allerede i bruk.`, { field: 'body.admin.id' });
   }
+}
+
+function orgnrTaken(): ConflictError {
+  return new ConflictError('Organisasjonsnummeret er allerede registrert på en annen kommune.', { field: 'body.orgnr' });
+}
+
+async function assertOrgnrFree(orgnr: string, tenant: string): Promise<void> {
+  const holder = await tenantOfOrgnr(orgnr);
+  if (holder !== undefined && holder !== tenant) throw orgnrTaken();
 }
 
 function provisioningOf(record: TenantRecord): Provisioning {
@@ -221,6 +242,18 @@ const PROVISION_RUNNERS: Record<ProvisionStep, (current: TenantRecord, ctx: Acto
       current,
       { keyRef, provisioning: withStep(provisioningOf(current), 'key', done(now.toISOString())), ...changedBy(ctx, now) },
       [operatorEvent(current.id, 'tenant.key.create', ctx, 'success', { keyRef, created })],
+    );
+  },
+
+  usage: async (current, ctx, deps) => {
+    // The municipality's own usage bucket: its persons are throttled apart from every other municipality's.
+    const tier = current.tier ?? tierForPopulation(current.population);
+    const { apiKeyId } = await deps.usageKeys.ensureBucket({ bucket: { kind: 'tenant', tenant: current.id }, tier });
+    const now = deps.now();
+    return commitTenantChange(
+      current,
+      { tier, usageKeyId: apiKeyId, provisioning: withStep(provisioningOf(current), 'usage', done(now.toISOString())), ...changedBy(ctx, now) },
+      [operatorEvent(current.id, 'tenant.usage.create', ctx, 'success', { tier, apiKeyId })],
     );
   },
 

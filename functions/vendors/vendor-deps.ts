@@ -1,3 +1,4 @@
+import { usageKeyAdmin } from '../../shared/auth/usage-key-admin';
 import { config } from '../../shared/config';
 import { apiGatewayModule, AwsApiKeyAdmin, LocalApiKeyAdmin, type ApiKeyAdmin } from './api-key-admin';
 import type { VendorServiceDeps } from './vendor-service';
@@ -31,6 +32,7 @@ export function defaultVendorDeps(): VendorServiceDeps {
       setEnabled: async (id, enabled) => (await apiKeyAdmin()).setEnabled(id, enabled),
       deleteKey: async (id) => (await apiKeyAdmin()).deleteKey(id),
     },
+    usageKeys: { ensureBucket: async (spec) => (await usageKeyAdmin()).ensureBucket(spec) },
     now: () => new Date(),
   };
 }

@@ -8,6 +8,7 @@ import { appendAudit } from '../core/audit-chain';
 import { commitAudited } from '../core/commit';
 import { actEvent, type AuditEventInput } from '../core/audit-event';
 import type { ApiKeyAdmin } from './api-key-admin';
+import type { UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
 import {
   getGrant,
@@ -39,6 +40,8 @@ function platformAuditDb() {
 
 export interface VendorServiceDeps {
   apiKeys: ApiKeyAdmin;
+  /** Makes a vendor's usage bucket in one municipality when the municipality grants it. */
+  usageKeys: UsageKeyAdmin;
   now: () => Date;
 }
 
@@ -200,9 +203,12 @@ export async function listGrantsOfTenant(ctx: TenantAdminContext): Promise<Vendo
 const grantChanged = () => new ConflictError('Tilgangen ble endret samtidig; prøv igjen.');
 
 /** Lets a vendor act for the admin's municipality within `scopes` (replaces earlier scopes). */
-export async function grantVendor(ctx: TenantAdminContext, clientId: string, scopes: string[], deps: Pick<VendorServiceDeps, 'now'>): Promise<VendorGrantView> {
+export async function grantVendor(ctx: TenantAdminContext, clientId: string, scopes: string[], deps: Pick<VendorServiceDeps, 'now' | 'usageKeys'>): Promise<VendorGrantView> {
   const vendor = await getVendor(clientId);
   if (!vendor || vendor.status !== 'active') throw new NotFoundError(`Ingen aktiv leverandørklient ${clientId}.`);
+  // The vendor's own usage bucket in this municipality (made once; a repeated grant finds it), so
+  // it is throttled apart from the municipality's persons and from its other municipalities.
+  await deps.usageKeys.ensureBucket({ bucket: { kind: 'vendor', clientId, tenant: ctx.tenant }, plan: vendor.plan ?? 'standard' });
   const current = await getGrant(clientId, ctx.tenant);
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { clientId, tenant: ctx.tenant, status: 'active', scopes: [...scopes].sort(), grantedAt: now, grantedBy: ctx.caller.sub };

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { bearerChallenge } from '../../shared/auth/verify-token';
 import { problemType } from '../../shared/http/problem';
 import type { RouteSpec } from '../../shared/http/route';
 import type { InfraConfig } from '../config';
@@ -38,8 +39,11 @@ const GATEWAY_PROBLEMS: GatewayProblem[] = [
   // Unknown path or method: REST APIs say "Missing Authentication Token" (403) here; it is a 404.
   { type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, kind: 'not-found', title: 'Finnes ikke' },
   { type: apigw.ResponseType.RESOURCE_NOT_FOUND, status: 404, kind: 'not-found', title: 'Finnes ikke' },
-  { type: apigw.ResponseType.UNAUTHORIZED, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': 'Bearer' } },
-  { type: apigw.ResponseType.EXPIRED_TOKEN, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': 'Bearer' } },
+  // RFC 6750 challenges as the handlers and the local gateway send them (bearerChallenge). API
+  // Gateway's UNAUTHORIZED covers both a missing header and a token the authorizer refused, and a
+  // static header cannot tell them apart: it names the realm only; an expired token is invalid_token.
+  { type: apigw.ResponseType.UNAUTHORIZED, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': bearerChallenge(undefined) } },
+  { type: apigw.ResponseType.EXPIRED_TOKEN, status: 401, kind: 'unauthenticated', title: 'Ikke innlogget', headers: { 'WWW-Authenticate': bearerChallenge('Bearer <a presented token>') } },
   { type: apigw.ResponseType.ACCESS_DENIED, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },
   { type: apigw.ResponseType.INVALID_API_KEY, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },
   { type: apigw.ResponseType.WAF_FILTERED, status: 403, kind: 'forbidden', title: 'Ingen tilgang' },
@@ -53,7 +57,9 @@ const GATEWAY_PROBLEMS: GatewayProblem[] = [
   { type: apigw.ResponseType.BAD_REQUEST_PARAMETERS, status: 400, kind: 'validation', title: 'Ugyldig forespørsel' },
   { type: apigw.ResponseType.REQUEST_TOO_LARGE, status: 413, kind: 'payload-too-large', title: 'Forespørselen er for stor' },
   { type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, kind: 'unsupported-media-type', title: 'Ukjent innholdstype' },
-  { type: apigw.ResponseType.THROTTLED, status: 429, kind: 'too-many-requests', title: 'For mange forespørsler', headers: { 'Retry-After': '1' } },
+  // A static response cannot know the caller's plan: it says the bucket is empty now and refills
+  // within a second (API Gateway's buckets refill per second); the local gateway adds the policy.
+  { type: apigw.ResponseType.THROTTLED, status: 429, kind: 'too-many-requests', title: 'For mange forespørsler', headers: { 'Retry-After': '1', RateLimit: '"usage-plan";r=0;t=1' } },
   { type: apigw.ResponseType.QUOTA_EXCEEDED, status: 429, kind: 'too-many-requests', title: 'Kvoten er brukt opp' },
   { type: apigw.ResponseType.AUTHORIZER_FAILURE, status: 500, kind: 'internal', title: 'Intern feil' },
   { type: apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: 500, kind: 'internal', title: 'Intern feil' },
@@ -109,6 +115,7 @@ export class Api extends Construct {
   readonly restApi: apigw.RestApi;
   readonly webPlan: apigw.UsagePlan;
   readonly vendorPlans: Record<string, apigw.UsagePlan>;
+  readonly tenantPlans: Record<string, apigw.UsagePlan>;
   readonly webAcl: wafv2.CfnWebACL;
   readonly accessLogs: logs.LogGroup;
   readonly wafLogs: logs.LogGroup;
@@ -290,6 +297,19 @@ export class Api extends Construct {
       });
     }
 
+    // One plan per municipality size tier; the control plane puts each municipality's key in one at
+    // provisioning, and the authorizer names that key for the municipality's persons.
+    this.tenantPlans = {};
+    for (const [tier, plan] of Object.entries(config.api.tenantPlans)) {
+      this.tenantPlans[tier] = api.addUsagePlan(`TenantPlan-${tier}`, {
+        name: tenantPlanName(stageName, tier),
+        description: `Municipalities of size tier "${tier}", one key each (made at provisioning)`,
+        throttle: { rateLimit: plan.rateLimit, burstLimit: plan.burstLimit },
+        ...(plan.quota ? { quota: { limit: plan.quota.limit, period: apigw.Period[plan.quota.period] } } : {}),
+        apiStages,
+      });
+    }
+
     // Regional WAF in front of the stage: AWS managed rule groups and a per-IP rate limit.
     const managed = (name: string, priority: number, overrides: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
       name,
@@ -348,6 +368,11 @@ export class Api extends Construct {
     });
     wafLogging.node.addDependency(this.wafLogs);
   }
+}
+
+/** The usage plan name of a municipality size tier, as the control plane finds it. */
+export function tenantPlanName(stage: string, tier: string): string {
+  return `fj-${stage}-tenant-${tier}`;
 }
 
 /** Name of a vendor usage plan; the control plane finds plans by this name. */

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { TableId } from '../../shared/db/tables';
-import { METRICS } from '../../shared/metric-names';
+import { METRICS, TENANT_DIMENSION } from '../../shared/metric-names';
 
 /** Namespace of metrics made from log lines (metric filters), apart from the functions' own. */
 export function opsNamespace(stage: string): string {
@@ -250,6 +250,34 @@ export class Operations extends Construct {
             expression: `SELECT SUM(${METRICS.accessRefused}) FROM SCHEMA("${props.metricsNamespace}", service)`,
             usingMetrics: {},
             label: 'refused requests (401/403)',
+            period,
+          }),
+        ],
+        width: 12,
+      }),
+    );
+    // The municipalities with the most requests (EMF metric with a tenant dimension, shared/http/handler.ts):
+    // who is near its tier's limit, and which municipality is noisy (runbook: docs/operations/noisy-municipality.md).
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Top municipalities by requests',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SELECT SUM(${METRICS.tenantRequests}) FROM SCHEMA("${props.metricsNamespace}", service, ${TENANT_DIMENSION}) GROUP BY ${TENANT_DIMENSION} ORDER BY SUM() DESC LIMIT 10`,
+            usingMetrics: {},
+            label: 'requests',
+            period,
+          }),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Top municipalities by 429s',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SELECT SUM(${METRICS.tenantThrottled}) FROM SCHEMA("${props.metricsNamespace}", service, ${TENANT_DIMENSION}) GROUP BY ${TENANT_DIMENSION} ORDER BY SUM() DESC LIMIT 10`,
+            usingMetrics: {},
+            label: '429s',
             period,
           }),
         ],

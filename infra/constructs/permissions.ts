@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { VENDOR_ATTRIBUTES } from '../functions/usage-keys';
+import { INDEX_ATTRIBUTES, VENDOR_ATTRIBUTES } from '../functions/usage-keys';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from './keys';
 
 /** The session tag the tenant-scoped role requires; its value is the kommunenummer. */
@@ -198,8 +198,27 @@ function sharingIndexStatement(tables: Tables): iam.PolicyStatement {
  * The API authorizer reads, of the registry, only the status and API key hash of vendor clients
  * (`VENDOR#<clientId>` / `PROFILE`): not their secret hashes, not users, tenants or grants.
  */
-export function authorizerStatements(tables: Tables): iam.PolicyStatement[] {
+export function authorizerStatements(tables: Tables, keys: PlatformKeys): iam.PolicyStatement[] {
   return [
+    new iam.PolicyStatement({
+      // The caller's municipality for its usage bucket: the tenant of the pid index entry or the
+      // orgnr index entry, and no other attribute (not the user id) of any other item.
+      sid: 'IndexTenantOnly',
+      actions: ['dynamodb:GetItem'],
+      resources: [tables.control.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PID#*', 'ORGNR#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', ...INDEX_ATTRIBUTES] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      // The pid index is keyed by the region's keyed hash of the pid.
+      sid: 'PidLookupHash',
+      actions: ['kms:GenerateMac'],
+      resources: [keys.lookup.keyArn],
+    }),
     new iam.PolicyStatement({
       sid: 'VendorStatusAndKeyHashOnly',
       actions: ['dynamodb:GetItem'],
@@ -250,8 +269,36 @@ export function adminStatements(scope: Construct, p: { tables: Tables; tenantRol
     auditAppendStatement(p.tables),
     auditSigningStatement(p.keys.auditSigning),
     cursorKeyStatement(p.keys),
+    // A grant makes the vendor's usage bucket in the municipality (shared/auth/usage-key-admin.ts).
+    ...usageBucketStatements(region),
     neverKeyMaterial(region),
     neverTenantRole(p.tenantRole),
+  ];
+}
+
+/**
+ * Making usage buckets: create (or find) an API key and put it in a usage plan found by name. No
+ * change or removal of existing keys (PATCH, DELETE): that stays with the control plane.
+ */
+function usageBucketStatements(region: string): iam.PolicyStatement[] {
+  const apigw = (path: string) => `arn:aws:apigateway:${region}::${path}`;
+  return [
+    new iam.PolicyStatement({
+      sid: 'UsageBucketKeys',
+      actions: ['apigateway:POST', 'apigateway:GET'],
+      resources: [apigw('/apikeys'), apigw('/apikeys/*'), apigw('/usageplans/*/keys'), apigw('/usageplans/*/keys/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagUsageBucketKeys',
+      actions: ['apigateway:PUT'],
+      resources: [apigw('/tags/*')],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['bucket'] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'FindUsagePlansForBuckets',
+      actions: ['apigateway:GET'],
+      resources: [apigw('/usageplans'), apigw('/usageplans/*')],
+    }),
   ];
 }
 
@@ -363,10 +410,10 @@ export function operatorStatements(scope: Construct, p: { tables: Tables; tenant
     }),
     new iam.PolicyStatement({
       sid: 'TagVendorApiKeys',
-      // Tag-on-create of a vendor's API key (tag clientId).
+      // Tag-on-create of a vendor's API key (tag clientId) and of a municipality's usage bucket (tag bucket).
       actions: ['apigateway:PUT'],
       resources: [apigw('/tags/*')],
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['clientId'] } },
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['clientId', 'bucket'] } },
     }),
     new iam.PolicyStatement({
       sid: 'FindUsagePlans',

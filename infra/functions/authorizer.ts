@@ -5,7 +5,12 @@ import { makeTokenVerifier, type TokenVerifier } from '../../shared/auth/verify-
 import { ENV } from '../../shared/config/env-names';
 import { UnauthenticatedError } from '../../shared/errors';
 import { controlKeys } from '../../shared/tenancy/control-keys';
-import { AUTHORIZER_ENV, VENDOR_ATTRIBUTES } from './usage-keys';
+import { KmsLookupHasher } from '../../shared/crypto/lookup-hash';
+import { lazyKmsClient } from '../../shared/crypto/kms-module';
+import type { VerifiedIdentity } from '../../shared/auth/caller';
+import { tenantUsageKeyValue, vendorUsageKeyValue } from '../../shared/auth/usage-keys';
+import { usageBucket, type UsageLookups } from '../../shared/auth/usage-plans';
+import { AUTHORIZER_ENV, INDEX_ATTRIBUTES, VENDOR_ATTRIBUTES } from './usage-keys';
 
 let verifier: TokenVerifier | undefined;
 let dynamo: DynamoDBClient | undefined;
@@ -45,6 +50,23 @@ export function vendorKeyMatches(vendor: VendorKeyRecord | undefined, apiKey: st
   return stored.length === presented.length && timingSafeEqual(stored, presented);
 }
 
+/** Reads `attributes` of one registry item (only those: the IAM policy allows no others). */
+async function readControl(key: { pk: string; sk: string }, attributes: readonly string[], consistent: boolean): Promise<Record<string, string | undefined> | undefined> {
+  const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+  dynamo ??= new DynamoDBClient({ maxAttempts: 2 });
+  const out = await dynamo.send(
+    new GetItemCommand({
+      TableName: env(ENV.tableControl),
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      ProjectionExpression: attributes.map((_a, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+      ConsistentRead: consistent,
+    }),
+  );
+  if (!out.Item) return undefined;
+  return Object.fromEntries(attributes.map((a) => [a, out.Item?.[a]?.S]));
+}
+
 /** The vendor client's status and key hash, or undefined when the client is not registered. */
 async function readVendor(clientId: string): Promise<VendorKeyRecord | undefined> {
   let key;
@@ -53,21 +75,50 @@ async function readVendor(clientId: string): Promise<VendorKeyRecord | undefined
   } catch {
     return undefined; // not a possible client id (e.g. contains the key separator)
   }
-  // Loaded only for vendor calls: persons (most calls) never pay the DynamoDB client's init time.
-  const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
-  dynamo ??= new DynamoDBClient({ maxAttempts: 2 });
-  const out = await dynamo.send(
-    new GetItemCommand({
-      TableName: env(ENV.tableControl),
-      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-      ProjectionExpression: VENDOR_ATTRIBUTES.map((_a, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(VENDOR_ATTRIBUTES.map((a, i) => [`#a${i}`, a])),
-      // A disabled client or a replaced key must stop working at once.
-      ConsistentRead: true,
-    }),
-  );
-  if (!out.Item) return undefined;
-  return { status: out.Item.status?.S, apiKeyHash: out.Item.apiKeyHash?.S };
+  // A disabled client or a replaced key must stop working at once.
+  return readControl(key, VENDOR_ATTRIBUTES, true);
+}
+
+/**
+ * Registry index entries by key (the pid index, the orgnr index): they never change once written,
+ * so the container keeps those it found. Only hits are kept, so an entry added later is seen at once.
+ */
+const indexTenants = new Map<string, string>();
+let hasher: KmsLookupHasher | undefined;
+
+async function indexedTenant(key: { pk: string; sk: string }): Promise<string | undefined> {
+  const id = `${key.pk}|${key.sk}`;
+  const hit = indexTenants.get(id);
+  if (hit) return hit;
+  const tenant = (await readControl(key, INDEX_ATTRIBUTES, false))?.tenant;
+  if (tenant) {
+    if (indexTenants.size >= 10_000) indexTenants.clear();
+    indexTenants.set(id, tenant);
+  }
+  return tenant;
+}
+
+/** The registry look-ups of the usage bucket: the pid index (by the region's keyed hash) and the orgnr index. */
+const lookups: UsageLookups = {
+  async tenantOfPid(pid) {
+    hasher ??= new KmsLookupHasher(lazyKmsClient(process.env.AWS_REGION ?? ''), env(ENV.lookupKeyId));
+    return indexedTenant(controlKeys.userByPid(await hasher.hash('user-pid', pid)));
+  },
+  tenantOfOrgnr: (orgnr) => (/^\d{9}$/.test(orgnr) ? indexedTenant(controlKeys.tenantByOrgnr(orgnr)) : Promise.resolve(undefined)),
+};
+
+/**
+ * The usage-plan key a verified caller is metered under (shared/auth/usage-plans.ts): its
+ * municipality's bucket, a vendor's bucket in one municipality, or the web plan's. A vendor call
+ * whose municipality is not known (no orgnr, or one not registered) is metered under the key it
+ * presented, so that the handler, not the gateway, says why it is refused.
+ */
+export async function usageKeyFor(identity: VerifiedIdentity, presentedKey: string | undefined, l: UsageLookups = lookups): Promise<string> {
+  const seed = env(AUTHORIZER_ENV.usageKeySeed);
+  const bucket = await usageBucket(identity, l);
+  if (bucket.kind === 'tenant') return tenantUsageKeyValue(seed, bucket.tenant);
+  if (bucket.kind === 'vendor') return vendorUsageKeyValue(seed, bucket.clientId, bucket.tenant);
+  return identity.kind === 'client' && presentedKey ? presentedKey : env(AUTHORIZER_ENV.webUsageKey);
 }
 
 /**
@@ -81,7 +132,10 @@ async function readVendor(clientId: string): Promise<VendorKeyRecord | undefined
  * - a person (web client) is metered under the web plan's key.
  * Roles, scopes and tenant checks stay in the handlers, which verify the token again.
  */
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => authorize(event, lookups);
+
+/** The authorizer with the registry look-ups given (tests bring their own). */
+export async function authorize(event: APIGatewayRequestAuthorizerEvent, registry: UsageLookups): Promise<APIGatewayAuthorizerResult> {
   verifier ??= makeTokenVerifier({
     issuer: env(ENV.oidcIssuer),
     jwks: env(ENV.oidcJwksUrl),
@@ -106,10 +160,10 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   if (caller.kind === 'client') {
     const apiKey = headers['x-api-key'];
     const ok = !!caller.clientId && !!apiKey && vendorKeyMatches(await readVendor(caller.clientId), apiKey);
-    usageIdentifierKey = ok ? apiKey : undefined;
+    usageIdentifierKey = ok ? await usageKeyFor(caller, apiKey, registry) : undefined;
     decision = ok ? 'allow' : apiKey ? 'deny-api-key-not-this-client' : 'deny-no-api-key';
   } else {
-    usageIdentifierKey = env(AUTHORIZER_ENV.webUsageKey);
+    usageIdentifierKey = await usageKeyFor(caller, undefined, registry);
     decision = 'allow';
   }
   const allowed = usageIdentifierKey !== undefined;
@@ -123,4 +177,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     ...(allowed ? { usageIdentifierKey } : {}),
     context: { kind: caller.kind, ...(caller.clientId ? { clientId: caller.clientId } : {}) },
   };
-};
+}

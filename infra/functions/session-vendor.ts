@@ -12,7 +12,7 @@ import { resolveCaller, resolveTenant } from '../../shared/tenancy/tenant-access
  * role trust (infra/constructs/permissions.ts). A data-plane function hands it the caller's bearer
  * token; it verifies the token itself (signature, issuer, audience, expiry: the same verifier as
  * the authorizer and the handlers), maps the caller through the registry (resolveTenant: a person's
- * municipality from their registry entry, a vendor's from x-tenant and the municipality's grant)
+ * municipality from their registry entry, a vendor's from the token's orgnr and that municipality's grant)
  * and assumes the role with the `tenant` tag from that mapping, never from a value the data-plane
  * function chose. So a data-plane function holds sessions only for municipalities of callers whose
  * valid tokens it was given.

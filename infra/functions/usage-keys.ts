@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 export const AUTHORIZER_ENV = {
   /** The usage-plan key value every person (web client) is metered under. */
   webUsageKey: 'FJ_WEB_USAGE_KEY',
+  /** The seed of the usage buckets' key values (shared/auth/usage-keys.ts usageKeySeed). */
+  usageKeySeed: 'FJ_USAGE_KEY_SEED',
 } as const;
 
 /**
@@ -23,3 +25,9 @@ export function webUsageKeyValue(account: string, stage: string, region: string)
  * of the registry.
  */
 export const VENDOR_ATTRIBUTES = ['status', 'apiKeyHash'] as const;
+
+/**
+ * The attribute of the registry's index items (`PID#<hash>` / `USER`, `ORGNR#<orgnr>` / `TENANT`)
+ * the authorizer reads to find a caller's municipality: the tenant only (not the user id).
+ */
+export const INDEX_ATTRIBUTES = ['tenant'] as const;

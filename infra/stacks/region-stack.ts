@@ -8,7 +8,9 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names';
 import type { RouteSpec } from '../../shared/http/route';
 import { functionSettings, type InfraConfig, type RegionConfig } from '../config';
-import { Api, vendorPlanName } from '../constructs/api';
+import { Api, tenantPlanName, vendorPlanName } from '../constructs/api';
+import { USAGE_ENV } from '../../shared/auth/usage-key-admin';
+import { usageKeySeed } from '../../shared/auth/usage-keys';
 import { AuditAnchor } from '../constructs/audit-anchor';
 import { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
@@ -157,7 +159,7 @@ export class RegionStack extends Stack {
       service: 'authorizer',
       description: 'Token vending: verifies the caller\'s token, maps it through the registry, assumes the tenant or sharing-read role with tags from that mapping',
       bundleDir: bundleDir('session-vendor'),
-      settings: functionSettings(config, 'authorizer'),
+      settings: functionSettings(config, 'authorizer', 'session-vendor'),
       environment: commonEnv,
       statements: [],
     });
@@ -187,18 +189,28 @@ export class RegionStack extends Stack {
     ackTenantKeys(this.sharingReadRole.policy, 'kms:Decrypt only where the key carries the tag tenant = the session\'s origin tag and the encryption context names that origin and the one document of the session; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
     ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
 
+    const vendorPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.vendorPlans).map((p) => [p, vendorPlanName(stage, p)])));
+    const tenantPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.tenantPlans).map((t) => [t, tenantPlanName(stage, t)])));
+    const usageSeed = usageKeySeed(this.account, stage, this.region);
     for (const group of adminGroups) {
-      const f = makeFunction(group, {});
+      // A vendor grant makes the vendor's usage bucket in the municipality.
+      const f = makeFunction(group, { [VENDOR_PLANS_ENV]: vendorPlans, [USAGE_ENV.keySeed]: usageSeed });
       f.policy.addStatements(...adminStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
       ackIndexes(f.policy, [t.control, t.audit]);
+      for (const path of ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*', '/tags/*']) {
+        acknowledge(
+          f.policy,
+          `AwsSolutions-IAM5[Resource::arn:aws:apigateway:${this.region}::${path}]`,
+          'A vendor grant makes the vendor\'s usage bucket in the granting municipality: an API key created at runtime, put in a usage plan found by name (key and plan ids exist only then). Create and read only; no change or removal of keys.',
+        );
+      }
       this.functions[group.name] = f;
     }
 
-    const vendorPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.vendorPlans).map((p) => [p, vendorPlanName(stage, p)])));
     for (const group of operatorGroups) {
       const f = makeFunction(
         group,
-        { [VENDOR_PLANS_ENV]: vendorPlans },
+        { [VENDOR_PLANS_ENV]: vendorPlans, [USAGE_ENV.tenantPlans]: tenantPlans, [USAGE_ENV.keySeed]: usageSeed },
         'kms:CreateKey has no resource (the key does not exist yet); it is conditioned on a symmetric encrypt/decrypt key carrying the tenant tag.',
       );
       f.policy.addStatements(...operatorStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
@@ -247,9 +259,11 @@ export class RegionStack extends Stack {
         [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
         ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
         [AUTHORIZER_ENV.webUsageKey]: usageKey,
+        [AUTHORIZER_ENV.usageKeySeed]: usageSeed,
+        [ENV.lookupKeyId]: this.keys.lookup.keyArn,
         [ENV.tableControl]: t.control.tableName,
       },
-      statements: authorizerStatements(t),
+      statements: authorizerStatements(t, this.keys),
     });
 
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));

@@ -13,7 +13,7 @@ import { ForbiddenError } from '../errors';
 
 /** What a session is asked for. */
 export type VendWish =
-  /** The caller's own municipality (a person's from the registry; a vendor's: x-tenant, if granted). */
+  /** The caller's own municipality (a person's from the registry; a vendor's: the token's orgnr, if granted). */
   | { kind: 'tenant'; tenant: string }
   /** A citizen's record in a municipality where they are a patient. */
   | { kind: 'citizen'; tenant: string }

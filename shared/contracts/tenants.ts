@@ -1,7 +1,8 @@
 import * as z from './zod';
-import { kommunenummerSchema, nationalIdSchema } from './identifiers';
+import { kommunenummerSchema, nationalIdSchema, orgNumberSchema } from './identifiers';
 import { trimmedString } from './common';
 import { unitSchema } from './platform';
+import { TENANT_TIERS } from '../auth/usage-plans';
 
 /** Kinds of units (enheter) a municipality runs. */
 export const UNIT_KINDS = ['hjemmetjeneste', 'sykehjem', 'helsestasjon', 'legekontor', 'legevakt', 'fysioterapi', 'annet'] as const;
@@ -51,6 +52,13 @@ export const regionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 
 export const createTenantBodySchema = z.object({
   id: kommunenummerSchema,
   name: trimmedString(2, 100),
+  /**
+   * The municipality's organisasjonsnummer (Enhetsregisteret): how HelseID names the organisation a
+   * vendor system acts for (`orgnr_child` / `orgnr_parent`), mapped to the tenant by the registry.
+   */
+  orgnr: orgNumberSchema,
+  /** Inhabitants: picks the municipality's throttling tier (shared/auth/usage-plans.ts); `medium` without it. */
+  population: z.optional(z.int().check(z.minimum(1), z.maximum(2_000_000))),
   region: regionSchema,
   /** The first tenant admin; their pid (fødselsnummer) is how the registry knows them at login. */
   admin: z.optional(z.object({ id: usernameSchema, name: trimmedString(2, 200), pid: z.optional(nationalIdSchema) })),
@@ -79,7 +87,7 @@ const stepSchema = z.object({
 });
 export type StepState = z.infer<typeof stepSchema>;
 
-export const PROVISION_STEPS = ['registry', 'key', 'admin', 'activate'] as const;
+export const PROVISION_STEPS = ['registry', 'key', 'usage', 'admin', 'activate'] as const;
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 export const OFFBOARD_STEPS = ['freeze', 'export', 'verify', 'key', 'finish'] as const;
 export type OffboardStep = (typeof OFFBOARD_STEPS)[number];
@@ -102,6 +110,13 @@ export const tenantSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    /** Organisasjonsnummer; absent only on tenants registered before it was asked for. */
+    orgnr: z.optional(z.string()),
+    population: z.optional(z.int()),
+    /** Throttling tier: which usage plan the municipality's bucket is in. */
+    tier: z.optional(z.enum(TENANT_TIERS)),
+    /** The API key of the municipality's usage bucket (API Gateway id; `local:` locally). */
+    usageKeyId: z.optional(z.string()),
     region: z.string(),
     status: z.enum(TENANT_STATUSES),
     statusReason: z.optional(z.string()),

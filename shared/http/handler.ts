@@ -10,7 +10,7 @@ import { config } from '../config';
 import { openRequestSessions, type RequestSessions } from '../db/session-source';
 import type { TenantSession } from '../db/sessions';
 import { DomainError, ForbiddenError } from '../errors';
-import { METRICS } from '../metric-names';
+import { METRICS, TENANT_DIMENSION } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
 import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
@@ -119,6 +119,8 @@ export function httpHandler<R extends RouteSpec>(
     const { requestId, correlationId } = requestIds(event);
     logger.appendKeys({ route: route.id, correlation_id: correlationId, request_id: requestId });
     let status = 500;
+    // The municipality the request acted in, for the per-municipality request metric.
+    let meteredTenant: string | undefined;
     try {
       const headers = lowerHeaders(event);
       let caller: Caller | undefined;
@@ -139,6 +141,7 @@ export function httpHandler<R extends RouteSpec>(
       const input = validateRequest(route, event);
       if (identity && route.tenant === 'caller') {
         ({ tenant, registry, caller } = await deps.resolveTenant(route, identity, headers, event.pathParameters ?? {}));
+        meteredTenant = tenant;
         logger.appendKeys({ tenant });
       } else if (identity) {
         caller = await deps.resolveCaller(route, identity);
@@ -169,6 +172,13 @@ export function httpHandler<R extends RouteSpec>(
       return json(problem.status, problem, requestId, PROBLEM_CONTENT_TYPE, { 'x-correlation-id': correlationId, 'content-language': language, vary: 'Accept-Language', ...challenge, ...problemHeaders(error) });
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
+      if (meteredTenant) {
+        // A metric of its own with the tenant dimension (EMF), so the dashboard can rank
+        // municipalities without multiplying every other metric by 357.
+        const perTenant = metrics.singleMetric();
+        perTenant.addDimension(TENANT_DIMENSION, meteredTenant);
+        perTenant.addMetric(status === 429 ? METRICS.tenantThrottled : METRICS.tenantRequests, MetricUnit.Count, 1);
+      }
       logger.info('request', { status, ms: Date.now() - started });
     }
   };

@@ -92,7 +92,7 @@ const X_TENANT = {
   name: 'x-tenant',
   in: 'header',
   required: false,
-  description: 'Vendor clients: the municipality (kommunenummer) the call acts in; it must have granted the client the operation\'s scopes. Required for a vendor token (400 without it); ignored for personnel, who act in their own municipality.',
+  description: 'Vendor clients acting as themselves: the municipality comes from the token\'s organisation (HelseID orgnr_child, else orgnr_parent) mapped through the registry, and it must have granted the client the operation\'s scopes. x-tenant is optional; if sent it must name that same municipality (403 otherwise). Ignored for personnel, who act in their own municipality.',
   schema: { type: 'string', pattern: '^\\d{4}$' },
   example: '0301',
 };
@@ -197,7 +197,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
       ...info,
       description:
         'Fellesjournal: the shared municipal health record. Errors are application/problem+json (RFC 9457); a 400 lists every bad field in `errors`, including fields the contract does not know. ' +
-        'Vendor systems call with a HelseID client-credentials token, their API key and the municipality in x-tenant.',
+        'Vendor systems call with a HelseID client-credentials token for the municipality (orgnr_child) and their API key.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Fellesjournal' },
     },
     servers: [{ url: options.serverUrl ?? '/', description: 'This deployment' }],

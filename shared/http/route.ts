@@ -50,7 +50,7 @@ export interface RouteSpec {
   scopes?: readonly string[];
   /**
    * `caller`: the request acts inside one tenant (the person's own, or for a vendor the granting
-   * tenant named in the `x-tenant` header); the tenant must be active. `none`: not tenant-bound.
+   * tenant its token's organisation maps to); the tenant must be active. `none`: not tenant-bound.
    */
   tenant: 'caller' | 'none';
   /**

@@ -10,6 +10,11 @@ export const controlKeys = {
    * pid (never the number itself), one item per pid, so a pid belongs to at most one user.
    */
   userByPid: (pidKey: string) => ({ pk: globalKey('PID', pidKey), sk: 'USER' }),
+  /**
+   * The registry's index from a municipality's organisasjonsnummer to its tenant: one item per
+   * orgnr (so two tenants never share one), read when a vendor system calls as itself.
+   */
+  tenantByOrgnr: (orgnr: string) => ({ pk: globalKey('ORGNR', orgnr), sk: 'TENANT' }),
   userListing: (tenant: string, username: string) => ({ gsi1pk: globalKey('TENANT', tenant, 'USERS'), gsi1sk: username }),
   vendor: (clientId: string) => ({ pk: globalKey('VENDOR', clientId), sk: 'PROFILE' }),
   vendorListing: (clientId: string) => ({ gsi1pk: 'VENDORS', gsi1sk: clientId }),

@@ -9,6 +9,7 @@ import { ForbiddenError, TenantSuspendedError, ValidationError } from '../errors
 import type { RouteSpec } from '../http/route';
 import { controlKeys } from './control-keys';
 import { TenantDirectory, type TenantProfile } from './tenant-profile';
+import { tenantOfOrgnr } from './tenant-store';
 import { getPidIndexEntry, getUserItem, parseUserItem, pidKey } from './user-store';
 
 async function getControlItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
@@ -135,6 +136,39 @@ export async function resolveCaller(route: RouteSpec, identity: VerifiedIdentity
   return citizen;
 }
 
+/** Municipalities by organisasjonsnummer, per container: an orgnr, once registered, never moves to another tenant. */
+const orgnrTenants = new Map<string, string>();
+
+/** The tenant an orgnr is registered to (only hits are cached, so a municipality provisioned later is found). */
+async function tenantByOrgnr(orgnr: string): Promise<string | undefined> {
+  const hit = orgnrTenants.get(orgnr);
+  if (hit) return hit;
+  const tenant = await tenantOfOrgnr(orgnr);
+  if (tenant) {
+    if (orgnrTenants.size >= 1000) orgnrTenants.clear();
+    orgnrTenants.set(orgnr, tenant);
+  }
+  return tenant;
+}
+
+/**
+ * The municipality a vendor system acting as itself acts in: the organisation HelseID vouched for
+ * in the token (`orgnr_child`, else `orgnr_parent`), mapped to its tenant by the registry. The
+ * `x-tenant` header may only repeat it. Whether that municipality granted the vendor is checked
+ * after this (the grant), so the vendor reaches a municipality only where both agree.
+ */
+async function clientTenant(identity: VerifiedIdentity, named: string | undefined): Promise<string> {
+  if (!identity.orgnr) {
+    throw new ForbiddenError('Tokenet nevner ingen organisasjon (orgnr_child/orgnr_parent); be HelseID om et token for kommunen.', { reason: 'no-orgnr' });
+  }
+  const tenant = await tenantByOrgnr(identity.orgnr);
+  if (!tenant) throw new ForbiddenError('Organisasjonen i tokenet er ingen kommune i Fellesjournal.', { reason: 'unknown-orgnr' });
+  if (named !== undefined && named !== tenant) {
+    throw new ForbiddenError('x-tenant stemmer ikke med organisasjonen i tokenet.', { reason: 'tenant-mismatch' });
+  }
+  return tenant;
+}
+
 /** The tenant a request acts in, the registry entries read with it, and the caller as the registry has them. */
 export interface ResolvedTenant {
   tenant: string;
@@ -145,10 +179,11 @@ export interface ResolvedTenant {
 
 /**
  * Decides who the caller is, which tenant the request acts in and whether the caller may act
- * there: a person in their own registry municipality; a vendor client in the tenant named by
- * `x-tenant`, if that tenant granted it the route's scopes. The tenant must be active. At most two
- * round trips to the registry: the pid index (or the client's grant; the pid entry is cached per
- * container, since it never changes), then the person's user item, the tenant's profile and those
+ * there: a person in their own registry municipality; a vendor client in the municipality whose
+ * organisasjonsnummer its token carries (`x-tenant`, if sent, must name the same), if that tenant
+ * granted it the route's scopes. The tenant must be active. At most two round trips to the
+ * registry: the pid index (or, for a client, the orgnr index and then its grant; both index entries
+ * are cached per container, since they never change), then the person's user item, the tenant's profile and those
  * of the route's `otherTenants` together, every request, so a
  * suspension, a disabled user, a role taken away or a move to another unit holds at once.
  */
@@ -161,12 +196,13 @@ export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity
   if (identity.kind === 'client') {
     caller = clientCaller(identity);
     assertRouteRoles(route, caller);
-    tenant = headers['x-tenant'];
-    if (!tenant || !isTenantId(tenant)) {
-      throw new ValidationError('Oppgi kommunenummer i x-tenant.', [{ field: 'headers.x-tenant', message: 'Påkrevd: fire sifre' }]);
+    const named = headers['x-tenant'];
+    if (named !== undefined && !isTenantId(named)) {
+      throw new ValidationError('x-tenant må være et kommunenummer.', [{ field: 'headers.x-tenant', message: 'Fire sifre' }]);
     }
     assertVendorRoute(route);
     if (!caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
+    tenant = await clientTenant(identity, named);
     assertScopes(route, await vendorGrantScopes(caller.clientId, tenant), caller.scopes);
   } else {
     if (onBehalfOf) assertVendorRoute(route);

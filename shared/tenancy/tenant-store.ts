@@ -49,6 +49,18 @@ export function putNewTenant(record: TenantRecord): TxWrite {
   };
 }
 
+/** The orgnr index entry of a new tenant; fails its condition when another tenant holds the orgnr. */
+export function putOrgnrIndex(orgnr: string, tenant: string): TxWrite {
+  return { kind: 'put', table: 'control', item: { ...controlKeys.tenantByOrgnr(orgnr), tenant }, condition: { expression: 'attribute_not_exists(pk)' } };
+}
+
+/** The tenant an organisasjonsnummer is registered to, or undefined. */
+export async function tenantOfOrgnr(orgnr: string): Promise<string | undefined> {
+  const key = controlKeys.tenantByOrgnr(orgnr);
+  const item = await control().get<{ tenant?: unknown }>('control', key.pk, key.sk);
+  return typeof item?.tenant === 'string' ? item.tenant : undefined;
+}
+
 /**
  * Changes fields of a tenant, conditional on the version it was read at (seeded tenants have none),
  * so two operators or admins can never overwrite each other's change unseen.

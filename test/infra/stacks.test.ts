@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,9 @@ import { ENV } from '../../shared/config/env-names';
 import { TABLES, tableName } from '../../shared/db/tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
+import { tenantUsageKeyValue } from '../../shared/auth/usage-keys';
+import { METRICS } from '../../shared/metric-names';
+import { bearerChallenge } from '../../shared/auth/verify-token';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
 import { FHIR_CATCH_ALL_PATHS } from '../../infra/constructs/fhir-not-found';
@@ -39,6 +42,24 @@ describe('config', () => {
   it('the shipped default config is valid', () => {
     const config = loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json'));
     expect(config.regions.length).toBeGreaterThan(0);
+  });
+
+  it('every throttle and reservation in the defaults is the one docs/operations/capacity.md derives, and the reservation fits the account quota', () => {
+    const config = loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json'));
+    const doc = readFileSync(resolve(REPO_ROOT, 'docs/operations/capacity.md'), 'utf8');
+    const row = (label: string) => new RegExp(`\\| ${label.replace(/[()]/g, '\\$&')}[^|]*\\| ([\\d,]+) rps, burst ([\\d,]+)`).exec(doc)?.slice(1, 3).map((n) => Number(n.replace(/,/g, '')));
+    for (const [tier, plan] of Object.entries(config.api.tenantPlans)) expect(row(`tier \`${tier}\``), tier).toEqual([plan.rateLimit, plan.burstLimit]);
+    expect(row('stage throttle `api.throttle`')).toEqual([config.api.throttle.rateLimit, config.api.throttle.burstLimit]);
+    expect(row('`webPlan` (citizens, operators)')).toEqual([config.api.webPlan.rateLimit, config.api.webPlan.burstLimit]);
+    expect(doc).toContain(`\`api.wafRateLimitPer5Min\` = ${config.api.wafRateLimitPer5Min.toLocaleString('en-US')}`);
+    for (const [service, o] of Object.entries(config.functions.services)) {
+      expect(doc, service).toMatch(new RegExp(`\\| ${service} \\|.*\\| ${o.reservedConcurrency} \\|`));
+    }
+    expect(doc).toMatch(new RegExp(`\\| authorizer \\|.*\\| ${config.functions.authorizer.reservedConcurrency} \\|`));
+    // What one region reserves leaves AWS's 100 unreserved executions of the default quota of 1,000.
+    const reserved = resourcesOf(north, 'AWS::Lambda::Function').reduce((sum, [, f]) => sum + Number(f.Properties?.ReservedConcurrentExecutions ?? 0), 0);
+    expect(reserved).toBeLessThanOrEqual(900);
+    expect(reserved).toBeGreaterThan(300);
   });
 
   it('names every bad field at once', () => {
@@ -674,9 +695,31 @@ describe('least privilege: control plane', () => {
       const planNames = resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties?.UsagePlanName);
       for (const plan of Object.values(plans)) expect(planNames).toContain(plan);
     }
-    for (const name of [...dataGroups, ...adminGroups]) {
+    for (const name of dataGroups) {
       expect(evaluate(roleStatements(name), { action: 'apigateway:POST', resource: `arn:aws:apigateway:${REGION}::/apikeys` }), name).toBe('implicit-deny');
     }
+    // A vendor grant (admin plane) makes the vendor's usage bucket in the municipality: create and
+    // read only, never change or remove a key.
+    for (const name of adminGroups) {
+      const s = roleStatements(name);
+      const apigw = (path: string) => `arn:aws:apigateway:${REGION}::${path}`;
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/apikeys') }), name).toBe('allow');
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/usageplans/abc/keys') }), name).toBe('allow');
+      for (const action of ['apigateway:PATCH', 'apigateway:DELETE']) expect(evaluate(s, { action, resource: apigw('/apikeys/k1') }), `${name} ${action}`).toBe('implicit-deny');
+      expect(evaluate(s, { action: 'apigateway:PUT', resource: apigw('/tags/k1'), context: { 'aws:TagKeys': ['clientId'] } }), name).toBe('implicit-deny');
+    }
+  });
+
+  it('usage buckets: the control plane knows the tier plans and the key seed; keys are made at provisioning, the authorizer names them', () => {
+    for (const name of operatorGroups) {
+      const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.parse(String(env.FJ_TENANT_USAGE_PLANS))).toEqual({ small: 'fj-test-tenant-small', medium: 'fj-test-tenant-medium', large: 'fj-test-tenant-large', xlarge: 'fj-test-tenant-xlarge' });
+      expect(env.FJ_USAGE_KEY_SEED).toBe(`${TEST_CONFIG.account}|${TEST_CONFIG.stage}|${REGION}`);
+    }
+    const authorizerEnv = (fnEntry('authorizer')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(authorizerEnv.FJ_USAGE_KEY_SEED).toBe(`${TEST_CONFIG.account}|${TEST_CONFIG.stage}|${REGION}`);
+    // The key value a municipality's provisioning makes is the one the authorizer names for its persons.
+    expect(tenantUsageKeyValue(String(authorizerEnv.FJ_USAGE_KEY_SEED), '0301')).toMatch(/^fj-t-0301-[0-9a-f]{32}$/);
   });
 
   it('offboarding\'s export runs in a function of its own: reads and opens journal records of a tenant, writes them only to the export bucket, never seals, never the tenant role', () => {
@@ -715,6 +758,16 @@ describe('least privilege: control plane', () => {
     expect(get(['VENDOR#vnd-1'])).toBe('implicit-deny');
     expect(get(['USER#oslo.lege'], ['status'])).toBe('implicit-deny');
     expect(get(['TENANT#0301'], ['status'])).toBe('implicit-deny');
+    // A caller's municipality for its usage bucket: the tenant of the pid or orgnr index entry, nothing else.
+    expect(get(['PID#abc'], ['pk', 'sk', 'tenant'])).toBe('allow');
+    expect(get(['ORGNR#990003017'], ['tenant'])).toBe('allow');
+    expect(get(['PID#abc'], ['tenant', 'userId'])).toBe('implicit-deny');
+    expect(get(['PID#abc'])).toBe('implicit-deny');
+    expect(get(['USER#oslo.lege'], ['tenant'])).toBe('implicit-deny');
+    const lookupKey = refOf((fnEntry('authorizer')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.lookupKeyId]);
+    expect(lookupKey).toMatch(/LookupKey/);
+    expect(evaluate(s, { action: 'kms:GenerateMac', resource: `<${lookupKey}>` })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: '*' })).toBe('implicit-deny');
     expect(evaluate(s, { action: 'dynamodb:Query', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
     expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
     const env = (fnEntry('authorizer')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -808,7 +861,12 @@ describe('API Gateway', () => {
   it('usage plans: the web plan and each configured vendor plan with its throttle and quota; the key comes from the authorizer, never from a request', () => {
     expect(props(one(north, 'AWS::ApiGateway::RestApi'))).toMatchObject({ ApiKeySourceType: 'AUTHORIZER', EndpointConfiguration: { Types: ['REGIONAL'] } });
     const plans = Object.fromEntries(resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([id, p]) => [p.Properties!.UsagePlanName as string, { id, p: p.Properties! }]));
-    expect(Object.keys(plans).sort()).toEqual(['fj-test-vendor-large', 'fj-test-vendor-standard', 'fj-test-web']);
+    expect(Object.keys(plans).sort()).toEqual(['fj-test-tenant-large', 'fj-test-tenant-medium', 'fj-test-tenant-small', 'fj-test-tenant-xlarge', 'fj-test-vendor-large', 'fj-test-vendor-standard', 'fj-test-web']);
+    // One plan per municipality size tier, with the tier's throttle.
+    for (const [tier, plan] of Object.entries(TEST_CONFIG.api.tenantPlans)) {
+      expect(plans[`fj-test-tenant-${tier}`]!.p, tier).toMatchObject({ Throttle: { RateLimit: plan.rateLimit, BurstLimit: plan.burstLimit } });
+    }
+    expect(TEST_CONFIG.api.tenantPlans.xlarge.rateLimit).toBeGreaterThan(TEST_CONFIG.api.tenantPlans.small.rateLimit);
     expect(plans['fj-test-vendor-standard']!.p).toMatchObject({ Throttle: { RateLimit: 10, BurstLimit: 20 }, Quota: { Limit: 50_000, Period: 'DAY' } });
     expect(plans['fj-test-vendor-large']!.p).toMatchObject({ Throttle: { RateLimit: 50, BurstLimit: 100 } });
     expect(plans['fj-test-web']!.p).toMatchObject({ Throttle: { RateLimit: TEST_CONFIG.api.webPlan.rateLimit, BurstLimit: TEST_CONFIG.api.webPlan.burstLimit } });
@@ -882,6 +940,23 @@ describe('API Gateway', () => {
       expect(parsed).toHaveProperty('type');
       expect(parsed).toHaveProperty('title');
     }
+    // RFC 6750: a 401 from the gateway challenges like the handlers and the local gateway (realm fellesjournal).
+    const header = (type: string) => (responses.find((r) => r.ResponseType === type)?.ResponseParameters as Record<string, string> | undefined)?.['gatewayresponse.header.WWW-Authenticate'];
+    expect(header('UNAUTHORIZED')).toBe(`'${bearerChallenge(undefined)}'`);
+    expect(header('UNAUTHORIZED')).toBe(`'Bearer realm="fellesjournal"'`);
+    expect(header('EXPIRED_TOKEN')).toBe(`'Bearer realm="fellesjournal", error="invalid_token"'`);
+    expect(responses.find((r) => r.ResponseType === 'UNAUTHORIZED')?.StatusCode).toBe('401');
+    // A usage plan's 429 says when to retry and that the bucket is empty (RFC 9110 Retry-After, RateLimit draft).
+    const throttled = responses.find((r) => r.ResponseType === 'THROTTLED')!.ResponseParameters as Record<string, string>;
+    expect(throttled['gatewayresponse.header.Retry-After']).toBe("'1'");
+    expect(throttled['gatewayresponse.header.RateLimit']).toBe(`'"usage-plan";r=0;t=1'`);
+  });
+
+  it('the dashboard ranks municipalities by requests and by 429s (EMF metric with a tenant dimension)', () => {
+    const body = text(props(one(north, 'AWS::CloudWatch::Dashboard')).DashboardBody);
+    expect(body).toContain('Top municipalities by requests');
+    expect(body).toMatch(new RegExp(`SELECT SUM\\(${METRICS.tenantRequests}\\) FROM SCHEMA\\([^)]*Fellesjournal[^)]*, service, tenant\\) GROUP BY tenant ORDER BY SUM\\(\\) DESC LIMIT 10`));
+    expect(body).toContain(`SELECT SUM(${METRICS.tenantThrottled})`);
   });
 });
 

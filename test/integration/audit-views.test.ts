@@ -6,7 +6,7 @@ import { appendAudit, prepareAuditWrites } from '../../functions/core/audit-chai
 import type { AuditActor, AuditEventInput } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
 import { expectJson } from '../support/requests';
-import { grantTestVendor, vendorToken } from '../support/tokens';
+import { grantTestVendor, orgnrOf, vendorToken } from '../support/tokens';
 
 /**
  * The audit views through the HTTP API: the citizen's own access log, the auditor's log by time
@@ -217,12 +217,11 @@ describe('isolation and roles', () => {
 
   it("lets a vendor system read the log of a municipality that granted it audit.read, and no other", async () => {
     await grantTestVendor('logg-leverandor', '0301', ['audit.read'], { id: 'logg-leverandor', name: 'Loggverktøy AS' });
-    const token = await vendorToken(stack.issuer, 'logg-leverandor', ['audit.read']);
-    const call = (tenant: string, path = '/v1/audit/events') => stack.call(path, { token, tenant });
+    const call = async (tenant: string, path = '/v1/audit/events') => stack.call(path, { token: await vendorToken(stack.issuer, 'logg-leverandor', ['audit.read'], orgnrOf(tenant)), tenant });
     expect((await call('0301')).status).toBe(200);
     expect((await call('4601')).status).toBe(403);
     expect((await call('0301', '/v1/audit/review-queue')).status).toBe(403);
-    const weak = await vendorToken(stack.issuer, 'logg-leverandor', ['journal.read']);
+    const weak = await vendorToken(stack.issuer, 'logg-leverandor', ['journal.read'], orgnrOf('0301'));
     expect((await stack.call('/v1/audit/events', { token: weak, tenant: '0301' })).status).toBe(403);
   });
 });

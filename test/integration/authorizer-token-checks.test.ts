@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../local/demo-data';
-import { handler } from '../../infra/functions/authorizer';
+import { authorize } from '../../infra/functions/authorizer';
 import { AUTHORIZER_ENV } from '../../infra/functions/usage-keys';
 import { useTestStack } from '../support/local-stack';
 import { personToken } from '../support/tokens';
@@ -18,8 +18,12 @@ const event = (token: string) =>
 describe('the API Gateway authorizer', () => {
   it('allows a token for this API and refuses one for another audience or dated ahead (401 via the gateway response)', async () => {
     process.env[AUTHORIZER_ENV.webUsageKey] = 'fj-web-test';
+    process.env[AUTHORIZER_ENV.usageKeySeed] = '111111111111|test|eu-north-1';
+    // No registry behind it here: the person is metered in the web bucket.
+    const handler = (e: APIGatewayRequestAuthorizerEvent) => authorize(e, { tenantOfPid: async () => undefined, tenantOfOrgnr: async () => undefined });
     const allowed = await handler(event(await personToken(stack.issuer, { pid })));
     expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+    expect(allowed.usageIdentifierKey).toBe('fj-web-test');
     await expect(handler(event(await personToken(stack.issuer, { pid }, { audience: 'another-api' })))).rejects.toThrow('Unauthorized');
     await expect(handler(event(await personToken(stack.issuer, { pid }, { issuedAt: Math.floor(Date.now() / 1000) + 600 })))).rejects.toThrow('Unauthorized');
   });

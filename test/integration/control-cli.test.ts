@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { demoOrgnr } from '../../local/demo-data';
 import { REPO_ROOT } from '../../local/stack';
 import { useTempDir, useTestStack } from '../support/local-stack';
 import { syntheticPidFor } from '../support/tokens';
@@ -18,14 +19,16 @@ function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe('the operator CLI', () => {
   it('creates a municipality and shows it as a readable table', async () => {
-    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--admin-pid', syntheticPidFor('kristiansand.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
+    const created = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--orgnr', demoOrgnr('4204'), '--population', '116000', '--region', 'eu-north-1', '--admin', 'kristiansand.admin', '--admin-pid', syntheticPidFor('kristiansand.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Vågsbygd', '--unit', 'helsestasjon:Lund helsestasjon');
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created 4204 Kristiansand \(first admin: kristiansand\.admin\)/);
-    expect(created.stdout).toMatch(/Provisioning: +registry=done key=done admin=done activate=done/);
+    expect(created.stdout).toMatch(/Provisioning: +registry=done key=done usage=done admin=done activate=done/);
+    expect(created.stdout).toMatch(new RegExp(`Orgnr: +${demoOrgnr('4204')}\n`));
+    expect(created.stdout).toMatch(/Tier: +large \(116000 inhabitants\)/);
     expect(created.stdout).toMatch(/4204-hjemmetjenesten-vagsbygd +Hjemmetjenesten Vågsbygd +hjemmetjeneste +active/);
 
-    const again = await ops('tenants', 'create', '4204', '--name', 'Kristiansand');
+    const again = await ops('tenants', 'create', '4204', '--name', 'Kristiansand', '--orgnr', demoOrgnr('4204'));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^Already exists, unchanged: 4204/);
 
@@ -72,7 +75,7 @@ describe('the operator CLI', () => {
   });
 
   it('prints errors as one clear line with a non-zero exit code', async () => {
-    const bad = await ops('tenants', 'create', '9901', '--name', 'Ukjent');
+    const bad = await ops('tenants', 'create', '9901', '--name', 'Ukjent', '--orgnr', demoOrgnr('9901'));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     const lines = bad.stderr.trim().split('\n');

@@ -5,7 +5,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ROUTES } from '../../functions/routes';
 import { openExportFor } from '../../functions/tenants/export-writer';
 import type { JournalExportSource } from '../../functions/tenants/journal-source';
-import { getTenant } from '../../shared/tenancy/tenant-store';
+import { demoOrgnr } from '../../local/demo-data';
+import { getTenant, tenantOfOrgnr } from '../../shared/tenancy/tenant-store';
 import { createTenant, destroyDueKeys, offboardTenant, type ActorContext, type TenantServiceDeps } from '../../functions/tenants/tenant-service';
 import { defaultTenantDeps } from '../../functions/tenants/tenant-deps';
 import type { Caller } from '../../shared/auth/caller';
@@ -106,6 +107,8 @@ describe('provisioning a municipality', () => {
       json: {
         id: '5001',
         name: 'Trondheim',
+        orgnr: demoOrgnr('5001'),
+        population: 212_000,
         region: 'eu-north-1',
         admin: { id: 'trondheim.admin', name: 'Tora Admin', pid: syntheticPidFor('trondheim.admin') },
         units: [
@@ -117,9 +120,13 @@ describe('provisioning a municipality', () => {
     expect(res.status).toBe(201);
     const body = await readJson<{ outcome: string; tenant: Record<string, unknown> & { provisioning: { steps: Record<string, { state: string }> } } }>(res);
     expect(body.outcome).toBe('created');
-    expect(body.tenant).toMatchObject({ id: '5001', name: 'Trondheim', region: 'eu-north-1', status: 'active', keyRef: 'local:5001', adminUserId: 'trondheim.admin', createdBy: 'drift' });
+    expect(body.tenant).toMatchObject({ id: '5001', name: 'Trondheim', orgnr: demoOrgnr('5001'), region: 'eu-north-1', status: 'active', keyRef: 'local:5001', adminUserId: 'trondheim.admin', createdBy: 'drift' });
+    // Its own usage bucket, in the plan of its size tier (over 200,000 inhabitants).
+    expect(body.tenant).toMatchObject({ population: 212_000, tier: 'xlarge', usageKeyId: 'local:tenant-5001' });
     expect(Object.values(body.tenant.provisioning.steps).every((s) => s.state === 'done')).toBe(true);
     expect(keystore().hasKey('5001')).toBe(true);
+    // The registry maps the municipality's organisasjonsnummer to it (a vendor's HelseID token names the orgnr).
+    expect(await tenantOfOrgnr(demoOrgnr('5001'))).toBe('5001');
 
     // The new admin logs in and sees the municipality with its units.
     const token = await login('trondheim.admin');
@@ -131,34 +138,49 @@ describe('provisioning a municipality', () => {
 
     // Every step is in the new tenant's own audit log, as an operator action.
     const events = await auditActions('5001');
-    expect(events.map((e) => e.action)).toEqual(['tenant.create', 'tenant.key.create', 'tenant.admin.create', 'tenant.activate']);
+    expect(events.map((e) => e.action)).toEqual(['tenant.create', 'tenant.key.create', 'tenant.usage.create', 'tenant.admin.create', 'tenant.activate']);
     expect(events.every((e) => e.purposeOfUse === 'OPERATE' && e.actor.sub === 'drift' && e.outcome === 'success')).toBe(true);
   });
 
   it('is idempotent: the same create again changes nothing, a different one for the same id is a conflict', async () => {
     const before = await getTenant('5001');
-    const again = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Trondheim', region: 'eu-north-1' } });
+    const again = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Trondheim', orgnr: demoOrgnr('5001'), region: 'eu-north-1' } });
     expect(again.status).toBe(200);
     expect((await readJson(again)).outcome).toBe('unchanged');
     expect((await getTenant('5001'))?.version).toBe(before?.version);
-    expect((await auditActions('5001')).length).toBe(4);
+    expect((await auditActions('5001')).length).toBe(5);
 
-    const other = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Nidaros', region: 'eu-north-1' } });
+    const other = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Nidaros', orgnr: demoOrgnr('5001'), region: 'eu-north-1' } });
     expect(other.status).toBe(409);
+    const otherOrgnr = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '5001', name: 'Trondheim', orgnr: demoOrgnr('5501'), region: 'eu-north-1' } });
+    expect(otherOrgnr.status).toBe(409);
+    expect((await getTenant('5001'))?.orgnr).toBe(demoOrgnr('5001'));
+    expect(await tenantOfOrgnr(demoOrgnr('5501'))).toBeUndefined();
   });
 
   it('refuses an invalid kommunenummer, a taken admin username and non-operators, writing nothing', async () => {
-    const bad = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '9901', name: 'Ukjent', region: 'eu-north-1' } });
+    const bad = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '9901', name: 'Ukjent', orgnr: demoOrgnr('9901'), region: 'eu-north-1' } });
     expect(bad.status).toBe(400);
     expect((await readJson<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field)).toContain('body.id');
 
-    const taken = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', region: 'eu-north-1', admin: { id: 'oslo.admin', name: 'X Y' } } });
+    // The organisasjonsnummer is required, checked with mod 11, and names at most one municipality.
+    for (const orgnr of [undefined, '123456789', '99000110']) {
+      const res = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', region: 'eu-north-1', ...(orgnr ? { orgnr } : {}) } });
+      expect(res.status).toBe(400);
+      expect((await readJson<{ errors: { field: string }[] }>(res)).errors.map((e) => e.field)).toEqual(['body.orgnr']);
+    }
+    const osloOrgnr = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', orgnr: demoOrgnr('0301'), region: 'eu-north-1' } });
+    expect(osloOrgnr.status).toBe(409);
+    expect(await readJson(osloOrgnr)).toMatchObject({ field: 'body.orgnr' });
+    expect(await tenantOfOrgnr(demoOrgnr('0301'))).toBe('0301');
+
+    const taken = await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '1103', name: 'Stavanger', orgnr: demoOrgnr('1103'), region: 'eu-north-1', admin: { id: 'oslo.admin', name: 'X Y' } } });
     expect(taken.status).toBe(409);
     expect(await getTenant('1103')).toBeUndefined();
 
     for (const who of ['oslo.admin', 'oslo.lege']) {
       expect((await stack.call('/ops/v1/tenants', { as: who })).status).toBe(403);
-      expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: who, json: { id: '1103', name: 'Stavanger', region: 'eu-north-1' } })).status).toBe(403);
+      expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: who, json: { id: '1103', name: 'Stavanger', orgnr: demoOrgnr('1103'), region: 'eu-north-1' } })).status).toBe(403);
     }
     expect(await getTenant('1103')).toBeUndefined();
   });
@@ -176,7 +198,7 @@ describe('provisioning a municipality', () => {
         },
       },
     };
-    const body = { id: '5501', name: 'Tromsø', region: 'eu-north-1', units: [{ name: 'Tromsø legevakt', kind: 'legevakt' as const }] };
+    const body = { id: '5501', name: 'Tromsø', orgnr: demoOrgnr('5501'), region: 'eu-north-1', units: [{ name: 'Tromsø legevakt', kind: 'legevakt' as const }] };
     await expect(createTenant(body, ctx, kmsDown)).rejects.toThrow(/Throttling/);
     expect(keyCalls).toBe(1);
     let record = await getTenant('5501');
@@ -215,6 +237,7 @@ describe('provisioning a municipality', () => {
     const events = await auditActions('5501');
     expect(events.filter((e) => e.outcome === 'failure').map((e) => e.action)).toEqual(['tenant.provision.step', 'tenant.provision.step']);
     expect(events.filter((e) => e.action === 'tenant.key.create')).toHaveLength(1);
+    expect(events.filter((e) => e.action === 'tenant.usage.create')).toHaveLength(1);
     expect(events.at(-1)?.action).toBe('tenant.activate');
   });
 
@@ -333,7 +356,7 @@ describe('offboarding', () => {
   }
 
   it('exports every record, compares the count, and only then schedules the key for deletion', async () => {
-    await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', region: 'eu-north-1', admin: { id: 'admin.3201', name: 'Administrator Bærum', pid: syntheticPidFor('admin.3201') } } });
+    await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', orgnr: demoOrgnr('3201'), region: 'eu-north-1', admin: { id: 'admin.3201', name: 'Administrator Bærum', pid: syntheticPidFor('admin.3201') } } });
     const records = [
       { kind: 'patient', id: 'p1', name: 'Ola Testmann' },
       { kind: 'entry', id: 'e1', patientId: 'p1', text: 'Besøk' },
@@ -370,7 +393,7 @@ describe('offboarding', () => {
     expect(existsSync(join(o.export!.location, 'registry.json'))).toBe(true);
 
     const actions = (await auditActions('3201')).map((e) => `${e.action}:${e.outcome}`);
-    expect(actions.slice(4)).toEqual([
+    expect(actions.slice(5)).toEqual([
       'tenant.offboard.start:success',
       'tenant.offboard.export:success',
       'tenant.offboard.verify:failure',
@@ -382,7 +405,7 @@ describe('offboarding', () => {
 
     // Offboarding again is a no-op; creating the id again is refused.
     expect((await offboardTenant('3201', exportRoot, ctx, deps)).status).toBe('offboarded');
-    expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', region: 'eu-north-1' } })).status).toBe(409);
+    expect((await stack.call('/ops/v1/tenants', { method: 'POST', as: 'drift', json: { id: '3201', name: 'Bærum', orgnr: demoOrgnr('3201'), region: 'eu-north-1' } })).status).toBe(409);
   });
 
   it('offboards through the API with the journal’s own export: every record, decrypted, counted per kind', async () => {

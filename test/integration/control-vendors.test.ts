@@ -1,21 +1,38 @@
 import { platformDb } from '../../shared/db/sessions';
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { demoOrgnr } from '../../local/demo-data';
 import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
+import { logger } from '../../shared/observability';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { useTestStack } from '../support/local-stack';
 import { expectContended, readJson } from '../support/requests';
 import { auditEvents, blockAuditLog } from '../support/tables';
-import { clientCredentialsLogin, clientCredentialsToken } from '../support/tokens';
+import { authorizationDetails, clientCredentialsLogin, clientCredentialsToken, orgnrOf } from '../support/tokens';
 
 const stack = useTestStack();
 
-const clientToken = (clientId: string, secret: string, scope?: string) => clientCredentialsLogin(stack.url, clientId, secret, scope);
-const tokenFor = (clientId: string, secret: string, scope?: string) => clientCredentialsToken(stack.url, clientId, secret, scope);
+const clientToken = (clientId: string, secret: string, scope?: string) => clientCredentialsLogin(stack.url, clientId, secret, scope, orgnrOf('4601'));
 
-function asVendor(token: string, path: string, tenant: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {
-  return stack.call(path, { method: 'GET', ...init, token, tenant });
+/** A vendor's client-credentials tokens, one per municipality: HelseID names the municipality in each (orgnr). */
+type Tokens = (tenant: string) => Promise<string>;
+
+function tokensFor(clientId: string, secret: string, scope?: string): Tokens {
+  const issued = new Map<string, Promise<string>>();
+  return (tenant) => {
+    let token = issued.get(tenant);
+    if (!token) {
+      token = clientCredentialsToken(stack.url, clientId, secret, scope, orgnrOf(tenant));
+      issued.set(tenant, token);
+    }
+    return token;
+  };
+}
+
+/** A call of the vendor in `tenant`: its token for that municipality, and x-tenant naming the same. */
+async function asVendor(tokens: Tokens, path: string, tenant: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {
+  return stack.call(path, { method: 'GET', ...init, token: await tokens(tenant), tenant });
 }
 
 const registration = { name: 'Journalsystem AS', orgNumber: '915933149', contact: { name: 'Vera Vendor', email: 'vera@journalsystem.example' } };
@@ -65,10 +82,10 @@ describe('registering vendor clients', () => {
 });
 
 describe('a vendor acts only for the municipalities that granted it, within their scopes', () => {
-  let token: string;
+  let token: Tokens;
 
   it('is refused everywhere before any grant', async () => {
-    token = await tokenFor(clientId, secret, 'journal.read journal.write');
+    token = tokensFor(clientId, secret, 'journal.read journal.write');
     expect((await asVendor(token, '/v1/units', '4601')).status).toBe(403);
   });
 
@@ -94,13 +111,13 @@ describe('a vendor acts only for the municipalities that granted it, within thei
     expect(refused.status).toBe(403);
     expect(await readJson(refused)).toMatchObject({ missingScopes: ['journal.read'] });
 
-    const narrow = await tokenFor(clientId, secret, 'sharing.read');
+    const narrow = tokensFor(clientId, secret, 'sharing.read');
     expect((await asVendor(narrow, '/v1/units', '4601')).status).toBe(403);
   });
 
   it('writes and reads the granting municipality’s journal only within the granted scopes', async () => {
     const patient = { nationalId: syntheticNationalId({ day: 2, month: 2, year: 1970 }, 555), name: 'Vendor Pasientsen', birthDate: '1970-02-02', gender: 'male' };
-    const create = (t: string, key: string) => asVendor(t, '/v1/patients', '4601', { method: 'POST', json: patient, headers: { 'idempotency-key': key } });
+    const create = (t: Tokens, key: string) => asVendor(t, '/v1/patients', '4601', { method: 'POST', json: patient, headers: { 'idempotency-key': key } });
     // Bergen granted journal.read only: writing is refused.
     const refused = await create(token, 'vendor-create-1');
     expect(refused.status).toBe(403);
@@ -116,7 +133,7 @@ describe('a vendor acts only for the municipalities that granted it, within thei
     expect(elsewhere.status).toBe(403);
     expect((await readJson<{ detail: string }>(elsewhere)).detail).toMatch(/ikke gitt dette leverandørsystemet tilgang/);
     // A token without journal.write cannot write even where the grant allows it.
-    const readOnly = await tokenFor(clientId, secret, 'journal.read');
+    const readOnly = tokensFor(clientId, secret, 'journal.read');
     expect((await create(readOnly, 'vendor-create-3')).status).toBe(403);
   });
 
@@ -188,4 +205,80 @@ describe('a vendor change whose audit event cannot be stored', () => {
     }
     expect(await shownVendor()).toEqual(before);
   }, 60_000);
+});
+
+describe('a vendor calling as itself acts in the municipality its HelseID token names (orgnr), never one it picks', () => {
+  let vendor: { clientId: string; secret: string };
+  const units = async (token: string, tenant?: string) => stack.call('/v1/units', { token, ...(tenant ? { tenant } : {}) });
+  const tokenWith = (form: Record<string, string>) =>
+    fetch(`${stack.url}/local-auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: vendor.clientId, client_secret: vendor.secret, scope: 'journal.read', ...form }) });
+  const accessToken = async (res: Response) => {
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('reads Oslo with a token for Oslo’s organisation once Oslo granted it, with or without an agreeing x-tenant', async () => {
+    const res = await stack.call('/ops/v1/vendors', { method: 'POST', as: 'drift', json: { ...registration, name: 'Maskin AS', orgNumber: '994598759' } });
+    const body = await readJson<{ clientId: string; clientSecret: string }>(res);
+    vendor = { clientId: body.clientId, secret: body.clientSecret };
+    expect((await stack.call(`/v1/admin/vendor-grants/${vendor.clientId}`, { method: 'PUT', as: 'oslo.admin', json: { scopes: ['journal.read'] } })).status).toBe(200);
+
+    const oslo = await accessToken(await tokenWith({ authorization_details: authorizationDetails(orgnrOf('0301')) }));
+    const claims = JSON.parse(Buffer.from(oslo.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims['helseid://claims/client/claims/orgnr_parent']).toBe(orgnrOf('0301'));
+    for (const tenant of [undefined, '0301']) {
+      const read = await units(oslo, tenant);
+      expect(read.status).toBe(200);
+      expect((await readJson<{ items: { id: string }[] }>(read)).items.map((u) => u.id)).toContain('0301-hjem-sagene');
+    }
+    // HelseID's child organisation wins over the parent: Oslo as the child of another legal entity.
+    const asChild = await accessToken(await tokenWith({ authorization_details: authorizationDetails('994598759', orgnrOf('0301')) }));
+    expect((await units(asChild)).status).toBe(200);
+  });
+
+  it('refuses x-tenant naming another municipality than the token’s, even one that granted it (403, security log)', async () => {
+    expect((await stack.call(`/v1/admin/vendor-grants/${vendor.clientId}`, { method: 'PUT', as: 'bergen.admin', json: { scopes: ['journal.read'] } })).status).toBe(200);
+    const warn = vi.spyOn(logger, 'warn');
+    const oslo = await accessToken(await tokenWith({ authorization_details: authorizationDetails(orgnrOf('0301')) }));
+    const res = await units(oslo, '4601');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.stringify(await res.json())).not.toContain('4601-');
+    expect(warn).toHaveBeenCalledWith('access refused', expect.objectContaining({ status: 403, reason: 'tenant-mismatch' }));
+    // Bergen's own token works there.
+    expect((await units(await accessToken(await tokenWith({ authorization_details: authorizationDetails(orgnrOf('4601')) })), '4601')).status).toBe(200);
+  });
+
+  it('refuses a token for a municipality that did not grant it', async () => {
+    const bodo = await accessToken(await tokenWith({ authorization_details: authorizationDetails(orgnrOf('1804')) }));
+    const res = await units(bodo);
+    expect(res.status).toBe(403);
+    expect((await readJson<{ detail: string }>(res)).detail).toMatch(/ikke gitt dette leverandørsystemet tilgang/);
+  });
+
+  it('refuses a token without an organisation, and one whose organisation is not a municipality in the registry (403, security log)', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const none = await accessToken(await tokenWith({}));
+    const refused = await units(none, '0301');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(warn).toHaveBeenCalledWith('access refused', expect.objectContaining({ status: 403, reason: 'no-orgnr' }));
+    // A valid organisasjonsnummer (mod 11) that no municipality is registered with.
+    const stranger = await accessToken(await tokenWith({ authorization_details: authorizationDetails(demoOrgnr('1103')) }));
+    expect((await units(stranger, '0301')).status).toBe(403);
+    expect(warn).toHaveBeenCalledWith('access refused', expect.objectContaining({ status: 403, reason: 'unknown-orgnr' }));
+    // Oslo as the parent does not help when the child is another organisation.
+    const otherChild = await accessToken(await tokenWith({ authorization_details: authorizationDetails(orgnrOf('0301'), demoOrgnr('1103')) }));
+    expect((await units(otherChild)).status).toBe(403);
+  });
+
+  it('issues no token for malformed authorization_details or an invalid organisasjonsnummer', async () => {
+    for (const details of ['not json', authorizationDetails('123456789'), JSON.stringify({ type: 'other' }), JSON.stringify([JSON.parse(authorizationDetails(orgnrOf('0301'))), JSON.parse(authorizationDetails(orgnrOf('4601')))])]) {
+      const res = await tokenWith({ authorization_details: details });
+      expect(res.status, details).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_authorization_details' });
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { useTestStack } from '../support/local-stack';
 import { createCitizen, createJournalResponsible, createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { auditEvents } from '../support/tables';
 import { expectValidFhir } from '../support/fhir-validate';
-import { grantTestVendor, vendorToken } from '../support/tokens';
+import { grantTestVendor, orgnrOf, vendorToken } from '../support/tokens';
 import { CORRECTION_EXTENSION } from '../../functions/fhir/document-map';
 
 /**
@@ -353,7 +353,7 @@ describe('IHE MHD ITI-65 Provide Document Bundle', () => {
     const nid = freshNid(15);
     const patient = await patientInOslo(nid, 'Mottatt Epikrise');
     await grantTestVendor('epj-sykehus', '0301', ['journal.read', 'journal.write'], { clientId: 'epj-sykehus', name: 'Sykehus-EPJ' });
-    const token = await vendorToken(stack.issuer, 'epj-sykehus', ['journal.read', 'journal.write']);
+    const token = await vendorToken(stack.issuer, 'epj-sykehus', ['journal.read', 'journal.write'], orgnrOf('0301'));
     const vendor = new Client({ baseUrl: `${stack.url}/fhir/R4`, customHeaders: { authorization: `Bearer ${token}`, 'x-tenant': '0301' } });
 
     const bundle = epikriseBundle(nid, `${n}.${Date.now()}`);

@@ -10,7 +10,7 @@ import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { newIdempotencyKey } from '../support/requests';
 import { auditEvents, journalPartition } from '../support/tables';
-import { grantTestVendor, vendorToken } from '../support/tokens';
+import { grantTestVendor, orgnrOf, vendorToken } from '../support/tokens';
 
 const stack = useTestStack();
 const post = stack.post;
@@ -72,8 +72,9 @@ describe('vendor clients', () => {
   it('lets a vendor with a journal.read grant read (audited as vendor-grant) but not write, and only in the granting tenant', async () => {
     const f = await osloFixture(syntheticNationalId({ day: 4, month: 4, year: 1981 }, 322));
     await grantTestVendor('epj-leverandor', '0301', ['journal.read'], { clientId: 'epj-leverandor', name: 'Testleverandør' });
-    const token = await vendorToken(stack.issuer, 'epj-leverandor', ['journal.read', 'journal.write']);
-    const call = (path: string, tenant: string, init: { method?: string; json?: unknown } = {}) => stack.call(path, { ...init, token, tenant, headers: { 'idempotency-key': newIdempotencyKey() } });
+    // HelseID names the municipality in the token (orgnr); x-tenant repeats it.
+    const call = async (path: string, tenant: string, init: { method?: string; json?: unknown } = {}) =>
+      stack.call(path, { ...init, token: await vendorToken(stack.issuer, 'epj-leverandor', ['journal.read', 'journal.write'], orgnrOf(tenant)), tenant, headers: { 'idempotency-key': newIdempotencyKey() } });
     expect((await call(`/v1/patients/${f.patient.id}/timeline`, '0301')).status).toBe(200);
     const write = await call(`/v1/patients/${f.patient.id}/entries`, '0301', { method: 'POST', json: BODIES.createEntry });
     expect(write.status).toBe(403);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOrgnr } from '../../local/demo-data';
 import { REPO_ROOT } from '../../local/stack';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { syntheticPidFor } from '../support/tokens';
@@ -32,7 +33,7 @@ async function demoLogin(username: string): Promise<Response> {
 
 describe('a municipality created with the operator CLI', () => {
   it('has a first admin who is offered by the local login, gets a token and can call GET /v1/me', async () => {
-    const created = await ops('tenants', 'create', '5501', '--name', 'Tromsø', '--region', 'eu-north-1', '--admin', 'tromso.admin', '--admin-pid', syntheticPidFor('tromso.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Tromsøya');
+    const created = await ops('tenants', 'create', '5501', '--name', 'Tromsø', '--orgnr', demoOrgnr('5501'), '--region', 'eu-north-1', '--admin', 'tromso.admin', '--admin-pid', syntheticPidFor('tromso.admin'), '--unit', 'hjemmetjeneste:Hjemmetjenesten Tromsøya');
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoOrgnr } from '../../local/demo-data';
 import { config } from '../../shared/config';
 import { tenantKeyAdmin, LocalTenantKeyAdmin } from '../../shared/crypto/key-admin';
 import { DecryptionFailedError, Envelope } from '../../shared/crypto';
@@ -17,7 +18,7 @@ describe('provisioning a municipality on one machine, with the local keystore', 
     const res = await stack.call('/ops/v1/tenants', {
       method: 'POST',
       as: 'drift',
-      json: { id: '1103', name: 'Stavanger', region: 'eu-north-1', admin: { id: 'stavanger.admin', name: 'Stine Admin' } },
+      json: { id: '1103', name: 'Stavanger', orgnr: demoOrgnr('1103'), region: 'eu-north-1', admin: { id: 'stavanger.admin', name: 'Stine Admin' } },
     });
     expect(res.status).toBe(201);
     const body = await readJson<{ outcome: string; tenant: { keyRef: string; status: string } }>(res);

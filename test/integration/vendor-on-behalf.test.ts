@@ -6,7 +6,7 @@ import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship, signEntry } from '../support/patients';
 import { readJson } from '../support/requests';
 import { auditEvents } from '../support/tables';
-import { clientCredentialsToken, onBehalfLogin, onBehalfToken, syntheticPidFor } from '../support/tokens';
+import { clientCredentialsToken, onBehalfLogin, onBehalfToken, orgnrOf, syntheticPidFor } from '../support/tokens';
 
 /**
  * A vendor system acting on behalf of a logged-in clinician (issue 13.2): a user token issued to
@@ -52,7 +52,7 @@ describe('a vendor on behalf of a clinician', () => {
     expect(JSON.stringify(await read.json())).not.toContain(clientId);
 
     // The vendor acting as itself cannot sign the draft (no person, no HPR number).
-    const machine = await clientCredentialsToken(stack.url, clientId, secret, 'journal.read journal.write');
+    const machine = await clientCredentialsToken(stack.url, clientId, secret, 'journal.read journal.write', orgnrOf('0301'));
     const byMachine = await stack.call(`/v1/patients/${patientId}/entries/${draft.id}/sign`, { method: 'POST', token: machine, tenant: '0301', headers: { 'if-match': '"v1"', 'idempotency-key': `sign-${crypto.randomUUID()}` } });
     expect(byMachine.status).toBe(403);
 

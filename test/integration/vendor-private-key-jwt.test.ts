@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { JWT_BEARER_ASSERTION } from '../../local/client-assertion';
 import { useTestStack } from '../support/local-stack';
 import { readJson } from '../support/requests';
+import { authorizationDetails, orgnrOf } from '../support/tokens';
 
 /** private_key_jwt client authentication (RFC 7523) at the local issuer, as HelseID requires (issue 13.2). */
 const stack = useTestStack();
@@ -39,7 +40,7 @@ describe('private_key_jwt at the local token endpoint', () => {
     expect((await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'oslo.admin', json: { scopes: ['journal.read'] } })).status).toBe(200);
 
     const signed = await assertion(privateKey, { jti: 'assertion-1' });
-    const ok = await tokenRequest({ grant_type: 'client_credentials', scope: 'journal.read' }, signed);
+    const ok = await tokenRequest({ grant_type: 'client_credentials', scope: 'journal.read', authorization_details: authorizationDetails(orgnrOf('0301')) }, signed);
     expect(ok.status).toBe(200);
     const token = (await readJson<{ access_token: string }>(ok)).access_token;
     expect((await stack.call('/v1/units', { token, tenant: '0301' })).status).toBe(200);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { tenantDb } from './tables';
 import { expect } from 'vitest';
 import type { LocalTokenIssuer, TokenOverrides } from '../../local/token-issuer';
+import { DEMO_TENANTS } from '../../local/demo-data';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 
@@ -39,15 +40,24 @@ export async function demoToken(baseUrl: string, username: string): Promise<stri
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** The client-credentials grant at the gateway `baseUrl`: the token endpoint's answer, whatever it is. */
-export function clientCredentialsLogin(baseUrl: string, clientId: string, secret: string, scope?: string): Promise<Response> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...(scope ? { scope } : {}) });
+/** HelseID's `authorization_details` of a multi-tenant client naming the organisation `NO:ORGNR:<parent>[:<child>]`. */
+export function authorizationDetails(parent: string, child?: string): string {
+  const value = child ? `NO:ORGNR:${parent}:${child}` : `NO:ORGNR:${parent}`;
+  return JSON.stringify({ type: 'helseid_authorization', practitioner_role: { organization: { identifier: { system: 'urn:oid:1.0.6523', type: 'ENH', value } } } });
+}
+
+/**
+ * The client-credentials grant at the gateway `baseUrl` (for the municipality with organisasjonsnummer
+ * `orgnr`, if given): the token endpoint's answer, whatever it is.
+ */
+export function clientCredentialsLogin(baseUrl: string, clientId: string, secret: string, scope?: string, orgnr?: string): Promise<Response> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...(scope ? { scope } : {}), ...(orgnr ? { authorization_details: authorizationDetails(orgnr) } : {}) });
   return fetch(`${baseUrl}/local-auth/token`, { method: 'POST', body: form });
 }
 
 /** A vendor client's access token by client credentials; the grant must succeed. */
-export async function clientCredentialsToken(baseUrl: string, clientId: string, secret: string, scope?: string): Promise<string> {
-  const res = await clientCredentialsLogin(baseUrl, clientId, secret, scope);
+export async function clientCredentialsToken(baseUrl: string, clientId: string, secret: string, scope?: string, orgnr?: string): Promise<string> {
+  const res = await clientCredentialsLogin(baseUrl, clientId, secret, scope, orgnr);
   expect(res.status).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -59,9 +69,16 @@ export async function grantTestVendor(clientId: string, tenant: string, scopes: 
   await control.put('control', { ...controlKeys.vendorGrant(clientId, tenant), status: 'active', scopes });
 }
 
-/** A token the local issuer signs for vendor client `clientId`, carrying `scopes`. */
-export async function vendorToken(issuer: LocalTokenIssuer, clientId: string, scopes: string[]): Promise<string> {
-  return (await issuer.issueForClient(clientId, scopes)).access_token;
+/** A token the local issuer signs for vendor client `clientId`, carrying `scopes`, for the organisation `orgnr` (HelseID orgnr_parent). */
+export async function vendorToken(issuer: LocalTokenIssuer, clientId: string, scopes: string[], orgnr?: string): Promise<string> {
+  return (await issuer.issueForClient(clientId, scopes, orgnr ? { parent: orgnr } : {})).access_token;
+}
+
+/** The synthetic organisasjonsnummer of a demo municipality (local/demo-data.ts). */
+export function orgnrOf(tenant: string): string {
+  const found = DEMO_TENANTS.find((t) => t.id === tenant);
+  if (!found) throw new Error(`${tenant} is not a demo municipality`);
+  return found.orgnr;
 }
 
 /** A demo user's login through vendor client `clientId` (client authenticated): the token endpoint's answer. */

@@ -48,10 +48,12 @@ describe('retention and key deletion date', () => {
 
 describe('input contracts', () => {
   it('accepts a kommunenummer only with a known county prefix', () => {
-    const base = { name: 'Bergen', region: 'eu-north-1' };
+    const base = { name: 'Bergen', orgnr: '123456785', region: 'eu-north-1' };
     expect(createTenantBodySchema.safeParse({ ...base, id: '4601' }).success).toBe(true);
     for (const id of ['9901', '460', '46011', 'abcd', '0001']) expect(createTenantBodySchema.safeParse({ ...base, id }).success).toBe(false);
     expect(createTenantBodySchema.safeParse({ ...base, id: '4601', region: 'norway' }).success).toBe(false);
+    // The municipality's organisasjonsnummer is required and checked with mod 11.
+    for (const orgnr of [undefined, '123456789', '12345678']) expect(createTenantBodySchema.safeParse({ ...base, id: '4601', orgnr }).success).toBe(false);
   });
 
   it('checks the organisation number with mod 11', () => {

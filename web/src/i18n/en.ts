@@ -403,6 +403,8 @@ export const en: Record<MessageKey, string> = {
   'ops.tenants.new': 'New municipality',
   'ops.tenants.id': 'Municipality number',
   'ops.tenants.region': 'Region',
+  'ops.tenants.orgnr': 'Organisation number',
+  'ops.tenants.population': 'Inhabitants',
   'ops.tenants.adminId': 'First administrator (username)',
   'ops.tenants.adminName': 'Administrator’s name',
   'ops.tenants.create': 'Create municipality',

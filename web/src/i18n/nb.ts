@@ -401,6 +401,8 @@ export const nb = {
   'ops.tenants.new': 'Ny kommune',
   'ops.tenants.id': 'Kommunenummer',
   'ops.tenants.region': 'Region',
+  'ops.tenants.orgnr': 'Organisasjonsnummer',
+  'ops.tenants.population': 'Innbyggere',
   'ops.tenants.adminId': 'Første administrator (brukernavn)',
   'ops.tenants.adminName': 'Administratorens navn',
   'ops.tenants.create': 'Opprett kommune',

@@ -20,16 +20,21 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
+  const [orgnr, setOrgnr] = useState('');
+  const [population, setPopulation] = useState('');
   const [region, setRegion] = useState('eu-north-1');
   const [adminId, setAdminId] = useState('');
   const [adminName, setAdminName] = useState('');
   const form = useSchemaForm(createTenantBodySchema);
   const errors = form.errors;
   const onSubmit = () =>
-    form.send({ id, name, region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) }, async (body) => {
+    // The population picks the municipality's throttling tier; a non-number (NaN) is refused by the schema.
+    form.send({ id, name, orgnr, ...(population ? { population: /^\d+$/.test(population) ? Number(population) : Number.NaN } : {}), region, ...(adminId ? { admin: { id: adminId, name: adminName } } : {}) }, async (body) => {
       await opsApi.createTenant(body);
       setId('');
       setName('');
+      setOrgnr('');
+      setPopulation('');
       setAdminId('');
       setAdminName('');
       onCreated();
@@ -42,6 +47,12 @@ function NewTenantForm({ onCreated }: { onCreated: () => void }) {
         </Field>
         <Field id="nt-name" label={t('patients.name')} error={errors.name}>
           <input {...fieldAria('nt-name', errors.name)} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-orgnr" label={t('ops.tenants.orgnr')} error={errors.orgnr}>
+          <input {...fieldAria('nt-orgnr', errors.orgnr)} value={orgnr} inputMode="numeric" maxLength={9} onChange={(e) => setOrgnr(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field id="nt-population" label={t('ops.tenants.population')} error={errors.population}>
+          <input {...fieldAria('nt-population', errors.population)} value={population} inputMode="numeric" maxLength={7} onChange={(e) => setPopulation(e.target.value)} autoComplete="off" />
         </Field>
         <Field id="nt-region" label={t('ops.tenants.region')} error={errors.region}>
           <input {...fieldAria('nt-region', errors.region)} value={region} onChange={(e) => setRegion(e.target.value)} autoComplete="off" />
