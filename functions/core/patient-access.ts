@@ -223,6 +223,8 @@ const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set([
   'emergency.request',
   'block.read',
   'block.manage',
+  'message.read',
+  'message.write',
 ]);
 
 /**
@@ -309,7 +311,7 @@ export async function authorize(
   patientId: string,
   action: JournalAction,
   auditAction: string,
-  extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
+  extra: { recordId?: string; target?: AccessInput['target']; message?: AccessInput['message']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
   const loaded = await loadContextAndFacts(req.session, patientId, action, now);
@@ -323,6 +325,7 @@ export async function authorize(
     relationships: relationshipFacts(context),
     now,
     target: extra.target,
+    ...(extra.message ? { message: extra.message } : {}),
     ...factsForDecision(facts),
   });
   if (!decision.allow) {
