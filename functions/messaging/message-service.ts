@@ -23,6 +23,14 @@ import { getParty, partyOfUnit } from './party-service';
 
 const UNKNOWN_THREAD = 'Meldingstråden finnes ikke, eller enheten din er ikke part i den.';
 
+/** A concurrent reader moved the thread's messages to read first (not an answer: the read goes on). */
+class ReadOvertakenError extends Error {
+  constructor() {
+    super('read overtaken');
+    this.name = 'ReadOvertakenError';
+  }
+}
+
 /** A directory party as messages name it. */
 export function refOf(party: Party): PartyRef {
   return { kind: party.kind, name: party.name, herId: party.herId, ...(party.tenant ? { tenant: party.tenant } : {}), ...(party.unitId ? { unitId: party.unitId } : {}) };
@@ -198,9 +206,9 @@ export async function readThread(req: TenantRequest, threadId: string): Promise<
     const writes = (await Promise.all(unread.map((c) => statusWrites(req, c, 'read', now)))).flat();
     // A concurrent reader moved them first: the event of this read is still stored before the answer.
     try {
-      await commitChange(req.session, writes.map((write) => ({ write, onConditionFailed: () => new ConflictError('read concurrently') })), [event]);
+      await commitChange(req.session, writes.map((write) => ({ write, onConditionFailed: () => new ReadOvertakenError() })), [event]);
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      if (!(error instanceof ReadOvertakenError)) throw error;
       await recordAccess([event], req);
     }
   } else {

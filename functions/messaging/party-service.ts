@@ -42,24 +42,20 @@ export async function partyOfUnit(session: TenantSession, unitId: string): Promi
   return (await listParties(session)).find((p) => p.kind === 'unit' && p.unitId === unitId && p.active);
 }
 
-function invalid(field: string, message: string): ValidationError {
-  return new ValidationError(message, [{ field, message }]);
-}
-
 /** The where-fields of a party must fit its kind, and name a unit that exists. */
 async function checkPlacement(req: TenantRequest, body: PutPartyRequest): Promise<Pick<Party, 'tenant' | 'unitId'>> {
   if (body.kind === 'external') {
-    if (body.tenant || body.unitId) throw invalid('body.kind', 'En ekstern part har bare HER-id, ikke kommune eller enhet.');
-    if (body.citizenDialogue) throw invalid('body.citizenDialogue', 'Bare kommunens egne enheter kan tilby innbyggerdialog.');
+    if (body.tenant || body.unitId) throw new ValidationError('En ekstern part har bare HER-id, ikke kommune eller enhet.', [{ field: 'body.kind', message: 'En ekstern part har bare HER-id, ikke kommune eller enhet.' }]);
+    if (body.citizenDialogue) throw new ValidationError('Bare kommunens egne enheter kan tilby innbyggerdialog.', [{ field: 'body.citizenDialogue', message: 'Bare kommunens egne enheter kan tilby innbyggerdialog.' }]);
     return {};
   }
-  if (!body.unitId) throw invalid('body.unitId', 'Oppgi enheten.');
+  if (!body.unitId) throw new ValidationError('Oppgi enheten.', [{ field: 'body.unitId', message: 'Oppgi enheten.' }]);
   const tenant = body.kind === 'unit' ? req.tenant : body.tenant;
-  if (body.kind === 'unit' && body.tenant && body.tenant !== req.tenant) throw invalid('body.tenant', 'En egen enhet hører til denne kommunen.');
-  if (body.kind === 'platform' && (!tenant || tenant === req.tenant)) throw invalid('body.tenant', 'Oppgi den andre kommunen.');
-  if (body.kind === 'platform' && body.citizenDialogue) throw invalid('body.citizenDialogue', 'Bare kommunens egne enheter kan tilby innbyggerdialog.');
+  if (body.kind === 'unit' && body.tenant && body.tenant !== req.tenant) throw new ValidationError('En egen enhet hører til denne kommunen.', [{ field: 'body.tenant', message: 'En egen enhet hører til denne kommunen.' }]);
+  if (body.kind === 'platform' && (!tenant || tenant === req.tenant)) throw new ValidationError('Oppgi den andre kommunen.', [{ field: 'body.tenant', message: 'Oppgi den andre kommunen.' }]);
+  if (body.kind === 'platform' && body.citizenDialogue) throw new ValidationError('Bare kommunens egne enheter kan tilby innbyggerdialog.', [{ field: 'body.citizenDialogue', message: 'Bare kommunens egne enheter kan tilby innbyggerdialog.' }]);
   const profile = await directoryOf(req).profile(tenant!);
-  if (!profile?.units.some((u) => u.id === body.unitId)) throw invalid('body.unitId', 'Enheten finnes ikke i kommunen.');
+  if (!profile?.units.some((u) => u.id === body.unitId)) throw new ValidationError('Enheten finnes ikke i kommunen.', [{ field: 'body.unitId', message: 'Enheten finnes ikke i kommunen.' }]);
   return { tenant, unitId: body.unitId };
 }
 
