@@ -18,8 +18,8 @@ const CALLERS: Record<CallerKind, AccessCaller> = {
   auditor: { sub: 'auditor', kind: 'person', roles: ['auditor'], tenant: '0301' },
   operator: { sub: 'ops', kind: 'person', roles: ['operator'] },
   vendor: { sub: 'epj', kind: 'client', roles: ['vendor'], tenant: '0301', scopes: ['journal.read', 'journal.write'] },
-  'citizen-own': { sub: 'kari', kind: 'person', roles: ['citizen' as Role], nationalIdKey: 'nid' },
-  'citizen-other': { sub: 'ola', kind: 'person', roles: ['citizen' as Role], nationalIdKey: 'other' },
+  'citizen-own': { sub: 'kari', kind: 'person', roles: ['citizen'], nationalIdKey: 'nid' },
+  'citizen-other': { sub: 'ola', kind: 'person', roles: ['citizen'], nationalIdKey: 'other' },
   'clinician-other-tenant': { sub: 'bergen', kind: 'person', roles: ['clinician'], tenant: '4601', unit: 'u-home' },
 };
 
