@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/auth/caller';
 import { decideAccess, RULES, type AccessCaller, type AccessInput, type BlockFact, type RelationshipFact } from '../../functions/core/access-decision';
 
 /**
