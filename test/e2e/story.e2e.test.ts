@@ -470,7 +470,7 @@ describe('messages: a PLO request to another municipality, its receipts and answ
       await page.getByRole('button', { name: 'Sendt' }).click();
       await page.getByTestId('message-list').getByTestId('message-row').filter({ hasText: 'Hjemmesykepleien Fana' }).first().getByRole('link', { name: /^Åpne/ }).click();
       await waitInThread(page, 'Mottatt. Vi kommer innom på mandag.');
-      await page.getByTestId('thread-message').filter({ hasText: SUBJECT }).first().getByText('Besvart').waitFor();
+      await page.getByTestId('thread-message').filter({ hasText: SUBJECT }).first().getByText('Besvart', { exact: true }).waitFor();
       await page.getByTestId('thread-message').first().getByText('Kvitteringer').click();
       await page.getByTestId('receipts').first().getByText(/^Levert/).waitFor();
       await screenshot(page, '32-message-thread-receipts');
