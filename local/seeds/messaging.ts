@@ -6,14 +6,15 @@ import { jobSession } from '../../shared/db/sessions';
 import { patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
 import { sendCitizenMessage } from '../../functions/messaging/citizen-dialogue';
 import { sendMessage } from '../../functions/messaging/message-service';
-import { listParties, putParty } from '../../functions/messaging/party-service';
+import { listParties } from '../../functions/messaging/party-service';
+import { messageKeys, type PartyItem } from '../../functions/messaging/message-record';
 import { DEMO_TENANTS, DEMO_USERS } from '../demo-data';
 
 /**
- * Demo messaging data, through the messaging use cases (encrypted, audited): each municipality's
- * communication parties (its units with synthetic HER-ids, the hjemmetjeneste of the other demo
+ * Demo messaging data: each municipality's communication parties (its units with synthetic HER-ids, the hjemmetjeneste of the other demo
  * municipalities, and external hospital wards and a GP office), and a few messages and a citizen
- * dialogue for the demo patients. A municipality whose directory exists is left alone.
+ * dialogue for the demo patients, sent through the messaging use cases (encrypted, audited). A
+ * municipality whose directory exists is left alone.
  */
 
 /** Synthetic HER-ids: `8<kommunenummer><n>` for municipal units, `9000<n>` for external parties. */
@@ -66,7 +67,6 @@ function partiesOf(tenant: string): (PutPartyRequest & { herId: string })[] {
   return [...units, ...others, ...EXTERNAL];
 }
 
-const SHORT: Record<string, string> = { '0301': 'oslo', '4601': 'bergen', '1804': 'bodo' };
 
 async function patientIn(tenant: string, nationalId: string): Promise<string> {
   const id = await patientIdByNationalIdKey(jobSession('seed', tenant), await nationalIdKey(nationalId));
@@ -74,21 +74,33 @@ async function patientIn(tenant: string, nationalId: string): Promise<string> {
   return id;
 }
 
+/**
+ * One municipality's directory, loaded as demo data rather than registered by its admin: so the
+ * municipality's log starts with what people did (the admin's registrations through the API are
+ * audited, party-service.ts).
+ */
+async function seedDirectory(tenant: string): Promise<boolean> {
+  const session = jobSession('seed', tenant);
+  if ((await listParties(session)).length > 0) return false;
+  const at = new Date().toISOString();
+  for (const { herId, ...party } of partiesOf(tenant)) {
+    const item: PartyItem = { pk: messageKeys.partyPk(tenant), sk: herId, itemType: 'message-party', herId, ...party, ...(party.kind === 'unit' ? { tenant } : {}), updatedAt: at, updatedBy: 'seed' };
+    await session.db.put('journal', item);
+  }
+  return true;
+}
+
 /** Seed step: directories, then a few messages (after the journal's patients and relationships). */
 export async function seedMessaging(): Promise<void> {
-  for (const t of DEMO_TENANTS) {
-    if ((await listParties(jobSession('seed', t.id))).length > 0) continue;
-    const admin = await request(t.id, `${SHORT[t.id]}.admin`);
-    for (const { herId, ...party } of partiesOf(t.id)) await putParty(admin, herId, party);
-    if (t.id !== '0301') continue;
-    const kari = await patientIn('0301', '01817045606');
-    const ola = await patientIn('0301', '15838512329');
-    const nurse = await request('0301', 'oslo.sykepleier');
-    await sendMessage(nurse, { patientId: kari, to: '90001', kind: 'helseopplysninger-innleggelse', subject: 'Helseopplysninger ved innleggelse', text: 'Pasienten får hjemmesykepleie morgen og kveld. Faste medisiner etter liste. Går med rullator.' }, 'seed-msg-1');
-    await sendMessage(nurse, { patientId: kari, to: unitHerId('0301', 2), kind: 'foresporsel', subject: 'Spørsmål om blodtrykksmedisin', text: 'Pasienten er svimmel om morgenen. Skal dosen vurderes?' }, 'seed-msg-2');
-    await sendMessage(await request('0301', 'oslo.lege'), { patientId: ola, to: unitHerId('4601', 0), kind: 'foresporsel', subject: 'Oppfølging etter legevakt', text: 'Pasienten ble behandlet for forstuet ankel. Ber om tilsyn ved neste hjemmebesøk.' }, 'seed-msg-3');
-    const kariCitizen = DEMO_USERS.find((u) => u.id === 'innbygger.kari')!;
-    const citizen: Caller = { sub: kariCitizen.id, kind: 'person', roles: kariCitizen.roles, scopes: [], name: kariCitizen.name, pid: kariCitizen.pid, expiresAt: 0 };
-    await sendCitizenMessage(citizen, 'seed', await inProcessSessions(citizen), { tenant: '0301', to: unitHerId('0301', 0), subject: 'Endring av besøkstid', text: 'Kan morgenbesøket flyttes til etter klokken ni på torsdag?' }, 'seed-msg-4');
-  }
+  const fresh = await Promise.all(DEMO_TENANTS.map((t) => seedDirectory(t.id)));
+  if (!fresh[DEMO_TENANTS.findIndex((t) => t.id === '0301')]) return;
+  const kari = await patientIn('0301', '01817045606');
+  const ola = await patientIn('0301', '15838512329');
+  const nurse = await request('0301', 'oslo.sykepleier');
+  await sendMessage(nurse, { patientId: kari, to: '90001', kind: 'helseopplysninger-innleggelse', subject: 'Helseopplysninger ved innleggelse', text: 'Pasienten får hjemmesykepleie morgen og kveld. Faste medisiner etter liste. Går med rullator.' }, 'seed-msg-1');
+  await sendMessage(nurse, { patientId: kari, to: unitHerId('0301', 2), kind: 'foresporsel', subject: 'Spørsmål om blodtrykksmedisin', text: 'Pasienten er svimmel om morgenen. Skal dosen vurderes?' }, 'seed-msg-2');
+  await sendMessage(await request('0301', 'oslo.lege'), { patientId: ola, to: unitHerId('4601', 0), kind: 'foresporsel', subject: 'Oppfølging etter legevakt', text: 'Pasienten ble behandlet for forstuet ankel. Ber om tilsyn ved neste hjemmebesøk.' }, 'seed-msg-3');
+  const kariCitizen = DEMO_USERS.find((u) => u.id === 'innbygger.kari')!;
+  const citizen: Caller = { sub: kariCitizen.id, kind: 'person', roles: kariCitizen.roles, scopes: [], name: kariCitizen.name, pid: kariCitizen.pid, expiresAt: 0 };
+  await sendCitizenMessage(citizen, 'seed', await inProcessSessions(citizen), { tenant: '0301', to: unitHerId('0301', 0), subject: 'Endring av besøkstid', text: 'Kan morgenbesøket flyttes til etter klokken ni på torsdag?' }, 'seed-msg-4');
 }
