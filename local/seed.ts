@@ -6,6 +6,7 @@ import { tierForPopulation } from '../shared/auth/usage-plans';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
 import { seedJournal } from './seeds/journal';
 import { seedSharing } from './seeds/sharing';
+import { seedMessaging } from './seeds/messaging';
 
 /** A step that adds demo data of one service; services register theirs in SEED_STEPS. */
 export type SeedStep = (region: string) => Promise<void>;
@@ -31,7 +32,7 @@ async function seedTenantsAndUsers(region: string): Promise<void> {
 }
 
 /** Demo data steps in order; later services append their own (patients, entries, ...). */
-export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers, seedJournal, seedSharing];
+export const SEED_STEPS: SeedStep[] = [seedTenantsAndUsers, seedJournal, seedSharing, seedMessaging];
 
 /** Loads the demo data; safe to run again on a persisted database (existing items are kept). */
 export async function seedDemoData(region: string): Promise<void> {

@@ -15,6 +15,8 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './gatewa
 import type { LocalUsagePlans } from './throttle';
 import { LocalTokenIssuer } from './token-issuer';
 import { localUsageMeter } from './usage-meter';
+import { startMessageExchange, type RunningExchange } from './message-exchange';
+import { ENV } from '../shared/config/env-names';
 import { verifyClientAssertion } from './client-assertion';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -41,6 +43,8 @@ export interface LocalStack {
   url: string;
   issuer: LocalTokenIssuer;
   gateway: RunningGateway;
+  /** The stand-in for the national message exchange (external parties answer with receipts). */
+  exchange: RunningExchange;
   /** A bearer token for a user that exists in the control table. */
   tokenFor(userId: string): Promise<string>;
   stop(): Promise<void>;
@@ -101,6 +105,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await createTables(client, options.stage);
   client.destroy();
   const issuer = await LocalTokenIssuer.create(issuerUrl, options.issuerKeyFile);
+  const exchange = await startMessageExchange();
+  process.env[ENV.messageExchangeUrl] = exchange.url;
   const gateway = await startGateway({
     port,
     routes: [...ROUTES, ...(options.extraRoutes ?? [])],
@@ -120,11 +126,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: gateway.url,
     issuer,
     gateway,
+    exchange,
     tokenFor: async (userId) => {
       const user = await getUser(userId);
       if (!user) throw new Error(`No user ${userId}`);
       return (await issuer.issueForUser(user)).access_token;
     },
-    stop: () => gateway.stop(),
+    stop: async () => {
+      await Promise.all([gateway.stop(), exchange.stop()]);
+    },
   };
 }

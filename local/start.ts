@@ -69,6 +69,19 @@ async function main(): Promise<void> {
   const { handler: deliverPendingAudit } = await import('../functions/sharing/jobs/deliver-pending-audit');
   setInterval(() => void deliverPendingAudit().catch((error: unknown) => console.error(`audit outbox sweep failed: ${String(error)}`)), 5 * 60_000).unref();
 
+  // The messaging outbox (messages to other municipalities and, through the stand-in exchange,
+  // to external parties): swept every two seconds, so a demo sees receipts arrive.
+  const { handler: deliverMessages } = await import('../functions/messaging/jobs/deliver-outbox');
+  let delivering = false;
+  const sweepMessages = () => {
+    if (delivering) return;
+    delivering = true;
+    deliverMessages()
+      .catch((error: unknown) => console.error(`messaging outbox sweep failed: ${String(error)}`))
+      .finally(() => (delivering = false));
+  };
+  setInterval(sweepMessages, 2_000).unref();
+
   // The anchoring beat (infra: EventBridge every minute): signed tree heads under .data/keys/anchors.
   const { handler: anchorBeat } = await import('../functions/anchor/handlers/anchor-beat');
   const { anchorBeatMs } = await import('../functions/core/anchor-deps');
@@ -85,6 +98,7 @@ async function main(): Promise<void> {
     `  API          ${url}/v1/...   (OpenAPI: ${url}/openapi.json, health: ${url}/health)`,
     `  Token issuer ${url}/local-auth  (JWKS: ${url}/local-auth/jwks.json)`,
     `  DynamoDB     ${dynamo.endpoint}`,
+    `  Message exchange (stand-in for external parties) ${stack.exchange.url}`,
     '',
     `  Municipalities: ${DEMO_TENANTS.map((t) => `${t.id} ${t.name}`).join(', ')}`,
     '  Demo users (log in as any of them):',

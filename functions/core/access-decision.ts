@@ -32,7 +32,11 @@ export type JournalAction =
   /** See the patient's blocks (staff acting on the patient's behalf; the citizen their own). */
   | 'block.read'
   /** Set or lift blocks, give or withdraw consent (the citizen, or staff on their behalf). */
-  | 'block.manage';
+  | 'block.manage'
+  /** Open messages about the patient (functions/messaging): a thread, a unit's or the patient's messages. */
+  | 'message.read'
+  /** Send a message about the patient, or answer one (the citizen: their own dialogue with a unit). */
+  | 'message.write';
 
 export interface AccessCaller {
   sub: string;
@@ -109,6 +113,8 @@ export interface AccessInput {
   consents?: readonly ConsentFact[];
   emergency?: readonly EmergencyFact[];
   document?: DocumentFact;
+  /** For message.read / message.write: the unit of the caller's municipality the message is addressed to (or the thread is held by). */
+  message?: { unit: string };
   policy?: AccessPolicy;
 }
 
@@ -160,12 +166,16 @@ export const RULES = {
   consentMissing: 'consent-missing',
   emergency: 'emergency-access',
   emergencyRequest: 'emergency-access-self-authorised',
+  messageAddressedUnit: 'message-addressed-unit',
+  citizenDialogue: 'citizen-own-dialogue',
 } as const;
 
 /** Reading actions: what a citizen may do with their own data, and what emergency access opens. */
-const READ_ACTIONS: ReadonlySet<JournalAction> = new Set(['patient.read', 'journal.read', 'sharing.list', 'sharing.retrieve', 'block.read']);
+const READ_ACTIONS: ReadonlySet<JournalAction> = new Set(['patient.read', 'journal.read', 'sharing.list', 'sharing.retrieve', 'block.read', 'message.read']);
 const EMERGENCY_OPENS: ReadonlySet<JournalAction> = new Set(['journal.read', 'sharing.list', 'sharing.retrieve']);
 const SHARING_ACTIONS: ReadonlySet<JournalAction> = new Set(['sharing.list', 'sharing.retrieve', 'emergency.request', 'block.read', 'block.manage']);
+/** Messaging is for health personnel and the citizen's own dialogue; vendor systems send through the message exchange. */
+const MESSAGE_ACTIONS: ReadonlySet<JournalAction> = new Set(['message.read', 'message.write']);
 
 /** Whether a relationship is in force at `now`: started, not past validTo, not ended. */
 export function relationshipInForce(r: RelationshipFact, now: Date): boolean {
@@ -296,12 +306,14 @@ export function decideAccess(input: AccessInput): AccessDecision {
   if (has(caller, 'citizen')) {
     if (!caller.nationalIdKey || caller.nationalIdKey !== input.patient.nationalIdKey) return deny(RULES.citizenOther, 'CITIZEN');
     if (action === 'block.manage') return { allow: true, rule: RULES.citizenBlocks, purposeOfUse: 'CITIZEN', reasonCode: 'own-record' };
+    if (action === 'message.write') return { allow: true, rule: RULES.citizenDialogue, purposeOfUse: 'CITIZEN', reasonCode: 'own-record' };
     if (!READ_ACTIONS.has(action)) return deny(RULES.citizenWrite, 'CITIZEN');
     return { allow: true, rule: RULES.citizenOwn, purposeOfUse: 'CITIZEN', reasonCode: 'own-record' };
   }
 
   if (caller.kind === 'client') {
     if (SHARING_ACTIONS.has(action)) return deny(RULES.vendorSharing);
+    if (MESSAGE_ACTIONS.has(action)) return deny(RULES.notAllowed);
     const needed = READ_ACTIONS.has(action) || action === 'relationship.list' ? 'journal.read' : 'journal.write';
     if (action === 'relationship.create' || action === 'relationship.end') return deny(RULES.notAllowed);
     if (!caller.scopes?.includes(needed)) return deny(RULES.vendorScope);
@@ -364,6 +376,18 @@ export function decideAccess(input: AccessInput): AccessDecision {
       if (!isClinician) return deny(RULES.notAllowed);
       // The list is only ever of other municipalities' documents, so sharing blocks apply to it.
       return clinicianContent(input, crossTenant || action === 'sharing.list');
+
+    case 'message.read':
+    case 'message.write': {
+      // Blocks on the person or unit hid the patient above. A care relationship in force is a basis;
+      // so is the message itself for the unit it is addressed to (a PLO message about a patient the
+      // unit has no relationship with yet, e.g. an admission notice): its staff may read and answer it.
+      if (!isClinician) return deny(RULES.notAllowed);
+      const covering = coveringRelationship(input);
+      if (covering) return { allow: true, rule: covering.rule, purposeOfUse: 'TREAT', reasonCode: 'care-relationship', relationshipId: covering.rel.id };
+      if (input.message && caller.unit !== undefined && input.message.unit === caller.unit) return { allow: true, rule: RULES.messageAddressedUnit, purposeOfUse: 'TREAT', reasonCode: 'addressed-message' };
+      return deny(RULES.noRelationship);
+    }
 
     case 'relationship.create': {
       const subject = input.target?.subject;

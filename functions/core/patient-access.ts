@@ -225,6 +225,8 @@ const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set([
   'emergency.request',
   'block.read',
   'block.manage',
+  'message.read',
+  'message.write',
 ]);
 
 /**
@@ -311,7 +313,7 @@ export async function authorize(
   patientId: string,
   action: JournalAction,
   auditAction: string,
-  extra: { recordId?: string; target?: AccessInput['target']; hidden?: () => Error } = {},
+  extra: { recordId?: string; target?: AccessInput['target']; message?: AccessInput['message']; hidden?: () => Error } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
   // Allowed or refused, the outcome is audited in this patient's log: its head is read beside the facts.
@@ -327,6 +329,7 @@ export async function authorize(
     relationships: relationshipFacts(context),
     now,
     target: extra.target,
+    ...(extra.message ? { message: extra.message } : {}),
     ...factsForDecision(facts),
   });
   if (!decision.allow) {

@@ -43,6 +43,10 @@ export const ENV = {
   anchorBeatSeconds: 'FJ_ANCHOR_BEAT_SECONDS',
   /** `signed` (default): the data plane signs stream checkpoints; `off`: it holds no signing right (AWS), tree heads replace them. */
   auditCheckpoints: 'FJ_AUDIT_CHECKPOINTS',
+  /** The message exchange for external parties: locally the stand-in receiver's URL (local/message-exchange.ts). */
+  messageExchangeUrl: 'FJ_MESSAGE_EXCHANGE_URL',
+  /** In AWS: the SQS queue towards the national message exchange (functions/messaging/exchange.ts). */
+  messageQueueUrl: 'FJ_MESSAGE_QUEUE_URL',
   dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   region: 'AWS_REGION',
 } as const;

@@ -6,6 +6,23 @@
  */
 export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Ukjent identifikatorsystem.': 'Unknown identifier system.',
+  // functions/messaging
+  'Du er ikke registrert som pasient i denne kommunen.': 'You are not registered as a patient in this municipality.',
+  'Enheten tar ikke imot meldinger fra innbyggere.': 'The unit does not take messages from citizens.',
+  'Meldingstråden finnes ikke, eller enheten din er ikke part i den.': 'The thread does not exist, or your unit is not a party to it.',
+  'Du tilhører ingen enhet, og meldinger sendes fra en enhet.': 'You belong to no unit, and messages are sent from a unit.',
+  'Enheten din er ikke registrert som kommunikasjonspart (HER-id); be administrator registrere den.': 'Your unit is not registered as a communication party (HER-id); ask the administrator to register it.',
+  'Vedlegg må være signerte journaldokumenter for pasienten.': "Attachments must be signed journal documents of the patient.",
+  'Meldingen er allerede registrert, eller tråden ble endret; hent den på nytt.': 'The message is already registered, or the thread changed; fetch it again.',
+  'Ukjent mottaker.': 'Unknown recipient.',
+  'En enhet sender ikke meldinger til seg selv.': 'A unit does not send messages to itself.',
+  'Samtalen finnes ikke.': 'The conversation does not exist.',
+  'En ekstern part har bare HER-id, ikke kommune eller enhet.': 'An external party has a HER-id only, no municipality or unit.',
+  'Bare kommunens egne enheter kan tilby innbyggerdialog.': "Only the municipality's own units can offer citizen dialogue.",
+  'Oppgi enheten.': 'Give the unit.',
+  'En egen enhet hører til denne kommunen.': 'An own unit belongs to this municipality.',
+  'Oppgi den andre kommunen.': 'Give the other municipality.',
+  'Enheten finnes ikke i kommunen.': 'The unit does not exist in the municipality.',
   'Ugyldig ITI-65-bundle; ingenting er lagret.': 'Invalid ITI-65 bundle; nothing was stored.',
   // shared/http, shared/auth, shared/tenancy, shared/db
   'Innholdet må være application/json.': 'The content must be application/json.',

@@ -406,6 +406,110 @@ describe("Oslo's log reviewer", () => {
   });
 });
 
+describe('messages: a PLO request to another municipality, its receipts and answer, and the citizen’s dialogue (issue 21)', () => {
+  const SUBJECT = `Tilsyn etter legevakt ${run}`;
+  const CITIZEN_SUBJECT = `Besøkstid ${run}`;
+
+  /** Reloads the thread until `text` shows (the outbox is swept every two seconds). */
+  async function waitInThread(page: Page, text: string | RegExp): Promise<void> {
+    for (let i = 0; i < 15; i++) {
+      if ((await page.getByTestId('thread').getByText(text).count()) > 0) return;
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    await page.getByTestId('thread').getByText(text).first().waitFor();
+  }
+
+  it('lets the Oslo nurse write to Bergen’s home care about the patient, looking both up', async () => {
+    await as('oslo.sykepleier', 'message-compose', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      await page.getByRole('heading', { name: 'Enhetens meldinger' }).waitFor();
+      await page.getByRole('link', { name: 'Ny melding' }).click();
+      await page.getByLabel(/^Fødselsnummer, D-nummer eller navn/).fill(OLA.nationalId);
+      await page.getByRole('button', { name: 'Finn pasient' }).click();
+      await page.getByTestId('patient-hits').getByRole('button', { name: new RegExp(`^${OLA.name}`) }).click();
+      await page.getByTestId('compose-patient').getByText(OLA.name).waitFor();
+      await page.getByLabel(/^Søk etter mottaker/).fill('Fana');
+      await page.getByLabel('Mottaker', { exact: true }).locator('option', { hasText: 'Hjemmesykepleien Fana' }).waitFor({ state: 'attached' });
+      await page.getByLabel('Mottaker', { exact: true }).selectOption({ label: 'Hjemmesykepleien Fana (Bergen) — HER 846011 (annen kommune)' });
+      await page.getByLabel('Meldingstype').selectOption('foresporsel');
+      await page.getByLabel('Emne').fill(SUBJECT);
+      await page.getByLabel('Tekst').fill('Pasienten er tilbake i Bergen. Ber om tilsyn ved neste hjemmebesøk.');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByRole('heading', { name: 'Meldingstråd' }).waitFor();
+      await page.getByTestId('thread').getByText(SUBJECT).waitFor();
+      // Delivered into Bergen's inbox by the outbox: the receipt moves it from Sendt to Levert.
+      await waitInThread(page, 'Levert');
+      await screenshot(page, '30-message-sent');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    });
+  });
+
+  it('shows it in Bergen’s home-care inbox; opening it is the read receipt, and Bergen answers', async () => {
+    await as('bergen.sykepleier', 'message-inbox', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      const row = page.getByTestId('message-list').getByTestId('message-row').filter({ hasText: 'Hjemmetjenesten Sagene' }).first();
+      await row.waitFor();
+      await expect(row.textContent()).resolves.not.toContain(SUBJECT);
+      await screenshot(page, '31-unit-inbox');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await row.getByRole('link', { name: /^Åpne/ }).click();
+      await page.getByTestId('thread').getByText(SUBJECT).waitFor();
+      await page.getByTestId('thread').getByText('Lest').first().waitFor();
+      await page.getByLabel('Svar', { exact: true }).fill('Mottatt. Vi kommer innom på mandag.');
+      await page.getByRole('button', { name: 'Send svar' }).click();
+      await page.getByTestId('thread').getByText('Mottatt. Vi kommer innom på mandag.').waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    });
+  });
+
+  it('shows the Oslo nurse the answer, and her message as answered', async () => {
+    await as('oslo.sykepleier', 'message-answered', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      await page.getByRole('button', { name: 'Sendt' }).click();
+      await page.getByTestId('message-list').getByTestId('message-row').filter({ hasText: 'Hjemmesykepleien Fana' }).first().getByRole('link', { name: /^Åpne/ }).click();
+      await waitInThread(page, 'Mottatt. Vi kommer innom på mandag.');
+      await page.getByTestId('thread-message').filter({ hasText: SUBJECT }).first().getByText('Besvart', { exact: true }).waitFor();
+      await page.getByTestId('thread-message').first().getByText('Kvitteringer').click();
+      await page.getByTestId('receipts').first().getByText(/^Levert/).waitFor();
+      await screenshot(page, '32-message-thread-receipts');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    });
+  });
+
+  it('lets the citizen write to her home care in Oslo and read the answer under Meldinger', async () => {
+    await as('innbygger.ola', 'citizen-messages', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      await page.getByRole('heading', { name: 'Meldinger', exact: true }).waitFor();
+      await page.getByLabel('Mottaker').selectOption({ label: 'Hjemmetjenesten Sagene (Oslo)' });
+      await page.getByLabel('Emne').fill(CITIZEN_SUBJECT);
+      await page.getByLabel('Tekst').fill('Kan morgenbesøket komme etter klokken ni?');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByTestId('my-thread-messages').getByText('Kan morgenbesøket komme etter klokken ni?').waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    });
+    await as('oslo.sykepleier', 'citizen-message-inbox', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      await page.getByTestId('message-list').getByTestId('message-row').filter({ hasText: 'Innbygger' }).first().getByRole('link', { name: /^Åpne/ }).click();
+      await page.getByTestId('thread').getByText(CITIZEN_SUBJECT).first().waitFor();
+      await page.getByLabel('Svar', { exact: true }).fill('Ja, fra torsdag kommer vi etter ni.');
+      await page.getByRole('button', { name: 'Send svar' }).click();
+      await page.getByTestId('thread').getByText('Ja, fra torsdag kommer vi etter ni.').waitFor();
+    });
+    await as('innbygger.ola', 'citizen-messages-answer', async (page) => {
+      await page.getByRole('link', { name: 'Meldinger' }).first().click();
+      const thread = page.getByTestId('my-thread').filter({ hasText: CITIZEN_SUBJECT });
+      await thread.getByText('1 ulest').waitFor();
+      await thread.getByRole('link', { name: /^Åpne/ }).click();
+      await page.getByTestId('my-thread-messages').getByText('Ja, fra torsdag kommer vi etter ni.').waitFor();
+      await screenshot(page, '33-citizen-messages');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    });
+  });
+});
+
 describe('the citizen blocks a person from her access log, and by name (issue 16.6)', () => {
   it('blocks the Oslo nurse from her row in the log; the block list names her, never an id', async () => {
     await as('innbygger.ola', 'citizen-block-from-log', async (page) => {

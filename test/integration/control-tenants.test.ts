@@ -44,6 +44,8 @@ const PATH_VALUES: Record<string, string> = {
   unitId: '4601-hjem-fana',
   clientId: 'vnd-0123456789abcdef',
   itemId: 'AAAAAAAAAAAA',
+  herId: '90001',
+  threadId: SOME_ID,
 };
 /** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
 const BODIES: Record<string, unknown> = {
@@ -67,6 +69,9 @@ const BODIES: Record<string, unknown> = {
   createPatientBlock: { target: { kind: 'category', category: 'vaksinasjon' }, reason: 'Pasientens ønske' },
   createMyBlock: { kind: 'category', category: 'vaksinasjon' },
   setMyConsent: { category: 'epikrise', status: 'given' },
+  putMessageParty: { name: 'Sengepost', kind: 'external', service: 'sengepost' },
+  sendMessage: { patientId: SOME_ID, to: '90001', kind: 'dialog', subject: 'Emne', text: 'Tekst' },
+  replyToThread: { text: 'Svar' },
 };
 
 /** Well-formed queries of the data routes that require one (by route id). */

@@ -59,6 +59,9 @@ export function useTestStack(options: TestStackOptions = {}): TestStack {
     get gateway() {
       return current().gateway;
     },
+    get exchange() {
+      return current().exchange;
+    },
     get stage() {
       return current().stage;
     },

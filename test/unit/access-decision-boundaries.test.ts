@@ -298,6 +298,8 @@ describe('the rule names recorded in audit events', () => {
       blockedDocument: 'blocked-document',
       blockedCategory: 'blocked-category',
       consentMissing: 'consent-missing',
+      messageAddressedUnit: 'message-addressed-unit',
+      citizenDialogue: 'citizen-own-dialogue',
       emergency: 'emergency-access',
       emergencyRequest: 'emergency-access-self-authorised',
     });

@@ -1,6 +1,7 @@
 import { lazy, type ReactNode } from 'react';
 import type { Role, Session } from './auth/session';
 import type { MessageKey } from './i18n/i18n';
+import { MESSAGING_SCREENS } from './pages/messaging/messaging-screens';
 
 // Screens load on first use: the login page and the shell stay small, and the zod contracts the
 // forms validate with come with the screens that need them.
@@ -58,6 +59,7 @@ export const SCREENS: Screen[] = [
   { path: '/me/access-log', roles: ['citizen'], nav: 'nav.accessLog', blurb: 'citizen.log.blurb', render: () => <AccessLogPage /> },
   { path: '/me/documents', roles: ['citizen'], nav: 'nav.myDocuments', blurb: 'myDocs.blurb', render: () => <MyDocumentsPage /> },
   { path: '/me/sharing', roles: ['citizen'], nav: 'nav.blocks', blurb: 'blocks.blurb', render: () => <BlocksPage /> },
+  ...MESSAGING_SCREENS,
   { path: '/audit/review', roles: ['auditor'], nav: 'nav.review', blurb: 'review.blurb', render: () => <ReviewQueuePage /> },
   { path: '/audit/events', roles: ['auditor'], nav: 'nav.events', blurb: 'audit.events.blurb', render: () => <AuditEventsPage /> },
   { path: '/audit/verify', roles: ['auditor'], nav: 'nav.verify', blurb: 'verify.blurb', render: () => <VerifyPage /> },
