@@ -6,6 +6,7 @@ import { fhirRoutes } from './fhir/routes';
 import { platformRoutes } from './platform/routes';
 import { journalRoutes } from './journal/routes';
 import { sharingRoutes } from './sharing/routes';
+import { statsRoutes } from './stats/routes';
 import { tenantRoutes } from './tenants/routes';
 import { vendorRoutes } from './vendors/routes';
 
@@ -13,4 +14,4 @@ import { vendorRoutes } from './vendors/routes';
  * The one route table. The local gateway, CDK and /openapi.json are all built from it.
  * A new endpoint is a new entry in its service's routes.ts, listed here.
  */
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...auditRoutes, ...anchorRoutes, ...tenantRoutes, ...vendorRoutes, ...adminRoutes, ...journalRoutes, ...sharingRoutes, ...fhirRoutes];
+export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...auditRoutes, ...anchorRoutes, ...tenantRoutes, ...vendorRoutes, ...adminRoutes, ...journalRoutes, ...sharingRoutes, ...fhirRoutes, ...statsRoutes];

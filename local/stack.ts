@@ -14,6 +14,7 @@ import { freePort } from './dynamodb-local';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import { LocalTokenIssuer } from './token-issuer';
 import { verifyClientAssertion } from './client-assertion';
+import { startStreamFeeder, type StreamFeeder } from './stream-feeder';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const ISSUER_PATH = '/local-auth';
@@ -28,6 +29,11 @@ export interface LocalStackOptions {
   clientCredentials?: GatewayOptions['clientCredentials'];
   /** Routes beyond the route table (test fixtures). */
   extraRoutes?: RouteSpec[];
+  /**
+   * Keep the statistics current from the tables' change streams (what DynamoDB Streams and the
+   * aggregator function do in AWS), polling every `intervalMs` (0: only on `stats.drain()`).
+   */
+  statsFeed?: { intervalMs: number };
 }
 
 export interface LocalStack {
@@ -36,6 +42,8 @@ export interface LocalStack {
   gateway: RunningGateway;
   /** A bearer token for a user that exists in the control table. */
   tokenFor(userId: string): Promise<string>;
+  /** The statistics' stream feeder, when started (`statsFeed`). */
+  stats?: StreamFeeder;
   stop(): Promise<void>;
 }
 
@@ -108,15 +116,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clientAssertion: verifyClientAssertion,
     webRoot: webRoot(),
   });
+  const stats = options.statsFeed
+    ? await startStreamFeeder({
+        endpoint: options.dynamoEndpoint,
+        stage: options.stage,
+        intervalMs: options.statsFeed.intervalMs,
+        onError: (error) => console.error(`statistics stream feed failed: ${String(error)}`),
+      })
+    : undefined;
   return {
     url: gateway.url,
     issuer,
     gateway,
+    ...(stats ? { stats } : {}),
     tokenFor: async (userId) => {
       const user = await getUser(userId);
       if (!user) throw new Error(`No user ${userId}`);
       return (await issuer.issueForUser(user)).access_token;
     },
-    stop: () => gateway.stop(),
+    stop: async () => {
+      await stats?.stop();
+      await gateway.stop();
+    },
   };
 }

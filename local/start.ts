@@ -54,6 +54,8 @@ async function main(): Promise<void> {
       port,
       keystoreDir: join(dataDir, 'keys'),
       issuerKeyFile: values.persist ? join(dataDir, 'issuer-key.json') : undefined,
+      // What DynamoDB Streams and the aggregator function do in AWS: statistics kept current.
+      statsFeed: { intervalMs: 1_000 },
     });
     await seedDemoData('eu-north-1');
   } catch (error) {

@@ -1,0 +1,37 @@
+import { statsQuerySchema, statsReportSchema } from '../../shared/contracts/stats';
+import { defineService } from '../../shared/http/service';
+
+// Counts only, suppressed below the threshold: never a record, never a person.
+const stats = defineService({ service: 'stats', problems: { 403: 'Not a leader of the municipality (or an operator, for national figures), or the municipality is suspended' } });
+
+export const getMunicipalityStats = stats.route({
+  id: 'getMunicipalityStats',
+  method: 'GET',
+  path: '/v1/stats',
+  handler: 'functions/stats/handlers/get-municipality-stats.ts',
+  // Read inside the leader's own tenant session (the statistics live in the municipality's partitions).
+  plane: 'data',
+  summary: "The municipality's statistics per unit and month (counts, small cells suppressed)",
+  auth: 'token',
+  roles: ['leder'],
+  tenant: 'caller',
+  query: statsQuerySchema,
+  responses: { 200: { description: 'Statistics', schema: statsReportSchema } },
+});
+
+export const getNationalStats = stats.route({
+  id: 'getNationalStats',
+  method: 'GET',
+  path: '/v1/platform/stats',
+  handler: 'functions/stats/handlers/get-national-stats.ts',
+  // The national sums are the platform's own items: no municipality's session, no tenant role.
+  plane: 'operator',
+  summary: 'National figures: the statistics summed over every municipality, by month (small cells suppressed)',
+  auth: 'token',
+  roles: ['operator'],
+  tenant: 'none',
+  query: statsQuerySchema,
+  responses: { 200: { description: 'Statistics', schema: statsReportSchema } },
+});
+
+export const statsRoutes = [getMunicipalityStats, getNationalStats];
