@@ -14,6 +14,8 @@ export interface StatsRequest {
   /** The leader's municipality's session: the statistics are read inside it, nowhere else. */
   session: TenantSession;
   requestId: string;
+  /** The municipality's units (id and name), from the registry entry the request wrapper read. */
+  units: { id: string; name: string }[];
 }
 
 /**
@@ -29,7 +31,7 @@ export async function municipalityReport(req: StatsRequest, query: StatsQuery): 
   await appendAudit(req.session.db, [
     { tenant: req.tenant, action: 'stats.read', outcome: 'success', actor: actorOf(req.caller), requestId: req.requestId, purposeOfUse: 'ADMIN', details: { from: query.from, to: query.to } },
   ]);
-  return { scope: 'municipality', tenant: req.tenant, months, threshold: SUPPRESSION_THRESHOLD, tables: publishTables(cells, months, { byUnit: true }) };
+  return { scope: 'municipality', tenant: req.tenant, units: req.units, months, threshold: SUPPRESSION_THRESHOLD, tables: publishTables(cells, months, { byUnit: true }) };
 }
 
 /**

@@ -101,6 +101,8 @@ export const statsReportSchema = z
     /** `municipality`: one municipality (its leader's view); `national`: summed over every municipality of the region. */
     scope: z.enum(['municipality', 'national']),
     tenant: z.optional(z.string()),
+    /** The municipality's units by id, for naming the rows (municipality scope). */
+    units: z.optional(z.array(z.object({ id: z.string(), name: z.string() }))),
     months: z.array(monthSchema),
     /** Counts below this are never published. */
     threshold: z.int(),
