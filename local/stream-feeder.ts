@@ -36,7 +36,10 @@ export interface StreamFeederOptions {
 const STREAMED = TABLES.filter((t) => t.stream);
 
 interface Shard {
+  shardId: string;
   iterator?: string;
+  /** The last record applied: where a fresh iterator resumes. */
+  lastSequence?: string;
   closed: boolean;
 }
 
@@ -63,27 +66,53 @@ export async function startStreamFeeder(options: StreamFeederOptions): Promise<S
   dynamo.destroy();
 
   const shards = new Map<string, Shard>();
+  /** Iterators renewed in the current poll: that shard is not known to be caught up yet. */
+  let resets = 0;
 
   async function pollTable(table: StatsChange['table'], arn: string): Promise<number> {
     const described = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
     for (const s of described.StreamDescription?.Shards ?? []) {
       const id = `${arn}/${s.ShardId}`;
       if (shards.has(id) || !s.ShardId) continue;
-      const it = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: s.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
-      shards.set(id, { iterator: it.ShardIterator, closed: false });
+      shards.set(id, { shardId: s.ShardId, closed: false });
     }
     let read = 0;
     for (const [id, shard] of shards) {
-      if (!id.startsWith(`${arn}/`) || shard.closed || !shard.iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
+      if (!id.startsWith(`${arn}/`) || shard.closed) continue;
+      shard.iterator ??= await iteratorOf(arn, shard);
+      let out;
+      try {
+        out = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
+      } catch (error) {
+        // An iterator taken while the shard was empty, or one that expired (15 minutes): take a new
+        // one from the last record applied (or the oldest) on the next poll.
+        if (error instanceof Error && (error.name === 'TrimmedDataAccessException' || error.name === 'ExpiredIteratorException')) {
+          shard.iterator = undefined;
+          resets += 1;
+          continue;
+        }
+        throw error;
+      }
       const records = out.Records ?? [];
       if (records.length > 0) await apply(records.map((r) => changeOf(table, r)).filter((c) => c !== undefined));
       // Only after the batch was applied does the shard move on: a failure reads it again.
+      shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
       shard.iterator = out.NextShardIterator;
       if (!out.NextShardIterator) shard.closed = true;
       read += records.length;
     }
     return read;
+  }
+
+  async function iteratorOf(arn: string, shard: Shard): Promise<string | undefined> {
+    const out = await streams.send(
+      new GetShardIteratorCommand(
+        shard.lastSequence
+          ? { StreamArn: arn, ShardId: shard.shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequence }
+          : { StreamArn: arn, ShardId: shard.shardId, ShardIteratorType: 'TRIM_HORIZON' },
+      ),
+    );
+    return out.ShardIterator;
   }
 
   let running: Promise<number> | undefined;
@@ -116,13 +145,16 @@ export async function startStreamFeeder(options: StreamFeederOptions): Promise<S
   return {
     async drain() {
       let total = 0;
-      for (;;) {
-        // A poll already under way may have started before the caller's last write: wait it out first.
-        if (running) await running.catch(() => 0);
+      // A poll already under way may have started before the caller's last write: wait it out first.
+      if (running) await running.catch(() => 0);
+      for (let renewedInARow = 0; renewedInARow < 3; ) {
+        resets = 0;
         const read = await pollOnce();
         total += read;
-        if (read === 0) return total;
+        if (read === 0 && resets === 0) return total;
+        renewedInARow = read === 0 ? renewedInARow + 1 : 0;
       }
+      return total;
     },
     async stop() {
       stopped = true;
