@@ -3,7 +3,7 @@ import { METRIC_DIMENSIONS, STATS_METRICS, type StatsMetric, type StatsReport, t
 import { statsApi } from '../../api/stats';
 import { StatsChart } from '../../components/stats-chart';
 import { Field, fieldAria, SelectField } from '../../components/forms';
-import { Async, DataTable, Empty, PageTitle } from '../../components/ui';
+import { Async, Empty, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { statsCsv, SUPPRESSED } from './stats-csv';
@@ -56,7 +56,20 @@ function StatsView({ report, metric }: { report: StatsReport; metric: StatsMetri
           ) : (
             <p className="muted">{t('stats.allSuppressed')}</p>
           )}
-          <DataTable testId="stats-table" caption={metricName} columns={[t('stats.row'), ...report.months, t('stats.total')]}>
+          {/* A year of months is wider than a phone: the region scrolls, and takes the keyboard focus to do so. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={metricName}>
+            <table className="data" data-testid="stats-table">
+              <caption className="sr-only">{metricName}</caption>
+              <thead>
+                <tr>
+                  {[t('stats.row'), ...report.months, t('stats.total')].map((c) => (
+                    <th key={c} scope="col">
+                      {c}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
             {table.rows.map((r) => (
               <tr key={`${r.unit}/${r.category}`}>
                 <th scope="row">{rowLabel(r)}</th>
@@ -73,7 +86,9 @@ function StatsView({ report, metric }: { report: StatsReport; metric: StatsMetri
               ))}
               <td>{show(table.grandTotal)}</td>
             </tr>
-          </DataTable>
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       <p className="muted">{t('stats.suppressionNote', { threshold: report.threshold, mark: SUPPRESSED })}</p>
