@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/erro
 import type { Page } from '../../shared/db/tenant-db';
 import { userProfileSchema, type UserProfile } from '../../shared/tenancy/user-profile';
 import { commitAudited } from '../core/commit';
-import { actorOf, type AuditEventInput } from '../core/audit-event';
+import { actEvent, type AuditEventInput } from '../core/audit-event';
 import { getTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
 import { pidIndexWrite } from '../../shared/tenancy/user-store';
 import { getUserItem, listTenantUsers, putNewUser, replaceUser } from './admin-store';
@@ -31,8 +31,9 @@ export interface AdminUnit {
 
 const assignable = new Set<string>(ADMIN_ASSIGNABLE_ROLES);
 
+/** A tenant admin's act, in their municipality's log. */
 function adminEvent(ctx: AdminContext, action: string, details: Record<string, string | number | boolean>): AuditEventInput {
-  return { tenant: ctx.tenant, action, outcome: 'success', actor: actorOf(ctx.caller), requestId: ctx.requestId, purposeOfUse: 'ADMIN', details };
+  return actEvent(ctx, ctx.tenant, action, 'ADMIN', { details });
 }
 
 function userView(u: UserProfile): AdminUserView {

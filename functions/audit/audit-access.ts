@@ -2,7 +2,7 @@ import { hasRole, type Caller } from '../../shared/auth/caller';
 import type { TenantSession } from '../../shared/db/sessions';
 import { ForbiddenError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
-import { actorOf, type AuditEventInput } from '../core/audit-event';
+import { actEvent, type AuditEventInput } from '../core/audit-event';
 
 /**
  * Who may see which audit log. The routes already name the roles; these checks hold the rules a
@@ -26,15 +26,7 @@ export function isTenantAuditReader(caller: Caller): boolean {
 
 /** The audit event recording an audit view or audit operation (fail closed: stored before the answer). */
 export function auditEventFor(req: AuditRequest, action: string, extra: Partial<AuditEventInput> = {}): AuditEventInput {
-  return {
-    tenant: req.tenant,
-    action,
-    outcome: 'success',
-    actor: actorOf(req.caller),
-    requestId: req.requestId,
-    purposeOfUse: 'AUDIT',
-    ...extra,
-  };
+  return actEvent(req, req.tenant, action, 'AUDIT', extra);
 }
 
 /** Records a refused audit view, then refuses it. */

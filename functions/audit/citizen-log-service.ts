@@ -6,7 +6,7 @@ import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/c
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { appendAudit } from '../core/audit-chain';
-import { actorOf } from '../core/audit-event';
+import { actEvent } from '../core/audit-event';
 import { actorRefOf } from '../core/actor-ref';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import { citizenEvents, type StoredEvent } from './audit-store';
@@ -250,18 +250,12 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
     shownIn.map(async (tenant) => {
       const first = shown.find((m) => m.tenant === tenant)?.item;
       return appendAudit(await sessions.auditDb(tenant), [
-        {
-          tenant,
-          action: 'audit.read',
-          outcome: 'success',
-          actor: actorOf(caller),
-          requestId,
+        actEvent({ caller, requestId }, tenant, 'audit.read', 'CITIZEN', {
           patientId: typeof first?.patientId === 'string' ? first.patientId : undefined,
           citizenKey: key,
-          purposeOfUse: 'CITIZEN',
           reasonCode: 'own-access-log',
           details: { view: 'citizen-access-log', count: shown.filter((m) => m.tenant === tenant).length },
-        },
+        }),
       ]);
     }),
   );

@@ -3,7 +3,8 @@ import type { AuditPatientView, AuditReviewView as ReviewView, ReviewConclusion 
 import type { TenantSession } from '../../shared/db/sessions';
 import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
-import { appendAudit, commitWithAudit } from '../core/audit-chain';
+import { appendAudit } from '../core/audit-chain';
+import { commitAudited } from '../core/commit';
 import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
 import { queueItem, queuePage, readEventBySk, reviewsBetween, reviewWrite, type QueuePointer, type ReviewRecord, type StoredReview } from './audit-store';
 import { toEventView } from './event-view';
@@ -106,8 +107,8 @@ export async function reviewQueueItem(req: AuditRequest, itemId: string, body: {
     // The note may name what the auditor found; it is sealed like other free text.
     noteSealed: await req.session.keys.encrypt(noteContext(req.tenant, reviewId), body.note),
   };
-  await commitWithAudit(req.session.db, () => [reviewWrite(req.tenant, review)], [
+  await commitAudited(req.session.db, () => [reviewWrite(req.tenant, review)], [
     auditEventFor(req, 'audit.review', { recordId: pointer.eventId, details: { conclusion: body.conclusion, reviewId } }),
-  ]);
+  ], []);
   return reviewView(req.session, review);
 }

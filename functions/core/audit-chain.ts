@@ -322,10 +322,6 @@ async function appendAlone(db: TenantDb, audit: AuditWrites): Promise<void> {
  * item are stored by appendAlone.
  */
 export async function commitWithAudit(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
-  await commitAudited(db, build, events);
-}
-
-async function commitAudited(db: TenantDb, build: () => Promise<TxWrite[]> | TxWrite[], events: AuditEventInput[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const writes = await build();
     let audit: AuditWrites;
@@ -366,5 +362,5 @@ export async function appendAudit(db: TenantDb, events: AuditEventInput[]): Prom
  * read and add audit items of the peer; the heads of both chains are read in one round trip.
  */
 export async function appendAuditAcross(db: TenantDb, events: AuditEventInput[]): Promise<void> {
-  await commitAudited(db, () => [], events);
+  await commitWithAudit(db, () => [], events);
 }

@@ -60,3 +60,18 @@ export function actorOf(caller: Caller): AuditActor {
     clientId: caller.clientId,
   };
 }
+
+/** Who acts, as an event names them: the verified caller and the request. */
+export interface ActingRequest {
+  caller: Caller;
+  requestId: string;
+}
+
+/**
+ * THE builder of an event about an act on no patient (administration, operation, audit work):
+ * who did what, in whose log (`tenant`) and why. Access to a patient's record is accessEvent's
+ * (./patient-access.ts), which adds the decision and the patient.
+ */
+export function actEvent(req: ActingRequest, tenant: string, action: string, purposeOfUse: PurposeOfUse, extra: Partial<AuditEventInput> = {}): AuditEventInput {
+  return { tenant, action, outcome: 'success', actor: actorOf(req.caller), requestId: req.requestId, purposeOfUse, ...extra };
+}

@@ -53,27 +53,36 @@ export function storeConflictError(error: unknown, detail: string, writes: reado
   return error;
 }
 
-/** Commits a change and its audit events in one transaction (both or neither); conflicts as storeConflictError says. */
-export async function commitChange(session: TenantSession, writes: GuardedWrite[], events: AuditEventInput[]): Promise<void> {
-  const plain = writes.map((w) => w.write);
+/**
+ * THE commit of a change with its audit events, in one transaction (both or neither; the audit
+ * chain's races retried in ./audit-chain.ts). The writes are built in the callback, once per
+ * attempt; a failed condition on write i becomes onConditionFailed[i](), any other store conflict
+ * 429 with `detail` (storeConflictError).
+ */
+export async function commitAudited(db: TenantDb, build: Parameters<typeof commitWithAudit>[1], events: AuditEventInput[], onConditionFailed: ConditionErrors, detail = CONTENDED): Promise<void> {
+  // How many writes the last attempt built: a write that is optional (a user without a pid has no
+  // pid index write) leaves its refusal unused, and the index past the built writes is the audit
+  // log's (contended: 429), never that refusal.
+  let built = 0;
   try {
-    await commitWithAudit(session.db, () => plain, events);
+    await commitWithAudit(
+      db,
+      async () => {
+        const writes = await build();
+        built = writes.length;
+        return writes;
+      },
+      events,
+    );
   } catch (error) {
-    throw storeConflictError(error, CONTENDED_CHANGE, writes);
+    throw storeConflictError(error, detail, onConditionFailed.slice(0, built));
   }
 }
 
-/**
- * commitWithAudit for changes whose writes are built in its callback (registry, users, vendors):
- * a failed condition on write i becomes onConditionFailed[i](), any other store conflict 429
- * (storeConflictError).
- */
-export async function commitAudited(db: TenantDb, build: Parameters<typeof commitWithAudit>[1], events: AuditEventInput[], onConditionFailed: ConditionErrors, detail = CONTENDED): Promise<void> {
-  try {
-    await commitWithAudit(db, build, events);
-  } catch (error) {
-    throw storeConflictError(error, detail, onConditionFailed);
-  }
+/** commitAudited for a patient's change in the caller's session, each write with its own refusal. */
+export async function commitChange(session: TenantSession, writes: GuardedWrite[], events: AuditEventInput[]): Promise<void> {
+  const plain = writes.map((w) => w.write);
+  await commitAudited(session.db, () => plain, events, writes.map((w) => w.onConditionFailed), CONTENDED_CHANGE);
 }
 
 /**

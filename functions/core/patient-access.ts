@@ -8,7 +8,7 @@ import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { settle } from '../../shared/settle';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
-import { actorOf, type AuditEventInput, type AuditOutcome } from './audit-event';
+import { actEvent, type AuditEventInput, type AuditOutcome } from './audit-event';
 import { recordAccess } from './commit';
 import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
 import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
@@ -101,22 +101,17 @@ export function accessEvent(
 ): AuditEventInput {
   const tenant = target.tenant ?? req.tenant;
   if (!tenant) throw new Error('an audit event needs the tenant whose log records it');
-  return {
-    tenant,
-    action,
+  return actEvent(req, tenant, action, decision?.purposeOfUse ?? 'TREAT', {
     outcome,
-    actor: actorOf(req.caller),
-    requestId: req.requestId,
     patientId: target.patientId,
     citizenKey: target.nidKey,
     recordId: target.recordId,
-    purposeOfUse: decision?.purposeOfUse ?? 'TREAT',
     reasonCode: decision?.reasonCode,
     rule: decision?.rule,
     ...(req.tenant && req.tenant !== tenant ? { fromTenant: req.tenant } : {}),
     ...flagOf(outcome, decision),
     ...(details || decision?.emergencyId ? { details: { ...details, ...(decision?.emergencyId ? { emergencyId: decision.emergencyId } : {}) } } : {}),
-  };
+  });
 }
 
 const DENIED_DETAIL: Record<string, string> = {
@@ -180,6 +175,12 @@ export async function loadPatientContext(session: TenantSession, patientId: stri
 export async function patientIdByNationalIdKey(session: TenantSession, nidKey: string): Promise<string | undefined> {
   const item = await session.db.get('journal', journalKeys.nationalIdPk(session.tenant, nidKey), journalKeys.nationalIdSk);
   return typeof item?.patientId === 'string' ? item.patientId : undefined;
+}
+
+/** The citizen's own national-id key, or a refusal when the login carries no national id. */
+export async function citizenKeyOf(caller: Caller): Promise<string> {
+  if (!caller.pid || caller.kind !== 'person') throw new ForbiddenError('Innloggingen mangler fødselsnummer.');
+  return nationalIdKey(caller.pid);
 }
 
 export interface CitizenFacts {

@@ -2,8 +2,8 @@ import { globalKey, sharedDocumentKey } from '../../shared/db/keys';
 import { documentIdOf, type BlockTarget, type NamedBlockTarget, type SharingCategory } from '../../shared/contracts/sharing';
 import { isSharableEntryType, type Author, type EntryStatus, type EntryType } from '../../shared/contracts/journal';
 import type { Envelope } from '../../shared/crypto';
-import type { TenantSession } from '../../shared/db/sessions';
-import type { TxWrite } from '../../shared/db/tenant-db';
+import { platformDb, type TenantSession } from '../../shared/db/sessions';
+import type { TenantDb, TxWrite } from '../../shared/db/tenant-db';
 import type { EntryItem, EntrySealed } from './journal-record';
 
 /**
@@ -22,6 +22,9 @@ import type { EntryItem, EntrySealed } from './journal-record';
  * origin municipality's key; what stays readable is what the access decision needs without
  * opening anything (type, status, dates, author, unit): the content opens only in the origin's
  * key context, after the decision.
+ *
+ * This module also reads and writes the document index (its reads below, its write in the journal's
+ * transaction); blocks, consents and emergency grants are written by sharing/sharing-store.ts.
  */
 
 export const sharingKeys = {
@@ -200,4 +203,34 @@ export function documentIndexWrite(item: DocumentIndexItem): TxWrite {
     item,
     condition: { expression: 'attribute_not_exists(pk) OR version < :v', values: { ':v': item.version } },
   };
+}
+
+// ---------------------------------------------------------------- document index reads
+
+/** A document's index item by origin and entry, under the platform's own client (its sealed parts open only with that document's key context). */
+export async function getDocument(tenant: string, entryId: string): Promise<DocumentIndexItem | undefined> {
+  const item = await platformDb().get<DocumentIndexItem>('sharing', sharingKeys.documentPk(tenant, entryId), sharingKeys.documentSk);
+  return item?.itemType === 'document' ? item : undefined;
+}
+
+/**
+ * A document's index item read through a reader of that document (a sharing-read session of it, or
+ * the origin's own session): the one item of another municipality such a session may read.
+ */
+export async function readDocument(db: TenantDb, origin: string, entryId: string): Promise<DocumentIndexItem | undefined> {
+  const key = sharedDocumentKey(origin, entryId);
+  const item = await db.get<DocumentIndexItem>('sharing', key.pk, key.sk);
+  return item?.itemType === 'document' ? item : undefined;
+}
+
+/** Every indexed document of a citizen in the region, newest event first (bounded). */
+export async function documentsOfCitizen(nidKey: string, max = 500): Promise<DocumentIndexItem[]> {
+  const out: DocumentIndexItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await platformDb().query<DocumentIndexItem>({ table: 'sharing', index: 'gsi1', partition: sharingKeys.documentsByCitizen(nidKey), newestFirst: true, limit: 200, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && out.length < max);
+  return out;
 }

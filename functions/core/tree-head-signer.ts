@@ -1,8 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { kmsModule } from '../../shared/crypto/kms-module';
+import { localKeyFile, newP256Pem } from '../../shared/crypto/local-key-file';
 import { TREE_HEAD_ALGORITHM } from './tree-head';
 
 /**
@@ -35,16 +34,7 @@ export class LocalTreeHeadSigner implements TreeHeadSigner {
 
   private load() {
     if (this.keys) return this.keys;
-    if (!existsSync(this.file)) {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      try {
-        writeFileSync(this.file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    const privateKey = createPrivateKey(readFileSync(this.file, 'utf8'));
+    const privateKey = createPrivateKey(localKeyFile(this.file, newP256Pem));
     const publicKey = createPublicKey(privateKey);
     this.keys = { privateKey, publicKey, keyId: localKeyId(publicKey) };
     return this.keys;

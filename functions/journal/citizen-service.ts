@@ -7,8 +7,7 @@ import type { RequestSessions } from '../../shared/db/session-source';
 import { platformDb } from '../../shared/db/sessions';
 import { readTenantProfile } from '../../shared/tenancy/tenant-profile';
 import type { AuditEventInput } from '../core/audit-event';
-import { timelinePage } from './entry-store';
-import { toEntry } from '../core/journal-record';
+import { timelinePage, toEntry } from '../core/journal-record';
 import { authorize, accessEvent, patientIdByNationalIdKey, type TenantRequest } from '../core/patient-access';
 
 import { toPatient } from './patient-service';

@@ -20,8 +20,7 @@ import { settle } from '../../shared/settle';
 import { expectVersion } from '../../shared/http/etag';
 import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, denyAfterAccess, directoryOf, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
-import { type EntryItem, type EntrySealed, type EntryVersionItem, getEntry as loadEntry, journalKeys, openEntryVersion, sealEntryVersion, toEntry } from '../core/journal-record';
-import { entryVersionWrites, listEntryVersions, timelinePage } from './entry-store';
+import { type EntryItem, type EntrySealed, type EntryVersionItem, entryVersionWrites, getEntry as loadEntry, journalKeys, listEntryVersions, openEntryVersion, sealEntryVersion, timelinePage, toEntry } from '../core/journal-record';
 import { documentIndexWrites } from '../core/sharing-record';
 
 /**

@@ -12,6 +12,7 @@ import { recordAccess } from '../core/commit';
 import {
   accessCallerOf,
   accessEvent,
+  citizenKeyOf,
   deniedDetail,
   factsForDecision,
   loadCitizenFacts,
@@ -23,12 +24,11 @@ import {
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
-import { type BlockItem, type ChangedBy, type ConsentItem, sharingKeys } from '../core/sharing-record';
+import { type BlockItem, type ChangedBy, type ConsentItem, getDocument, sharingKeys } from '../core/sharing-record';
 import { deliverPendingAudit, type DeliverySessions } from './audit-outbox';
 import { resolveMyTarget, type ResolvedTarget } from './block-targets';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
-import { citizenKeyOf } from './sharing-context';
-import { blockPut, blockReplace, consentPut, getBlock, getDocument } from './sharing-store';
+import { blockPut, blockReplace, consentPut, getBlock } from './sharing-store';
 
 /**
  * Blocks (sperring) and consents (samtykke). A block covers future documents too, because it is

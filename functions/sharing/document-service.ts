@@ -3,17 +3,18 @@ import type { Envelope } from '../../shared/crypto';
 import type { TenantSession } from '../../shared/db/sessions';
 import type { TenantDb } from '../../shared/db/tenant-db';
 import type { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { isSharableEntryType } from '../../shared/contracts/journal';
+import { isSharableEntryType, type Author } from '../../shared/contracts/journal';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '../../shared/errors';
 import { groupBy } from '../../shared/group-by';
 import { settle } from '../../shared/settle';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
 import { recordAccess } from '../core/commit';
-import { type DocumentIndexItem, openDocumentContent } from '../core/sharing-record';
+import { type DocumentFacts, type DocumentIndexItem, documentsOfCitizen, getDocument, openDocumentContent, openTitle, readDocument } from '../core/sharing-record';
 import {
   accessCallerOf,
   accessEvent,
+  citizenKeyOf,
   directoryOf,
   factsForDecision,
   loadCitizenFacts,
@@ -26,8 +27,6 @@ import {
   relationshipFacts,
   type PatientAccessRequest,
 } from '../core/patient-access';
-import { citizenKeyOf, toSharedDocument } from './sharing-context';
-import { documentsOfCitizen, getDocument, readDocument } from './sharing-store';
 
 /**
  * Finding and retrieving shared documents. The caller names the patient by their id in the
@@ -51,6 +50,41 @@ function ownSession(req: PatientAccessRequest): TenantSession {
 async function readerOf(req: PatientAccessRequest, origin: string, entryId: string): Promise<{ db: TenantDb; keys: Envelope }> {
   if (req.session?.tenant === origin) return req.session;
   return req.sessions.sharingRead(origin, entryId);
+}
+
+/** A person as a shared document names them. */
+function documentPerson(a: Author): NonNullable<SharedDocument['correctedBy']> {
+  return { id: a.sub, ...(a.name ? { name: a.name } : {}), ...(a.profession ? { profession: a.profession } : {}), ...(a.hpr ? { hpr: a.hpr } : {}) };
+}
+
+/**
+ * A document as the API shows it. An index item's sealed title is opened with `keys`, a reader of
+ * that document (not for a withdrawn document); without keys it comes without a title.
+ */
+export async function toSharedDocument(item: DocumentFacts | DocumentIndexItem, dir: TenantDirectory, keys?: Envelope): Promise<SharedDocument> {
+  const withdrawn = item.entryStatus === 'entered-in-error';
+  const [profile, title] = await Promise.all([dir.profile(item.tenant), withdrawn || !keys || !('titleSealed' in item) ? Promise.resolve(undefined) : openTitle(item, keys)]);
+  const unitName = profile?.units.find((u) => u.id === item.unit)?.name;
+  return {
+    id: item.documentId,
+    entryId: item.entryId,
+    type: item.entryType,
+    ...(title !== undefined ? { title } : {}),
+    status: withdrawn ? 'entered-in-error' : 'current',
+    corrected: item.entryStatus === 'corrected',
+    version: item.version,
+    date: item.eventTime,
+    recordedAt: item.recordedAt,
+    author: {
+      id: item.author.sub,
+      ...(item.author.name ? { name: item.author.name } : {}),
+      ...(item.author.profession ? { profession: item.author.profession } : {}),
+      ...(item.author.hpr ? { hpr: item.author.hpr } : {}),
+    },
+    ...(item.correctedAt ? { correctedAt: item.correctedAt } : {}),
+    ...(item.correctedBy ? { correctedBy: documentPerson(item.correctedBy) } : {}),
+    organisation: { tenantId: item.tenant, name: profile ? `${profile.name} kommune` : `Kommune ${item.tenant}`, unit: { id: item.unit, ...(unitName ? { name: unitName } : {}) } },
+  };
 }
 
 /** A document as the API shows it, its title opened by a reader of that document. */

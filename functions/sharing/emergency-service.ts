@@ -3,7 +3,7 @@ import type { ActiveEmergencyAccess, EmergencyAccess } from '../../shared/contra
 import { config } from '../../shared/config';
 import { ForbiddenError, TooManyRequestsError } from '../../shared/errors';
 import { decideAccess, emergencyInForce, hidesPatient } from '../core/access-decision';
-import { recordAccess } from '../core/commit';
+import { CONTENDED_CHANGE, recordAccess } from '../core/commit';
 import { accessCallerOf, accessEvent, factsForDecision, loadContextAndFacts, nowOf, patientNotFound, refusal, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
 import { type EmergencyItem, emergencyReasonContext, sharingKeys } from '../core/sharing-record';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
@@ -79,7 +79,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
     ...accessEvent(req, 'sharing.emergency-access.grant', 'success', { ...target, recordId: grantId }, { ...decision, emergency: true, emergencyId: grantId }, { expiresAt, selfAuthorised: true }),
     reason,
   };
-  const onConditionFailed = () => new TooManyRequestsError('Mange samtidige endringer på denne pasienten; prøv igjen.');
+  const onConditionFailed = () => new TooManyRequestsError(CONTENDED_CHANGE);
   return commitStaffChange(session, idem, now, toView(item, now), { write: emergencyPut(item), onConditionFailed }, [event]);
 }
 

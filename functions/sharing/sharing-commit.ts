@@ -2,7 +2,7 @@ import { globalKey } from '../../shared/db/keys';
 import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { ConflictError, TooManyRequestsError } from '../../shared/errors';
 import type { AuditEventInput } from '../core/audit-event';
-import { commitChange, commitIdempotent, type GuardedWrite, IdempotencyRaceError, type IdempotencyScope, type IdempotencyStore, idempotencyWrite, replayIdempotent, requestHash, storeConflictError, type WriteOutcome } from '../core/commit';
+import { commitChange, commitIdempotent, CONTENDED, type GuardedWrite, IdempotencyRaceError, type IdempotencyScope, type IdempotencyStore, idempotencyWrite, replayIdempotent, requestHash, storeConflictError, type WriteOutcome } from '../core/commit';
 import { deliverPendingAudit, outboxWrite, type DeliverySessions } from './audit-outbox';
 import type { PatientAccessRequest } from '../core/patient-access';
 
@@ -67,7 +67,7 @@ async function transactRegion(writes: GuardedWrite[]): Promise<void> {
   try {
     await platformDb().transact(writes.map((w) => w.write));
   } catch (error) {
-    throw storeConflictError(error, 'Mange samtidige endringer; prøv igjen.', writes);
+    throw storeConflictError(error, CONTENDED, writes);
   }
 }
 
@@ -96,7 +96,7 @@ export async function commitCitizenChange<T>(
   const writes: GuardedWrite[] = [
     ...(idem ? [{ write: await idempotencyWrite(idem.scope, outcome, now, idem.store), onConditionFailed: () => new IdempotencyRaceError() }] : []),
     change,
-    ...(owed ? [{ write: owed, onConditionFailed: () => new TooManyRequestsError('Mange samtidige endringer; prøv igjen.') }] : []),
+    ...(owed ? [{ write: owed, onConditionFailed: () => new TooManyRequestsError(CONTENDED) }] : []),
   ];
   try {
     const session = first === undefined ? undefined : await sessions(first);

@@ -1,42 +1,16 @@
 import { platformDb } from '../../shared/db/sessions';
-import { sharedDocumentKey, tenantKey } from '../../shared/db/keys';
+import { tenantKey } from '../../shared/db/keys';
 import type { Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
-import { type BlockItem, type ConsentItem, type DocumentIndexItem, type EmergencyItem, sharingKeys } from '../core/sharing-record';
+import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from '../core/sharing-record';
 
 /**
  * DynamoDB access of the sharing service in the region-wide sharing table (its layout:
- * ../core/sharing-record.ts): the citizen's documents, blocks, consents and emergency grants.
+ * ../core/sharing-record.ts, which also reads the document index): the citizen's blocks, consents
+ * and emergency grants.
  */
 
 const table = 'sharing' as const;
 const regionDb = platformDb;
-
-export async function getDocument(tenant: string, entryId: string): Promise<DocumentIndexItem | undefined> {
-  const item = await regionDb().get<DocumentIndexItem>(table, sharingKeys.documentPk(tenant, entryId), sharingKeys.documentSk);
-  return item?.itemType === 'document' ? item : undefined;
-}
-
-/**
- * A document's index item read through a reader of that document (a sharing-read session of it, or
- * the origin's own session): the one item of another municipality such a session may read.
- */
-export async function readDocument(db: TenantDb, origin: string, entryId: string): Promise<DocumentIndexItem | undefined> {
-  const key = sharedDocumentKey(origin, entryId);
-  const item = await db.get<DocumentIndexItem>(table, key.pk, key.sk);
-  return item?.itemType === 'document' ? item : undefined;
-}
-
-/** Every indexed document of a citizen in the region, newest event first (bounded). */
-export async function documentsOfCitizen(nidKey: string, max = 500): Promise<DocumentIndexItem[]> {
-  const out: DocumentIndexItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await regionDb().query<DocumentIndexItem>({ table, index: 'gsi1', partition: sharingKeys.documentsByCitizen(nidKey), newestFirst: true, limit: 200, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && out.length < max);
-  return out;
-}
 
 export async function getBlock(nidKey: string, blockId: string): Promise<BlockItem | undefined> {
   const item = await regionDb().get<BlockItem>(table, sharingKeys.citizenPk(nidKey), sharingKeys.blockSk(blockId));

@@ -21,7 +21,7 @@ import { logger } from '../../shared/observability';
 import { getUser, listTenantUsers, pidIndexWrite, userItem } from '../../shared/tenancy/user-store';
 import type { UserProfile } from '../../shared/tenancy/user-profile';
 import { commitAudited, type ConditionErrors } from '../core/commit';
-import { actorOf, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
+import { actEvent, type AuditEventInput, type AuditOutcome } from '../core/audit-event';
 import type { OpenExport } from './export-writer';
 import { tallyDifferences, tallyOf, type JournalExportSource } from './journal-source';
 import { applied, getTenant, listTenants, putNewTenant, unitIdFor, updateTenant, type TenantRecord } from '../../shared/tenancy/tenant-store';
@@ -67,8 +67,9 @@ function ordered<V>(map: Partial<Record<string, V>>, order: readonly string[]): 
   return Object.fromEntries(keys.map((k) => [k, map[k] as V]));
 }
 
+/** An operator's act on a municipality, in that municipality's log. */
 function operatorEvent(tenant: string, action: string, ctx: ActorContext, outcome: AuditOutcome = 'success', details?: Record<string, string | number | boolean>): AuditEventInput {
-  return { tenant, action, outcome, actor: actorOf(ctx.caller), requestId: ctx.requestId, purposeOfUse: 'OPERATE', details };
+  return actEvent(ctx, tenant, action, 'OPERATE', { outcome, details });
 }
 
 /** A short, internals-free description of a failure, for the registry and the audit log. */

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
 import { appendAudit } from '../core/audit-chain';
 import { commitAudited } from '../core/commit';
-import { actorOf, type AuditEventInput, type PurposeOfUse } from '../core/audit-event';
+import { actEvent, type AuditEventInput } from '../core/audit-event';
 import type { ApiKeyAdmin } from './api-key-admin';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
 import {
@@ -52,10 +52,6 @@ export interface TenantAdminContext extends ActorContext {
   tenant: string;
   /** The admin's municipality's session (its audit log). */
   session: TenantSession;
-}
-
-function event(tenant: string, action: string, ctx: ActorContext, purposeOfUse: PurposeOfUse, details: Record<string, string | number | boolean>): AuditEventInput {
-  return { tenant, action, outcome: 'success', actor: actorOf(ctx.caller), requestId: ctx.requestId, purposeOfUse, details };
 }
 
 function grantView(g: GrantRecord, vendorName?: string): VendorGrantView {
@@ -131,7 +127,7 @@ export async function registerVendor(body: RegisterVendorBody, ctx: ActorContext
   };
   try {
     // The client id is random, so only a contended log can refuse this (429).
-    await commitAudited(platformAuditDb(), () => [putNewVendor(record)], [event(PLATFORM_AUDIT_TENANT, 'vendor.register', ctx, 'OPERATE', { clientId, orgNumber: body.orgNumber, apiKeyId: apiKey.apiKeyId })], []);
+    await commitAudited(platformAuditDb(), () => [putNewVendor(record)], [actEvent(ctx, PLATFORM_AUDIT_TENANT, 'vendor.register', 'OPERATE', { details: { clientId, orgNumber: body.orgNumber, apiKeyId: apiKey.apiKeyId } })], []);
   } catch (error) {
     // No vendor record, so no key may stay behind either.
     await deps.apiKeys.deleteKey(apiKey.apiKeyId).catch((e: unknown) => logger.error('could not remove API key of failed registration', { apiKeyId: apiKey.apiKeyId, error: e as Error }));
@@ -158,7 +154,7 @@ export async function rotateVendorSecret(clientId: string, ctx: ActorContext, de
   const secret = generateClientSecret();
   const now = deps.now().toISOString();
   const next: VendorRecord = { ...current, secretHash: await hashClientSecret(secret), secretCreatedAt: now, changedAt: now, changedBy: ctx.caller.sub, version: current.version + 1 };
-  await commitVendor(current, next, [event(PLATFORM_AUDIT_TENANT, 'vendor.secret.rotate', ctx, 'OPERATE', { clientId })]);
+  await commitVendor(current, next, [actEvent(ctx, PLATFORM_AUDIT_TENANT, 'vendor.secret.rotate', 'OPERATE', { details: { clientId } })]);
   return { vendor: vendorView(next), clientId, clientSecret: secret };
 }
 
@@ -178,10 +174,10 @@ export async function setVendorStatus(clientId: string, status: 'active' | 'disa
   const next: VendorRecord = { ...current, status, statusReason: status === 'disabled' ? reason : undefined, changedAt: now, changedBy: ctx.caller.sub, version: current.version + 1 };
   const action = status === 'disabled' ? 'vendor.disable' : 'vendor.enable';
   const details = { clientId, ...(reason ? { reason } : {}) };
-  await commitVendor(current, next, [event(PLATFORM_AUDIT_TENANT, action, ctx, 'OPERATE', details)]);
+  await commitVendor(current, next, [actEvent(ctx, PLATFORM_AUDIT_TENANT, action, 'OPERATE', { details })]);
   await deps.apiKeys.setEnabled(current.apiKeyId, status === 'active');
   const granting = (await listVendorGrants(clientId)).filter((g) => g.status === 'active').map((g) => g.tenant);
-  await Promise.all(granting.map((t) => appendAudit(jobSession('operator', t).db, [event(t, action, ctx, 'OPERATE', details)])));
+  await Promise.all(granting.map((t) => appendAudit(jobSession('operator', t).db, [actEvent(ctx, t, action, 'OPERATE', { details })])));
   return vendorView(next);
 }
 
@@ -213,7 +209,7 @@ export async function grantVendor(ctx: TenantAdminContext, clientId: string, sco
   await commitAudited(
     ctx.session.db,
     () => [putGrant(current, next), vendorActiveCheck(clientId)],
-    [event(ctx.tenant, 'vendor.grant', ctx, 'ADMIN', { clientId, scopes: next.scopes.join(' ') })],
+    [actEvent(ctx, ctx.tenant, 'vendor.grant', 'ADMIN', { details: { clientId, scopes: next.scopes.join(' ') } })],
     [grantChanged, () => new NotFoundError(`Ingen aktiv leverandørklient ${clientId}.`)],
   );
   return grantView({ ...next, version: (current?.version ?? 0) + 1 }, vendor.name);
@@ -226,7 +222,7 @@ export async function revokeGrant(ctx: TenantAdminContext, clientId: string, dep
   if (current.status === 'revoked') return grantView(current);
   const now = deps.now().toISOString();
   const next: Omit<GrantRecord, 'version'> = { ...current, status: 'revoked', revokedAt: now, revokedBy: ctx.caller.sub };
-  await commitAudited(ctx.session.db, () => [putGrant(current, next)], [event(ctx.tenant, 'vendor.revoke', ctx, 'ADMIN', { clientId })], [grantChanged]);
+  await commitAudited(ctx.session.db, () => [putGrant(current, next)], [actEvent(ctx, ctx.tenant, 'vendor.revoke', 'ADMIN', { details: { clientId } })], [grantChanged]);
   return grantView({ ...next, version: current.version + 1 });
 }
 

@@ -1,8 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { kmsModule, lazyKmsClient } from './kms-module';
+import { localKeyFile, newP256Pem } from './local-key-file';
 import { config } from '../config';
 import { ENV } from '../config/env-names';
 
@@ -46,18 +46,7 @@ export class LocalAuditSigner implements AuditSigner {
 
   private load() {
     if (this.keys) return this.keys;
-    const file = join(this.dir, 'audit-signing-p256.pem');
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    if (!existsSync(file)) {
-      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      try {
-        // `wx`: two processes racing to create the key keep the first one's.
-        writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
+    const privateKey = createPrivateKey(localKeyFile(join(this.dir, 'audit-signing-p256.pem'), newP256Pem));
     const publicKey = createPublicKey(privateKey);
     const spki = publicKey.export({ format: 'der', type: 'spki' });
     const keyId = `local:${createHash('sha256').update(spki).digest('hex').slice(0, 32)}`;

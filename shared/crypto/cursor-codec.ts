@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
 import { ValidationError } from '../errors';
 import { kmsModule, lazyKmsClient } from './kms-module';
+import { localSecretKey } from './local-key-file';
 
 /**
  * The one cursor codec. A list's cursor is its position (a DynamoDB key, a day and a key, per-
@@ -91,19 +91,7 @@ export class CursorCodec {
 
 /** Locally: a 256-bit key file beside the tenant keystore, made once (tests get a fresh keystore per run). */
 export function localCursorKey(dir: string): () => Promise<Buffer> {
-  return async () => {
-    const file = join(dir, 'cursor.key');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!existsSync(file)) {
-      try {
-        // `wx`: two processes racing to create the key keep the first one's.
-        writeFileSync(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  };
+  return async () => localSecretKey(join(dir, 'cursor.key'));
 }
 
 /** The label the AWS cursor key is derived from; a new label is a new key (every cursor out stops working). */

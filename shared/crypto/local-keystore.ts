@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTenantId } from '../db/keys';
 import type { DataKey, TenantKeyProvider } from './key-provider';
+import { localSecretKey } from './local-key-file';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -31,17 +32,7 @@ export class LocalKeystore implements TenantKeyProvider {
   masterKey(tenant: string): Buffer {
     const cached = this.masters.get(tenant);
     if (cached) return cached;
-    const file = this.path(tenant);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    if (!existsSync(file)) {
-      try {
-        // `wx`: two processes racing to create the key keep the first one's.
-        writeFileSync(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    const key = localSecretKey(this.path(tenant));
     if (key.length !== 32) throw new Error(`Keystore file for tenant ${tenant} is damaged`);
     this.masters.set(tenant, key);
     return key;

@@ -1,8 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { kmsModule, lazyKmsClient } from './kms-module';
+import { localSecretKey } from './local-key-file';
 import { config } from '../config';
 
 /**
@@ -21,16 +21,7 @@ export class LocalLookupHasher implements LookupHasher {
 
   private secret(): Buffer {
     if (this.key) return this.key;
-    const file = join(this.dir, 'lookup-hmac.key');
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    if (!existsSync(file)) {
-      try {
-        writeFileSync(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    this.key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    this.key = localSecretKey(join(this.dir, 'lookup-hmac.key'));
     return this.key;
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestStack } from '../support/local-stack';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
-import { newIdempotencyKey, readJson } from '../support/requests';
-import { auditEvents } from '../support/tables';
+import { expectContended, newIdempotencyKey, readJson } from '../support/requests';
+import { auditEvents, blockAuditLog } from '../support/tables';
 import { demoLogin, demoToken, syntheticPidFor } from '../support/tokens';
 
 const stack = useTestStack();
@@ -117,4 +117,22 @@ describe('tenant admins manage the units of their own municipality', () => {
     expect(events.map((e) => e.action)).toEqual(['user.create', 'user.update', 'user.disable', 'user.enable', 'unit.create', 'unit.update', 'unit.close']);
     expect(events.every((e) => e.purposeOfUse === 'ADMIN' && e.actor.sub === 'bergen.admin')).toBe(true);
   });
+});
+
+describe('a change whose audit event cannot be stored', () => {
+  it('is answered 429 with Retry-After and leaves the registry unchanged', async () => {
+    // Bodø's own log stays contended: every shard's next slot is taken by something that is not an event.
+    const release = await blockAuditLog('1804', undefined);
+    try {
+      await expectContended(await stack.call('/v1/admin/units', { method: 'POST', as: 'bodo.admin', json: { name: 'Travel Enhet', kind: 'hjemmetjeneste' } }));
+      await expectContended(await stack.call('/v1/admin/users', { method: 'POST', as: 'bodo.admin', json: { id: 'bodo.travel', name: 'Travel Bruker', roles: ['clinician'] } }));
+    } finally {
+      await release();
+    }
+    const units = await readJson<{ items: { name: string }[] }>(await stack.call('/v1/admin/units', { as: 'bodo.admin' }));
+    expect(units.items.map((u) => u.name)).not.toContain('Travel Enhet');
+    expect((await stack.call('/v1/admin/users/bodo.travel', { as: 'bodo.admin' })).status).toBe(404);
+    // Once the log is free again the same change goes through.
+    expect((await stack.call('/v1/admin/units', { method: 'POST', as: 'bodo.admin', json: { name: 'Travel Enhet', kind: 'hjemmetjeneste' } })).status).toBe(201);
+  }, 60_000);
 });

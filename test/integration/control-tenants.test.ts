@@ -15,8 +15,8 @@ import type { RouteSpec } from '../../shared/http/route';
 import { validateRequest } from '../../shared/http/validate';
 import { getUser } from '../../shared/tenancy/user-store';
 import { useTempDir, useTestStack } from '../support/local-stack';
-import { readJson } from '../support/requests';
-import { auditEvents } from '../support/tables';
+import { expectContended, readJson } from '../support/requests';
+import { auditEvents, blockAuditLog } from '../support/tables';
 import { demoToken, syntheticPidFor } from '../support/tokens';
 
 const stack = useTestStack();
@@ -283,6 +283,21 @@ describe('suspending and resuming', () => {
     expect((await stack.call('/ops/v1/tenants/4601/resume', { method: 'POST', as: 'drift', json: {} })).status).toBe(200);
     expect((await stack.call('/ops/v1/tenants/3201/suspend', { method: 'POST', as: 'drift', json: { reason: 'test' } })).status).toBe(404);
   });
+});
+
+describe('an operator change whose audit event cannot be stored', () => {
+  it('is answered 429 with Retry-After and leaves the municipality as it was', async () => {
+    const before = await getTenant('1804');
+    expect(before?.status).toBe('active');
+    // Bodø's own log stays contended: every shard's next slot is taken by something that is not an event.
+    const release = await blockAuditLog('1804', undefined);
+    try {
+      await expectContended(await stack.call('/ops/v1/tenants/1804/suspend', { method: 'POST', as: 'drift', json: { reason: 'Travel logg' } }));
+    } finally {
+      await release();
+    }
+    expect(await getTenant('1804')).toEqual(before);
+  }, 60_000);
 });
 
 describe('the operator never reaches patient data', () => {

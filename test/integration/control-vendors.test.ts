@@ -5,8 +5,8 @@ import { PLATFORM_AUDIT_TENANT } from '../../functions/vendors/vendor-service';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { controlKeys } from '../../shared/tenancy/control-keys';
 import { useTestStack } from '../support/local-stack';
-import { readJson } from '../support/requests';
-import { auditEvents } from '../support/tables';
+import { expectContended, readJson } from '../support/requests';
+import { auditEvents, blockAuditLog } from '../support/tables';
 import { clientCredentialsLogin, clientCredentialsToken } from '../support/tokens';
 
 const stack = useTestStack();
@@ -163,4 +163,29 @@ describe('a vendor acts only for the municipalities that granted it, within thei
     expect(await read('4601')).toEqual(['vendor.grant:ADMIN', 'vendor.grant:ADMIN', 'vendor.revoke:ADMIN', 'vendor.grant:ADMIN', 'vendor.disable:OPERATE', 'vendor.enable:OPERATE']);
     expect(await read(PLATFORM_AUDIT_TENANT)).toEqual(['vendor.register:OPERATE', 'vendor.disable:OPERATE', 'vendor.enable:OPERATE', 'vendor.secret.rotate:OPERATE']);
   });
+});
+
+describe('a vendor change whose audit event cannot be stored', () => {
+  const shownVendor = async () => readJson<{ changedAt?: string; grants: { tenant: string; status: string }[] }>(await stack.call(`/ops/v1/vendors/${clientId}`, { as: 'drift' }));
+
+  it('is answered 429 with Retry-After and grants nothing (the municipality’s log is contended)', async () => {
+    const release = await blockAuditLog('1804', undefined);
+    try {
+      await expectContended(await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'bodo.admin', json: { scopes: ['journal.read'] } }));
+    } finally {
+      await release();
+    }
+    expect((await shownVendor()).grants.map((g) => g.tenant)).not.toContain('1804');
+  }, 60_000);
+
+  it('is answered 429 with Retry-After and rotates nothing (the platform log is contended)', async () => {
+    const before = await shownVendor();
+    const release = await blockAuditLog(PLATFORM_AUDIT_TENANT, undefined);
+    try {
+      await expectContended(await stack.call(`/ops/v1/vendors/${clientId}/secret`, { method: 'POST', as: 'drift' }));
+    } finally {
+      await release();
+    }
+    expect(await shownVendor()).toEqual(before);
+  }, 60_000);
 });

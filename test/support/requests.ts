@@ -64,6 +64,14 @@ export async function expectJson<T>(res: Response, status = 200): Promise<T> {
   return readJson<T>(res);
 }
 
+/** Expects the answer to a contended store (an audit log that stays busy): 429 problem+json with Retry-After, so the client retries. */
+export async function expectContended(res: Response): Promise<void> {
+  expect(res.status, await res.clone().text()).toBe(429);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.headers.get('retry-after')).toBe('1');
+  expect(await res.json()).toMatchObject({ status: 429, type: 'urn:fellesjournal:problem:too-many-requests', retryAfter: 1 });
+}
+
 /** An API Gateway (REST, proxy integration) event for calling a route's handler directly. */
 export function proxyEvent(method: string, resource: string, init: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {

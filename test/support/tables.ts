@@ -1,4 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { config } from '../../shared/config';
 import { inject } from 'vitest';
 import { eventSk, HEAD_SK, streamOf } from '../../functions/core/audit-chain';
 import { shardOf, shardStreams } from '../../functions/core/chain-format';
@@ -54,12 +56,24 @@ export async function auditEvents<T extends Item = Item>(tenant: string, patient
  * Occupies the next sequence number of every shard of a log with an item that is not an event, so
  * every append to the log fails its condition (a contended log, for the 429 path).
  */
-export async function blockAuditLog(tenant: string, patientId: string | undefined): Promise<void> {
+export async function blockAuditLog(tenant: string, patientId: string | undefined): Promise<() => Promise<void>> {
   const db = tenantDb(tenant);
+  const blockers: { pk: string; sk: string }[] = [];
   for (const stream of shardStreams(streamOf(tenant, patientId))) {
     const head = await db.get<{ seq: number }>('audit', stream, HEAD_SK);
-    await db.put('audit', { pk: stream, sk: eventSk((head?.seq ?? 0) + 1), blocker: true });
+    const key = { pk: stream, sk: eventSk((head?.seq ?? 0) + 1) };
+    await db.put('audit', { ...key, blocker: true });
+    blockers.push(key);
   }
+  /** Frees the log again (for a file whose later tests write to it). */
+  return async () => {
+    const client = localDynamoClient();
+    try {
+      for (const key of blockers) await client.send(new DeleteItemCommand({ TableName: config().tables.audit, Key: marshall(key) }));
+    } finally {
+      client.destroy();
+    }
+  };
 }
 
 /** Every item of a patient's journal partition, straight from the table. */
