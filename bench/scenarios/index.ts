@@ -7,10 +7,11 @@ import { sharingScenario } from './sharing';
 import { cryptoScenario } from './crypto';
 import { auditScenario } from './audit';
 import { fhirScenario } from './fhir';
+import { statsScenario } from './stats';
 import type { BenchResult } from '../lib';
 
 /** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
-export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'hot-patient', run: hotPatientScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }, { name: 'audit', run: auditScenario }, { name: 'fhir', run: fhirScenario }];
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'hot-patient', run: hotPatientScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }, { name: 'audit', run: auditScenario }, { name: 'fhir', run: fhirScenario }, { name: 'stats', run: statsScenario }];
 
 /** Scenarios that measure without the local stack; they run first, before DynamoDB Local starts. */
 export const QUIET_SCENARIOS: { name: string; run: () => Promise<BenchResult[]> }[] = [{ name: 'crypto', run: cryptoScenario }];

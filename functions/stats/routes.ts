@@ -1,4 +1,4 @@
-import { statsQuerySchema, statsReportSchema } from '../../shared/contracts/stats';
+import { researchExtractSchema, researchProjectBodySchema, researchProjectPathSchema, researchProjectSchema, statsQuerySchema, statsReportSchema } from '../../shared/contracts/stats';
 import { defineService } from '../../shared/http/service';
 
 // Counts only, suppressed below the threshold: never a record, never a person.
@@ -34,4 +34,31 @@ export const getNationalStats = stats.route({
   responses: { 200: { description: 'Statistics', schema: statsReportSchema } },
 });
 
-export const statsRoutes = [getMunicipalityStats, getNationalStats];
+// Research extracts: the tenant admin approves a project and takes its extract. The data plane,
+// since an extract opens records (birth year, gender) in the municipality's own session.
+const research = { plane: 'data', auth: 'token', roles: ['tenant-admin'], tenant: 'caller' } as const;
+
+export const approveResearchProject = stats.route({
+  ...research,
+  id: 'approveResearchProject',
+  method: 'POST',
+  path: '/v1/research/projects',
+  handler: 'functions/stats/handlers/approve-research-project.ts',
+  summary: 'Approve a research project (REK reference, purpose, period, variables)',
+  body: researchProjectBodySchema,
+  responses: { 201: { description: 'Approved', schema: researchProjectSchema } },
+});
+
+export const getResearchExtract = stats.route({
+  ...research,
+  id: 'getResearchExtract',
+  method: 'GET',
+  path: '/v1/research/projects/{projectId}/extract',
+  handler: 'functions/stats/handlers/get-research-extract.ts',
+  summary: "The project's extract: per-project pseudonyms and the approved variables only; citizens who blocked research use are left out",
+  params: researchProjectPathSchema,
+  problems: [404],
+  responses: { 200: { description: 'Extract', schema: researchExtractSchema } },
+});
+
+export const statsRoutes = [getMunicipalityStats, getNationalStats, approveResearchProject, getResearchExtract];

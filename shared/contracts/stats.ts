@@ -110,3 +110,49 @@ export const statsReportSchema = z
   })
   .register(z.globalRegistry, { id: 'StatsReport' });
 export type StatsReport = z.infer<typeof statsReportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Research extracts (functions/stats/research.ts)
+
+/** What an extract may hold, per approved project; never a name, a national id or free text. */
+export const RESEARCH_VARIABLES = ['birthYear', 'gender', 'entryType', 'unit', 'month'] as const;
+export type ResearchVariable = (typeof RESEARCH_VARIABLES)[number];
+
+export const researchProjectBodySchema = z
+  .strictObject({
+    /** The project's approval by the regional ethics committee (REK), e.g. `REK 2026/12345`. */
+    rek: z.string().check(z.trim(), z.regex(/^REK\s?\d{4}\/\d{1,7}$/, 'REK-referanse: «REK ÅÅÅÅ/nummer»')),
+    purpose: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+    from: monthSchema,
+    to: monthSchema,
+    variables: z.array(z.enum(RESEARCH_VARIABLES)).check(z.minLength(1), z.maxLength(RESEARCH_VARIABLES.length)),
+  })
+  .check(z.refine((b) => b.from <= b.to, { message: 'from må være før eller lik to', path: ['from'] }));
+export type ResearchProjectBody = z.infer<typeof researchProjectBodySchema>;
+
+export const researchProjectSchema = z
+  .object({
+    id: z.string(),
+    rek: z.string(),
+    purpose: z.string(),
+    from: monthSchema,
+    to: monthSchema,
+    variables: z.array(z.enum(RESEARCH_VARIABLES)),
+    approvedAt: z.string(),
+    approvedBy: z.string(),
+  })
+  .register(z.globalRegistry, { id: 'ResearchProject' });
+export type ResearchProject = z.infer<typeof researchProjectSchema>;
+
+export const researchProjectPathSchema = z.object({ projectId: z.uuid() });
+
+/** One row per journal entry of the period: the project's pseudonym of the patient and the approved variables. */
+export const researchExtractSchema = z
+  .object({
+    project: z.string(),
+    rows: z.array(z.record(z.string(), z.union([z.string(), z.number()]))),
+    /** Patients left out because they have blocked research use of their record. */
+    excludedByBlock: z.int(),
+  })
+  .register(z.globalRegistry, { id: 'ResearchExtract' });
+export type ResearchExtract = z.infer<typeof researchExtractSchema>;

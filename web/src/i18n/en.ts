@@ -602,6 +602,7 @@ export const en: Record<MessageKey, string> = {
   'role.journal-responsible': 'Journal-responsible',
   'entry.correctedBy': 'Corrected by',
   // Statistics (functions/stats): the leader's view.
+  'blocks.kind.research': 'No research extracts',
   'nav.stats': 'Statistics',
   'role.leder': 'Leader',
   'stats.blurb': 'The municipality\'s services in figures, per unit and month – without showing a single patient.',

@@ -600,6 +600,7 @@ export const nb = {
   'role.journal-responsible': 'Journalansvarlig',
   'entry.correctedBy': 'Rettet av',
   // Statistics (functions/stats): the leader's view.
+  'blocks.kind.research': 'Ingen forskningsuttrekk',
   'nav.stats': 'Statistikk',
   'role.leder': 'Leder',
   'stats.blurb': 'Kommunens tjenester i tall, per enhet og måned – uten å vise en eneste pasient.',
