@@ -22,7 +22,7 @@ describe("the leader's statistics", () => {
       expect(await seriousA11yViolations(page)).toEqual([]);
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Last ned som CSV' }).click()]);
-      const csv = await readFile((await download.path())!, 'utf8');
+      const csv = await readFile(await download.path(), 'utf8');
       expect(csv.split('\r\n')[0]).toMatch(/^Enhet,Kategori,\d{4}-\d{2},/);
       expect(csv).toContain('Alle,');
 
