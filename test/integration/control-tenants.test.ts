@@ -46,6 +46,7 @@ const PATH_VALUES: Record<string, string> = {
 };
 /** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
 const BODIES: Record<string, unknown> = {
+  approveResearchProject: { rek: 'REK 2026/1', purpose: 'Syntetisk testprosjekt', from: '2026-01', to: '2026-01', variables: ['month'] },
   fhirProvideDocumentBundle: { resourceType: 'Bundle', type: 'transaction' },
   reviewAuditQueueItem: { conclusion: 'no-action', note: 'Sett' },
   adminGrantVendor: { scopes: ['journal.read'] },
@@ -70,11 +71,13 @@ const BODIES: Record<string, unknown> = {
 const QUERIES: Record<string, Record<string, string>> = {
   fhirSearchPatient: { identifier: '15838512329' },
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
+  getMunicipalityStats: { from: '2026-01', to: '2026-01' },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
 const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadPatient: { id: SOME_ID },
   fhirRetrieveDocument: { id: `4601-${SOME_ID}` },
+  getResearchExtract: { projectId: SOME_ID },
 };
 
 /** A request that passes the route's validation (checked here, so a wrong table entry says so). */
@@ -223,6 +226,7 @@ describe('suspending and resuming', () => {
     if (!route.roles || route.roles.includes('clinician')) return 'bergen.sykepleier';
     if (route.roles.includes('tenant-admin')) return 'bergen.admin';
     if (route.roles.includes('auditor')) return 'bergen.revisor';
+    if (route.roles.includes('leder')) return 'bergen.leder';
     return undefined;
   };
   const dataRoutes = ROUTES.filter((r) => r.tenant === 'caller' && r.auth === 'token' && userFor(r));
