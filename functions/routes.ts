@@ -7,6 +7,7 @@ import { platformRoutes } from './platform/routes';
 import { journalRoutes } from './journal/routes';
 import { messagingRoutes } from './messaging/routes';
 import { sharingRoutes } from './sharing/routes';
+import { statsRoutes } from './stats/routes';
 import { tenantRoutes } from './tenants/routes';
 import { vendorRoutes } from './vendors/routes';
 
@@ -14,4 +15,4 @@ import { vendorRoutes } from './vendors/routes';
  * The one route table. The local gateway, CDK and /openapi.json are all built from it.
  * A new endpoint is a new entry in its service's routes.ts, listed here.
  */
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...auditRoutes, ...anchorRoutes, ...tenantRoutes, ...vendorRoutes, ...adminRoutes, ...journalRoutes, ...sharingRoutes, ...fhirRoutes, ...messagingRoutes];
+export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...auditRoutes, ...anchorRoutes, ...tenantRoutes, ...vendorRoutes, ...adminRoutes, ...journalRoutes, ...sharingRoutes, ...fhirRoutes, ...messagingRoutes, ...statsRoutes];

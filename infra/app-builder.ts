@@ -16,7 +16,9 @@ export const OUTBOX_JOB_MODULE = 'functions/sharing/jobs/deliver-pending-audit.t
 export const ANCHOR_JOB_MODULE = 'functions/anchor/handlers/anchor-beat.ts';
 /** The session vending function (the only principal trusted by the tenant and sharing-read roles). */
 export const VENDING_MODULE = 'infra/functions/session-vendor.ts';
-export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE } as const;
+/** The statistics aggregator, fed by the journal's and audit log's change streams (functions/stats). */
+export const STATS_AGGREGATOR_MODULE = 'functions/stats/jobs/stream-handler.ts';
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE, 'stats-aggregator': STATS_AGGREGATOR_MODULE } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {

@@ -37,6 +37,7 @@ export async function createTables(client: DynamoDBClient, stage: string): Promi
                   Projection: { ProjectionType: 'ALL' },
                 }))
               : undefined,
+            ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),
           }),
         );
         if (def.ttlAttribute) {

@@ -79,6 +79,8 @@ function personnel(tenant: string, index: number): UserProfile[] {
     { id: `${short}.lege`, name: `Lars Lege (${short})`, roles: ['clinician'], tenant, unit: units[2]?.id, hpr: hpr(2), profession: 'lege', pid: demoPid(index, 2), status: 'active' },
     { id: `${short}.admin`, name: `Anne Admin (${short})`, roles: ['tenant-admin'], tenant, pid: demoPid(index, 3), status: 'active' },
     { id: `${short}.revisor`, name: `Rune Revisor (${short})`, roles: ['auditor'], tenant, pid: demoPid(index, 4), status: 'active' },
+    // A municipal leader: the statistics of the municipality, no record (functions/stats).
+    { id: `${short}.leder`, name: `Liv Leder (${short})`, roles: ['leder'], tenant, pid: demoPid(index, 6), status: 'active' },
   ];
 }
 

@@ -18,6 +18,7 @@ import { localUsageMeter } from './usage-meter';
 import { startMessageExchange, type RunningExchange } from './message-exchange';
 import { ENV } from '../shared/config/env-names';
 import { verifyClientAssertion } from './client-assertion';
+import { startStreamFeeder, type StreamFeeder } from './stream-feeder';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const ISSUER_PATH = '/local-auth';
@@ -37,6 +38,11 @@ export interface LocalStackOptions {
    * deployed defaults); off when absent, so tests and the bench measure the services, not the plans.
    */
   throttle?: LocalUsagePlans;
+  /**
+   * Keep the statistics current from the tables' change streams (what DynamoDB Streams and the
+   * aggregator function do in AWS), polling every `intervalMs` (0: only on `stats.drain()`).
+   */
+  statsFeed?: { intervalMs: number };
 }
 
 export interface LocalStack {
@@ -47,6 +53,8 @@ export interface LocalStack {
   exchange: RunningExchange;
   /** A bearer token for a user that exists in the control table. */
   tokenFor(userId: string): Promise<string>;
+  /** The statistics' stream feeder, when started (`statsFeed`). */
+  stats?: StreamFeeder;
   stop(): Promise<void>;
 }
 
@@ -122,17 +130,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webRoot: webRoot(),
     ...(options.throttle ? { meter: localUsageMeter(issuer, options.throttle) } : {}),
   });
+  const stats = options.statsFeed
+    ? await startStreamFeeder({
+        endpoint: options.dynamoEndpoint,
+        stage: options.stage,
+        intervalMs: options.statsFeed.intervalMs,
+        onError: (error) => console.error(`statistics stream feed failed: ${String(error)}`),
+      })
+    : undefined;
   return {
     url: gateway.url,
     issuer,
     gateway,
     exchange,
+    ...(stats ? { stats } : {}),
     tokenFor: async (userId) => {
       const user = await getUser(userId);
       if (!user) throw new Error(`No user ${userId}`);
       return (await issuer.issueForUser(user)).access_token;
     },
     stop: async () => {
+      await stats?.stop();
       await Promise.all([gateway.stop(), exchange.stop()]);
     },
   };

@@ -57,6 +57,8 @@ async function main(): Promise<void> {
       issuerKeyFile: values.persist ? join(dataDir, 'issuer-key.json') : undefined,
       // The deployed usage plans' tiers, so a noisy municipality is throttled here as in AWS.
       throttle: LOCAL_USAGE_PLANS,
+      // What DynamoDB Streams and the aggregator function do in AWS: statistics kept current.
+      statsFeed: { intervalMs: 1_000 },
     });
     await seedDemoData('eu-north-1');
   } catch (error) {

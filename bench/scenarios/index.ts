@@ -9,10 +9,11 @@ import { auditScenario } from './audit';
 import { fhirScenario } from './fhir';
 import { fhirProvideScenario } from './fhir-provide';
 import { messagingScenario } from './messaging';
+import { statsScenario } from './stats';
 import type { BenchResult } from '../lib';
 
 /** Every scenario `npm run bench` runs, in order. Later services add theirs here. */
-export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'hot-patient', run: hotPatientScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }, { name: 'audit', run: auditScenario }, { name: 'fhir', run: fhirScenario }, { name: 'fhir-provide', run: fhirProvideScenario }, { name: 'messaging', run: messagingScenario }];
+export const SCENARIOS: { name: string; run: BenchScenario }[] = [{ name: 'platform', run: platformScenario }, { name: 'journal', run: journalScenario }, { name: 'hot-patient', run: hotPatientScenario }, { name: 'bundles', run: bundlesScenario }, { name: 'sharing', run: sharingScenario }, { name: 'audit', run: auditScenario }, { name: 'fhir', run: fhirScenario }, { name: 'fhir-provide', run: fhirProvideScenario }, { name: 'messaging', run: messagingScenario }, { name: 'stats', run: statsScenario }];
 
 /** Scenarios that measure without the local stack; they run first, before DynamoDB Local starts. */
 export const QUIET_SCENARIOS: { name: string; run: () => Promise<BenchResult[]> }[] = [{ name: 'crypto', run: cryptoScenario }];

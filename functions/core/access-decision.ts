@@ -138,6 +138,7 @@ export interface AccessDecision {
 export const RULES = {
   operator: 'operator-no-patient-data',
   auditor: 'auditor-no-journal-content',
+  leader: 'leader-statistics-only',
   otherTenant: 'other-tenant',
   citizenOwn: 'citizen-own-record',
   citizenOther: 'citizen-not-own-record',
@@ -326,6 +327,8 @@ export function decideAccess(input: AccessInput): AccessDecision {
   if (!caller.tenant || (crossTenant && action !== 'sharing.retrieve')) return deny(RULES.otherTenant);
 
   if (has(caller, 'auditor') && !has(caller, 'clinician') && !has(caller, 'tenant-admin')) return deny(RULES.auditor, 'AUDIT');
+  // A leader sees the municipality's statistics (functions/stats), never a record.
+  if (has(caller, 'leder') && !has(caller, 'clinician') && !has(caller, 'tenant-admin')) return deny(RULES.leader, 'ADMIN');
 
   const isClinician = has(caller, 'clinician');
   const isAdmin = has(caller, 'tenant-admin');

@@ -14,7 +14,8 @@ export interface AuditActor {
 }
 
 /** Purpose of use, after the national trust framework (TREAT, ETREAT, COC, BTG) plus our own. */
-export type PurposeOfUse = 'TREAT' | 'ETREAT' | 'COC' | 'BTG' | 'AUDIT' | 'ADMIN' | 'OPERATE' | 'CITIZEN';
+/** HRESCH: healthcare research (HL7 PurposeOfUse), for research extracts (functions/stats/research.ts). */
+export type PurposeOfUse = 'TREAT' | 'ETREAT' | 'COC' | 'BTG' | 'AUDIT' | 'ADMIN' | 'OPERATE' | 'CITIZEN' | 'HRESCH';
 
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 

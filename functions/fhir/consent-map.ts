@@ -34,6 +34,9 @@ function provisionOf(block: Block): Record<string, unknown> {
     case 'unit':
     case 'named-unit':
       return { ...base, actor: [{ role: recipient, reference: { display: block.targetLabel ?? ('name' in t ? t.name : 'Enhet') } }] };
+    case 'research':
+      // The citizen objects to research use of the record: a denial for that purpose of use.
+      return { ...base, purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HRESCH', display: 'healthcare research' }] };
   }
 }
 

@@ -40,6 +40,7 @@ export async function resolveMyTarget(caller: Caller, sessions: RequestSessions,
     case 'document':
     case 'category':
     case 'all-sharing':
+    case 'research':
       return { target: request };
     case 'logged-person':
     case 'logged-unit':

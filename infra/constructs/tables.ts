@@ -31,6 +31,7 @@ export class Tables extends Construct {
         encryptionKey: props.key,
         removalPolicy: RemovalPolicy.RETAIN,
         ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+        ...(def.stream ? { stream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
       });
       for (const index of def.indexes) {
         table.addGlobalSecondaryIndex({

@@ -12,6 +12,7 @@ import { Api, tenantPlanName, vendorPlanName } from '../constructs/api';
 import { USAGE_ENV } from '../../shared/auth/usage-key-admin';
 import { usageKeySeed } from '../../shared/auth/usage-keys';
 import { AuditAnchor } from '../constructs/audit-anchor';
+import { StatsAggregator } from '../constructs/stats-aggregator';
 import { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
@@ -357,6 +358,14 @@ export class RegionStack extends Stack {
       this.anchor.grantAnchoring(f);
       f.policy.addStatements(...anchorPlaneStatements({ tables: t, tenantRole: this.tenantRole.role }));
     }
+    // Statistics from the change streams (functions/stats): counts only, in statistics partitions only.
+    this.functions['stats-aggregator'] = new StatsAggregator(this, 'StatsAggregator', {
+      journalTable: t.journal,
+      auditTable: t.audit,
+      controlTable: t.control,
+      queueKey: this.keys.ops,
+      fn: { ...fnCommon, bundleDir: bundleDir('stats-aggregator'), settings: { ...functionSettings(config, 'data', 'stats'), timeoutSeconds: 60 }, environment: commonEnv },
+    }).function;
     new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
     new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });
 

@@ -1,5 +1,8 @@
-/** Roles a person or client can hold. */
-export const ROLES = ['clinician', 'tenant-admin', 'auditor', 'citizen', 'operator', 'vendor', 'journal-responsible'] as const;
+/**
+ * Roles a person or client can hold. `leder` (a municipal leader) sees the municipality's
+ * statistics and nothing of any record (functions/stats, functions/core/access-decision.ts).
+ */
+export const ROLES = ['clinician', 'tenant-admin', 'auditor', 'citizen', 'operator', 'vendor', 'journal-responsible', 'leder'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Scopes a vendor client can be granted by a tenant. */

@@ -4,7 +4,7 @@ import { paginationQuerySchema, trimmedString } from './common';
 import { newUnitSchema, unitIdSchema, unitKindSchema, usernameSchema } from './tenants';
 
 /** The roles a tenant admin may give; operator, citizen and vendor are never assignable here. */
-export const ADMIN_ASSIGNABLE_ROLES = ['clinician', 'tenant-admin', 'auditor', 'journal-responsible'] as const;
+export const ADMIN_ASSIGNABLE_ROLES = ['clinician', 'tenant-admin', 'auditor', 'journal-responsible', 'leder'] as const;
 export const assignableRoleSchema = z.enum(ADMIN_ASSIGNABLE_ROLES);
 
 export const adminUserSchema = z

@@ -100,20 +100,23 @@ export type MyDocumentList = z.infer<typeof myDocumentListSchema>;
  * - `category`: every document of a type, now and in the future, for every other municipality;
  * - `all-sharing`: nothing crosses municipality borders;
  * - `person`: one named health worker, everywhere (the home municipality too), also under emergency access;
- * - `unit`: everyone in one named unit, everywhere, also under emergency access.
+ * - `unit`: everyone in one named unit, everywhere, also under emergency access;
+ * - `research`: no research extract includes the citizen (functions/stats/research.ts); care is not affected.
  */
-export const BLOCK_KINDS = ['document', 'category', 'all-sharing', 'person', 'unit'] as const;
+export const BLOCK_KINDS = ['document', 'category', 'all-sharing', 'person', 'unit', 'research'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 const documentTarget = z.strictObject({ kind: z.literal('document'), documentId: documentIdSchema });
 const categoryTarget = z.strictObject({ kind: z.literal('category'), category: sharingCategorySchema });
 const allSharingTarget = z.strictObject({ kind: z.literal('all-sharing') });
+const researchTarget = z.strictObject({ kind: z.literal('research') });
 
 /** What a block covers as the access decision reads it (stored, and what staff name on the citizen's behalf). */
 export const blockTargetSchema = z.discriminatedUnion('kind', [
   documentTarget,
   categoryTarget,
   allSharingTarget,
+  researchTarget,
   z.strictObject({ kind: z.literal('person'), userId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig bruker-id')) }),
   z.strictObject({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: trimmedString(1, 100).check(z.regex(/^[^#]+$/, 'Ugyldig enhets-id')) }),
 ]);
@@ -145,6 +148,7 @@ export const myBlockRequestSchema = z.discriminatedUnion('kind', [
   documentTarget,
   categoryTarget,
   allSharingTarget,
+  researchTarget,
   z.strictObject({ kind: z.literal('logged-person'), actorRef: actorRefSchema }),
   z.strictObject({ kind: z.literal('logged-unit'), actorRef: actorRefSchema, entryId: z.uuid({ message: 'Ukjent rad i loggen' }) }),
   namedPersonTarget,
@@ -158,6 +162,7 @@ export const blockTargetViewSchema = z.discriminatedUnion('kind', [
   documentTarget,
   categoryTarget,
   allSharingTarget,
+  researchTarget,
   z.object({ kind: z.literal('person'), userId: z.optional(z.string()) }),
   z.object({ kind: z.literal('unit'), tenant: tenantIdSchema, unitId: z.optional(z.string()) }),
   namedPersonTarget,

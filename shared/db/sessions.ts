@@ -159,7 +159,7 @@ export function platformDb(): PlatformDb {
 }
 
 /** The jobs that act for municipalities without a request: each named, so logs and reviews can tell them apart. */
-export type JobName = 'anchor-beat' | 'audit-outbox' | 'export' | 'checkpoints' | 'seed' | 'operator' | 'message-delivery';
+export type JobName = 'anchor-beat' | 'audit-outbox' | 'export' | 'checkpoints' | 'seed' | 'operator' | 'message-delivery' | 'stats';
 
 /**
  * THE job-session factory: sessions for work that acts for a municipality without a caller of

@@ -23,6 +23,8 @@ export interface TableDefinition {
   tenantScoped: boolean;
   /** Append-only tables: the data plane may put new items, never update or delete. */
   appendOnly: boolean;
+  /** A change stream (new images) feeds the statistics aggregator (functions/stats). */
+  stream?: 'NEW_IMAGE';
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -38,6 +40,7 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     tenantScoped: true,
     appendOnly: false,
+    stream: 'NEW_IMAGE',
   },
   {
     id: 'audit',
@@ -53,6 +56,7 @@ export const TABLES: readonly TableDefinition[] = [
     ],
     tenantScoped: true,
     appendOnly: true,
+    stream: 'NEW_IMAGE',
   },
   {
     id: 'control',

@@ -352,7 +352,7 @@ describe('route table to functions', () => {
   it('bundles keep @aws-sdk external and load lazily what the code imports lazily', async () => {
     expect(ESBUILD_OPTIONS.external).toContain('@aws-sdk/client-*');
     const bundles = await prepareBundles(ROUTES);
-    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor'].sort());
+    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor', 'stats-aggregator'].sort());
   });
 });
 
@@ -376,7 +376,7 @@ const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name)
 const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
 const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
 const anchorGroups = groups.filter((g) => g.plane === 'anchor').map((g) => g.name);
-const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor'];
+const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor', 'stats-aggregator'];
 const sharingReadRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === SHARING_READ_ROLE_DESCRIPTION)![0];
 const sharingReadRole = statementsOfRole(north, sharingReadRoleId);
 

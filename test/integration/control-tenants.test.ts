@@ -49,6 +49,7 @@ const PATH_VALUES: Record<string, string> = {
 };
 /** Well-formed bodies of the data routes that take one (by route id); others send `{}`. */
 const BODIES: Record<string, unknown> = {
+  approveResearchProject: { rek: 'REK 2026/1', purpose: 'Syntetisk testprosjekt', from: '2026-01', to: '2026-01', variables: ['month'] },
   fhirProvideDocumentBundle: { resourceType: 'Bundle', type: 'transaction' },
   fhirCreateNote: { resourceType: 'DocumentReference', status: 'current', content: [] },
   fhirUpdateNote: { resourceType: 'DocumentReference', status: 'current', content: [] },
@@ -79,6 +80,7 @@ const QUERIES: Record<string, Record<string, string>> = {
   fhirSearchPatient: { identifier: '15838512329' },
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
   fhirSearchConsent: { patient: SOME_ID },
+  getMunicipalityStats: { from: '2026-01', to: '2026-01' },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
 const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
@@ -89,6 +91,7 @@ const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadConsent: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadPractitioner: { id: '9100002' },
   fhirReadOrganization: { id: '4601' },
+  getResearchExtract: { projectId: SOME_ID },
 };
 
 /** A request that passes the route's validation (checked here, so a wrong table entry says so). */
@@ -259,6 +262,7 @@ describe('suspending and resuming', () => {
     if (!route.roles || route.roles.includes('clinician')) return 'bergen.sykepleier';
     if (route.roles.includes('tenant-admin')) return 'bergen.admin';
     if (route.roles.includes('auditor')) return 'bergen.revisor';
+    if (route.roles.includes('leder')) return 'bergen.leder';
     return undefined;
   };
   const dataRoutes = ROUTES.filter((r) => r.tenant === 'caller' && r.auth === 'token' && userFor(r));

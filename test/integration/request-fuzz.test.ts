@@ -144,6 +144,7 @@ const USERS_BY_ROLE: Record<string, readonly string[]> = {
   clinician: ['oslo.lege', 'oslo.sykepleier'],
   'tenant-admin': ['oslo.admin'],
   auditor: ['oslo.revisor'],
+  leder: ['oslo.leder'],
   citizen: ['innbygger.kari'],
   operator: ['drift'],
 };

@@ -272,6 +272,7 @@ describe('the rule names recorded in audit events', () => {
     expect(RULES).toEqual({
       operator: 'operator-no-patient-data',
       auditor: 'auditor-no-journal-content',
+      leader: 'leader-statistics-only',
       otherTenant: 'other-tenant',
       citizenOwn: 'citizen-own-record',
       citizenOther: 'citizen-not-own-record',

@@ -26,6 +26,7 @@ const UnitsPage = lazy(() => admin().then((m) => ({ default: m.UnitsPage })));
 const TenantsPage = lazy(() => admin().then((m) => ({ default: m.TenantsPage })));
 const VendorsPage = lazy(() => admin().then((m) => ({ default: m.VendorsPage })));
 const VendorGrantsPage = lazy(() => admin().then((m) => ({ default: m.VendorGrantsPage })));
+const StatsPage = lazy(() => import('./pages/leader/leader-screens').then((m) => ({ default: m.StatsPage })));
 
 export interface Screen {
   path: string;
@@ -66,6 +67,7 @@ export const SCREENS: Screen[] = [
   { path: '/admin/users', roles: ['tenant-admin'], nav: 'nav.users', blurb: 'admin.users.blurb', render: (_params, session) => <UsersPage session={session} /> },
   { path: '/admin/units', roles: ['tenant-admin'], nav: 'nav.units', blurb: 'admin.units.blurb', render: () => <UnitsPage /> },
   { path: '/admin/vendors', roles: ['tenant-admin'], nav: 'nav.vendors', blurb: 'admin.vendors.blurb', render: () => <VendorGrantsPage /> },
+  { path: '/leader/stats', roles: ['leder'], nav: 'nav.stats', blurb: 'stats.blurb', render: () => <StatsPage /> },
   { path: '/operator/tenants', roles: ['operator'], nav: 'nav.tenants', blurb: 'ops.tenants.blurb', render: () => <TenantsPage /> },
   { path: '/operator/vendors', roles: ['operator'], nav: 'nav.vendors', blurb: 'ops.vendors.blurb', render: () => <VendorsPage /> },
 ];

@@ -16,6 +16,8 @@ export function BlockLabel({ block, documentTitles }: { block: Block; documentTi
       return <>{t('blocks.kind.category', { category: entryTypeLabel(tOr, target.category) })}</>;
     case 'all-sharing':
       return <>{t('blocks.kind.all-sharing')}</>;
+    case 'research':
+      return <>{t('blocks.kind.research')}</>;
     case 'person':
       // The citizen's view carries no user id: a person who is no longer registered stays unnamed.
       return <>{t('blocks.kind.person', { who: block.targetLabel ?? target.userId ?? t('blocks.unnamedPerson') })}</>;
