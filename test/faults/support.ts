@@ -173,16 +173,20 @@ export type FaultPlan = (commandName: string, input: Record<string, unknown>) =>
  */
 export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; injected: () => number } {
   let injected = 0;
-  const patched = new WeakSet<DynamoDBClient>();
+  activePlan = (name, input) => {
+    const fault = plan(name, input);
+    if (fault) injected += 1;
+    return fault;
+  };
   const original = DynamoDBClient.prototype.send;
   const spy = vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (this: DynamoDBClient, ...args: unknown[]) {
-    if (!patched.has(this)) {
-      patched.add(this);
+    // Once per client; the middleware asks whichever plan is active (none after restore).
+    if (!patchedClients.has(this)) {
+      patchedClients.add(this);
       this.middlewareStack.add(
         (next, context) => async (args) => {
-          const fault = plan(String(context.commandName), args.input as Record<string, unknown>);
+          const fault = activePlan?.(String(context.commandName), args.input as Record<string, unknown>);
           if (!fault) return next(args);
-          injected += 1;
           if ('before' in fault) throw fault.before();
           await next(args);
           throw fault.after();
@@ -192,8 +196,17 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original);
-  return { restore: () => spy.mockRestore(), injected: () => injected };
+  return {
+    restore: () => {
+      activePlan = undefined;
+      spy.mockRestore();
+    },
+    injected: () => injected,
+  };
 }
+
+let activePlan: FaultPlan | undefined;
+const patchedClients = new WeakSet<DynamoDBClient>();
 
 /** Counts of answers by status. */
 export function tally(statuses: number[]): Record<string, number> {
