@@ -1,4 +1,4 @@
-import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ export class CrashableDynamo {
   /** Starts (again) on the same port and files; resolves once it answers ListTables. */
   async up(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
-    const child = spawn({ port: this.port, path: this.dir, stdio: 'ignore' }) as ChildProcess;
+    const child = spawn({ port: this.port, path: this.dir, stdio: 'ignore' });
     this.child = child;
     const client = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
     const deadline = Date.now() + 60_000;
@@ -179,7 +179,7 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
     return fault;
   };
   const original = DynamoDBClient.prototype.send;
-  const spy = vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (this: DynamoDBClient, ...args: unknown[]) {
+  function patchedSend(this: DynamoDBClient, ...args: unknown[]): unknown {
     // Once per client; the middleware asks whichever plan is active (none after restore).
     if (!patchedClients.has(this)) {
       patchedClients.add(this);
@@ -195,7 +195,8 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
       );
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original);
+  }
+  const spy = vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(patchedSend as unknown as typeof original);
   return {
     restore: () => {
       activePlan = undefined;
