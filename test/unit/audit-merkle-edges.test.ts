@@ -23,6 +23,16 @@ describe('inclusion proofs', () => {
     for (const index of [-1, 7, 1.5]) expect(() => inclusionProof(ls, index)).toThrow('leaf index out of range');
   });
 
+  it('are refused for an index just outside the tree even where the hashing alone would accept it', () => {
+    // Without the range check, the first leaf's proof also "proves" index -1, and index n in small trees.
+    expect(verifyInclusion(ls[0]!, -1, 7, inclusionProof(ls, 0), root)).toBe(false);
+    const one = tree(1);
+    expect(verifyInclusion(one[0]!, 1, 1, [], merkleRoot(one))).toBe(false);
+    const two = tree(2);
+    expect(verifyInclusion(two[0]!, 2, 2, inclusionProof(two, 0), merkleRoot(two))).toBe(false);
+    expect(verifyInclusion(two[0]!, 0, 2, inclusionProof(two, 0), merkleRoot(two))).toBe(true);
+  });
+
   it('are refused when an element is not 64 lowercase hex digits', () => {
     const proof = inclusionProof(ls, 3);
     expect(verifyInclusion(ls[3]!, 3, 7, proof, root)).toBe(true);

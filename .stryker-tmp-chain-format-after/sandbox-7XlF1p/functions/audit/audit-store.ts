@@ -1,0 +1,267 @@
+// @ts-nocheck
+import type { TenantSession } from '../../shared/db/sessions';
+import { tenantKey } from '../../shared/db/keys';
+import type { Item, Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
+import { EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
+import type { HeadFact } from '../core/chain-verify';
+
+/**
+ * DynamoDB access for the audit views, verify and the review queue. Every read goes through
+ * TenantDb, so a key outside the caller's tenant is refused before it reaches DynamoDB.
+ */
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+}
+
+/** A stored event, as audit-chain.ts writes it. */
+export type StoredEvent = Item & {
+  pk: string;
+  sk: string;
+  seq: number;
+  eventId: string;
+  time: string;
+  tenant: string;
+  action: string;
+  outcome: string;
+  actor: Record<string, unknown>;
+  requestId: string;
+};
+
+const queuePartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'QUEUE');
+const reviewPartition = (tenant: string) => tenantKey(tenant, 'AUDIT', 'REVIEWS');
+
+/** A patient's (or the tenant's) stream, newest first. */
+export function streamEvents(session: TenantSession, stream: string, options: ListOptions): Promise<Page<StoredEvent>> {
+  return session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBeginsWith: EVENT_PREFIX, newestFirst: true, consistent: true, ...options });
+}
+
+/** One shard's events with a sequence number below `below` (all when undefined), newest first. */
+export async function shardEventsBelow(session: TenantSession, stream: string, below: number | undefined, limit: number): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const page = await session.db.query<StoredEvent>({
+    table: 'audit',
+    partition: stream,
+    sortBetween: [eventSk(1), below === undefined ? `${EVENT_PREFIX}~` : eventSk(below - 1)],
+    newestFirst: true,
+    consistent: true,
+    limit,
+  });
+  return { items: page.items, more: page.nextCursor !== undefined };
+}
+
+/**
+ * The shards of a log that hold events, by their heads (one BatchGetItem): a shard is opened in
+ * the same transaction as its first event and head. Shard 0 is always listed, so a log written
+ * before sharding reads as before.
+ */
+export async function openShards(session: TenantSession, base: string): Promise<number[]> {
+  const streams = shardStreams(base);
+  const heads = await session.db.getMany('audit', streams.map((pk) => ({ pk, sk: HEAD_SK })));
+  return streams.map((_, k) => k).filter((k) => k === 0 || heads[k] !== undefined);
+}
+
+/** One user's events (gsi1), newest first, optionally within [from, to). */
+export function userEvents(session: TenantSession, sub: string, range: { from?: string; to?: string }, options: ListOptions): Promise<Page<StoredEvent>> {
+  return session.db.query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi1',
+    partition: tenantKey(session.tenant, 'AUDIT', 'USER', sub),
+    ...(range.from || range.to ? { sortBetween: [range.from ?? '0', range.to ?? '~'] as [string, string] } : {}),
+    newestFirst: true,
+    ...options,
+  });
+}
+
+/** One day's events of the tenant (gsi2), newest first, within [from, to). */
+export function dayEvents(
+  session: TenantSession,
+  day: string,
+  range: { from: string; to: string },
+  filter: { action?: string; outcome?: string },
+  options: ListOptions,
+): Promise<Page<StoredEvent>> {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.action) {
+    parts.push('#action = :action');
+    names['#action'] = 'action';
+    values[':action'] = filter.action;
+  }
+  if (filter.outcome) {
+    parts.push('#outcome = :outcome');
+    names['#outcome'] = 'outcome';
+    values[':outcome'] = filter.outcome;
+  }
+  return session.db.query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi2',
+    partition: tenantKey(session.tenant, 'AUDIT', 'DAY', day),
+    sortBetween: [range.from, range.to],
+    newestFirst: true,
+    ...(parts.length > 0 ? { filter: { expression: parts.join(' AND '), names, values } } : {}),
+    ...options,
+  });
+}
+
+/** Events about one citizen in one tenant (gsi3), newest first, strictly older than `before` when given. */
+export async function citizenEvents(
+  session: TenantSession,
+  citizenKey: string,
+  before: string | undefined,
+  limit: number,
+  /** Sort-key bounds (`<ISO time>#<event id>`): `from` inclusive, `to` a key after every wanted one. */
+  range: { from?: string; to?: string } = {},
+): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const hi = before ?? range.to;
+  const page = await session.db.query<StoredEvent>({
+    table: 'audit',
+    index: 'gsi3',
+    partition: tenantKey(session.tenant, 'AUDIT', 'CITIZEN', citizenKey),
+    // BETWEEN is inclusive; the one item equal to `before` (already shown) is dropped below.
+    ...(hi || range.from ? { sortBetween: [range.from ?? '0', hi ?? '9'] as [string, string] } : {}),
+    newestFirst: true,
+    limit: limit + 1,
+  });
+  const items = page.items.filter((i) => i.gsi3sk !== before);
+  return { items: items.slice(0, limit), more: items.length > limit || page.nextCursor !== undefined };
+}
+
+/** The stream's head item, as writers last left it. */
+export async function readHead(session: TenantSession, stream: string): Promise<HeadFact | undefined> {
+  const head = await session.db.get('audit', stream, HEAD_SK);
+  return head && typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : undefined;
+}
+
+/** Whether a stream's partition holds any item at all (event, head or checkpoint). */
+export async function holdsItems(session: TenantSession, stream: string): Promise<boolean> {
+  return (await session.db.query({ table: 'audit', partition: stream, limit: 1, consistent: true })).items.length > 0;
+}
+
+/** One stored event by its sequence number. */
+export function readEvent(session: TenantSession, stream: string, seq: number): Promise<StoredEvent | undefined> {
+  return session.db.get<StoredEvent>('audit', stream, eventSk(seq));
+}
+
+/** One stored event by its sort key (as a queue item names it). */
+export function readEventBySk(session: TenantSession, stream: string, sk: string): Promise<StoredEvent | undefined> {
+  return session.db.get<StoredEvent>('audit', stream, sk);
+}
+
+/** Sequence numbers one read of a stream's range covers; about one DynamoDB page of events. */
+const RANGE_SEQS = 500;
+/** Ranges read at once ahead of the check. */
+const RANGES_AHEAD = 4;
+
+/** All items of one sort-key range [from, to] of a stream, in order, page by page; `to` itself left out unless `toIncluded`. */
+async function rangeItems(db: TenantDb, stream: string, from: string, to: string, toIncluded: boolean): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: 1000, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return toIncluded || out.at(-1)?.sk !== to ? out : out.slice(0, -1);
+}
+
+/**
+ * All events of a stream in sort-key order, in pages. Up to `knownSeq` (the head read before) the
+ * range is split into slices of RANGE_SEQS sequence numbers that are read RANGES_AHEAD at a time,
+ * so the check of one slice overlaps the reads of the next ones: verify is bounded by reading, not
+ * by one round trip after another. The slices meet exactly ([E#a, E#b] without E#b, then [E#b, ...]),
+ * so together they cover the same key range as one query from E#1 would, malformed keys included;
+ * after them one query reads whatever lies past `knownSeq` (appends whose head had not moved yet).
+ */
+export async function* eventsInOrder(session: TenantSession, stream: string, knownSeq = 0): AsyncGenerator<StoredEvent[]> {
+  const db = session.db;
+  const bounds: number[] = [];
+  for (let seq = 1; seq <= knownSeq; seq += RANGE_SEQS) bounds.push(seq);
+  bounds.push(knownSeq + 1);
+  const ranges = bounds.slice(0, -1).map((from, i) => () => rangeItems(db, stream, eventSk(from), eventSk(bounds[i + 1]!), false));
+  ranges.push(() => rangeItems(db, stream, eventSk(knownSeq + 1), `${EVENT_PREFIX}~`, true));
+  const inFlight: Promise<StoredEvent[]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < ranges.length && inFlight.length < RANGES_AHEAD) {
+      const read = ranges[next++]!();
+      // A reader that stops early (at a break) leaves reads behind: they settle unobserved, never as unhandled rejections.
+      read.catch(() => undefined);
+      inFlight.push(read);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const items = await inFlight.shift()!;
+    fill();
+    if (items.length > 0) yield items;
+  }
+}
+
+export interface QueuePointer extends Item {
+  pk: string;
+  sk: string;
+  eventStream: string;
+  eventSk: string;
+  eventId: string;
+  time: string;
+  action: string;
+  flagReason?: string;
+  patientId?: string;
+}
+
+/** A review of a queue item: who, when, what they concluded and their (sealed) note. */
+export type ReviewRecord = {
+  reviewId: string;
+  queueSk: string;
+  eventId: string;
+  time: string;
+  reviewer: { sub: string; name?: string };
+  conclusion: string;
+  noteSealed: Uint8Array;
+};
+
+export type StoredReview = ReviewRecord & { pk: string; sk: string };
+
+/** Flagged events waiting for (or having had) review, newest first. */
+export function queuePage(session: TenantSession, options: ListOptions): Promise<Page<QueuePointer>> {
+  return session.db.query<QueuePointer>({ table: 'audit', partition: queuePartition(session.tenant), newestFirst: true, consistent: true, ...options });
+}
+
+export function queueItem(session: TenantSession, queueSk: string): Promise<QueuePointer | undefined> {
+  return session.db.get<QueuePointer>('audit', queuePartition(session.tenant), queueSk);
+}
+
+/**
+ * Reviews of queue items whose keys lie in [lowSk, highSk]. A review's key is its queue item's key
+ * followed by `#R#...`, so one range query fetches the reviews of a whole page of queue items.
+ */
+export async function reviewsBetween(session: TenantSession, lowSk: string, highSk: string): Promise<StoredReview[]> {
+  const db = session.db;
+  const out: StoredReview[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await db.query<StoredReview>({ table: 'audit', partition: reviewPartition(session.tenant), sortBetween: [lowSk, `${highSk}~`], consistent: true, limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** The put for a new review: a new item, never an update of the queue item it reviews. */
+export function reviewWrite(tenant: string, review: ReviewRecord): TxWrite {
+  return {
+    kind: 'put',
+    table: 'audit',
+    item: { pk: reviewPartition(tenant), sk: `${review.queueSk}#R#${review.time}#${review.reviewId}`, ...review },
+    condition: { expression: 'attribute_not_exists(pk)' },
+  };
+}
+
+/** A page of the tenant's stream registry in sequence order (entries `fromSeq..`). */
+export async function registryPage(session: TenantSession, stream: string, fromSeq: number, toSeq: number, limit: number): Promise<StoredEvent[]> {
+  const page = await session.db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [eventSk(fromSeq), eventSk(toSeq)], consistent: true, limit });
+  return page.items;
+}
+

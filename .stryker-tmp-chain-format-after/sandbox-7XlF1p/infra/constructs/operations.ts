@@ -1,0 +1,261 @@
+// @ts-nocheck
+import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { TableId } from '../../shared/db/tables';
+import { METRICS } from '../../shared/metric-names';
+
+/** Namespace of metrics made from log lines (metric filters), apart from the functions' own. */
+export function opsNamespace(stage: string): string {
+  return `Fellesjournal/Ops/${stage}`;
+}
+/** The audit write path counts appends that finally failed under this Powertools metric name. */
+export const AUDIT_WRITE_FAILED_METRIC = METRICS.auditWriteFailed;
+
+/** Error names (Powertools logs `error.name`) that mean KMS refused or failed. */
+export const KMS_ERROR_NAMES = [
+  'KMS*',
+  'DisabledException',
+  'KeyUnavailableException',
+  'InvalidCiphertextException',
+  'IncorrectKeyException',
+  'InvalidKeyUsageException',
+  'DependencyTimeoutException',
+  'DecryptionFailedError',
+];
+
+function errorNamePattern(names: string[]): logs.IFilterPattern {
+  // Handlers log `error` as an object ({ name, message, ... }); some code logs the bare name.
+  return logs.FilterPattern.any(...names.flatMap((n) => [logs.FilterPattern.stringValue('$.error.name', '=', n), logs.FilterPattern.stringValue('$.error', '=', n)]));
+}
+
+export interface MonitoredFunction {
+  name: string;
+  fn: lambda.IFunction;
+  logGroup: logs.ILogGroup;
+}
+
+export interface OperationsProps {
+  stage: string;
+  region: string;
+  api: apigw.RestApi;
+  functions: MonitoredFunction[];
+  tables: Record<TableId, dynamodb.ITable>;
+  metricsNamespace: string;
+  topicKey: kms.IKey;
+  alarmEmail?: string;
+}
+
+/** Alarms on what hurts users or the audit trail, all to one encrypted topic, and a dashboard. */
+export class Operations extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+    this.topic = new sns.Topic(this, 'Alarms', {
+      topicName: `fellesjournal-${props.stage}-alarms`,
+      masterKey: props.topicKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const action = new actions.SnsAction(this.topic);
+    const alarm = (id: string, a: cloudwatch.AlarmProps) => {
+      const made = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...a });
+      made.addAlarmAction(action);
+      made.addOkAction(action);
+      this.alarms.push(made);
+      return made;
+    };
+
+    // API: share of 5xx among all requests.
+    const apiMetric = (name: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.api.restApiName, Stage: props.api.deploymentStage.stageName }, statistic, period });
+    const serverErrorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { errors: apiMetric('5XXError'), requests: apiMetric('Count') },
+      label: '5xx %',
+      period,
+    });
+    alarm('Api5xxRate', {
+      alarmName: `fellesjournal-${props.stage}-api-5xx-rate`,
+      alarmDescription: 'More than 1% of API requests answered 5xx for 15 minutes',
+      metric: serverErrorRate,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+
+    // Functions refused for lack of (reserved) concurrency: users see 429/5xx.
+    for (const f of props.functions) {
+      alarm(`Throttles${f.name}`, {
+        alarmName: `fellesjournal-${props.stage}-${f.name}-throttles`,
+        alarmDescription: `${f.name}: invocations throttled (reserved concurrency reached)`,
+        metric: f.fn.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    // DynamoDB's own failures, per table.
+    const operations = [
+      dynamodb.Operation.GET_ITEM,
+      dynamodb.Operation.PUT_ITEM,
+      dynamodb.Operation.UPDATE_ITEM,
+      dynamodb.Operation.QUERY,
+      dynamodb.Operation.BATCH_GET_ITEM,
+      dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+      dynamodb.Operation.TRANSACT_GET_ITEMS,
+    ];
+    for (const [id, table] of Object.entries(props.tables)) {
+      alarm(`DynamoSystemErrors${id}`, {
+        alarmName: `fellesjournal-${props.stage}-dynamodb-${id}-system-errors`,
+        alarmDescription: `DynamoDB system errors on the ${id} table`,
+        metric: table.metricSystemErrorsForOperations({ operations, period }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    // Audit: a read is answered only after its event is stored, so a failing append is an outage
+    // and possibly a gap in the trail. Two sources: the table refusing writes (throttles, system
+    // errors) and the audit write path's own count of appends that finally failed.
+    const audit = props.tables.audit;
+    const auditTableMetric = (name: string, operation: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: name, dimensionsMap: { TableName: audit.tableName, Operation: operation }, statistic: 'Sum', period });
+    alarm('AuditTableWriteErrors', {
+      alarmName: `fellesjournal-${props.stage}-audit-table-write-errors`,
+      alarmDescription: 'Audit table refused or failed writes (throttled or system errors)',
+      metric: new cloudwatch.MathExpression({
+        expression: 'put5 + tx5 + putT + txT',
+        usingMetrics: {
+          put5: auditTableMetric('SystemErrors', 'PutItem'),
+          tx5: auditTableMetric('SystemErrors', 'TransactWriteItems'),
+          putT: auditTableMetric('ThrottledRequests', 'PutItem'),
+          txT: auditTableMetric('ThrottledRequests', 'TransactWriteItems'),
+        },
+        label: 'audit write errors',
+        period,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('AuditWriteFailures', {
+      alarmName: `fellesjournal-${props.stage}-audit-write-failures`,
+      alarmDescription: `Audit appends that failed after retries (${AUDIT_WRITE_FAILED_METRIC}, any service)`,
+      metric: new cloudwatch.MathExpression({
+        expression: `SELECT SUM(${AUDIT_WRITE_FAILED_METRIC}) FROM SCHEMA("${props.metricsNamespace}", service)`,
+        usingMetrics: {},
+        label: 'audit write failures',
+        period,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // A citizen's change owes other municipalities audit events the scheduled sweep could not deliver.
+    alarm('AuditOutboxPending', {
+      alarmName: `fellesjournal-${props.stage}-audit-outbox-pending`,
+      alarmDescription: `Audit events owed to a municipality for 30 minutes after the sweeps (${METRICS.auditOutboxPending})`,
+      metric: new cloudwatch.Metric({ namespace: props.metricsNamespace, metricName: METRICS.auditOutboxPending, dimensionsMap: { service: 'sharing' }, statistic: 'Minimum', period }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 6,
+      datapointsToAlarm: 6,
+    });
+
+    // KMS refusals and failures, and AccessDenied (the tenant role refusing another tenant's keys
+    // or items), counted from every function's JSON logs.
+    const namespace = opsNamespace(props.stage);
+    const kmsErrors = new cloudwatch.Metric({ namespace, metricName: 'KmsErrors', statistic: 'Sum', period });
+    const denials = new cloudwatch.Metric({ namespace, metricName: 'AccessDenied', statistic: 'Sum', period });
+    for (const f of props.functions) {
+      new logs.MetricFilter(this, `KmsErrorFilter${f.name}`, {
+        logGroup: f.logGroup,
+        filterPattern: errorNamePattern(KMS_ERROR_NAMES),
+        metricNamespace: namespace,
+        metricName: 'KmsErrors',
+        metricValue: '1',
+      });
+      new logs.MetricFilter(this, `AccessDeniedFilter${f.name}`, {
+        logGroup: f.logGroup,
+        filterPattern: errorNamePattern(['AccessDeniedException', 'AccessDenied']),
+        metricNamespace: namespace,
+        metricName: 'AccessDenied',
+        metricValue: '1',
+      });
+    }
+    alarm('KmsErrors', {
+      alarmName: `fellesjournal-${props.stage}-kms-errors`,
+      alarmDescription: 'KMS refused or failed a request (disabled or missing tenant key, wrong context, throttling)',
+      metric: kmsErrors,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('AccessDenied', {
+      alarmName: `fellesjournal-${props.stage}-access-denied`,
+      alarmDescription: 'IAM refused a function (e.g. the tenant role refusing another tenant\'s data): a bug or an attack',
+      metric: denials,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `fellesjournal-${props.stage}-${props.region}`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'API requests', left: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API 5xx %', left: [serverErrorRate], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API latency', left: [apiMetric('Latency', 'p50'), apiMetric('Latency', 'p99'), apiMetric('IntegrationLatency', 'p99')], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map((f) => f.fn.metricErrors({ period, label: f.name })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function throttles', left: props.functions.map((f) => f.fn.metricThrottles({ period, label: f.name })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function duration p99', left: props.functions.map((f) => f.fn.metricDuration({ period, statistic: 'p99', label: f.name })), width: 8 }),
+    );
+    const tables = Object.entries(props.tables);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'DynamoDB consumed capacity',
+        left: tables.map(([id, t]) => t.metricConsumedReadCapacityUnits({ period, label: `${id} read` })),
+        right: tables.map(([id, t]) => t.metricConsumedWriteCapacityUnits({ period, label: `${id} write` })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Audit, KMS and IAM refusals',
+        left: [kmsErrors.with({ label: 'KMS errors' }), denials.with({ label: 'AccessDenied' })],
+        // 401/403 answers: a rise means a misconfigured client or someone probing.
+        right: [
+          new cloudwatch.MathExpression({
+            expression: `SELECT SUM(${METRICS.accessRefused}) FROM SCHEMA("${props.metricsNamespace}", service)`,
+            usingMetrics: {},
+            label: 'refused requests (401/403)',
+            period,
+          }),
+        ],
+        width: 12,
+      }),
+    );
+  }
+}

@@ -1,0 +1,70 @@
+// @ts-nocheck
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { TABLES, tableName, type TableDefinition, type TableId } from '../../shared/db/tables';
+import { acknowledge } from './nag';
+
+/**
+ * The tables of shared/db/tables.ts (the same list the local runtime creates): on demand, point-in
+ * -time recovery, deletion protection, the region's data key, kept when the stack goes, and in a
+ * backup plan whose vault is kept too.
+ */
+export class Tables extends Construct {
+  readonly byId: Record<TableId, dynamodb.Table>;
+  readonly definitions: readonly TableDefinition[] = TABLES;
+
+  constructor(scope: Construct, id: string, props: { stage: string; key: kms.IKey }) {
+    super(scope, id);
+    const byId = {} as Record<TableId, dynamodb.Table>;
+    for (const def of TABLES) {
+      const table = new dynamodb.Table(this, def.id, {
+        tableName: tableName(props.stage, def.id),
+        partitionKey: { name: def.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: def.sortKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: props.key,
+        removalPolicy: RemovalPolicy.RETAIN,
+        ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+      });
+      for (const index of def.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        });
+      }
+      byId[def.id] = table;
+    }
+    this.byId = byId;
+
+    // PITR gives 35 days to the second; the plan adds monthly copies kept for a year, in a vault
+    // that survives the stack and the tables.
+    const vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: `fellesjournal-${props.stage}`,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new backup.BackupPlan(this, 'Plan', {
+      backupPlanName: `fellesjournal-${props.stage}-tables`,
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: events.Schedule.cron({ hour: '2', minute: '0' }), deleteAfter: Duration.days(35) }),
+        new backup.BackupPlanRule({ ruleName: 'Monthly', scheduleExpression: events.Schedule.cron({ day: '1', hour: '3', minute: '0' }), deleteAfter: Duration.days(365) }),
+      ],
+    });
+    const selection = plan.addSelection('Tables', { resources: Object.values(byId).map((t) => backup.BackupResource.fromDynamoDbTable(t)) });
+    acknowledge(
+      selection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AWS Backup\'s documented service-role policy, maintained by AWS as backup APIs change. The role can only be assumed by AWS Backup, which acts only on the resources this plan selects (the four tables).',
+    );
+  }
+}

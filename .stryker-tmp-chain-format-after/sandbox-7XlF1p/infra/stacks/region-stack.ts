@@ -1,0 +1,409 @@
+// @ts-nocheck
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env-names';
+import type { RouteSpec } from '../../shared/http/route';
+import { functionSettings, type InfraConfig, type RegionConfig } from '../config';
+import { Api, vendorPlanName } from '../constructs/api';
+import { AuditAnchor } from '../constructs/audit-anchor';
+import { KeyTrail } from '../constructs/key-trail';
+import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
+import { acknowledge, arnRef } from '../constructs/nag';
+import { Operations, opsNamespace } from '../constructs/operations';
+import {
+  adminStatements,
+  anchorPlaneStatements,
+  authorizerStatements,
+  dataPlaneStatements,
+  exportStatements,
+  operatorStatements,
+  outboxJobStatements,
+  SharingReadRole,
+  TenantScopedRole,
+  vendingStatements,
+} from '../constructs/permissions';
+import { ServiceFunction } from '../constructs/service-function';
+import { Tables } from '../constructs/tables';
+import { WebHosting } from '../constructs/web';
+import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
+import { constructId, type FunctionGroup } from '../route-groups';
+
+/** Bundles made before the stacks (infra/app-builder.ts): one directory per function. */
+export interface PreparedBundles {
+  groups: FunctionGroup[];
+  /** Bundle directory by group name, plus `authorizer`. */
+  dirs: Record<string, string>;
+}
+
+export interface RegionStackProps extends StackProps {
+  config: InfraConfig;
+  region: RegionConfig;
+  routes: readonly RouteSpec[];
+  bundles: PreparedBundles;
+  /** Web client directory to deploy (default: web/dist, else web/public). */
+  webSourceDir?: string;
+}
+
+const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export', anchor: 'Audit anchoring on request' } as const;
+
+/** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
+export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
+
+/**
+ * Everything Fellesjournal needs in one region, and nothing from any other region: tables, keys,
+ * functions, API, web hosting, alarms. Regions are independent by construction: no cross-stack
+ * references, no shared resources, each its own tenant role and keys.
+ */
+export class RegionStack extends Stack {
+  readonly tables: Tables;
+  readonly keys: PlatformKeys;
+  readonly tenantRole: TenantScopedRole;
+  readonly sharingReadRole: SharingReadRole;
+  readonly functions: Record<string, ServiceFunction> = {};
+  readonly authorizer: ServiceFunction;
+  readonly api: Api;
+  readonly web: WebHosting;
+  readonly operations: Operations;
+  readonly exportBucket: s3.Bucket;
+  readonly anchor: AuditAnchor;
+  readonly keyTrail: KeyTrail;
+
+  constructor(scope: Construct, id: string, props: RegionStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const stage = config.stage;
+    Tags.of(this).add('app', 'fellesjournal');
+    Tags.of(this).add('stage', stage);
+
+    this.keys = new PlatformKeys(this, 'Keys', { stage });
+    this.tables = new Tables(this, 'Tables', { stage, key: this.keys.data });
+    const t = this.tables.byId;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    const commonEnv: Record<string, string> = {
+      [ENV.stage]: stage,
+      [ENV.runtime]: 'aws',
+      [ENV.tableJournal]: t.journal.tableName,
+      [ENV.tableAudit]: t.audit.tableName,
+      [ENV.tableControl]: t.control.tableName,
+      [ENV.tableSharing]: t.sharing.tableName,
+      [ENV.oidcIssuer]: config.oidc.issuer,
+      [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
+      ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
+      [ENV.keyProvider]: 'kms',
+      [ENV.tenantKeyAliasPrefix]: TENANT_KEY_ALIAS_PREFIX,
+      [ENV.auditSigningKeyId]: this.keys.auditSigning.keyArn,
+      [ENV.lookupKeyId]: this.keys.lookup.keyArn,
+      [ENV.cursorKeyId]: this.keys.cursor.keyArn,
+      // No plane signs checkpoints: the anchoring function's signed tree heads replace them.
+      [ENV.auditCheckpoints]: 'off',
+    };
+    const fnCommon = {
+      stage,
+      logLevel: config.logLevel,
+      traceAwsCalls: config.traceAwsCalls,
+      metricsNamespace: config.metricsNamespace,
+      logsKey: this.keys.logs,
+      logRetention,
+    };
+    const bundleDir = (name: string) => {
+      const dir = props.bundles.dirs[name];
+      if (!dir) throw new Error(`No bundle prepared for function ${name}`);
+      return dir;
+    };
+    const makeFunction = (group: FunctionGroup, extraEnv: Record<string, string>, wildcardResourceReason?: string) =>
+      new ServiceFunction(this, constructId(group.name), {
+        ...(wildcardResourceReason ? { wildcardResourceReason } : {}),
+        ...fnCommon,
+        name: group.name,
+        service: group.service,
+        description: `${PLANE_LABEL[group.plane]}: ${group.routes.map((r) => r.id).join(', ')}`.slice(0, 256),
+        bundleDir: bundleDir(group.name),
+        settings: functionSettings(config, group.plane, group.service),
+        environment: { ...commonEnv, ...extraEnv },
+        statements: [],
+      });
+
+    const dataGroups = props.bundles.groups.filter((g) => g.plane === 'data');
+    const adminGroups = props.bundles.groups.filter((g) => g.plane === 'admin');
+    const operatorGroups = props.bundles.groups.filter((g) => g.plane === 'operator');
+    const exportGroups = props.bundles.groups.filter((g) => g.plane === 'export');
+    const anchorGroups = props.bundles.groups.filter((g) => g.plane === 'anchor');
+    for (const group of dataGroups) this.functions[group.name] = makeFunction(group, {});
+    // The data plane's scheduled job: audit events a citizen's change still owes other municipalities.
+    this.functions['audit-outbox'] = new ServiceFunction(this, 'AuditOutbox', {
+      ...fnCommon,
+      name: 'audit-outbox',
+      service: 'sharing',
+      description: 'Scheduled: delivers audit events a citizen\'s block or consent still owes other municipalities',
+      bundleDir: bundleDir('audit-outbox'),
+      settings: { ...functionSettings(config, 'data', 'sharing'), timeoutSeconds: 120, reservedConcurrency: 1 },
+      environment: commonEnv,
+      statements: [],
+      asyncInvocation: { queueKey: this.keys.ops },
+    });
+    const dataPlane = [...dataGroups.map((g) => g.name), 'audit-outbox'];
+
+    // Token vending: the only principal the tenant and sharing-read roles trust (see
+    // infra/functions/session-vendor.ts). It verifies the caller's token itself and takes the
+    // session tags from the registry; the data plane may only invoke it.
+    const vending = new ServiceFunction(this, 'SessionVendor', {
+      ...fnCommon,
+      name: 'session-vendor',
+      service: 'authorizer',
+      description: 'Token vending: verifies the caller\'s token, maps it through the registry, assumes the tenant or sharing-read role with tags from that mapping',
+      bundleDir: bundleDir('session-vendor'),
+      settings: functionSettings(config, 'authorizer'),
+      environment: commonEnv,
+      statements: [],
+    });
+    this.functions['session-vendor'] = vending;
+    this.tenantRole = new TenantScopedRole(this, 'TenantScoped', { stage, tables: t, vendingRole: vending.role });
+    this.sharingReadRole = new SharingReadRole(this, 'SharingRead', { stage, tables: t, vendingRole: vending.role });
+    vending.policy.addStatements(...vendingStatements({ tables: t, tenantRole: this.tenantRole.role, sharingReadRole: this.sharingReadRole.role }));
+    vending.fn.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
+    vending.fn.addEnvironment(ENV.sharingReadRoleArn, this.sharingReadRole.role.roleArn);
+    for (const name of dataPlane) {
+      const f = this.functions[name]!;
+      f.policy.addStatements(
+        ...dataPlaneStatements(this, { tables: t, tenantRole: this.tenantRole.role, sharingReadRole: this.sharingReadRole.role, vendingFunctionArn: vending.fn.functionArn, keys: this.keys }),
+      );
+      // The scheduled outbox job has no caller: its job sessions run under its own role (append-only audit).
+      if (name === 'audit-outbox') f.policy.addStatements(...outboxJobStatements(t));
+      else f.fn.addEnvironment(ENV.vendingFunction, vending.fn.functionName);
+      ackIndexes(f.policy, name === 'audit-outbox' ? [t.control, t.sharing, t.audit] : [t.control, t.sharing]);
+    }
+    new events.Rule(this, 'AuditOutboxSchedule', {
+      description: 'Delivers owed audit events every 5 minutes',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(this.functions['audit-outbox'].fn, { retryAttempts: 2 })],
+    });
+    ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
+    ackIndexes(this.sharingReadRole.policy, [t.audit]);
+    ackTenantKeys(this.sharingReadRole.policy, 'kms:Decrypt only where the key carries the tag tenant = the session\'s origin tag and the encryption context names that origin and the one document of the session; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
+    ackTenantKeys(this.tenantRole.policy, 'GenerateDataKey/Decrypt are allowed only where the key carries the tag tenant = the session\'s tenant tag and the encryption context tenant is the same value; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');
+
+    for (const group of adminGroups) {
+      const f = makeFunction(group, {});
+      f.policy.addStatements(...adminStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
+      ackIndexes(f.policy, [t.control, t.audit]);
+      this.functions[group.name] = f;
+    }
+
+    const vendorPlans = JSON.stringify(Object.fromEntries(Object.keys(config.api.vendorPlans).map((p) => [p, vendorPlanName(stage, p)])));
+    for (const group of operatorGroups) {
+      const f = makeFunction(
+        group,
+        { [VENDOR_PLANS_ENV]: vendorPlans },
+        'kms:CreateKey has no resource (the key does not exist yet); it is conditioned on a symmetric encrypt/decrypt key carrying the tenant tag.',
+      );
+      f.policy.addStatements(...operatorStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys }));
+      ackIndexes(f.policy, [t.control, t.audit]);
+      ackTenantKeys(
+        f.policy,
+        'Key management (describe, rotation, disable, schedule deletion, alias, tagging) on tenant keys created at runtime, conditioned on the tenant tag; no statement allows a plaintext data key, and an explicit deny covers every key-material operation outside DynamoDB.',
+      );
+      acknowledge(
+        f.policy,
+        `AwsSolutions-IAM5[Resource::arn:aws:kms:${this.region}:${this.account}:alias/fellesjournal/tenant/*]`,
+        'CreateAlias for the per-tenant aliases alias/fellesjournal/tenant/<kommunenummer>, made when a tenant is provisioned; the prefix confines it to tenant key aliases.',
+      );
+      for (const path of ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*', '/tags/*']) {
+        acknowledge(
+          f.policy,
+          `AwsSolutions-IAM5[Resource::arn:aws:apigateway:${this.region}::${path}]`,
+          'Vendor registration creates an API key per vendor client at runtime and adds it to a usage plan found by name; key and plan ids exist only then (naming the plans here would make the function depend on the API that invokes it). Usage plans themselves can only be read.',
+        );
+      }
+      this.functions[group.name] = f;
+    }
+
+    for (const group of exportGroups) {
+      const f = makeFunction(
+        group,
+        {},
+        'kms:Decrypt is conditioned on a tenant-tagged key and a tenant encryption context (tenant keys are created at runtime); the other * statements are explicit Deny statements.',
+      );
+      this.functions[group.name] = f;
+    }
+
+    // The anchoring job's rights, granted once the anchoring construct exists (below).
+    for (const group of anchorGroups) this.functions[group.name] = makeFunction(group, {});
+
+    const usageKey = webUsageKeyValue(this.account, stage, this.region);
+    this.authorizer = new ServiceFunction(this, 'Authorizer', {
+      ...fnCommon,
+      name: 'authorizer',
+      service: 'authorizer',
+      description: 'API Gateway authorizer: verifies OIDC tokens, checks a vendor client\'s API key, picks the usage-plan key',
+      bundleDir: bundleDir('authorizer'),
+      settings: functionSettings(config, 'authorizer'),
+      environment: {
+        [ENV.oidcIssuer]: config.oidc.issuer,
+        [ENV.oidcJwksUrl]: config.oidc.jwksUrl,
+        ...(config.oidc.audience ? { [ENV.oidcAudience]: config.oidc.audience } : {}),
+        [AUTHORIZER_ENV.webUsageKey]: usageKey,
+        [ENV.tableControl]: t.control.tableName,
+      },
+      statements: authorizerStatements(t),
+    });
+
+    const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
+    this.api = new Api(this, 'Api', {
+      config,
+      routes: props.routes,
+      functionFor: (route) => this.functions[groupOf.get(route.id)!]!.fn,
+      authorizer: this.authorizer.fn,
+      logsKey: this.keys.logs,
+      logRetention,
+      webUsageKeyValue: usageKey,
+    });
+
+    this.web = new WebHosting(this, 'Web', {
+      config,
+      region: props.region,
+      api: this.api.restApi,
+      routes: props.routes,
+      key: this.keys.ops,
+      logRetentionDays: config.logRetentionDays,
+      ...(props.webSourceDir ? { sourceDir: props.webSourceDir } : {}),
+    });
+
+    // Offboarding exports: decrypted journal data handed over to a leaving municipality. Private,
+    // KMS-encrypted, versioned, kept when the stack goes; only the export function may write.
+    this.exportBucket = new s3.Bucket(this, 'Exports', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.keys.exports,
+      bucketKeyEnabled: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.web.logBucket,
+      serverAccessLogsPrefix: 'exports-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.exportBucket,
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'Replication would copy decrypted patient data into another region, against the rule that regions are isolated; the bucket is versioned, KMS-encrypted and retained, and an export can be run again from the journal until the tenant key is deleted.',
+    );
+    for (const group of exportGroups) {
+      const f = this.functions[group.name]!;
+      f.policy.addStatements(...exportStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys, exportBucketArn: this.exportBucket.bucketArn }));
+      ackIndexes(f.policy, [t.control, t.audit, t.journal]);
+      ackTenantKeys(
+        f.policy,
+        'The offboarding export decrypts the journal records of the municipality being offboarded (kms:Decrypt only where the key carries a tenant tag and the request a tenant encryption context) and retires its key afterwards (describe, disable, schedule deletion, tag delete-after); tenant keys are created at runtime, so they can only be named by condition.',
+      );
+      acknowledge(
+        f.policy,
+        `AwsSolutions-IAM5[Resource::${arnRef(this.exportBucket)}/*]`,
+        'Export objects are named per offboarding run at runtime (<tenant>/<timestamp>/<file>.ndjson); the grant is PutObject and multipart upload into this one bucket, no read, list or delete.',
+      );
+    }
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
+
+    // Signed tree heads on a fixed beat, in a write-once bucket; the data plane reads them for verify.
+    const beatMinutes = config.auditAnchor.beatMinutes;
+    this.anchor = new AuditAnchor(this, 'AuditAnchor', {
+      stage,
+      retentionDays: config.auditAnchor.retentionDays,
+      beatMinutes,
+      auditTable: t.audit,
+      controlTable: t.control,
+      accessLogs: this.web.logBucket,
+      fn: {
+        ...fnCommon,
+        bundleDir: bundleDir('audit-anchor'),
+        settings: { ...functionSettings(config, 'data', 'audit'), timeoutSeconds: Math.min(900, beatMinutes * 60 - 5), reservedConcurrency: 1 },
+        environment: commonEnv,
+        asyncInvocation: { queueKey: this.keys.ops },
+      },
+    });
+    this.functions['audit-anchor'] = this.anchor.function;
+    for (const name of dataPlane) {
+      const f = this.functions[name]!;
+      f.policy.addStatements(...this.anchor.readStatements());
+      for (const [k, v] of Object.entries(this.anchor.readEnvironment(beatMinutes))) f.fn.addEnvironment(k, v);
+      for (const prefix of ['tree-heads', 'leaves']) {
+        acknowledge(
+          f.policy,
+          `AwsSolutions-IAM5[Resource::${arnRef(this.anchor.bucket)}/${prefix}/*]`,
+          'verify reads the signed tree heads and leaf sets, named per municipality, day and index at runtime; read only, in this one bucket.',
+        );
+      }
+    }
+    for (const group of anchorGroups) {
+      const f = this.functions[group.name]!;
+      this.anchor.grantAnchoring(f);
+      f.policy.addStatements(...anchorPlaneStatements({ tables: t, tenantRole: this.tenantRole.role }));
+    }
+    new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
+    new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });
+
+    this.operations = new Operations(this, 'Operations', {
+      stage,
+      region: this.region,
+      api: this.api.restApi,
+      functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
+      tables: t,
+      metricsNamespace: config.metricsNamespace,
+      topicKey: this.keys.ops,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    this.anchor.alarms(this.operations.topic, config.metricsNamespace, stage, beatMinutes);
+
+    // Tenant keys: the control plane writes each new key's policy (shared/crypto/key-policy.ts) from
+    // these roles. The offboarding function (export plane) is both the export and the offboarding role.
+    if (exportGroups.length !== 1) throw new Error(`Expected one offboarding function, found ${exportGroups.length}`);
+    const offboardingRole = this.functions[exportGroups[0]!.name]!.role;
+    for (const group of operatorGroups) {
+      const fn = this.functions[group.name]!.fn;
+      fn.addEnvironment(ENV.keyPolicyTenantRoleArn, this.tenantRole.role.roleArn);
+      fn.addEnvironment(ENV.keyPolicyExportRoleArn, offboardingRole.roleArn);
+      fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
+      fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
+    }
+    this.keyTrail = new KeyTrail(this, 'KeyTrail', {
+      stage,
+      topic: this.operations.topic,
+      dashboard: this.operations.dashboard,
+      metricNamespace: opsNamespace(stage),
+      logsKey: this.keys.logs,
+      logRetention,
+      accessLogs: this.web.logBucket,
+      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
+      tenantRoleName: this.tenantRole.role.roleName,
+      tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+    });
+
+    new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'TenantRoleArn', { value: this.tenantRole.role.roleArn });
+    new CfnOutput(this, 'SharingReadRoleArn', { value: this.sharingReadRole.role.roleArn });
+    new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });
+
+  }
+}
+
+/** Index ARNs (`<table>/index/*`): access to a table's indexes is no wider than to the table. */
+function ackIndexes(policy: Construct, tables: ITable[]): void {
+  for (const table of tables) {
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${arnRef(table)}/index/*]`,
+      'The table\'s own global secondary indexes (named in shared/db/tables.ts); the same actions and conditions as on the table itself apply, so the index wildcard adds no access to other data.',
+    );
+  }
+}
+
+function ackTenantKeys(policy: Construct, reason: string): void {
+  const { region, account } = Stack.of(policy);
+  acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:aws:kms:${region}:${account}:key/*]`, reason);
+}

@@ -1,0 +1,52 @@
+// @ts-nocheck
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, tableName } from '../shared/db/tables';
+
+/** Creates every table of shared/db/tables.ts (the same definitions CDK uses); existing ones are kept. */
+export async function createTables(client: DynamoDBClient, stage: string): Promise<void> {
+  await Promise.all(
+    TABLES.map(async (def) => {
+      const name = tableName(stage, def.id);
+      const attributes = new Map<string, AttributeDefinition>();
+      for (const a of [def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+        attributes.set(a, { AttributeName: a, AttributeType: 'S' });
+      }
+      try {
+        await client.send(
+          new CreateTableCommand({
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [...attributes.values()],
+            KeySchema: [
+              { AttributeName: def.partitionKey, KeyType: 'HASH' },
+              { AttributeName: def.sortKey, KeyType: 'RANGE' },
+            ],
+            GlobalSecondaryIndexes: def.indexes.length
+              ? def.indexes.map((i) => ({
+                  IndexName: i.name,
+                  KeySchema: [
+                    { AttributeName: i.partitionKey, KeyType: 'HASH' },
+                    { AttributeName: i.sortKey, KeyType: 'RANGE' },
+                  ],
+                  Projection: { ProjectionType: 'ALL' },
+                }))
+              : undefined,
+          }),
+        );
+        if (def.ttlAttribute) {
+          await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }));
+        }
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+        await client.send(new DescribeTableCommand({ TableName: name }));
+      }
+    }),
+  );
+}

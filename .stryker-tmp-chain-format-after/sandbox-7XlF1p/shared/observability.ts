@@ -1,0 +1,30 @@
+// @ts-nocheck
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * One Logger, Metrics and Tracer per container. Service name, log level and namespace come from
+ * the Powertools environment variables that infra sets (POWERTOOLS_SERVICE_NAME, ...).
+ * Log lines carry ids and outcomes only: never names, national ids or note text.
+ */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' });
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Fellesjournal' });
+
+/**
+ * The Tracer only where per-call tracing is on (a stage with `traceAwsCalls`, infra/config.ts).
+ * Loading it loads the X-Ray SDK, whose async-context hook tracks every promise of the process;
+ * with it off (the default in AWS, where Lambda's active tracing still records each invocation,
+ * and always under npm start, tests and bench) the module is not even loaded.
+ */
+const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+export const tracer: Tracer | undefined = tracingEnabled
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' })
+  : undefined;
+
+const captureLambdaHandler = tracer ? (await import('@aws-lambda-powertools/tracer/middleware')).captureLambdaHandler : undefined;
+
+/** A fresh Tracer middleware for one handler, where tracing is on. */
+export function traceMiddleware(): ReturnType<NonNullable<typeof captureLambdaHandler>> | undefined {
+  return tracer && captureLambdaHandler ? captureLambdaHandler(tracer, { captureResponse: false }) : undefined;
+}

@@ -1,0 +1,1104 @@
+// @ts-nocheck
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/routes';
+import { buildApp, prepareBundles, stackName } from '../../infra/app-builder';
+import { loadInfraConfig, parseInfraConfig } from '../../infra/config';
+import { bundleRoutes, ESBUILD_OPTIONS, REPO_ROOT, runnableCopy } from '../../infra/constructs/bundling';
+import { SHARING_READ_ROLE_DESCRIPTION, TENANT_ROLE_DESCRIPTION } from '../../infra/constructs/permissions';
+import { bodyJsonType } from '../../infra/constructs/api';
+import { ServiceFunction } from '../../infra/constructs/service-function';
+import { webRuntimeConfig } from '../../infra/constructs/web';
+import { constructId, groupRoutes, planeOf } from '../../infra/route-groups';
+import { ENV } from '../../shared/config/env-names';
+import { TABLES, tableName } from '../../shared/db/tables';
+import { crashRoute, echoRoute } from '../fixtures/echo-route';
+import { vendorKeyMatches } from '../../infra/functions/authorizer';
+import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
+import { proxyEvent } from '../support/requests';
+import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
+
+const synth = await synthesize();
+const north = synth.json['eu-north-1']!;
+const west = synth.json['eu-west-1']!;
+const groups = groupRoutes(ROUTES);
+
+describe('config', () => {
+  it('the shipped default config is valid', () => {
+    const config = loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json'));
+    expect(config.regions.length).toBeGreaterThan(0);
+  });
+
+  it('names every bad field at once', () => {
+    const bad = {
+      stage: 'Prod!',
+      account: '12',
+      regions: [{ region: 'eu-north-1', domainName: 'x.example.no' }, { region: 'eu-north-1' }],
+      oidc: { issuer: 'http://plain.example', jwksUrl: 'https://x.example/jwks', audience: 'fellesjournal', webClientId: 'web' },
+    };
+    let message = '';
+    try {
+      parseInfraConfig(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const field of ['stage', 'account', 'oidc.issuer']) expect(message).toContain(field);
+    expect(message).toMatch(/domainName and certificateArn go together|listed twice/);
+  });
+
+  it('refuses a configuration without a token audience, so synth fails before anything is built', () => {
+    const { audience: _dropped, ...oidc } = TEST_CONFIG.oidc;
+    expect(() => parseInfraConfig({ ...TEST_CONFIG, oidc })).toThrow(/oidc\.audience/);
+    expect(() => parseInfraConfig({ ...TEST_CONFIG, oidc: { ...oidc, audience: '' } })).toThrow(/oidc\.audience/);
+    // cdk synth reads the config file through the same parser (infra/app.ts).
+    const dir = mkdtempSync(join(tmpdir(), 'fj-config-'));
+    try {
+      const file = join(dir, 'no-audience.json');
+      writeFileSync(file, JSON.stringify({ ...TEST_CONFIG, oidc }));
+      expect(() => loadInfraConfig(file)).toThrow(/oidc\.audience/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one isolated stack per region', () => {
+  it('makes one stack per configured region, pinned to the account and region', () => {
+    expect(synth.stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      [stackName(TEST_CONFIG, 'eu-north-1'), '111111111111', 'eu-north-1'],
+      [stackName(TEST_CONFIG, 'eu-west-1'), '111111111111', 'eu-west-1'],
+    ]);
+  });
+
+  it('adding a region is a config change', async () => {
+    const config = parseInfraConfig({ ...TEST_CONFIG, regions: [...TEST_CONFIG.regions, { region: 'eu-central-1' }] });
+    const { stacks } = await buildApp(config, { nag: false, outdir: mkdtempSync(join(tmpdir(), 'fj-cdk-')) });
+    expect(stacks.map((s) => s.region)).toEqual(['eu-north-1', 'eu-west-1', 'eu-central-1']);
+  });
+
+  it('no stack references another: no imports, no exports, no other region in any ARN', () => {
+    for (const [region, template] of Object.entries(synth.json)) {
+      const body = text(template);
+      expect(body).not.toContain('Fn::ImportValue');
+      for (const output of Object.values(template.Outputs ?? {})) expect(output).not.toHaveProperty('Export');
+      for (const other of TEST_CONFIG.regions.map((r) => r.region).filter((r) => r !== region)) expect(body).not.toContain(other);
+    }
+  });
+
+  it('each region has its own complete set: tables, keys, functions, API, distribution, alarms', () => {
+    for (const template of [north, west]) {
+      const count = (type: string) => resourcesOf(template, type).length;
+      expect(count('AWS::DynamoDB::Table')).toBe(TABLES.length);
+      // data, logs, ops, audit signing, lookup, exports, cursor; the anchoring function's signing key and anchor-bucket key; the CloudTrail trail's key
+      expect(count('AWS::KMS::Key')).toBe(10);
+      expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
+      expect(count('AWS::ApiGateway::RestApi')).toBe(1);
+      expect(count('AWS::CloudFront::Distribution')).toBe(1);
+      expect(count('AWS::CloudWatch::Alarm')).toBeGreaterThan(5);
+      expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
+    }
+  });
+});
+
+describe('DynamoDB tables (shared/db/tables.ts)', () => {
+  const tables = resourcesOf(north, 'AWS::DynamoDB::Table');
+
+  it.each(TABLES.map((t) => [t.id, t] as const))('%s: on demand, PITR, deletion protection, CMK, retained', (_id, def) => {
+    const entry = tables.find(([, r]) => r.Properties?.TableName === tableName('test', def.id));
+    expect(entry).toBeDefined();
+    const [, table] = entry!;
+    const p = table.Properties!;
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toMatchObject({ PointInTimeRecoveryEnabled: true });
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    expect((table as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+    expect((table as { UpdateReplacePolicy?: string }).UpdateReplacePolicy).toBe('Retain');
+    // Encrypted with a customer-managed key of this stack that rotates.
+    expect(p.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    const keyId = refOf((p.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId)!;
+    expect(north.Resources[keyId]?.Type).toBe('AWS::KMS::Key');
+    expect(north.Resources[keyId]?.Properties?.EnableKeyRotation).toBe(true);
+    // TTL exactly where the definition has one.
+    if (def.ttlAttribute) expect(p.TimeToLiveSpecification).toEqual({ AttributeName: def.ttlAttribute, Enabled: true });
+    else expect(p.TimeToLiveSpecification).toBeUndefined();
+    // Keys and indexes as defined for the local runtime.
+    expect(p.KeySchema).toEqual([
+      { AttributeName: def.partitionKey, KeyType: 'HASH' },
+      { AttributeName: def.sortKey, KeyType: 'RANGE' },
+    ]);
+    const gsis = (p.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[];
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual(def.indexes.map((i) => i.name).sort());
+  });
+
+  it('the table key is usable only through DynamoDB of this account', () => {
+    const keyId = refOf((tables[0]![1].Properties!.SSESpecification as { KMSMasterKeyId: unknown }).KMSMasterKeyId)!;
+    const policy = north.Resources[keyId]!.Properties!.KeyPolicy as { Statement: { Sid?: string; Principal: unknown; Condition?: unknown }[] };
+    const wide = policy.Statement.filter((s) => text(s.Principal).includes('"*"'));
+    expect(wide).toHaveLength(1);
+    expect(wide[0]!.Condition).toEqual({ StringEquals: { 'kms:CallerAccount': '111111111111', 'kms:ViaService': 'dynamodb.eu-north-1.amazonaws.com' } });
+  });
+
+  it('every table is in a backup plan whose vault survives the stack', () => {
+    const [, selection] = resourcesOf(north, 'AWS::Backup::BackupSelection')[0]!;
+    const selected = text(selection.Properties);
+    for (const [id] of tables) expect(selected).toContain(id);
+    const [, vault] = resourcesOf(north, 'AWS::Backup::BackupVault')[0]!;
+    expect((vault as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('functions', () => {
+  const functions = resourcesOf(north, 'AWS::Lambda::Function');
+  const byName = (name: string) => functions.find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`);
+
+  it('one function per service and plane of the route table, plus the authorizer', () => {
+    for (const g of groups) expect(byName(g.name), g.name).toBeDefined();
+    expect(byName('authorizer')).toBeDefined();
+  });
+
+  it.each([...groups.map((g) => [g.name, g.service] as const), ['authorizer', 'authorizer'] as const])(
+    '%s: nodejs22.x on arm64, X-Ray, reserved concurrency, Powertools, JSON logs in its own encrypted group',
+    (name, service) => {
+      const [, fn] = byName(name)!;
+      const p = fn.Properties!;
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.Handler).toBe('index.handler');
+      expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(p.ReservedConcurrentExecutions).toBeGreaterThan(0);
+      const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
+      // Active tracing (above) either way; per-call subsegments only where the config asks (off by default).
+      expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_NAMESPACE: 'Fellesjournal', POWERTOOLS_TRACE_ENABLED: 'false' });
+      const logging = p.LoggingConfig as { LogFormat: string; LogGroup: unknown };
+      expect(logging.LogFormat).toBe('JSON');
+      const group = north.Resources[refOf(logging.LogGroup)!]!;
+      expect(group.Type).toBe('AWS::Logs::LogGroup');
+      expect(group.Properties?.KmsKeyId).toBeDefined();
+      expect(group.Properties?.RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
+      // Invoked synchronously by API Gateway: no dead-letter queue to fill.
+      expect(p.DeadLetterConfig).toBeUndefined();
+    },
+  );
+
+  it('service functions get the runtime configuration by the names in shared/config/env-names.ts', () => {
+    for (const g of groups) {
+      const env = (byName(g.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const name of [ENV.stage, ENV.tableJournal, ENV.tableAudit, ENV.tableControl, ENV.tableSharing, ENV.oidcIssuer, ENV.oidcJwksUrl, ENV.oidcAudience, ENV.auditSigningKeyId, ENV.lookupKeyId]) {
+        expect(env[name], `${g.name} ${name}`).toBeDefined();
+      }
+      expect(env).toMatchObject({ [ENV.runtime]: 'aws', [ENV.keyProvider]: 'kms', [ENV.tenantKeyAliasPrefix]: 'alias/fellesjournal/tenant/' });
+      // Only the data plane acts through the tenant-scoped role.
+      // Data-plane functions name the vending function, never the tenant role (only the vending function does).
+      expect(env[ENV.vendingFunction] !== undefined, g.name).toBe(g.plane === 'data');
+      expect(env[ENV.tenantRoleArn], g.name).toBeUndefined();
+    }
+  });
+
+  it('the audit signing key signs with P-256 and the lookup key is an HMAC key', () => {
+    const env = (byName(groups[0]!.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(north.Resources[refOf(env[ENV.auditSigningKeyId])!]!.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(north.Resources[refOf(env[ENV.lookupKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(north.Resources[refOf(env[ENV.cursorKeyId])!]!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(refOf(env[ENV.cursorKeyId])).not.toBe(refOf(env[ENV.lookupKeyId]));
+  });
+
+  it('the functions that page lists (data and admin planes) may derive the cursor key; no other, and not from the lookup key', () => {
+    for (const g of groups) {
+      const env = (byName(g.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const s = roleStatements(g.name);
+      const expected = g.plane === 'data' || g.plane === 'admin' ? 'allow' : 'implicit-deny';
+      expect(evaluate(s, { action: 'kms:GenerateMac', resource: `<${refOf(env[ENV.cursorKeyId])}>` }), g.name).toBe(expected);
+      expect(evaluate(s, { action: 'kms:GenerateMac', resource: `<${refOf(env[ENV.lookupKeyId])}>` }), g.name).toBe(g.plane === 'data' ? 'allow' : 'implicit-deny');
+    }
+  });
+
+  it('the audit-outbox job runs every 5 minutes as a data-plane function, with a dead-letter queue and an alarm on what stays owed', () => {
+    const [id, fn] = byName('audit-outbox')!;
+    const p = fn.Properties!;
+    expect(p).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, ReservedConcurrentExecutions: 1 });
+    expect(p.DeadLetterConfig).toBeDefined();
+    // No caller, so no vended session: its job sessions run under its own role (append-only audit).
+    expect((p.Environment as { Variables: Record<string, unknown> }).Variables[ENV.tenantRoleArn]).toBeUndefined();
+    expect(evaluate(roleStatements('audit-outbox'), asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#0301#AUDIT#P#p1']))).toBe('allow');
+    const rules = resourcesOf(north, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+    const rule = rules.find((r) => text(r.Targets).includes(id));
+    expect(rule?.ScheduleExpression).toBe('rate(5 minutes)');
+    const alarm = resourcesOf(north, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!).find((a) => a.AlarmName === 'fellesjournal-test-audit-outbox-pending');
+    expect(alarm).toMatchObject({ MetricName: 'AuditOutboxPending', Namespace: 'Fellesjournal', EvaluationPeriods: 6 });
+  });
+
+  it('an asynchronously invoked function gets an encrypted dead-letter queue it may write to; per-call tracing when asked', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Scratch', { env: { account: '111111111111', region: 'eu-north-1' } });
+    const dir = mkdtempSync(join(tmpdir(), 'fj-fn-'));
+    writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => {};');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    new ServiceFunction(stack, 'Job', {
+      stage: 'test',
+      name: 'job',
+      service: 'job',
+      description: 'async job',
+      bundleDir: dir,
+      settings: { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 1 },
+      environment: {},
+      logLevel: 'INFO',
+      traceAwsCalls: true,
+      metricsNamespace: 'Fellesjournal',
+      logsKey: key,
+      logRetention: logs.RetentionDays.TWO_YEARS,
+      statements: [],
+      asyncInvocation: { queueKey: key },
+    });
+    const t = Template.fromStack(stack);
+    // A stage that asks for per-call tracing gets the Powertools Tracer switched on.
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_TRACE_ENABLED: 'true' }) } });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: Match.anyValue() } });
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DeadLetters', Action: 'sqs:SendMessage' })]) },
+    });
+  });
+});
+
+describe('route table to functions', () => {
+  it('every route is a method of the API, integrated with its group\'s function', () => {
+    const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(ROUTES.length);
+    const fnIdOf = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![0];
+    for (const g of groups) {
+      for (const route of g.routes) {
+        const method = methods.find(([, m]) => m.Properties?.OperationName === route.id);
+        expect(method, route.id).toBeDefined();
+        expect(method![1].Properties!.HttpMethod).toBe(route.method);
+        expect(text((method![1].Properties!.Integration as { Uri: unknown }).Uri)).toContain(fnIdOf(g.name));
+      }
+    }
+  });
+
+  it('a new service in the route table becomes a function and methods without infra changes', async () => {
+    const { stacks } = await buildApp(TEST_CONFIG, { nag: false, routes: [...ROUTES, echoRoute, crashRoute], outdir: mkdtempSync(join(tmpdir(), 'fj-cdk-')) });
+    const fn = stacks[0]!.functions.test;
+    expect(fn).toBeDefined();
+    expect(planeOf(echoRoute)).toBe('data');
+    expect(stacks[0]!.node.tryFindChild(constructId('test'))).toBe(fn);
+  });
+
+  it('the generated router dispatches on method + resource template and answers unknown ones with problem+json', async () => {
+    const bundle = await bundleRoutes('router-test', [echoRoute, crashRoute]);
+    const file = runnableCopy(bundle, 'router-test');
+    const { handler } = (await import(pathToFileURL(file).href)) as { handler: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult> };
+    const context = { functionName: 'fj-test-test', awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+    const crash = await handler(proxyEvent('GET', '/v1/test-crash'), context);
+    expect(crash.statusCode).toBe(500);
+    expect(crash.headers?.['content-type']).toBe('application/problem+json');
+    const unknown = await handler(proxyEvent('GET', '/v1/nothing-here'), context);
+    expect(unknown.statusCode).toBe(404);
+    expect(JSON.parse(unknown.body)).toMatchObject({ status: 404, type: 'urn:fellesjournal:problem:not-found' });
+    // The echo route needs a token: dispatched to its handler, which refuses without one.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      [ENV.tableJournal]: 'fj-t-journal',
+      [ENV.tableAudit]: 'fj-t-audit',
+      [ENV.tableControl]: 'fj-t-control',
+      [ENV.tableSharing]: 'fj-t-sharing',
+      [ENV.oidcIssuer]: 'https://issuer.example',
+      [ENV.oidcJwksUrl]: 'https://issuer.example/jwks',
+      [ENV.oidcAudience]: 'fellesjournal',
+      [ENV.keyProvider]: 'kms',
+    });
+    try {
+      const echo = await handler(proxyEvent('POST', '/v1/test-echo/{thing}'), context);
+      expect(echo.statusCode).toBe(401);
+      expect(echo.headers?.['www-authenticate']).toBe('Bearer realm="fellesjournal"');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('bundles keep @aws-sdk external and load lazily what the code imports lazily', async () => {
+    expect(ESBUILD_OPTIONS.external).toContain('@aws-sdk/client-*');
+    const bundles = await prepareBundles(ROUTES);
+    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor'].sort());
+  });
+});
+
+
+// ---------------------------------------------------------------------------------------------
+// Least privilege, decided by evaluating the synthesized policies (test/infra/iam-eval.ts).
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-north-1';
+const fnEntry = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`);
+const roleIdOf = (name: string) => refOf(fnEntry(name)![1].Properties!.Role)!;
+const roleStatements = (name: string) => statementsOfRole(north, roleIdOf(name));
+const tableId = (id: string) => resourcesOf(north, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === tableName('test', id as never))![0];
+const table = (id: string, index?: string) => `<${tableId(id)}>${index ? `/index/${index}` : ''}`;
+const tenantRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
+const tenantRole = statementsOfRole(north, tenantRoleId);
+const tenantKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444`;
+// The data plane: the route groups' functions and the scheduled audit-outbox job.
+const dataGroups = [...groups.filter((g) => g.plane === 'data').map((g) => g.name), 'audit-outbox'];
+const adminGroups = groups.filter((g) => g.plane === 'admin').map((g) => g.name);
+const operatorGroups = groups.filter((g) => g.plane === 'operator').map((g) => g.name);
+const exportGroups = groups.filter((g) => g.plane === 'export').map((g) => g.name);
+const anchorGroups = groups.filter((g) => g.plane === 'anchor').map((g) => g.name);
+const allFunctionRoles = [...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor'];
+const sharingReadRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === SHARING_READ_ROLE_DESCRIPTION)![0];
+const sharingReadRole = statementsOfRole(north, sharingReadRoleId);
+
+/** A DynamoDB request of the tenant role's session for `tenant`. */
+const asTenant = (tenant: string, action: string, resource: string, leadingKeys?: string[], extra: Record<string, string | string[]> = {}): IamRequest => ({
+  action,
+  resource,
+  principalTags: { tenant },
+  context: { ...(leadingKeys ? { 'dynamodb:LeadingKeys': leadingKeys } : {}), ...extra },
+});
+
+describe('least privilege: the tenant-scoped role', () => {
+  it('is trusted only by the session vending function\'s role, only with the one session tag tenant = four characters', () => {
+    const trust = north.Resources[tenantRoleId]!.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toHaveLength(1);
+    const [s] = trust.Statement as [Statement];
+    const principals = [(s.Principal as { AWS: unknown }).AWS].flat().map(refOf).sort();
+    expect(principals).toEqual([roleIdOf('session-vendor')]);
+    for (const name of [...dataGroups, ...adminGroups, ...operatorGroups, ...exportGroups, ...anchorGroups, 'authorizer']) expect(principals).not.toContain(roleIdOf(name));
+    const assume = (tags: Record<string, string>) =>
+      evaluate([{ ...s, Resource: '*' }], { action: 'sts:AssumeRole', resource: 'x', context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    expect(assume({ tenant: '0301' })).toBe('allow');
+    expect(assume({})).toBe('implicit-deny');
+    expect(assume({ tenant: '*' })).toBe('implicit-deny');
+    expect(assume({ tenant: '0301', role: 'operator' })).toBe('implicit-deny');
+    // No second tag: a tenant session never reaches another municipality's log.
+    expect(assume({ tenant: '0301', auditPeer: '4601' })).toBe('implicit-deny');
+    expect(assume({ auditPeer: '4601' })).toBe('implicit-deny');
+  });
+
+  it('DynamoDB: only items and index partitions whose keys start with T#<own tenant>#', () => {
+    expect(tenantRole.some((s) => text(s.Condition).includes('T#${aws:PrincipalTag/tenant}#*'))).toBe(true);
+    for (const t of ['journal', 'audit']) {
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#0301#PAT#1']))).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t, 'gsi1'), ['T#0301#AUDIT#USER#u1']))).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#4601#PAT#1']))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t, 'gsi2'), ['T#4601#AUDIT#DAY#2026-01-01']))).toBe('implicit-deny');
+      // One foreign key in a batch spoils the batch; a prefix without the separator is not the tenant.
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:BatchGetItem', table(t), ['T#0301#A', 'T#4601#B']))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#03011#A']))).toBe('implicit-deny');
+      // No keys at all (Scan-like) and a session without the tag get nothing.
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table(t)))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, { action: 'dynamodb:GetItem', resource: table(t), context: { 'dynamodb:LeadingKeys': ['T#0301#PAT#1'] } })).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Scan', table(t), ['T#0301#A']))).toBe('implicit-deny');
+    }
+    // The citizen's access log: gsi3 of the audit table, per tenant.
+    expect(evaluate(tenantRole, asTenant('4601', 'dynamodb:Query', table('audit', 'gsi3'), ['T#4601#AUDIT#CITIZEN#abc']))).toBe('allow');
+    // No control-table access through the tenant role: the registry is read under the function's own role.
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:GetItem', table('control'), ['TENANT#0301']))).toBe('implicit-deny');
+  });
+
+  it('KMS: only keys tagged with its tenant, only with encryption context tenant = the tag', () => {
+    const kmsReq = (action: string, keyTenant: string | undefined, contextTenant: string | undefined): IamRequest => ({
+      action,
+      resource: tenantKey,
+      principalTags: { tenant: '0301' },
+      context: { ...(keyTenant ? { 'aws:ResourceTag/tenant': keyTenant } : {}), ...(contextTenant ? { 'kms:EncryptionContext:tenant': contextTenant } : {}) },
+    });
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '0301'))).toBe('allow');
+      expect(evaluate(tenantRole, kmsReq(action, '4601', '0301'))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '4601'))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, '0301', undefined))).toBe('implicit-deny');
+      expect(evaluate(tenantRole, kmsReq(action, undefined, '0301'))).toBe('implicit-deny');
+    }
+    for (const action of ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']) {
+      expect(evaluate(tenantRole, kmsReq(action, '0301', '0301')), action).toBe('implicit-deny');
+    }
+  });
+
+  it('the sharing table: only writes that belong in its tenant\'s transactions (own document entries, citizens\' blocks and consents), never delete, no reads', () => {
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['CIT#abc'])), action).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#4601#DOC#e1'])), action).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['DOCS#abc'])), action).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'))), action).toBe('implicit-deny');
+    }
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('implicit-deny');
+    }
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing', 'gsi1'), ['DOCS#abc']))).toBe('implicit-deny');
+  });
+});
+
+describe('least privilege: the sharing-read role (one document of another municipality)', () => {
+  const reading = { origin: '4601', tenant: '0301', document: 'e1' };
+  const asReader = (action: string, resource: string, leadingKeys?: string[], tags: Record<string, string> = reading, extra: Record<string, string | string[]> = {}): IamRequest => ({
+    action,
+    resource,
+    principalTags: tags,
+    context: { ...(leadingKeys ? { 'dynamodb:LeadingKeys': leadingKeys } : {}), ...extra },
+  });
+
+  it('is trusted only by the session vending function\'s role, with an origin of four characters and no tags beyond origin, document, tenant', () => {
+    const trust = north.Resources[sharingReadRoleId]!.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toHaveLength(1);
+    const [s] = trust.Statement as [Statement];
+    expect([(s.Principal as { AWS: unknown }).AWS].flat().map(refOf)).toEqual([roleIdOf('session-vendor')]);
+    const assume = (tags: Record<string, string>) =>
+      evaluate([{ ...s, Resource: '*' }], { action: 'sts:AssumeRole', resource: 'x', context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    expect(assume(reading)).toBe('allow');
+    expect(assume({ origin: '4601' })).toBe('allow');
+    expect(assume({ tenant: '0301', document: 'e1' })).toBe('implicit-deny');
+    expect(assume({ ...reading, role: 'operator' })).toBe('implicit-deny');
+  });
+
+  it('reads the one shared document\'s index item, GetItem only; not another document, not the index by citizen', () => {
+    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e1']))).toBe('allow');
+    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e2']))).toBe('implicit-deny');
+    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e1'], { origin: '4601', tenant: '0301' }))).toBe('implicit-deny');
+    for (const action of ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan']) {
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['T#4601#DOC#e1'])), action).toBe('implicit-deny');
+    }
+    expect(evaluate(sharingReadRole, asReader('dynamodb:Query', table('sharing', 'gsi1'), ['DOCS#abc']))).toBe('implicit-deny');
+    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['CIT#abc']))).toBe('implicit-deny');
+  });
+
+  it('cannot read the origin\'s patient, relationship or entry items (the journal), nor its own municipality\'s', () => {
+    for (const key of ['T#4601#P#p1', 'T#4601#NID#abc', 'T#4601#NAME#x', 'T#4601#PATIENTS', 'T#0301#P#p2']) {
+      for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']) {
+        expect(evaluate(sharingReadRole, asReader(action, table('journal'), [key])), `${action} ${key}`).toBe('implicit-deny');
+        expect(evaluate(sharingReadRole, asReader(action, table('journal', 'gsi1'), [key])), `${action} ${key} gsi1`).toBe('implicit-deny');
+      }
+    }
+    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('control'), ['TENANT#4601']))).toBe('implicit-deny');
+  });
+
+  it('writes nothing but audit events: appends to the origin\'s log and its own, never a change, never another table', () => {
+    for (const action of ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem']) {
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#4601#AUDIT#P#p1'])), action).toBe('allow');
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#0301#AUDIT#P#p2', 'T#4601#AUDIT#P#p1'])), action).toBe('allow');
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#1804#AUDIT#P#p1'])), action).toBe('implicit-deny');
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#4601#P#p1'])), action).toBe('implicit-deny');
+      // A citizen's session (no tenant tag) reaches the origin's log only.
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#0301#AUDIT#P#p2'], { origin: '4601', document: 'e1' })), action).toBe('implicit-deny');
+    }
+    for (const t of ['journal', 'sharing', 'control']) {
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']) {
+        for (const key of ['T#4601#P#p1', 'T#4601#DOC#e1', 'T#0301#P#p2', 'CIT#abc', 'TENANT#4601']) {
+          expect(evaluate(sharingReadRole, asReader(action, table(t), [key])), `${action} ${t} ${key}`).not.toBe('allow');
+        }
+      }
+    }
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(evaluate(sharingReadRole, asReader(action, table('audit'), ['T#4601#AUDIT#P#p1'])), action).toBe('implicit-deny');
+    }
+  });
+
+  it('KMS: Decrypt with the origin\'s key only in that document\'s context; never a data key, never another document or municipality', () => {
+    const kmsReq = (action: string, keyTenant: string, context: Record<string, string>, tags: Record<string, string> = reading): IamRequest => ({
+      action,
+      resource: tenantKey,
+      principalTags: tags,
+      context: { 'aws:ResourceTag/tenant': keyTenant, ...Object.fromEntries(Object.entries(context).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])) },
+    });
+    expect(evaluate(sharingReadRole, kmsReq('kms:Decrypt', '4601', { tenant: '4601', document: 'e1' }))).toBe('allow');
+    // The origin's ordinary records (patient, relationships, entries: context without the document) stay shut.
+    expect(evaluate(sharingReadRole, kmsReq('kms:Decrypt', '4601', { tenant: '4601' }))).toBe('implicit-deny');
+    expect(evaluate(sharingReadRole, kmsReq('kms:Decrypt', '4601', { tenant: '4601', document: 'e2' }))).toBe('implicit-deny');
+    expect(evaluate(sharingReadRole, kmsReq('kms:Decrypt', '0301', { tenant: '0301', document: 'e1' }))).toBe('implicit-deny');
+    expect(evaluate(sharingReadRole, kmsReq('kms:Decrypt', '4601', { tenant: '4601', document: 'e1' }, { origin: '4601', tenant: '0301' }))).toBe('implicit-deny');
+    for (const action of ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant']) {
+      expect(evaluate(sharingReadRole, kmsReq(action, '4601', { tenant: '4601', document: 'e1' })), action).toBe('implicit-deny');
+    }
+  });
+});
+
+describe('least privilege: the session vending function', () => {
+  it('alone assumes the tenant and sharing-read roles, reads only callers\' registry entries, and touches no tenant data or key', () => {
+    const s = roleStatements('session-vendor');
+    const assume = (role: string, tags: Record<string, string>) =>
+      evaluate(s, { action: 'sts:AssumeRole', resource: `<${role}>`, context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    expect(assume(tenantRoleId, { tenant: '0301' })).toBe('allow');
+    expect(assume(tenantRoleId, { tenant: '0301', auditPeer: '4601' })).toBe('implicit-deny');
+    expect(assume(sharingReadRoleId, { origin: '4601', document: 'e1', tenant: '0301' })).toBe('allow');
+    for (const key of ['TENANT#0301', 'USER#oslo.lege', 'VENDOR#c1']) expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': [key] } }), key).toBe('allow');
+    for (const t of ['journal', 'audit', 'sharing']) expect(evaluate(s, asTenant('0301', 'dynamodb:GetItem', table(t), ['T#0301#P#p1'])), t).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' } })).toBe('implicit-deny');
+  });
+});
+
+describe('least privilege: the audit table is append-only for everyone', () => {
+  const everyone = [...allFunctionRoles.map((n) => [n, roleStatements(n)] as const), ['tenant role', tenantRole] as const, ['sharing-read role', sharingReadRole] as const];
+
+  it.each(everyone)('%s: no UpdateItem, DeleteItem, BatchWriteItem or PartiQL change on audit items', (_name, statements) => {
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLInsert', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable']) {
+      for (const key of ['T#0301#AUDIT#STREAM', 'T#4601#X']) {
+        expect(evaluate(statements, asTenant('0301', action, table('audit'), [key])), action).not.toBe('allow');
+      }
+    }
+  });
+
+  it('appending is allowed only under a condition on the partition key (tenant role: own tenant; control plane: tenant-prefixed streams)', () => {
+    const puts = everyone.flatMap(([, statements]) =>
+      statements.filter((s) => s.Effect === 'Allow' && actions(s).some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:*') && text(s.Resource).includes(tableId('audit'))),
+    );
+    expect(puts.length).toBeGreaterThan(0);
+    for (const s of puts) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], text(s)).toBeDefined();
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#0301#AUDIT#STREAM']))).toBe('allow');
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#4601#AUDIT#STREAM']))).toBe('implicit-deny');
+    // Data-plane roles themselves cannot write audit items at all: only through vended sessions
+    // (the scheduled outbox job, which has no caller, appends under its own role).
+    for (const name of dataGroups.filter((n) => n !== 'audit-outbox')) expect(evaluate(roleStatements(name), asTenant('0301', 'dynamodb:PutItem', table('audit'), ['T#0301#AUDIT#STREAM'])), name).toBe('implicit-deny');
+  });
+
+  it('no role may delete items of any table or scan one', () => {
+    for (const [name, statements] of everyone) {
+      for (const t of TABLES) {
+        for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) {
+          expect(evaluate(statements, asTenant('0301', action, table(t.id), ['T#0301#A'])), `${name} ${action} ${t.id}`).not.toBe('allow');
+        }
+      }
+    }
+  });
+});
+
+describe('least privilege: data-plane functions', () => {
+  it.each(dataGroups)('%s: cannot obtain a session for any tenant itself: no AssumeRole or TagSession on the tenant or sharing-read role, for any tag', (name) => {
+    const s = roleStatements(name);
+    const assume = (role: string, tags: Record<string, string>, action = 'sts:AssumeRole') =>
+      evaluate(s, { action, resource: `<${role}>`, context: { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } });
+    for (const role of [tenantRoleId, sharingReadRoleId]) {
+      for (const tags of [{ tenant: '0301' }, { tenant: '4601' }, { origin: '4601', document: 'e1' }, {}] as Record<string, string>[]) {
+        expect(assume(role, tags), `${role} ${JSON.stringify(tags)}`).toBe('explicit-deny');
+        expect(assume(role, tags, 'sts:TagSession'), `${role} ${JSON.stringify(tags)}`).toBe('explicit-deny');
+      }
+    }
+    const vars = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(vars[ENV.tenantRoleArn]).toBeUndefined();
+    if (name !== 'audit-outbox') {
+      // It asks the vending function instead (invoke only), which maps the caller's own token.
+      expect(evaluate(s, { action: 'lambda:InvokeFunction', resource: `<${fnEntry('session-vendor')![0]}>` })).toBe('allow');
+      expect(vars[ENV.vendingFunction]).toEqual({ Ref: fnEntry('session-vendor')![0] });
+    }
+    // Own role: no tenant items, no tenant key material (explicit deny), the registry read-only.
+    expect(evaluate(s, asTenant('0301', 'dynamodb:GetItem', table('journal'), ['T#0301#PAT#1']))).toBe('implicit-deny');
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncryptFrom']) {
+      expect(evaluate(s, { action, resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' } })).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('control', 'gsi1'), context: { 'dynamodb:LeadingKeys': ['TENANTS'] } })).toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(evaluate(s, { action, resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301'] } }), action).toBe('implicit-deny');
+    }
+    // Region-wide helpers: the sharing index, the national-id lookup hash, audit checkpoint signatures.
+    expect(evaluate(s, { action: 'dynamodb:UpdateItem', resource: table('sharing'), context: { 'dynamodb:LeadingKeys': ['DOC#1'] } })).toBe('allow');
+    const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const signingKey = `<${refOf(env[ENV.auditSigningKeyId])}>`;
+    const lookupKey = `<${refOf(env[ENV.lookupKeyId])}>`;
+    // Checkpoints signed before anchoring still verify; no data-plane role may sign any more.
+    for (const action of ['kms:GetPublicKey', 'kms:Verify']) expect(evaluate(s, { action, resource: signingKey }), action).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Sign', resource: signingKey })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:GenerateMac', resource: lookupKey })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:GenerateMac', resource: tenantKey })).toBe('implicit-deny');
+  });
+});
+
+describe('least privilege: control plane', () => {
+  const keyContext = (extra: Record<string, string | string[]>) => ({ action: '', resource: tenantKey, context: extra });
+
+  it.each(operatorGroups)('%s (operator): creates and tags tenant keys, manages them, never decrypts, never the tenant role', (name) => {
+    const s = roleStatements(name);
+    const create = (tags: Record<string, string>, spec = 'SYMMETRIC_DEFAULT') =>
+      evaluate(s, {
+        action: 'kms:CreateKey',
+        resource: '*',
+        context: { 'kms:KeySpec': spec, 'kms:KeyUsage': 'ENCRYPT_DECRYPT', ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) },
+      });
+    expect(create({ tenant: '0301', app: 'fellesjournal' })).toBe('allow');
+    expect(create({ app: 'fellesjournal' })).toBe('implicit-deny');
+    expect(create({ tenant: '0301', owner: 'x' })).toBe('implicit-deny');
+    expect(create({ tenant: '0301' }, 'RSA_2048')).toBe('implicit-deny');
+    // Tags an untagged new key; never moves a tenant's key to another tenant; may mark it for deletion.
+    expect(evaluate(s, { ...keyContext({ 'aws:TagKeys': ['tenant', 'app'] }), action: 'kms:TagResource' })).toBe('allow');
+    expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'aws:TagKeys': ['tenant'] }), action: 'kms:TagResource' })).toBe('implicit-deny');
+    expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'aws:TagKeys': ['delete-after'] }), action: 'kms:TagResource' })).toBe('allow');
+    for (const action of ['kms:EnableKeyRotation', 'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:DescribeKey']) {
+      expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301' }), action }), action).toBe('allow');
+      // Platform keys (no tenant tag) are not its to manage.
+      expect(evaluate(s, { ...keyContext({}), action }), action).toBe('implicit-deny');
+    }
+    expect(evaluate(s, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/fellesjournal/tenant/0301` })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/fellesjournal/test/data` })).toBe('implicit-deny');
+    // Never key material, even if a key policy it wrote at CreateKey allowed it (explicit deny wins).
+    for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:CreateGrant', 'kms:PutKeyPolicy']) {
+      expect(evaluate(s, { ...keyContext({ 'aws:ResourceTag/tenant': '0301', 'kms:EncryptionContext:tenant': '0301' }), action }), action).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+    const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it.each(adminGroups)('%s (tenant admin): writes the registry and its audit events, no tenant role, no key material', (name) => {
+    const s = roleStatements(name);
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['USER#oslo.lege'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('audit'), context: { 'dynamodb:LeadingKeys': ['T#0301#AUDIT#STREAM'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#0301#PAT#1'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301' } })).toBe('explicit-deny');
+    expect(evaluate(s, { action: 'kms:CreateKey', resource: '*', context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '0301', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+  });
+
+  it('vendor API keys: the operator functions may create keys and put them in usage plans they find by name (FJ_VENDOR_USAGE_PLANS)', () => {
+    for (const name of operatorGroups) {
+      const s = roleStatements(name);
+      const apigw = (path: string) => `arn:aws:apigateway:${REGION}::${path}`;
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/apikeys') })).toBe('allow');
+      expect(evaluate(s, { action: 'apigateway:POST', resource: apigw('/usageplans/abc/keys') })).toBe('allow');
+      expect(evaluate(s, { action: 'apigateway:PATCH', resource: apigw('/usageplans/abc') })).toBe('implicit-deny');
+      expect(evaluate(s, { action: 'apigateway:DELETE', resource: apigw('/restapis/abc') })).toBe('implicit-deny');
+      const env = (fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const plans = JSON.parse(String(env.FJ_VENDOR_USAGE_PLANS)) as Record<string, string>;
+      expect(plans).toEqual({ standard: 'fj-test-vendor-standard', large: 'fj-test-vendor-large' });
+      const planNames = resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties?.UsagePlanName);
+      for (const plan of Object.values(plans)) expect(planNames).toContain(plan);
+    }
+    for (const name of [...dataGroups, ...adminGroups]) {
+      expect(evaluate(roleStatements(name), { action: 'apigateway:POST', resource: `arn:aws:apigateway:${REGION}::/apikeys` }), name).toBe('implicit-deny');
+    }
+  });
+
+  it('offboarding\'s export runs in a function of its own: reads and opens journal records of a tenant, writes them only to the export bucket, never seals, never the tenant role', () => {
+    expect(exportGroups).toEqual(['tenants-export']);
+    expect(groups.find((g) => g.name === 'tenants-export')!.routes.map((r) => r.id)).toEqual(['opsOffboardTenant', 'opsDestroyDueKeys']);
+    const s = roleStatements('tenants-export');
+    const [bucketId, bucket] = resourcesOf(north, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Exports'))!;
+    expect(bucket.Properties).toMatchObject({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    expect(text(bucket.Properties!.BucketEncryption)).toContain('aws:kms');
+    expect((bucket as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+    expect(evaluate(s, { action: 's3:PutObject', resource: `<${bucketId}>/0301/2026/journal.ndjson` })).toBe('allow');
+    expect(evaluate(s, { action: 's3:PutObject', resource: 'arn:aws:s3:::some-other-bucket/x' })).toBe('implicit-deny');
+    for (const action of ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket']) expect(evaluate(s, { action, resource: `<${bucketId}>/x` }), action).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#4601#PATIENTS'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:PutItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['T#4601#PAT#1'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:UpdateItem', resource: table('audit'), context: { 'dynamodb:LeadingKeys': ['T#4601#AUDIT#STREAM'] } })).toBe('implicit-deny');
+    const rec = { 'aws:ResourceTag/tenant': '4601', 'kms:EncryptionContext:tenant': '4601' };
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: rec })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '4601' } })).toBe('implicit-deny');
+    for (const action of ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncryptTo', 'kms:CreateGrant', 'kms:CreateKey']) {
+      expect(evaluate(s, { action, resource: tenantKey, context: rec }), action).toBe('explicit-deny');
+    }
+    expect(evaluate(s, { action: 'kms:ScheduleKeyDeletion', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '4601' } })).toBe('allow');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>`, context: { 'aws:RequestTag/tenant': '4601', 'aws:TagKeys': ['tenant'] } })).toBe('explicit-deny');
+    const env = (fnEntry('tenants-export')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it('the authorizer reads only status and API key hash of vendor clients, nothing else', () => {
+    const s = roleStatements('authorizer');
+    const get = (keys: string[], attributes?: string[]) =>
+      evaluate(s, { action: 'dynamodb:GetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': keys, ...(attributes ? { 'dynamodb:Attributes': attributes } : {}) } });
+    expect(get(['VENDOR#vnd-1'], ['pk', 'sk', 'status', 'apiKeyHash'])).toBe('allow');
+    expect(get(['VENDOR#vnd-1'], ['status', 'apiKeyHash'])).toBe('allow');
+    expect(get(['VENDOR#vnd-1'], ['status', 'secretHash'])).toBe('implicit-deny');
+    expect(get(['VENDOR#vnd-1'])).toBe('implicit-deny');
+    expect(get(['USER#oslo.lege'], ['status'])).toBe('implicit-deny');
+    expect(get(['TENANT#0301'], ['status'])).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:Query', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal'), context: { 'dynamodb:LeadingKeys': ['VENDOR#vnd-1'], 'dynamodb:Attributes': ['status'] } })).toBe('implicit-deny');
+    const env = (fnEntry('authorizer')![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tableControl]).toEqual({ Ref: tableId('control') });
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it('the authorizer accepts an x-api-key only when it is the active client\'s own key', () => {
+    const key = 'vendor-key-value-0123456789abcdef';
+    const hash = createHash('sha256').update(key).digest('hex');
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, key)).toBe(true);
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, `${key}x`)).toBe(false);
+    expect(vendorKeyMatches({ status: 'disabled', apiKeyHash: hash }, key)).toBe(false);
+    expect(vendorKeyMatches({ status: 'active' }, key)).toBe(false);
+    expect(vendorKeyMatches(undefined, key)).toBe(false);
+    expect(vendorKeyMatches({ status: 'active', apiKeyHash: hash }, undefined)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// API, web hosting, operations, cdk-nag.
+
+const props = (entry: [string, { Properties?: Record<string, unknown> }] | undefined) => entry![1].Properties!;
+const one = (template: typeof north, type: string) => {
+  const all = resourcesOf(template, type);
+  expect(all, type).toHaveLength(1);
+  return all[0]!;
+};
+
+describe('API Gateway', () => {
+  const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
+  const [authorizerId, authorizer] = one(north, 'AWS::ApiGateway::Authorizer');
+  const [validatorId, validator] = one(north, 'AWS::ApiGateway::RequestValidator');
+  const [, stage] = one(north, 'AWS::ApiGateway::Stage');
+
+  it('an OIDC token authorizer (the authorizer function, configured with the issuer) guards every token route; public routes are the route table\'s public ones', () => {
+    expect(authorizer.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
+    // Uncached: a cached allow would be keyed on the token only and skip the x-api-key check.
+    expect(authorizer.Properties!.AuthorizerResultTtlInSeconds).toBe(0);
+    expect(text(authorizer.Properties!.AuthorizerUri)).toContain(fnEntry('authorizer')![0]);
+    const env = (props(fnEntry('authorizer')).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ [ENV.oidcIssuer]: TEST_CONFIG.oidc.issuer, [ENV.oidcJwksUrl]: TEST_CONFIG.oidc.jwksUrl, [ENV.oidcAudience]: 'fellesjournal' });
+    for (const route of ROUTES) {
+      const p = props(methods.find(([, m]) => m.Properties?.OperationName === route.id));
+      if (route.auth === 'token') {
+        expect(p, route.id).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+      } else {
+        expect(p, route.id).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+      }
+    }
+    // FHIR and SMART require their discovery documents to be readable without a token.
+    expect(ROUTES.filter((r) => r.auth === 'public').map((r) => r.path).sort()).toEqual(['/fhir/R4/.well-known/smart-configuration', '/fhir/R4/metadata', '/health', '/openapi.json']);
+  });
+
+  it('validates every request: body and parameters, JSON bodies of the route\'s shape, required path parameters', () => {
+    expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
+    for (const route of ROUTES) {
+      const p = props(methods.find(([, m]) => m.Properties?.OperationName === route.id));
+      expect(p.RequestValidatorId, route.id).toEqual({ Ref: validatorId });
+      const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+      expect(Object.keys(p.RequestParameters ?? {}).sort(), route.id).toEqual(params.sort());
+      for (const param of params) expect((p.RequestParameters as Record<string, boolean>)[param]).toBe(true);
+      const type = bodyJsonType(route);
+      if (type) expect(refOf((p.RequestModels as Record<string, unknown> | undefined)?.['application/json']), route.id).toMatch(type === 'object' ? /JsonObject/ : /JsonArray/);
+      else expect(p.RequestModels, route.id).toBeUndefined();
+    }
+  });
+
+  it('usage plans: the web plan and each configured vendor plan with its throttle and quota; the key comes from the authorizer, never from a request', () => {
+    expect(props(one(north, 'AWS::ApiGateway::RestApi'))).toMatchObject({ ApiKeySourceType: 'AUTHORIZER', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    const plans = Object.fromEntries(resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([id, p]) => [p.Properties!.UsagePlanName as string, { id, p: p.Properties! }]));
+    expect(Object.keys(plans).sort()).toEqual(['fj-test-vendor-large', 'fj-test-vendor-standard', 'fj-test-web']);
+    expect(plans['fj-test-vendor-standard']!.p).toMatchObject({ Throttle: { RateLimit: 10, BurstLimit: 20 }, Quota: { Limit: 50_000, Period: 'DAY' } });
+    expect(plans['fj-test-vendor-large']!.p).toMatchObject({ Throttle: { RateLimit: 50, BurstLimit: 100 } });
+    expect(plans['fj-test-web']!.p).toMatchObject({ Throttle: { RateLimit: TEST_CONFIG.api.webPlan.rateLimit, BurstLimit: TEST_CONFIG.api.webPlan.burstLimit } });
+    for (const { p } of Object.values(plans)) expect((p.ApiStages as unknown[]).length).toBe(1);
+    // The web key is in the web plan, and it is the value the authorizer hands out for persons.
+    const [keyId, key] = one(north, 'AWS::ApiGateway::ApiKey');
+    expect(props(one(north, 'AWS::ApiGateway::UsagePlanKey'))).toMatchObject({ KeyId: { Ref: keyId }, UsagePlanId: { Ref: plans['fj-test-web']!.id } });
+    const env = (props(fnEntry('authorizer')).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.FJ_WEB_USAGE_KEY).toBe(key.Properties!.Value);
+    // Stage-wide throttle above the plans.
+    expect((stage.Properties!.MethodSettings as Record<string, unknown>[])[0]).toMatchObject({ ThrottlingRateLimit: TEST_CONFIG.api.throttle.rateLimit, ThrottlingBurstLimit: TEST_CONFIG.api.throttle.burstLimit });
+  });
+
+  it('access logs go to a KMS-encrypted log group and hold no bodies or query strings; execution logs at ERROR without data traces; X-Ray on', () => {
+    const p = stage.Properties!;
+    const access = p.AccessLogSetting as { DestinationArn: unknown; Format: string };
+    const group = north.Resources[refOf(access.DestinationArn)!]!;
+    expect(group.Type).toBe('AWS::Logs::LogGroup');
+    expect(refOf(group.Properties!.KmsKeyId)).toMatch(/LogsKey/);
+    expect(group.Properties!.RetentionInDays).toBe(TEST_CONFIG.logRetentionDays);
+    const format = JSON.parse(access.Format) as Record<string, string>;
+    expect(Object.values(format)).toEqual(expect.arrayContaining(['$context.requestId', '$context.status', '$context.resourcePath']));
+    expect(access.Format).not.toMatch(/requestOverride|\$input|querystring|\$context\.path"/i);
+    expect(p.MethodSettings).toEqual([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true })]);
+    expect(p.TracingEnabled).toBe(true);
+    // API Gateway can write both (account-level CloudWatch role).
+    expect(resourcesOf(north, 'AWS::ApiGateway::Account')).toHaveLength(1);
+  });
+
+  it('a regional WAF web ACL with AWS managed rule groups and a per-IP rate limit protects the stage, logging without credentials', () => {
+    const [aclId, acl] = one(north, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    const rules = acl.Properties!.Rules as { Statement: { ManagedRuleGroupStatement?: { VendorName: string; Name: string }; RateBasedStatement?: unknown }; OverrideAction?: unknown }[];
+    const managed = rules.flatMap((r) => (r.Statement.ManagedRuleGroupStatement ? [r.Statement.ManagedRuleGroupStatement] : []));
+    expect(managed.every((m) => m.VendorName === 'AWS')).toBe(true);
+    expect(managed.map((m) => m.Name)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']));
+    expect(rules.some((r) => r.Statement.RateBasedStatement)).toBe(true);
+    const [, assoc] = one(north, 'AWS::WAFv2::WebACLAssociation');
+    expect(text(assoc.Properties!.ResourceArn)).toContain(one(north, 'AWS::ApiGateway::Stage')[0]);
+    expect(refOf(assoc.Properties!.WebACLArn)).toBe(aclId);
+    const [, logging] = one(north, 'AWS::WAFv2::LoggingConfiguration');
+    expect(text(logging.Properties!.RedactedFields)).toContain('authorization');
+  });
+
+  it('TLS only: HTTPS-only API behaviours and origin (TLS 1.2), TLS 1.2+ for a custom domain, buckets and topic refuse plain HTTP', () => {
+    for (const template of [north, west]) {
+      const dist = props(one(template, 'AWS::CloudFront::Distribution')).DistributionConfig as Record<string, unknown>;
+      const behaviors = dist.CacheBehaviors as { ViewerProtocolPolicy: string; TargetOriginId: string }[];
+      for (const b of behaviors) expect(b.ViewerProtocolPolicy).toBe('https-only');
+      expect((dist.DefaultCacheBehavior as { ViewerProtocolPolicy: string }).ViewerProtocolPolicy).toBe('redirect-to-https');
+      const apiOrigin = (dist.Origins as { Id: string; CustomOriginConfig?: unknown }[]).find((o) => o.Id === behaviors[0]!.TargetOriginId)!;
+      expect(apiOrigin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+      for (const [, policy] of resourcesOf(template, 'AWS::S3::BucketPolicy')) {
+        expect(text(policy.Properties!.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+      }
+      for (const [, policy] of resourcesOf(template, 'AWS::SNS::TopicPolicy')) expect(text(policy.Properties)).toContain('aws:SecureTransport');
+    }
+    const northDist = props(one(north, 'AWS::CloudFront::Distribution')).DistributionConfig as Record<string, unknown>;
+    expect(northDist.Aliases).toEqual(['nord.fellesjournal.example']);
+    expect(northDist.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+  });
+
+  it('API Gateway\'s own errors are problem+json too', () => {
+    const responses = resourcesOf(north, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties!);
+    expect(responses.map((r) => r.ResponseType)).toEqual(expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'QUOTA_EXCEEDED', 'BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX', 'WAF_FILTERED']));
+    for (const r of responses) {
+      expect((r.ResponseParameters as Record<string, string>)['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+      const body = (r.ResponseTemplates as Record<string, string>)['application/json']!;
+      // Valid JSON once API Gateway substitutes its (already quoted) message.
+      const parsed = JSON.parse(body.replace('$context.error.messageString', '"m"').replace('$context.requestId', 'r')) as Record<string, unknown>;
+      expect(parsed).toHaveProperty('type');
+      expect(parsed).toHaveProperty('title');
+    }
+  });
+});
+
+describe('web hosting', () => {
+  const siteId = resourcesOf(north, 'AWS::S3::Bucket').find(([, b]) => text(b.Properties?.BucketEncryption).includes('aws:kms'))![0];
+  const site = north.Resources[siteId]!.Properties!;
+  const dist = props(one(north, 'AWS::CloudFront::Distribution')).DistributionConfig as Record<string, unknown>;
+  const [distId] = one(north, 'AWS::CloudFront::Distribution');
+
+  it('the site bucket is private and KMS-encrypted; only this distribution can read it, through origin access control', () => {
+    expect(site.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(text(site.BucketEncryption)).toContain('aws:kms');
+    expect(site.WebsiteConfiguration).toBeUndefined();
+    const policy = resourcesOf(north, 'AWS::S3::BucketPolicy').find(([, p]) => refOf(p.Properties!.Bucket) === siteId)![1];
+    const allows = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    expect(text(allows[0]!.Condition)).toContain(distId);
+    const s3Origin = (dist.Origins as Record<string, unknown>[]).find((o) => o.S3OriginConfig)!;
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(props(one(north, 'AWS::CloudFront::OriginAccessControl')).OriginAccessControlConfig).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4', OriginAccessControlOriginType: 's3' });
+  });
+
+  it('every response carries CSP (frame-ancestors none), HSTS and frame denial', () => {
+    const [policyId, policy] = one(north, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const h = (policy.Properties!.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+    const csp = String(h.ContentSecurityPolicy!.ContentSecurityPolicy);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain(new URL(TEST_CONFIG.oidc.issuer).origin);
+    expect(h.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true, Override: true });
+    expect(Number(h.StrictTransportSecurity!.AccessControlMaxAgeSec)).toBeGreaterThanOrEqual(31_536_000);
+    expect(h.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+    expect(h.ContentTypeOptions).toMatchObject({ Override: true });
+    for (const b of [dist.DefaultCacheBehavior, ...(dist.CacheBehaviors as unknown[])] as { ResponseHeadersPolicyId: unknown }[]) {
+      expect(b.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+  });
+
+  it('the API is served under the same domain: every route path goes to the API stage, uncached', () => {
+    const behaviors = dist.CacheBehaviors as { PathPattern: string; TargetOriginId: string; CachePolicyId: string; AllowedMethods: string[] }[];
+    const apiOrigin = (dist.Origins as { Id: string; DomainName: unknown; OriginPath: unknown }[]).find((o) => text(o.DomainName).includes('execute-api'))!;
+    expect(text(apiOrigin.OriginPath)).toContain(one(north, 'AWS::ApiGateway::Stage')[0]);
+    const glob = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(path);
+    for (const route of ROUTES) {
+      const b = behaviors.find((x) => glob(x.PathPattern, route.path.replace(/\{[^}]+\}/g, 'x')));
+      expect(b, route.path).toBeDefined();
+      expect(b!.TargetOriginId).toBe(apiOrigin.Id);
+      expect(b!.AllowedMethods).toContain(route.method);
+      // Managed CachingDisabled: responses with patient data are never cached at the edge.
+      expect(b!.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    }
+    // The client calls the API relative to its own origin.
+    expect(webRuntimeConfig(TEST_CONFIG)).toMatchObject({ apiBase: '', auth: { issuer: TEST_CONFIG.oidc.issuer, clientId: 'fellesjournal-web' } });
+  });
+});
+
+describe('operations: alarms and a dashboard per region', () => {
+  const alarms = resourcesOf(north, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+  const byName = (name: string) => alarms.find((a) => a.AlarmName === `fellesjournal-test-${name}`);
+  const [topicId, topic] = one(north, 'AWS::SNS::Topic');
+
+  it('every alarm notifies the KMS-encrypted alarm topic (alarm and recovery)', () => {
+    expect(refOf(topic.Properties!.KmsMasterKeyId)).toMatch(/OpsKey/);
+    for (const a of alarms) {
+      expect(a.AlarmActions, String(a.AlarmName)).toEqual([{ Ref: topicId }]);
+      expect(a.OKActions, String(a.AlarmName)).toEqual([{ Ref: topicId }]);
+    }
+    expect(resourcesOf(north, 'AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: 'drift@fellesjournal.example' })]);
+  });
+
+  it('5xx rate of this API, throttles of every function, DynamoDB system errors of every table', () => {
+    const rate = byName('api-5xx-rate')!;
+    const metrics = text(rate.Metrics);
+    expect(metrics).toContain('5XXError');
+    expect(metrics).toContain('"Count"');
+    expect(metrics).toContain('fellesjournal-test');
+    for (const name of allFunctionRoles) {
+      const a = byName(`${constructId(name)}-throttles`);
+      expect(a, name).toMatchObject({ MetricName: 'Throttles', Namespace: 'AWS/Lambda' });
+      expect(text(a!.Dimensions)).toContain(fnEntry(name)![0]);
+    }
+    for (const t of TABLES) {
+      const a = byName(`dynamodb-${t.id}-system-errors`)!;
+      expect(text(a.Metrics)).toContain('SystemErrors');
+      expect(text(a.Metrics)).toContain(tableId(t.id));
+    }
+  });
+
+  it('audit write failures (table refusals and failed appends) and KMS errors (from every function\'s logs)', () => {
+    const table = byName('audit-table-write-errors')!;
+    expect(text(table.Metrics)).toContain(tableId('audit'));
+    expect(text(table.Metrics)).toMatch(/ThrottledRequests[\s\S]*SystemErrors|SystemErrors[\s\S]*ThrottledRequests/);
+    expect(text(byName('audit-write-failures')!.Metrics)).toContain('AuditWriteFailed');
+    const kms = byName('kms-errors')!;
+    const filters = resourcesOf(north, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties!).filter((f) => text(f.MetricTransformations).includes(`"MetricName":"${String(kms.MetricName)}"`));
+    expect(filters.map((f) => refOf(f.LogGroupName)).sort()).toEqual(allFunctionRoles.map((n) => refOf((props(fnEntry(n)).LoggingConfig as { LogGroup: unknown }).LogGroup)).sort());
+    for (const f of filters) expect(String(f.FilterPattern)).toContain('KMS');
+  });
+
+  it('one dashboard per region, named after it', () => {
+    for (const [region, template] of Object.entries(synth.json)) {
+      expect(props(one(template, 'AWS::CloudWatch::Dashboard')).DashboardName).toBe(`fellesjournal-test-${region}`);
+    }
+  });
+});
+
+describe('cdk-nag: AwsSolutions and HIPAA Security', () => {
+  /** Every acknowledgement on the construct tree: [construct path, rule id, reason]. */
+  const acknowledgements = (root: IConstruct): [string, string, string][] =>
+    root.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => [c.node.path, id, reason] as [string, string, string])),
+    );
+
+  it('both packs ran on the synthesized stacks and left no unacknowledged finding (the synth above would have thrown)', () => {
+    const plugins = (synth.app as unknown as { _validationPlugins?: { name: string }[] })._validationPlugins;
+    const names = (plugins ?? []).map((p) => p.name ?? p.constructor.name).join(' ');
+    expect(names).toMatch(/AwsSolutions/i);
+    expect(names).toMatch(/HIPAA/i);
+  });
+
+  it('every acknowledgement names a rule of the packs and carries a reason a reviewer can judge', () => {
+    // aws-cdk-lib acknowledges a CloudFormation-schema warning of its own on buckets (W3045); not ours.
+    const acks = acknowledgements(synth.app).filter(([, id]) => !id.startsWith('CloudFormation-Validate::'));
+    expect(acks.length).toBeGreaterThan(20);
+    for (const [path, id, reason] of acks) {
+      expect(id, path).toMatch(/(AwsSolutions|HIPAA\.Security)-|@aws-cdk\//);
+      expect(reason.length, `${path} ${id}: "${reason}"`).toBeGreaterThanOrEqual(80);
+    }
+  });
+
+  it('the same check fails a stack with an unacknowledged finding', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'fj-nag-')), builtinCloudFormationValidation: false });
+    new s3.Bucket(new Stack(app, 'Bad', { env: { account: ACCOUNT, region: REGION } }), 'Unencrypted');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+    expect(() => app.synth()).toThrow();
+  });
+});
+
+
+describe('audit anchoring', () => {
+  const anchorFn = fnEntry('audit-anchor')!;
+  const anchorEnv = (anchorFn[1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+  const anchorKey = `<${refOf(anchorEnv[ENV.anchorKeyId])}>`;
+  const bucketId = refOf(anchorEnv[ENV.anchorBucket])!;
+  const anchorRole = roleStatements('audit-anchor');
+  const auditSigningKeyOf = (name: string) => `<${refOf((fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.auditSigningKeyId])}>`;
+
+  it('only the anchoring roles (the job, and the route plane anchor) may kms:Sign, and only with the anchor key', () => {
+    expect(evaluate(anchorRole, { action: 'kms:Sign', resource: anchorKey })).toBe('allow');
+    expect(evaluate(anchorRole, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    for (const name of [...groups.filter((g) => g.plane !== 'anchor').map((g) => g.name), 'audit-outbox', 'authorizer']) {
+      const s = roleStatements(name);
+      expect(evaluate(s, { action: 'kms:Sign', resource: anchorKey }), name).not.toBe('allow');
+      expect(evaluate(s, { action: 'kms:Sign', resource: auditSigningKeyOf(dataGroups[0]!) }), name).not.toBe('allow');
+    }
+    // The key policy denies Sign to every principal but the anchoring role, whatever IAM grants.
+    const key = north.Resources[anchorKey.slice(1, -1)]!;
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const deny = (key.Properties!.KeyPolicy as { Statement: Statement[] }).Statement.find((st) => st.Sid === 'OnlyTheAnchoringRoleSigns')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Sign' });
+    expect(text(deny.Condition)).toContain(roleIdOf('audit-anchor'));
+    const spared = (deny.Condition as { ArnNotEquals: Record<string, unknown[]> }).ArnNotEquals['aws:PrincipalArn']!.map(resolveIntrinsic).sort();
+    expect(spared).toEqual(['audit-anchor', ...anchorGroups].map((n) => `<${roleIdOf(n)}>`).sort());
+  });
+
+  it("the auditor's POST /v1/audit/anchor runs in a function of its own with the anchoring job's rights; the data plane still cannot sign", () => {
+    const route = ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/audit/anchor')!;
+    expect(route).toMatchObject({ plane: 'anchor', roles: ['auditor'], tenant: 'caller' });
+    const group = groups.find((g) => g.routes.includes(route))!;
+    expect(group.routes).toEqual([route]);
+    expect(anchorGroups).toEqual([group.name]);
+    const s = roleStatements(group.name);
+    expect(evaluate(s, { action: 'kms:Sign', resource: anchorKey })).toBe('allow');
+    expect(evaluate(s, { action: 'kms:Sign', resource: tenantKey })).toBe('implicit-deny');
+    expect(evaluate(s, { action: 'kms:Sign', resource: auditSigningKeyOf(group.name) })).toBe('implicit-deny');
+    // The same statements as the job's role, plus the registry entries the request pipeline reads.
+    const sids = (st: Statement[]) => st.map((x) => x.Sid).filter(Boolean);
+    for (const sid of ['ReadAuditStreamHeads', 'ListMunicipalities', 'SignTreeHeads', 'WriteOnceAnchors', 'ListAnchors', 'AnchorStoreEncryption']) {
+      expect(sids(anchorRole), sid).toContain(sid);
+      expect(sids(s), sid).toContain(sid);
+    }
+    expect(evaluate(s, { action: 's3:PutObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('audit') })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['TENANT#0301', 'USER#oslo.revisor'] } })).toBe('allow');
+    expect(evaluate(s, { action: 'dynamodb:BatchGetItem', resource: table('control'), context: { 'dynamodb:LeadingKeys': ['VENDOR#x'] } })).not.toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(evaluate(s, { action, resource: table('audit') }), action).not.toBe('allow');
+      expect(evaluate(s, { action, resource: table('control') }), action).not.toBe('allow');
+    }
+    expect(evaluate(s, { action: 'dynamodb:GetItem', resource: table('journal') })).not.toBe('allow');
+    for (const action of ['s3:DeleteObject', 's3:BypassGovernanceRetention']) expect(evaluate(s, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), action).not.toBe('allow');
+    expect(evaluate(s, { action: 'kms:Decrypt', resource: tenantKey, context: { 'aws:ResourceTag/tenant': '0301' } })).not.toBe('allow');
+    expect(evaluate(s, { action: 'sts:AssumeRole', resource: `<${tenantRoleId}>` })).not.toBe('allow');
+    const env = (fnEntry(group.name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[ENV.tenantRoleArn]).toBeUndefined();
+    expect(refOf(env[ENV.anchorKeyId])).toBe(refOf(anchorEnv[ENV.anchorKeyId]));
+    expect(refOf(env[ENV.anchorBucket])).toBe(bucketId);
+    // The data plane: read anchors, never sign, whatever route it serves.
+    for (const name of dataGroups) expect(evaluate(roleStatements(name), { action: 'kms:Sign', resource: anchorKey }), name).not.toBe('allow');
+  });
+
+  it('the data plane reads anchors and the public key for verify, and signs nothing', () => {
+    for (const name of dataGroups) {
+      const s = roleStatements(name);
+      expect(evaluate(s, { action: 'kms:GetPublicKey', resource: anchorKey }), name).toBe('allow');
+      expect(evaluate(s, { action: 's3:GetObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), name).toBe('allow');
+      for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectRetention', 's3:BypassGovernanceRetention']) {
+        expect(evaluate(s, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), `${name} ${action}`).not.toBe('allow');
+      }
+    }
+  });
+
+  it('the anchoring role reads the audit table and writes anchors, and can change or delete neither', () => {
+    expect(evaluate(anchorRole, { action: 'dynamodb:BatchGetItem', resource: table('audit') })).toBe('allow');
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(evaluate(anchorRole, { action, resource: table('audit') }), action).not.toBe('allow');
+    expect(evaluate(anchorRole, { action: 's3:PutObject', resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` })).toBe('allow');
+    for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration']) {
+      expect(evaluate(anchorRole, { action, resource: `<${bucketId}>/tree-heads/0301/2026-12-05/000000000001.json` }), action).not.toBe('allow');
+    }
+    expect(anchorEnv[ENV.tenantRoleArn]).toBeUndefined();
+  });
+
+  it('the bucket has Object Lock in COMPLIANCE mode with the configured retention, on a one-minute beat with alarms', () => {
+    const bucket = north.Resources[bucketId]!;
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: TEST_CONFIG.auditAnchor.retentionDays } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    const rules = resourcesOf(north, 'AWS::Events::Rule').filter(([, r]) => text(r.Properties?.Targets).includes(anchorFn[0]));
+    expect(rules.map(([, r]) => r.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
+    const alarms = resourcesOf(north, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties?.AlarmName));
+    for (const name of ['audit-anchor-failed', 'audit-anchor-missing', 'audit-anchor-regression', 'audit-verify-failed']) expect(alarms).toContain(`fellesjournal-test-${name}`);
+    // No plane signs checkpoints any more.
+    for (const name of dataGroups) expect((fnEntry(name)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.auditCheckpoints]).toBe('off');
+  });
+});

@@ -1,0 +1,123 @@
+// @ts-nocheck
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp, stackName, type BuildOptions } from '../../infra/app-builder';
+import { parseInfraConfig, type InfraConfig } from '../../infra/config';
+import type { RegionStack } from '../../infra/stacks/region-stack';
+
+/** Two regions: one with its own domain and certificate, one on CloudFront's default domain. */
+export const TEST_CONFIG: InfraConfig = parseInfraConfig({
+  stage: 'test',
+  account: '111111111111',
+  regions: [
+    {
+      region: 'eu-north-1',
+      domainName: 'nord.fellesjournal.example',
+      certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-0000-4000-8000-000000000001',
+    },
+    { region: 'eu-west-1' },
+  ],
+  oidc: {
+    issuer: 'https://helseid-sts.test.example',
+    jwksUrl: 'https://helseid-sts.test.example/.well-known/openid-configuration/jwks',
+    audience: 'fellesjournal',
+    webClientId: 'fellesjournal-web',
+  },
+  alarmEmail: 'drift@fellesjournal.example',
+  api: {
+    vendorPlans: {
+      standard: { rateLimit: 10, burstLimit: 20, quota: { limit: 50_000, period: 'DAY' } },
+      large: { rateLimit: 50, burstLimit: 100 },
+    },
+  },
+});
+
+export interface Synthesized {
+  app: App;
+  stacks: RegionStack[];
+  /** Templates by region. */
+  templates: Record<string, Template>;
+  /** Raw template JSON by region. */
+  json: Record<string, { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>; Outputs?: Record<string, unknown> }>;
+}
+
+/**
+ * Builds and synthesizes the app once (call at module level of a test file and share the result):
+ * bundling runs once per process, and the templates come from the one synthesized assembly. The
+ * cdk-nag packs run as in `npm run synth`: any unacknowledged finding makes this throw.
+ * CDK's built-in CloudFormation schema validation (about 10 s) runs in `npm run synth`, not here.
+ */
+export async function synthesize(config: InfraConfig = TEST_CONFIG, options: BuildOptions = {}): Promise<Synthesized> {
+  const { app, stacks } = await buildApp(config, {
+    nag: true,
+    outdir: mkdtempSync(join(tmpdir(), 'fj-cdk-test-')),
+    builtinCloudFormationValidation: false,
+    ...options,
+  });
+  const assembly = app.synth();
+  const json: Synthesized['json'] = {};
+  const templates: Record<string, Template> = {};
+  for (const region of config.regions) {
+    const template = assembly.getStackByName(stackName(config, region.region)).template as Synthesized['json'][string];
+    json[region.region] = template;
+    templates[region.region] = Template.fromJSON(template);
+  }
+  return { app, stacks, templates, json };
+}
+
+type Resource = Synthesized['json'][string]['Resources'][string];
+
+/** Resources of a type, with their logical ids. */
+export function resourcesOf(template: Synthesized['json'][string], type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+
+export function actions(s: Statement): string[] {
+  return Array.isArray(s.Action) ? s.Action : [s.Action];
+}
+
+export function resourcesOfStatement(s: Statement): unknown[] {
+  return Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+}
+
+/** Every statement of every managed and inline policy attached to a role (by its logical id). */
+export function statementsOfRole(template: Synthesized['json'][string], roleLogicalId: string): Statement[] {
+  const out: Statement[] = [];
+  for (const [, r] of Object.entries(template.Resources)) {
+    if (r.Type !== 'AWS::IAM::ManagedPolicy' && r.Type !== 'AWS::IAM::Policy') continue;
+    const roles = (r.Properties?.Roles ?? []) as { Ref?: string }[];
+    if (!roles.some((x) => x.Ref === roleLogicalId)) continue;
+    out.push(...((r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement));
+  }
+  const role = template.Resources[roleLogicalId];
+  for (const p of (role?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]) out.push(...p.PolicyDocument.Statement);
+  return out;
+}
+
+/** Logical id of the `Fn::GetAtt`/`Ref` target in a CloudFormation value, or the string itself. */
+export function refOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return v.Ref;
+    if (Array.isArray(v['Fn::GetAtt'])) return String((v['Fn::GetAtt'] as unknown[])[0]);
+  }
+  return undefined;
+}
+
+/** JSON text of a value, for "mentions this resource" checks on joined ARNs. */
+export function text(value: unknown): string {
+  return JSON.stringify(value);
+}

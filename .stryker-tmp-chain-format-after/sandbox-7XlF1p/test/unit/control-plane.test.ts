@@ -1,0 +1,186 @@
+// @ts-nocheck
+import { describe, expect, it } from 'vitest';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../../functions/vendors/client-secret';
+import { keyDeletionDate } from '../../functions/tenants/tenant-service';
+import { unitIdFor } from '../../shared/tenancy/tenant-store';
+import { KmsTenantKeyAdmin } from '../../shared/crypto/key-admin';
+import { tenantKeyPolicy, type TenantKeyPolicyRoles } from '../../shared/crypto/key-policy';
+import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
+import { createTenantBodySchema } from '../../shared/contracts/tenants';
+import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/contracts/vendors';
+import { createUserBodySchema } from '../../shared/contracts/admin';
+import { formatTable, problemLine } from '../../local/ops-cli';
+
+describe('client secrets', () => {
+  it('verifies the right secret and refuses a wrong or altered one', async () => {
+    const secret = generateClientSecret();
+    const stored = await hashClientSecret(secret);
+    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(stored).not.toContain(secret);
+    expect(await verifyClientSecret(secret, stored)).toBe(true);
+    expect(await verifyClientSecret(`${secret}x`, stored)).toBe(false);
+    // The hash's first character: all six of its bits are data (the last one's low bits are padding,
+    // so changing it can leave the decoded hash as it was).
+    const altered = stored.replace(/\$([A-Za-z0-9_-])([A-Za-z0-9_-]{42})$/, (_m, c: string, rest: string) => `$${c === 'A' ? 'B' : 'A'}${rest}`);
+    expect(altered).not.toBe(stored);
+    expect(await verifyClientSecret(secret, altered)).toBe(false);
+    expect(await verifyClientSecret(secret, 'plain-text')).toBe(false);
+    expect(await verifyClientSecret('', stored)).toBe(false);
+  });
+
+  it('salts every hash', async () => {
+    const secret = generateClientSecret();
+    expect(await hashClientSecret(secret)).not.toBe(await hashClientSecret(secret));
+  });
+});
+
+describe('retention and key deletion date', () => {
+  const at = new Date('2026-03-01T12:00:00Z');
+  it('waits for the longest finite retention (default: 10 years)', () => {
+    expect(keyDeletionDate(at, {}).toISOString()).toBe('2036-03-01T12:00:00.000Z');
+    expect(keyDeletionDate(at, { journal: 12, 'audit-log': 20 }).toISOString()).toBe('2046-03-01T12:00:00.000Z');
+  });
+  it('treats permanent categories as delivered to the archive depot, never as "keep the key forever"', () => {
+    const allPermanent = { journal: 'permanent', helsestasjon: 'permanent', skolehelse: 'permanent', tannhelse: 'permanent', 'rus-psykososial': 'permanent', 'audit-log': 'permanent' } as const;
+    expect(keyDeletionDate(at, allPermanent).getUTCFullYear()).toBe(2036);
+  });
+});
+
+describe('input contracts', () => {
+  it('accepts a kommunenummer only with a known county prefix', () => {
+    const base = { name: 'Bergen', region: 'eu-north-1' };
+    expect(createTenantBodySchema.safeParse({ ...base, id: '4601' }).success).toBe(true);
+    for (const id of ['9901', '460', '46011', 'abcd', '0001']) expect(createTenantBodySchema.safeParse({ ...base, id }).success).toBe(false);
+    expect(createTenantBodySchema.safeParse({ ...base, id: '4601', region: 'norway' }).success).toBe(false);
+  });
+
+  it('checks the organisation number with mod 11', () => {
+    const base = { name: 'X AS', contact: { name: 'A B', email: 'a@b.example' } };
+    for (const orgNumber of ['123456785', '915933149', '994598759']) expect(registerVendorBodySchema.safeParse({ ...base, orgNumber }).success).toBe(true);
+    for (const orgNumber of ['123456789', '921592761', '12345678']) expect(registerVendorBodySchema.safeParse({ ...base, orgNumber }).success).toBe(false);
+  });
+
+  it('lets a tenant admin give only clinician, tenant-admin and auditor, and vendors only known scopes', () => {
+    const user = { id: 'ny.bruker', name: 'Ny Bruker' };
+    expect(createUserBodySchema.safeParse({ ...user, roles: ['clinician', 'auditor'] }).success).toBe(true);
+    for (const role of ['operator', 'citizen', 'vendor']) expect(createUserBodySchema.safeParse({ ...user, roles: [role] }).success).toBe(false);
+    expect(grantVendorBodySchema.safeParse({ scopes: ['journal.read', 'audit.read'] }).success).toBe(true);
+    expect(grantVendorBodySchema.safeParse({ scopes: ['admin'] }).success).toBe(false);
+    expect(grantVendorBodySchema.safeParse({ scopes: ['journal.read', 'journal.read'] }).success).toBe(false);
+    expect(grantVendorBodySchema.safeParse({ scopes: [] }).success).toBe(false);
+  });
+
+  it('derives readable unit ids', () => {
+    expect(unitIdFor('4601', 'Hjemmesykepleien Åsane Sør')).toBe('4601-hjemmesykepleien-asane-sor');
+    expect(unitIdFor('1804', '!!!')).toBe('1804-enhet');
+  });
+});
+
+describe('KMS key admin', () => {
+  const POLICY_ROLES: TenantKeyPolicyRoles = {
+    tenantRoleArn: 'arn:aws:iam::111111111111:role/fj-test-tenant',
+    exportRoleArn: 'arn:aws:iam::111111111111:role/fj-test-export',
+    offboardingRoleArn: 'arn:aws:iam::111111111111:role/fj-test-export',
+  };
+  // Records the commands it is sent; checks the requests we build, not KMS itself.
+  function recordingKms(responses: Record<string, unknown>) {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name;
+        sent.push({ name, input: command.input });
+        const response = responses[name];
+        if (response instanceof Error) throw response;
+        return response ?? {};
+      },
+    } as unknown as KMSClient;
+    return { client, sent };
+  }
+
+  it('creates a tagged key with rotation and the tenant alias', async () => {
+    const { NotFoundException } = await import('@aws-sdk/client-kms');
+    const { client, sent } = recordingKms({
+      DescribeKeyCommand: new NotFoundException({ message: 'Alias not found', $metadata: {} }),
+      CreateKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:aws:kms:eu-north-1:1:key/k-1' } },
+    });
+    const out = await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES).ensureKey('4601');
+    expect(out).toEqual({ keyRef: 'arn:aws:kms:eu-north-1:1:key/k-1', created: true });
+    expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateKeyCommand', 'EnableKeyRotationCommand', 'CreateAliasCommand']);
+    expect(sent[1]?.input.Tags).toContainEqual({ TagKey: 'tenant', TagValue: '4601' });
+    // Its own key policy, never KMS's default (account root kms:*).
+    expect(JSON.parse(String(sent[1]?.input.Policy))).toEqual(tenantKeyPolicy('4601', POLICY_ROLES));
+    expect(sent[3]?.input).toEqual({ AliasName: 'alias/fellesjournal/tenant/4601', TargetKeyId: 'k-1' });
+  });
+
+  it('finds an existing key instead of making a second one', async () => {
+    const { client, sent } = recordingKms({ DescribeKeyCommand: { KeyMetadata: { KeyId: 'k-1', Arn: 'arn:k-1', KeyState: 'Enabled' } } });
+    expect(await new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES).ensureKey('4601')).toEqual({ keyRef: 'arn:k-1', created: false });
+    expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+  });
+
+  it('creates no key when the key policy roles are not configured (never the default key policy)', async () => {
+    const { NotFoundException } = await import('@aws-sdk/client-kms');
+    const { client, sent } = recordingKms({ DescribeKeyCommand: new NotFoundException({ message: 'Alias not found', $metadata: {} }) });
+    await expect(new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', undefined).ensureKey('4601')).rejects.toThrow(/default key policy/);
+    expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+  });
+
+  it('disables and tags a key whose retention runs for years, and schedules the 30-day deletion when due', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const { client, sent } = recordingKms({ ScheduleKeyDeletionCommand: { DeletionDate: new Date('2036-01-31T00:00:00Z') } });
+    const admin = new KmsTenantKeyAdmin(async () => client, 'alias/fellesjournal/tenant/', POLICY_ROLES);
+    const state = await admin.scheduleDeletion('4601', 'arn:k-1', new Date('2036-01-01T00:00:00Z'), now);
+    expect(state).toMatchObject({ state: 'disabled-until-due', deleteAfter: '2036-01-01T00:00:00.000Z' });
+    expect(sent.map((s) => s.name)).toEqual(['TagResourceCommand', 'DisableKeyCommand']);
+
+    expect(await admin.destroyDue('4601', state, now)).toBe(state);
+    const destroyed = await admin.destroyDue('4601', state, new Date('2036-01-02T00:00:00Z'));
+    expect(destroyed).toMatchObject({ state: 'pending-deletion', kmsDeletionDate: '2036-01-31T00:00:00.000Z' });
+    expect(sent.at(-1)).toEqual({ name: 'ScheduleKeyDeletionCommand', input: { KeyId: 'arn:k-1', PendingWindowInDays: 30 } });
+  });
+});
+
+describe('API Gateway key admin', () => {
+  function recordingApiGateway() {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        if (command.constructor.name === 'GetUsagePlansCommand') return { items: [{ id: 'plan-web', name: 'fj-prod-web' }, { id: 'plan-std', name: 'fj-prod-vendor-standard' }] };
+        if (command.constructor.name === 'CreateApiKeyCommand') return { id: 'key-1' };
+        return {};
+      },
+    };
+    return { client: client as never, sent };
+  }
+
+  it('creates a key with a value it can show once and puts it on the named plan', async () => {
+    const { client, sent } = recordingApiGateway();
+    const out = await new AwsApiKeyAdmin(client, { standard: 'fj-prod-vendor-standard' }).createKey('vnd-0123456789abcdef', 'Journalsystem AS', 'standard');
+    expect(out).toMatchObject({ apiKeyId: 'key-1', plan: 'standard', usagePlanId: 'plan-std' });
+    expect(out.value.length).toBeGreaterThanOrEqual(20);
+    expect(sent.map((s) => s.name)).toEqual(['GetUsagePlansCommand', 'CreateApiKeyCommand', 'CreateUsagePlanKeyCommand']);
+    expect(sent[1]?.input).toMatchObject({ name: 'vendor-vnd-0123456789abcdef', enabled: true, value: out.value });
+    expect(sent[2]?.input).toEqual({ usagePlanId: 'plan-std', keyId: 'key-1', keyType: 'API_KEY' });
+  });
+
+  it('refuses an unknown plan before creating anything', async () => {
+    const { client, sent } = recordingApiGateway();
+    await expect(new AwsApiKeyAdmin(client, { standard: 'fj-prod-vendor-standard' }).createKey('vnd-0123456789abcdef', 'X', 'gold')).rejects.toThrow(/bruksplan/);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('CLI output', () => {
+  it('pads columns to the widest cell and marks empty cells', () => {
+    expect(formatTable(['ID', 'NAME'], [['0301', 'Oslo'], ['4601', undefined]])).toBe('ID    NAME\n----  ----\n0301  Oslo\n4601  -');
+    expect(formatTable(['ID'], [])).toBe('ID\n(none)');
+  });
+
+  it('turns a problem into one line with every bad field', () => {
+    const line = problemLine(400, { title: 'Ugyldig forespørsel', detail: 'Forespørselen har ugyldige felt.', errors: [{ field: 'body.id', message: 'Ugyldig' }, { field: 'body.name', message: 'For kort' }] });
+    expect(line).toBe('Ugyldig forespørsel (HTTP 400): Forespørselen har ugyldige felt. [body.id: Ugyldig; body.name: For kort]');
+    expect(line).not.toContain('\n');
+  });
+});
