@@ -61,6 +61,8 @@ describe('streams and shards', () => {
     expect(patientOfStream('X#T#0301#AUDIT#P#p1')).toBeUndefined();
     expect(patientOfStream('T#03010#AUDIT#P#p1')).toBeUndefined();
     expect(patientOfStream('T#0301#AUDIT#P#')).toBeUndefined();
+    // The whole rest of the key is the id: a key with a line break in it is no patient stream.
+    expect(patientOfStream('T#0301#AUDIT#P#p1\nx')).toBeUndefined();
   });
 
   it('the registry has 16 shards, chosen by the first hex digit of the stream hash', () => {

@@ -1,9 +1,0 @@
-// @ts-nocheck
-import { httpHandler } from '../../../shared/http/handler';
-import { listUnits } from '../admin-service';
-import { adminListUnits } from '../routes';
-
-export const handler = httpHandler(adminListUnits, async ({ caller, tenant, session, requestId }) => ({
-  status: 200,
-  body: { items: await listUnits({ caller, tenant, session, requestId }) },
-}));
