@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { TenantKeyProvider } from './key-provider';
+import { isTransientFailure } from '../transient';
+import type { DataKey, TenantKeyProvider } from './key-provider';
 
 /** What a ciphertext is bound to. `tenant` is required; the rest names the record. */
 export interface EncryptionContext {
@@ -23,9 +24,25 @@ export class DecryptionFailedError extends Error {
   }
 }
 
+/**
+ * The key service (KMS, the local keystore) did not answer in time or is failing. Not a refusal:
+ * nothing is sealed or opened without a key, so the request fails closed (503, shared/transient.ts)
+ * and succeeds again once the service is back, with nothing to reset.
+ */
+export class KeyServiceUnavailableError extends Error {
+  constructor(readonly reason: 'timeout' | 'failing') {
+    super(`Key service ${reason === 'timeout' ? 'timed out' : 'unavailable'}`);
+    this.name = 'KeyServiceUnavailableError';
+  }
+}
+
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+function asUnavailable(error: unknown): KeyServiceUnavailableError {
+  return error instanceof KeyServiceUnavailableError ? error : new KeyServiceUnavailableError('failing');
+}
 
 const CONTEXT_FIELDS = ['kind', 'patient', 'record', 'tenant'] as const;
 
@@ -60,6 +77,8 @@ export interface EnvelopeOptions {
   maxKeyAgeMs?: number;
   /** How many unwrapped data keys the decrypt cache holds. */
   decryptCacheSize?: number;
+  /** How long one key service call may take before the request fails closed, in ms. */
+  keyTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -83,6 +102,7 @@ export class Envelope {
   private readonly maxUses: number;
   private readonly maxAgeMs: number;
   private readonly cacheSize: number;
+  private readonly keyTimeoutMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -92,6 +112,9 @@ export class Envelope {
     this.maxUses = options.maxUsesPerKey ?? 10_000;
     this.maxAgeMs = options.maxKeyAgeMs ?? 5 * 60_000;
     this.cacheSize = options.decryptCacheSize ?? 1_000;
+    // KMS answers in milliseconds; a call still open after this is a service in trouble, and a
+    // request waiting on it would hold its Lambda (and the caller) until the function's own timeout.
+    this.keyTimeoutMs = options.keyTimeoutMs ?? 3_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -101,7 +124,12 @@ export class Envelope {
       cached.uses += 1;
       return cached;
     }
-    const fresh = await this.keys.generateDataKey(tenant, document);
+    let fresh: DataKey;
+    try {
+      fresh = await this.withinTimeout(this.keys.generateDataKey(tenant, document));
+    } catch (error) {
+      throw isTransientFailure(error) ? asUnavailable(error) : error;
+    }
     const header = Buffer.alloc(3 + fresh.wrapped.length);
     header.writeUInt8(VERSION, 0);
     header.writeUInt16BE(fresh.wrapped.length, 1);
@@ -130,12 +158,25 @@ export class Envelope {
     if (hit && this.now() - hit.createdAt < this.maxAgeMs) return hit.plaintext;
     let plaintext: Buffer;
     try {
-      plaintext = await this.keys.decryptDataKey(tenant, wrapped, document);
-    } catch {
+      plaintext = await this.withinTimeout(this.keys.decryptDataKey(tenant, wrapped, document));
+    } catch (error) {
+      // A key service that is down says nothing about the ciphertext: fail closed, but as "not now".
+      if (isTransientFailure(error)) throw asUnavailable(error);
       throw new DecryptionFailedError();
     }
     this.remember(keyId(tenant, document), wrapped, plaintext);
     return plaintext;
+  }
+
+  /** The key service's answer, or KeyServiceUnavailableError('timeout') once keyTimeoutMs has passed. */
+  private withinTimeout<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KeyServiceUnavailableError('timeout')), this.keyTimeoutMs);
+    });
+    // A late answer (or failure) of the abandoned call is dropped, never left unhandled.
+    call.catch(() => undefined);
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
   async encrypt(context: EncryptionContext, plaintext: Buffer | string): Promise<Buffer> {

@@ -14,7 +14,9 @@ function kmsProvider(credentials?: AwsCredentialIdentityProvider): TenantKeyProv
   const cfg = config();
   let client: Promise<KMSClient> | undefined;
   return new KmsKeyProvider(
-    () => (client ??= kmsModule().then(({ KMSClient }) => new KMSClient({ region: cfg.region, ...(credentials ? { credentials } : {}) }))),
+    // Short socket timeouts: a KMS that hangs fails the call (and the request, closed) within the
+    // envelope's key timeout instead of holding the function until its own timeout.
+    () => (client ??= kmsModule().then(({ KMSClient }) => new KMSClient({ region: cfg.region, maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 }, ...(credentials ? { credentials } : {}) }))),
     cfg.keys.tenantKeyAliasPrefix,
   );
 }
@@ -56,4 +58,4 @@ export function envelopeCrypto(): Envelope {
   return envelope;
 }
 
-export { Envelope, DecryptionFailedError, type EncryptionContext } from './envelope';
+export { Envelope, DecryptionFailedError, KeyServiceUnavailableError, type EncryptionContext } from './envelope';

@@ -12,7 +12,11 @@ function makeClient(credentials?: AwsCredentialIdentityProvider): DynamoDBClient
     // DynamoDB Local accepts any credentials; the AWS runtime uses the function's own.
     ...(cfg.runtime === 'local' ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     ...(credentials ? { credentials } : {}),
+    // The SDK's standard retry (exponential backoff with full jitter) covers throttling and dropped
+    // connections; socket timeouts make a store that hangs fail the request (503) instead of holding
+    // it. DynamoDB Local on a loaded developer machine can stall for seconds, hence its longer limit.
     maxAttempts: 3,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: cfg.runtime === 'local' ? 30_000 : 5_000 },
   });
 }
 

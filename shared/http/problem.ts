@@ -1,4 +1,5 @@
 import { DomainError, TooManyRequestsError, ValidationError, type DomainErrorKind } from '../errors';
+import { isTransientFailure } from '../transient';
 import { englishDetail, englishFieldMessage } from './problem-en';
 
 /** RFC 9457 problem details. */
@@ -64,7 +65,7 @@ export function problemLanguage(acceptLanguage: string | undefined): ProblemLang
   return ranges[0]?.primary === 'en' ? 'en' : 'nb';
 }
 
-export function problemType(kind: DomainErrorKind | 'internal' | 'method-not-allowed'): string {
+export function problemType(kind: DomainErrorKind | 'internal' | 'method-not-allowed' | 'unavailable'): string {
   return `urn:fellesjournal:problem:${kind}`;
 }
 
@@ -85,6 +86,19 @@ export function problemFromError(error: unknown, requestId: string, language: Pr
     }
     return problem;
   }
+  // The store or the key service could not answer (down, timed out, throttled past the SDK's
+  // retries): the request may be sent again, so it is a 503 with Retry-After, not a 500. Nothing
+  // was changed: every change is one transaction, and an Idempotency-Key makes the retry safe.
+  if (isTransientFailure(error)) {
+    return {
+      type: problemType('unavailable'),
+      title: en ? 'Temporarily unavailable' : 'Midlertidig utilgjengelig',
+      status: 503,
+      detail: en ? 'The service cannot answer right now; try again shortly.' : 'Tjenesten kan ikke svare akkurat nå; prøv igjen om litt.',
+      requestId,
+      retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+    };
+  }
   return {
     type: problemType('internal'),
     title: en ? 'Internal error' : 'Intern feil',
@@ -94,7 +108,12 @@ export function problemFromError(error: unknown, requestId: string, language: Pr
   };
 }
 
-/** Headers a problem answer carries beside its body: `Retry-After` (seconds, RFC 9110) on a 429. */
+/** How long a client is asked to wait after a 503: a store restart or a key service hiccup, not an outage of hours. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/** Headers a problem answer carries beside its body: `Retry-After` (seconds, RFC 9110) on a 429 and a 503. */
 export function problemHeaders(error: unknown): Record<string, string> {
-  return error instanceof TooManyRequestsError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  if (error instanceof TooManyRequestsError) return { 'retry-after': String(error.retryAfterSeconds) };
+  if (!(error instanceof DomainError) && isTransientFailure(error)) return { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
+  return {};
 }

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The unit tests Stryker runs against the mutated rules (npm run test:mutation): only the tests
- * of the access decision, identifiers, ETags and idempotency, so a run stays within minutes.
+ * of the access decision, identifiers, ETags, idempotency and the audit chain, so a run stays within minutes.
  */
 export default defineConfig({
   test: {
@@ -14,6 +14,11 @@ export default defineConfig({
       'test/unit/etag.test.ts',
       'test/unit/journal-helpers.test.ts',
       'test/unit/idempotency*.test.ts',
+      // The audit chain, its verify and the Merkle tree (chain-format, chain-verify, merkle, audit-chain).
+      'test/unit/audit-chain*.test.ts',
+      'test/unit/audit-merkle*.test.ts',
+      'test/unit/audit-shard-choice.test.ts',
+      'test/unit/canonical-json.test.ts',
     ],
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
