@@ -91,16 +91,17 @@ export class StatsAggregator extends Construct {
       retryAttempts: 10,
       onFailure,
     };
-    // Only new items can count; journal items other than patients and entries never do.
+    // Only new items can count; journal items other than patients and entries never do. (CDK types
+    // its filter rules as `any`; `unknown` keeps them out of typed code.)
     new lambda.EventSourceMapping(this, 'JournalStream', {
       ...common,
       eventSourceArn: streams[0]!,
-      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { itemType: { S: lambda.FilterRule.or('patient', 'entry') } } } })],
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') as unknown, dynamodb: { NewImage: { itemType: { S: lambda.FilterRule.or('patient', 'entry') as unknown } } } })],
     });
     new lambda.EventSourceMapping(this, 'AuditStream', {
       ...common,
       eventSourceArn: streams[1]!,
-      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') as unknown })],
     });
   }
 }
