@@ -56,7 +56,7 @@ export async function approveProject(req: ResearchRequest, body: ResearchProject
 async function projectOf(req: ResearchRequest, projectId: string): Promise<ProjectItem> {
   const key = projectKey(req.tenant, projectId);
   const item = await req.session.db.get<ProjectItem>('journal', key.pk, key.sk);
-  if (!item) throw new NotFoundError('Ingen slik forskningsprosjekt i kommunen.');
+  if (!item) throw new NotFoundError('Intet slikt forskningsprosjekt i kommunen.');
   return item;
 }
 

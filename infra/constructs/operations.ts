@@ -96,17 +96,22 @@ export class Operations extends Construct {
       datapointsToAlarm: 3,
     });
 
-    // Functions refused for lack of (reserved) concurrency: users see 429/5xx.
-    for (const f of props.functions) {
-      alarm(`Throttles${f.name}`, {
-        alarmName: `fellesjournal-${props.stage}-${f.name}-throttles`,
-        alarmDescription: `${f.name}: invocations throttled (reserved concurrency reached)`,
-        metric: f.fn.metricThrottles({ period, statistic: 'Sum' }),
-        threshold: 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-      });
-    }
+    // Functions refused for lack of (reserved) concurrency: users see 429/5xx. One alarm over every
+    // function (a Metrics Insights query naming each), not one per function: a region's stack stays
+    // under CloudFormation's 500 resources as services are added.
+    alarm('FunctionThrottles', {
+      alarmName: `fellesjournal-${props.stage}-function-throttles`,
+      alarmDescription: 'Invocations throttled (reserved concurrency reached) in any of the platform\'s functions',
+      metric: new cloudwatch.MathExpression({
+        expression: `SELECT SUM(Throttles) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE ${props.functions.map((f) => `FunctionName = '${f.fn.functionName}'`).join(' OR ')}`,
+        usingMetrics: {},
+        label: 'throttled invocations',
+        period,
+      }),
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
 
     // DynamoDB's own failures, per table.
     const operations = [

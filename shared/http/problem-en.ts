@@ -182,6 +182,16 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Ingen aktiv leverandørklient {0}.': 'No active vendor client {0}.',
   'Tilgangen ble endret samtidig; prøv igjen.': 'The grant was changed concurrently; try again.',
   'Kommunen har ikke gitt {0} tilgang.': 'The municipality has not granted {0} access.',
+  // FHIR notes, directory and Consent; research projects.
+  'Ingen slik sperring.': 'No such block.',
+  'Ingen helsepersonell med dette HPR-nummeret i kommunen.': 'No health personnel with this HPR number in the municipality.',
+  'Ingen kommune med dette nummeret.': 'No municipality with this number.',
+  'Ugyldig DocumentReference; ingenting er lagret.': 'Invalid DocumentReference; nothing was stored.',
+  'Ugyldig If-None-Exist.': 'Invalid If-None-Exist.',
+  'Et notat opprettes som utkast.': 'A note is created as a draft.',
+  'Feil pasient.': 'Wrong patient.',
+  'Signering endrer ikke innholdet.': 'Signing does not change the content.',
+  'Intet slikt forskningsprosjekt i kommunen.': 'No such research project in the municipality.',
 };
 
 /** Norwegian words a template inserts into a detail (a tenant's status). */

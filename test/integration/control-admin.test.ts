@@ -16,7 +16,7 @@ describe('tenant admins manage the users of their own municipality', () => {
     const res = await stack.call('/v1/admin/users?limit=100', { as: 'bergen.admin' });
     expect(res.status).toBe(200);
     const ids = (await readJson<{ items: { id: string; tenant: string }[] }>(res)).items.map((u) => u.id).sort();
-    expect(ids).toEqual(['bergen.admin', 'bergen.lege', 'bergen.revisor', 'bergen.sykepleier']);
+    expect(ids).toEqual(['bergen.admin', 'bergen.leder', 'bergen.lege', 'bergen.revisor', 'bergen.sykepleier']);
   });
 
   it('creates a user who can then log in', async () => {

@@ -26,6 +26,7 @@ const PORTS = new Map([
   // calls them so that the decision, blocks and audit stay in one place; nothing calls back.
   ['fhir -> journal', 'FHIR mapping of the journal use cases'],
   ['fhir -> sharing', 'FHIR (IHE MHD) mapping of the sharing use cases'],
+  ['fhir -> audit', 'FHIR AuditEvent mapping of the audit service\'s log views'],
 ]);
 
 export type Graph = Map<string, Set<string>>;
