@@ -1,6 +1,6 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import { tenantKey } from '../../shared/db/keys';
-import type { Item, Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
+import type { Item, Page, TxWrite } from '../../shared/db/tenant-db';
 import { EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
 import type { HeadFact } from '../core/chain-verify';
 
@@ -146,56 +146,6 @@ export function readEvent(session: TenantSession, stream: string, seq: number): 
 /** One stored event by its sort key (as a queue item names it). */
 export function readEventBySk(session: TenantSession, stream: string, sk: string): Promise<StoredEvent | undefined> {
   return session.db.get<StoredEvent>('audit', stream, sk);
-}
-
-/** Sequence numbers one read of a stream's range covers; about one DynamoDB page of events. */
-const RANGE_SEQS = 500;
-/** Ranges read at once ahead of the check. */
-const RANGES_AHEAD = 4;
-
-/** All items of one sort-key range [from, to] of a stream, in order, page by page; `to` itself left out unless `toIncluded`. */
-async function rangeItems(db: TenantDb, stream: string, from: string, to: string, toIncluded: boolean): Promise<StoredEvent[]> {
-  const out: StoredEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await db.query<StoredEvent>({ table: 'audit', partition: stream, sortBetween: [from, to], consistent: true, limit: 1000, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return toIncluded || out.at(-1)?.sk !== to ? out : out.slice(0, -1);
-}
-
-/**
- * All events of a stream in sort-key order, in pages. Up to `knownSeq` (the head read before) the
- * range is split into slices of RANGE_SEQS sequence numbers that are read RANGES_AHEAD at a time,
- * so the check of one slice overlaps the reads of the next ones: verify is bounded by reading, not
- * by one round trip after another. The slices meet exactly ([E#a, E#b] without E#b, then [E#b, ...]),
- * so together they cover the same key range as one query from E#1 would, malformed keys included;
- * after them one query reads whatever lies past `knownSeq` (appends whose head had not moved yet).
- */
-export async function* eventsInOrder(session: TenantSession, stream: string, knownSeq = 0): AsyncGenerator<StoredEvent[]> {
-  const db = session.db;
-  const bounds: number[] = [];
-  for (let seq = 1; seq <= knownSeq; seq += RANGE_SEQS) bounds.push(seq);
-  bounds.push(knownSeq + 1);
-  const ranges = bounds.slice(0, -1).map((from, i) => () => rangeItems(db, stream, eventSk(from), eventSk(bounds[i + 1]!), false));
-  ranges.push(() => rangeItems(db, stream, eventSk(knownSeq + 1), `${EVENT_PREFIX}~`, true));
-  const inFlight: Promise<StoredEvent[]>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < ranges.length && inFlight.length < RANGES_AHEAD) {
-      const read = ranges[next++]!();
-      // A reader that stops early (at a break) leaves reads behind: they settle unobserved, never as unhandled rejections.
-      read.catch(() => undefined);
-      inFlight.push(read);
-    }
-  };
-  fill();
-  while (inFlight.length > 0) {
-    const items = await inFlight.shift()!;
-    fill();
-    if (items.length > 0) yield items;
-  }
 }
 
 export interface QueuePointer extends Item {
