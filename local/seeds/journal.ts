@@ -1,14 +1,13 @@
-import { inProcessSessions } from '../../shared/db/session-source';
 import { jobSession } from '../../shared/db/sessions';
-import type { Caller } from '../../shared/auth/caller';
 import type { CreateEntryRequest, RelationshipReasonCode, RelationshipSubject } from '../../shared/contracts/journal';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../shared/http/etag';
-import { patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
+import { patientIdByNationalIdKey } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
-import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
+import { DEMO_PATIENTS } from '../demo-data';
+import { seedRequest } from './seed-request';
 
 /**
  * Demo journal data, written through the journal's own use cases (so it is encrypted, indexed and
@@ -20,22 +19,6 @@ import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
 
 const DAY = 86_400_000;
 
-function callerOf(userId: string): Caller {
-  const user = DEMO_USERS.find((u) => u.id === userId);
-  if (!user) throw new Error(`seed: no demo user ${userId}`);
-  return {
-    sub: user.id,
-    kind: 'person',
-    roles: user.roles,
-    scopes: [],
-    name: user.name,
-    hpr: user.hpr,
-    profession: user.profession,
-    tenant: user.tenant,
-    unit: user.unit,
-    expiresAt: 0,
-  };
-}
 
 interface SeedEntry {
   by: string;
@@ -97,12 +80,6 @@ const PLAN: SeedPatient[] = [
   },
 ];
 
-/** A request of a demo user in their municipality, with the sessions the request wrapper would open. */
-async function request(tenant: string, userId: string): Promise<TenantRequest> {
-  const caller = callerOf(userId);
-  const sessions = await inProcessSessions(caller, tenant);
-  return { tenant, session: sessions.own!, sessions, caller, requestId: 'seed' };
-}
 
 async function seedPatient(plan: SeedPatient): Promise<void> {
   const demo = DEMO_PATIENTS.find((p) => p.nationalId === plan.nationalId);
@@ -110,15 +87,15 @@ async function seedPatient(plan: SeedPatient): Promise<void> {
   if (await patientIdByNationalIdKey(jobSession('seed', plan.tenant), await nationalIdKey(plan.nationalId))) return;
   const key = (what: string) => `seed-${plan.tenant}-${plan.nationalId}-${what}`;
   const { value: patient } = await createPatient(
-    await request(plan.tenant, plan.admin),
+    await seedRequest(plan.tenant, plan.admin),
     { nationalId: demo.nationalId, name: demo.name, birthDate: demo.birthDate, gender: demo.gender },
     key('patient'),
   );
   for (const [i, r] of plan.relationships.entries()) {
-    await createRelationship(await request(plan.tenant, r.by), patient.id, { subject: r.subject, reasonCode: r.reasonCode, reason: r.reason }, key(`rel-${i}`));
+    await createRelationship(await seedRequest(plan.tenant, r.by), patient.id, { subject: r.subject, reasonCode: r.reasonCode, reason: r.reason }, key(`rel-${i}`));
   }
   for (const [i, e] of plan.entries.entries()) {
-    const req = await request(plan.tenant, e.by);
+    const req = await seedRequest(plan.tenant, e.by);
     const eventTime = new Date(Date.now() - e.daysAgo * DAY).toISOString();
     const draft = await createEntry(req, patient.id, { ...e.entry, eventTime }, key(`entry-${i}`));
     if (e.sign) await signEntry(req, patient.id, draft.value.id, etagOf(draft.version), key(`sign-${i}`));

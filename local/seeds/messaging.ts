@@ -1,14 +1,14 @@
-import type { Caller } from '../../shared/auth/caller';
 import type { PutPartyRequest } from '../../shared/contracts/messaging';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { inProcessSessions } from '../../shared/db/session-source';
 import { jobSession } from '../../shared/db/sessions';
-import { patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
+import { patientIdByNationalIdKey } from '../../functions/core/patient-access';
 import { sendCitizenMessage } from '../../functions/messaging/citizen-dialogue';
 import { sendMessage } from '../../functions/messaging/message-service';
 import { listParties } from '../../functions/messaging/party-service';
 import { messageKeys, type PartyItem } from '../../functions/messaging/message-record';
-import { DEMO_TENANTS, DEMO_USERS } from '../demo-data';
+import { DEMO_TENANTS } from '../demo-data';
+import { demoCaller, seedRequest } from './seed-request';
 
 /**
  * Demo messaging data: each municipality's communication parties (its units with synthetic HER-ids, the hjemmetjeneste of the other demo
@@ -29,17 +29,7 @@ const EXTERNAL: (PutPartyRequest & { herId: string })[] = [
 
 const SERVICE = { hjemmetjeneste: 'sykepleietjeneste', sykehjem: 'sykepleietjeneste', legekontor: 'legetjeneste', legevakt: 'legetjeneste' } as const;
 
-function callerOf(userId: string): Caller {
-  const user = DEMO_USERS.find((u) => u.id === userId);
-  if (!user) throw new Error(`seed: no demo user ${userId}`);
-  return { sub: user.id, kind: 'person', roles: user.roles, scopes: [], name: user.name, hpr: user.hpr, profession: user.profession, tenant: user.tenant, unit: user.unit, pid: user.pid, expiresAt: 0 };
-}
 
-async function request(tenant: string, userId: string): Promise<TenantRequest> {
-  const caller = callerOf(userId);
-  const sessions = await inProcessSessions(caller, tenant);
-  return { tenant, session: sessions.own!, sessions, caller, requestId: 'seed' };
-}
 
 /** The parties each demo municipality registers. */
 function partiesOf(tenant: string): (PutPartyRequest & { herId: string })[] {
@@ -96,11 +86,10 @@ export async function seedMessaging(): Promise<void> {
   if (!fresh[DEMO_TENANTS.findIndex((t) => t.id === '0301')]) return;
   const kari = await patientIn('0301', '01817045606');
   const ola = await patientIn('0301', '15838512329');
-  const nurse = await request('0301', 'oslo.sykepleier');
+  const nurse = await seedRequest('0301', 'oslo.sykepleier');
   await sendMessage(nurse, { patientId: kari, to: '90001', kind: 'helseopplysninger-innleggelse', subject: 'Helseopplysninger ved innleggelse', text: 'Pasienten får hjemmesykepleie morgen og kveld. Faste medisiner etter liste. Går med rullator.' }, 'seed-msg-1');
   await sendMessage(nurse, { patientId: kari, to: unitHerId('0301', 2), kind: 'foresporsel', subject: 'Spørsmål om blodtrykksmedisin', text: 'Pasienten er svimmel om morgenen. Skal dosen vurderes?' }, 'seed-msg-2');
-  await sendMessage(await request('0301', 'oslo.lege'), { patientId: ola, to: unitHerId('4601', 0), kind: 'foresporsel', subject: 'Oppfølging etter legevakt', text: 'Pasienten ble behandlet for forstuet ankel. Ber om tilsyn ved neste hjemmebesøk.' }, 'seed-msg-3');
-  const kariCitizen = DEMO_USERS.find((u) => u.id === 'innbygger.kari')!;
-  const citizen: Caller = { sub: kariCitizen.id, kind: 'person', roles: kariCitizen.roles, scopes: [], name: kariCitizen.name, pid: kariCitizen.pid, expiresAt: 0 };
+  await sendMessage(await seedRequest('0301', 'oslo.lege'), { patientId: ola, to: unitHerId('4601', 0), kind: 'foresporsel', subject: 'Oppfølging etter legevakt', text: 'Pasienten ble behandlet for forstuet ankel. Ber om tilsyn ved neste hjemmebesøk.' }, 'seed-msg-3');
+  const citizen = demoCaller('innbygger.kari');
   await sendCitizenMessage(citizen, 'seed', await inProcessSessions(citizen), { tenant: '0301', to: unitHerId('0301', 0), subject: 'Endring av besøkstid', text: 'Kan morgenbesøket flyttes til etter klokken ni på torsdag?' }, 'seed-msg-4');
 }

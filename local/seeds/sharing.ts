@@ -1,14 +1,14 @@
 import { inProcessSessions } from '../../shared/db/session-source';
 import { jobSession } from '../../shared/db/sessions';
-import type { Caller } from '../../shared/auth/caller';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { createEntry, signEntry } from '../../functions/journal/entry-service';
 import { etagOf } from '../../shared/http/etag';
-import { loadCitizenFacts, patientIdByNationalIdKey, type TenantRequest } from '../../functions/core/patient-access';
+import { loadCitizenFacts, patientIdByNationalIdKey } from '../../functions/core/patient-access';
 import { createPatient } from '../../functions/journal/patient-service';
 import { createRelationship } from '../../functions/journal/relationship-service';
 import { createMyBlock } from '../../functions/sharing/block-service';
-import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
+import { DEMO_PATIENTS } from '../demo-data';
+import { demoCaller, seedRequest } from './seed-request';
 
 /**
  * Demo data for sharing. The journal seed already gives Ola (innbygger.ola) signed, sharable
@@ -20,27 +20,16 @@ import { DEMO_PATIENTS, DEMO_USERS } from '../demo-data';
 
 const KARI = '01817045606';
 
-function callerOf(userId: string): Caller {
-  const user = DEMO_USERS.find((u) => u.id === userId);
-  if (!user) throw new Error(`seed: no demo user ${userId}`);
-  return { sub: user.id, kind: 'person', roles: user.roles, scopes: [], name: user.name, hpr: user.hpr, profession: user.profession, tenant: user.tenant, unit: user.unit, pid: user.pid, expiresAt: 0 };
-}
 
-/** A request of a demo user in their municipality, with the sessions the request wrapper would open. */
-async function request(tenant: string, userId: string): Promise<TenantRequest> {
-  const caller = callerOf(userId);
-  const sessions = await inProcessSessions(caller, tenant);
-  return { tenant, session: sessions.own!, sessions, caller, requestId: 'seed' };
-}
 
 async function seedKariInBodo(): Promise<void> {
   if (await patientIdByNationalIdKey(jobSession('seed', '1804'), await nationalIdKey(KARI))) return;
   const demo = DEMO_PATIENTS.find((p) => p.nationalId === KARI);
   if (!demo) throw new Error('seed: unknown demo patient');
   const key = (what: string) => `seed-sharing-1804-${what}`;
-  const { value: patient } = await createPatient(await request('1804', 'bodo.admin'), { nationalId: demo.nationalId, name: demo.name, birthDate: demo.birthDate, gender: demo.gender }, key('patient'));
-  await createRelationship(await request('1804', 'bodo.lege'), patient.id, { reasonCode: 'admission', reason: 'Konsultasjon på legevakten under besøk i Bodø' }, key('rel'));
-  const req = await request('1804', 'bodo.lege');
+  const { value: patient } = await createPatient(await seedRequest('1804', 'bodo.admin'), { nationalId: demo.nationalId, name: demo.name, birthDate: demo.birthDate, gender: demo.gender }, key('patient'));
+  await createRelationship(await seedRequest('1804', 'bodo.lege'), patient.id, { reasonCode: 'admission', reason: 'Konsultasjon på legevakten under besøk i Bodø' }, key('rel'));
+  const req = await seedRequest('1804', 'bodo.lege');
   const eventTime = new Date(Date.now() - 7 * 86_400_000).toISOString();
   const draft = await createEntry(
     req,
@@ -55,7 +44,7 @@ async function seedKariBlock(): Promise<void> {
   const facts = await loadCitizenFacts(await nationalIdKey(KARI), new Date());
   if (facts.blocks.some((b) => b.target.kind === 'named-person' && b.target.tenant === '1804')) return;
   // By name and municipality, as a citizen without the nurse's row in her log would.
-  const kari = callerOf('innbygger.kari');
+  const kari = demoCaller('innbygger.kari');
   await createMyBlock({ caller: kari, sessions: await inProcessSessions(kari), requestId: 'seed' }, { kind: 'named-person', tenant: '1804', name: 'Sara Sykepleier (bodo)' });
 }
 
