@@ -1,5 +1,5 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLAIMS } from '../../shared/auth/claims';
 import { bearerChallenge, makeTokenVerifier, type TokenVerifier } from '../../shared/auth/verify-token';
 import { UnauthenticatedError } from '../../shared/errors';
@@ -92,5 +92,18 @@ describe('token verification', () => {
   it('names the Bearer scheme in a 401 challenge, with invalid_token only when a token was sent', () => {
     expect(bearerChallenge(undefined)).toBe('Bearer realm="fellesjournal"');
     expect(bearerChallenge('Bearer abc')).toBe('Bearer realm="fellesjournal", error="invalid_token"');
+  });
+});
+
+describe('a token verified once', () => {
+  it('is still refused once it expires, within the minute its signature check is remembered', async () => {
+    const token = `Bearer ${await sign(person, { exp: now() + 5 })}`;
+    expect(await verify(token)).toMatchObject({ pid: '15838512329' });
+    vi.useFakeTimers({ now: Date.now() + 40_000, toFake: ['Date'] });
+    try {
+      await expect(verify(token)).rejects.toThrow(/utløpt/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
