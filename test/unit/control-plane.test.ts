@@ -11,7 +11,9 @@ import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/co
 import { createUserBodySchema } from '../../shared/contracts/admin';
 import { formatTable, problemLine } from '../../local/ops-cli';
 
-describe('client secrets', () => {
+// scrypt at N = 2^15 is ~100 ms a call on a quiet core and many times that on a loaded one;
+// these tests make up to six calls, so they get room beyond vitest's 5 s default.
+describe('client secrets', { timeout: 60_000 }, () => {
   it('verifies the right secret and refuses a wrong or altered one', async () => {
     const secret = generateClientSecret();
     const stored = await hashClientSecret(secret);
