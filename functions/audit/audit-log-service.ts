@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
 import { daySlotEvents, daySlots, openShards, shardEventsBelow, userEvents, type StoredEvent } from './audit-store';
-import { freshPositions, mergeDaySlots, parseSlotPositions, type SlotPositions } from './day-merge';
+import { freshPositions, mergeDaySlots, parseSlotPositions, readDepth, type SlotPositions } from './day-merge';
 import { config } from '../../shared/config';
 import { shardStream, STREAM_SHARDS, streamOf } from '../core/chain-format';
 import { mergePage, parsePositions, positionsValue, type ShardPositions } from './merged-history';
@@ -102,8 +102,9 @@ export async function listTenantEvents(
     }
     const need = query.limit - items.length;
     const at = positions;
+    const depth = readDepth(need, Object.keys(at).length);
     const slices = await Promise.all(
-      Object.keys(at).map(async (slot) => ({ slot, ...(await daySlotEvents(req.session, day, slot, range, at[slot] || undefined, need)) })),
+      Object.keys(at).map(async (slot) => ({ slot, ...(await daySlotEvents(req.session, day, slot, range, at[slot] || undefined, depth)) })),
     );
     const merged = mergeDaySlots(slices, at, need);
     items.push(...merged.taken.filter(wanted));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayShardOf } from '../../functions/core/chain-format';
 import type { StoredEvent } from '../../functions/audit/audit-store';
-import { freshPositions, mergeDaySlots, parseSlotPositions, type SlotPositions, type SlotSlice } from '../../functions/audit/day-merge';
+import { freshPositions, mergeDaySlots, parseSlotPositions, readDepth, type SlotPositions, type SlotSlice } from '../../functions/audit/day-merge';
 
 /** One day of the tenant log spread over index partitions, and the pages a reader goes through. */
 
@@ -25,13 +25,21 @@ function store(bySlot: Record<string, StoredEvent[]>) {
     });
 }
 
-function pageThrough(read: ReturnType<typeof store>, limit: number): StoredEvent[][] {
+/** Pages of `limit` as the service reads them: rounds of readDepth per partition until the page is full. */
+function pageThrough(read: ReturnType<typeof store>, limit: number, depth = readDepth): StoredEvent[][] {
   const pages: StoredEvent[][] = [];
   let positions = freshPositions(SLOTS);
-  for (let i = 0; i < 200; i++) {
-    const merged = mergeDaySlots(read(positions, limit), positions, limit);
-    pages.push(merged.taken);
-    if (Object.keys(merged.positions).length === 0) return pages;
+  let page: StoredEvent[] = [];
+  for (let i = 0; i < 500; i++) {
+    const need = limit - page.length;
+    const merged = mergeDaySlots(read(positions, depth(need, Object.keys(positions).length)), positions, need);
+    page.push(...merged.taken);
+    const done = Object.keys(merged.positions).length === 0;
+    if (page.length === limit || done) {
+      pages.push(page);
+      page = [];
+    }
+    if (done) return pages;
     // Through a cursor and back.
     positions = parseSlotPositions(JSON.parse(JSON.stringify(merged.positions)), DAY, SLOTS)!;
     expect(positions).toBeDefined();
@@ -52,14 +60,42 @@ describe('one day merged from its index partitions', () => {
     expect(pages.flat().map((e) => e.eventId)).toEqual(newestFirst);
   });
 
-  it('drops a partition read to its end, and keeps one with events left at its last shown event', () => {
+  it('takes only events no partition can still top, and keeps a partition with events left at its last taken event', () => {
     const positions = freshPositions(SLOTS);
-    const merged = mergeDaySlots(store(bySlot)(positions, 2), positions, 2);
-    expect(merged.taken.map((e) => e.eventId)).toEqual(newestFirst.slice(0, 2));
+    const slices = store(bySlot)(positions, 3);
+    const merged = mergeDaySlots(slices, positions, 50);
+    // Every event taken is newer than anything left unread; none is skipped.
+    const left = events.filter((e) => !merged.taken.includes(e));
+    expect(merged.taken.map((e) => e.eventId)).toEqual(newestFirst.slice(0, merged.taken.length));
+    expect(merged.taken.length).toBeGreaterThanOrEqual(3);
+    expect(left.every((e) => String(e.gsi2sk) < String(merged.taken.at(-1)!.gsi2sk))).toBe(true);
+    // The empty partition drops out; the others go on below their last taken event, or stay where they were.
     expect(merged.positions['1']).toBeUndefined();
-    expect(merged.positions['0']).toBe(String(merged.taken.filter((e) => bySlot['0']!.includes(e)).at(-1)!.gsi2sk));
-    // A partition with events left but none shown this round stays where it was.
-    expect(merged.positions['2']).toBe('');
+    for (const slot of ['L', '0', '2']) {
+      const mine = merged.taken.filter((e) => bySlot[slot]!.includes(e));
+      expect(merged.positions[slot]).toBe(mine.length > 0 ? String(mine.at(-1)!.gsi2sk) : '');
+    }
+  });
+
+  it('reads fewer events than a whole page from every partition would, with events spread evenly as the event-id hash spreads them', () => {
+    const even: Record<string, StoredEvent[]> = { L: [], '0': [], '1': [], '2': [] };
+    const many = Array.from({ length: 400 }, (_, n) => ev(n));
+    many.forEach((e, n) => even[SLOTS[n % SLOTS.length]!]!.push(e));
+    const counter = () => {
+      const c = { read: 0, fn: (positions: SlotPositions, limit: number) => store(even)(positions, limit) };
+      c.fn = (positions, limit) => {
+        const slices = store(even)(positions, limit);
+        c.read += slices.reduce((n, sl) => n + sl.items.length, 0);
+        return slices;
+      };
+      return c;
+    };
+    const share = counter();
+    const whole = counter();
+    const order = [...many].reverse().map((e) => e.eventId);
+    expect(pageThrough(share.fn, 50).flat().map((e) => e.eventId)).toEqual(order);
+    expect(pageThrough(whole.fn, 50, (need) => need).flat().map((e) => e.eventId)).toEqual(order);
+    expect(share.read).toBeLessThan(whole.read / 2);
   });
 
   it('refuses positions that are not this day, not a partition, or not an index key', () => {
