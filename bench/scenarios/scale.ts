@@ -125,6 +125,12 @@ export const scaleScenario: BenchScenario = async (ctx: BenchContext) => {
   rows.push({ name: 'audit.read.wru', value: counts.writeUnits, unit: 'WRU/read', baseline: before, ratio: round(counts.writeUnits / before), counts: { writeUnits: counts.writeUnits, readUnits: counts.readUnits, calls: counts.calls, depth: counts.depth, commands: counts.commands } });
   rows.push({ name: 'audit.event.index-wcu', value: units.trimmed, unit: `WCU (3 indexes; ALL: ${units.all}; event ${units.bytes} B)`, baseline: units.all, ratio: round(units.trimmed / units.all) });
 
+  // What the sharded day index costs a reader: one page of 50 of the tenant log (today's events of
+  // the reads above, spread over the day's shards), merged across them.
+  const auditor = await stack.tokenFor('oslo.revisor');
+  const page = await countOp(async () => (await call('/v1/audit/events?limit=50', auditor)).status === 200);
+  rows.push({ name: 'audit.tenant-page', value: page.readUnits, unit: 'RRU/page of 50', counts: { readUnits: page.readUnits, writeUnits: page.writeUnits, calls: page.calls, depth: page.depth, commands: page.commands } });
+
   // The same figures with the demo's 3 municipalities ...
   const measure = async () => {
     await alternating(twoEntries, tenant, { count: 400, concurrency: CONCURRENCY, rounds: 2 });
