@@ -4,6 +4,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../shared/config';
 import { tenantKey } from '../shared/db/keys';
 import { controlKeys } from '../shared/tenancy/control-keys';
+import { dayIndexPartition, dayShardOf } from '../functions/core/chain-format';
 import { journalKeys } from '../functions/core/journal-record';
 import { sharingKeys } from '../functions/core/sharing-record';
 
@@ -89,6 +90,7 @@ export class MinimumCalls {
 
   private event(tenant: string, user: string, stream: string, seq: number): TransactWriteItem {
     const time = new Date().toISOString();
+    const eventId = randomUUID();
     return {
       Put: {
         TableName: this.tables.audit,
@@ -98,8 +100,8 @@ export class MinimumCalls {
           payload: randomBytes(450).toString('hex'),
           gsi1pk: tenantKey(tenant, 'AUDIT', 'USER', user),
           gsi1sk: `${time}#${randomUUID()}`,
-          gsi2pk: tenantKey(tenant, 'AUDIT', 'DAY', time.slice(0, 10)),
-          gsi2sk: `${time}#${randomUUID()}`,
+          gsi2pk: dayIndexPartition(tenant, time.slice(0, 10), dayShardOf(eventId, config().auditDayShards)),
+          gsi2sk: `${time}#${eventId}`,
           gsi3pk: tenantKey(tenant, 'AUDIT', 'CITIZEN', stream.slice(-20)),
           gsi3sk: `${time}#${randomUUID()}`,
         }),

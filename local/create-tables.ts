@@ -5,8 +5,16 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type DynamoDBClient,
+  type Projection,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, tableName } from '../shared/db/tables';
+import { TABLES, tableName, type IndexDefinition } from '../shared/db/tables';
+
+/** An index's projection as shared/db/tables.ts defines it (the same CDK deploys). */
+export function projectionOf(index: IndexDefinition): Projection {
+  if (!index.include) return { ProjectionType: 'ALL' };
+  if (index.include.length === 0) return { ProjectionType: 'KEYS_ONLY' };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] };
+}
 
 /** Creates every table of shared/db/tables.ts (the same definitions CDK uses); existing ones are kept. */
 export async function createTables(client: DynamoDBClient, stage: string): Promise<void> {
@@ -34,7 +42,7 @@ export async function createTables(client: DynamoDBClient, stage: string): Promi
                     { AttributeName: i.partitionKey, KeyType: 'HASH' },
                     { AttributeName: i.sortKey, KeyType: 'RANGE' },
                   ],
-                  Projection: { ProjectionType: 'ALL' },
+                  Projection: projectionOf(i),
                 }))
               : undefined,
             ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),

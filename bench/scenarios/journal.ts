@@ -33,15 +33,15 @@ function benchCaller(): Caller {
   return { sub: u.id, kind: 'person', roles: u.roles, scopes: [], name: u.name, hpr: u.hpr, profession: u.profession, tenant: u.tenant, unit: u.unit, expiresAt: 0 };
 }
 
-/** Patients with a relationship for the bench user and one signed entry each, made through the use cases. */
-export async function setUp(): Promise<{ patientId: string; entryId: string; nationalId: string; lookup: { pk: string; sk: string } }[]> {
+/** Patients with a relationship for the bench user and one signed entry each, made through the use cases (`series` keeps other scenarios' national ids apart). */
+export async function setUp(series = 0): Promise<{ patientId: string; entryId: string; nationalId: string; lookup: { pk: string; sk: string } }[]> {
   const caller = benchCaller();
   const sessions = await inProcessSessions(caller, TENANT);
   const req = { tenant: TENANT, session: sessions.own!, sessions, caller, requestId: 'bench-setup' };
   const admin = { ...req, caller: { ...benchCaller(), sub: 'oslo.admin', roles: ['tenant-admin' as const] } };
   const out: { patientId: string; entryId: string; nationalId: string; lookup: { pk: string; sk: string } }[] = [];
   for (let i = 0; i < PATIENTS; i++) {
-    const nid = syntheticNationalId({ day: 1 + (i % 28), month: 1 + (i % 12), year: 1940 + i }, 100 + i);
+    const nid = syntheticNationalId({ day: 1 + (i % 28), month: 1 + (i % 12), year: 1940 + i }, 100 + series * PATIENTS + i);
     const patient = await createPatient(admin, { nationalId: nid, name: `Bench Pasient ${i}`, birthDate: '1950-01-01', gender: 'unknown' }, `bench-p-${i}-${randomUUID()}`);
     await createRelationship(req, patient.value.id, { reasonCode: 'ordinary-care', reason: 'Ytelsestest' }, `bench-r-${randomUUID()}`);
     const draft = await createEntry(req, patient.value.id, { type: 'journalnotat', title: 'Ytelsestest', text: NOTE }, `bench-e-${randomUUID()}`);

@@ -5,7 +5,9 @@ import { badCursor, openCursor, openKeyCursor, sealCursor, sealPage, type Cursor
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
-import { dayEvents, openShards, shardEventsBelow, userEvents, type StoredEvent } from './audit-store';
+import { daySlotEvents, daySlots, openShards, shardEventsBelow, userEvents, type StoredEvent } from './audit-store';
+import { freshPositions, mergeDaySlots, parseSlotPositions, readDepth, type SlotPositions } from './day-merge';
+import { config } from '../../shared/config';
 import { shardStream, STREAM_SHARDS, streamOf } from '../core/chain-format';
 import { mergePage, parsePositions, positionsValue, type ShardPositions } from './merged-history';
 import { toEventView } from './event-view';
@@ -20,25 +22,29 @@ export interface EventPage {
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 31;
-/** DynamoDB queries one page may cost before it is returned short, with a cursor to go on. */
-const MAX_QUERIES_PER_PAGE = 40;
+/**
+ * Rounds of reading one page may take before it is returned short, with a cursor to go on. A round
+ * reads a day's index partitions side by side (one step of latency, up to 1 + shards queries).
+ */
+const MAX_ROUNDS_PER_PAGE = 40;
 
-/** Where a tenant-log page goes on: the day, and the store page key inside it. */
+/** Where a tenant-log page goes on: the day, and each of its index partitions' positions (day-merge.ts). */
 interface DayCursor {
   d: string;
-  c?: string;
+  p: SlotPositions;
 }
 
 function scopeOf(req: AuditRequest, list: string, of?: string): CursorScope {
   return { list: `audit.${list}`, tenant: req.tenant, sub: req.caller.sub, ...(of ? { of } : {}) };
 }
 
-async function openDayCursor(scope: CursorScope, raw: string, fromDay: string, lastDay: string): Promise<DayCursor> {
+async function openDayCursor(scope: CursorScope, raw: string, fromDay: string, lastDay: string, slots: readonly string[]): Promise<DayCursor> {
   const c = (await openCursor(scope, raw)) as Partial<DayCursor> | null;
   // The range is the request's own: a cursor of an earlier page outside it is refused.
   if (typeof c !== 'object' || c === null || typeof c.d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.d) || c.d < fromDay || c.d > lastDay) throw badCursor();
-  if (c.c !== undefined && typeof c.c !== 'string') throw badCursor();
-  return { d: c.d, ...(c.c !== undefined ? { c: c.c } : {}) };
+  const p = parseSlotPositions(c.p, c.d, slots);
+  if (!p) throw badCursor();
+  return { d: c.d, p };
 }
 
 function previousDay(day: string): string {
@@ -66,8 +72,9 @@ async function auditorViews(req: AuditRequest, items: StoredEvent[]): Promise<Au
 }
 
 /**
- * The tenant's events in [from, to), newest first, across the day partitions of gsi2. The cursor
- * names the day and the position inside it, so pages run on across midnight.
+ * The tenant's events in [from, to), newest first, across the days of gsi2 and each day's index
+ * partitions (merged by day-merge.ts). The cursor names the day and each partition's position in
+ * it, so pages run on across midnight and across shards.
  */
 export async function listTenantEvents(
   req: AuditRequest,
@@ -79,23 +86,33 @@ export async function listTenantEvents(
   // `to` is exclusive: the last day holding events is the day of the instant just before it.
   const lastDay = new Date(Date.parse(range.to) - 1).toISOString().slice(0, 10);
   const scope = scopeOf(req, 'tenant-events');
-  const start = query.cursor ? await openDayCursor(scope, query.cursor, fromDay, lastDay) : { d: lastDay };
+  const slots = daySlots(config().auditDayShards);
+  const start = query.cursor ? await openDayCursor(scope, query.cursor, fromDay, lastDay, slots) : { d: lastDay, p: freshPositions(slots) };
+  // Filtered here, not by a FilterExpression: DynamoDB bills the items a filter drops all the same,
+  // and the merge needs every partition's position to move past what it read.
+  const wanted = (e: StoredEvent) => (!query.action || e.action === query.action) && (!query.outcome || e.outcome === query.outcome);
   const items: StoredEvent[] = [];
   let day = start.d;
-  let inner = start.c;
+  let positions = start.p;
   let next: DayCursor | undefined;
-  for (let queries = 0; day >= fromDay; queries++) {
-    if (items.length >= query.limit || queries >= MAX_QUERIES_PER_PAGE) {
-      next = { d: day, ...(inner ? { c: inner } : {}) };
+  for (let rounds = 0; day >= fromDay; rounds++) {
+    if (items.length >= query.limit || rounds >= MAX_ROUNDS_PER_PAGE) {
+      next = { d: day, p: positions };
       break;
     }
-    const page = await dayEvents(req.session, day, range, { action: query.action, outcome: query.outcome }, { limit: query.limit - items.length, cursor: inner });
-    items.push(...page.items);
-    if (page.nextCursor) {
-      inner = page.nextCursor;
+    const need = query.limit - items.length;
+    const at = positions;
+    const depth = readDepth(need, Object.keys(at).length);
+    const slices = await Promise.all(
+      Object.keys(at).map(async (slot) => ({ slot, ...(await daySlotEvents(req.session, day, slot, range, at[slot] || undefined, depth)) })),
+    );
+    const merged = mergeDaySlots(slices, at, need);
+    items.push(...merged.taken.filter(wanted));
+    if (Object.keys(merged.positions).length > 0) {
+      positions = merged.positions;
     } else {
       day = previousDay(day);
-      inner = undefined;
+      positions = freshPositions(slots);
     }
   }
   await appendAudit(req.session.db, [

@@ -1,7 +1,7 @@
 import type { TenantSession } from '../../shared/db/sessions';
 import { tenantKey } from '../../shared/db/keys';
 import type { Item, Page, TxWrite } from '../../shared/db/tenant-db';
-import { EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
+import { dayIndexPartition, EVENT_PREFIX, eventSk, HEAD_SK, shardStreams } from '../core/chain-format';
 import type { HeadFact } from '../core/chain-verify';
 
 /**
@@ -72,36 +72,38 @@ export function userEvents(session: TenantSession, sub: string, range: { from?: 
   });
 }
 
-/** One day's events of the tenant (gsi2), newest first, within [from, to). */
-export function dayEvents(
+/**
+ * The partitions one day of the tenant's log is indexed under (gsi2): every shard, and the
+ * unsharded key of days written before sharding (chain-format.ts dayIndexPartition). Named by a
+ * slot: the shard number, or `L` for the unsharded key.
+ */
+export function daySlots(shards: number): string[] {
+  return ['L', ...Array.from({ length: shards }, (_, k) => String(k))];
+}
+
+/**
+ * One day-index partition's events of the tenant, newest first, with index keys in [from, below)
+ * (below: range.to when undefined). BETWEEN is inclusive, so one extra item is read and the item
+ * equal to `below` (already shown) is dropped.
+ */
+export async function daySlotEvents(
   session: TenantSession,
   day: string,
+  slot: string,
   range: { from: string; to: string },
-  filter: { action?: string; outcome?: string },
-  options: ListOptions,
-): Promise<Page<StoredEvent>> {
-  const parts: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.action) {
-    parts.push('#action = :action');
-    names['#action'] = 'action';
-    values[':action'] = filter.action;
-  }
-  if (filter.outcome) {
-    parts.push('#outcome = :outcome');
-    names['#outcome'] = 'outcome';
-    values[':outcome'] = filter.outcome;
-  }
-  return session.db.query<StoredEvent>({
+  below: string | undefined,
+  limit: number,
+): Promise<{ items: StoredEvent[]; more: boolean }> {
+  const page = await session.db.query<StoredEvent>({
     table: 'audit',
     index: 'gsi2',
-    partition: tenantKey(session.tenant, 'AUDIT', 'DAY', day),
-    sortBetween: [range.from, range.to],
+    partition: dayIndexPartition(session.tenant, day, slot === 'L' ? 'legacy' : Number(slot)),
+    sortBetween: [range.from, below ?? range.to],
     newestFirst: true,
-    ...(parts.length > 0 ? { filter: { expression: parts.join(' AND '), names, values } } : {}),
-    ...options,
+    limit: limit + 1,
   });
+  const items = page.items.filter((i) => i.gsi2sk !== below);
+  return { items: items.slice(0, limit), more: items.length > limit || page.nextCursor !== undefined };
 }
 
 /** Events about one citizen in one tenant (gsi3), newest first, strictly older than `before` when given. */

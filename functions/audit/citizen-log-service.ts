@@ -126,7 +126,8 @@ function displayNameOf(e: StoredEvent): string {
   return typeof actor.name === 'string' ? actor.name : clientId ? `Fagsystem (${clientId})` : 'Ukjent';
 }
 
-async function toEntry(e: StoredEvent, dir: TenantDirectory, caller: Caller): Promise<CitizenAccessEntry> {
+/** A stored event as the citizen sees it in their access log. */
+export async function toEntry(e: StoredEvent, dir: TenantDirectory, caller: Caller): Promise<CitizenAccessEntry> {
   const actor = e.actor;
   const roles = Array.isArray(actor.roles) ? actor.roles.map(String) : [];
   const profession = typeof actor.profession === 'string' ? actor.profession : undefined;

@@ -6,7 +6,8 @@ import { METRICS } from '../../shared/metric-names';
 import { groupBy } from '../../shared/group-by';
 import { logger, metrics } from '../../shared/observability';
 import type { AuditEventInput } from './audit-event';
-import { EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, shardStream, STREAM_SHARDS, streamOf } from './chain-format';
+import { config } from '../../shared/config';
+import { dayIndexPartition, dayShardOf, EVENT_PREFIX, eventHash, eventSk, GENESIS_HASH, HEAD_SK, registryShardOf, registryStream, seqOfSk, shardStream, STREAM_SHARDS, streamOf } from './chain-format';
 import { writeCheckpoint } from './checkpoint-store';
 
 export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, shardStream, streamOf } from './chain-format';
@@ -260,7 +261,7 @@ async function buildAuditWrites(db: TenantDb, events: AuditEventInput[], now: Da
         // Indexes: a user's activity, the tenant's events by day, the citizen's log.
         gsi1pk: tenantKey(e.tenant, 'AUDIT', 'USER', e.actor.sub),
         gsi1sk: `${time}#${eventId}`,
-        gsi2pk: tenantKey(e.tenant, 'AUDIT', 'DAY', time.slice(0, 10)),
+        gsi2pk: dayIndexPartition(e.tenant, time.slice(0, 10), dayShardOf(eventId, config().auditDayShards)),
         gsi2sk: `${time}#${eventId}`,
         ...(e.citizenKey ? { gsi3pk: tenantKey(e.tenant, 'AUDIT', 'CITIZEN', e.citizenKey), gsi3sk: `${time}#${eventId}` } : {}),
       });

@@ -46,6 +46,22 @@ export function shardOf(stream: string): { base: string; shard: number } {
 }
 
 /**
+ * The tenant's events by day (audit gsi2) are spread over `shards` index partitions, by the event
+ * id: one partition per municipality-day took every event of the day and throttled at DynamoDB's
+ * per-partition write limit, and a read waits for its audit write. The readers (audit-store.ts
+ * dayEvents) merge every shard and the unsharded key of days written before sharding, so raising
+ * the shard count is safe at any time; lowering it hides the events of the dropped shards.
+ */
+export function dayIndexPartition(tenant: string, day: string, shard: number | 'legacy'): string {
+  return shard === 'legacy' ? tenantKey(tenant, 'AUDIT', 'DAY', day) : tenantKey(tenant, 'AUDIT', 'DAY', day, String(shard).padStart(2, '0'));
+}
+
+/** The day-index shard of an event: from its (random) event id, so a day's writes spread evenly. */
+export function dayShardOf(eventId: string, shards: number): number {
+  return Number.parseInt(createHash('sha256').update(eventId).digest('hex').slice(0, 8), 16) % shards;
+}
+
+/**
  * The tenant's stream registry: hash chains of their own with one entry per stream ever opened, so
  * a whole-tenant verify can find every stream and a stream removed wholesale still shows up. It is
  * split into 16 shards (by the stream's hash) so that patients opened at the same moment rarely

@@ -4,8 +4,15 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, tableName, type TableDefinition, type TableId } from '../../shared/db/tables';
+import { TABLES, tableName, type IndexDefinition, type TableDefinition, type TableId } from '../../shared/db/tables';
 import { acknowledge } from './nag';
+
+/** An index's projection as shared/db/tables.ts defines it (the same the local bootstrap creates). */
+function projectionOf(index: IndexDefinition): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  if (!index.include) return { projectionType: dynamodb.ProjectionType.ALL };
+  if (index.include.length === 0) return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
+  return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] };
+}
 
 /**
  * The tables of shared/db/tables.ts (the same list the local runtime creates): on demand, point-in
@@ -38,7 +45,7 @@ export class Tables extends Construct {
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.ALL,
+          ...projectionOf(index),
         });
       }
       byId[def.id] = table;

@@ -43,6 +43,8 @@ export const ENV = {
   anchorBeatSeconds: 'FJ_ANCHOR_BEAT_SECONDS',
   /** `signed` (default): the data plane signs stream checkpoints; `off`: it holds no signing right (AWS), tree heads replace them. */
   auditCheckpoints: 'FJ_AUDIT_CHECKPOINTS',
+  /** Index partitions per municipality-day of the audit day index; default 8, only ever raised (readers read every shard below it). */
+  auditDayShards: 'FJ_AUDIT_DAY_SHARDS',
   /** The message exchange for external parties: locally the stand-in receiver's URL (local/message-exchange.ts). */
   messageExchangeUrl: 'FJ_MESSAGE_EXCHANGE_URL',
   /** In AWS: the SQS queue towards the national message exchange (functions/messaging/exchange.ts). */

@@ -53,6 +53,8 @@ const configSchema = z.object({
     beatSeconds: z._default(z.coerce.number().check(z.positive()), 60),
   }),
   auditCheckpoints: z._default(z.enum(['signed', 'off']), 'signed'),
+  /** Index partitions per municipality-day of the audit day index (chain-format.ts dayIndexPartition); only ever raised. */
+  auditDayShards: z._default(z.coerce.number().check(z.positive(), z.maximum(32), z.multipleOf(1)), 8),
   dynamoEndpoint: z.optional(z.url()),
 });
 
@@ -103,6 +105,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       beatSeconds: env[ENV.anchorBeatSeconds] || undefined,
     },
     auditCheckpoints: env[ENV.auditCheckpoints] || undefined,
+    auditDayShards: env[ENV.auditDayShards] || undefined,
     dynamoEndpoint: env[ENV.dynamoEndpoint] || undefined,
   });
   if (!result.success) {

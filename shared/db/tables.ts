@@ -8,7 +8,29 @@ export interface IndexDefinition {
   name: string;
   partitionKey: string;
   sortKey: string;
+  /**
+   * The non-key attributes copied into the index (projection INCLUDE; KEYS_ONLY when empty); every
+   * attribute (ALL) when absent. Each index write costs its projected size, so an index holds what
+   * its readers show and no more. The table's and the index's keys are always projected.
+   */
+  include?: readonly string[];
 }
+
+/**
+ * What the auditor's views (functions/audit/event-view.ts toEventView) read of an event found by
+ * user (gsi1) or by day (gsi2). Not the chain fields (stream, prevHash, hash): verify reads the
+ * streams themselves, never an index.
+ */
+export const AUDIT_VIEW_ATTRIBUTES = [
+  'eventId', 'seq', 'time', 'tenant', 'action', 'outcome', 'actor', 'requestId', 'patientId', 'recordId',
+  'purposeOfUse', 'reasonCode', 'reasonSealed', 'flagged', 'flagReason', 'fromTenant', 'rule', 'details',
+] as const;
+
+/**
+ * What the citizen's access log (functions/audit/citizen-log-service.ts) reads of an event found by
+ * citizen (gsi3): never the sealed free-text reason, which the citizen is not shown.
+ */
+export const AUDIT_CITIZEN_ATTRIBUTES = ['eventId', 'time', 'tenant', 'action', 'outcome', 'actor', 'patientId', 'purposeOfUse', 'reasonCode', 'details'] as const;
 
 export interface TableDefinition {
   id: TableId;
@@ -48,11 +70,12 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      // gsi1: by actor (a clinician's activity); gsi2: by day (a tenant's events by time range);
-      // gsi3: by citizen (the citizen's own access log).
-      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-      { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+      // gsi1: by actor (a clinician's activity); gsi2: by day (a tenant's events by time range,
+      // each day in shards: chain-format.ts dayIndexPartition); gsi3: by citizen (the citizen's own
+      // access log). Each projects what its views read (test/unit/audit-index-projection.test.ts).
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: AUDIT_VIEW_ATTRIBUTES },
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', include: AUDIT_VIEW_ATTRIBUTES },
+      { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', include: AUDIT_CITIZEN_ATTRIBUTES },
     ],
     tenantScoped: true,
     appendOnly: true,

@@ -23,6 +23,7 @@ import { webRuntimeConfig } from '../../infra/constructs/web';
 import { constructId, groupRoutes, planeOf } from '../../infra/route-groups';
 import { ENV } from '../../shared/config/env-names';
 import { TABLES, tableName } from '../../shared/db/tables';
+import { projectionOf as localProjectionOf } from '../../local/create-tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
 import { tenantUsageKeyValue } from '../../shared/auth/usage-keys';
@@ -161,6 +162,32 @@ describe('DynamoDB tables (shared/db/tables.ts)', () => {
     ]);
     const gsis = (p.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[];
     expect(gsis.map((g) => g.IndexName).sort()).toEqual(def.indexes.map((i) => i.name).sort());
+  });
+
+  it('each index projects what the local tables project; the audit indexes only what their views read, never the chain fields', () => {
+    for (const def of TABLES) {
+      const p = tables.find(([, r]) => r.Properties?.TableName === tableName('test', def.id))![1].Properties!;
+      const gsis = (p.GlobalSecondaryIndexes ?? []) as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
+      for (const index of def.indexes) {
+        const local = localProjectionOf(index);
+        const deployed = gsis.find((g) => g.IndexName === index.name)!.Projection;
+        expect({ type: deployed.ProjectionType, attributes: [...(deployed.NonKeyAttributes ?? [])].sort() }, `${def.id}.${index.name}`).toEqual({
+          type: local.ProjectionType,
+          attributes: [...(local.NonKeyAttributes ?? [])].sort(),
+        });
+      }
+    }
+    const audit = tables.find(([, r]) => r.Properties?.TableName === tableName('test', 'audit'))![1].Properties!;
+    const projections = Object.fromEntries(
+      (audit.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[]).map((g) => [g.IndexName, g.Projection]),
+    );
+    for (const name of ['gsi1', 'gsi2', 'gsi3']) {
+      expect(projections[name]!.ProjectionType, name).toBe('INCLUDE');
+      for (const chainField of ['stream', 'prevHash', 'hash', 'citizenKey']) expect(projections[name]!.NonKeyAttributes, name).not.toContain(chainField);
+    }
+    // The citizen's log never shows the sealed free-text reason, so its index does not hold it.
+    expect(projections.gsi3!.NonKeyAttributes).not.toContain('reasonSealed');
+    expect(projections.gsi2!.NonKeyAttributes).toContain('reasonSealed');
   });
 
   it('the table key is usable only through DynamoDB of this account', () => {
