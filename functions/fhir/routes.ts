@@ -3,17 +3,16 @@ import { defineService, type ServiceRouteSpec } from '../../shared/http/service'
 import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
-import { createEntryRoute, getEntryRoute, getPatientRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
+import { createEntryRoute, getEntryRoute, getPatientRoute, getTimelineRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
 import { NOTE_ID_PATTERN } from './note-map';
 import { listUserAuditEvents } from '../audit/routes';
 import { getSharedDocumentRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
-import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
+import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, noteSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
  * FHIR R4 / IHE MHD routes: the same route table as /v1, served by a thin mapping layer over the
  * same services. Who may call each interaction is not decided here: auth, tenant, roles and vendor
- * scopes are read from the /v1 route it maps onto (sharing routes have no vendor scopes there, so
- * none here), so an access rule has one home. Answers are application/fhir+json; errors
+ * scopes are read from the /v1 route it maps onto, so an access rule has one home. Answers are application/fhir+json; errors
  * OperationOutcome.
  */
 
@@ -87,14 +86,13 @@ export const fhirSearchPatientRoute = fhirRoute(searchPatientsRoute, {
 });
 
 /**
- * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician may find and
- * retrieve shared documents with `sharing.read` (SMART `user/DocumentReference.rs`, `user/Binary.r`).
- * The roles stay the sharing routes' (persons only, so a vendor acting as itself is refused); the
- * clinician's own care relationship, blocks and consent decide, as in /v1.
+ * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician finds and
+ * retrieves shared documents with `sharing.read` (SMART `user/DocumentReference.rs`,
+ * `user/Binary.r`), the scope the /v1 sharing routes carry; a vendor acting as itself is refused
+ * by their roles. The clinician's own care relationship, blocks and consent decide, as in /v1.
  */
-const MHD_READ = ['sharing.read'] as const;
 
-export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocumentsRoute, scopes: MHD_READ }, {
+export const fhirFindDocumentReferencesRoute = fhirRoute(listSharedDocumentsRoute, {
   id: 'fhirFindDocumentReferences',
   method: 'GET',
   path: '/DocumentReference',
@@ -104,7 +102,7 @@ export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocument
   responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
 });
 
-export const fhirRetrieveDocumentRoute = fhirRoute({ ...getSharedDocumentRoute, scopes: MHD_READ }, {
+export const fhirRetrieveDocumentRoute = fhirRoute(getSharedDocumentRoute, {
   id: 'fhirRetrieveDocument',
   method: 'GET',
   path: '/Binary/{id}',
@@ -205,6 +203,19 @@ export const fhirUpdateNoteRoute = fhirRoute(signEntryRoute, {
   responses: { 200: { description: 'DocumentReference (the new version)' } },
 });
 
+export const fhirSearchNotesRoute = fhirRoute(getTimelineRoute, {
+  id: 'fhirSearchNotes',
+  method: 'GET',
+  path: '/Patient/{id}/DocumentReference',
+  handler: 'search-notes',
+  summary:
+    'The patient’s journal notes in the caller’s municipality as DocumentReference (Patient compartment search: status, docStatus, type, date, author; paged by an opaque _page), as GET /v1/patients/{patientId}/timeline (decided and audited as there)',
+  params: z.object({ id: idSchema }),
+  query: noteSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
+});
+
 export const fhirReadPractitionerRoute = fhirRoute(getEntryRoute, {
   id: 'fhirReadPractitioner',
   method: 'GET',
@@ -269,7 +280,8 @@ export const fhirSearchAuditEventRoute = fhirRoute(listUserAuditEvents, {
 export interface FhirInteraction {
   routeId: string;
   resource: string;
-  interaction: 'read' | 'search-type' | 'create' | 'update' | 'transaction';
+  /** `search-compartment`: a search-type interaction served in the Patient compartment (Patient/{id}/<type>). */
+  interaction: 'read' | 'search-type' | 'search-compartment' | 'create' | 'update' | 'transaction';
   /** Search parameters (name, FHIR type, what it matches). */
   searchParams?: readonly { name: string; type: 'token' | 'string' | 'date' | 'reference'; documentation: string }[];
 }
@@ -301,6 +313,18 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
       { name: 'setting', type: 'token', documentation: 'The origin municipality (kommunenummer)' },
     ],
   },
+  {
+    routeId: fhirSearchNotesRoute.id,
+    resource: 'DocumentReference',
+    interaction: 'search-compartment',
+    searchParams: [
+      { name: 'status', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): current | entered-in-error' },
+      { name: 'docStatus', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): preliminary (draft) | final (signed) | amended (corrected) | entered-in-error' },
+      { name: 'type', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): an entry type in urn:fellesjournal:entry-type' },
+      { name: 'date', type: 'date', documentation: 'Patient/<id>/DocumentReference (journal notes): when recorded; ge, gt, le, lt, eq, ne' },
+      { name: 'author', type: 'reference', documentation: 'Patient/<id>/DocumentReference (journal notes): Practitioner/<HPR-nummer>' },
+    ],
+  },
   { routeId: fhirReadNoteRoute.id, resource: 'DocumentReference', interaction: 'read' },
   { routeId: fhirCreateNoteRoute.id, resource: 'DocumentReference', interaction: 'create' },
   { routeId: fhirUpdateNoteRoute.id, resource: 'DocumentReference', interaction: 'update' },
@@ -330,4 +354,4 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];
