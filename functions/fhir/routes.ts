@@ -164,6 +164,8 @@ const documentReferenceBody = z.strictObject({
   context: z.optional(z.unknown()),
 });
 const noteParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Notat-id: 64 heksadesimale tegn')) });
+/** A Consent id is a block's (the patient's and the block's UUIDs as 64 hex digits, as a note's). */
+const consentParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Consent-id: 64 heksadesimale tegn')) });
 
 export const fhirReadNoteRoute = fhirRoute(getEntryRoute, {
   id: 'fhirReadNote',
@@ -256,7 +258,7 @@ export const fhirReadConsentRoute = fhirRoute(listPatientBlocksRoute, {
   path: '/Consent/{id}',
   handler: 'read-consent',
   summary: 'One block as Consent (decided and audited as the patient’s block listing)',
-  params: noteParams,
+  params: consentParams,
   problems: [404],
   responses: { 200: { description: 'Consent' } },
 });
