@@ -6,7 +6,7 @@ import * as z from '../../shared/contracts/zod';
 import { createEntryRoute, getEntryRoute, getPatientRoute, getTimelineRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
 import { NOTE_ID_PATTERN } from './note-map';
 import { listUserAuditEvents } from '../audit/routes';
-import { getSharedDocumentRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
+import { getSharedDocumentRoute, listMyBlocksRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
 import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, noteSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
@@ -43,7 +43,7 @@ function fhirRoute<const A extends Access, const R extends FhirRouteSpec>(over: 
   const { path, handler, ...rest } = route;
   const access = { auth: over.auth, tenant: over.tenant, ...(over.roles ? { roles: over.roles } : {}), ...(over.scopes ? { scopes: over.scopes } : {}) };
   return fhir.route({ ...rest, ...access, plane: 'data', path: `${FHIR_BASE}${path}`, handler: `functions/fhir/handlers/${handler}.ts` }) as unknown as Omit<R, 'path' | 'handler' | 'problems'> &
-    Pick<A, 'auth' | 'tenant'> & Pick<RouteSpec, 'roles' | 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
+    Pick<A, 'auth' | 'tenant'> & (A extends { roles: infer X } ? { roles: X } : { roles?: undefined }) & Pick<RouteSpec, 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
 }
 
 export const fhirMetadataRoute = fhirRoute(PUBLIC, {
@@ -241,23 +241,30 @@ export const fhirReadOrganizationRoute = fhirRoute(getEntryRoute, {
   responses: { 200: { description: 'Organization' } },
 });
 
-export const fhirSearchConsentRoute = fhirRoute(listPatientBlocksRoute, {
+/**
+ * Consent is read by staff acting on the patient's behalf (as the /v1 block listing) and by the
+ * citizen for their own record (as /v1/sharing/me/blocks): the roles of both routes.
+ */
+const CONSENT_ACCESS = { ...listPatientBlocksRoute, roles: [...listPatientBlocksRoute.roles, ...listMyBlocksRoute.roles] } as const;
+
+export const fhirSearchConsentRoute = fhirRoute(CONSENT_ACCESS, {
   id: 'fhirSearchConsent',
   method: 'GET',
   path: '/Consent',
   handler: 'search-consent',
-  summary: 'The patient’s blocks (sperring) as Consent (provision deny), as GET /v1/sharing/patients/{patientId}/blocks (audited)',
+  summary:
+    'The patient’s blocks (sperring) as Consent (provision deny): staff by patient, as GET /v1/sharing/patients/{patientId}/blocks (audited); the citizen their own (no patient, or their own FNR/DNR as patient.identifier), as GET /v1/sharing/me/blocks',
   query: consentSearchQuerySchema,
   problems: [404],
   responses: { 200: { description: 'Bundle searchset of Consent' } },
 });
 
-export const fhirReadConsentRoute = fhirRoute(listPatientBlocksRoute, {
+export const fhirReadConsentRoute = fhirRoute(CONSENT_ACCESS, {
   id: 'fhirReadConsent',
   method: 'GET',
   path: '/Consent/{id}',
   handler: 'read-consent',
-  summary: 'One block as Consent (decided and audited as the patient’s block listing)',
+  summary: 'One block as Consent (decided and audited as the patient’s block listing; a citizen only their own)',
   params: consentParams,
   problems: [404],
   responses: { 200: { description: 'Consent' } },
@@ -339,7 +346,8 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
     resource: 'Consent',
     interaction: 'search-type',
     searchParams: [
-      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required for staff)' },
+      { name: 'patient.identifier', type: 'token', documentation: 'A citizen: their own FNR/DNR (or no patient at all); anyone else’s is refused' },
       { name: 'status', type: 'token', documentation: 'active | inactive (lifted)' },
     ],
   },

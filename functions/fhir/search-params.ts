@@ -81,8 +81,13 @@ export type NoteSearchQuery = z.output<typeof noteSearchQuerySchema>;
 
 const patientRef = z.string().check(z.regex(/^(Patient\/)?[0-9a-f-]{36}$/, 'Patient/<id>'));
 
+/**
+ * Consent search: staff name the patient (`patient`, required for them); a citizen searches their
+ * own blocks, with no patient or their own national id as `patient.identifier`.
+ */
 export const consentSearchQuerySchema = z.object({
-  patient: patientRef,
+  patient: z.optional(patientRef),
+  'patient.identifier': z.optional(token),
   status: z.optional(z.enum(['active', 'inactive'])),
   _count: count,
   _page: page,
