@@ -96,14 +96,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped, so the client gets its 413 instead of a reset connection.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolvePromise(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error('too large')) : resolvePromise(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -357,6 +353,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         try {
           body = await readBody(req);
         } catch {
+          if (isFhirPath(pathname)) return fhirOutcome(res, 413, 'For stor forespørsel', 'Forespørselen er større enn 1 MB.');
           return problem(res, 413, 'For stor forespørsel', 'Forespørselen er større enn 1 MB.', 'validation');
         }
         // Metered like API Gateway's usage plans: token routes only, in the caller's bucket.

@@ -54,9 +54,10 @@ function provideBundle(patientId: string): Record<string, unknown> {
 /**
  * fhir.mhd.provide: a Bergen clinician's system submits an epikrise as an ITI-65 Bundle to
  * /fhir/R4 (received, signed, indexed for sharing, audited, in one transaction), measured in the
- * same run beside the /v1 write it maps onto, POST /v1/patients/{id}/entries of the same
- * document (fhir.mhd.provide.v1). ITI-65 does more than that write (it is signed and indexed in
- * the same transaction), so the ratio is the mapping layer plus the indexing; goal >= 0.9.
+ * same run beside the /v1 write that does the same work, POST /v1/patients/{id}/entries of the
+ * same document with `"sign": true` (fhir.mhd.provide.v1): both store a signed epikrise, index it
+ * for sharing and audit it in one transaction, so the ratio is the mapping layer alone; goal >= 0.9.
+ * (A draft, the baseline before, skips the signing and the index: an unfair pair.)
  */
 export const fhirProvideScenario: BenchScenario = async (ctx) => {
   const fixtures = await setUp();
@@ -64,7 +65,7 @@ export const fhirProvideScenario: BenchScenario = async (ctx) => {
   const pick = (i: number) => fixtures[i % fixtures.length]!.originPatientId;
   const createdBy = async (path: string, json: unknown) =>
     [200, 201].includes((await ctx.call(path, token, { method: 'POST', json, headers: { 'idempotency-key': `bench-${randomUUID()}` } })).status);
-  const v1 = (i: number) => createdBy(`/v1/patients/${pick(i)}/entries`, { type: 'epikrise', title: 'Epikrise', text: TEXT });
+  const v1 = (i: number) => createdBy(`/v1/patients/${pick(i)}/entries`, { type: 'epikrise', title: 'Epikrise', text: TEXT, sign: true });
   const fhir = (i: number) => createdBy('/fhir/R4', provideBundle(pick(i)));
 
   // Warm both handler modules, the key caches and DynamoDB Local's JIT before measuring.

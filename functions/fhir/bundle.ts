@@ -6,6 +6,8 @@ import type { FhirResource } from './document-map';
 /** Who a search is for and what it asked: a `_page` opens only for the same caller and search. */
 export interface SearchScope {
   resource: string;
+  /** Where the search is served below the base when not `<resource>` (a compartment: `Patient/<id>/DocumentReference`). */
+  path?: string;
   tenant: string;
   sub: string;
   /** The search parameters, without `_page` (and `_count`, which a client may change between pages). */
@@ -16,7 +18,18 @@ function scopeOf(s: SearchScope) {
   const params = Object.entries(s.params)
     .filter(([k, v]) => v !== undefined && k !== '_page' && k !== '_count')
     .sort(([a], [b]) => a.localeCompare(b));
-  return { list: `fhir.${s.resource}`, tenant: s.tenant, sub: s.sub, of: createHash('sha256').update(JSON.stringify(params)).digest('base64url') };
+  return { list: `fhir.${s.path ?? s.resource}`, tenant: s.tenant, sub: s.sub, of: createHash('sha256').update(JSON.stringify(params)).digest('base64url') };
+}
+
+/** A page's position in a list the store pages itself (its sealed page key), or undefined on a first page. */
+export async function pageKey(scope: SearchScope, page: string | undefined): Promise<string | undefined> {
+  if (page === undefined) return undefined;
+  const position = await cursors()
+    .open(scopeOf(scope), page)
+    .catch(() => undefined);
+  // The same answer as any list's bad cursor, naming FHIR's parameter.
+  if (typeof position !== 'string') throw new ValidationError('Ugyldig cursor.', [{ field: 'query._page', message: 'Ukjent eller ugyldig cursor' }]);
+  return position;
 }
 
 /** Where the page starts: 0, or the offset an opaque `_page` from a previous page names. */
@@ -46,19 +59,32 @@ export async function searchset(options: {
   /** False when the service bounded the matches (there may be more than it returned). */
   complete: boolean;
 }): Promise<Record<string, unknown>> {
-  const { scope, base, matches, start, count } = options;
-  const page = matches.slice(start, start + count);
+  const { scope, matches, start, count } = options;
+  const next = start + count < matches.length ? await sealCursor(scopeOf(scope), { offset: start + count }) : undefined;
+  return bundleOf(scope, options.base, matches.slice(start, start + count), count, next, options.complete ? matches.length : undefined);
+}
+
+/**
+ * A `searchset` Bundle of one page a store paged itself: its matches, and a `next` link with the
+ * store's page key sealed as the opaque `_page` while the store has more. Without a total (the
+ * store does not count).
+ */
+export async function keyedSearchset(options: { scope: SearchScope; base: string; page: readonly FhirResource[]; count: number; nextKey: string | undefined }): Promise<Record<string, unknown>> {
+  const next = options.nextKey === undefined ? undefined : await sealCursor(scopeOf(options.scope), options.nextKey);
+  return bundleOf(options.scope, options.base, options.page, options.count, next, undefined);
+}
+
+function bundleOf(scope: SearchScope, base: string, page: readonly FhirResource[], count: number, next: string | undefined, total: number | undefined): Record<string, unknown> {
   const query = new URLSearchParams(Object.entries(scope.params).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== '_page'));
   const url = (extra: Record<string, string>) => {
     const q = new URLSearchParams(query);
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
-    return `${base}/${scope.resource}?${q.toString()}`;
+    return `${base}/${scope.path ?? scope.resource}?${q.toString()}`;
   };
-  const next = start + count < matches.length ? await sealCursor(scopeOf(scope), { offset: start + count }) : undefined;
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    ...(options.complete ? { total: matches.length } : {}),
+    ...(total !== undefined ? { total } : {}),
     link: [{ relation: 'self', url: url({ _count: String(count) }) }, ...(next ? [{ relation: 'next', url: url({ _count: String(count), _page: next }) }] : [])],
     entry: page.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
   };

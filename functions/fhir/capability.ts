@@ -24,6 +24,7 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
   const served = new Set(routes.map((r) => r.id));
   const byResource = new Map<string, FhirInteraction[]>();
   let transaction = false;
+  let compartment = false;
   for (const i of interactions) {
     if (!served.has(i.routeId)) continue;
     // A transaction is a whole-system interaction (rest.interaction), not one resource's.
@@ -31,6 +32,7 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
       transaction = true;
       continue;
     }
+    if (i.interaction === 'search-compartment') compartment = true;
     byResource.set(i.resource, [...(byResource.get(i.resource) ?? []), i]);
   }
   return {
@@ -51,6 +53,8 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
       {
         mode: 'server',
         ...(transaction ? { interaction: [{ code: 'transaction', documentation: 'IHE MHD ITI-65 Provide Document Bundle' }] } : {}),
+        // A compartment search (Patient/{id}/DocumentReference) is a search-type interaction served in the Patient compartment.
+        ...(compartment ? { compartment: ['http://hl7.org/fhir/CompartmentDefinition/patient'] } : {}),
         security: {
           cors: false,
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
@@ -59,10 +63,11 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
         resource: [...byResource.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([type, list]) => {
-            const params = list.flatMap((i) => i.searchParams ?? []);
+            const params = mergeParams(list.flatMap((i) => i.searchParams ?? []));
+            const codes = [...new Set(list.map((i) => (i.interaction === 'search-compartment' ? 'search-type' : i.interaction)))];
             return {
               type,
-              interaction: list.map((i) => ({ code: i.interaction })),
+              interaction: codes.map((code) => ({ code })),
               ...(list.some((i) => i.interaction === 'read') ? { versioning: 'versioned', readHistory: false } : {}),
               ...(list.some((i) => i.interaction === 'create') ? { conditionalCreate: true } : {}),
               ...(list.some((i) => i.interaction === 'update') ? { updateCreate: false, conditionalUpdate: false } : {}),
@@ -72,4 +77,14 @@ export function capabilityStatement(routes: readonly RouteSpec[], interactions: 
       },
     ],
   };
+}
+
+/** One searchParam per name: a parameter two searches of a resource share names both uses. */
+function mergeParams(params: readonly NonNullable<FhirInteraction['searchParams']>[number][]): NonNullable<FhirInteraction['searchParams']>[number][] {
+  const byName = new Map<string, NonNullable<FhirInteraction['searchParams']>[number]>();
+  for (const p of params) {
+    const seen = byName.get(p.name);
+    byName.set(p.name, seen ? { ...seen, documentation: `${seen.documentation}; ${p.documentation}` } : p);
+  }
+  return [...byName.values()];
 }

@@ -40,6 +40,15 @@ function provisionOf(block: Block): Record<string, unknown> {
   }
 }
 
+/**
+ * A citizen's block as the citizen reads it: the citizen is the patient by their national id (a
+ * block holds in every municipality, so no one municipality's Patient), and the Consent is named
+ * by the block alone (its UUID twice, the same 64-hex shape as a staff view's id).
+ */
+export function toOwnConsent(block: Block, patientIdentifier: { system: string; value: string }): FhirResource {
+  return { ...toConsent(block, ''), id: consentIdOf(block.id, block.id), patient: { identifier: patientIdentifier } };
+}
+
 /** A block as a Consent of the patient in the caller's municipality. */
 export function toConsent(block: Block, patientId: string): FhirResource {
   return {

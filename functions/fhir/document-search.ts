@@ -6,36 +6,7 @@ import { pageStart, searchset } from './bundle';
 import { toDocumentReference } from './document-map';
 import { DOCUMENT_TYPE_SYSTEM, NO_BASIS } from './no-basis';
 import { nationalIdOfToken } from './patient-search';
-import { patientIdOf, splitToken, type DocumentSearchQuery } from './search-params';
-
-/** Whether a token parameter (`system|code`, `|code`, `code`) names this code in this system. */
-function tokenMatches(param: string | undefined, system: string, code: string | undefined): boolean {
-  if (param === undefined) return true;
-  const t = splitToken(param);
-  return (t.system === undefined || t.system === system) && t.code === code;
-}
-
-/** FHIR date search on an ISO timestamp, at the precision the value is given in. */
-function dateMatches(param: string | undefined, iso: string): boolean {
-  if (param === undefined) return true;
-  const m = /^(eq|ne|gt|lt|ge|le)?(.+)$/.exec(param)!;
-  const value = m[2]!;
-  const at = iso.slice(0, value.length);
-  switch (m[1] ?? 'eq') {
-    case 'eq':
-      return at === value;
-    case 'ne':
-      return at !== value;
-    case 'gt':
-      return at > value;
-    case 'lt':
-      return at < value;
-    case 'ge':
-      return at >= value;
-    default:
-      return at <= value;
-  }
-}
+import { dateMatches, patientIdOf, tokenMatches, type DocumentSearchQuery } from './search-params';
 
 function matches(doc: SharedDocument, q: DocumentSearchQuery): boolean {
   // MHD: without a status the current documents are meant; superseded versions are never listed.

@@ -1,4 +1,4 @@
-import { createEntrySchema, ENTRY_TYPES, type Author, type CreateEntryRequest, type Entry, type EntryStatus, type EntryType } from '../../shared/contracts/journal';
+import { createEntrySchema, ENTRY_TYPES, type Author, type CreateEntryRequest, type Entry, type EntryStatus, type EntryType, type TimelineItem } from '../../shared/contracts/journal';
 import { ValidationError, type FieldIssue } from '../../shared/errors';
 import type { FhirResource } from './document-map';
 import { DOCUMENT_TYPE_SYSTEM, NO_BASIS } from './no-basis';
@@ -61,41 +61,61 @@ function typeConcept(type: EntryType) {
   return { coding: [{ system: DOCUMENT_TYPE_SYSTEM, code: type, display: ENTRY_TYPES[type].label }] };
 }
 
+/** What a note's metadata is made from: an entry, or a row of the patient's timeline. */
+type NoteHead = Pick<Entry, 'id' | 'patientId' | 'type' | 'status' | 'version' | 'title' | 'unit' | 'eventTime' | 'recordedAt' | 'author' | 'correctedBy' | 'receivedFrom' | 'signedBy'>;
+
+/** A note's attachment: the text inline, or (in a search) where the note with its text is read. */
+type NoteContent = { text: string } | { url: string };
+
+function noteReference(head: NoteHead, tenant: string, tenantName: string | undefined, body: NoteContent): FhirResource {
+  const signer = head.signedBy;
+  return {
+    resourceType: 'DocumentReference',
+    id: noteIdOf(head.patientId, head.id),
+    meta: { versionId: String(head.version), lastUpdated: head.recordedAt },
+    identifier: [{ use: 'official', system: 'urn:ietf:rfc:3986', value: `urn:uuid:${head.id}` }],
+    status: head.status === 'entered-in-error' ? 'entered-in-error' : 'current',
+    docStatus: DOC_STATUS[head.status],
+    type: typeConcept(head.type),
+    category: [typeConcept(head.type)],
+    subject: { reference: `Patient/${head.patientId}` },
+    date: head.recordedAt,
+    author: head.receivedFrom ? senderRefs(head.receivedFrom) : [practitionerRef(head.author), ...(head.correctedBy ? [practitionerRef(head.correctedBy)] : [])],
+    ...(signer ? { authenticator: practitionerRef(signer) } : {}),
+    custodian: municipalityRef(tenant, tenantName),
+    description: head.title,
+    content: [
+      {
+        attachment: {
+          contentType: 'text/plain; charset=utf-8',
+          language: 'nb',
+          ...('text' in body ? { data: Buffer.from(body.text, 'utf8').toString('base64') } : { url: body.url }),
+          title: head.title,
+          creation: head.eventTime,
+        },
+      },
+    ],
+    context: { period: { start: head.eventTime }, practiceSetting: { text: head.unit } },
+  };
+}
+
 /**
  * An entry as a DocumentReference: meta.versionId is the journal version (If-Match names it),
  * docStatus preliminary until signed, the author and signer as Practitioner references, the
  * municipality as custodian, the text inline as the attachment's data.
  */
 export function toNoteReference(entry: Entry, tenant: string, tenantName?: string): FhirResource {
-  const signer = entry.signedBy;
-  return {
-    resourceType: 'DocumentReference',
-    id: noteIdOf(entry.patientId, entry.id),
-    meta: { versionId: String(entry.version), lastUpdated: entry.recordedAt },
-    identifier: [{ use: 'official', system: 'urn:ietf:rfc:3986', value: `urn:uuid:${entry.id}` }],
-    status: entry.status === 'entered-in-error' ? 'entered-in-error' : 'current',
-    docStatus: DOC_STATUS[entry.status],
-    type: typeConcept(entry.type),
-    category: [typeConcept(entry.type)],
-    subject: { reference: `Patient/${entry.patientId}` },
-    date: entry.recordedAt,
-    author: entry.receivedFrom ? senderRefs(entry.receivedFrom) : [practitionerRef(entry.author), ...(entry.correctedBy ? [practitionerRef(entry.correctedBy)] : [])],
-    ...(signer ? { authenticator: practitionerRef(signer) } : {}),
-    custodian: municipalityRef(tenant, tenantName),
-    description: entry.title,
-    content: [
-      {
-        attachment: {
-          contentType: 'text/plain; charset=utf-8',
-          language: 'nb',
-          data: Buffer.from(entry.text, 'utf8').toString('base64'),
-          title: entry.title,
-          creation: entry.eventTime,
-        },
-      },
-    ],
-    context: { period: { start: entry.eventTime }, practiceSetting: { text: entry.unit } },
-  };
+  return noteReference(entry, tenant, tenantName, { text: entry.text });
+}
+
+/**
+ * A row of the patient's timeline as a DocumentReference in a search: the same metadata as a read
+ * (the timeline carries no text or signer), the attachment's url the note's own read, which
+ * returns the text and is decided and audited as every read.
+ */
+export function toNoteSummary(item: TimelineItem, patientId: string, tenant: string, tenantName: string | undefined, base: string): FhirResource {
+  const id = noteIdOf(patientId, item.id);
+  return noteReference({ ...item, patientId }, tenant, tenantName, { url: `${base}/DocumentReference/${id}` });
 }
 
 function obj(v: unknown): Json | undefined {

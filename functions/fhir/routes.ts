@@ -3,17 +3,16 @@ import { defineService, type ServiceRouteSpec } from '../../shared/http/service'
 import { idempotencyKeySchema, idSchema } from '../../shared/contracts/journal';
 import { documentIdSchema, parseDocumentId } from '../../shared/contracts/sharing';
 import * as z from '../../shared/contracts/zod';
-import { createEntryRoute, getEntryRoute, getPatientRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
+import { createEntryRoute, getEntryRoute, getPatientRoute, getTimelineRoute, searchPatientsRoute, signEntryRoute } from '../journal/routes';
 import { NOTE_ID_PATTERN } from './note-map';
 import { listUserAuditEvents } from '../audit/routes';
-import { getSharedDocumentRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
-import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, patientSearchQuerySchema } from './search-params';
+import { getSharedDocumentRoute, listMyBlocksRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
+import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, noteSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
  * FHIR R4 / IHE MHD routes: the same route table as /v1, served by a thin mapping layer over the
  * same services. Who may call each interaction is not decided here: auth, tenant, roles and vendor
- * scopes are read from the /v1 route it maps onto (sharing routes have no vendor scopes there, so
- * none here), so an access rule has one home. Answers are application/fhir+json; errors
+ * scopes are read from the /v1 route it maps onto, so an access rule has one home. Answers are application/fhir+json; errors
  * OperationOutcome.
  */
 
@@ -44,7 +43,7 @@ function fhirRoute<const A extends Access, const R extends FhirRouteSpec>(over: 
   const { path, handler, ...rest } = route;
   const access = { auth: over.auth, tenant: over.tenant, ...(over.roles ? { roles: over.roles } : {}), ...(over.scopes ? { scopes: over.scopes } : {}) };
   return fhir.route({ ...rest, ...access, plane: 'data', path: `${FHIR_BASE}${path}`, handler: `functions/fhir/handlers/${handler}.ts` }) as unknown as Omit<R, 'path' | 'handler' | 'problems'> &
-    Pick<A, 'auth' | 'tenant'> & Pick<RouteSpec, 'roles' | 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
+    Pick<A, 'auth' | 'tenant'> & (A extends { roles: infer X } ? { roles: X } : { roles?: undefined }) & Pick<RouteSpec, 'scopes'> & { service: 'fhir'; plane: 'data'; path: string; handler: string };
 }
 
 export const fhirMetadataRoute = fhirRoute(PUBLIC, {
@@ -87,14 +86,13 @@ export const fhirSearchPatientRoute = fhirRoute(searchPatientsRoute, {
 });
 
 /**
- * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician may find and
- * retrieve shared documents with `sharing.read` (SMART `user/DocumentReference.rs`, `user/Binary.r`).
- * The roles stay the sharing routes' (persons only, so a vendor acting as itself is refused); the
- * clinician's own care relationship, blocks and consent decide, as in /v1.
+ * IHE MHD's consumers are EHR systems: a vendor system acting on behalf of a clinician finds and
+ * retrieves shared documents with `sharing.read` (SMART `user/DocumentReference.rs`,
+ * `user/Binary.r`), the scope the /v1 sharing routes carry; a vendor acting as itself is refused
+ * by their roles. The clinician's own care relationship, blocks and consent decide, as in /v1.
  */
-const MHD_READ = ['sharing.read'] as const;
 
-export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocumentsRoute, scopes: MHD_READ }, {
+export const fhirFindDocumentReferencesRoute = fhirRoute(listSharedDocumentsRoute, {
   id: 'fhirFindDocumentReferences',
   method: 'GET',
   path: '/DocumentReference',
@@ -104,7 +102,7 @@ export const fhirFindDocumentReferencesRoute = fhirRoute({ ...listSharedDocument
   responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
 });
 
-export const fhirRetrieveDocumentRoute = fhirRoute({ ...getSharedDocumentRoute, scopes: MHD_READ }, {
+export const fhirRetrieveDocumentRoute = fhirRoute(getSharedDocumentRoute, {
   id: 'fhirRetrieveDocument',
   method: 'GET',
   path: '/Binary/{id}',
@@ -166,6 +164,8 @@ const documentReferenceBody = z.strictObject({
   context: z.optional(z.unknown()),
 });
 const noteParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Notat-id: 64 heksadesimale tegn')) });
+/** A Consent id is a block's (the patient's and the block's UUIDs as 64 hex digits, as a note's). */
+const consentParams = z.object({ id: z.string().check(z.regex(NOTE_ID_PATTERN, 'Consent-id: 64 heksadesimale tegn')) });
 
 export const fhirReadNoteRoute = fhirRoute(getEntryRoute, {
   id: 'fhirReadNote',
@@ -205,6 +205,19 @@ export const fhirUpdateNoteRoute = fhirRoute(signEntryRoute, {
   responses: { 200: { description: 'DocumentReference (the new version)' } },
 });
 
+export const fhirSearchNotesRoute = fhirRoute(getTimelineRoute, {
+  id: 'fhirSearchNotes',
+  method: 'GET',
+  path: '/Patient/{id}/DocumentReference',
+  handler: 'search-notes',
+  summary:
+    'The patient’s journal notes in the caller’s municipality as DocumentReference (Patient compartment search: status, docStatus, type, date, author; paged by an opaque _page), as GET /v1/patients/{patientId}/timeline (decided and audited as there)',
+  params: z.object({ id: idSchema }),
+  query: noteSearchQuerySchema,
+  problems: [404],
+  responses: { 200: { description: 'Bundle searchset of DocumentReference' } },
+});
+
 export const fhirReadPractitionerRoute = fhirRoute(getEntryRoute, {
   id: 'fhirReadPractitioner',
   method: 'GET',
@@ -228,24 +241,31 @@ export const fhirReadOrganizationRoute = fhirRoute(getEntryRoute, {
   responses: { 200: { description: 'Organization' } },
 });
 
-export const fhirSearchConsentRoute = fhirRoute(listPatientBlocksRoute, {
+/**
+ * Consent is read by staff acting on the patient's behalf (as the /v1 block listing) and by the
+ * citizen for their own record (as /v1/sharing/me/blocks): the roles of both routes.
+ */
+const CONSENT_ACCESS = { ...listPatientBlocksRoute, roles: [...listPatientBlocksRoute.roles, ...listMyBlocksRoute.roles] } as const;
+
+export const fhirSearchConsentRoute = fhirRoute(CONSENT_ACCESS, {
   id: 'fhirSearchConsent',
   method: 'GET',
   path: '/Consent',
   handler: 'search-consent',
-  summary: 'The patient’s blocks (sperring) as Consent (provision deny), as GET /v1/sharing/patients/{patientId}/blocks (audited)',
+  summary:
+    'The patient’s blocks (sperring) as Consent (provision deny): staff by patient, as GET /v1/sharing/patients/{patientId}/blocks (audited); the citizen their own (no patient, or their own FNR/DNR as patient.identifier), as GET /v1/sharing/me/blocks',
   query: consentSearchQuerySchema,
   problems: [404],
   responses: { 200: { description: 'Bundle searchset of Consent' } },
 });
 
-export const fhirReadConsentRoute = fhirRoute(listPatientBlocksRoute, {
+export const fhirReadConsentRoute = fhirRoute(CONSENT_ACCESS, {
   id: 'fhirReadConsent',
   method: 'GET',
   path: '/Consent/{id}',
   handler: 'read-consent',
-  summary: 'One block as Consent (decided and audited as the patient’s block listing)',
-  params: noteParams,
+  summary: 'One block as Consent (decided and audited as the patient’s block listing; a citizen only their own)',
+  params: consentParams,
   problems: [404],
   responses: { 200: { description: 'Consent' } },
 });
@@ -269,7 +289,8 @@ export const fhirSearchAuditEventRoute = fhirRoute(listUserAuditEvents, {
 export interface FhirInteraction {
   routeId: string;
   resource: string;
-  interaction: 'read' | 'search-type' | 'create' | 'update' | 'transaction';
+  /** `search-compartment`: a search-type interaction served in the Patient compartment (Patient/{id}/<type>). */
+  interaction: 'read' | 'search-type' | 'search-compartment' | 'create' | 'update' | 'transaction';
   /** Search parameters (name, FHIR type, what it matches). */
   searchParams?: readonly { name: string; type: 'token' | 'string' | 'date' | 'reference'; documentation: string }[];
 }
@@ -301,6 +322,18 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
       { name: 'setting', type: 'token', documentation: 'The origin municipality (kommunenummer)' },
     ],
   },
+  {
+    routeId: fhirSearchNotesRoute.id,
+    resource: 'DocumentReference',
+    interaction: 'search-compartment',
+    searchParams: [
+      { name: 'status', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): current | entered-in-error' },
+      { name: 'docStatus', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): preliminary (draft) | final (signed) | amended (corrected) | entered-in-error' },
+      { name: 'type', type: 'token', documentation: 'Patient/<id>/DocumentReference (journal notes): an entry type in urn:fellesjournal:entry-type' },
+      { name: 'date', type: 'date', documentation: 'Patient/<id>/DocumentReference (journal notes): when recorded; ge, gt, le, lt, eq, ne' },
+      { name: 'author', type: 'reference', documentation: 'Patient/<id>/DocumentReference (journal notes): Practitioner/<HPR-nummer>' },
+    ],
+  },
   { routeId: fhirReadNoteRoute.id, resource: 'DocumentReference', interaction: 'read' },
   { routeId: fhirCreateNoteRoute.id, resource: 'DocumentReference', interaction: 'create' },
   { routeId: fhirUpdateNoteRoute.id, resource: 'DocumentReference', interaction: 'update' },
@@ -313,7 +346,8 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
     resource: 'Consent',
     interaction: 'search-type',
     searchParams: [
-      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required for staff)' },
+      { name: 'patient.identifier', type: 'token', documentation: 'A citizen: their own FNR/DNR (or no patient at all); anyone else’s is refused' },
       { name: 'status', type: 'token', documentation: 'active | inactive (lifted)' },
     ],
   },
@@ -330,4 +364,4 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];

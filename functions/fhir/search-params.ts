@@ -63,10 +63,31 @@ export function splitToken(value: string): { system?: string; code: string } {
   return bar === -1 ? { code: value } : { ...(bar > 0 ? { system: value.slice(0, bar) } : {}), code: value.slice(bar + 1) };
 }
 
+/**
+ * Search over the patient's journal notes (the compartment search Patient/{id}/DocumentReference):
+ * `type` is the journal's own filter; `status`, `docStatus`, `date` and `author` narrow the page
+ * the journal returned. Paging is the journal's own (an opaque `_page` holds its sealed position).
+ */
+export const noteSearchQuerySchema = z.object({
+  status: z.optional(z.enum(['current', 'entered-in-error'])),
+  docStatus: z.optional(z.enum(['preliminary', 'final', 'amended', 'entered-in-error'])),
+  type: z.optional(token),
+  date: z.optional(dateParam),
+  author: z.optional(z.string().check(z.regex(/^(Practitioner\/)?\d{6,9}$/, 'Practitioner/<HPR-nummer>'))),
+  _count: count,
+  _page: page,
+});
+export type NoteSearchQuery = z.output<typeof noteSearchQuerySchema>;
+
 const patientRef = z.string().check(z.regex(/^(Patient\/)?[0-9a-f-]{36}$/, 'Patient/<id>'));
 
+/**
+ * Consent search: staff name the patient (`patient`, required for them); a citizen searches their
+ * own blocks, with no patient or their own national id as `patient.identifier`.
+ */
 export const consentSearchQuerySchema = z.object({
-  patient: patientRef,
+  patient: z.optional(patientRef),
+  'patient.identifier': z.optional(token),
   status: z.optional(z.enum(['active', 'inactive'])),
   _count: count,
   _page: page,
@@ -85,3 +106,32 @@ export const auditEventSearchQuerySchema = z.object({
   _page: page,
 });
 export type AuditEventSearchQuery = z.output<typeof auditEventSearchQuerySchema>;
+
+/** Whether a token parameter (`system|code`, `|code`, `code`) names this code in this system. */
+export function tokenMatches(param: string | undefined, system: string, code: string | undefined): boolean {
+  if (param === undefined) return true;
+  const t = splitToken(param);
+  return (t.system === undefined || t.system === system) && t.code === code;
+}
+
+/** FHIR date search on an ISO timestamp, at the precision the value is given in. */
+export function dateMatches(param: string | undefined, iso: string): boolean {
+  if (param === undefined) return true;
+  const m = /^(eq|ne|gt|lt|ge|le)?(.+)$/.exec(param)!;
+  const value = m[2]!;
+  const at = iso.slice(0, value.length);
+  switch (m[1] ?? 'eq') {
+    case 'eq':
+      return at === value;
+    case 'ne':
+      return at !== value;
+    case 'gt':
+      return at > value;
+    case 'lt':
+      return at < value;
+    case 'ge':
+      return at >= value;
+    default:
+      return at <= value;
+  }
+}

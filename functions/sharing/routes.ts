@@ -24,11 +24,16 @@ import {
  * Sharing routes (helhetlig samhandling). Staff routes act in the caller's own municipality and
  * name the patient by their id THERE; the service finds the same person in other municipalities
  * by the keyed hash of the national id. Auditors and tenant admins are admitted as far as the
- * access decision, so their refusals are decided and audited. Vendor systems are not admitted
- * (no `scopes`): cross-municipality retrieval is for health personnel with a reason.
+ * access decision, so their refusals are decided and audited. Finding and retrieving shared
+ * documents is open to a vendor system acting on behalf of a clinician with the `sharing.read`
+ * grant (the same rule IHE MHD ITI-67/68 use: those routes copy it from here); the roles stay
+ * persons' roles, so a vendor acting as itself is refused. Every other sharing route is closed to
+ * vendors (no `scopes`): cross-municipality retrieval is for health personnel with a reason.
  */
 
 const STAFF = ['clinician', 'tenant-admin', 'auditor'] as const;
+/** A vendor on behalf of a clinician may find and retrieve shared documents with this grant. */
+const SHARING_READ = ['sharing.read'] as const;
 
 const sharing = defineService({
   service: 'sharing',
@@ -49,6 +54,7 @@ export const listSharedDocumentsRoute = sharing.route({
   summary: "The patient's shared documents in other municipalities (care relationship or emergency access; blocked documents are left out)",
   auth: 'token',
   roles: STAFF,
+  scopes: SHARING_READ,
   tenant: 'caller',
   params: patientParamsSchema,
   problems: [404],
@@ -64,6 +70,7 @@ export const getSharedDocumentRoute = sharing.route({
   summary: 'Retrieve one shared document (decrypted in the origin municipality; audited there, in the caller’s municipality and in the citizen’s log)',
   auth: 'token',
   roles: STAFF,
+  scopes: SHARING_READ,
   tenant: 'caller',
   // The origin municipality's registry entry (status, names) is read with the caller's.
   otherTenants: ({ documentId }) => (documentId ? [parseDocumentId(documentId).tenant] : []),

@@ -40,13 +40,16 @@ export function readResult(value: unknown, version: number): HttpResult {
 }
 
 /** What a handler receives: validated input, the verified caller and the tenant it acts in. */
+/** A route that acts in the caller's municipality but is open to citizens too, who act in none (their own record only). */
+type CitizenToo<R extends RouteSpec> = 'citizen' extends NonNullable<R['roles']>[number] ? true : false;
+
 export type HttpRequest<R extends RouteSpec> = RouteInput<R> & {
   caller: R['auth'] extends 'token' ? Caller : Caller | undefined;
-  tenant: R['tenant'] extends 'caller' ? string : undefined;
+  tenant: R['tenant'] extends 'caller' ? (CitizenToo<R> extends true ? string | undefined : string) : undefined;
   /** Registry entries read with the tenant (its own, and the route's otherTenants). */
-  registry: R['tenant'] extends 'caller' ? TenantDirectory : undefined;
+  registry: R['tenant'] extends 'caller' ? (CitizenToo<R> extends true ? TenantDirectory | undefined : TenantDirectory) : undefined;
   /** The session of the tenant the request acts in: the only way to its data (shared/db/sessions.ts). */
-  session: R['tenant'] extends 'caller' ? TenantSession : undefined;
+  session: R['tenant'] extends 'caller' ? (CitizenToo<R> extends true ? TenantSession | undefined : TenantSession) : undefined;
   /** Every session of this request (own, citizen, sharing-read), bound to the verified caller. */
   sessions: R['auth'] extends 'token' ? RequestSessions : RequestSessions | undefined;
   requestId: string;
@@ -140,9 +143,18 @@ export function httpHandler<R extends RouteSpec>(
       // registry read (at most two round trips), before the service runs.
       const input = validateRequest(route, event);
       if (identity && route.tenant === 'caller') {
-        ({ tenant, registry, caller } = await deps.resolveTenant(route, identity, headers, event.pathParameters ?? {}));
+        try {
+          ({ tenant, registry, caller } = await deps.resolveTenant(route, identity, headers, event.pathParameters ?? {}));
+        } catch (error) {
+          // A route open to citizens as well: a person of no municipality acts as a citizen (the
+          // citizen rule), in no tenant, for their own record only. Anyone else keeps the refusal.
+          if (!(route.roles?.includes('citizen') && identity.kind === 'person' && error instanceof ForbiddenError)) throw error;
+          const citizen = await deps.resolveCaller(route, identity);
+          if (citizen.tenant !== undefined || !citizen.roles.includes('citizen')) throw error;
+          caller = citizen;
+        }
         meteredTenant = tenant;
-        logger.appendKeys({ tenant });
+        if (tenant) logger.appendKeys({ tenant });
       } else if (identity) {
         caller = await deps.resolveCaller(route, identity);
       }

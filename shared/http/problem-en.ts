@@ -184,6 +184,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Kommunen har ikke gitt {0} tilgang.': 'The municipality has not granted {0} access.',
   // FHIR notes, directory and Consent; research projects.
   'Ingen slik sperring.': 'No such block.',
+  'En innbygger ser bare sine egne sperringer.': 'A citizen sees only their own blocks.',
   'Ingen helsepersonell med dette HPR-nummeret i kommunen.': 'No health personnel with this HPR number in the municipality.',
   'Ingen kommune med dette nummeret.': 'No municipality with this number.',
   'Ugyldig DocumentReference; ingenting er lagret.': 'Invalid DocumentReference; nothing was stored.',
@@ -220,6 +221,15 @@ const EN_FIELD_MESSAGES: Readonly<Record<string, string>> = {
   'Ugyldig JSON': 'Invalid JSON',
   'Tidspunkt i ISO 8601 med tidssone': 'Time in ISO 8601 with a time zone',
   'Kommunenummer: fire sifre': 'Municipality number: four digits',
+  'Notat-id: 64 heksadesimale tegn': 'Note id: 64 hexadecimal characters',
+  'Consent-id: 64 heksadesimale tegn': 'Consent id: 64 hexadecimal characters',
+  'Påkrevd: Patient/<id>': 'Required: Patient/<id>',
+  'HPR-nummer: 6–9 sifre': 'HPR number: 6–9 digits',
+  'Practitioner/<HPR-nummer>': 'Practitioner/<HPR number>',
+  'Dato: [ge|le|gt|lt|eq]ÅÅÅÅ[-MM[-DD]]': 'Date: [ge|le|gt|lt|eq]YYYY[-MM[-DD]]',
+  'Brukerens innloggings-id': "The user's login id",
+  'En kode i urn:fellesjournal:entry-type': 'A code in urn:fellesjournal:entry-type',
+  'Ukjent eller ugyldig cursor': 'Unknown or invalid cursor',
   'Idempotency-Key er påkrevd': 'Idempotency-Key is required',
   'Idempotency-Key: 8–128 tegn (A–Z, a–z, 0–9, _ . : -)': 'Idempotency-Key: 8–128 characters (A–Z, a–z, 0–9, _ . : -)',
 };

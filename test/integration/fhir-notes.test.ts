@@ -223,6 +223,27 @@ describe('IHE MHD for vendor systems', () => {
     });
     expect((await refusal(machine.search({ resourceType: 'DocumentReference', searchParams: { patient: `Patient/${p.id}` } }))).status).toBe(403);
   });
+
+  it('the /v1 sharing routes follow the same rule: sharing.read on behalf of a clinician finds and retrieves; without it, or as itself, 403', async () => {
+    const res = await stack.call('/ops/v1/vendors', { method: 'POST', as: 'drift', json: { name: 'Delingssystem Vest AS', orgNumber: '983887457', contact: { name: 'Vera Vendor', email: 'vera@del.example' } } });
+    expect(res.status).toBe(201);
+    const { clientId, clientSecret } = await readJson<{ clientId: string; clientSecret: string }>(res);
+    expect((await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'oslo.admin', json: { scopes: ['journal.read', 'sharing.read'] } })).status).toBe(200);
+    const p = await patient();
+    const unknownDocument = `/v1/sharing/documents/4601-${randomUUID()}`;
+    const asVendor = async (scope: string) => {
+      const token = await onBehalfToken(stack.url, 'oslo.lege', clientId, clientSecret, scope);
+      return [(await stack.call(`/v1/sharing/patients/${p.id}/documents`, { token })).status, (await stack.call(unknownDocument, { token })).status];
+    };
+    // With the grant the clinician's own rules decide: a listing, and no such document (404).
+    expect(await asVendor('sharing.read')).toEqual([200, 404]);
+    expect(await asVendor('journal.read')).toEqual([403, 403]);
+    const machine = await clientCredentialsToken(stack.url, clientId, clientSecret, 'sharing.read');
+    expect((await stack.call(`/v1/sharing/patients/${p.id}/documents`, { token: machine, tenant: '0301' })).status).toBe(403);
+    // A municipality that did not grant sharing.read: the token's scope alone is not enough.
+    expect((await stack.call(`/v1/admin/vendor-grants/${clientId}`, { method: 'PUT', as: 'oslo.admin', json: { scopes: ['journal.read'] } })).status).toBe(200);
+    expect(await asVendor('sharing.read')).toEqual([403, 403]);
+  });
 });
 
 describe('Practitioner and Organization', () => {

@@ -3,6 +3,7 @@ import { demoOrgnr } from '../../local/demo-data';
 import type { LocalUsagePlans } from '../../local/throttle';
 import { useTestStack } from '../support/local-stack';
 import { readJson } from '../support/requests';
+import { expectValidFhir } from '../support/fhir-validate';
 import { grantTestVendor, syntheticPidFor, vendorToken } from '../support/tokens';
 
 /**
@@ -67,5 +68,38 @@ describe('each municipality is throttled in its own bucket, by its size tier', (
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await stack.call('/v1/tenant', { as: 'tonsberg.admin' })).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+});
+
+describe('the gateway’s own refusals speak FHIR under /fhir', () => {
+  it('429 (a spent bucket), 405 (a method the path does not take) and 413 (too large) are OperationOutcomes under /fhir, problem+json under /v1', async () => {
+    const patient = '/fhir/R4/Patient/00000000-0000-4000-8000-000000000000';
+    let refused: Response | undefined;
+    for (let i = 0; i < 10 && !refused; i++) {
+      const res = await stack.call(patient, { as: 'bodo.lege' });
+      if (res.status === 429) refused = res;
+    }
+    expect(refused?.status).toBe(429);
+    expect(refused!.headers.get('content-type')).toBe('application/fhir+json');
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused!.headers.get('ratelimit')).toMatch(/^"tenant-large";r=0;t=\d+$/);
+    const outcome = await readJson<{ resourceType: string; issue: { code: string }[] }>(refused!);
+    expectValidFhir(outcome);
+    expect(outcome.issue[0]!.code).toBe('throttled');
+
+    const wrongMethod = await stack.call(patient, { method: 'DELETE', as: 'oslo.lege' });
+    expect([wrongMethod.status, wrongMethod.headers.get('content-type')]).toEqual([405, 'application/fhir+json']);
+    expectValidFhir(await readJson(wrongMethod));
+    const v1WrongMethod = await stack.call('/v1/units', { method: 'DELETE', as: 'oslo.lege' });
+    expect([v1WrongMethod.status, v1WrongMethod.headers.get('content-type')]).toEqual([405, 'application/problem+json']);
+
+    const big = 'x'.repeat(1_100_000);
+    const tooLarge = await stack.call('/fhir/R4', { method: 'POST', as: 'oslo.lege', body: big, headers: { 'content-type': 'application/fhir+json' } });
+    expect([tooLarge.status, tooLarge.headers.get('content-type')]).toEqual([413, 'application/fhir+json']);
+    const tooLargeOutcome = await readJson<{ issue: { code: string }[] }>(tooLarge);
+    expectValidFhir(tooLargeOutcome);
+    expect(tooLargeOutcome.issue[0]!.code).toBe('too-costly');
+    const v1TooLarge = await stack.call('/v1/patients', { method: 'POST', as: 'oslo.lege', body: big, headers: { 'content-type': 'application/json' } });
+    expect([v1TooLarge.status, v1TooLarge.headers.get('content-type')]).toEqual([413, 'application/problem+json']);
   });
 });

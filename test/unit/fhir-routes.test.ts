@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FHIR_BASE, FHIR_INTERACTIONS, fhirCreateNoteRoute, fhirReadNoteRoute, fhirRoutes, fhirUpdateNoteRoute } from '../../functions/fhir/routes';
+import { FHIR_BASE, FHIR_INTERACTIONS, fhirCreateNoteRoute, fhirReadConsentRoute, fhirReadNoteRoute, fhirRoutes, fhirUpdateNoteRoute } from '../../functions/fhir/routes';
+import { englishFieldMessage } from '../../shared/http/problem-en';
 import { NO_BASIS } from '../../functions/fhir/no-basis';
 import { NOTE_ID_PATTERN, noteIdOf, parseNoteId, toNoteReference } from '../../functions/fhir/note-map';
 import { conditionalCreateKey, journalIfMatch } from '../../functions/fhir/note-service';
@@ -25,6 +26,42 @@ describe('FHIR routes', () => {
   it('every interaction the CapabilityStatement lists names a route of the table', () => {
     const ids = new Set<string>(fhirRoutes.map((r) => r.id));
     for (const i of FHIR_INTERACTIONS) expect(ids.has(i.routeId), i.routeId).toBe(true);
+  });
+});
+
+describe('FHIR parameter problems', () => {
+  /** The field messages a route's path and query schemas give for a value of the wrong shape. */
+  function messagesFor(route: (typeof fhirRoutes)[number], bad: string): string[] {
+    const out: string[] = [];
+    const schemas = [(route as { params?: unknown }).params, (route as { query?: unknown }).query] as ({ safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } } | undefined)[];
+    for (const schema of schemas) {
+      if (!schema) continue;
+      const shape = (schema as unknown as { def?: { shape?: Record<string, unknown> } }).def?.shape ?? {};
+      const value = Object.fromEntries(Object.keys(shape).map((k) => [k, bad]));
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) out.push(...parsed.error!.issues.map((i) => i.message));
+    }
+    return out;
+  }
+
+  it('a Consent id is named as a Consent id, not a note id, in Norwegian and in English', () => {
+    const parsed = fhirReadConsentRoute.params.safeParse({ id: 'not-a-block' });
+    expect(parsed.success).toBe(false);
+    const message = parsed.error!.issues[0]!.message;
+    expect(message).toMatch(/^Consent-id/);
+    expect(message).not.toMatch(/Notat/);
+    expect(englishFieldMessage(message)).toBe('Consent id: 64 hexadecimal characters');
+  });
+
+  it('every Norwegian field message of a FHIR path or search parameter has its English text', () => {
+    const norwegian = /[æøåÆØÅ]|\b(sifre|tegn|krever|Søk|Dato|Brukerens|kode|heksadesimale|nummer)\b/;
+    const missing: string[] = [];
+    for (const route of fhirRoutes) {
+      for (const bad of ['x', '0']) {
+        for (const m of messagesFor(route, bad)) if (norwegian.test(m) && englishFieldMessage(m) === m) missing.push(`${route.id}: ${m}`);
+      }
+    }
+    expect([...new Set(missing)]).toEqual([]);
   });
 });
 
