@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { applyStatsChanges } from '../../functions/stats/aggregator';
-import { statsKeys } from '../../functions/stats/stats-store';
+import { applyBatch } from '../../functions/stats/stats-store';
 import { setUp } from './journal';
 import { startStreamFeeder } from '../../local/stream-feeder';
 import { config } from '../../shared/config';
@@ -85,7 +85,7 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
   const op = mergeRounds(ops);
 
   // A year of cells for 100,000 entries, written as the aggregator leaves them.
-  const session = jobSession('seed', TENANT);
+  const session = jobSession('stats', TENANT);
   const types = Object.keys(ENTRY_TYPES);
   const months = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`);
   const perCell = Math.round(ENTRIES / (months.length * UNITS * types.length));
@@ -100,15 +100,7 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
     }
     cells.push({ month, metric: 'patients.new', unit: '-', category: '-', count: 300 });
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < cells.length) {
-        const c = cells[next++]!;
-        await session.db.put('journal', { pk: statsKeys.monthPk(TENANT, c.month), sk: statsKeys.cellSk(c), ...c });
-      }
-    }),
-  );
+  await applyBatch(session, cells.map((c, i) => ({ tenant: TENANT, eventId: `bench-seed-${i}`, cells: [{ ...c, n: c.count }] })));
   const leader = await stack.tokenFor(LEADER);
   const read = async () => (await call(`/v1/stats?from=${YEAR}-01&to=${YEAR}-12`, leader)).status === 200;
   await load(read, { count: 30, concurrency: 4 });
