@@ -3,6 +3,7 @@ import { globalKey, tenantKey } from '../../shared/db/keys';
 import type { TenantSession } from '../../shared/db/sessions';
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { NONE } from '../../shared/contracts/stats';
+import { groupBy } from '../../shared/group-by';
 import type { PlatformDb } from '../../shared/db/tenant-db';
 import type { CellDelta, StatsWork } from './contributions';
 
@@ -12,17 +13,18 @@ import type { CellDelta, StatsWork } from './contributions';
  *
  * | item | pk | sk |
  * |---|---|---|
- * | a month's counts of one metric | `STATS#M#<yyyy-mm>` | `<metric>`; one attribute `c:<unit>#<category>` per cell |
+ * | a month's counts of one metric | `STATS#Y#<yyyy>` | `<yyyy-mm>#<metric>`; one attribute `c:<unit>#<category>` per cell |
  * | stream record seen | `STATS#RX#<stream event id>` | `RX` (expires after two days: streams keep 24 h) |
  * | patient served marker | `STATS#SERVED#<yyyy-mm>` | `<unit>#<sha256 of the patient id>` (expires after the month) |
  * | emergency review counted | `STATS#REVIEWED` | `<queue item sk>` (time and event id, no person) |
  *
  * and the national sums, in the control table (the platform's, so the operator reads them
- * without any municipality's session): `STATS#N#<yyyy-mm>` / `<metric>`, attributes
+ * without any municipality's session): `STATS#N#<yyyy>` / `<yyyy-mm>#<metric>`, attributes
  * `c:-#<category>`, added in the same transaction as the municipality's counts.
  *
- * A month's counts of a metric are one item, not one item per cell, so a report reads a bounded
- * number of items (12 metrics a month, 24 months at most) however many units and categories a
+ * A month's counts of a metric are one item, not one item per cell, and a year's items share a
+ * partition, so a report reads a bounded number of items (12 metrics a month, 24 months at most)
+ * in one Query per calendar year it spans (at most three), however many units and categories a
  * municipality has; and a batch of stream records moves each item with one update (ADD of every
  * cell it touched, summed over the batch). The cells hold counts only. The markers exist so that a
  * redelivered stream record counts once; the served marker is a one-way hash of an internal record
@@ -33,16 +35,17 @@ import type { CellDelta, StatsWork } from './contributions';
 const COUNT_PREFIX = 'c:';
 
 export const statsKeys = {
-  monthPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'M', month),
+  /** A municipality's counts of a calendar year. */
+  yearPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'Y', month.slice(0, 4)),
   /** A month's item of one metric. */
-  metricSk: (metric: string) => metric,
+  metricSk: (month: string, metric: string) => `${month}#${metric}`,
   /** The attribute holding one cell's count (unit and category never contain `#`). */
   countAttribute: (c: Pick<CellDelta, 'unit' | 'category'>) => `${COUNT_PREFIX}${c.unit}#${c.category}`,
   seenPk: (tenant: string, eventId: string) => tenantKey(tenant, 'STATS', 'RX', eventId.replace(/[^A-Za-z0-9._-]/g, '_')),
   servedPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'SERVED', month),
   reviewedPk: (tenant: string) => tenantKey(tenant, 'STATS', 'REVIEWED'),
   /** National sums in the control table: per month, by metric and category, never by municipality or unit. */
-  nationalPk: (month: string) => globalKey('STATS', 'N', month),
+  nationalPk: (month: string) => globalKey('STATS', 'N', month.slice(0, 4)),
 };
 
 /** A stored count. */
@@ -107,7 +110,7 @@ function countUpdates(table: 'journal' | 'control', pkOf: (month: string) => str
   const items = new Map<string, { pk: string; sk: string; metric: string; month: string; counts: Map<string, number> }>();
   for (const d of deltas) {
     const pk = pkOf(d.month);
-    const sk = statsKeys.metricSk(d.metric);
+    const sk = statsKeys.metricSk(d.month, d.metric);
     const id = `${pk}\u0000${sk}`;
     const item = items.get(id) ?? { pk, sk, metric: d.metric, month: d.month, counts: new Map<string, number>() };
     const attribute = statsKeys.countAttribute(d);
@@ -131,7 +134,7 @@ function chunkWrites(tenant: string, parts: readonly Part[]): TxWrite[] {
   const deltas = parts.flatMap((p) => p.deltas);
   return [
     ...parts.map((p): TxWrite => ({ kind: 'put', table: 'journal', item: { pk: p.marker.pk, sk: p.marker.sk, ...(p.marker.expiresAt ? { expiresAt: p.marker.expiresAt } : {}) }, condition: { expression: 'attribute_not_exists(pk)' } })),
-    ...countUpdates('journal', (month) => statsKeys.monthPk(tenant, month), deltas),
+    ...countUpdates('journal', (month) => statsKeys.yearPk(tenant, month), deltas),
     ...countUpdates('control', statsKeys.nationalPk, deltas.map((d) => ({ ...d, unit: NONE }))),
   ];
 }
@@ -203,11 +206,10 @@ export async function applyBatch(session: TenantSession, works: readonly StatsWo
   return { transactions: chunks.length };
 }
 
-/** The cells of a month's metric item (and of a cell item of the earlier one-item-per-cell layout). */
+/** The cells of a month's metric item. */
 function cellsOf(item: Record<string, unknown>): CellItem[] {
   const metric = String(item.metric);
   const month = String(item.month);
-  if (typeof item.count === 'number' && typeof item.unit === 'string' && typeof item.category === 'string') return [{ metric, month, unit: item.unit, category: item.category, count: item.count }];
   const out: CellItem[] = [];
   for (const [name, value] of Object.entries(item)) {
     if (!name.startsWith(COUNT_PREFIX) || typeof value !== 'number') continue;
@@ -217,18 +219,21 @@ function cellsOf(item: Record<string, unknown>): CellItem[] {
   return out;
 }
 
-/** Every cell of the given months: the municipality's (its session) or the national sums (the platform's tables). One small Query per month. */
+/** Every cell of the given months: the municipality's (its session) or the national sums (the platform's tables). One Query per calendar year. */
 export async function readCells(from: { session: TenantSession } | { platform: PlatformDb }, months: readonly string[]): Promise<CellItem[]> {
   const db = 'session' in from ? from.session.db : from.platform;
   const table = 'session' in from ? 'journal' : 'control';
+  const wanted = new Set(months);
+  const years = groupBy(months, (m) => m.slice(0, 4));
   const pages = await Promise.all(
-    months.map(async (month) => {
+    [...years.values()].map(async (inYear) => {
+      const first = inYear[0]!;
       const out: CellItem[] = [];
       let cursor: string | undefined;
       do {
-        const partition = 'session' in from ? statsKeys.monthPk(from.session.tenant, month) : statsKeys.nationalPk(month);
-        const page = await db.query<Record<string, unknown> & { pk: string; sk: string }>({ table, partition, cursor });
-        for (const item of page.items) out.push(...cellsOf(item));
+        const partition = 'session' in from ? statsKeys.yearPk(from.session.tenant, first) : statsKeys.nationalPk(first);
+        const page = await db.query<Record<string, unknown> & { pk: string; sk: string }>({ table, partition, sortBetween: [`${first}#`, `${inYear.at(-1)!}#~`], cursor });
+        for (const item of page.items) if (wanted.has(String(item.month))) out.push(...cellsOf(item));
         cursor = page.nextCursor;
       } while (cursor);
       return out;
