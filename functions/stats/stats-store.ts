@@ -102,7 +102,17 @@ async function partsOf(session: TenantSession, works: readonly StatsWork[], now:
     }
     if (w.cells.length > 0) add({ marker: { pk: statsKeys.seenPk(tenant, w.eventId), sk: 'RX', expiresAt: Math.floor(now.getTime() / 1000) + 2 * DAY }, deltas: w.cells });
   }
-  return [...parts.values()];
+  // Most entries are for a patient already served by that unit this month: read those markers
+  // (cheap, strongly consistent) rather than let a transaction fail on them. The transaction's
+  // conditions still decide a race with another aggregator.
+  const served = [...parts.values()].filter((p) => p.deltas.length === 1 && p.deltas[0]!.metric === 'patients.served');
+  const known = new Set<Part>();
+  for (let i = 0; i < served.length; i += 100) {
+    const batch = served.slice(i, i + 100);
+    const found = await session.db.getMany('journal', batch.map((p) => ({ pk: p.marker.pk, sk: p.marker.sk })));
+    batch.forEach((p, j) => found[j] && known.add(p));
+  }
+  return [...parts.values()].filter((p) => !known.has(p));
 }
 
 /** One update per month's metric item: every cell the parts touch, summed. */
