@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { applyStatsChanges } from '../../functions/stats/aggregator';
-import { statsKeys } from '../../functions/stats/stats-store';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { applyBatch } from '../../functions/stats/stats-store';
 import { setUp } from './journal';
-import { startStreamFeeder } from '../../local/stream-feeder';
-import { config } from '../../shared/config';
 import { ENTRY_TYPES } from '../../shared/contracts/journal';
 import type { StatsMetric } from '../../shared/contracts/stats';
 import { jobSession } from '../../shared/db/sessions';
 import type { BenchContext, BenchScenario } from '../context';
+import type { OpCounts } from '../instrument';
 import { load, mergeRounds, throughputRow, type BenchResult, type LoadResult } from '../lib';
 
 const TENANT = '0301';
@@ -17,18 +17,66 @@ const CONCURRENCY = 16;
 const WRITES = 600;
 const ROUNDS = 4;
 const READS = 300;
+/** How often the feeder polls during a measured round (Lambda polls a shard four times a second). */
+const POLL_MS = 250;
 /** The municipality the read row stands for: 100,000 entries over a year, 20 units. */
 const ENTRIES = 100_000;
 const UNITS = 20;
 const YEAR = '2019';
 
+interface FeederReply {
+  id?: number;
+  read?: number;
+  ms?: number;
+  counts?: OpCounts;
+  error?: string;
+}
+
+/** The aggregator and the stream feeder in a process of their own (bench/stats-feeder-process.ts). */
+async function aggregatorProcess(stage: string): Promise<{ send: (message: Record<string, unknown>) => Promise<FeederReply> }> {
+  const child = fork(fileURLToPath(new URL('../stats-feeder-process.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, FJ_BENCH_STAGE: stage } });
+  const waiting = new Map<number, (reply: FeederReply) => void>();
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the aggregator process ended (${String(code)})`)));
+    child.on('message', (m: FeederReply & { ready?: boolean }) => {
+      if (m.ready) resolve();
+      else if (m.id !== undefined) waiting.get(m.id)?.(m);
+    });
+  });
+  await ready;
+  let next = 0;
+  return {
+    send: (message) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, (reply) => {
+          waiting.delete(id);
+          if (reply.error) reject(new Error(reply.error));
+          else resolve(reply);
+        });
+        child.send({ ...message, id });
+      }),
+  };
+}
+
 /**
  * `stats.update`: what keeping the statistics current costs an audited write. Journal writes
  * (create a draft, audited) through the gateway, in rounds with the local runtime's stream feeder
- * applying the aggregator in the background (as DynamoDB Streams and the aggregator function do in
- * AWS) and rounds without it, alternating (base, op, op, base); ratio = with / without (goal: the
- * `journal.write` ratio drops by at most 5 %, i.e. ratio >= 0.95). The statistics are never in the
- * write path: what is measured is the load the feeder and its counts add to the same DynamoDB.
+ * polling in the background every 250 ms (as Lambda polls a stream's shard four times a second)
+ * and rounds without it, alternating (base, op, op, base); ratio = with / without (goal: the
+ * `journal.write` ratio drops by at most 5 %, i.e. ratio >= 0.95).
+ *
+ * Read it for what it is: the statistics are never in the write path (the write is the same
+ * transaction with or without them; the tables' change streams are on in both rounds). The
+ * aggregator runs in a process of its own (as it is a function of its own in AWS), so it does not
+ * share the gateway's event loop; what the ratio still measures is its share of the same two cores
+ * and the same DynamoDB Local process, which in AWS it does not have (it shares only the table's
+ * capacity, on other items: `STATS#` partitions). So its own cost is a row of its own:
+ *
+ * `stats.aggregate`: WRITES entries written with the feeder idle, then one drain counted: stream
+ * records per second through the aggregator, and per journal write the DynamoDB calls and write
+ * units the aggregator made (machine-independent).
  *
  * `stats.read`: the leader's report for 12 months of a municipality whose statistics count 100,000
  * entries (cells as the aggregator leaves them: every month × 20 units × every entry type, and the
@@ -47,28 +95,24 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
     });
     return res.status === 201;
   };
-  const feeder = await startStreamFeeder({ endpoint: config().dynamoEndpoint ?? '', stage: ctx.stage, intervalMs: 0, apply: applyStatsChanges });
+  const feeder = await aggregatorProcess(ctx.stage);
   // Catch up on what setUp wrote, so the measured rounds count only their own writes.
-  await feeder.drain();
+  await feeder.send({ cmd: 'drain' });
   const count = Math.ceil(WRITES / ROUNDS);
   const bases: LoadResult[] = [];
   const ops: LoadResult[] = [];
   const withFeeder = async () => {
-    let active = true;
-    const loop = (async () => {
-      while (active) if ((await feeder.drain()) === 0) await new Promise((r) => setTimeout(r, 100));
-    })();
+    await feeder.send({ cmd: 'poll', pollMs: POLL_MS });
     try {
       return await load(write, { count, concurrency: CONCURRENCY });
     } finally {
-      active = false;
-      await loop;
+      await feeder.send({ cmd: 'stop' });
     }
   };
   const without = async () => {
     const r = await load(write, { count, concurrency: CONCURRENCY });
     // The stream still holds these writes: counted between rounds, outside the measurement.
-    await feeder.drain();
+    await feeder.send({ cmd: 'drain' });
     return r;
   };
   for (let round = 0; round < ROUNDS; round++) {
@@ -80,12 +124,18 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
       bases.push(await without());
     }
   }
-  await feeder.stop();
+  // The aggregator alone: a backlog of WRITES entries (each with its audit events) in one drain.
+  await load(write, { count: WRITES, concurrency: CONCURRENCY });
+  const drained = await feeder.send({ cmd: 'drain', count: true });
+  const events = drained.read ?? 0;
+  const seconds = (drained.ms ?? 1) / 1000;
+  const counts = drained.counts!;
+  await feeder.send({ cmd: 'exit' });
   const base = mergeRounds(bases);
   const op = mergeRounds(ops);
 
   // A year of cells for 100,000 entries, written as the aggregator leaves them.
-  const session = jobSession('seed', TENANT);
+  const session = jobSession('stats', TENANT);
   const types = Object.keys(ENTRY_TYPES);
   const months = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`);
   const perCell = Math.round(ENTRIES / (months.length * UNITS * types.length));
@@ -100,20 +150,20 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
     }
     cells.push({ month, metric: 'patients.new', unit: '-', category: '-', count: 300 });
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < cells.length) {
-        const c = cells[next++]!;
-        await session.db.put('journal', { pk: statsKeys.monthPk(TENANT, c.month), sk: statsKeys.cellSk(c), ...c });
-      }
-    }),
-  );
+  await applyBatch(session, cells.map((c, i) => ({ tenant: TENANT, eventId: `bench-seed-${i}`, cells: [{ ...c, n: c.count }] })));
   const leader = await stack.tokenFor(LEADER);
   const read = async () => (await call(`/v1/stats?from=${YEAR}-01&to=${YEAR}-12`, leader)).status === 200;
   await load(read, { count: 30, concurrency: 4 });
   const reads = await load(read, { count: READS, concurrency: 4 });
 
-  const rows: BenchResult[] = [throughputRow('stats.update.base', base), throughputRow('stats.update', op, base), throughputRow('stats.read', reads)];
+  // Counts per journal write (each write brings several stream records: entry, version, idempotency record, audit event).
+  const per = (n: number) => Math.round((n / WRITES) * 1000) / 1000;
+  const aggregate: BenchResult = {
+    name: 'stats.aggregate',
+    value: Math.round(events / seconds),
+    unit: 'events/s',
+    counts: { calls: per(counts.calls), readUnits: per(counts.readUnits), writeUnits: per(counts.writeUnits), commands: Object.fromEntries(Object.entries(counts.commands).map(([k, v]) => [k, per(v)])), requests: WRITES },
+  };
+  const rows: BenchResult[] = [throughputRow('stats.update.base', base), throughputRow('stats.update', op, base), aggregate, throughputRow('stats.read', reads)];
   return rows;
 };

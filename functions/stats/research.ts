@@ -60,17 +60,6 @@ async function projectOf(req: ResearchRequest, projectId: string): Promise<Proje
   return item;
 }
 
-async function allPatients(session: TenantSession): Promise<PatientItem[]> {
-  const out: PatientItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await session.db.query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(session.tenant), cursor, limit: 500 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
-
 async function entriesOf(session: TenantSession, patientId: string): Promise<EntryItem[]> {
   const out: EntryItem[] = [];
   let cursor: string | undefined;
@@ -83,25 +72,46 @@ async function entriesOf(session: TenantSession, patientId: string): Promise<Ent
   return out;
 }
 
-/** The project's extract: one row per entry recorded in its period, with the approved variables only. */
-export async function extractFor(req: ResearchRequest, projectId: string, now = new Date()): Promise<ResearchExtract> {
+/** Which page of the extract: up to `limit` patients of the municipality's listing, from `cursor` (a position, opened by the handler). */
+export interface ExtractPage {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * One page of the project's extract: the next `limit` patients of the municipality's listing, and
+ * one row per entry of theirs recorded in the project's period, with the approved variables only.
+ * The pages of a walk partition the listing, so every patient is on exactly one page: nothing is
+ * lost or repeated, and each included citizen's disclosure is logged once, with the page's own
+ * record of the extract, in one transaction before the page is answered.
+ */
+export async function extractFor(req: ResearchRequest, projectId: string, page: ExtractPage, now = new Date()): Promise<ResearchExtract> {
   const project = await projectOf(req, projectId);
   const key = await req.session.keys.decrypt(keyContext(req.tenant, project.id), project.keySealed);
   const pseudonym = (patientId: string) => createHmac('sha256', key).update(patientId).digest('base64url').slice(0, 22);
   const months = new Set(monthsBetween(project.from, project.to));
   const wants = new Set(project.variables);
+  const listing = await req.session.db.query<PatientItem>({ table: 'journal', index: 'gsi2', partition: journalKeys.patientsListingPk(req.session.tenant), cursor: page.cursor, limit: page.limit });
+  // The page's patients side by side: their entries, their blocks, and (if asked for) their sealed details.
+  const perPatient = await Promise.all(
+    listing.items.map(async (patient) => {
+      const entries = (await entriesOf(req.session, patient.patientId)).filter((e) => months.has(e.createdAt.slice(0, 7)) && e.status !== 'draft');
+      if (entries.length === 0) return { patient, entries, blocked: false };
+      const facts = await loadCitizenFacts(patient.nidKey, now);
+      if (facts.blocks.some((b) => b.target.kind === 'research' && blockInForce(b, now))) return { patient, entries, blocked: true };
+      const sealed = wants.has('birthYear') || wants.has('gender') ? await openPatient(req.session, patient.patientId, patient.sealed) : undefined;
+      return { patient, entries, blocked: false, sealed };
+    }),
+  );
   const rows: Record<string, string | number>[] = [];
   const disclosed: PatientItem[] = [];
   let excludedByBlock = 0;
-  for (const patient of await allPatients(req.session)) {
-    const entries = (await entriesOf(req.session, patient.patientId)).filter((e) => months.has(e.createdAt.slice(0, 7)) && e.status !== 'draft');
+  for (const { patient, entries, blocked, sealed } of perPatient) {
     if (entries.length === 0) continue;
-    const facts = await loadCitizenFacts(patient.nidKey, now);
-    if (facts.blocks.some((b) => b.target.kind === 'research' && blockInForce(b, now))) {
+    if (blocked) {
       excludedByBlock += 1;
       continue;
     }
-    const sealed = wants.has('birthYear') || wants.has('gender') ? await openPatient(req.session, patient.patientId, patient.sealed) : undefined;
     const id = pseudonym(patient.patientId);
     for (const e of entries) {
       const row: Record<string, string | number> = { pseudonym: id };
@@ -114,12 +124,12 @@ export async function extractFor(req: ResearchRequest, projectId: string, now = 
     }
     disclosed.push(patient);
   }
-  // The municipality's record of the extract, and each included citizen's: a disclosure for research.
+  // The municipality's record of this page, and each included citizen's: a disclosure for research.
   await appendAudit(req.session.db, [
-    event(req, 'research.extract', { project: project.id, rek: project.rek, rows: rows.length, patients: disclosed.length, excludedByBlock }),
+    event(req, 'research.extract', { project: project.id, rek: project.rek, rows: rows.length, patients: disclosed.length, excludedByBlock, firstPage: page.cursor === undefined, lastPage: listing.nextCursor === undefined }),
     ...disclosed.map((p) =>
       event(req, 'research.disclosure', { project: project.id, rek: project.rek }, { patientId: p.patientId, citizenKey: p.nidKey, recordId: project.id, reasonCode: 'research-disclosure' }),
     ),
   ]);
-  return { project: project.id, rows, excludedByBlock };
+  return { project: project.id, rows, excludedByBlock, ...(listing.nextCursor ? { nextCursor: listing.nextCursor } : {}) };
 }

@@ -1,4 +1,4 @@
-import { researchExtractSchema, researchProjectBodySchema, researchProjectPathSchema, researchProjectSchema, statsQuerySchema, statsReportSchema } from '../../shared/contracts/stats';
+import { researchExtractQuerySchema, researchExtractSchema, researchProjectBodySchema, researchProjectPathSchema, researchProjectSchema, statsQuerySchema, statsReportSchema } from '../../shared/contracts/stats';
 import { defineService } from '../../shared/http/service';
 
 // Counts only, suppressed below the threshold: never a record, never a person.
@@ -55,8 +55,9 @@ export const getResearchExtract = stats.route({
   method: 'GET',
   path: '/v1/research/projects/{projectId}/extract',
   handler: 'functions/stats/handlers/get-research-extract.ts',
-  summary: "The project's extract: per-project pseudonyms and the approved variables only; citizens who blocked research use are left out",
+  summary: "A page of the project's extract: per-project pseudonyms and the approved variables only; citizens who blocked research use are left out. Each page is audited, each included citizen's disclosure logged once",
   params: researchProjectPathSchema,
+  query: researchExtractQuerySchema,
   problems: [404],
   responses: { 200: { description: 'Extract', schema: researchExtractSchema } },
 });

@@ -1,8 +1,9 @@
 import type { Caller } from '../../shared/auth/caller';
 import { monthsBetween, type StatsQuery, type StatsReport } from '../../shared/contracts/stats';
-import { jobSession, platformDb, type TenantSession } from '../../shared/db/sessions';
+import { platformDb, type TenantSession } from '../../shared/db/sessions';
 import { appendAudit } from '../core/audit-chain';
 import { actorOf } from '../core/audit-event';
+import { PLATFORM_AUDIT_TENANT, platformAuditDb } from '../core/platform-audit';
 import { publishTables } from './report';
 import { readCells } from './stats-store';
 import { SUPPRESSION_THRESHOLD } from './suppression';
@@ -17,12 +18,6 @@ export interface StatsRequest {
   /** The municipality's units (id and name), from the registry entry the request wrapper read. */
   units: { id: string; name: string }[];
 }
-
-/**
- * The operator's own audit stream (the same id functions/vendors uses for platform actions): no
- * municipality can have it (there is no county 00).
- */
-const PLATFORM_AUDIT_TENANT = '0000';
 
 /** The municipality's statistics for a period, per unit and month, suppressed; the read is audited. */
 export async function municipalityReport(req: StatsRequest, query: StatsQuery): Promise<StatsReport> {
@@ -41,7 +36,7 @@ export async function municipalityReport(req: StatsRequest, query: StatsQuery): 
 export async function nationalReport(caller: Caller, requestId: string, query: StatsQuery): Promise<StatsReport> {
   const months = monthsBetween(query.from, query.to);
   const cells = await readCells({ platform: platformDb() }, months);
-  await appendAudit(jobSession('operator', PLATFORM_AUDIT_TENANT).db, [
+  await appendAudit(platformAuditDb(), [
     { tenant: PLATFORM_AUDIT_TENANT, action: 'stats.national.read', outcome: 'success', actor: actorOf(caller), requestId, purposeOfUse: 'OPERATE', details: { from: query.from, to: query.to } },
   ]);
   return { scope: 'national', months, threshold: SUPPRESSION_THRESHOLD, tables: publishTables(cells, months, { byUnit: false }) };

@@ -3,6 +3,7 @@ import { globalKey, tenantKey } from '../../shared/db/keys';
 import type { TenantSession } from '../../shared/db/sessions';
 import { ConditionFailedError, TransactionConflictError, type TxWrite } from '../../shared/db/tenant-db';
 import { NONE } from '../../shared/contracts/stats';
+import { groupBy } from '../../shared/group-by';
 import type { PlatformDb } from '../../shared/db/tenant-db';
 import type { CellDelta, StatsWork } from './contributions';
 
@@ -12,28 +13,39 @@ import type { CellDelta, StatsWork } from './contributions';
  *
  * | item | pk | sk |
  * |---|---|---|
- * | cell (a count) | `STATS#M#<yyyy-mm>` | `<metric>#<unit>#<category>` |
+ * | a month's counts of one metric | `STATS#Y#<yyyy>` | `<yyyy-mm>#<metric>`; one attribute `c:<unit>#<category>` per cell |
  * | stream record seen | `STATS#RX#<stream event id>` | `RX` (expires after two days: streams keep 24 h) |
  * | patient served marker | `STATS#SERVED#<yyyy-mm>` | `<unit>#<sha256 of the patient id>` (expires after the month) |
  * | emergency review counted | `STATS#REVIEWED` | `<queue item sk>` (time and event id, no person) |
  *
  * and the national sums, in the control table (the platform's, so the operator reads them
- * without any municipality's session): `STATS#N#<yyyy-mm>` / `<metric>#-#<category>`, added in the
- * same transaction as the municipality's cell.
+ * without any municipality's session): `STATS#N#<yyyy>` / `<yyyy-mm>#<metric>`, attributes
+ * `c:-#<category>`, added in the same transaction as the municipality's counts.
  *
- * Cells hold counts only. The markers exist so that a redelivered stream record counts once; the
- * served marker is a one-way hash of an internal record id, never published, and gone some days
- * after its month ends.
+ * A month's counts of a metric are one item, not one item per cell, and a year's items share a
+ * partition, so a report reads a bounded number of items (12 metrics a month, 24 months at most)
+ * in one Query per calendar year it spans (at most three), however many units and categories a
+ * municipality has; and a batch of stream records moves each item with one update (ADD of every
+ * cell it touched, summed over the batch). The cells hold counts only. The markers exist so that a
+ * redelivered stream record counts once; the served marker is a one-way hash of an internal record
+ * id, never published, and gone some days after its month ends.
  */
 
+/** The attribute prefix of a count within a month's metric item. */
+const COUNT_PREFIX = 'c:';
+
 export const statsKeys = {
-  monthPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'M', month),
-  cellSk: (c: Pick<CellDelta, 'metric' | 'unit' | 'category'>) => `${c.metric}#${c.unit}#${c.category}`,
+  /** A municipality's counts of a calendar year. */
+  yearPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'Y', month.slice(0, 4)),
+  /** A month's item of one metric. */
+  metricSk: (month: string, metric: string) => `${month}#${metric}`,
+  /** The attribute holding one cell's count (unit and category never contain `#`). */
+  countAttribute: (c: Pick<CellDelta, 'unit' | 'category'>) => `${COUNT_PREFIX}${c.unit}#${c.category}`,
   seenPk: (tenant: string, eventId: string) => tenantKey(tenant, 'STATS', 'RX', eventId.replace(/[^A-Za-z0-9._-]/g, '_')),
   servedPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'SERVED', month),
   reviewedPk: (tenant: string) => tenantKey(tenant, 'STATS', 'REVIEWED'),
   /** National sums in the control table: per month, by metric and category, never by municipality or unit. */
-  nationalPk: (month: string) => globalKey('STATS', 'N', month),
+  nationalPk: (month: string) => globalKey('STATS', 'N', month.slice(0, 4)),
 };
 
 /** A stored count. */
@@ -46,31 +58,15 @@ export type CellItem = {
 };
 
 const DAY = 86_400;
+/** DynamoDB's bound on the items of one transaction. */
+const MAX_TX_ITEMS = 100;
+/** Cells per transaction, so every update expression stays far below DynamoDB's 4 KB. */
+const MAX_TX_CELLS = 200;
 
-function countUpdate(table: 'journal' | 'control', key: { pk: string; sk: string }, c: CellDelta): TxWrite {
-  return {
-    kind: 'update',
-    table,
-    key,
-    update: {
-      expression: 'SET #metric = :metric, #month = :month, #unit = :unit, #category = :category ADD #count :n',
-      names: { '#metric': 'metric', '#month': 'month', '#unit': 'unit', '#category': 'category', '#count': 'count' },
-      values: { ':metric': c.metric, ':month': c.month, ':unit': c.unit, ':category': c.category, ':n': c.n },
-    },
-  };
-}
-
-/** The municipality's cell and the national sum, one transaction: the sum is always the sum of the counted. */
-function cellUpdates(tenant: string, c: CellDelta): TxWrite[] {
-  const national = { ...c, unit: NONE };
-  return [
-    countUpdate('journal', { pk: statsKeys.monthPk(tenant, c.month), sk: statsKeys.cellSk(c) }, c),
-    countUpdate('control', { pk: statsKeys.nationalPk(c.month), sk: statsKeys.cellSk(national) }, national),
-  ];
-}
-
-function newMarker(pk: string, sk: string, expiresAt?: number): TxWrite {
-  return { kind: 'put', table: 'journal', item: { pk, sk, ...(expiresAt ? { expiresAt } : {}) }, condition: { expression: 'attribute_not_exists(pk)' } };
+/** Something counted at most once: its marker and what it adds. */
+interface Part {
+  marker: { pk: string; sk: string; expiresAt?: number };
+  deltas: CellDelta[];
 }
 
 /** Epoch seconds a few days after the month ends (markers of a closed month are no longer needed). */
@@ -79,17 +75,126 @@ function afterMonth(month: string): number {
   return Math.floor(Date.UTC(y, m, 1) / 1000) + 3 * DAY;
 }
 
+function servedDigest(tenant: string, patientId: string): string {
+  return createHash('sha256').update(`${tenant}\u0000${patientId}`).digest('base64url');
+}
+
+/** The counting parts of a batch's work, each marker once (a record or a patient served twice in a batch counts once). */
+async function partsOf(session: TenantSession, works: readonly StatsWork[], now: Date): Promise<Part[]> {
+  const tenant = session.tenant;
+  // Reviews count only for emergency grants: the queue pointers say which (read side by side).
+  const reviews = works.flatMap((w) => (w.review ? [w.review] : []));
+  const pointers = await Promise.all(reviews.map((r) => session.db.get<{ action?: string }>('audit', tenantKey(tenant, 'AUDIT', 'QUEUE'), r.queueSk)));
+  const grantReviews = new Set(reviews.filter((_, i) => pointers[i]?.action === 'sharing.emergency-access.grant'));
+  const parts = new Map<string, Part>();
+  const add = (part: Part) => {
+    const id = `${part.marker.pk}\u0000${part.marker.sk}`;
+    if (!parts.has(id)) parts.set(id, part);
+  };
+  for (const w of works) {
+    if (w.served) {
+      const { month, unit, patientId } = w.served;
+      add({ marker: { pk: statsKeys.servedPk(tenant, month), sk: `${unit}#${servedDigest(tenant, patientId)}`, expiresAt: afterMonth(month) }, deltas: [{ month, metric: 'patients.served', unit, category: NONE, n: 1 }] });
+    }
+    if (w.review && grantReviews.has(w.review)) {
+      const month = w.review.queueSk.slice(0, 7);
+      add({ marker: { pk: statsKeys.reviewedPk(tenant), sk: w.review.queueSk }, deltas: [{ month, metric: 'emergency.reviewed', unit: NONE, category: w.review.conclusion, n: 1 }] });
+    }
+    if (w.cells.length > 0) add({ marker: { pk: statsKeys.seenPk(tenant, w.eventId), sk: 'RX', expiresAt: Math.floor(now.getTime() / 1000) + 2 * DAY }, deltas: w.cells });
+  }
+  // Most entries are for a patient already served by that unit this month: read those markers
+  // (cheap, strongly consistent) rather than let a transaction fail on them. The transaction's
+  // conditions still decide a race with another aggregator.
+  const served = [...parts.values()].filter((p) => p.deltas.length === 1 && p.deltas[0]!.metric === 'patients.served');
+  const known = new Set<Part>();
+  for (let i = 0; i < served.length; i += 100) {
+    const batch = served.slice(i, i + 100);
+    const found = await session.db.getMany('journal', batch.map((p) => ({ pk: p.marker.pk, sk: p.marker.sk })));
+    batch.forEach((p, j) => found[j] && known.add(p));
+  }
+  return [...parts.values()].filter((p) => !known.has(p));
+}
+
+/** One update per month's metric item: every cell the parts touch, summed. */
+function countUpdates(table: 'journal' | 'control', pkOf: (month: string) => string, deltas: readonly CellDelta[]): TxWrite[] {
+  const items = new Map<string, { pk: string; sk: string; metric: string; month: string; counts: Map<string, number> }>();
+  for (const d of deltas) {
+    const pk = pkOf(d.month);
+    const sk = statsKeys.metricSk(d.month, d.metric);
+    const id = `${pk}\u0000${sk}`;
+    const item = items.get(id) ?? { pk, sk, metric: d.metric, month: d.month, counts: new Map<string, number>() };
+    const attribute = statsKeys.countAttribute(d);
+    item.counts.set(attribute, (item.counts.get(attribute) ?? 0) + d.n);
+    items.set(id, item);
+  }
+  return [...items.values()].map((item) => {
+    const names: Record<string, string> = { '#metric': 'metric', '#month': 'month' };
+    const values: Record<string, unknown> = { ':metric': item.metric, ':month': item.month };
+    const adds = [...item.counts].map(([attribute, n], i) => {
+      names[`#c${i}`] = attribute;
+      values[`:c${i}`] = n;
+      return `#c${i} :c${i}`;
+    });
+    return { kind: 'update', table, key: { pk: item.pk, sk: item.sk }, update: { expression: `SET #metric = :metric, #month = :month ADD ${adds.join(', ')}`, names, values } } satisfies TxWrite;
+  });
+}
+
+/** The municipality's counts and the national sums, with the parts' markers first: one transaction, so the sum is always the sum of the counted. */
+function chunkWrites(tenant: string, parts: readonly Part[]): TxWrite[] {
+  const deltas = parts.flatMap((p) => p.deltas);
+  return [
+    ...parts.map((p): TxWrite => ({ kind: 'put', table: 'journal', item: { pk: p.marker.pk, sk: p.marker.sk, ...(p.marker.expiresAt ? { expiresAt: p.marker.expiresAt } : {}) }, condition: { expression: 'attribute_not_exists(pk)' } })),
+    ...countUpdates('journal', (month) => statsKeys.yearPk(tenant, month), deltas),
+    ...countUpdates('control', statsKeys.nationalPk, deltas.map((d) => ({ ...d, unit: NONE }))),
+  ];
+}
+
+/** Splits the parts into transactions within DynamoDB's bounds (items, expression size), in order. */
+function chunksOf(parts: readonly Part[]): Part[][] {
+  const chunks: Part[][] = [];
+  let current: Part[] = [];
+  let items = new Set<string>();
+  let cells = new Set<string>();
+  for (const part of parts) {
+    // What the part needs: its marker, its month's metric items (municipal, national) and their cells.
+    const needs = [`m\u0000${part.marker.pk}\u0000${part.marker.sk}`, ...part.deltas.flatMap((d) => [`t\u0000${d.month}\u0000${d.metric}`, `n\u0000${d.month}\u0000${d.metric}`])];
+    const touches = part.deltas.flatMap((d) => [`${d.month}\u0000${d.metric}\u0000${d.unit}\u0000${d.category}`, `${d.month}\u0000${d.metric}\u0000${NONE}\u0000${d.category}`]);
+    const grows = (set: Set<string>, keys: string[]) => new Set([...keys.filter((k) => !set.has(k))]).size;
+    if (current.length > 0 && (items.size + grows(items, needs) > MAX_TX_ITEMS || cells.size + grows(cells, touches) > MAX_TX_CELLS)) {
+      chunks.push(current);
+      current = [];
+      items = new Set();
+      cells = new Set();
+    }
+    current.push(part);
+    for (const k of needs) items.add(k);
+    for (const k of touches) cells.add(k);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /**
- * Runs a transaction whose first write is a marker: false when the marker was there (already
- * counted), true when it applied. Conflicting concurrent counts on a hot cell are retried.
+ * Applies one chunk: its markers and counts in one transaction. A marker already there (a record
+ * delivered again, a patient already counted for that unit and month, a review already counted)
+ * fails the transaction as a whole and nothing is counted; the parts already counted are then
+ * found (one BatchGetItem of the markers) and the rest applied again. Conflicting concurrent counts
+ * on a hot item are retried.
  */
-async function once(session: TenantSession, writes: TxWrite[]): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
+async function applyChunk(session: TenantSession, parts: readonly Part[]): Promise<void> {
+  let pending = parts;
+  for (let attempt = 0; pending.length > 0; attempt++) {
     try {
-      await session.db.transact(writes);
-      return true;
+      await session.db.transact(chunkWrites(session.tenant, pending));
+      return;
     } catch (error) {
-      if (error instanceof ConditionFailedError && error.index === 0) return false;
+      if (error instanceof ConditionFailedError && error.index !== undefined && error.index < pending.length) {
+        const found = await session.db.getMany('journal', pending.map((p) => ({ pk: p.marker.pk, sk: p.marker.sk })));
+        const rest = pending.filter((_, i) => !found[i]);
+        if (rest.length === pending.length) throw error;
+        pending = rest;
+        continue;
+      }
       if (error instanceof TransactionConflictError && attempt < 8) {
         await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
         continue;
@@ -99,39 +204,46 @@ async function once(session: TenantSession, writes: TxWrite[]): Promise<boolean>
   }
 }
 
-/** Applies one change's work in its municipality's session; safe to run again for the same record. */
-export async function applyWork(session: TenantSession, work: StatsWork, now: Date = new Date()): Promise<void> {
-  const tenant = session.tenant;
-  if (work.served) {
-    const { month, unit, patientId } = work.served;
-    const digest = createHash('sha256').update(`${tenant}\u0000${patientId}`).digest('base64url');
-    // Marker and count together: a patient already counted for this unit and month adds nothing.
-    await once(session, [newMarker(statsKeys.servedPk(tenant, month), `${unit}#${digest}`, afterMonth(month)), ...cellUpdates(tenant, { month, metric: 'patients.served', unit, category: NONE, n: 1 })]);
-  }
-  if (work.review) {
-    const pointer = await session.db.get<{ action?: string }>('audit', tenantKey(tenant, 'AUDIT', 'QUEUE'), work.review.queueSk);
-    if (pointer?.action === 'sharing.emergency-access.grant') {
-      const month = work.review.queueSk.slice(0, 7);
-      await once(session, [newMarker(statsKeys.reviewedPk(tenant), work.review.queueSk), ...cellUpdates(tenant, { month, metric: 'emergency.reviewed', unit: NONE, category: work.review.conclusion, n: 1 })]);
-    }
-  }
-  if (work.cells.length > 0) {
-    await once(session, [newMarker(statsKeys.seenPk(tenant, work.eventId), 'RX', Math.floor(now.getTime() / 1000) + 2 * DAY), ...work.cells.flatMap((c) => cellUpdates(tenant, c))]);
-  }
+/**
+ * Applies a batch of one municipality's work in its session: each month's metric item moved once
+ * per transaction with the batch's sums, up to 100 items a transaction; safe to run again for the
+ * same records (each counts once).
+ */
+export async function applyBatch(session: TenantSession, works: readonly StatsWork[], now: Date = new Date()): Promise<{ transactions: number }> {
+  const chunks = chunksOf(await partsOf(session, works, now));
+  // In order, one after another: the chunks of a batch share its hottest items (this month's).
+  for (const chunk of chunks) await applyChunk(session, chunk);
+  return { transactions: chunks.length };
 }
 
-/** Every cell of the given months: the municipality's (its session) or the national sums (the platform's tables). */
+/** The cells of a month's metric item. */
+function cellsOf(item: Record<string, unknown>): CellItem[] {
+  const metric = String(item.metric);
+  const month = String(item.month);
+  const out: CellItem[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(COUNT_PREFIX) || typeof value !== 'number') continue;
+    const at = name.indexOf('#', COUNT_PREFIX.length);
+    out.push({ metric, month, unit: name.slice(COUNT_PREFIX.length, at), category: name.slice(at + 1), count: value });
+  }
+  return out;
+}
+
+/** Every cell of the given months: the municipality's (its session) or the national sums (the platform's tables). One Query per calendar year. */
 export async function readCells(from: { session: TenantSession } | { platform: PlatformDb }, months: readonly string[]): Promise<CellItem[]> {
   const db = 'session' in from ? from.session.db : from.platform;
   const table = 'session' in from ? 'journal' : 'control';
+  const wanted = new Set(months);
+  const years = groupBy(months, (m) => m.slice(0, 4));
   const pages = await Promise.all(
-    months.map(async (month) => {
+    [...years.values()].map(async (inYear) => {
+      const first = inYear[0]!;
       const out: CellItem[] = [];
       let cursor: string | undefined;
       do {
-        const partition = 'session' in from ? statsKeys.monthPk(from.session.tenant, month) : statsKeys.nationalPk(month);
-        const page = await db.query<CellItem & { pk: string; sk: string }>({ table, partition, cursor });
-        out.push(...page.items.map(({ metric, month: m, unit, category, count }) => ({ metric, month: m, unit, category, count })));
+        const partition = 'session' in from ? statsKeys.yearPk(from.session.tenant, first) : statsKeys.nationalPk(first);
+        const page = await db.query<Record<string, unknown> & { pk: string; sk: string }>({ table, partition, sortBetween: [`${first}#`, `${inYear.at(-1)!}#~`], cursor });
+        for (const item of page.items) if (wanted.has(String(item.month))) out.push(...cellsOf(item));
         cursor = page.nextCursor;
       } while (cursor);
       return out;

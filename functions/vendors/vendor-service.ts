@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors';
 import { logger } from '../../shared/observability';
 import { appendAudit } from '../core/audit-chain';
 import { commitAudited } from '../core/commit';
+import { PLATFORM_AUDIT_TENANT, platformAuditDb } from '../core/platform-audit';
 import { actEvent, type AuditEventInput } from '../core/audit-event';
 import type { ApiKeyAdmin } from './api-key-admin';
 import type { UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
@@ -24,19 +25,8 @@ import {
   type VendorRecord,
 } from './vendor-store';
 
-/**
- * Vendor actions that concern no single municipality (registration, secret rotation) are audited
- * in the platform's own stream under this id, which no municipality can have (no county 00).
- */
-export const PLATFORM_AUDIT_TENANT = '0000';
-
-/**
- * The operator's own audit log (vendor registrations and their status changes), kept as the audit
- * chain of PLATFORM_AUDIT_TENANT, through the operator's own-role session (the one factory).
- */
-function platformAuditDb() {
-  return jobSession('operator', PLATFORM_AUDIT_TENANT).db;
-}
+// Vendor registrations and their status changes are audited in the platform's own log.
+export { PLATFORM_AUDIT_TENANT };
 
 export interface VendorServiceDeps {
   apiKeys: ApiKeyAdmin;

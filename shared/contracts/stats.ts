@@ -146,13 +146,29 @@ export type ResearchProject = z.infer<typeof researchProjectSchema>;
 
 export const researchProjectPathSchema = z.object({ projectId: z.uuid() });
 
-/** One row per journal entry of the period: the project's pseudonym of the patient and the approved variables. */
+/** Patients per extract page at most: a page's disclosures are audited in one transaction. */
+export const RESEARCH_PAGE_MAX = 20;
+
+/** An extract is delivered in pages of patients; the cursor is opaque and bound to the project and caller. */
+export const researchExtractQuerySchema = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(RESEARCH_PAGE_MAX)), RESEARCH_PAGE_MAX),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+export type ResearchExtractQuery = z.infer<typeof researchExtractQuerySchema>;
+
+/**
+ * One page of an extract: one row per journal entry of the period for the page's patients, with the
+ * project's pseudonym of the patient and the approved variables. Every patient of the municipality
+ * is on exactly one page of a walk from the first page to the last.
+ */
 export const researchExtractSchema = z
   .object({
     project: z.string(),
     rows: z.array(z.record(z.string(), z.union([z.string(), z.number()]))),
-    /** Patients left out because they have blocked research use of their record. */
+    /** Patients of this page left out because they have blocked research use of their record. */
     excludedByBlock: z.int(),
+    /** Opaque; pass back as `cursor` for the next page. Absent on the last page. */
+    nextCursor: z.optional(z.string()),
   })
   .register(z.globalRegistry, { id: 'ResearchExtract' });
 export type ResearchExtract = z.infer<typeof researchExtractSchema>;

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyStatsChanges } from '../../functions/stats/aggregator';
 import type { StatsChange } from '../../functions/stats/contributions';
-import { readCells, type CellItem } from '../../functions/stats/stats-store';
+import { applyBatch, readCells, statsKeys, type CellItem } from '../../functions/stats/stats-store';
+import type { StatsWork } from '../../functions/stats/contributions';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { StatsReport } from '../../shared/contracts/stats';
 import { platformDb } from '../../shared/db/sessions';
 import { startStreamFeeder, type StreamFeeder } from '../../local/stream-feeder';
 import { useTestStack } from '../support/local-stack';
-import { createDraft, createPatient, createRelationship } from '../support/patients';
-import { tenantSession } from '../support/tables';
+import { createDraft, createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { tenantDb, tenantSession } from '../support/tables';
 
 /**
  * Statistics kept current from the tables' change streams: the local runtime's stream feeder
@@ -18,6 +19,7 @@ import { tenantSession } from '../support/tables';
  */
 
 const stack = useTestStack();
+const GP_OSLO = '0301-lege-torshov';
 const month = new Date().toISOString().slice(0, 7);
 const seen: StatsChange[] = [];
 let feeder: StreamFeeder;
@@ -184,5 +186,80 @@ describe("the leader's and the operator's reports", () => {
     // Bergen's single new patient is a cell of its own nowhere: the national table has no municipality dimension.
     expect(JSON.stringify(body)).not.toContain('4601');
     expect((await report('oslo.leder', '/v1/platform/stats')).status).toBe(403);
+  });
+});
+
+describe('documents shared in and out, end to end', () => {
+  it('counts a retrieval across municipalities as shared out at the origin and shared in (per unit) at the reader, in both leaders\' reports and the national sums', async () => {
+    // A patient in both municipalities: Bergen's nurse signs an epikrise, Oslo's GP retrieves it five times.
+    const id = nid();
+    const bergen = await createPatient(stack, 'bergen.admin', { nationalId: id, name: 'Delt Testesen', birthDate: '1950-07-03', gender: 'unknown' });
+    await createRelationship(stack, 'bergen.sykepleier', bergen.id);
+    const oslo = await createPatient(stack, 'oslo.admin', { nationalId: id, name: 'Delt Testesen', birthDate: '1950-07-03', gender: 'unknown' });
+    await createRelationship(stack, 'oslo.lege', oslo.id);
+    await createSignedEntry(stack, 'bergen.sykepleier', bergen.id, { type: 'epikrise', title: 'Epikrise', text: 'Synthetic' });
+    const bergenBefore = await municipal('4601');
+    const osloBefore = await readCells({ session: tenantSession('0301') }, [month]);
+    const nationalBefore = await readCells({ platform: platformDb() }, [month]);
+
+    const list = (await (await stack.call(`/v1/sharing/patients/${oslo.id}/documents`, { as: 'oslo.lege' })).json()) as { documents: { id: string }[] };
+    expect(list.documents).toHaveLength(1);
+    for (let i = 0; i < 5; i++) expect((await stack.call(`/v1/sharing/documents/${list.documents[0]!.id}`, { as: 'oslo.lege' })).status).toBe(200);
+
+    const bergenAfter = await municipal('4601');
+    const osloAfter = await readCells({ session: tenantSession('0301') }, [month]);
+    const nationalAfter = await readCells({ platform: platformDb() }, [month]);
+    expect(count(bergenAfter, 'documents.shared-out') - count(bergenBefore, 'documents.shared-out')).toBe(5);
+    const sharedInAnyUnit = (cells: CellItem[]) => cells.filter((c) => c.metric === 'documents.shared-in' && c.month === month).reduce((a, c) => a + c.count, 0);
+    expect(sharedInAnyUnit(bergenAfter)).toBe(sharedInAnyUnit(bergenBefore));
+    expect(count(osloAfter, 'documents.shared-in', GP_OSLO) - count(osloBefore, 'documents.shared-in', GP_OSLO)).toBe(5);
+    expect(count(osloAfter, 'documents.shared-out') - count(osloBefore, 'documents.shared-out')).toBe(0);
+    expect(count(nationalAfter, 'documents.shared-out') - count(nationalBefore, 'documents.shared-out')).toBe(5);
+    expect(count(nationalAfter, 'documents.shared-in') - count(nationalBefore, 'documents.shared-in')).toBe(5);
+
+    // Each leader sees their own side (five reaches the threshold, so it is published).
+    const table = (body: StatsReport, metric: string) => body.tables.find((t) => t.metric === metric)!;
+    const bergenReport = await report('bergen.leder');
+    expect(table(bergenReport.body, 'documents.shared-out').grandTotal).toBe(count(bergenAfter, 'documents.shared-out'));
+    const osloReport = await report('oslo.leder');
+    const sharedIn = table(osloReport.body, 'documents.shared-in');
+    expect(sharedIn.rows.find((r) => r.unit === GP_OSLO)?.total).toBe(count(osloAfter, 'documents.shared-in', GP_OSLO));
+  });
+});
+
+describe('the aggregator counts a batch in a few writes', () => {
+  const tenant = '1804';
+  const past = '2020-03';
+  const works = (from: number, n: number, units = 40): StatsWork[] =>
+    Array.from({ length: n }, (_, i) => ({
+      tenant,
+      eventId: `batch-test-${from + i}`,
+      cells: [{ month: past, metric: 'entries.created', unit: `1804-unit-${(from + i) % units}`, category: 'journalnotat', n: 1 }],
+      served: { month: past, unit: `1804-unit-${(from + i) % units}`, patientId: `batch-patient-${from + i}` },
+    }));
+  const total = (cells: CellItem[], metric: string) => cells.filter((c) => c.metric === metric).reduce((a, c) => a + c.count, 0);
+
+  it('moves each month\'s metric item once per transaction with the batch\'s sums, and counts each record once when a batch is delivered again', async () => {
+    const session = tenantSession(tenant);
+    // 150 records over 40 units: 150 record markers, 150 served markers, and four count items (entries and
+    // patients served, the municipality's and the national) fit in four transactions of at most 100 items,
+    // where one transaction per record (or per cell) would take 300.
+    const { transactions } = await applyBatch(session, works(0, 150));
+    expect(transactions).toBeLessThanOrEqual(4);
+    let cells = await readCells({ session }, [past]);
+    expect(total(cells, 'entries.created')).toBe(150);
+    expect(total(cells, 'patients.served')).toBe(150);
+    expect(new Set(cells.filter((c) => c.metric === 'entries.created').map((c) => c.unit)).size).toBe(40);
+    // The month is one item per metric, however many units: a report reads a bounded number of items.
+    const items = await tenantDb(tenant).query({ table: 'journal', partition: statsKeys.yearPk(tenant, past) });
+    expect(items.items.map((i) => i.sk).sort()).toEqual([`${past}#entries.created`, `${past}#patients.served`]);
+
+    // Redelivered with 50 new records among the old: only the new ones count.
+    await applyBatch(session, [...works(100, 100), ...works(0, 20)]);
+    cells = await readCells({ session }, [past]);
+    expect(total(cells, 'entries.created')).toBe(200);
+    expect(total(cells, 'patients.served')).toBe(200);
+    const national = await readCells({ platform: platformDb() }, [past]);
+    expect(total(national, 'entries.created')).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import type { ResearchExtract, ResearchProject } from '../../shared/contracts/stats';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship, createSignedEntry } from '../support/patients';
+import { auditEvents } from '../support/tables';
 
 /** Research extracts: approved per project, pseudonymous per project, approved variables only, audited, blocks honoured. */
 const stack = useTestStack();
@@ -14,10 +15,25 @@ async function approve(body: Record<string, unknown>, as = 'oslo.admin'): Promis
   return stack.post('/v1/research/projects', as, body);
 }
 
-async function extract(projectId: string, as = 'oslo.admin'): Promise<ResearchExtract> {
-  const res = await stack.call(`/v1/research/projects/${projectId}/extract`, { as });
-  expect(res.status).toBe(200);
-  return (await res.json()) as ResearchExtract;
+/** Walks an extract from its first page to its last; the pages' rows together, and how many pages. */
+async function walk(projectId: string, limit?: number, as = 'oslo.admin'): Promise<{ rows: ResearchExtract['rows']; excludedByBlock: number; pages: number }> {
+  const out = { rows: [] as ResearchExtract['rows'], excludedByBlock: 0, pages: 0 };
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ ...(limit ? { limit: String(limit) } : {}), ...(cursor ? { cursor } : {}) });
+    const res = await stack.call(`/v1/research/projects/${projectId}/extract?${query}`, { as });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as ResearchExtract;
+    out.rows.push(...page.rows);
+    out.excludedByBlock += page.excludedByBlock;
+    out.pages += 1;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+async function extract(projectId: string, as = 'oslo.admin'): Promise<{ rows: ResearchExtract['rows']; excludedByBlock: number }> {
+  return walk(projectId, undefined, as);
 }
 
 describe('research extracts', () => {
@@ -45,7 +61,7 @@ describe('research extracts', () => {
     const first = await extract(a.id);
     const again = await extract(a.id);
     const other = await extract(b.id);
-    const mine = (x: ResearchExtract) => x.rows.filter((r) => r.birthYear === 1944 || r.birthYear === 1955);
+    const mine = (x: { rows: ResearchExtract['rows'] }) => x.rows.filter((r) => r.birthYear === 1944 || r.birthYear === 1955);
     // Only the first person's two entries; the blocker is left out.
     expect(mine(first)).toHaveLength(2);
     expect(mine(first).every((r) => r.birthYear === 1944)).toBe(true);
@@ -81,5 +97,45 @@ describe('research extracts', () => {
     expect(fields).toEqual(expect.arrayContaining(['body.rek']));
     const ok = (await (await approve(project(['month']))).json()) as ResearchProject;
     expect((await stack.call(`/v1/research/projects/${ok.id}/extract`, { as: 'bergen.admin' })).status).toBe(404);
+  });
+
+  it('delivers a large extract in pages with an opaque cursor: every row once whatever the page size, each page audited, each citizen disclosed once per walk', async () => {
+    const people = Array.from({ length: 7 }, (_, i) => ({ nid: syntheticNationalId({ day: 10 + i, month: 6, year: 1933 }, 700 + i * 3), name: `Side Testesen ${i}` }));
+    for (const p of people) {
+      const patient = await createPatient(stack, 'oslo.sykepleier', { nationalId: p.nid, name: p.name, birthDate: '1933-06-10', gender: 'male' });
+      await createRelationship(stack, 'oslo.sykepleier', patient.id);
+      await createSignedEntry(stack, 'oslo.sykepleier', patient.id, { type: 'journalnotat', title: 'Besøk', text: 'Synthetic' });
+    }
+    const p = (await (await approve(project(['birthYear', 'entryType', 'month']))).json()) as ResearchProject;
+    const small = await walk(p.id, 3);
+    const large = await walk(p.id, 20);
+    // Nothing lost, nothing repeated: the same rows whatever the page size, and more than one page of three.
+    const sorted = (rows: ResearchExtract['rows']) => rows.map((r) => JSON.stringify(r)).sort();
+    expect(sorted(small.rows)).toEqual(sorted(large.rows));
+    expect(small.pages).toBeGreaterThan(2);
+    const ours = small.rows.filter((r) => r.birthYear === 1933);
+    expect(ours).toHaveLength(7);
+    expect(new Set(ours.map((r) => r.pseudonym)).size).toBe(7);
+
+    // The municipality's log: one record of each page of both walks.
+    const pagesLogged = (await auditEvents<{ action: string; details?: { project?: string } }>('0301')).filter((e) => e.action === 'research.extract' && e.details?.project === p.id);
+    expect(pagesLogged).toHaveLength(small.pages + large.pages);
+    // Each included citizen's log: one disclosure per walk, not one per page.
+    for (const person of people.slice(0, 2)) {
+      const citizen = await createCitizen(person.nid, person.name);
+      const log = (await (await stack.call('/v1/audit/access-log?who=all', { as: citizen })).json()) as { items: { action: string }[] };
+      expect(log.items.filter((e) => e.action === 'research.disclosure')).toHaveLength(2);
+    }
+
+    // The cursor is opaque and bound to its project: altered, or used for another project, it is a 400.
+    const first = (await (await stack.call(`/v1/research/projects/${p.id}/extract?limit=3`, { as: 'oslo.admin' })).json()) as ResearchExtract;
+    expect(first.nextCursor).toBeDefined();
+    const other = (await (await approve(project(['month']))).json()) as ResearchProject;
+    for (const [id, cursor] of [[other.id, first.nextCursor!], [p.id, `${first.nextCursor!.slice(0, -4)}AAAA`]] as const) {
+      const res = await stack.call(`/v1/research/projects/${id}/extract?cursor=${cursor}`, { as: 'oslo.admin' });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('query.cursor');
+    }
+    expect((await stack.call(`/v1/research/projects/${p.id}/extract?limit=21`, { as: 'oslo.admin' })).status).toBe(400);
   });
 });

@@ -69,5 +69,6 @@ export const SCREENS: Screen[] = [
   { path: '/admin/vendors', roles: ['tenant-admin'], nav: 'nav.vendors', blurb: 'admin.vendors.blurb', render: () => <VendorGrantsPage /> },
   { path: '/leader/stats', roles: ['leder'], nav: 'nav.stats', blurb: 'stats.blurb', render: () => <StatsPage /> },
   { path: '/operator/tenants', roles: ['operator'], nav: 'nav.tenants', blurb: 'ops.tenants.blurb', render: () => <TenantsPage /> },
+  { path: '/operator/stats', roles: ['operator'], nav: 'nav.nationalStats', blurb: 'stats.national.blurb', render: () => <StatsPage scope="national" /> },
   { path: '/operator/vendors', roles: ['operator'], nav: 'nav.vendors', blurb: 'ops.vendors.blurb', render: () => <VendorsPage /> },
 ];

@@ -5,4 +5,6 @@ import { callRoute } from './routes';
 export const statsApi = {
   municipality: async (from: string, to: string, signal?: AbortSignal) =>
     (await callRoute<typeof R.getMunicipalityStats>('GET', '/v1/stats', { query: { from, to }, signal })).data,
+  national: async (from: string, to: string, signal?: AbortSignal) =>
+    (await callRoute<typeof R.getNationalStats>('GET', '/v1/platform/stats', { query: { from, to }, signal })).data,
 };

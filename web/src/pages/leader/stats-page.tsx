@@ -33,7 +33,9 @@ function StatsView({ report, metric }: { report: StatsReport; metric: StatsMetri
   const categoryKey = dims.category === 'entryType' ? 'entryType' : dims.category === 'reasonCode' ? 'relationship.code' : 'review.conclusion';
   const unitLabel = (id: string) => (id === '-' ? t('stats.noUnit') : (units.get(id) ?? id));
   const categoryLabel = (c: string) => (c === '-' ? '' : tOr(`${categoryKey}.${c}`, c));
-  const rowLabel = (r: StatsTable['rows'][number]) => [dims.byUnit ? unitLabel(r.unit) : '', dims.category ? categoryLabel(r.category) : ''].filter(Boolean).join(' · ') || t(`stats.metric.${metric}` as MessageKey);
+  // The national figures have no units (every row's unit is '-').
+  const byUnit = dims.byUnit && report.scope === 'municipality';
+  const rowLabel = (r: StatsTable['rows'][number]) => [byUnit ? unitLabel(r.unit) : '', dims.category ? categoryLabel(r.category) : ''].filter(Boolean).join(' · ') || t(`stats.metric.${metric}` as MessageKey);
   const show = (v: number | null) => (v === null ? <abbr title={t('stats.suppressed')}>{SUPPRESSED}</abbr> : v);
   const series = useMemo(() => table.rows.filter((r) => r.cells.some((v) => v !== null)).map((r) => ({ label: rowLabel(r), values: r.cells })), [table]);
   const metricName = t(`stats.metric.${metric}` as MessageKey);
@@ -99,19 +101,23 @@ function StatsView({ report, metric }: { report: StatsReport; metric: StatsMetri
   );
 }
 
-/** The leader's view: the municipality's statistics per unit and month, charted, as a table and as CSV. */
-export function StatsPage() {
+/**
+ * The leader's view: the municipality's statistics per unit and month, charted, as a table and as
+ * CSV. With scope `national`, the operator's view of the same statistics summed over every
+ * municipality (no units), with the same chart, table and CSV.
+ */
+export function StatsPage({ scope = 'municipality' }: { scope?: StatsReport['scope'] }) {
   const { t } = useI18n();
   const now = new Date();
   const [from, setFrom] = useState(monthOf(now, 11));
   const [to, setTo] = useState(monthOf(now));
   const [metric, setMetric] = useState<StatsMetric>('patients.served');
   const valid = MONTH.test(from) && MONTH.test(to) && from <= to;
-  const state = useData(valid ? `stats:${from}:${to}` : null, (signal) => statsApi.municipality(from, to, signal));
+  const state = useData(valid ? `stats:${scope}:${from}:${to}` : null, (signal) => (scope === 'national' ? statsApi.national(from, to, signal) : statsApi.municipality(from, to, signal)));
   return (
     <>
-      <PageTitle>{t('stats.title')}</PageTitle>
-      <p className="lead">{t('stats.intro')}</p>
+      <PageTitle>{t(scope === 'national' ? 'stats.national.title' : 'stats.title')}</PageTitle>
+      <p className="lead">{t(scope === 'national' ? 'stats.national.intro' : 'stats.intro')}</p>
       <form className="card form-row" onSubmit={(e) => e.preventDefault()} noValidate>
         <Field id="stats-from" label={t('stats.from')} error={valid ? undefined : t('stats.badPeriod')}>
           <input {...fieldAria('stats-from', valid ? undefined : t('stats.badPeriod'))} type="month" value={from} onChange={(e) => setFrom(e.target.value)} />
