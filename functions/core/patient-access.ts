@@ -284,12 +284,12 @@ export async function loadContextAndFacts(
   patientId: string,
   action: JournalAction,
   now: Date,
-  along: { keys?: ReadAlong[]; auditHead?: { requestId: string } } = {},
+  along: { keys?: ReadAlong[]; auditHead?: { requestId: string }; nidKey?: string } = {},
 ): Promise<{ context: PatientContext; facts: CitizenFacts; along: (Item | undefined)[] } | undefined> {
   const tenant = session.tenant;
   const pk = journalKeys.patientPk(tenant, patientId);
   const needsFacts = NEEDS_CITIZEN_FACTS.has(action);
-  const known = needsFacts ? nidKeys.get(`${tenant}/${patientId}`) : undefined;
+  const known = needsFacts ? (along.nidKey ?? nidKeys.get(`${tenant}/${patientId}`)) : undefined;
   const head = along.auditHead ? auditHeadSlot(tenant, patientId, along.auditHead.requestId) : undefined;
   const keys: ReadAlong[] = [
     { table: 'journal', pk, sk: journalKeys.patientSk },
