@@ -19,7 +19,6 @@ import {
   factsForDecision,
   loadCitizenFacts,
   loadContextAndFacts,
-  loadPatientContext,
   nowOf,
   patientIdByNationalIdKey,
   patientNotFound,
