@@ -15,7 +15,7 @@ export { eventHash, eventSk, GENESIS_HASH, HASHED_FIELDS, HEAD_SK, shardStream, 
 /** A stream gets a signed checkpoint each time its sequence number passes a multiple of this. */
 export const CHECKPOINT_EVERY = 25;
 
-interface Head {
+export interface Head {
   seq: number;
   hash: string;
 }
@@ -179,16 +179,31 @@ const PREFETCH_MAX = 1_000;
 
 /** Starts reading the head the first append of `requestId` to the log of (tenant, patientId) will use. */
 export function prefetchAuditHead(db: TenantDb, tenant: string, patientId: string | undefined, requestId: string, nowMs = Date.now()): void {
-  if (prefetchedHeads.size >= PREFETCH_MAX) {
-    for (const [key, p] of prefetchedHeads) if (nowMs - p.at > PREFETCH_MS) prefetchedHeads.delete(key);
-    if (prefetchedHeads.size >= PREFETCH_MAX) prefetchedHeads.clear();
-  }
+  const slot = auditHeadSlot(tenant, patientId, requestId, nowMs);
+  slot.offer(readHead(db, slot.key.pk));
+}
+
+/**
+ * The key of the head the first append of `requestId` to the log of (tenant, patientId) will use,
+ * and where to hand its read: so a caller can read it inside a BatchGetItem of its own (the access
+ * decision's) instead of a GetItem beside it.
+ */
+export function auditHeadSlot(tenant: string, patientId: string | undefined, requestId: string, nowMs = Date.now()): { key: { pk: string; sk: string }; offer(head: Promise<Head | Item | undefined>): void } {
   const base = streamOf(tenant, patientId);
   const stream = shardStream(base, shardFor(base, requestId, 0, nowMs));
-  const head = readHead(db, stream);
-  // Nobody may take it (the request ends before auditing): never an unhandled rejection.
-  head.catch(() => undefined);
-  prefetchedHeads.set(`${requestId}\u0000${stream}`, { at: nowMs, head });
+  return {
+    key: { pk: stream, sk: HEAD_SK },
+    offer(read) {
+      if (prefetchedHeads.size >= PREFETCH_MAX) {
+        for (const [key, p] of prefetchedHeads) if (nowMs - p.at > PREFETCH_MS) prefetchedHeads.delete(key);
+        if (prefetchedHeads.size >= PREFETCH_MAX) prefetchedHeads.clear();
+      }
+      const head = read.then((h) => (h && typeof h.seq === 'number' && typeof h.hash === 'string' ? { seq: h.seq, hash: h.hash } : { seq: 0, hash: GENESIS_HASH }));
+      // Nobody may take it (the request ends before auditing): never an unhandled rejection.
+      head.catch(() => undefined);
+      prefetchedHeads.set(`${requestId}\u0000${stream}`, { at: nowMs, head });
+    },
+  };
 }
 
 function takePrefetched(requestId: string, stream: string, nowMs = Date.now()): Promise<Head> | undefined {

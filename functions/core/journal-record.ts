@@ -56,6 +56,34 @@ export type RelationshipItem = {
   version: number;
 };
 
+/** A copy of the patient's relationships (all of them, ended too), kept in step with them. */
+export type PatientAccessItem = {
+  pk: string;
+  sk: string;
+  itemType: 'patient-access';
+  patientId: string;
+  /** Counts the changes: every write of this item is conditional on the one it was built from. */
+  rev: number;
+  relationships: RelationshipItem[];
+};
+
+/**
+ * The write that keeps the access facts in step: the whole copy, rebuilt from the relationships the
+ * change was decided on plus the change, put only if nobody moved it since (`rev`), or only if it
+ * is still absent when the decision read the relationships themselves (`rev` undefined). A lost
+ * race fails the change's transaction, so the copy never misses a relationship.
+ */
+export function patientAccessWrite(tenant: string, patientId: string, relationships: RelationshipItem[], rev: number | undefined): TxWrite {
+  const item: PatientAccessItem = { pk: journalKeys.patientPk(tenant, patientId), sk: journalKeys.accessSk, itemType: 'patient-access', patientId, rev: (rev ?? 0) + 1, relationships };
+  const condition: Condition = rev === undefined ? { expression: 'attribute_not_exists(pk)' } : { expression: 'rev = :rev', values: { ':rev': rev } };
+  return { kind: 'put', table: 'journal', item, condition };
+}
+
+/** The relationships with `changed` put in place of the one with its id (or added). */
+export function withRelationship(relationships: readonly RelationshipItem[], changed: RelationshipItem): RelationshipItem[] {
+  return [...relationships.filter((r) => r.relationshipId !== changed.relationshipId), changed];
+}
+
 export type RelationshipSealed = {
   reason: string;
   endReason?: string;
@@ -123,6 +151,7 @@ export type EntrySealed = {
  * |---|---|---|---|
  * | patient | `PATIENT#<id>` | `PATIENT` | gsi2: `PATIENTS` / `<id>` (tenant-wide listing, export) |
  * | care relationship | `PATIENT#<id>` | `PATIENT#REL#<relId>` | |
+ * | access facts (copy of the relationships) | `PATIENT#<id>` | `ACCESS` | |
  * | entry (current version) | `PATIENT#<id>` | `ENTRY#<entryId>` | gsi1: `PATIENT#<id>#TL` / `<eventTime>#<entryId>` (timeline) |
  * | entry version (immutable) | `PATIENT#<id>` | `ENTRY#<entryId>#V#<000001>` | |
  * | national-id uniqueness | `NID#<nationalIdKey>` | `NID` | |
@@ -130,7 +159,11 @@ export type EntrySealed = {
  * | idempotency record | `IDEM#<sha256(caller, operation, key)>` | `IDEM` | TTL `expiresAt` |
  *
  * The patient and its relationships share the sk prefix `PATIENT`, so one consistent query loads
- * everything an access decision needs.
+ * everything an access decision needs. The access-facts item holds a copy of every relationship,
+ * written in the same transaction as each change to one (conditional on its `rev`), so the
+ * decision reads the patient and its relationships by key, in the BatchGetItem that also fetches
+ * the record and the audit head. A patient written before it existed has none: the decision then
+ * queries the partition as before (see functions/core/patient-access.ts).
  */
 export const journalKeys = {
   patientPk: (tenant: string, patientId: string) => tenantKey(tenant, 'PATIENT', patientId),
@@ -139,6 +172,7 @@ export const journalKeys = {
   accessContextPrefix: 'PATIENT',
   relationshipSk: (relationshipId: string) => `PATIENT#REL#${relationshipId}`,
   relationshipPrefix: 'PATIENT#REL#',
+  accessSk: 'ACCESS',
   entrySk: (entryId: string) => `ENTRY#${entryId}`,
   entryVersionSk: (entryId: string, version: number) => `ENTRY#${entryId}#V#${String(version).padStart(6, '0')}`,
   entryVersionPrefix: (entryId: string) => `ENTRY#${entryId}#V#`,

@@ -5,14 +5,15 @@ import { ForbiddenError, NotFoundError } from '../../shared/errors';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import type { RequestSessions } from '../../shared/db/session-source';
 import { platformDb, type TenantSession } from '../../shared/db/sessions';
-import { settle } from '../../shared/settle';
+import type { TableId } from '../../shared/db/tables';
+import type { Item } from '../../shared/db/tenant-db';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
 import { decideAccess, hidesPatient, RULES, type AccessDecision, type AccessInput, type JournalAction, type RelationshipFact } from './access-decision';
 import { actEvent, type AuditEventInput, type AuditOutcome } from './audit-event';
-import { prefetchAuditHead } from './audit-chain';
+import { auditHeadSlot } from './audit-chain';
 import { recordAccess } from './commit';
-import { journalKeys, type PatientItem, type RelationshipItem } from './journal-record';
-import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
+import { journalKeys, patientAccessWrite, type PatientAccessItem, type PatientItem, type RelationshipItem } from './journal-record';
+import { type BlockItem, citizenFactsWrite, type CitizenFactsItem, type ConsentItem, type EmergencyItem, sharingKeys } from './sharing-record';
 
 /**
  * What every use case on a patient's data stands on, in the journal, in sharing and in the audit
@@ -152,6 +153,11 @@ export function refusal(rule: string, hidden: () => Error = patientNotFound): Er
 export interface PatientContext {
   patient: PatientItem;
   relationships: RelationshipItem[];
+  /**
+   * The `rev` of the patient's access-facts item these relationships came from, or undefined when
+   * it was absent and they were queried: what a relationship change conditions its copy on.
+   */
+  accessRev?: number;
 }
 
 /** The patient and all its care relationships, in one consistent query (what an access decision needs). */
@@ -188,12 +194,33 @@ export interface CitizenFacts {
   blocks: BlockItem[];
   consents: ConsentItem[];
   emergency: EmergencyItem[];
+  /**
+   * The `rev` of the citizen's facts item these came from (or that the query found), undefined when
+   * there was none: what a change of blocks, consents or grants conditions its copy on.
+   */
+  rev?: number;
+}
+
+function factsOf(items: readonly Record<string, unknown>[], now: Date, rev: number | undefined): CitizenFacts {
+  const t = now.toISOString();
+  return {
+    blocks: items.filter((i): i is BlockItem => i.itemType === 'block'),
+    consents: items.filter((i): i is ConsentItem => i.itemType === 'consent'),
+    emergency: items.filter((i): i is EmergencyItem => i.itemType === 'emergency' && String(i.expiresAt) > t),
+    ...(rev !== undefined ? { rev } : {}),
+  };
+}
+
+/** Every item of the citizen's facts item: what a change rebuilds it from (expired grants drop out). */
+export function factItems(facts: CitizenFacts): (BlockItem | ConsentItem | EmergencyItem)[] {
+  return [...facts.blocks, ...facts.consents, ...facts.emergency];
 }
 
 /**
  * Everything the access decision needs to know about a citizen: blocks, consents and emergency
  * grants (expired grants are left out), in one consistent query of the citizen's partition, so a
- * block takes effect on the very next request.
+ * block takes effect on the very next request. The partition holds the facts item too: its `rev`
+ * comes with it.
  */
 export async function loadCitizenFacts(nidKey: string, now: Date): Promise<CitizenFacts> {
   const db = platformDb();
@@ -204,12 +231,8 @@ export async function loadCitizenFacts(nidKey: string, now: Date): Promise<Citiz
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const t = now.toISOString();
-  return {
-    blocks: items.filter((i): i is BlockItem => i.itemType === 'block'),
-    consents: items.filter((i): i is ConsentItem => i.itemType === 'consent'),
-    emergency: items.filter((i): i is EmergencyItem => i.itemType === 'emergency' && String(i.expiresAt) > t),
-  };
+  const copy = items.find((i) => i.itemType === 'citizen-facts') as CitizenFactsItem | undefined;
+  return factsOf(items, now, copy?.rev);
 }
 
 /** Actions whose decision depends on the citizen's blocks, consents and emergency grants. */
@@ -231,7 +254,7 @@ const NEEDS_CITIZEN_FACTS: ReadonlySet<JournalAction> = new Set([
 
 /**
  * A patient's national-id key never changes, so it is remembered per (tenant, patient): from the
- * second request on, the citizen's facts are read beside the patient's context instead of after it.
+ * second request on, the citizen's facts item is read in the same BatchGetItem as the patient.
  */
 const nidKeys = new Map<string, string>();
 const NID_KEY_CACHE = 10_000;
@@ -243,18 +266,95 @@ function rememberNidKey(tenant: string, patientId: string, nidKey: string): void
 
 const NO_FACTS: CitizenFacts = { blocks: [], consents: [], emergency: [] };
 
-/** The citizen's facts for a decision: read beside the context when the key is known, else after it. */
-export async function loadContextAndFacts(session: TenantSession, patientId: string, action: JournalAction, now: Date): Promise<{ context: PatientContext; facts: CitizenFacts } | undefined> {
+/** A key another use case wants read in the access decision's BatchGetItem (the record, say). */
+export type ReadAlong = { table: TableId; pk: string; sk: string };
+
+/**
+ * The facts for one decision, by key in ONE BatchGetItem with what the use case reads along (the
+ * record; the audit head the request's first append will use): the patient, its access-facts item
+ * (a copy of its relationships) and the citizen's facts item (a copy of blocks, consents and
+ * grants; its key is the patient's national-id key, remembered from the first request). Each copy
+ * is written in the same transaction as every change to what it copies, so reading it is reading
+ * them. Where a copy is absent (data written before it existed) the decision queries what it
+ * copies instead, as before, and writes the copy for the next request (best effort, only if still
+ * absent: a concurrent change writes it under the same condition, so the copy never misses one).
+ */
+export async function loadContextAndFacts(
+  session: TenantSession,
+  patientId: string,
+  action: JournalAction,
+  now: Date,
+  along: { keys?: ReadAlong[]; auditHead?: { requestId: string }; nidKey?: string } = {},
+): Promise<{ context: PatientContext; facts: CitizenFacts; along: (Item | undefined)[] } | undefined> {
   const tenant = session.tenant;
+  const pk = journalKeys.patientPk(tenant, patientId);
   const needsFacts = NEEDS_CITIZEN_FACTS.has(action);
-  const known = needsFacts ? nidKeys.get(`${tenant}/${patientId}`) : undefined;
-  const early = known ? settle(loadCitizenFacts(known, now)) : undefined;
-  const context = await loadPatientContext(session, patientId);
-  if (!context) return undefined;
-  rememberNidKey(tenant, patientId, context.patient.nidKey);
-  if (!needsFacts) return { context, facts: NO_FACTS };
-  const facts = early && known === context.patient.nidKey ? (await early)() : await loadCitizenFacts(context.patient.nidKey, now);
-  return { context, facts };
+  const known = needsFacts ? (along.nidKey ?? nidKeys.get(`${tenant}/${patientId}`)) : undefined;
+  const head = along.auditHead ? auditHeadSlot(tenant, patientId, along.auditHead.requestId) : undefined;
+  const keys: ReadAlong[] = [
+    { table: 'journal', pk, sk: journalKeys.patientSk },
+    { table: 'journal', pk, sk: journalKeys.accessSk },
+    ...(known ? [{ table: 'sharing' as const, pk: sharingKeys.citizenPk(known), sk: sharingKeys.factsSk }] : []),
+    ...(head ? [{ table: 'audit' as const, ...head.key }] : []),
+    ...(along.keys ?? []),
+  ];
+  const items = await readForDecision(session, keys, head ? (known ? 3 : 2) : undefined);
+  if (head && items[known ? 3 : 2] !== NOT_READ) head.offer(Promise.resolve(items[known ? 3 : 2]));
+  const patient = items[0] as PatientItem | undefined;
+  if (patient?.itemType !== 'patient') return undefined;
+  const rest = items.slice(known ? 3 : 2);
+  const alongItems = head ? rest.slice(1) : rest;
+  rememberNidKey(tenant, patientId, patient.nidKey);
+  const access = items[1] as PatientAccessItem | undefined;
+  const copy = known === patient.nidKey ? (items[2] as CitizenFactsItem | undefined) : undefined;
+  const [context, facts] = await Promise.all([
+    access ? Promise.resolve<PatientContext>({ patient, relationships: access.relationships, accessRev: access.rev }) : contextByQuery(session, patient),
+    !needsFacts ? NO_FACTS : copy ? factsOf(copy.items, now, copy.rev) : factsByQuery(patient.nidKey, now),
+  ]);
+  return { context, facts, along: alongItems };
+}
+
+const NOT_READ = Object.freeze({ notRead: true });
+
+/**
+ * The decision's BatchGetItem. The audit head in it is only a hint (the append reads it itself when
+ * it has none): if the batch fails, it is read again without the head, so a failing audit log fails
+ * the request where the append's failure is counted and alarmed on, not here.
+ */
+async function readForDecision(session: TenantSession, keys: ReadAlong[], headAt: number | undefined): Promise<(Item | undefined)[]> {
+  try {
+    return await session.db.getAcross(keys);
+  } catch (error) {
+    if (headAt === undefined) throw error;
+    const items = await session.db.getAcross(keys.filter((_, i) => i !== headAt));
+    return [...items.slice(0, headAt), NOT_READ, ...items.slice(headAt)];
+  }
+}
+
+/** The relationships queried (no copy yet), and the copy written for the next request. */
+async function contextByQuery(session: TenantSession, patient: PatientItem): Promise<PatientContext> {
+  const context = (await loadPatientContext(session, patient.patientId)) ?? { patient, relationships: [] };
+  const written = await bestEffort(session.db.transact([patientAccessWrite(session.tenant, patient.patientId, context.relationships, undefined)]));
+  return written ? { ...context, accessRev: 1 } : context;
+}
+
+/** The citizen's facts queried (no copy yet), and the copy written for the next request. */
+async function factsByQuery(nidKey: string, now: Date): Promise<CitizenFacts> {
+  const facts = await loadCitizenFacts(nidKey, now);
+  if (facts.rev !== undefined) return facts;
+  const written = await bestEffort(platformDb().transact([citizenFactsWrite(nidKey, factItems(facts), undefined, now)]));
+  return written ? { ...facts, rev: 1 } : facts;
+}
+
+/** A copy written on a read path: a lost race (someone wrote it first) or a refusal leaves the read as it was. */
+async function bestEffort(write: Promise<void>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch {
+    // The next change writes it under the same condition; the read above stands on what it queried.
+    return false;
+  }
 }
 
 /** What a block covers for the decision: a block by name covers whoever it matched (maybe nobody). */
@@ -299,6 +399,8 @@ export function relationshipFacts(context: PatientContext | undefined): Relation
 export interface Authorized {
   context: PatientContext;
   decision: AccessDecision;
+  /** The items of `readAlong`, in its order (undefined: not found), read with the facts. */
+  along: (Item | undefined)[];
 }
 
 /**
@@ -313,12 +415,11 @@ export async function authorize(
   patientId: string,
   action: JournalAction,
   auditAction: string,
-  extra: { recordId?: string; target?: AccessInput['target']; message?: AccessInput['message']; hidden?: () => Error } = {},
+  extra: { recordId?: string; target?: AccessInput['target']; message?: AccessInput['message']; hidden?: () => Error; readAlong?: ReadAlong[] } = {},
 ): Promise<Authorized> {
   const now = nowOf(req);
-  // Allowed or refused, the outcome is audited in this patient's log: its head is read beside the facts.
-  prefetchAuditHead(req.session.db, req.tenant, patientId, req.requestId);
-  const loaded = await loadContextAndFacts(req.session, patientId, action, now);
+  // Allowed or refused, the outcome is audited in this patient's log: its head is read with the facts.
+  const loaded = await loadContextAndFacts(req.session, patientId, action, now, { keys: extra.readAlong, auditHead: { requestId: req.requestId } });
   if (!loaded) throw patientNotFound();
   const { context, facts } = loaded;
   const decision = decideAccess({
@@ -336,7 +437,7 @@ export async function authorize(
     await recordAccess([accessEvent(req, auditAction, 'denied', { patientId, nidKey: context.patient.nidKey, recordId: extra.recordId }, decision)], req);
     throw refusal(decision.rule, extra.hidden);
   }
-  return { context, decision };
+  return { context, decision, along: loaded.along };
 }
 
 /** Records a refusal that a use case makes after access was allowed (e.g. only the author may sign). */

@@ -15,6 +15,7 @@ import type { EntryItem, EntrySealed } from './journal-record';
  * | block (sperring) | `CIT#<nationalIdKey>` | `BLOCK#<blockId>` | |
  * | consent (samtykke) | `CIT#<nationalIdKey>` | `CONSENT#<category>` | |
  * | emergency access | `CIT#<nationalIdKey>` | `EMERG#<expiresAt>#<grantId>` | |
+ * | the citizen's access facts (copy of the three above) | `CIT#<nationalIdKey>` | `FACTS` | |
  *
  * No national id in plain text: the citizen is named by the region-wide keyed hash. A document's
  * partition starts with its origin municipality, so the tenant-scoped role's LeadingKeys condition
@@ -36,6 +37,7 @@ export const sharingKeys = {
   blockSk: (blockId: string) => `BLOCK#${blockId}`,
   consentSk: (category: string) => `CONSENT#${category}`,
   emergencySk: (expiresAt: string, grantId: string) => `EMERG#${expiresAt}#${grantId}`,
+  factsSk: 'FACTS',
 } as const;
 
 export type DocumentIndexItem = {
@@ -113,6 +115,35 @@ export type EmergencyItem = {
   /** The reason, sealed under the granting municipality's key. */
   reasonSealed: Uint8Array;
 };
+
+/**
+ * A copy of the citizen's blocks, consents and emergency grants in force (expired grants are left
+ * out when it is rebuilt), written in the same transaction as every change to them, conditional on
+ * `rev`: what the access decision reads by key, beside the record (functions/core/patient-access.ts).
+ * A citizen whose facts were written before it existed has none: the decision then queries the
+ * partition, and the next change (or a read, best effort) writes it.
+ */
+export type CitizenFactsItem = {
+  pk: string;
+  sk: string;
+  itemType: 'citizen-facts';
+  rev: number;
+  items: (BlockItem | ConsentItem | EmergencyItem)[];
+};
+
+/** The write that keeps the citizen's facts in step with a change (see patientAccessWrite). */
+export function citizenFactsWrite(nidKey: string, items: (BlockItem | ConsentItem | EmergencyItem)[], rev: number | undefined, now: Date): TxWrite {
+  const t = now.toISOString();
+  const item: CitizenFactsItem = {
+    pk: sharingKeys.citizenPk(nidKey),
+    sk: sharingKeys.factsSk,
+    itemType: 'citizen-facts',
+    rev: (rev ?? 0) + 1,
+    items: items.filter((i) => i.itemType !== 'emergency' || i.expiresAt > t),
+  };
+  const condition = rev === undefined ? { expression: 'attribute_not_exists(pk)' } : { expression: 'rev = :rev', values: { ':rev': rev } };
+  return { kind: 'put', table: 'sharing', item, condition };
+}
 
 /** Encryption context of an emergency grant's reason. */
 export function emergencyReasonContext(tenant: string, patientId: string, grantId: string) {

@@ -19,7 +19,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { settle } from '../../shared/settle';
 import { expectVersion } from '../../shared/http/etag';
 import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
-import { authorize, authorOf, denyAfterAccess, directoryOf, accessEvent, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
+import { authorize, authorOf, denyAfterAccess, directoryOf, accessEvent, nowOf, type Authorized, type ReadAlong, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, entryVersionWrites, getEntry as loadEntry, journalKeys, listEntryVersions, openEntryVersion, sealEntryVersion, timelinePage, toEntry } from '../core/journal-record';
 import { documentIndexWrites } from '../core/sharing-record';
 
@@ -335,11 +335,10 @@ async function changeEntry(
   const expected = expectVersion(ifMatch);
   const scope = change.operation && idempotency ? scopeOf(req, change.operation, idempotency.key, idempotency.request) : undefined;
   const priorRead = scope ? settle(replayIdempotent<Entry>(scope)) : undefined;
-  const headRead = settle(loadEntry(req.session, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId });
+  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId, readAlong: [entryKey(req, patientId, entryId)] });
   const prior = priorRead ? (await priorRead)() : undefined;
   if (prior) return prior;
-  const head = required((await headRead)());
+  const head = required(entryOf(auth.along[0]));
   const refused = change.refusedStatuses[head.status];
   if (refused !== undefined) throw new ConflictError(refused, { status: head.status });
   if (change.authorOnly && (change.authorOnly.when?.(head) ?? true) && head.author.sub !== req.caller.sub) {
@@ -459,11 +458,20 @@ export function markEnteredInError(
   return changeEntry(req, MARK_ENTERED_IN_ERROR(req, body), patientId, entryId, ifMatch, { key: idempotencyKey, request: { patientId, entryId, body } });
 }
 
+/** The key of an entry's head, for reading it with the access facts (authorize's readAlong). */
+function entryKey(req: TenantRequest, patientId: string, entryId: string): ReadAlong {
+  return { table: 'journal', pk: journalKeys.patientPk(req.tenant, patientId), sk: journalKeys.entrySk(entryId) };
+}
+
+function entryOf(item: Record<string, unknown> | undefined): EntryItem | undefined {
+  return item?.itemType === 'entry' ? (item as EntryItem) : undefined;
+}
+
 /** Reads an entry's current version (audited before it is returned). */
 export async function readEntry(req: TenantRequest, patientId: string, entryId: string): Promise<Entry> {
-  const headRead = settle(loadEntry(req.session, patientId, entryId));
-  const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId });
-  const head = required((await headRead)());
+  // The entry is read with the access facts, in one round trip; looked at only after the decision.
+  const auth = await authorize(req, patientId, 'journal.read', 'entry.read', { recordId: entryId, readAlong: [entryKey(req, patientId, entryId)] });
+  const head = required(entryOf(auth.along[0]));
   const entry = await toEntry(req.session, head);
   await recordAccess([accessEvent(req, 'entry.read', 'success', target(auth, entryId), auth.decision, { version: head.version })], req);
   return entry;

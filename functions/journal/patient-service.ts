@@ -13,6 +13,7 @@ import {
   accessCallerOf,
   accessEvent,
   authorize,
+  factItems,
   factsForDecision,
   loadCitizenFacts,
   loadPatientContext,
@@ -23,7 +24,8 @@ import {
   type PatientContext,
   type TenantRequest,
 } from '../core/patient-access';
-import { openPatient, type PatientItem, sealPatient } from '../core/journal-record';
+import { openPatient, patientAccessWrite, type PatientItem, sealPatient } from '../core/journal-record';
+import { citizenFactsWrite } from '../core/sharing-record';
 import { hashNamePrefix, nameMatches, namePrefixes, queryPrefixes } from './name-index';
 import { createPatientWrites, patientIdsByNameToken } from './patient-store';
 
@@ -122,7 +124,13 @@ export async function createPatient(req: TenantRequest, body: CreatePatientReque
   const createdAt = now.toISOString();
   const sealed = await sealPatient(req.session, patientId, { nationalId: body.nationalId, name: body.name, birthDate: body.birthDate, gender: body.gender });
   const nameTokenHashes = await Promise.all(namePrefixes(body.name).map(hashNamePrefix));
-  const writes = createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes });
+  const writes = [
+    ...createPatientWrites({ tenant: req.tenant, patientId, nidKey, sealed, createdAt, createdBy: req.caller.sub, nameTokenHashes }),
+    // The access decision reads the patient's relationships and the citizen's facts by key, from
+    // copies kept in step with every change (functions/core/patient-access.ts): both begin here.
+    patientAccessWrite(req.tenant, patientId, [], undefined),
+    ...(facts.rev === undefined ? [citizenFactsWrite(nidKey, factItems(facts), undefined, now)] : []),
+  ];
   const value: Patient = { id: patientId, tenant: req.tenant, ...body, createdAt, version: 1 };
   const event = accessEvent(req, 'patient.create', 'success', { patientId, nidKey, recordId: patientId }, decision);
   try {

@@ -7,8 +7,8 @@ import { getUser } from '../../shared/tenancy/user-store';
 import { relationshipInForce } from '../core/access-decision';
 import { expectVersion } from '../../shared/http/etag';
 import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
-import { authorize, authorOf, accessEvent, nowOf, type TenantRequest } from '../core/patient-access';
-import { journalKeys, openRelationship, type RelationshipItem, sealRelationship } from '../core/journal-record';
+import { authorize, authorOf, accessEvent, nowOf, type PatientContext, type TenantRequest } from '../core/patient-access';
+import { journalKeys, openRelationship, patientAccessWrite, type RelationshipItem, sealRelationship, withRelationship } from '../core/journal-record';
 import { getRelationship, relationshipPut, relationshipReplace } from './relationship-store';
 
 /**
@@ -75,6 +75,18 @@ function validity(body: CreateRelationshipRequest, now: Date): { validFrom: stri
   return { validFrom: from.toISOString(), validTo: to.toISOString() };
 }
 
+/**
+ * The patient's access-facts copy with the changed relationship, in the change's own transaction:
+ * the decision reads the copy, so it is never behind the relationships (a concurrent change of
+ * another relationship of the patient makes one of the two fail: 409, try again).
+ */
+function accessCopyWrite(tenant: string, patientId: string, context: PatientContext, changed: RelationshipItem) {
+  return {
+    write: patientAccessWrite(tenant, patientId, withRelationship(context.relationships, changed), context.accessRev),
+    onConditionFailed: () => new ConflictError('Pasientens behandlingsrelasjoner ble endret samtidig. Prøv igjen.'),
+  };
+}
+
 /** Creates a care relationship for the caller (default), their unit, or (tenant admin) anyone in the tenant. */
 export async function createRelationship(req: TenantRequest, patientId: string, body: CreateRelationshipRequest, idempotencyKey: string): Promise<WriteOutcome<Relationship>> {
   const subject: RelationshipSubject = body.subject ?? { kind: 'user', id: req.caller.sub };
@@ -112,7 +124,13 @@ export async function createRelationship(req: TenantRequest, patientId: string, 
     // Selvautorisasjon must be followed up in log review: the tenant auditor's queue gets it.
     ...(selfAuthorised ? { flagged: true, flagReason: 'self-authorised' } : {}),
   };
-  return commitIdempotent(scope, now, { value, version: 1, created: true }, [{ write: relationshipPut(item), onConditionFailed: () => new ConflictError('Relasjonen finnes allerede.') }], [event]);
+  return commitIdempotent(
+    scope,
+    now,
+    { value, version: 1, created: true },
+    [{ write: relationshipPut(item), onConditionFailed: () => new ConflictError('Relasjonen finnes allerede.') }, accessCopyWrite(req.tenant, patientId, context, item)],
+    [event],
+  );
 }
 
 /** Lists the patient's care relationships, in force and ended (audited). */
@@ -170,7 +188,7 @@ export async function endRelationship(
     scope,
     now,
     { value, version: next.version, created: false },
-    [{ write: relationshipReplace(next, current.version), onConditionFailed: () => new PreconditionFailedError('Behandlingsrelasjonen ble endret samtidig.') }],
+    [{ write: relationshipReplace(next, current.version), onConditionFailed: () => new PreconditionFailedError('Behandlingsrelasjonen ble endret samtidig.') }, accessCopyWrite(req.tenant, patientId, context, next)],
     [event],
   );
 }

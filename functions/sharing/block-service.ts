@@ -16,6 +16,7 @@ import {
   deniedDetail,
   factsForDecision,
   loadCitizenFacts,
+  type CitizenFacts,
   loadContextAndFacts,
   nowOf,
   patientIdByNationalIdKey,
@@ -28,7 +29,7 @@ import { type BlockItem, type ChangedBy, type ConsentItem, getDocument, sharingK
 import { deliverPendingAudit, type DeliverySessions } from './audit-outbox';
 import { resolveMyTarget, type ResolvedTarget } from './block-targets';
 import { citizenIdempotency, commitCitizenChange, commitStaffChange, replay, replayCitizen, staffIdempotency } from './sharing-commit';
-import { blockPut, blockReplace, consentPut, getBlock } from './sharing-store';
+import { blockPut, blockReplace, consentPut, factsCopyWrite, getBlock } from './sharing-store';
 
 /**
  * Blocks (sperring) and consents (samtykke). A block covers future documents too, because it is
@@ -183,9 +184,17 @@ export async function createMyBlock(req: PatientAccessRequest, request: MyBlockR
   if (resolved.target.kind === 'document') await checkTarget(resolved.target, nidKey);
   const item = newBlock(req, nidKey, resolved, now);
   // The event names the kind only, never whom (or how many) a name matched.
-  const events = await citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind });
+  const [events, facts] = await Promise.all([citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind }), loadCitizenFacts(nidKey, now)]);
   const value = toBlock(item, now, 'citizen', await labelOf(item.target));
-  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, events);
+  return commitCitizenChange(
+    nidKey,
+    citizenDelivery(req),
+    idem,
+    now,
+    value,
+    [{ write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, factsCopyWrite(nidKey, facts, item, now)],
+    events,
+  );
 }
 
 async function lift(req: PatientAccessRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
@@ -201,10 +210,18 @@ export async function liftMyBlock(req: PatientAccessRequest, blockId: string, id
   const prior = await replayCitizen<Block>(nidKey, citizenDelivery(req), idem);
   if (prior) return prior;
   const now = nowOf(req);
-  const { current, next } = await lift(req, nidKey, blockId, now);
+  const [{ current, next }, facts] = await Promise.all([lift(req, nidKey, blockId, now), loadCitizenFacts(nidKey, now)]);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
   const value = toBlock(next, now, 'citizen', await labelOf(next.target));
-  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, events);
+  return commitCitizenChange(
+    nidKey,
+    citizenDelivery(req),
+    idem,
+    now,
+    value,
+    [{ write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, factsCopyWrite(nidKey, facts, next, now)],
+    events,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +230,8 @@ export async function liftMyBlock(req: PatientAccessRequest, blockId: string, id
 interface Authorized {
   nidKey: string;
   decision: AccessDecision;
+  /** The citizen's facts the decision stood on: what a change's copy is built from. */
+  facts: CitizenFacts;
 }
 
 /** The one decision for staff seeing or changing a patient's blocks; refusals are audited, then 403. */
@@ -235,7 +254,7 @@ async function authorizeStaff(req: PatientAccessRequest, patientId: string, acti
     await recordAccess([accessEvent(req, auditAction, 'denied', { tenant: req.tenant, patientId, nidKey }, decision, {})], req);
     throw refusal(decision.rule);
   }
-  return { nidKey, decision };
+  return { nidKey, decision, facts: loaded.facts };
 }
 
 export async function listPatientBlocks(req: PatientAccessRequest, patientId: string): Promise<BlockList> {
@@ -272,13 +291,13 @@ export async function createPatientBlock(req: PatientAccessRequest, patientId: s
   const idem = staffIdempotency(session, req, 'createPatientBlock', idempotencyKey, { patientId, body });
   const prior = await replay<Block>(idem);
   if (prior) return prior;
-  const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
+  const { nidKey, decision, facts } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.create');
   const now = nowOf(req);
   await checkTarget(body.target, nidKey);
   const item = newBlock(req, nidKey, { target: body.target }, now);
   const event = { ...accessEvent(req, 'sharing.block.create', 'success', { tenant, patientId, nidKey, recordId: item.blockId }, decision, { kind: body.target.kind, onBehalfOfCitizen: true }), reason: body.reason };
   const value = toBlock(item, now, 'staff', await labelOf(body.target));
-  return commitStaffChange(session, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, [event]);
+  return commitStaffChange(session, idem, now, value, [{ write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, factsCopyWrite(nidKey, facts, item, now)], [event]);
 }
 
 export async function liftPatientBlock(req: PatientAccessRequest, patientId: string, blockId: string, idempotencyKey?: string): Promise<Block> {
@@ -286,12 +305,19 @@ export async function liftPatientBlock(req: PatientAccessRequest, patientId: str
   const idem = staffIdempotency(session, req, 'liftPatientBlock', idempotencyKey, { patientId, blockId });
   const prior = await replay<Block>(idem);
   if (prior) return prior;
-  const { nidKey, decision } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
+  const { nidKey, decision, facts } = await authorizeStaff(req, patientId, 'block.manage', 'sharing.block.lift');
   const now = nowOf(req);
   const { current, next } = await lift(req, nidKey, blockId, now);
   const event = accessEvent(req, 'sharing.block.lift', 'success', { tenant, patientId, nidKey, recordId: blockId }, decision, { kind: current.target.kind, onBehalfOfCitizen: true });
   const value = toBlock(next, now, 'staff', await labelOf(next.target));
-  return commitStaffChange(session, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, [event]);
+  return commitStaffChange(
+    session,
+    idem,
+    now,
+    value,
+    [{ write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, factsCopyWrite(nidKey, facts, next, now)],
+    [event],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,5 +359,13 @@ export async function setMyConsent(req: PatientAccessRequest, body: SetConsentRe
   };
   const events = await citizenEvents(req, nidKey, decision, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
   const value = consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
-  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, { write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, events);
+  return commitCitizenChange(
+    nidKey,
+    citizenDelivery(req),
+    idem,
+    now,
+    value,
+    [{ write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, factsCopyWrite(nidKey, facts, next, now)],
+    events,
+  );
 }

@@ -19,13 +19,14 @@ import {
   factsForDecision,
   loadCitizenFacts,
   loadContextAndFacts,
-  loadPatientContext,
   nowOf,
   patientIdByNationalIdKey,
   patientNotFound,
   refusal,
   relationshipFacts,
+  type CitizenFacts,
   type PatientAccessRequest,
+  type PatientContext,
 } from '../core/patient-access';
 
 /**
@@ -171,15 +172,24 @@ async function identityOf(origin: string, entryId: string, documentId: string): 
   return identity;
 }
 
-async function callerPatientContext(session: TenantSession, nidKey: string) {
+/**
+ * The caller's own record of the citizen and the citizen's facts for a retrieval: in one
+ * BatchGetItem by key (./patient-access.ts) with the head of the caller's own log, once the
+ * citizen's patient id here is known (remembered: it never changes); the citizen's facts alone
+ * when the citizen has no record in the caller's municipality.
+ */
+async function callerContextAndFacts(req: PatientAccessRequest, session: TenantSession, nidKey: string, now: Date): Promise<{ context?: PatientContext; facts: CitizenFacts }> {
   const key = `${session.tenant}/${nidKey}`;
   let patientId = patientIds.get(key);
   if (!patientId) {
-    patientId = await patientIdByNationalIdKey(session, nidKey);
-    if (!patientId) return undefined;
-    remember(patientIds, key, patientId);
+    const [found, facts] = await Promise.all([patientIdByNationalIdKey(session, nidKey), loadCitizenFacts(nidKey, now)]);
+    if (!found) return { facts };
+    remember(patientIds, key, found);
+    patientId = found;
   }
-  return loadPatientContext(session, patientId);
+  const loaded = await loadContextAndFacts(session, patientId, 'sharing.retrieve', now, { nidKey, auditHead: { requestId: req.requestId } });
+  if (!loaded || loaded.context.patient.nidKey !== nidKey) return { facts: await loadCitizenFacts(nidKey, now) };
+  return loaded;
 }
 
 
@@ -206,14 +216,13 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
   const { nidKey } = identity;
   const dir = directoryOf(req);
   // All five reads are settled at once: whichever fails, none is left without a handler.
-  const [contextRead, factsRead, headRead, callerRead, profileRead] = [
-    settle(callerPatientContext(session, nidKey)),
-    settle(loadCitizenFacts(nidKey, now)),
+  const [contextRead, headRead, callerRead, profileRead] = [
+    settle(callerContextAndFacts(req, session, nidKey, now)),
     settle(readerOf(req, origin, entryId).then(async (reader) => ({ reader, doc: await readDocument(reader.db, origin, entryId) }))),
     settle(accessCallerOf(req.caller)),
     settle(dir.profile(origin)),
   ];
-  const context = (await contextRead)();
+  const { context, facts } = (await contextRead)();
   const decision: AccessDecision = decideAccess({
     caller: (await callerRead)(),
     tenant: origin,
@@ -221,7 +230,7 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
     patient: { id: context?.patient.patientId ?? identity.patientId, nationalIdKey: nidKey },
     relationships: relationshipFacts(context),
     now,
-    ...factsForDecision((await factsRead)()),
+    ...factsForDecision(facts),
     document: { id: documentId, tenant: origin, type: identity.entryType },
   });
   const atOrigin = { tenant: origin, patientId: identity.patientId, nidKey, recordId: entryId };

@@ -7,7 +7,7 @@ import { CONTENDED_CHANGE, recordAccess } from '../core/commit';
 import { accessCallerOf, accessEvent, factsForDecision, loadContextAndFacts, nowOf, patientNotFound, refusal, relationshipFacts, type PatientAccessRequest } from '../core/patient-access';
 import { type EmergencyItem, emergencyReasonContext, sharingKeys } from '../core/sharing-record';
 import { commitStaffChange, replay, staffIdempotency } from './sharing-commit';
-import { emergencyPut } from './sharing-store';
+import { emergencyPut, factsCopyWrite } from './sharing-store';
 
 /**
  * Emergency access (akuttilgang, break-the-glass; purpose of use BTG). A clinician without a care
@@ -80,7 +80,7 @@ export async function requestEmergencyAccess(req: PatientAccessRequest, patientI
     reason,
   };
   const onConditionFailed = () => new TooManyRequestsError(CONTENDED_CHANGE);
-  return commitStaffChange(session, idem, now, toView(item, now), { write: emergencyPut(item), onConditionFailed }, [event]);
+  return commitStaffChange(session, idem, now, toView(item, now), [{ write: emergencyPut(item), onConditionFailed }, factsCopyWrite(nidKey, loaded.facts, item, now)], [event]);
 }
 
 /** The caller's own emergency access to the patient in force now (the latest to expire), if any. */

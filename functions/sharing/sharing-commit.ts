@@ -54,12 +54,12 @@ export async function replay<T>(idem: SharingIdempotency | undefined): Promise<T
 }
 
 /** Commits a staff member's change and its events in their municipality, under the key when given. */
-export async function commitStaffChange<T>(session: TenantSession, idem: SharingIdempotency | undefined, now: Date, value: T, change: GuardedWrite, events: AuditEventInput[]): Promise<T> {
+export async function commitStaffChange<T>(session: TenantSession, idem: SharingIdempotency | undefined, now: Date, value: T, change: GuardedWrite[], events: AuditEventInput[]): Promise<T> {
   if (!idem) {
-    await commitChange(session, [change], events);
+    await commitChange(session, change, events);
     return value;
   }
-  return (await commitIdempotent(idem.scope, now, { value, version: 1, created: true }, [change], events)).value;
+  return (await commitIdempotent(idem.scope, now, { value, version: 1, created: true }, change, events)).value;
 }
 
 /** Maps a failed transaction without audit events (no municipality to log in) like commitChange does. */
@@ -83,7 +83,7 @@ export async function commitCitizenChange<T>(
   idem: SharingIdempotency | undefined,
   now: Date,
   value: T,
-  change: GuardedWrite,
+  change: GuardedWrite[],
   events: AuditEventInput[],
 ): Promise<T> {
   const first = events[0]?.tenant;
@@ -95,7 +95,7 @@ export async function commitCitizenChange<T>(
   const outcome: WriteOutcome<T> = { value, version: 1, created: true };
   const writes: GuardedWrite[] = [
     ...(idem ? [{ write: await idempotencyWrite(idem.scope, outcome, now, idem.store), onConditionFailed: () => new IdempotencyRaceError() }] : []),
-    change,
+    ...change,
     ...(owed ? [{ write: owed, onConditionFailed: () => new TooManyRequestsError(CONTENDED) }] : []),
   ];
   try {

@@ -1,7 +1,10 @@
 import { platformDb } from '../../shared/db/sessions';
 import { tenantKey } from '../../shared/db/keys';
 import type { Page, TenantDb, TxWrite } from '../../shared/db/tenant-db';
-import { type BlockItem, type ConsentItem, type EmergencyItem, sharingKeys } from '../core/sharing-record';
+import { ConflictError } from '../../shared/errors';
+import type { GuardedWrite } from '../core/commit';
+import { factItems, type CitizenFacts } from '../core/patient-access';
+import { type BlockItem, citizenFactsWrite, type ConsentItem, type EmergencyItem, sharingKeys } from '../core/sharing-record';
 
 /**
  * DynamoDB access of the sharing service in the region-wide sharing table (its layout:
@@ -33,6 +36,17 @@ export function consentPut(item: ConsentItem, expectedVersion: number | undefine
     item,
     condition: expectedVersion === undefined ? { expression: 'attribute_not_exists(pk)' } : { expression: 'version = :v', values: { ':v': expectedVersion } },
   };
+}
+
+/**
+ * The citizen's facts copy (../core/sharing-record.ts, CitizenFactsItem) with `changed` in place
+ * of the item under its key (or added), for the change's own transaction: `facts` are what the
+ * change was decided on, and the copy is put only if still at their `rev`, so the access decision,
+ * which reads the copy, sees the change from the next request on and never misses one.
+ */
+export function factsCopyWrite(nidKey: string, facts: CitizenFacts, changed: BlockItem | ConsentItem | EmergencyItem, now: Date): GuardedWrite {
+  const items = [...factItems(facts).filter((i) => i.sk !== changed.sk), changed];
+  return { write: citizenFactsWrite(nidKey, items, facts.rev, now), onConditionFailed: () => new ConflictError('Sperringer, samtykker eller akuttilganger ble endret samtidig; prøv igjen.') };
 }
 
 export function emergencyPut(item: EmergencyItem): TxWrite {

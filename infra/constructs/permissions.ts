@@ -72,7 +72,8 @@ export interface Tables {
  *   client per transaction, shared/db/tenant-db.ts): the tenant's own document index entries
  *   (`T#<tenant>#DOC#...`) and citizens' blocks, consents and emergency grants (`CIT#<keyed hash>`,
  *   region-wide by design: a block holds in every municipality). Reads of the sharing table run
- *   under the function's own role; nothing here is beyond what the assuming roles may do already.
+ *   under the function's own role, except a citizen's facts item, read by key with the tenant's own
+ *   items in one BatchGetItem; nothing here is beyond what the assuming roles may do already.
  */
 export class TenantScopedRole extends Construct {
   readonly role: iam.Role;
@@ -130,6 +131,17 @@ export class TenantScopedRole extends Construct {
           resources: [props.tables.sharing.tableArn],
           conditions: {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TENANT_LEADING_KEYS, SHARING_CITIZEN_KEYS] },
+            Null: { 'dynamodb:LeadingKeys': 'false' },
+          },
+        }),
+        // The access decision reads the citizen's facts item (CIT#<keyed hash> / FACTS) in the
+        // BatchGetItem that fetches the tenant's own patient, record and audit head (issue 18).
+        new iam.PolicyStatement({
+          sid: 'CitizenFactsReadWithTenantData',
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+          resources: [props.tables.sharing.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SHARING_CITIZEN_KEYS] },
             Null: { 'dynamodb:LeadingKeys': 'false' },
           },
         }),

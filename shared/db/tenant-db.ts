@@ -10,6 +10,7 @@ import {
   type AttributeValue,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
+  type KeysAndAttributes,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -139,6 +140,38 @@ export abstract class ScopedDb {
       pending = out.UnprocessedKeys?.[physical(table)]?.Keys;
     }
     return keys.map((k) => found.get(idOf(k)));
+  }
+
+  /**
+   * Items of several tables in one BatchGetItem, strongly consistent; in the order of `keys`. What
+   * lets an access decision fetch its facts, the record and the audit head in one round trip
+   * (functions/core/patient-access.ts). Every key is checked by the reach first; the request runs
+   * under the session's credentials when any key is tenant data.
+   */
+  async getAcross(keys: { table: TableId; pk: string; sk: string }[]): Promise<(Item | undefined)[]> {
+    if (keys.length > 100) throw new Error('getAcross reads at most 100 items');
+    for (const k of keys) this.guard(k.table, k.pk, false, k.sk);
+    const client = await this.reach.client(keys.some((k) => tenantScoped.has(k.table)));
+    const found = new Map<string, Item>();
+    const idOf = (table: string, pk: unknown, sk: unknown) => `${table}\u0000${String(pk)}\u0000${String(sk)}`;
+    let pending: Record<string, KeysAndAttributes> | undefined = {};
+    for (const k of keys) {
+      const entry = (pending[physical(k.table)] ??= { Keys: [], ConsistentRead: true });
+      entry.Keys!.push(marshall({ pk: k.pk, sk: k.sk }));
+    }
+    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
+      if (attempt >= 8) throw new Error('getAcross: items left unprocessed');
+      const out: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: pending }));
+      for (const [table, items] of Object.entries(out.Responses ?? {})) {
+        for (const raw of items) {
+          const item = unmarshall(raw);
+          found.set(idOf(table, item.pk, item.sk), item);
+        }
+      }
+      pending = out.UnprocessedKeys;
+    }
+    return keys.map((k) => found.get(idOf(physical(k.table), k.pk, k.sk)));
   }
 
   async put(table: TableId, item: Item, condition?: Condition): Promise<void> {

@@ -474,7 +474,7 @@ describe('least privilege: the tenant-scoped role', () => {
     }
   });
 
-  it('the sharing table: only writes that belong in its tenant\'s transactions (own document entries, citizens\' blocks and consents), never delete, no reads', () => {
+  it('the sharing table: only writes that belong in its tenant\'s transactions (own document entries, citizens\' blocks and consents), never delete; reads only of citizens\' items by key (the facts item, issue 18)', () => {
     for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']) {
       expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('allow');
       expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['CIT#abc'])), action).toBe('allow');
@@ -486,6 +486,12 @@ describe('least privilege: the tenant-scoped role', () => {
       expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['T#0301#DOC#e1'])), action).toBe('implicit-deny');
     }
     expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing', 'gsi1'), ['DOCS#abc']))).toBe('implicit-deny');
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem']) {
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['CIT#abc'])), action).toBe('allow');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'), ['CIT#abc', 'DOCS#abc'])), action).toBe('implicit-deny');
+      expect(evaluate(tenantRole, asTenant('0301', action, table('sharing'))), action).toBe('implicit-deny');
+    }
+    expect(evaluate(tenantRole, asTenant('0301', 'dynamodb:Query', table('sharing'), ['CIT#abc']))).toBe('implicit-deny');
   });
 });
 
