@@ -85,6 +85,7 @@ const QUERIES: Record<string, Record<string, string>> = {
 /** Path parameters named alike by routes that mean different things by them (by route id). */
 const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadPatient: { id: SOME_ID },
+  fhirSearchNotes: { id: SOME_ID },
   fhirRetrieveDocument: { id: `4601-${SOME_ID}` },
   fhirReadNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirUpdateNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },

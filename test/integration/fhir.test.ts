@@ -72,7 +72,7 @@ describe('discovery', () => {
     expect(byType.DocumentReference!.interaction.map((i) => i.code).sort()).toEqual(['create', 'read', 'search-type', 'update']);
     expect(byType.Patient!.interaction.map((i) => i.code).sort()).toEqual(['read', 'search-type']);
     expect((rest as unknown as { interaction: { code: string }[] }).interaction.map((i) => i.code)).toEqual(['transaction']);
-    expect(byType.DocumentReference!.searchParam!.map((p) => p.name)).toEqual(['patient', 'patient.identifier', 'status', 'type', 'category', 'date', 'author.identifier', 'setting']);
+    expect(byType.DocumentReference!.searchParam!.map((p) => p.name)).toEqual(['patient', 'patient.identifier', 'status', 'type', 'category', 'date', 'author.identifier', 'setting', 'docStatus', 'author']);
     const res = await fetch(`${stack.url}/fhir/R4/metadata`);
     expect(res.headers.get('content-type')).toBe('application/fhir+json');
   });
