@@ -486,8 +486,8 @@ export interface OffboardStepOutcome {
   jobId: string;
   /** The step to run next; `done` when the tenant is offboarded. */
   next: OffboardStep | 'done';
-  /** Where the export resumes (the same cursor the registry holds); absent outside the export. */
-  cursor?: string;
+  /** Where the export resumes (the same cursor the registry holds); empty outside the export. */
+  cursor: string;
   /** Export pages written so far. */
   pages: number;
 }
@@ -498,7 +498,7 @@ function outcomeOf(record: TenantRecord, jobId: string): OffboardStepOutcome {
     tenant: record.id,
     jobId,
     next: nextOffboardStep(record),
-    ...(typeof cursor === 'string' ? { cursor } : {}),
+    cursor: typeof cursor === 'string' ? cursor : '',
     pages: record.offboarding?.exportRun?.pages ?? record.offboarding?.export?.files.filter((f) => f.name.startsWith('journal-')).length ?? 0,
   };
 }
@@ -514,13 +514,17 @@ function jobActor(o: Offboarding, jobId: string): ActorContext {
  * at most that page, and the retry reads the same cursor and replaces the same part file.
  * A step already done is not run again (a retried task after a lost answer is harmless).
  */
-export async function runOffboardStep(tenant: string, jobId: string, step: OffboardStep, deps: TenantServiceDeps): Promise<OffboardStepOutcome> {
+export async function runOffboardStep(tenant: string, jobId: string, step: OffboardStep, deps: TenantServiceDeps, expectedCursor = ''): Promise<OffboardStepOutcome> {
   const current = await mustGet(tenant);
   const o = current.offboarding;
   if (!o || o.jobId !== jobId) throw new NotFoundError(`Avviklingsjobb ${jobId} finnes ikke.`);
   if (current.status === 'offboarded' || o.steps[step]?.state === 'done') return outcomeOf(current, jobId);
   const due = nextOffboardStep(current);
   if (due !== step) throw new ConflictError(`Avviklingsjobb ${jobId}: steget ${step} kan ikke kjøres før ${due} er ferdig.`);
+  // A workflow carrying another cursor than the registry's is stale (another run moved on): it stops.
+  if (step === 'export' && expectedCursor !== '' && expectedCursor !== outcomeOf(current, jobId).cursor) {
+    throw new ConflictError(`Avviklingsjobb ${jobId}: eksporten har kommet lenger enn denne kjøringen; den stopper.`);
+  }
   const ctx = jobActor(o, jobId);
   try {
     await deps.beforeStep?.(step, tenant);

@@ -10,6 +10,8 @@ export interface OffboardStepEvent {
   tenant: string;
   jobId: string;
   step: OffboardStep;
+  /** The cursor the previous export task answered with ('' for none): carried in the workflow's state. */
+  cursor?: string;
 }
 
 /** The daily EventBridge schedule: destroy the keys whose retention has ended. */
@@ -38,7 +40,7 @@ export function makeHandler(deps: TenantServiceDeps) {
     }
     if (event.action !== 'offboard-step' || !isStep(event.step) || !/^\d{4}$/.test(event.tenant ?? '')) throw new TypeError('not an offboarding step event');
     try {
-      return await runOffboardStep(event.tenant, event.jobId, event.step, deps);
+      return await runOffboardStep(event.tenant, event.jobId, event.step, deps, typeof event.cursor === 'string' ? event.cursor : '');
     } catch (error) {
       if (error instanceof DomainError) {
         // A concurrent registry change is transient; any other domain error stops the job.
