@@ -306,7 +306,15 @@ export class RegionStack extends Stack {
       // Disaster recovery: replicated into the DR region's bucket, encrypted there under its own key.
       ...(drReplication(this, props.region.dr) ?? {}),
     });
-    if (!props.region.dr) {
+    if (props.region.dr) {
+      const dr = props.region.dr;
+      const why = `S3 replication into the DR bucket in ${dr.region} (docs/operations/restore.md): CDK derives the role's grants from the rule`;
+      acknowledge(this.exportBucket, `AwsSolutions-IAM5[Resource::${arnRef(this.exportBucket)}/*]`, `${why}: read object versions for replication, in this bucket only.`);
+      acknowledge(this.exportBucket, `AwsSolutions-IAM5[Resource::${dr.exportReplicaBucketArn}/*]`, `${why}: replicate objects into the one DR bucket.`);
+      acknowledge(this.exportBucket, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', `${why}: re-encrypt replicas under the DR region's key, on that key only.`);
+      acknowledge(this.exportBucket, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', `${why}: data keys of the DR region's key for the replicas, on that key only.`);
+      acknowledge(this.exportBucket, 'HIPAA.Security-IAMNoInlinePolicy', `${why}; the role is assumable only by S3 and its policy names only the two buckets and their keys.`);
+    } else {
       acknowledge(
         this.exportBucket,
         'HIPAA.Security-S3BucketReplicationEnabled',
