@@ -1,3 +1,4 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { ENV } from '../../shared/config/env-names';
 import { logger } from '../../shared/observability';
 import type { TenantServiceDeps } from './tenant-service';
@@ -23,7 +24,7 @@ export function stepFunctionsStarter(stateMachineArn: string | undefined = proce
   };
 }
 
-let sfn: import('@aws-sdk/client-sfn').SFNClient | undefined;
+let sfn: SFNClient | undefined;
 
 /**
  * Locally: the same steps in this process, after the request has been answered. A failure is
