@@ -6,6 +6,7 @@ import type { InfraConfig } from './config';
 import { bundleModule, bundleRoutes } from './constructs/bundling';
 import { groupRoutes } from './route-groups';
 import { RegionStack, type PreparedBundles } from './stacks/region-stack';
+import { OFFBOARD_WORKER_MODULE } from './stacks/operations-workflows-stack';
 
 /** Module of the API Gateway authorizer, relative to the repository root. */
 export const AUTHORIZER_MODULE = 'infra/functions/authorizer.ts';
@@ -18,7 +19,7 @@ export const ANCHOR_JOB_MODULE = 'functions/anchor/handlers/anchor-beat.ts';
 export const VENDING_MODULE = 'infra/functions/session-vendor.ts';
 /** The statistics aggregator, fed by the journal's and audit log's change streams (functions/stats). */
 export const STATS_AGGREGATOR_MODULE = 'functions/stats/jobs/stream-handler.ts';
-export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE, 'stats-aggregator': STATS_AGGREGATOR_MODULE } as const;
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE, 'stats-aggregator': STATS_AGGREGATOR_MODULE, 'offboard-worker': OFFBOARD_WORKER_MODULE } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {

@@ -23,6 +23,23 @@ const regionSchema = z.object({
   domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/).optional(),
   /** ACM certificate for `domainName`; CloudFront only takes certificates from us-east-1. */
   certificateArn: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/).optional(),
+  /**
+   * Disaster recovery in a second EU/EEA region (docs/operations/restore.md): AWS Backup copies the
+   * tables' recovery points into `backupVaultArn`, and S3 replicates the export bucket into
+   * `exportReplicaBucketArn` encrypted under `exportReplicaKeyArn`. All three live in `region`,
+   * made there beforehand (the regional stacks share nothing).
+   */
+  dr: z
+    .object({
+      region: z.string().regex(/^eu-[a-z]+-\d$/, 'an EU/EEA AWS region, e.g. eu-west-1'),
+      backupVaultArn: z.string().regex(/^arn:aws:backup:eu-[a-z]+-\d:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/),
+      exportReplicaBucketArn: z.string().regex(/^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+      exportReplicaKeyArn: z.string().regex(/^arn:aws:kms:eu-[a-z]+-\d:\d{12}:key\/[0-9a-f-]{36}$/),
+      /** Days a copied recovery point is kept in the DR vault (default 365, as the monthly copies). */
+      copyRetentionDays: z.number().int().min(7).max(3650).default(365),
+    })
+    .refine((d) => d.backupVaultArn.split(':')[3] === d.region && d.exportReplicaKeyArn.split(':')[3] === d.region, 'the DR vault and replica key must be in the DR region')
+    .optional(),
 });
 
 const serviceFunctionSchema = z.object({
@@ -135,6 +152,7 @@ export const infraConfigSchema = z
     c.regions.forEach((r, i) => {
       if (seen.has(r.region)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'region'], message: `${r.region} is listed twice` });
       seen.add(r.region);
+      if (r.dr && r.dr.region === r.region) ctx.addIssue({ code: 'custom', path: ['regions', i, 'dr', 'region'], message: 'the DR copies must be in another region' });
       if (!!r.domainName !== !!r.certificateArn) {
         ctx.addIssue({ code: 'custom', path: ['regions', i], message: 'domainName and certificateArn go together' });
       }

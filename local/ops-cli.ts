@@ -17,8 +17,11 @@ const USAGE = `Usage: npm run ops -- <command> [options]
                  [--unit <kind>:<name>]... [--retention <category>=<years>|permanent]...
   tenants suspend <kommunenummer> --reason <text>
   tenants resume <kommunenummer> [--reason <text>]
-  tenants offboard <kommunenummer> --to <directory>
+  tenants offboard <kommunenummer> --to <directory> [--wait]     (answers at once with the job; --wait follows it to the end)
+  tenants offboard-status <job-id>
   keys destroy-due
+  backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local or --endpoint)
+  restore --from <directory> [--tenant <kommunenummer>] [--stage <stage>]   (tables from an export, then every audit chain verified)
   vendors list
   vendors show <client-id>
   vendors register --name <name> --org-number <9 digits> --contact-name <name> --contact-email <email>
@@ -46,6 +49,11 @@ const OPTIONS = {
   retention: { type: 'string', multiple: true },
   reason: { type: 'string' },
   to: { type: 'string' },
+  wait: { type: 'boolean' },
+  from: { type: 'string' },
+  tenant: { type: 'string' },
+  stage: { type: 'string' },
+  endpoint: { type: 'string' },
   'org-number': { type: 'string' },
   'contact-name': { type: 'string' },
   'contact-email': { type: 'string' },
@@ -201,6 +209,51 @@ function showSecret(out: { clientId: string; clientSecret: string; apiKey?: stri
   ].join('\n');
 }
 
+interface OffboardJob {
+  jobId: string;
+  tenant: string;
+  state: 'running' | 'failed' | 'succeeded';
+  step?: string;
+  steps: Steps;
+  error?: string;
+  target: string;
+  requestedAt: string;
+  requestedBy: string;
+  export?: { location: string; pages: number; records: number; done: boolean };
+  countedRecords?: number;
+  keyDeletion?: { state: string; deleteAfter: string };
+}
+
+function showJob(j: OffboardJob): string {
+  return formatFields([
+    ['Job', j.jobId],
+    ['Kommune', j.tenant],
+    ['State', `${j.state}${j.step ? ` (${j.state === 'failed' ? 'failed at' : 'next'}: ${j.step})` : ''}`],
+    ['Steps', stepsLine(j.steps)],
+    ['Export', j.export ? `${j.export.pages} pages, ${j.export.records} records${j.export.done ? '' : ' so far'} -> ${j.export.location}` : undefined],
+    ['Counted', j.countedRecords],
+    ['Key deletion', j.keyDeletion ? `${j.keyDeletion.state}, destroy after ${j.keyDeletion.deleteAfter.slice(0, 10)}` : undefined],
+    ['Error', j.error],
+    ['Requested', `${j.requestedAt} by ${j.requestedBy}`],
+  ]);
+}
+
+/** Polls a job until it stops running (the local runner works in the stack's process; Step Functions in AWS). */
+async function followJob(api: Api, job: OffboardJob): Promise<OffboardJob> {
+  let current = job;
+  while (current.state === 'running') {
+    await new Promise((r) => setTimeout(r, 200));
+    ({ body: current } = await api.call<OffboardJob>('GET', `/ops/v1/offboarding-jobs/${encodeURIComponent(job.jobId)}`));
+  }
+  return current;
+}
+
+/** Which DynamoDB the DR commands work on: the local stack's by default. */
+function drTarget(v: Values, env: Record<string, string | undefined>): { endpoint?: string; stage: string } {
+  const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:8765';
+  return { ...(endpoint ? { endpoint } : {}), stage: v.stage ?? env.FJ_STAGE ?? 'local' };
+}
+
 // ---------------------------------------------------------------- HTTP
 
 class Api {
@@ -341,17 +394,38 @@ export async function run(argv: string[], env: Record<string, string | undefined
       // The local stack runs on this machine: a relative directory means relative to here.
       const absolute = target.startsWith('s3://') ? target : resolve(target);
       const tenantId = need(id, 'kommunenummer');
-      let body: Tenant;
+      let job: OffboardJob;
       try {
-        ({ body } = await api.call<Tenant>('POST', `/ops/v1/tenants/${encodeURIComponent(tenantId)}/offboard`, { target: absolute }));
+        ({ body: job } = await api.call<OffboardJob>('POST', `/ops/v1/tenants/${encodeURIComponent(tenantId)}/offboard`, { target: absolute }));
       } catch (error) {
         if (error instanceof ApiError && /HTTP (5\d\d|409)/.test(error.message)) {
           throw new ApiError(`${error.message} -- see "tenants show ${tenantId}"; run the same offboard again to resume`);
         }
         throw error;
       }
-      if (v.json) return asJson(body);
+      if (v.wait) job = await followJob(api, job);
+      if (v.json) return asJson(job);
+      if (job.state === 'failed') throw new ApiError(`offboarding job ${job.jobId} failed at ${job.step ?? '?'}: ${job.error ?? ''} -- run the same offboard again to resume it`);
+      if (job.state === 'running') return `Offboarding ${tenantId} started: job ${job.jobId}\nFollow it with: npm run ops -- tenants offboard-status ${job.jobId}\n\n${showJob(job)}`;
+      const { body } = await api.call<Tenant>('GET', `/ops/v1/tenants/${encodeURIComponent(tenantId)}`);
       return `Offboarded ${body.id} ${body.name}.\n\n${showTenant(body)}`;
+    }
+    case 'tenants offboard-status': {
+      const { body } = await api.call<OffboardJob>('GET', `/ops/v1/offboarding-jobs/${encodeURIComponent(need(id, 'job id'))}`);
+      return v.json ? asJson(body) : showJob(body);
+    }
+    case 'backup export': {
+      const { exportTables } = await import('./dr-tool');
+      const out = await exportTables({ dir: resolve(need(v.to, '--to <directory>')), ...(v.tenant ? { tenant: v.tenant } : {}), ...drTarget(v, env) });
+      return v.json ? asJson(out) : formatTable(['TABLE', 'ITEMS'], out.tables.map((t) => [t.table, t.items])) + `\n\nWritten to ${out.dir}`;
+    }
+    case 'restore': {
+      const { restoreTables } = await import('./dr-tool');
+      const out = await restoreTables({ dir: resolve(need(v.from, '--from <directory>')), ...(v.tenant ? { tenant: v.tenant } : {}), ...drTarget(v, env) });
+      if (v.json) return asJson(out);
+      const lines = [formatTable(['TABLE', 'ITEMS RESTORED'], out.tables.map((t) => [t.table, t.items])), '', `Audit chains verified: ${out.chains.checked} streams, ${out.chains.events} events, ${out.chains.broken.length} broken`];
+      if (out.chains.broken.length > 0) throw new ApiError(`${lines.join('\n')}\nbroken: ${out.chains.broken.map((b) => `${b.stream}@${b.seq} ${b.reason}`).join(', ')}`);
+      return lines.join('\n');
     }
     case 'keys destroy-due': {
       const { body } = await api.call<{ items: { tenant: string; state: string }[] }>('POST', '/ops/v1/key-deletions/run');

@@ -32,22 +32,38 @@ async function* tenantPatients(session: TenantSession): AsyncGenerator<PatientIt
   } while (cursor);
 }
 
+/** One patient's records, decrypted: the patient, its care relationships, entries and entry versions. */
+async function* patientRecords(session: TenantSession, patientId: string, now: Date): AsyncIterable<Record<string, unknown>> {
+  const context = await loadPatientContext(session, patientId);
+  if (!context) return;
+  yield { kind: 'patient' satisfies ExportKind, ...(await toPatient(session, context.patient)) };
+  for (const r of context.relationships) yield { kind: 'care-relationship' satisfies ExportKind, tenant: session.tenant, ...(await toRelationship(session, r, now)) };
+  for await (const item of patientPartition(session, patientId, 'ENTRY#')) {
+    if (item.itemType === 'entry') yield { kind: 'journal-entry' satisfies ExportKind, tenant: session.tenant, ...(await toEntry(session, item as EntryItem)) };
+    else if (item.itemType === 'entry-version') {
+      const version = item as EntryVersionItem;
+      yield { kind: 'journal-entry-version' satisfies ExportKind, tenant: session.tenant, patientId: version.patientId, type: version.entryType, unit: version.unit, ...(await toVersion(session, version)) };
+    }
+  }
+}
+
 /** Every journal record of the tenant, decrypted, patient by patient. */
 export async function* exportTenantJournal(session: TenantSession): AsyncIterable<Record<string, unknown>> {
   const now = new Date();
-  for await (const listed of tenantPatients(session)) {
-    const context = await loadPatientContext(session, listed.patientId);
-    if (!context) continue;
-    yield { kind: 'patient' satisfies ExportKind, ...(await toPatient(session, context.patient)) };
-    for (const r of context.relationships) yield { kind: 'care-relationship' satisfies ExportKind, tenant: session.tenant, ...(await toRelationship(session, r, now)) };
-    for await (const item of patientPartition(session, listed.patientId, 'ENTRY#')) {
-      if (item.itemType === 'entry') yield { kind: 'journal-entry' satisfies ExportKind, tenant: session.tenant, ...(await toEntry(session, item as EntryItem)) };
-      else if (item.itemType === 'entry-version') {
-        const version = item as EntryVersionItem;
-        yield { kind: 'journal-entry-version' satisfies ExportKind, tenant: session.tenant, patientId: version.patientId, type: version.entryType, unit: version.unit, ...(await toVersion(session, version)) };
-      }
-    }
-  }
+  for await (const listed of tenantPatients(session)) yield* patientRecords(session, listed.patientId, now);
+}
+
+/**
+ * One page of the export: the records of up to `patients` patients after `cursor` (the patient
+ * listing's own cursor), and the cursor to continue from. Reading the same cursor again gives the
+ * same page, which is what lets an interrupted offboarding export resume without duplicates.
+ */
+export async function exportTenantJournalPage(session: TenantSession, cursor: string | undefined, patients: number): Promise<{ records: Record<string, unknown>[]; nextCursor?: string }> {
+  const now = new Date();
+  const page = await listPatientsPage(session, cursor, patients);
+  const records: Record<string, unknown>[] = [];
+  for (const listed of page.items) for await (const r of patientRecords(session, listed.patientId, now)) records.push(r);
+  return { records, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** How many records an export of the tenant must contain (counted from the table, nothing decrypted). */

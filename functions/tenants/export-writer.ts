@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -17,13 +17,24 @@ const s3Module = () => import('@aws-sdk/client-s3');
 export interface ExportWriter {
   /** The folder (local path or s3:// prefix) holding this export. */
   readonly location: string;
-  /** Writes one JSON document per line; returns what it wrote, counted and hashed. */
-  writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<ExportFile>;
-  writeJson(name: string, value: unknown): Promise<ExportFile>;
+  /**
+   * Writes one JSON document per line; returns what it wrote, counted and hashed. Without
+   * `replace` an existing file is never overwritten; with it, a retried page replaces what an
+   * interrupted attempt of the same page left (same name, same records), so nothing is doubled.
+   */
+  writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>, options?: WriteOptions): Promise<ExportFile>;
+  writeJson(name: string, value: unknown, options?: WriteOptions): Promise<ExportFile>;
 }
 
-/** Opens a writer for `target` (as the operator named it) and a folder name unique to this run. */
-export type OpenExport = (target: string, folder: string) => Promise<ExportWriter>;
+export interface WriteOptions {
+  replace?: boolean;
+}
+
+/**
+ * Opens a writer for `target` (as the operator named it) and a folder name unique to this run;
+ * `resume` reopens the folder of a run that was interrupted (it must not be a new one).
+ */
+export type OpenExport = (target: string, folder: string, options?: { resume?: boolean }) => Promise<ExportWriter>;
 
 /**
  * A local directory. The export holds decrypted patient data, so the folder is created fresh
@@ -32,15 +43,16 @@ export type OpenExport = (target: string, folder: string) => Promise<ExportWrite
 export class LocalDirectoryExport implements ExportWriter {
   readonly location: string;
 
-  constructor(target: string, folder: string) {
+  constructor(target: string, folder: string, options: { resume?: boolean } = {}) {
     if (!isAbsolute(target)) throw new ValidationError('Eksportmålet må være en absolutt katalogsti.', [{ field: 'body.target', message: 'Absolutt sti påkrevd' }]);
     mkdirSync(resolve(target), { recursive: true, mode: 0o700 });
     this.location = join(resolve(target), folder);
+    if (options.resume && existsSync(this.location)) return;
     mkdirSync(this.location, { mode: 0o700 });
   }
 
-  async writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<ExportFile> {
-    const stream = createWriteStream(join(this.location, name), { flags: 'wx', mode: 0o600 });
+  async writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>, options: WriteOptions = {}): Promise<ExportFile> {
+    const stream = createWriteStream(join(this.location, name), { flags: options.replace ? 'w' : 'wx', mode: 0o600 });
     const hash = createHash('sha256');
     let count = 0;
     let bytes = 0;
@@ -59,9 +71,9 @@ export class LocalDirectoryExport implements ExportWriter {
     return { name, records: count, bytes, sha256: hash.digest('hex') };
   }
 
-  async writeJson(name: string, value: unknown): Promise<ExportFile> {
+  async writeJson(name: string, value: unknown, options: WriteOptions = {}): Promise<ExportFile> {
     const text = `${JSON.stringify(value, null, 2)}\n`;
-    const stream = createWriteStream(join(this.location, name), { flags: 'wx', mode: 0o600 });
+    const stream = createWriteStream(join(this.location, name), { flags: options.replace ? 'w' : 'wx', mode: 0o600 });
     stream.end(text);
     await finished(stream);
     return { name, records: 1, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
@@ -100,8 +112,9 @@ export class S3Export implements ExportWriter {
     this.location = `s3://${bucket}/${this.prefix}`;
   }
 
-  async writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<ExportFile> {
+  async writeNdjson(name: string, records: AsyncIterable<unknown> | Iterable<unknown>, options: WriteOptions = {}): Promise<ExportFile> {
     const Key = `${this.prefix}${name}`;
+    const ifNoneMatch = options.replace ? {} : { IfNoneMatch: '*' };
     const hash = createHash('sha256');
     let count = 0;
     let bytes = 0;
@@ -133,10 +146,10 @@ export class S3Export implements ExportWriter {
         if (buffered >= PART_BYTES) await flush();
       }
       if (!uploadId) {
-        await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson', IfNoneMatch: '*' }));
+        await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson', ...ifNoneMatch }));
       } else {
         if (buffered > 0) await flush();
-        await this.s3.send(new (await s3Module()).CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
+        await this.s3.send(new (await s3Module()).CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, ...ifNoneMatch }));
       }
     } catch (error) {
       if (uploadId) await this.s3.send(new (await s3Module()).AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId })).catch(() => undefined);
@@ -145,9 +158,9 @@ export class S3Export implements ExportWriter {
     return { name, records: count, bytes, sha256: hash.digest('hex') };
   }
 
-  async writeJson(name: string, value: unknown): Promise<ExportFile> {
+  async writeJson(name: string, value: unknown, options: WriteOptions = {}): Promise<ExportFile> {
     const text = `${JSON.stringify(value, null, 2)}\n`;
-    await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}`, Body: text, ContentType: 'application/json', IfNoneMatch: '*' }));
+    await this.s3.send(new (await s3Module()).PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}`, Body: text, ContentType: 'application/json', ...(options.replace ? {} : { IfNoneMatch: '*' }) }));
     return { name, records: 1, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
   }
 }
@@ -156,7 +169,7 @@ let s3: S3Client | undefined;
 
 /** The writer for a target: an s3:// URI in AWS, an absolute directory path locally. */
 export function openExportFor(runtime: 'aws' | 'local', region?: string): OpenExport {
-  return async (target, folder) => {
+  return async (target, folder, options) => {
     if (runtime === 'aws') {
       if (!target.startsWith('s3://')) throw new ValidationError('I AWS må eksportmålet være en s3://-URI.', [{ field: 'body.target', message: 's3:// påkrevd' }]);
       s3 ??= new (await s3Module()).S3Client({ region });
@@ -165,6 +178,6 @@ export function openExportFor(runtime: 'aws' | 'local', region?: string): OpenEx
     if (target.startsWith('s3://')) {
       throw new ValidationError('Lokalt må eksportmålet være en katalogsti; S3 brukes i AWS.', [{ field: 'body.target', message: 'Katalogsti påkrevd lokalt' }]);
     }
-    return new LocalDirectoryExport(target, folder);
+    return new LocalDirectoryExport(target, folder, options);
   };
 }

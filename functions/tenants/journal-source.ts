@@ -4,7 +4,11 @@
  * the comparison name what is missing.
  */
 export interface JournalExportSource {
-  exportTenantJournal(tenant: string): AsyncIterable<Record<string, unknown>>;
+  /**
+   * One page of the tenant's records after `cursor` (undefined: from the start) and the cursor of
+   * the next page (absent after the last). The same cursor must give the same page again.
+   */
+  exportPage(tenant: string, cursor: string | undefined): Promise<{ records: Record<string, unknown>[]; nextCursor?: string }>;
   countTenantRecords(tenant: string): Promise<number | Record<string, number>>;
 }
 

@@ -1,6 +1,8 @@
 import {
   createTenantBodySchema,
   createTenantResultSchema,
+  offboardJobPathSchema,
+  offboardJobSchema,
   offboardTenantBodySchema,
   resumeTenantBodySchema,
   suspendTenantBodySchema,
@@ -87,14 +89,27 @@ export const opsOffboardTenant = tenants.route({
   method: 'POST',
   path: '/ops/v1/tenants/{tenantId}/offboard',
   handler: 'functions/tenants/handlers/offboard-tenant.ts',
-  summary: 'Offboard: export every record (NDJSON), verify the count, then schedule the key for deletion after retention',
+  summary: 'Offboard: close the municipality and start the offboarding job (paged export, count and verify, key deletion after retention); asking again resumes a failed job',
   params: tenantPathSchema,
   body: offboardTenantBodySchema,
   problems: [404],
   responses: {
-    200: { description: 'Offboarded', schema: tenantSchema },
-    409: { description: 'Not offboardable, or the export did not hold every record (the key is kept)' },
+    202: { description: 'The job, started or resumed (follow it at the Location)', schema: offboardJobSchema },
+    200: { description: 'Already offboarded: the finished job', schema: offboardJobSchema },
+    409: { description: 'Not offboardable (still being provisioned)' },
   },
+});
+
+export const opsGetOffboardJob = tenants.route({
+  ...operator,
+  id: 'opsGetOffboardJob',
+  method: 'GET',
+  path: '/ops/v1/offboarding-jobs/{jobId}',
+  handler: 'functions/tenants/handlers/get-offboard-job.ts',
+  summary: 'An offboarding job: state, the step it is at, export pages and records so far, the count, the key deletion',
+  params: offboardJobPathSchema,
+  problems: [404],
+  responses: { 200: { description: 'Job', schema: offboardJobSchema } },
 });
 
 export const opsDestroyDueKeys = tenants.route({
@@ -112,4 +127,4 @@ export const opsDestroyDueKeys = tenants.route({
   },
 });
 
-export const tenantRoutes = [opsListTenants, opsCreateTenant, opsGetTenant, opsSuspendTenant, opsResumeTenant, opsOffboardTenant, opsDestroyDueKeys];
+export const tenantRoutes = [opsListTenants, opsCreateTenant, opsGetTenant, opsSuspendTenant, opsResumeTenant, opsOffboardTenant, opsGetOffboardJob, opsDestroyDueKeys];

@@ -3,6 +3,7 @@ import { config } from '../../shared/config';
 import { tenantKeyAdmin, type TenantKeyAdmin } from '../../shared/crypto/key-admin';
 import { usageKeyAdmin, type UsageKeyAdmin } from '../../shared/auth/usage-key-admin';
 import type { OpenExport } from './export-writer';
+import { inProcessStarter, stepFunctionsStarter } from './offboard-workflow';
 import type { JournalExportSource } from './journal-source';
 import type { TenantServiceDeps } from './tenant-service';
 
@@ -18,14 +19,20 @@ const keyAdmin: TenantKeyAdmin = {
 const usageKeys: UsageKeyAdmin = { ensureBucket: async (spec) => (await usageKeyAdmin()).ensureBucket(spec) };
 
 /**
+ * Patients per export page: one page is one workflow step (one Lambda invocation in AWS), so it
+ * must finish well inside the step's timeout even for patients with long histories.
+ */
+export const EXPORT_PATIENTS_PER_PAGE = 50;
+
+/**
  * The journal's export, with its counts keyed by the `kind` its records carry. Only offboarding
  * uses it, so the journal's code is loaded then, not in every operator function's cold start.
  */
-async function journalExport(): Promise<JournalExportSource> {
-  const { countTenantRecords, exportTenantJournal } = await import('../journal/export');
+export async function journalExport(patientsPerPage = EXPORT_PATIENTS_PER_PAGE): Promise<JournalExportSource> {
+  const { countTenantRecords, exportTenantJournalPage } = await import('../journal/export');
   return {
     // The offboarding export is a job: its sessions come from the one job-session factory.
-    exportTenantJournal: (tenant) => exportTenantJournal(jobSession('export', tenant)),
+    exportPage: (tenant, cursor) => exportTenantJournalPage(jobSession('export', tenant), cursor, patientsPerPage),
     async countTenantRecords(tenant) {
       const c = await countTenantRecords(jobSession('export', tenant));
       return { patient: c.patients, 'care-relationship': c.relationships, 'journal-entry': c.entries, 'journal-entry-version': c.entryVersions };
@@ -33,9 +40,10 @@ async function journalExport(): Promise<JournalExportSource> {
   };
 }
 
-const openExport: OpenExport = async (target, folder) => (await import('./export-writer')).openExportFor(config().runtime, config().region)(target, folder);
+const openExport: OpenExport = async (target, folder, options) => (await import('./export-writer')).openExportFor(config().runtime, config().region)(target, folder, options);
 
 /** The container's tenant-service dependencies. */
 export function defaultTenantDeps(): TenantServiceDeps {
-  return { keyAdmin, usageKeys, journal: journalExport, openExport, now: () => new Date() };
+  const startJob: TenantServiceDeps['startJob'] = (job) => (config().runtime === 'aws' ? stepFunctionsStarter() : inProcessStarter(defaultTenantDeps))(job);
+  return { keyAdmin, usageKeys, journal: () => journalExport(), openExport, now: () => new Date(), startJob };
 }

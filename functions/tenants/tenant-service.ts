@@ -1,14 +1,17 @@
 import { jobSession } from '../../shared/db/sessions';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Caller } from '../../shared/auth/caller';
 import {
   DEFAULT_RETENTION,
   OFFBOARD_STEPS,
   PROVISION_STEPS,
   RECORD_CATEGORIES,
+  offboardJobSchema,
   tenantSchema,
   type CreateTenantBody,
   type ExportFile,
+  type ExportRun,
+  type OffboardJob,
   type ProvisionStep,
   type OffboardStep,
   type RetentionValue,
@@ -42,6 +45,8 @@ export interface TenantServiceDeps {
   journal: () => Promise<JournalExportSource>;
   openExport: OpenExport;
   now: () => Date;
+  /** Starts the offboarding workflow of a job (Step Functions in AWS, the in-process runner locally). */
+  startJob: (job: { tenant: string; jobId: string }) => Promise<void>;
   /** Runs before each provisioning or offboarding step; a throw fails that step (fault injection in tests). */
   beforeStep?: (step: ProvisionStep | OffboardStep, tenant: string) => void | Promise<void>;
 }
@@ -83,6 +88,9 @@ function describeFailure(error: unknown): string {
   return 'Ukjent feil';
 }
 
+/** The tenant's registry item moved between read and write: nothing was written; a retry may succeed. */
+export class ConcurrentChangeError extends ConflictError {}
+
 /**
  * Writes a change to a tenant with its audit events in one transaction and returns the record as
  * it now is. A concurrent change (the version moved) is a ConflictError: nothing was written.
@@ -94,7 +102,7 @@ async function commitTenantChange(
   extra: Parameters<typeof commitAudited>[1] = () => [],
   extraConflicts: ConditionErrors = [],
 ): Promise<TenantRecord> {
-  const changed = () => new ConflictError(`Kommunen ${current.id} ble endret samtidig av noen andre; prøv igjen.`);
+  const changed = () => new ConcurrentChangeError(`Kommunen ${current.id} ble endret samtidig av noen andre; prøv igjen.`);
   await commitAudited(jobSession('operator', current.id).db, async () => [updateTenant(current, changes), ...(await extra())], events, [changed, ...extraConflicts]);
   return applied(current, changes);
 }
@@ -364,16 +372,10 @@ export class ExportIncompleteError extends ConflictError {
   }
 }
 
-/** Passes records through while counting them by `kind`. */
-async function* countingKinds(records: AsyncIterable<Record<string, unknown>>, byKind: Record<string, number>): AsyncIterable<Record<string, unknown>> {
-  for await (const record of records) {
-    const kind = typeof record.kind === 'string' ? record.kind : 'record';
-    byKind[kind] = (byKind[kind] ?? 0) + 1;
-    yield record;
-  }
-}
-
 const OFFBOARD_ORDER: OffboardStep[] = ['export', 'verify', 'key', 'finish'];
+
+/** The registry field holding the export's resume cursor: internal, never shown by the operator API. */
+const EXPORT_CURSOR = 'offboardCursor';
 
 function offboardingOf(record: TenantRecord): Offboarding {
   if (!record.offboarding) throw new Error('tenant has no offboarding state');
@@ -391,45 +393,165 @@ function stamp(date: Date): string {
   return `${date.toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
 }
 
+/** The step an offboarding runs next, or `done`. */
+export function nextOffboardStep(record: TenantRecord): OffboardStep | 'done' {
+  if (record.status === 'offboarded') return 'done';
+  return OFFBOARD_ORDER.find((s) => record.offboarding?.steps[s]?.state !== 'done') ?? 'done';
+}
+
+/** The job as the operator follows it. */
+export function offboardJobView(record: TenantRecord): OffboardJob {
+  const o = offboardingOf(record);
+  const next = nextOffboardStep(record);
+  const failed = o.failedStep !== undefined && next !== 'done';
+  const run = o.exportRun;
+  return offboardJobSchema.parse({
+    jobId: o.jobId ?? `${record.id}-legacy`,
+    tenant: record.id,
+    state: next === 'done' ? 'succeeded' : failed ? 'failed' : 'running',
+    ...(next === 'done' ? {} : { step: failed ? o.failedStep : next }),
+    steps: tenantView(record).offboarding?.steps ?? {},
+    ...(failed && o.failedStep ? { error: o.steps[o.failedStep]?.error } : {}),
+    target: o.target,
+    requestedAt: o.requestedAt,
+    requestedBy: o.requestedBy,
+    ...(o.export
+      ? { export: { location: o.export.location, pages: o.export.files.filter((f) => f.name.startsWith('journal-')).length, records: o.export.records, done: true } }
+      : run
+        ? { export: { location: run.location, pages: run.pages, records: run.records, done: false } }
+        : {}),
+    ...(o.countedRecords !== undefined ? { countedRecords: o.countedRecords } : {}),
+    ...(o.keyDeletion ? { keyDeletion: o.keyDeletion } : {}),
+  });
+}
+
+/** An offboarding job by its id (the municipality is its first four digits). */
+export async function getOffboardJob(jobId: string): Promise<OffboardJob> {
+  const record = await getTenant(jobId.slice(0, 4));
+  if (!record?.offboarding || record.offboarding.jobId !== jobId) throw new NotFoundError(`Avviklingsjobb ${jobId} finnes ikke.`);
+  return offboardJobView(record);
+}
+
 /**
- * Offboards a tenant: closes it to the data plane, exports every journal record decrypted as NDJSON
- * (with the registry and a manifest) to the operator's target, counts the tenant's records and
- * compares, and only then schedules the key's destruction after the retention period. Each step
- * is audited and recorded on the tenant item; calling offboard again resumes where it stopped.
+ * Asks for a tenant's offboarding: closes it to the data plane at once and names the job whose
+ * steps (paged export, count and verify, key deletion scheduling, finish) the workflow then runs
+ * (`deps.startJob`: Step Functions in AWS, the in-process runner locally). Asking again for a
+ * tenant whose job failed resumes that job where it stopped; an offboarded tenant is left as it is.
  */
-export async function offboardTenant(id: string, target: string, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantView> {
+export async function requestOffboarding(id: string, target: string, ctx: ActorContext, deps: TenantServiceDeps): Promise<OffboardJob> {
+  const record = await prepareOffboarding(id, target, ctx, deps);
+  const job = offboardJobView(record);
+  if (job.state !== 'succeeded') await deps.startJob({ tenant: id, jobId: job.jobId });
+  return offboardJobView(await mustGet(id));
+}
+
+/** Freezes the tenant and records the job (or finds the one already there). */
+async function prepareOffboarding(id: string, target: string, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantRecord> {
   let current = await mustGet(id);
-  if (current.status === 'offboarded') return tenantView(current);
+  if (current.status === 'offboarded') return current;
   if (current.status === 'provisioning') throw new ConflictError(`Kommune ${id} er ikke ferdig opprettet; fullfør eller avbryt opprettelsen først.`);
   // Before closing the municipality: the journal's export must be there to run.
   await deps.journal();
   const now = deps.now();
   if (current.status !== 'offboarding') {
     const steps: Steps = { freeze: done(now.toISOString()), export: pending(), verify: pending(), key: pending(), finish: pending() };
-    current = await commitTenantChange(
+    return commitTenantChange(
       current,
       {
         status: 'offboarding',
         statusReason: 'Avvikling pågår',
-        offboarding: { target, requestedAt: now.toISOString(), requestedBy: ctx.caller.sub, steps },
+        offboarding: { jobId: `${id}-${stamp(now)}`, target, requestedAt: now.toISOString(), requestedBy: ctx.caller.sub, steps },
         ...changedBy(ctx, now),
       },
       [operatorEvent(id, 'tenant.offboard.start', ctx, 'success', { target })],
     );
-  } else if (offboardingOf(current).target !== target && offboardingOf(current).steps.export?.state !== 'done') {
-    current = await commitTenantChange(current, { offboarding: { ...offboardingOf(current), target } }, []);
   }
-  for (const step of OFFBOARD_ORDER) {
-    if (offboardingOf(current).steps[step]?.state === 'done') continue;
-    try {
-      await deps.beforeStep?.(step, id);
-      current = await OFFBOARD_RUNNERS[step](current, ctx, deps);
-    } catch (error) {
-      await recordOffboardFailure(id, step, error, ctx, deps);
-      throw error;
-    }
+  const o = offboardingOf(current);
+  const changes: Record<string, unknown> = {};
+  // Offboardings asked for before jobs existed get one now.
+  if (!o.jobId) changes.offboarding = { ...o, jobId: `${id}-${stamp(now)}` };
+  if (o.target !== target && o.steps.export?.state !== 'done') {
+    // Another target: the pages written so far are at the old one, so the export starts afresh.
+    const { exportRun: _dropped, ...rest } = (changes.offboarding ?? o) as Offboarding;
+    changes.offboarding = { ...rest, target };
+    changes[EXPORT_CURSOR] = undefined;
   }
-  return tenantView(current);
+  if (Object.keys(changes).length > 0) current = await commitTenantChange(current, changes, []);
+  return current;
+}
+
+/** What one workflow step leaves for the next: carried in the Step Functions state. */
+export interface OffboardStepOutcome {
+  tenant: string;
+  jobId: string;
+  /** The step to run next; `done` when the tenant is offboarded. */
+  next: OffboardStep | 'done';
+  /** Where the export resumes (the same cursor the registry holds); empty outside the export. */
+  cursor: string;
+  /** Export pages written so far. */
+  pages: number;
+}
+
+function outcomeOf(record: TenantRecord, jobId: string): OffboardStepOutcome {
+  const cursor = record[EXPORT_CURSOR];
+  return {
+    tenant: record.id,
+    jobId,
+    next: nextOffboardStep(record),
+    cursor: typeof cursor === 'string' ? cursor : '',
+    pages: record.offboarding?.exportRun?.pages ?? record.offboarding?.export?.files.filter((f) => f.name.startsWith('journal-')).length ?? 0,
+  };
+}
+
+/** The operator who asked for the offboarding, as the job acts for them (audit actor). */
+function jobActor(o: Offboarding, jobId: string): ActorContext {
+  return { caller: { sub: o.requestedBy, kind: 'person', roles: ['operator'], scopes: [], expiresAt: 0 }, requestId: jobId };
+}
+
+/**
+ * Runs one step of an offboarding job: the unit a Step Functions task (or the local runner) calls.
+ * The export step writes one page per call and records the cursor after it, so a failure costs
+ * at most that page, and the retry reads the same cursor and replaces the same part file.
+ * A step already done is not run again (a retried task after a lost answer is harmless).
+ */
+export async function runOffboardStep(tenant: string, jobId: string, step: OffboardStep, deps: TenantServiceDeps, expectedCursor = ''): Promise<OffboardStepOutcome> {
+  const current = await mustGet(tenant);
+  const o = current.offboarding;
+  if (!o || o.jobId !== jobId) throw new NotFoundError(`Avviklingsjobb ${jobId} finnes ikke.`);
+  if (current.status === 'offboarded' || o.steps[step]?.state === 'done') return outcomeOf(current, jobId);
+  const due = nextOffboardStep(current);
+  if (due !== step) throw new ConflictError(`Avviklingsjobb ${jobId}: steget ${step} kan ikke kjøres før ${due} er ferdig.`);
+  // A workflow carrying another cursor than the registry's is stale (another run moved on): it stops.
+  if (step === 'export' && expectedCursor !== '' && expectedCursor !== outcomeOf(current, jobId).cursor) {
+    throw new ConflictError(`Avviklingsjobb ${jobId}: eksporten har kommet lenger enn denne kjøringen; den stopper.`);
+  }
+  const ctx = jobActor(o, jobId);
+  try {
+    await deps.beforeStep?.(step, tenant);
+    return outcomeOf(await OFFBOARD_RUNNERS[step](current, ctx, deps), jobId);
+  } catch (error) {
+    await recordOffboardFailure(tenant, step, error, ctx, deps);
+    throw error;
+  }
+}
+
+/** The in-process runner (local runtime, tests): the workflow's steps in order, to the end. */
+export async function runOffboardJob(tenant: string, jobId: string, deps: TenantServiceDeps): Promise<OffboardJob> {
+  let outcome = outcomeOf(await mustGet(tenant), jobId);
+  while (outcome.next !== 'done') outcome = await runOffboardStep(tenant, jobId, outcome.next, deps);
+  return offboardJobView(await mustGet(tenant));
+}
+
+/**
+ * Offboards a tenant in one go (request, then every step in process): closes it to the data
+ * plane, exports every journal record decrypted as NDJSON pages (with the registry and a manifest)
+ * to the operator's target, counts the tenant's records and compares, and only then schedules the
+ * key's destruction after the retention period. Calling it again resumes where it stopped.
+ */
+export async function offboardTenant(id: string, target: string, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantView> {
+  const record = await prepareOffboarding(id, target, ctx, deps);
+  if (record.status !== 'offboarded') await runOffboardJob(id, offboardingOf(record).jobId!, deps);
+  return tenantView(await mustGet(id));
 }
 
 async function allUsers(tenant: string): Promise<UserProfile[]> {
@@ -443,37 +565,84 @@ async function allUsers(tenant: string): Promise<UserProfile[]> {
   return out;
 }
 
+/** One hash over the export's files in order (name and sha256 of each). */
+export function exportDigest(files: readonly ExportFile[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.name}\t${f.sha256}\n`);
+  return hash.digest('hex');
+}
+
+const partName = (page: number) => `journal-${String(page).padStart(5, '0')}.ndjson`;
+
+/**
+ * One page of the export. The first call names the export's folder; each call writes the records
+ * after the recorded cursor into the next part file, then records the new cursor and the part in
+ * one registry update. The last page also writes the registry part and the manifest and marks
+ * the export done.
+ */
+async function exportPage(current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps): Promise<TenantRecord> {
+  const o = offboardingOf(current);
+  const journal = await deps.journal();
+  let run: ExportRun | undefined = o.exportRun;
+  let writer;
+  if (!run) {
+    const started = deps.now();
+    const folder = `fellesjournal-${current.id}-${stamp(started)}`;
+    writer = await deps.openExport(o.target, folder);
+    run = { location: writer.location, folder, startedAt: started.toISOString(), pages: 0, records: 0, byKind: {}, files: [] };
+    current = await commitTenantChange(current, { offboarding: { ...o, exportRun: run }, [EXPORT_CURSOR]: undefined }, []);
+  } else {
+    writer = await deps.openExport(o.target, run.folder, { resume: true });
+  }
+  const cursor = current[EXPORT_CURSOR];
+  const page = await journal.exportPage(current.id, typeof cursor === 'string' ? cursor : undefined);
+  const byKind = { ...run.byKind };
+  for (const record of page.records) {
+    const kind = typeof record.kind === 'string' ? record.kind : 'record';
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  const file = await writer.writeNdjson(partName(run.pages + 1), page.records, { replace: true });
+  run = { ...run, pages: run.pages + 1, records: run.records + file.records, byKind, files: [...run.files, file] };
+  const now = deps.now();
+  const progressed = offboardingOf(current);
+  if (page.nextCursor) {
+    // A page done clears an earlier failure of the step: the job runs again.
+    const { failedStep: _f, ...rest } = progressed;
+    return commitTenantChange(current, { offboarding: { ...rest, steps: { ...rest.steps, export: pending() }, exportRun: run }, [EXPORT_CURSOR]: page.nextCursor, ...changedBy(ctx, now) }, []);
+  }
+
+  // Users without their national ids: the export is the journal's, the registry part only says who is who.
+  const users = (await allUsers(current.id)).map(({ pid: _pid, ...u }) => u);
+  const registryFile = await writer.writeJson('registry.json', { tenant: tenantView(current), users }, { replace: true });
+  const files: ExportFile[] = [...run.files, registryFile];
+  await writer.writeJson(
+    'manifest.json',
+    {
+      format: 'fellesjournal-export/2',
+      tenant: current.id,
+      name: current.name,
+      createdAt: run.startedAt,
+      createdBy: o.requestedBy,
+      journalRecords: run.records,
+      journalRecordsByKind: run.byKind,
+      // The journal's records are the journal-*.ndjson parts in this order.
+      files,
+    },
+    { replace: true },
+  );
+  const { exportRun: _done, ...rest } = withOffboardStep(progressed, 'export', done(now.toISOString()));
+  return commitTenantChange(
+    current,
+    { offboarding: { ...rest, export: { location: run.location, files, records: run.records, byKind: run.byKind } }, [EXPORT_CURSOR]: undefined, ...changedBy(ctx, now) },
+    // The digest of the parts' hashes goes into the municipality's audit chain, so the chain vouches for the export's content.
+    [operatorEvent(current.id, 'tenant.offboard.export', ctx, 'success', { location: run.location, records: run.records, pages: run.pages, exportDigest: exportDigest(files) })],
+  );
+}
+
 const OFFBOARD_RUNNERS: Record<OffboardStep, (current: TenantRecord, ctx: ActorContext, deps: TenantServiceDeps) => Promise<TenantRecord>> = {
   freeze: async (current) => current,
 
-  export: async (current, ctx, deps) => {
-    const o = offboardingOf(current);
-    const journal = await deps.journal();
-    const started = deps.now();
-    const writer = await deps.openExport(o.target, `fellesjournal-${current.id}-${stamp(started)}`);
-    const byKind: Record<string, number> = {};
-    const journalFile = await writer.writeNdjson('journal.ndjson', countingKinds(journal.exportTenantJournal(current.id), byKind));
-    // Users without their national ids: the export is the journal's, the registry part only says who is who.
-    const users = (await allUsers(current.id)).map(({ pid: _pid, ...u }) => u);
-    const registryFile = await writer.writeJson('registry.json', { tenant: tenantView(current), users });
-    const files: ExportFile[] = [journalFile, registryFile];
-    await writer.writeJson('manifest.json', {
-      format: 'fellesjournal-export/1',
-      tenant: current.id,
-      name: current.name,
-      createdAt: started.toISOString(),
-      createdBy: ctx.caller.sub,
-      journalRecords: journalFile.records,
-      journalRecordsByKind: byKind,
-      files,
-    });
-    const now = deps.now();
-    return commitTenantChange(
-      current,
-      { offboarding: { ...withOffboardStep(o, 'export', done(now.toISOString())), export: { location: writer.location, files, records: journalFile.records, byKind } }, ...changedBy(ctx, now) },
-      [operatorEvent(current.id, 'tenant.offboard.export', ctx, 'success', { location: writer.location, records: journalFile.records })],
-    );
-  },
+  export: exportPage,
 
   verify: async (current, ctx, deps) => {
     const o = offboardingOf(current);
@@ -524,11 +693,13 @@ async function recordOffboardFailure(id: string, step: OffboardStep, error: unkn
     const details: Record<string, string | number | boolean> = { step, error: message };
     if (error instanceof ExportIncompleteError) {
       // The export is not trusted any more: the next attempt writes a fresh one and counts again.
-      o = { ...o, steps: { ...o.steps, export: pending() }, countedRecords: error.counted, countedByKind: error.countedByKind };
+      const { exportRun: _stale, ...rest } = o;
+      o = { ...rest, steps: { ...o.steps, export: pending() }, countedRecords: error.counted, countedByKind: error.countedByKind };
       details.exported = error.exported;
       details.counted = error.counted;
     }
-    await commitTenantChange(fresh, { offboarding: o }, [operatorEvent(id, `tenant.offboard.${step}`, ctx, 'failure', details)]);
+    const cursorReset = error instanceof ExportIncompleteError ? { [EXPORT_CURSOR]: undefined } : {};
+    await commitTenantChange(fresh, { offboarding: o, ...cursorReset }, [operatorEvent(id, `tenant.offboard.${step}`, ctx, 'failure', details)]);
   } catch (recordError) {
     logger.error('could not record offboarding failure', { tenant: id, step, error: recordError as Error });
   }

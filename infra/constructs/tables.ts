@@ -23,7 +23,7 @@ export class Tables extends Construct {
   readonly byId: Record<TableId, dynamodb.Table>;
   readonly definitions: readonly TableDefinition[] = TABLES;
 
-  constructor(scope: Construct, id: string, props: { stage: string; key: kms.IKey }) {
+  constructor(scope: Construct, id: string, props: { stage: string; key: kms.IKey; dr?: { backupVaultArn: string; copyRetentionDays: number } }) {
     super(scope, id);
     const byId = {} as Record<TableId, dynamodb.Table>;
     for (const def of TABLES) {
@@ -59,12 +59,17 @@ export class Tables extends Construct {
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Disaster recovery: every recovery point is also copied to a vault in a second EU/EEA region
+    // (docs/operations/restore.md), so losing this region loses at most a day.
+    const copyActions = props.dr
+      ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'DrVault', props.dr.backupVaultArn), deleteAfter: Duration.days(props.dr.copyRetentionDays) }]
+      : undefined;
     const plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: `fellesjournal-${props.stage}-tables`,
       backupVault: vault,
       backupPlanRules: [
-        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: events.Schedule.cron({ hour: '2', minute: '0' }), deleteAfter: Duration.days(35) }),
-        new backup.BackupPlanRule({ ruleName: 'Monthly', scheduleExpression: events.Schedule.cron({ day: '1', hour: '3', minute: '0' }), deleteAfter: Duration.days(365) }),
+        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: events.Schedule.cron({ hour: '2', minute: '0' }), deleteAfter: Duration.days(35), ...(copyActions ? { copyActions } : {}) }),
+        new backup.BackupPlanRule({ ruleName: 'Monthly', scheduleExpression: events.Schedule.cron({ day: '1', hour: '3', minute: '0' }), deleteAfter: Duration.days(365), ...(copyActions ? { copyActions } : {}) }),
       ],
     });
     const selection = plan.addSelection('Tables', { resources: Object.values(byId).map((t) => backup.BackupResource.fromDynamoDbTable(t)) });

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -33,6 +34,7 @@ import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
 import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
+import { OperationsWorkflowsStack } from './operations-workflows-stack';
 import { constructId, type FunctionGroup } from '../route-groups';
 
 /** Bundles made before the stacks (infra/app-builder.ts): one directory per function. */
@@ -83,7 +85,7 @@ export class RegionStack extends Stack {
     Tags.of(this).add('stage', stage);
 
     this.keys = new PlatformKeys(this, 'Keys', { stage });
-    this.tables = new Tables(this, 'Tables', { stage, key: this.keys.data });
+    this.tables = new Tables(this, 'Tables', { stage, key: this.keys.data, ...(props.region.dr ? { dr: props.region.dr } : {}) });
     const t = this.tables.byId;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
@@ -301,12 +303,24 @@ export class RegionStack extends Stack {
       serverAccessLogsBucket: this.web.logBucket,
       serverAccessLogsPrefix: 'exports-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
+      // Disaster recovery: replicated into the DR region's bucket, encrypted there under its own key.
+      ...(drReplication(this, props.region.dr) ?? {}),
     });
-    acknowledge(
-      this.exportBucket,
-      'HIPAA.Security-S3BucketReplicationEnabled',
-      'Replication would copy decrypted patient data into another region, against the rule that regions are isolated; the bucket is versioned, KMS-encrypted and retained, and an export can be run again from the journal until the tenant key is deleted.',
-    );
+    if (props.region.dr) {
+      const dr = props.region.dr;
+      const why = `S3 replication into the DR bucket in ${dr.region} (docs/operations/restore.md): CDK derives the role's grants from the rule`;
+      acknowledge(this.exportBucket, `AwsSolutions-IAM5[Resource::${arnRef(this.exportBucket)}/*]`, `${why}: read object versions for replication, in this bucket only.`);
+      acknowledge(this.exportBucket, `AwsSolutions-IAM5[Resource::${dr.exportReplicaBucketArn}/*]`, `${why}: replicate objects into the one DR bucket.`);
+      acknowledge(this.exportBucket, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', `${why}: re-encrypt replicas under the DR region's key, on that key only.`);
+      acknowledge(this.exportBucket, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', `${why}: data keys of the DR region's key for the replicas, on that key only.`);
+      acknowledge(this.exportBucket, 'HIPAA.Security-IAMNoInlinePolicy', `${why}; the role is assumable only by S3 and its policy names only the two buckets and their keys.`);
+    } else {
+      acknowledge(
+        this.exportBucket,
+        'HIPAA.Security-S3BucketReplicationEnabled',
+        'No DR region is configured for this region (config regions[].dr): the bucket is versioned, KMS-encrypted and retained, and an export can be run again from the journal until the tenant key is deleted. Production configures dr (docs/operations/restore.md).',
+      );
+    }
     for (const group of exportGroups) {
       const f = this.functions[group.name]!;
       f.policy.addStatements(...exportStatements(this, { tables: t, tenantRole: this.tenantRole.role, keys: this.keys, exportBucketArn: this.exportBucket.bucketArn }));
@@ -322,6 +336,9 @@ export class RegionStack extends Stack {
       );
     }
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
+    // Offboarding workflow (Step Functions), its worker under the offboarding role, the destroy-due schedule: a nested stack.
+    const workflows = new OperationsWorkflowsStack(this, 'OperationsWorkflows', { stage, offboardingRole: this.functions[exportGroups[0]!.name]!.role, bundleDir: bundleDir('offboard-worker'), environment: commonEnv, logsKey: this.keys.logs, queueKey: this.keys.ops, logRetention, logLevel: config.logLevel, metricsNamespace: config.metricsNamespace });
+    for (const group of exportGroups) this.functions[group.name]!.fn.addEnvironment(ENV.offboardStateMachineArn, workflows.stateMachine.stateMachineArn);
 
     // Signed tree heads on a fixed beat, in a write-once bucket; the data plane reads them for verify.
     const beatMinutes = config.auditAnchor.beatMinutes;
@@ -412,6 +429,22 @@ export class RegionStack extends Stack {
     new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });
 
   }
+}
+
+/** The export bucket's replication into the DR region (S3 makes the replication role and its policy). */
+function drReplication(scope: Construct, dr: RegionConfig['dr']): Pick<s3.BucketProps, 'replicationRules'> | undefined {
+  if (!dr) return undefined;
+  return {
+    replicationRules: [
+      {
+        destination: s3.Bucket.fromBucketArn(scope, 'ExportReplica', dr.exportReplicaBucketArn),
+        kmsKey: kms.Key.fromKeyArn(scope, 'ExportReplicaKey', dr.exportReplicaKeyArn),
+        sseKmsEncryptedObjects: true,
+        priority: 1,
+        deleteMarkerReplication: false,
+      },
+    ],
+  };
 }
 
 /** Index ARNs (`<table>/index/*`): access to a table's indexes is no wider than to the table. */

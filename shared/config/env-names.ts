@@ -17,6 +17,8 @@ export const ENV = {
    * The roles a new tenant key's policy names (shared/crypto/key-policy.ts), set for the control
    * plane that creates keys. Not FJ_TENANT_ROLE_ARN: the control plane never assumes that role.
    */
+  /** The offboarding workflow (Step Functions state machine) the offboard route starts, in AWS. */
+  offboardStateMachineArn: 'FJ_OFFBOARD_STATE_MACHINE_ARN',
   keyPolicyTenantRoleArn: 'FJ_KEY_POLICY_TENANT_ROLE_ARN',
   keyPolicyExportRoleArn: 'FJ_KEY_POLICY_EXPORT_ROLE_ARN',
   keyPolicyOffboardingRoleArn: 'FJ_KEY_POLICY_OFFBOARDING_ROLE_ARN',

@@ -106,6 +106,18 @@ export type KeyDeletion = z.infer<typeof keyDeletionSchema>;
 export const exportFileSchema = z.object({ name: z.string(), records: z.int(), bytes: z.int(), sha256: z.string() });
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
+/** A paged export in progress: one NDJSON part file per page, in order. */
+export const exportRunSchema = z.object({
+  location: z.string(),
+  folder: z.string(),
+  startedAt: z.string(),
+  pages: z.int(),
+  records: z.int(),
+  byKind: z.record(z.string(), z.int()),
+  files: z.array(exportFileSchema),
+});
+export type ExportRun = z.infer<typeof exportRunSchema>;
+
 export const tenantSchema = z
   .object({
     id: z.string(),
@@ -134,6 +146,8 @@ export const tenantSchema = z
     ),
     offboarding: z.optional(
       z.object({
+        /** The offboarding job the operator follows (GET /ops/v1/offboarding-jobs/{jobId}). */
+        jobId: z.optional(z.string()),
         target: z.string(),
         requestedAt: z.string(),
         requestedBy: z.string(),
@@ -148,6 +162,8 @@ export const tenantSchema = z
             byKind: z.optional(z.record(z.string(), z.int())),
           }),
         ),
+        /** An export under way: pages written so far (the cursor to resume from is kept internally). */
+        exportRun: z.optional(exportRunSchema),
         countedRecords: z.optional(z.int()),
         countedByKind: z.optional(z.record(z.string(), z.int())),
         keyDeletion: z.optional(keyDeletionSchema),
@@ -174,3 +190,29 @@ export const createTenantResultSchema = z.object({
   outcome: z.enum(['created', 'resumed', 'unchanged']),
   tenant: tenantSchema,
 });
+
+/** `4601-20261205T160000123Z-1a2b`: the municipality, when the offboarding was asked for, and a nonce. */
+export const offboardJobIdSchema = z.string().check(z.regex(/^\d{4}-\d{8}T\d{9}Z-[0-9a-f]{4}$/, 'Ugyldig jobb-id'));
+export const offboardJobPathSchema = z.object({ jobId: offboardJobIdSchema });
+
+/** An offboarding job as the operator follows it (API, CLI, operator UI). */
+export const offboardJobSchema = z
+  .object({
+    jobId: z.string(),
+    tenant: z.string(),
+    /** `running`: steps remain; `failed`: a step failed and waits for the offboarding to be asked for again; `succeeded`: offboarded. */
+    state: z.enum(['running', 'failed', 'succeeded']),
+    /** The step that runs next (or failed); absent once succeeded. */
+    step: z.optional(z.string()),
+    steps: z.record(z.string(), stepSchema),
+    error: z.optional(z.string()),
+    target: z.string(),
+    requestedAt: z.string(),
+    requestedBy: z.string(),
+    /** Export progress: pages and records written so far, and where. */
+    export: z.optional(z.object({ location: z.string(), pages: z.int(), records: z.int(), done: z.boolean() })),
+    countedRecords: z.optional(z.int()),
+    keyDeletion: z.optional(keyDeletionSchema),
+  })
+  .register(z.globalRegistry, { id: 'OffboardJob' });
+export type OffboardJob = z.infer<typeof offboardJobSchema>;

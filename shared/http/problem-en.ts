@@ -173,6 +173,9 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Kommune {0} har status {1} og kan ikke gjenåpnes.': 'Municipality {0} has status {1} and cannot be reopened.',
   'Eksporten har {0} poster, men kommunen har {1}{2}. Nøkkelen blir ikke slettet; kjør avviklingen på nytt.': 'The export has {0} records, but the municipality has {1}{2}. The key is not deleted; run the offboarding again.',
   'Kommune {0} er ikke ferdig opprettet; fullfør eller avbryt opprettelsen først.': 'Municipality {0} is not fully created; finish or cancel the creation first.',
+  'Avviklingsjobb {0} finnes ikke.': 'Offboarding job {0} does not exist.',
+  'Avviklingsjobb {0}: steget {1} kan ikke kjøres før {2} er ferdig.': 'Offboarding job {0}: step {1} cannot run before {2} is done.',
+  'Avviklingsjobb {0}: eksporten har kommet lenger enn denne kjøringen; den stopper.': 'Offboarding job {0}: the export has got further than this run; it stops.',
 
   // functions/vendors
   'Ukjent bruksplan {0}.': 'Unknown usage plan {0}.',

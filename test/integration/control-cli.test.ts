@@ -63,7 +63,7 @@ describe('the operator CLI', () => {
   });
 
   it('offboards into a directory and shows every step', async () => {
-    const out = await ops('tenants', 'offboard', '4204', '--to', exportRoot);
+    const out = await ops('tenants', 'offboard', '4204', '--to', exportRoot, '--wait');
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Offboarded 4204 Kristiansand/);
@@ -72,6 +72,14 @@ describe('the operator CLI', () => {
     expect(out.stdout).toMatch(/Key deletion: +disabled-until-due, destroy after \d{4}-\d{2}-\d{2}/);
     const list = await ops('tenants', 'list');
     expect(list.stdout).toMatch(/4204 +Kristiansand +eu-north-1 +offboarded/);
+    // The job stays there to look at: asking again answers with it, finished.
+    const again = await ops('tenants', 'offboard', '4204', '--to', exportRoot, '--json');
+    const job = JSON.parse(again.stdout) as { jobId: string; state: string };
+    expect(job.state).toBe('succeeded');
+    const status = await ops('tenants', 'offboard-status', job.jobId);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/State: +succeeded/);
+    expect(status.stdout).toMatch(/Export: +1 pages, 0 records -> /);
   });
 
   it('prints errors as one clear line with a non-zero exit code', async () => {

@@ -355,11 +355,32 @@ describe('the operator never reaches patient data', () => {
   });
 });
 
+/** The journal records of an export: its part files in order, one record per line. */
+function journalLines(location: string): Record<string, unknown>[] {
+  return readdirSync(location)
+    .filter((f) => /^journal-\d{5}\.ndjson$/.test(f))
+    .sort()
+    .flatMap((f) => readFileSync(join(location, f), 'utf8').split('\n').filter((l) => l.length > 0))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Polls the job (the local runner works in this process) until it is no longer running. */
+async function followJob(jobId: string): Promise<{ state: string; step?: string; error?: string }> {
+  for (let i = 0; i < 600; i++) {
+    const job = await readJson<{ state: string; step?: string; error?: string }>(await stack.call(`/ops/v1/offboarding-jobs/${jobId}`, { as: 'drift' }));
+    if (job.state !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${jobId} still running`);
+}
+
 describe('offboarding', () => {
+  /** A journal stand-in handing out its records two per page (the cursor is the next index). */
   function journalOf(records: Record<string, unknown>[], counted: number | Record<string, number> = records.length): () => Promise<JournalExportSource> {
     return async () => ({
-      async *exportTenantJournal() {
-        yield* records;
+      async exportPage(_tenant, cursor) {
+        const from = Number(cursor ?? 0);
+        return { records: records.slice(from, from + 2), ...(from + 2 < records.length ? { nextCursor: String(from + 2) } : {}) };
       },
       countTenantRecords: async () => counted,
     });
@@ -396,10 +417,11 @@ describe('offboarding', () => {
     expect(keystore().hasKey('3201')).toBe(false);
     expect(readdirSync(stack.keystoreDir).some((f) => f.startsWith('tenant-3201.key.delete-after-'))).toBe(true);
 
-    const lines = readFileSync(join(o.export!.location, 'journal.ndjson'), 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(records);
-    const manifest = JSON.parse(readFileSync(join(o.export!.location, 'manifest.json'), 'utf8')) as { journalRecords: number };
+    expect(journalLines(o.export!.location)).toEqual(records);
+    const manifest = JSON.parse(readFileSync(join(o.export!.location, 'manifest.json'), 'utf8')) as { journalRecords: number; files: { name: string }[] };
     expect(manifest.journalRecords).toBe(3);
+    // Two records per page: two part files, in order, then the registry part.
+    expect(manifest.files.map((f) => f.name)).toEqual(['journal-00001.ndjson', 'journal-00002.ndjson', 'registry.json']);
     expect(existsSync(join(o.export!.location, 'registry.json'))).toBe(true);
 
     const actions = (await auditActions('3201')).map((e) => `${e.action}:${e.outcome}`);
@@ -443,8 +465,15 @@ describe('offboarding', () => {
     }
 
     const res = await stack.call('/ops/v1/tenants/5001/offboard', { method: 'POST', as: 'drift', json: { target: exportRoot } });
-    expect(res.status).toBe(200);
-    const tenant = await readJson<{ status: string; offboarding: { export: { location: string; records: number; byKind: Record<string, number> }; countedRecords: number; countedByKind: Record<string, number>; keyDeletion: { state: string } } }>(res);
+    // Answered at once: the job runs after the answer, and the operator follows it.
+    expect(res.status).toBe(202);
+    const started = await readJson<{ jobId: string; tenant: string; state: string }>(res);
+    expect(started.tenant).toBe('5001');
+    expect(res.headers.get('location')).toBe(`/ops/v1/offboarding-jobs/${started.jobId}`);
+    expect((await followJob(started.jobId)).state).toBe('succeeded');
+    const tenant = await readJson<{ status: string; offboarding: { export: { location: string; records: number; byKind: Record<string, number> }; countedRecords: number; countedByKind: Record<string, number>; keyDeletion: { state: string } } }>(
+      await stack.call('/ops/v1/tenants/5001', { as: 'drift' }),
+    );
     expect(tenant.status).toBe('offboarded');
     const o = tenant.offboarding;
     expect(o.countedRecords).toBe(o.export.records);
@@ -452,7 +481,7 @@ describe('offboarding', () => {
     expect(o.countedByKind).toMatchObject({ patient: 2, 'care-relationship': 2, 'journal-entry': 2 });
     expect(o.keyDeletion.state).toBe('disabled-until-due');
 
-    const lines = readFileSync(join(o.export.location, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = journalLines(o.export.location);
     expect(lines).toHaveLength(o.countedRecords);
     const dump = JSON.stringify(lines);
     for (const text of texts) expect(dump).toContain(text);
