@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -45,7 +44,9 @@ export interface MonitoredFunction {
 export interface OperationsProps {
   stage: string;
   region: string;
-  api: apigw.RestApi;
+  /** The REST API's name and stage, as literals: a reference to the stage would make this nested stack wait for the API's deployment. */
+  apiName: string;
+  apiStage: string;
   functions: MonitoredFunction[];
   tables: Record<TableId, dynamodb.ITable>;
   metricsNamespace: string;
@@ -79,7 +80,7 @@ export class Operations extends Construct {
 
     // API: share of 5xx among all requests.
     const apiMetric = (name: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.api.restApiName, Stage: props.api.deploymentStage.stageName }, statistic, period });
+      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.apiName, Stage: props.apiStage }, statistic, period });
     const serverErrorRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
       usingMetrics: { errors: apiMetric('5XXError'), requests: apiMetric('Count') },

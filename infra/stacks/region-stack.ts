@@ -13,10 +13,10 @@ import { USAGE_ENV } from '../../shared/auth/usage-key-admin';
 import { usageKeySeed } from '../../shared/auth/usage-keys';
 import { AuditAnchor } from '../constructs/audit-anchor';
 import { StatsAggregator } from '../constructs/stats-aggregator';
-import { KeyTrail } from '../constructs/key-trail';
+import type { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
-import { Operations, opsNamespace } from '../constructs/operations';
+import type { Operations } from '../constructs/operations';
 import {
   adminStatements,
   anchorPlaneStatements,
@@ -32,6 +32,7 @@ import {
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
+import { MonitoringStack } from './monitoring-stack';
 import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
 import { constructId, type FunctionGroup } from '../route-groups';
 
@@ -74,6 +75,7 @@ export class RegionStack extends Stack {
   readonly exportBucket: s3.Bucket;
   readonly anchor: AuditAnchor;
   readonly keyTrail: KeyTrail;
+  readonly monitoring: MonitoringStack;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -369,17 +371,6 @@ export class RegionStack extends Stack {
     new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
     new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });
 
-    this.operations = new Operations(this, 'Operations', {
-      stage,
-      region: this.region,
-      api: this.api.restApi,
-      functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
-      tables: t,
-      metricsNamespace: config.metricsNamespace,
-      topicKey: this.keys.ops,
-      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-    });
-    this.anchor.alarms(this.operations.topic, config.metricsNamespace, stage, beatMinutes);
 
     // Tenant keys: the control plane writes each new key's policy (shared/crypto/key-policy.ts) from
     // these roles. The offboarding function (export plane) is both the export and the offboarding role.
@@ -392,18 +383,32 @@ export class RegionStack extends Stack {
       fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
       fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
     }
-    this.keyTrail = new KeyTrail(this, 'KeyTrail', {
-      stage,
-      topic: this.operations.topic,
-      dashboard: this.operations.dashboard,
-      metricNamespace: opsNamespace(stage),
-      logsKey: this.keys.logs,
-      logRetention,
-      accessLogs: this.web.logBucket,
-      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
-      tenantRoleName: this.tenantRole.role.roleName,
-      tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+    // Alarms, dashboard, metric filters and the key trail: a nested stack, so this one keeps headroom.
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      operations: {
+        stage,
+        region: this.region,
+        apiName: `fellesjournal-${stage}`,
+        apiStage: stage,
+        functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
+        tables: t,
+        metricsNamespace: config.metricsNamespace,
+        topicKey: this.keys.ops,
+        ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      },
+      anchor: { construct: this.anchor, metricsNamespace: config.metricsNamespace, beatMinutes },
+      keyTrail: {
+        stage,
+        logsKey: this.keys.logs,
+        logRetention,
+        accessLogs: this.web.logBucket,
+        applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
+        tenantRoleName: this.tenantRole.role.roleName,
+        tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+      },
     });
+    this.operations = this.monitoring.operations;
+    this.keyTrail = this.monitoring.keyTrail;
 
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -1066,6 +1066,28 @@ describe('operations: alarms and a dashboard per region', () => {
   });
 });
 
+describe('CloudFormation limits: headroom in every stack', () => {
+  // CloudFormation refuses a stack with more than 500 resources; the region stack was at 492 before
+  // monitoring moved into a nested stack. 450 leaves room for a few services before a stack must split.
+  const LIMIT = 450;
+  it('each region stack and each of its nested stacks has at most 450 resources', () => {
+    for (const [region, { parent, nested }] of Object.entries(synth.raw)) {
+      expect(Object.keys(parent.Resources).length, `${region} region stack`).toBeLessThanOrEqual(LIMIT);
+      expect(Object.keys(nested), region).toContain('Monitoring');
+      for (const [id, t] of Object.entries(nested)) expect(Object.keys(t.Resources).length, `${region} ${id}`).toBeLessThanOrEqual(LIMIT);
+    }
+  });
+
+  it('the monitoring lives in the nested stack: alarms, metric filters, topic, dashboard, key trail', () => {
+    for (const { parent, nested } of Object.values(synth.raw)) {
+      for (const type of ['AWS::CloudWatch::Alarm', 'AWS::Logs::MetricFilter', 'AWS::SNS::Topic', 'AWS::CloudWatch::Dashboard', 'AWS::CloudTrail::Trail']) {
+        expect(resourcesOf(parent, type), type).toEqual([]);
+        expect(resourcesOf(nested.Monitoring!, type).length, type).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
 describe('cdk-nag: AwsSolutions and HIPAA Security', () => {
   /** Every acknowledgement on the construct tree: [construct path, rule id, reason]. */
   const acknowledgements = (root: IConstruct): [string, string, string][] =>
@@ -1090,6 +1112,14 @@ describe('cdk-nag: AwsSolutions and HIPAA Security', () => {
       expect(id, path).toMatch(/(AwsSolutions|HIPAA\.Security)-|@aws-cdk\//);
       expect(reason.length, `${path} ${id}: "${reason}"`).toBeGreaterThanOrEqual(80);
     }
+  });
+
+  it('the check reaches into nested stacks: an unacknowledged finding there fails the synth too', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'fj-nag-')), builtinCloudFormationValidation: false });
+    const parent = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: REGION } });
+    new s3.Bucket(new NestedStack(parent, 'Child'), 'Unencrypted');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+    expect(() => app.synth()).toThrow(/Unencrypted|S3/);
   });
 
   it('the same check fails a stack with an unacknowledged finding', () => {
