@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -126,8 +126,8 @@ export class Api extends Construct {
     const { region, account } = Stack.of(this);
     const stageName = config.stage;
 
+    // Retained log groups get no fixed name (a retry of a rolled-back first deploy would collide).
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/fellesjournal/${stageName}/api-access`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -348,7 +348,9 @@ export class Api extends Construct {
       resourceArn: api.deploymentStage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
-    const wafLogGroupName = `aws-waf-logs-fellesjournal-${stageName}`;
+    // WAF logs only to groups named aws-waf-logs-*; the stack id's UUID makes the name new for each
+    // stack, so a retained group left by a rolled-back first deploy does not block the retry.
+    const wafLogGroupName = `aws-waf-logs-fellesjournal-${stageName}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`;
     this.wafLogs = new logs.LogGroup(this, 'WafLogs', {
       logGroupName: wafLogGroupName,
       encryptionKey: props.logsKey,

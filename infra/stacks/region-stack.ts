@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -269,11 +270,19 @@ export class RegionStack extends Stack {
       statements: authorizerStatements(t, this.keys),
     });
 
+    // Monitoring and rollout live in a nested stack; the data functions' live aliases come first (the API invokes them).
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      stage,
+      rollout: { deploymentConfig: config.rollout.deploymentConfig, functions: dataGroups.map((g) => ({ name: constructId(g.name), fn: this.functions[g.name]!.fn })) },
+    });
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
     this.api = new Api(this, 'Api', {
       config,
       routes: props.routes,
-      functionFor: (route) => this.functions[groupOf.get(route.id)!]!.fn,
+      functionFor: (route) => {
+        const name = groupOf.get(route.id)!;
+        return this.monitoring.rollout.aliases[constructId(name)] ?? this.functions[name]!.fn;
+      },
       authorizer: this.authorizer.fn,
       logsKey: this.keys.logs,
       logRetention,
@@ -384,7 +393,7 @@ export class RegionStack extends Stack {
       fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
     }
     // Alarms, dashboard, metric filters and the key trail: a nested stack, so this one keeps headroom.
-    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+    this.monitoring.watch({
       operations: {
         stage,
         region: this.region,
@@ -395,6 +404,10 @@ export class RegionStack extends Stack {
         metricsNamespace: config.metricsNamespace,
         topicKey: this.keys.ops,
         ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+        deadLetterQueues: deadLetterQueues(this),
+        accessLogs: this.api.accessLogs,
+        webAclName: this.api.webAcl.name!,
+        thresholds: config.alarms,
       },
       anchor: { construct: this.anchor, metricsNamespace: config.metricsNamespace, beatMinutes },
       keyTrail: {
@@ -417,6 +430,15 @@ export class RegionStack extends Stack {
     new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });
 
   }
+}
+
+/**
+ * Every dead-letter queue in the region (its own or a nested stack's made before the monitoring):
+ * a queue whose construct id says so (`DeadLetters`, `...Dlq`), or a function's dead-letter target.
+ */
+function deadLetterQueues(root: Construct): { name: string; queue: sqs.IQueue }[] {
+  const found = root.node.findAll().filter((c): c is sqs.Queue => c instanceof sqs.Queue && /dead|dlq/i.test(c.node.id));
+  return found.map((queue) => ({ name: queue.node.path.split('/').slice(1).filter((p) => !/^(DeadLetters|Resource)$/.test(p)).join('').replace(/[^A-Za-z0-9]/g, ''), queue }));
 }
 
 /** Index ARNs (`<table>/index/*`): access to a table's indexes is no wider than to the table. */

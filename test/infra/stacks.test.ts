@@ -62,6 +62,14 @@ describe('config', () => {
     expect(reserved).toBeGreaterThan(300);
   });
 
+  it('an alarm address is required for every stage but local, so no deployed stage alarms into the void', () => {
+    const { alarmEmail: _dropped, ...withoutEmail } = TEST_CONFIG;
+    expect(() => parseInfraConfig(withoutEmail)).toThrow(/alarmEmail: required for stage test/);
+    expect(() => parseInfraConfig({ ...withoutEmail, stage: 'prod' })).toThrow(/alarmEmail/);
+    expect(parseInfraConfig({ ...withoutEmail, stage: 'local' }).alarmEmail).toBeUndefined();
+    expect(loadInfraConfig(resolve(REPO_ROOT, 'infra/environments/default.json')).alarmEmail).toMatch(/@/);
+  });
+
   it('names every bad field at once', () => {
     const bad = {
       stage: 'Prod!',
@@ -304,7 +312,15 @@ describe('route table to functions', () => {
         const method = methods.find(([, m]) => m.Properties?.OperationName === route.id);
         expect(method, route.id).toBeDefined();
         expect(method![1].Properties!.HttpMethod).toBe(route.method);
-        expect(text((method![1].Properties!.Integration as { Uri: unknown }).Uri)).toContain(fnIdOf(g.name));
+        const uri = text((method![1].Properties!.Integration as { Uri: unknown }).Uri);
+        if (g.plane === 'data') {
+          // Data functions are invoked through their live alias (the canary moves it), which points at the function.
+          const aliasId = [...uri.matchAll(/"Ref":"([^"]+)"/g)].map((m) => m[1]!).find((id) => north.Resources[id]?.Type === 'AWS::Lambda::Alias');
+          const alias = north.Resources[aliasId!];
+          expect(alias?.Type, route.id).toBe('AWS::Lambda::Alias');
+          expect(alias!.Properties!.Name).toBe('live');
+          expect(text(alias!.Properties!.FunctionName)).toContain(fnIdOf(g.name));
+        } else expect(uri).toContain(fnIdOf(g.name));
       }
     }
   });
@@ -1059,6 +1075,51 @@ describe('operations: alarms and a dashboard per region', () => {
     for (const f of filters) expect(String(f.FilterPattern)).toContain('KMS');
   });
 
+  it('dead-letter queues: every one of the region alarms on its first message', () => {
+    const queues = resourcesOf(north, 'AWS::SQS::Queue').filter(([id]) => /DeadLetters|Dlq/i.test(id));
+    expect(queues.length).toBeGreaterThanOrEqual(3);
+    const dlqAlarms = alarms.filter((a) => String(text(a.Dimensions)).includes('QueueName'));
+    for (const [id] of queues) {
+      const a = dlqAlarms.find((x) => String(text(x.Dimensions)).includes(`"${id}"`));
+      expect(a, id).toBeDefined();
+      expect(a!.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+      expect(a!.Threshold).toBe(1);
+    }
+  });
+
+  it('errors of each function on its own, p99 latency of the API stage, the share of 429s (from the access log)', () => {
+    for (const name of allFunctionRoles) {
+      const a = alarms.find((x) => x.MetricName === 'Errors' && String(text(x.Dimensions)).includes(`"Ref":"${fnEntry(name)![0]}"`));
+      expect(a, name).toBeDefined();
+      expect(a!.AlarmName).toMatch(/^fellesjournal-test-fn-.+-errors$/);
+    }
+    const p99 = byName('api-latency-p99')!;
+    expect(p99).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000, Namespace: 'AWS/ApiGateway' });
+    expect(text(p99.Dimensions)).toContain('"Value":"test"');
+    const throttled = byName('api-429-rate')!;
+    expect(text(throttled.Metrics)).toContain('Api429');
+    const filter = resourcesOf(north, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties!).find((f) => text(f.MetricTransformations).includes('"MetricName":"Api429"'))!;
+    expect(String(filter.FilterPattern)).toMatch(/\$\.status\s*=\s*"429"/);
+    const [accessLogsId] = resourcesOf(north, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('ApiAccessLogs'))!;
+    expect(refOf(filter.LogGroupName)).toBe(accessLogsId);
+  });
+
+  it('failed, aborted or expired AWS Backup jobs reach the topic and alarm; WAF blocks alarm', () => {
+    const [ruleId, rule] = resourcesOf(north, 'AWS::Events::Rule').find(([, r]) => String(text(r.Properties!.EventPattern)).includes('aws.backup'))!;
+    expect(rule.Properties!.EventPattern).toMatchObject({ source: ['aws.backup'], detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] } });
+    expect(text(rule.Properties!.Targets)).toContain(topicId);
+    const backup = byName('backup-job-failed')!;
+    expect(backup).toMatchObject({ Namespace: 'AWS/Events', MetricName: 'MatchedEvents' });
+    expect(text(backup.Dimensions)).toContain(ruleId);
+    const waf = byName('waf-blocked')!;
+    expect(waf).toMatchObject({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests' });
+    expect(text(waf.Dimensions)).toContain('fellesjournal-test-api');
+  });
+
+  it('a dead audit-outbox job alarms: no AuditOutboxPending data counts as breaching', () => {
+    expect(byName('audit-outbox-pending')).toMatchObject({ MetricName: 'AuditOutboxPending', TreatMissingData: 'breaching' });
+  });
+
   it('one dashboard per region, named after it', () => {
     for (const [region, template] of Object.entries(synth.json)) {
       expect(props(one(template, 'AWS::CloudWatch::Dashboard')).DashboardName).toBe(`fellesjournal-test-${region}`);
@@ -1085,6 +1146,56 @@ describe('CloudFormation limits: headroom in every stack', () => {
         expect(resourcesOf(nested.Monitoring!, type).length, type).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('safe rollout: live aliases, canary deployments, rollback alarms', () => {
+  const dataGroups = groups.filter((g) => g.plane === 'data');
+  const deploymentGroups = resourcesOf(north, 'AWS::CodeDeploy::DeploymentGroup');
+  const aliases = resourcesOf(north, 'AWS::Lambda::Alias');
+  const alarmId = (name: string) => resourcesOf(north, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties!.AlarmName === `fellesjournal-test-${name}`)![0];
+
+  it('every data function has a live alias on a published version, moved by CodeDeploy with a 10 % canary for 5 minutes', () => {
+    expect(aliases).toHaveLength(dataGroups.length);
+    expect(deploymentGroups).toHaveLength(dataGroups.length);
+    for (const g of dataGroups) {
+      const [aliasId, alias] = aliases.find(([, a]) => text(a.Properties!.FunctionName).includes(fnEntry(g.name)![0]))!;
+      expect(alias.Properties!.Name).toBe('live');
+      const version = north.Resources[refOf(alias.Properties!.FunctionVersion)!]!;
+      expect(version.Type).toBe('AWS::Lambda::Version');
+      const update = (alias as unknown as { UpdatePolicy: { CodeDeployLambdaAliasUpdate: { DeploymentGroupName: unknown } } }).UpdatePolicy.CodeDeployLambdaAliasUpdate;
+      const [, group] = deploymentGroups.find(([id]) => refOf(update.DeploymentGroupName) === id)!;
+      expect(group.Properties).toMatchObject({ DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes', DeploymentStyle: { DeploymentType: 'BLUE_GREEN' } });
+      expect(group.Properties!.AutoRollbackConfiguration).toMatchObject({ Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) });
+      // Rolls back on its own function's errors and on the API's 5xx rate and p99 latency.
+      const alarmNames = text(group.Properties!.AlarmConfiguration);
+      expect(aliasId).toBeTruthy();
+      for (const n of ['api-5xx-rate', 'api-latency-p99']) expect(alarmNames).toContain(alarmId(n));
+      const own = resourcesOf(north, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties!.MetricName === 'Errors' && String(text(a.Properties!.Dimensions)).includes(fnEntry(g.name)![0]))!;
+      expect(alarmNames).toContain(own[0]);
+    }
+  });
+
+  it('the canary is a config choice', async () => {
+    expect(parseInfraConfig({ ...TEST_CONFIG, rollout: { deploymentConfig: 'Linear10PercentEvery1Minute' } }).rollout.deploymentConfig).toBe('Linear10PercentEvery1Minute');
+    expect(() => parseInfraConfig({ ...TEST_CONFIG, rollout: { deploymentConfig: 'Everything' } })).toThrow(/rollout\.deploymentConfig/);
+  });
+
+  it('no retained resource has a fixed name, so a rolled-back first deploy can be retried (tables and the backup vault aside: looked up by name)', () => {
+    const NAME_PROPS = ['LogGroupName', 'BucketName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'AliasName', 'BackupVaultName', 'TableName', 'Name'];
+    for (const template of [north, west]) {
+      for (const [id, r] of Object.entries(template.Resources)) {
+        const retained = (r as { DeletionPolicy?: string }).DeletionPolicy === 'Retain';
+        if (!retained || ['AWS::DynamoDB::Table', 'AWS::Backup::BackupVault'].includes(r.Type)) continue;
+        for (const p of NAME_PROPS) {
+          const v = r.Properties?.[p];
+          // A name made unique per stack (the stack id's UUID) is allowed.
+          if (v !== undefined && !/"Ref"|"Fn::GetAtt"/.test(text(v))) expect(text(v), `${id}.${p}`).toContain('AWS::StackId');
+        }
+      }
+    }
+    const fnLogs = resourcesOf(north, 'AWS::Logs::LogGroup').filter(([id]) => /Logs[0-9A-F]{8}$/.test(id) && !id.startsWith('Api'));
+    expect(fnLogs.length).toBeGreaterThan(groups.length);
   });
 });
 

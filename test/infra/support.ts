@@ -55,6 +55,21 @@ export interface TemplateJson {
   Parameters?: Record<string, unknown>;
 }
 
+/** A value with every `Fn::GetAtt` of a nested stack's output replaced by the output's value. */
+function resolveOutputs(value: unknown, outputs: Record<string, Record<string, unknown>>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveOutputs(v, outputs));
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    const att = v['Fn::GetAtt'];
+    if (Array.isArray(att) && Object.keys(v).length === 1) {
+      const out = outputs[String(att[0])]?.[String(att[1])];
+      if (out !== undefined) return out;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveOutputs(x, outputs)]));
+  }
+  return value;
+}
+
 /** A value with every `{ Ref: <parameter> }` replaced by the parameter's given value. */
 function substitute(value: unknown, params: Record<string, unknown>): unknown {
   if (Array.isArray(value)) return value.map((v) => substitute(v, params));
@@ -97,6 +112,14 @@ export async function synthesize(config: InfraConfig = TEST_CONFIG, options: Bui
         merged.Resources[id] = substitute(resource, params) as TemplateJson['Resources'][string];
       }
     }
+    // And the region stack's references to a nested stack's outputs read as the output's value.
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const child of stacks[i]!.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
+      const resourceId = stacks[i]!.getLogicalId(child.nestedStackResource as CfnResource);
+      const params = (parent.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+      outputs[resourceId] = Object.fromEntries(Object.entries((nested[child.node.id]!.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([k, o]) => [`Outputs.${k}`, substitute(o.Value, params)]));
+    }
+    for (const id of Object.keys(parent.Resources)) merged.Resources[id] = resolveOutputs(merged.Resources[id], outputs) as TemplateJson['Resources'][string];
     raw[region.region] = { parent, nested };
     json[region.region] = merged;
     templates[region.region] = Template.fromJSON(merged);
