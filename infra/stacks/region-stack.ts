@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -51,17 +52,23 @@ export interface RegionStackProps extends StackProps {
   bundles: PreparedBundles;
   /** Web client directory to deploy (default: web/dist, else web/public). */
   webSourceDir?: string;
+  /** ARN of the CLOUDFRONT-scope web ACL (infra/stacks/edge-stack.ts, us-east-1). */
+  edgeWebAclArn: string;
 }
 
 const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export', anchor: 'Audit anchoring on request' } as const;
+
+const ORIGIN_SECRET_REASON =
+  'Not a credential of a person or service: a shared value CloudFront adds to API origin requests so the regional WAF can refuse requests that bypass CloudFront. CloudFormation writes it into both at deploy; rotating means a redeploy (docs/operations/rollout.md), which a rotation Lambda could not do consistently.';
 
 /** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
 export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
 
 /**
  * Everything Fellesjournal needs in one region, and nothing from any other region: tables, keys,
- * functions, API, web hosting, alarms. Regions are independent by construction: no cross-stack
- * references, no shared resources, each its own tenant role and keys.
+ * functions, API, web hosting, alarms. Regions are independent by construction: no reference to
+ * another region's stack, no shared data, each its own tenant role and keys. The one global piece
+ * is the edge web ACL (us-east-1, infra/stacks/edge-stack.ts) the distribution names.
  */
 export class RegionStack extends Stack {
   readonly tables: Tables;
@@ -275,6 +282,15 @@ export class RegionStack extends Stack {
       stage,
       rollout: { deploymentConfig: config.rollout.deploymentConfig, functions: dataGroups.map((g) => ({ name: constructId(g.name), fn: this.functions[g.name]!.fn })) },
     });
+    // CloudFront sends this value to the API origin; the regional WAF refuses requests without it.
+    const originSecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      description: 'Header value CloudFront adds to API requests; execute-api requests without it are refused by WAF',
+      encryptionKey: this.keys.ops,
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    acknowledge(originSecret, 'AwsSolutions-SMG4', ORIGIN_SECRET_REASON);
+    acknowledge(originSecret, 'HIPAA.Security-SecretsManagerRotationEnabled', ORIGIN_SECRET_REASON);
+    const originSecretValue = originSecret.secretValue.unsafeUnwrap();
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
     this.api = new Api(this, 'Api', {
       config,
@@ -287,6 +303,7 @@ export class RegionStack extends Stack {
       logsKey: this.keys.logs,
       logRetention,
       webUsageKeyValue: usageKey,
+      originSecret: originSecretValue,
     });
 
     this.web = new WebHosting(this, 'Web', {
@@ -296,6 +313,8 @@ export class RegionStack extends Stack {
       routes: props.routes,
       key: this.keys.ops,
       logRetentionDays: config.logRetentionDays,
+      webAclArn: props.edgeWebAclArn,
+      originSecret: originSecretValue,
       ...(props.webSourceDir ? { sourceDir: props.webSourceDir } : {}),
     });
 

@@ -117,7 +117,7 @@ describe('one isolated stack per region', () => {
     expect(stacks.map((s) => s.region)).toEqual(['eu-north-1', 'eu-west-1', 'eu-central-1']);
   });
 
-  it('no stack references another: no imports, no exports, no other region in any ARN', () => {
+  it('no region stack references another region: no imports, no exports, no other region in any ARN (the one outside reference is the edge web ACL)', () => {
     for (const [region, template] of Object.entries(synth.json)) {
       const body = text(template);
       expect(body).not.toContain('Fn::ImportValue');
@@ -912,19 +912,57 @@ describe('API Gateway', () => {
     expect(resourcesOf(north, 'AWS::ApiGateway::Account')).toHaveLength(1);
   });
 
-  it('a regional WAF web ACL with AWS managed rule groups and a per-IP rate limit protects the stage, logging without credentials', () => {
+  type AclRule = { Name: string; Action?: unknown; Statement: { ManagedRuleGroupStatement?: { VendorName: string; Name: string }; RateBasedStatement?: { AggregateKeyType: string; Limit: number }; NotStatement?: { Statement: { ByteMatchStatement: { FieldToMatch: unknown; SearchString: unknown; PositionalConstraint: string } } } } };
+  const managedNames = (rules: AclRule[]) => rules.flatMap((r) => (r.Statement.ManagedRuleGroupStatement ? [r.Statement.ManagedRuleGroupStatement] : []));
+
+  it('a regional WAF web ACL refuses requests that did not come through CloudFront, then applies AWS managed rule groups; logging without credentials or the origin secret', () => {
     const [aclId, acl] = one(north, 'AWS::WAFv2::WebACL');
     expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
-    const rules = acl.Properties!.Rules as { Statement: { ManagedRuleGroupStatement?: { VendorName: string; Name: string }; RateBasedStatement?: unknown }; OverrideAction?: unknown }[];
-    const managed = rules.flatMap((r) => (r.Statement.ManagedRuleGroupStatement ? [r.Statement.ManagedRuleGroupStatement] : []));
+    const rules = acl.Properties!.Rules as AclRule[];
+    const managed = managedNames(rules);
     expect(managed.every((m) => m.VendorName === 'AWS')).toBe(true);
     expect(managed.map((m) => m.Name)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']));
-    expect(rules.some((r) => r.Statement.RateBasedStatement)).toBe(true);
+    // Behind CloudFront every source address is an edge server's: no per-IP rate rule here (it is at the edge).
+    expect(rules.some((r) => r.Statement.RateBasedStatement)).toBe(false);
+    // First rule: block unless the origin header carries the secret CloudFront sends.
+    const [first] = [...rules].sort((a, b) => (a as unknown as { Priority: number }).Priority - (b as unknown as { Priority: number }).Priority);
+    expect(first!.Action).toEqual({ Block: {} });
+    const match = first!.Statement.NotStatement!.Statement.ByteMatchStatement;
+    expect(match).toMatchObject({ FieldToMatch: { SingleHeader: { Name: 'x-fj-origin-verify' } }, PositionalConstraint: 'EXACTLY' });
+    const [secretId, secret] = one(north, 'AWS::SecretsManager::Secret');
+    expect(text(match.SearchString)).toContain(secretId);
+    expect(refOf((secret.Properties as { KmsKeyId: unknown }).KmsKeyId)).toMatch(/OpsKey/);
+    // CloudFront sends that same secret to the API origin, and only there.
+    const dist = props(one(north, 'AWS::CloudFront::Distribution')).DistributionConfig as { Origins: { Id: string; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[]; S3OriginConfig?: unknown }[] };
+    const apiOrigins = dist.Origins.filter((o) => !o.S3OriginConfig);
+    expect(apiOrigins).toHaveLength(1);
+    expect(apiOrigins[0]!.OriginCustomHeaders).toEqual([{ HeaderName: 'x-fj-origin-verify', HeaderValue: match.SearchString }]);
+    for (const o of dist.Origins.filter((x) => x.S3OriginConfig)) expect(o.OriginCustomHeaders).toBeUndefined();
     const [, assoc] = one(north, 'AWS::WAFv2::WebACLAssociation');
     expect(text(assoc.Properties!.ResourceArn)).toContain(one(north, 'AWS::ApiGateway::Stage')[0]);
     expect(refOf(assoc.Properties!.WebACLArn)).toBe(aclId);
     const [, logging] = one(north, 'AWS::WAFv2::LoggingConfiguration');
     expect(text(logging.Properties!.RedactedFields)).toContain('authorization');
+    expect(text(logging.Properties!.RedactedFields)).toContain('x-fj-origin-verify');
+  });
+
+  it('the edge web ACL (us-east-1, CLOUDFRONT scope) rate-limits per real client address and carries the managed rules; every region\'s distribution uses it', () => {
+    const edgeStack = synth.app.node.findChild(`Fellesjournal-test-edge`) as Stack;
+    expect(edgeStack.region).toBe('us-east-1');
+    const edge = Template.fromStack(edgeStack).toJSON() as typeof north;
+    const [, acl] = one(edge, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    const rules = acl.Properties!.Rules as AclRule[];
+    const rate = rules.find((r) => r.Statement.RateBasedStatement)!;
+    expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: TEST_CONFIG.api.wafRateLimitPer5Min });
+    expect(rate.Action).toEqual({ Block: {} });
+    expect(managedNames(rules).map((m) => m.Name)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']));
+    expect(text(one(edge, 'AWS::WAFv2::LoggingConfiguration')[1].Properties!.RedactedFields)).toContain('authorization');
+    for (const template of [north, west]) {
+      // The ARN arrives through CDK's cross-region reference (an SSM parameter read in the region).
+      const webAclId = (props(one(template, 'AWS::CloudFront::Distribution')).DistributionConfig as { WebACLId?: unknown }).WebACLId;
+      expect(text(webAclId)).toMatch(/ExportsReader/);
+    }
   });
 
   it('TLS only: HTTPS-only API behaviours and origin (TLS 1.2), TLS 1.2+ for a custom domain, buckets and topic refuse plain HTTP', () => {
