@@ -5,8 +5,10 @@ import type { RouteSpec } from '../shared/http/route';
 import type { InfraConfig } from './config';
 import { bundleModule, bundleRoutes } from './constructs/bundling';
 import { groupRoutes } from './route-groups';
+import { EdgeStack, EDGE_REGION } from './stacks/edge-stack';
 import { RegionStack, type PreparedBundles } from './stacks/region-stack';
 import { OFFBOARD_WORKER_MODULE } from './stacks/operations-workflows-stack';
+import type { Construct } from 'constructs';
 
 /** Module of the API Gateway authorizer, relative to the repository root. */
 export const AUTHORIZER_MODULE = 'infra/functions/authorizer.ts';
@@ -47,8 +49,48 @@ export interface BuildOptions {
   builtinCloudFormationValidation?: boolean;
 }
 
-/** The CDK app: one isolated stack per configured region. */
-export async function buildApp(config: InfraConfig, options: BuildOptions = {}): Promise<{ app: App; stacks: RegionStack[] }> {
+export function edgeStackName(config: InfraConfig): string {
+  return `Fellesjournal-${config.stage}-edge`;
+}
+
+/**
+ * The stacks of one stage into a scope (an App, or a pipeline's Stage): the edge web ACL in
+ * us-east-1, and one isolated stack per region that names it (a cross-region reference, which CDK
+ * carries through SSM parameters; no region refers to another region).
+ */
+export function addStageStacks(scope: Construct, config: InfraConfig, bundles: PreparedBundles, options: { routes: readonly RouteSpec[]; webSourceDir?: string; regions?: string[] }): { edge: EdgeStack; stacks: RegionStack[] } {
+  // Explicit stack names: inside a pipeline stage CDK would prefix them with the stage's name.
+  const edge = new EdgeStack(scope, edgeStackName(config), {
+    stackName: edgeStackName(config),
+    env: { account: config.account, region: EDGE_REGION },
+    description: `Fellesjournal ${config.stage}: CloudFront web ACL (global; us-east-1 is the only region CloudFront takes it from)`,
+    terminationProtection: config.stage === 'prod',
+    crossRegionReferences: true,
+    config,
+  });
+  const stacks = config.regions
+    .filter((region) => !options.regions || options.regions.includes(region.region))
+    .map(
+      (region) =>
+        new RegionStack(scope, stackName(config, region.region), {
+          stackName: stackName(config, region.region),
+          env: { account: config.account, region: region.region },
+          description: `Fellesjournal ${config.stage} in ${region.region}`,
+          terminationProtection: config.stage === 'prod',
+          crossRegionReferences: true,
+          config,
+          region,
+          routes: options.routes,
+          bundles,
+          edgeWebAclArn: edge.webAcl.attrArn,
+          ...(options.webSourceDir ? { webSourceDir: options.webSourceDir } : {}),
+        }),
+    );
+  return { edge, stacks };
+}
+
+/** The CDK app: the edge stack and one isolated stack per configured region. */
+export async function buildApp(config: InfraConfig, options: BuildOptions = {}): Promise<{ app: App; stacks: RegionStack[]; edge: EdgeStack }> {
   const routes = options.routes ?? ROUTES;
   const bundles = await prepareBundles(routes);
   const app =
@@ -57,21 +99,9 @@ export async function buildApp(config: InfraConfig, options: BuildOptions = {}):
       ...(options.outdir ? { outdir: options.outdir } : {}),
       ...(options.builtinCloudFormationValidation === false ? { builtinCloudFormationValidation: false } : {}),
     });
-  const stacks = config.regions.map(
-    (region) =>
-      new RegionStack(app, stackName(config, region.region), {
-        env: { account: config.account, region: region.region },
-        description: `Fellesjournal ${config.stage} in ${region.region}`,
-        terminationProtection: config.stage === 'prod',
-        config,
-        region,
-        routes,
-        bundles,
-        ...(options.webSourceDir ? { webSourceDir: options.webSourceDir } : {}),
-      }),
-  );
+  const { edge, stacks } = addStageStacks(app, config, bundles, { routes, ...(options.webSourceDir ? { webSourceDir: options.webSourceDir } : {}) });
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
   }
-  return { app, stacks };
+  return { app, stacks, edge };
 }

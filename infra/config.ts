@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TENANT_PLANS, DEFAULT_VENDOR_PLAN, DEFAULT_WEB_PLAN } from '../shared/auth/usage-plans';
 
+/** The one stage that may deploy without an alarm address (a developer's own account). */
+export const LOCAL_STAGE = 'local';
+
 const throttleSchema = z.object({
   /** Steady-state requests per second. */
   rateLimit: z.number().positive(),
@@ -142,12 +145,29 @@ export const infraConfigSchema = z
         manageCloudWatchRole: z.boolean().default(true),
       })
       .prefault({}),
-    /** Where alarms are mailed; the SNS topic exists either way. */
+    /** Where alarms are mailed. Required for every stage but `local`: without it alarms reach nobody. */
     alarmEmail: z.email().optional(),
+    /** Thresholds of the alarms that have no natural one (docs/operations/rollout.md). */
+    alarms: z
+      .object({
+        apiP99LatencyMs: z.number().int().positive().default(3000),
+        throttledPercent: z.number().positive().max(100).default(1),
+        wafBlockedPer5Min: z.number().int().positive().default(500),
+      })
+      .prefault({}),
+    /** How CodeDeploy moves the data functions' `live` alias to a new version (infra/constructs/rollout.ts). */
+    rollout: z
+      .object({
+        deploymentConfig: z.enum(['Canary10Percent5Minutes', 'Canary10Percent10Minutes', 'Canary10Percent30Minutes', 'Linear10PercentEvery1Minute', 'AllAtOnce']).default('Canary10Percent5Minutes'),
+      })
+      .prefault({}),
     /** Extra origins the web client may fetch from (CSP connect-src), beyond itself and the issuer. */
     webConnectSrc: z.array(z.url({ protocol: /^https$/ })).default([]),
   })
   .superRefine((c, ctx) => {
+    if (!c.alarmEmail && c.stage !== LOCAL_STAGE) {
+      ctx.addIssue({ code: 'custom', path: ['alarmEmail'], message: `required for stage ${c.stage}: alarms would reach nobody (only stage "${LOCAL_STAGE}" may leave it out)` });
+    }
     const seen = new Set<string>();
     c.regions.forEach((r, i) => {
       if (seen.has(r.region)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'region'], message: `${r.region} is listed twice` });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +23,34 @@ export interface ApiProps {
   logRetention: logs.RetentionDays;
   /** Value of the web plan's API key (infra/functions/usage-keys.ts). */
   webUsageKeyValue: string;
+  /** The value CloudFront sends in ORIGIN_VERIFY_HEADER; the regional WAF refuses requests without it. */
+  originSecret: string;
+}
+
+/** Header CloudFront adds to every request to the API origin; a request straight to execute-api lacks it. */
+export const ORIGIN_VERIFY_HEADER = 'x-fj-origin-verify';
+
+/** AWS managed rule groups, from the given priority on (the regional and the edge web ACL use the same). */
+export function managedRules(first: number): wafv2.CfnWebACL.RuleProperty[] {
+  const managed = (name: string, priority: number, overrides: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name,
+        ...(overrides.length ? { ruleActionOverrides: overrides.map((o) => ({ name: o, actionToUse: { count: {} } })) } : {}),
+      },
+    },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: false },
+  });
+  return [
+    managed('AWSManagedRulesAmazonIpReputationList', first),
+    // Journal notes may exceed the common rule set's 8 KB body limit; API Gateway caps bodies itself.
+    managed('AWSManagedRulesCommonRuleSet', first + 1, ['SizeRestrictions_BODY']),
+    managed('AWSManagedRulesKnownBadInputsRuleSet', first + 2),
+  ];
 }
 
 /** A gateway-made error, as problem+json (RFC 9457) like every error the handlers make. */
@@ -126,8 +154,8 @@ export class Api extends Construct {
     const { region, account } = Stack.of(this);
     const stageName = config.stage;
 
+    // Retained log groups get no fixed name (a retry of a rolled-back first deploy would collide).
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/fellesjournal/${stageName}/api-access`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -310,20 +338,9 @@ export class Api extends Construct {
       });
     }
 
-    // Regional WAF in front of the stage: AWS managed rule groups and a per-IP rate limit.
-    const managed = (name: string, priority: number, overrides: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: {
-        managedRuleGroupStatement: {
-          vendorName: 'AWS',
-          name,
-          ...(overrides.length ? { ruleActionOverrides: overrides.map((o) => ({ name: o, actionToUse: { count: {} } })) } : {}),
-        },
-      },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: false },
-    });
+    // Regional WAF in front of the stage: only requests through this region's CloudFront (they carry
+    // the origin secret header), then AWS managed rule groups. The per-client rate limit is at the
+    // edge (infra/stacks/edge-stack.ts): here every request comes from a CloudFront edge address.
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `fellesjournal-${stageName}-api`,
       scope: 'REGIONAL',
@@ -331,24 +348,34 @@ export class Api extends Construct {
       // Sampled requests would keep request details (paths, headers) in WAF's console; metrics suffice.
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `fellesjournal-${stageName}-api`, sampledRequestsEnabled: false },
       rules: [
-        managed('AWSManagedRulesAmazonIpReputationList', 0),
-        // Journal notes may exceed the common rule set's 8 KB body limit; API Gateway caps bodies itself.
-        managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY']),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
         {
-          name: 'RatePerIp',
-          priority: 3,
+          name: 'OnlyThroughCloudFront',
+          priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: config.api.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RatePerIp', sampledRequestsEnabled: false },
+          statement: {
+            notStatement: {
+              statement: {
+                byteMatchStatement: {
+                  fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER } },
+                  positionalConstraint: 'EXACTLY',
+                  searchString: props.originSecret,
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'OnlyThroughCloudFront', sampledRequestsEnabled: false },
         },
+        ...managedRules(1),
       ],
     });
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: api.deploymentStage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
-    const wafLogGroupName = `aws-waf-logs-fellesjournal-${stageName}`;
+    // WAF logs only to groups named aws-waf-logs-*; the stack id's UUID makes the name new for each
+    // stack, so a retained group left by a rolled-back first deploy does not block the retry.
+    const wafLogGroupName = `aws-waf-logs-fellesjournal-${stageName}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`;
     this.wafLogs = new logs.LogGroup(this, 'WafLogs', {
       logGroupName: wafLogGroupName,
       encryptionKey: props.logsKey,
@@ -363,6 +390,7 @@ export class Api extends Construct {
         { singleHeader: { Name: 'authorization' } },
         { singleHeader: { Name: 'x-api-key' } },
         { singleHeader: { Name: 'cookie' } },
+        { singleHeader: { Name: ORIGIN_VERIFY_HEADER } },
         { queryString: {} },
       ],
     });

@@ -204,11 +204,11 @@ export class AuditAnchor extends Construct {
   }
 
   /** Alarms: a beat that failed, no tree head for two beats, stream heads behind their anchors, failed verifies. */
-  alarms(topic: sns.ITopic, namespace: string, stage: string, beatMinutes: number): cloudwatch.Alarm[] {
+  alarms(topic: sns.ITopic, namespace: string, stage: string, beatMinutes: number, scope: Construct = this): cloudwatch.Alarm[] {
     const period = Duration.minutes(beatMinutes);
     const metric = (name: string, service: string, statistic = 'Sum') => new cloudwatch.Metric({ namespace, metricName: name, dimensionsMap: { service }, statistic, period });
     const made = [
-      new cloudwatch.Alarm(this, 'AnchorFailed', {
+      new cloudwatch.Alarm(scope, 'AnchorFailed', {
         alarmName: `fellesjournal-${stage}-audit-anchor-failed`,
         alarmDescription: `A municipality's tree head was not written on an anchoring beat (${METRICS.auditAnchorFailed})`,
         metric: metric(METRICS.auditAnchorFailed, 'audit-anchor'),
@@ -217,7 +217,7 @@ export class AuditAnchor extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'NoTreeHead', {
+      new cloudwatch.Alarm(scope, 'NoTreeHead', {
         alarmName: `fellesjournal-${stage}-audit-anchor-missing`,
         alarmDescription: `No tree head written for two beats (${METRICS.auditAnchorWritten}); verify fails a chain with a gap over two beats`,
         metric: metric(METRICS.auditAnchorWritten, 'audit-anchor'),
@@ -226,7 +226,7 @@ export class AuditAnchor extends Construct {
         evaluationPeriods: 2,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'AnchorRegression', {
+      new cloudwatch.Alarm(scope, 'AnchorRegression', {
         alarmName: `fellesjournal-${stage}-audit-anchor-regression`,
         alarmDescription: `Stream heads behind or off their anchored chain: audit items rewritten (${METRICS.auditAnchorRegression})`,
         metric: metric(METRICS.auditAnchorRegression, 'audit-anchor'),
@@ -235,7 +235,7 @@ export class AuditAnchor extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'VerifyFailed', {
+      new cloudwatch.Alarm(scope, 'VerifyFailed', {
         alarmName: `fellesjournal-${stage}-audit-verify-failed`,
         alarmDescription: `An audit verify found a broken chain or a fault in the tree heads (${METRICS.auditVerifyFailed})`,
         metric: metric(METRICS.auditVerifyFailed, 'audit'),

@@ -87,7 +87,8 @@ export class PlatformKeys extends Construct {
     this.ops.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        // EventBridge forwards failed AWS Backup jobs to the same topic (infra/constructs/operations.ts).
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': account } },

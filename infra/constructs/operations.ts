@@ -1,13 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableId } from '../../shared/db/tables';
 import { METRICS, TENANT_DIMENSION } from '../../shared/metric-names';
@@ -45,12 +47,30 @@ export interface MonitoredFunction {
 export interface OperationsProps {
   stage: string;
   region: string;
-  api: apigw.RestApi;
+  /** The REST API's name and stage, as literals: a reference to the stage would make this nested stack wait for the API's deployment. */
+  apiName: string;
+  apiStage: string;
   functions: MonitoredFunction[];
   tables: Record<TableId, dynamodb.ITable>;
   metricsNamespace: string;
   topicKey: kms.IKey;
   alarmEmail?: string;
+  /** Every dead-letter queue of the region: a message there is an event nothing processed. */
+  deadLetterQueues: { name: string; queue: sqs.IQueue }[];
+  /** The API's access log group (429s are counted from it). */
+  accessLogs: logs.ILogGroup;
+  /** Name of the regional web ACL in front of the API stage. */
+  webAclName: string;
+  thresholds: AlarmThresholds;
+}
+
+export interface AlarmThresholds {
+  /** p99 of the API's latency (ms) over 5 minutes, three periods running. */
+  apiP99LatencyMs: number;
+  /** Share (%) of API requests answered 429, three 5-minute periods running. */
+  throttledPercent: number;
+  /** Requests the regional web ACL blocked in 5 minutes. */
+  wafBlockedPer5Min: number;
 }
 
 /** Alarms on what hurts users or the audit trail, all to one encrypted topic, and a dashboard. */
@@ -58,10 +78,15 @@ export class Operations extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
+  /** Each function's own errors alarm, by the name it was given (rollback alarms of its canary). */
+  readonly functionErrors: Record<string, cloudwatch.Alarm> = {};
+  /** API-wide alarms a canary of any API function rolls back on: 5xx rate and p99 latency. */
+  readonly apiAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     const period = Duration.minutes(5);
+    const minute = Duration.minutes(1);
     this.topic = new sns.Topic(this, 'Alarms', {
       topicName: `fellesjournal-${props.stage}-alarms`,
       masterKey: props.topicKey,
@@ -79,14 +104,14 @@ export class Operations extends Construct {
 
     // API: share of 5xx among all requests.
     const apiMetric = (name: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.api.restApiName, Stage: props.api.deploymentStage.stageName }, statistic, period });
+      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.apiName, Stage: props.apiStage }, statistic, period });
     const serverErrorRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
       usingMetrics: { errors: apiMetric('5XXError'), requests: apiMetric('Count') },
       label: '5xx %',
       period,
     });
-    alarm('Api5xxRate', {
+    const api5xx = alarm('Api5xxRate', {
       alarmName: `fellesjournal-${props.stage}-api-5xx-rate`,
       alarmDescription: 'More than 1% of API requests answered 5xx for 15 minutes',
       metric: serverErrorRate,
@@ -94,6 +119,103 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
+    });
+
+    const latencyP99 = alarm('ApiLatencyP99', {
+      alarmName: `fellesjournal-${props.stage}-api-latency-p99`,
+      alarmDescription: `p99 of API latency above ${props.thresholds.apiP99LatencyMs} ms for 15 minutes: users wait, or a function is near its timeout`,
+      metric: apiMetric('Latency', 'p99'),
+      threshold: props.thresholds.apiP99LatencyMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+    this.apiAlarms.push(api5xx, latencyP99);
+
+    // 429s: API Gateway counts them only inside 4XXError, so they are counted from the access log.
+    const namespace = opsNamespace(props.stage);
+    new logs.MetricFilter(this, 'Api429Filter', {
+      logGroup: props.accessLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: namespace,
+      metricName: 'Api429',
+      metricValue: '1',
+    });
+    const throttledRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * throttled / requests, 0)',
+      usingMetrics: { throttled: new cloudwatch.Metric({ namespace, metricName: 'Api429', statistic: 'Sum', period }), requests: apiMetric('Count') },
+      label: '429 %',
+      period,
+    });
+    alarm('Api429Rate', {
+      alarmName: `fellesjournal-${props.stage}-api-429-rate`,
+      alarmDescription: `More than ${props.thresholds.throttledPercent}% of API requests answered 429 for 15 minutes: a municipality or vendor at its plan's limit, or the stage limit reached (runbook: noisy municipality)`,
+      metric: throttledRate,
+      threshold: props.thresholds.throttledPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+
+    // Errors of each function on its own: also what a canary of that function rolls back on.
+    for (const f of props.functions) {
+      this.functionErrors[f.name] = alarm(`FunctionErrors${f.name}`, {
+        alarmName: `fellesjournal-${props.stage}-fn-${f.name}-errors`,
+        alarmDescription: `${f.name}: invocations that failed (unhandled error, timeout, out of memory) in 2 of 3 minutes`,
+        metric: f.fn.metricErrors({ period: minute, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      });
+    }
+
+    // A message in a dead-letter queue is an event (schedule, stream batch) that was never processed.
+    for (const { name, queue } of props.deadLetterQueues) {
+      alarm(`DeadLetters${name}`, {
+        alarmName: `fellesjournal-${props.stage}-dlq-${name}`,
+        alarmDescription: `Dead-letter queue of ${name} holds messages: events that failed after retries (inspect, fix, redrive)`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: minute, statistic: 'Maximum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    // AWS Backup jobs (backups, copies to the recovery region, restores) that failed, were aborted or expired.
+    const backupFailures = new events.Rule(this, 'BackupJobFailedRule', {
+      description: 'AWS Backup job, copy job or restore job that did not complete',
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+        detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+      },
+      // The event itself (job id, resource, reason) goes to the alarm topic too.
+      targets: [new targets.SnsTopic(this.topic)],
+    });
+    alarm('BackupJobFailed', {
+      alarmName: `fellesjournal-${props.stage}-backup-job-failed`,
+      alarmDescription: 'An AWS Backup job, copy job or restore job failed, was aborted or expired: a recovery point may be missing',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensionsMap: { RuleName: backupFailures.ruleName }, statistic: 'Sum', period }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    const wafBlocked = new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      dimensionsMap: { WebACL: props.webAclName, Region: props.region, Rule: 'ALL' },
+      statistic: 'Sum',
+      period,
+    });
+    alarm('WafBlocked', {
+      alarmName: `fellesjournal-${props.stage}-waf-blocked`,
+      alarmDescription: `The regional web ACL blocked more than ${props.thresholds.wafBlockedPer5Min} requests in 5 minutes: an attack, requests around CloudFront, or a rule blocking real users`,
+      metric: wafBlocked,
+      threshold: props.thresholds.wafBlockedPer5Min,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
     });
 
     // Functions refused for lack of (reserved) concurrency: users see 429/5xx. One alarm over every
@@ -181,11 +303,12 @@ export class Operations extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 6,
       datapointsToAlarm: 6,
+      // Every run reports what stays owed (0 included): no data means the job is not running.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
     // KMS refusals and failures, and AccessDenied (the tenant role refusing another tenant's keys
     // or items), counted from every function's JSON logs.
-    const namespace = opsNamespace(props.stage);
     const kmsErrors = new cloudwatch.Metric({ namespace, metricName: 'KmsErrors', statistic: 'Sum', period });
     const denials = new cloudwatch.Metric({ namespace, metricName: 'AccessDenied', statistic: 'Sum', period });
     for (const f of props.functions) {
@@ -230,7 +353,7 @@ export class Operations extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'API requests', left: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'API 5xx %', left: [serverErrorRate], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API 5xx % and 429 %', left: [serverErrorRate, throttledRate], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'API latency', left: [apiMetric('Latency', 'p50'), apiMetric('Latency', 'p99'), apiMetric('IntegrationLatency', 'p99')], width: 8 }),
     );
     this.dashboard.addWidgets(
@@ -247,8 +370,8 @@ export class Operations extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Audit, KMS and IAM refusals',
-        left: [kmsErrors.with({ label: 'KMS errors' }), denials.with({ label: 'AccessDenied' })],
+        title: 'Audit, KMS and IAM refusals; WAF blocks',
+        left: [kmsErrors.with({ label: 'KMS errors' }), denials.with({ label: 'AccessDenied' }), wafBlocked.with({ label: 'WAF blocked (regional)' })],
         // 401/403 answers: a rise means a misconfigured client or someone probing.
         right: [
           new cloudwatch.MathExpression({

@@ -51,8 +51,9 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const functionName = `fj-${props.stage}-${props.name}`;
+    // No fixed name: the group is retained, and a retained group with a fixed name would make a
+    // retry of a rolled-back first deploy fail ("already exists"). Lambda is told the group.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/fellesjournal/${props.stage}/lambda/${props.name}`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,

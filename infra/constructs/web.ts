@@ -11,6 +11,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../shared/http/route';
 import type { InfraConfig, RegionConfig } from '../config';
+import { ORIGIN_VERIFY_HEADER } from './api';
 import { REPO_ROOT } from './bundling';
 import { acknowledge, arnRef } from './nag';
 
@@ -86,6 +87,10 @@ export interface WebHostingProps {
   logRetentionDays: number;
   /** Directory to deploy (defaults to web/dist, or web/public when the client is not built). */
   sourceDir?: string;
+  /** The CLOUDFRONT-scope web ACL from the edge stack (us-east-1). */
+  webAclArn: string;
+  /** Value of the origin header the regional WAF requires of API requests. */
+  originSecret: string;
 }
 
 /**
@@ -153,7 +158,8 @@ export class WebHosting extends Construct {
       comment: 'Client-side routes serve index.html',
     });
     // RestApiOrigin talks HTTPS only, TLS 1.2, to the stage (origin path /<stage>).
-    const apiOrigin = new origins.RestApiOrigin(props.api);
+    // The origin header proves to the regional WAF that a request came through this distribution.
+    const apiOrigin = new origins.RestApiOrigin(props.api, { customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret } });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
       // A redirect would send a token or a body over plain HTTP once; refuse HTTP outright.
@@ -167,6 +173,7 @@ export class WebHosting extends Construct {
     const custom = props.region.domainName && props.region.certificateArn;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Fellesjournal ${config.stage} ${props.region.region}`,
+      webAclId: props.webAclArn,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -222,12 +229,7 @@ export class WebHosting extends Construct {
     acknowledge(
       d,
       'AwsSolutions-CFR1',
-      'Access is decided by authentication (HelseID / ID-porten) and authorisation, not location: clinicians travel and citizens abroad have the right to read their own record and its access log. The API behind it is also protected by the regional WAF.',
-    );
-    acknowledge(
-      d,
-      'AwsSolutions-CFR2',
-      'A CloudFront web ACL must live in us-east-1, which would make every region depend on another region (the stacks must be isolated). The API origin has its own regional WAF web ACL with AWS managed rule groups and a rate limit; the bucket holds only the public web client build.',
+      'Access is decided by authentication (HelseID / ID-porten) and authorisation, not location: clinicians travel and citizens abroad have the right to read their own record and its access log. The edge web ACL (managed rules, per-client rate limit) and the regional WAF protect the API.',
     );
     if (!customDomain) {
       acknowledge(
@@ -237,7 +239,7 @@ export class WebHosting extends Construct {
       );
     }
     const noReplication =
-      'Cross-region replication would copy this bucket into another region, against the rule that regions are isolated. Its content is reproducible (the web build from git, or access logs that also stay versioned here).';
+      'Cross-region replication would copy this bucket into another region, against the rule that regions are isolated from each other (only the edge web ACL is global, and it holds no data). Its content is reproducible (the web build from git, or access logs that also stay versioned here).';
     acknowledge(this.bucket, 'HIPAA.Security-S3BucketReplicationEnabled', noReplication);
     acknowledge(this.logBucket, 'HIPAA.Security-S3BucketReplicationEnabled', noReplication);
     acknowledge(

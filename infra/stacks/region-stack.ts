@@ -3,6 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -14,10 +16,10 @@ import { USAGE_ENV } from '../../shared/auth/usage-key-admin';
 import { usageKeySeed } from '../../shared/auth/usage-keys';
 import { AuditAnchor } from '../constructs/audit-anchor';
 import { StatsAggregator } from '../constructs/stats-aggregator';
-import { KeyTrail } from '../constructs/key-trail';
+import type { KeyTrail } from '../constructs/key-trail';
 import { PlatformKeys, TENANT_KEY_ALIAS_PREFIX } from '../constructs/keys';
 import { acknowledge, arnRef } from '../constructs/nag';
-import { Operations, opsNamespace } from '../constructs/operations';
+import type { Operations } from '../constructs/operations';
 import {
   adminStatements,
   anchorPlaneStatements,
@@ -33,6 +35,7 @@ import {
 import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
+import { MonitoringStack } from './monitoring-stack';
 import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
 import { OperationsWorkflowsStack } from './operations-workflows-stack';
 import { constructId, type FunctionGroup } from '../route-groups';
@@ -51,17 +54,23 @@ export interface RegionStackProps extends StackProps {
   bundles: PreparedBundles;
   /** Web client directory to deploy (default: web/dist, else web/public). */
   webSourceDir?: string;
+  /** ARN of the CLOUDFRONT-scope web ACL (infra/stacks/edge-stack.ts, us-east-1). */
+  edgeWebAclArn: string;
 }
 
 const PLANE_LABEL = { data: 'Data plane', admin: 'Tenant-admin control plane', operator: 'Operator control plane', export: 'Offboarding export', anchor: 'Audit anchoring on request' } as const;
+
+const ORIGIN_SECRET_REASON =
+  'Not a credential of a person or service: a shared value CloudFront adds to API origin requests so the regional WAF can refuse requests that bypass CloudFront. CloudFormation writes it into both at deploy; rotating means a redeploy (docs/operations/rollout.md), which a rotation Lambda could not do consistently.';
 
 /** Environment variables that tell the vendor-registration code which usage plans exist (by name). */
 export const VENDOR_PLANS_ENV = 'FJ_VENDOR_USAGE_PLANS';
 
 /**
  * Everything Fellesjournal needs in one region, and nothing from any other region: tables, keys,
- * functions, API, web hosting, alarms. Regions are independent by construction: no cross-stack
- * references, no shared resources, each its own tenant role and keys.
+ * functions, API, web hosting, alarms. Regions are independent by construction: no reference to
+ * another region's stack, no shared data, each its own tenant role and keys. The one global piece
+ * is the edge web ACL (us-east-1, infra/stacks/edge-stack.ts) the distribution names.
  */
 export class RegionStack extends Stack {
   readonly tables: Tables;
@@ -76,6 +85,7 @@ export class RegionStack extends Stack {
   readonly exportBucket: s3.Bucket;
   readonly anchor: AuditAnchor;
   readonly keyTrail: KeyTrail;
+  readonly monitoring: MonitoringStack;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -269,15 +279,33 @@ export class RegionStack extends Stack {
       statements: authorizerStatements(t, this.keys),
     });
 
+    // Monitoring and rollout live in a nested stack; the data functions' live aliases come first (the API invokes them).
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      stage,
+      rollout: { deploymentConfig: config.rollout.deploymentConfig, functions: dataGroups.map((g) => ({ name: constructId(g.name), fn: this.functions[g.name]!.fn })) },
+    });
+    // CloudFront sends this value to the API origin; the regional WAF refuses requests without it.
+    const originSecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      description: 'Header value CloudFront adds to API requests; execute-api requests without it are refused by WAF',
+      encryptionKey: this.keys.ops,
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    acknowledge(originSecret, 'AwsSolutions-SMG4', ORIGIN_SECRET_REASON);
+    acknowledge(originSecret, 'HIPAA.Security-SecretsManagerRotationEnabled', ORIGIN_SECRET_REASON);
+    const originSecretValue = originSecret.secretValue.unsafeUnwrap();
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
     this.api = new Api(this, 'Api', {
       config,
       routes: props.routes,
-      functionFor: (route) => this.functions[groupOf.get(route.id)!]!.fn,
+      functionFor: (route) => {
+        const name = groupOf.get(route.id)!;
+        return this.monitoring.rollout.aliases[constructId(name)] ?? this.functions[name]!.fn;
+      },
       authorizer: this.authorizer.fn,
       logsKey: this.keys.logs,
       logRetention,
       webUsageKeyValue: usageKey,
+      originSecret: originSecretValue,
     });
 
     this.web = new WebHosting(this, 'Web', {
@@ -287,6 +315,8 @@ export class RegionStack extends Stack {
       routes: props.routes,
       key: this.keys.ops,
       logRetentionDays: config.logRetentionDays,
+      webAclArn: props.edgeWebAclArn,
+      originSecret: originSecretValue,
       ...(props.webSourceDir ? { sourceDir: props.webSourceDir } : {}),
     });
 
@@ -386,17 +416,6 @@ export class RegionStack extends Stack {
     new CfnOutput(this, 'AuditAnchorBucketName', { value: this.anchor.bucket.bucketName });
     new CfnOutput(this, 'AuditAnchorKeyArn', { value: this.anchor.signingKey.keyArn });
 
-    this.operations = new Operations(this, 'Operations', {
-      stage,
-      region: this.region,
-      api: this.api.restApi,
-      functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
-      tables: t,
-      metricsNamespace: config.metricsNamespace,
-      topicKey: this.keys.ops,
-      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
-    });
-    this.anchor.alarms(this.operations.topic, config.metricsNamespace, stage, beatMinutes);
 
     // Tenant keys: the control plane writes each new key's policy (shared/crypto/key-policy.ts) from
     // these roles. The offboarding function (export plane) is both the export and the offboarding role.
@@ -409,18 +428,36 @@ export class RegionStack extends Stack {
       fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
       fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
     }
-    this.keyTrail = new KeyTrail(this, 'KeyTrail', {
-      stage,
-      topic: this.operations.topic,
-      dashboard: this.operations.dashboard,
-      metricNamespace: opsNamespace(stage),
-      logsKey: this.keys.logs,
-      logRetention,
-      accessLogs: this.web.logBucket,
-      applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
-      tenantRoleName: this.tenantRole.role.roleName,
-      tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+    // Alarms, dashboard, metric filters and the key trail: a nested stack, so this one keeps headroom.
+    this.monitoring.watch({
+      operations: {
+        stage,
+        region: this.region,
+        apiName: `fellesjournal-${stage}`,
+        apiStage: stage,
+        functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
+        tables: t,
+        metricsNamespace: config.metricsNamespace,
+        topicKey: this.keys.ops,
+        ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+        deadLetterQueues: deadLetterQueues(this),
+        accessLogs: this.api.accessLogs,
+        webAclName: this.api.webAcl.name!,
+        thresholds: config.alarms,
+      },
+      anchor: { construct: this.anchor, metricsNamespace: config.metricsNamespace, beatMinutes },
+      keyTrail: {
+        stage,
+        logsKey: this.keys.logs,
+        logRetention,
+        accessLogs: this.web.logBucket,
+        applicationRoleArns: [this.tenantRole.role.roleArn, offboardingRole.roleArn, this.sharingReadRole.role.roleArn],
+        tenantRoleName: this.tenantRole.role.roleName,
+        tenantRolePolicyArns: [this.tenantRole.policy.managedPolicyArn],
+      },
     });
+    this.operations = this.monitoring.operations;
+    this.keyTrail = this.monitoring.keyTrail;
 
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
@@ -445,6 +482,15 @@ function drReplication(scope: Construct, dr: RegionConfig['dr']): Pick<s3.Bucket
       },
     ],
   };
+}
+
+/**
+ * Every dead-letter queue in the region (its own or a nested stack's made before the monitoring):
+ * a queue whose construct id says so (`DeadLetters`, `...Dlq`), or a function's dead-letter target.
+ */
+function deadLetterQueues(root: Construct): { name: string; queue: sqs.IQueue }[] {
+  const found = root.node.findAll().filter((c): c is sqs.Queue => c instanceof sqs.Queue && /dead|dlq/i.test(c.node.id));
+  return found.map((queue) => ({ name: queue.node.path.split('/').slice(1).filter((p) => !/^(DeadLetters|Resource)$/.test(p)).join('').replace(/[^A-Za-z0-9]/g, ''), queue }));
 }
 
 /** Index ARNs (`<table>/index/*`): access to a table's indexes is no wider than to the table. */

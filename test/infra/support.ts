@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import { NestedStack, type App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, stackName, type BuildOptions } from '../../infra/app-builder';
 import { parseInfraConfig, type InfraConfig } from '../../infra/config';
@@ -39,8 +39,46 @@ export interface Synthesized {
   stacks: RegionStack[];
   /** Templates by region. */
   templates: Record<string, Template>;
-  /** Raw template JSON by region. */
-  json: Record<string, { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>; Outputs?: Record<string, unknown> }>;
+  /**
+   * Template JSON by region: the region stack's resources together with those of its nested stacks
+   * (monitoring), whose parameters are replaced by the values the region stack passes, so a
+   * reference reads the same wherever the resource lives.
+   */
+  json: Record<string, TemplateJson>;
+  /** The region stack's own template, and each nested stack's, by region: what CloudFormation's per-stack limits apply to. */
+  raw: Record<string, { parent: TemplateJson; nested: Record<string, TemplateJson> }>;
+}
+
+export interface TemplateJson {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] | string; Metadata?: Record<string, unknown> }>;
+  Outputs?: Record<string, unknown>;
+  Parameters?: Record<string, unknown>;
+}
+
+/** A value with every `Fn::GetAtt` of a nested stack's output replaced by the output's value. */
+function resolveOutputs(value: unknown, outputs: Record<string, Record<string, unknown>>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveOutputs(v, outputs));
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    const att = v['Fn::GetAtt'];
+    if (Array.isArray(att) && Object.keys(v).length === 1) {
+      const out = outputs[String(att[0])]?.[String(att[1])];
+      if (out !== undefined) return out;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveOutputs(x, outputs)]));
+  }
+  return value;
+}
+
+/** A value with every `{ Ref: <parameter> }` replaced by the parameter's given value. */
+function substitute(value: unknown, params: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((v) => substitute(v, params));
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string' && Object.keys(v).length === 1 && v.Ref in params) return params[v.Ref];
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, params)]));
+  }
+  return value;
 }
 
 /**
@@ -58,13 +96,35 @@ export async function synthesize(config: InfraConfig = TEST_CONFIG, options: Bui
   });
   const assembly = app.synth();
   const json: Synthesized['json'] = {};
+  const raw: Synthesized['raw'] = {};
   const templates: Record<string, Template> = {};
-  for (const region of config.regions) {
-    const template = assembly.getStackByName(stackName(config, region.region)).template as Synthesized['json'][string];
-    json[region.region] = template;
-    templates[region.region] = Template.fromJSON(template);
+  for (const [i, region] of config.regions.entries()) {
+    const parent = assembly.getStackByName(stackName(config, region.region)).template as TemplateJson;
+    const merged: TemplateJson = { ...parent, Resources: { ...parent.Resources } };
+    const nested: Record<string, TemplateJson> = {};
+    for (const child of stacks[i]!.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
+      const template = JSON.parse(readFileSync(join(assembly.directory, child.templateFile), 'utf8')) as TemplateJson;
+      nested[child.node.id] = template;
+      const resourceId = stacks[i]!.getLogicalId(child.nestedStackResource as CfnResource);
+      const params = (parent.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        if (merged.Resources[id]) throw new Error(`Logical id ${id} is in the region stack and in nested stack ${child.node.id}`);
+        merged.Resources[id] = substitute(resource, params) as TemplateJson['Resources'][string];
+      }
+    }
+    // And the region stack's references to a nested stack's outputs read as the output's value.
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const child of stacks[i]!.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
+      const resourceId = stacks[i]!.getLogicalId(child.nestedStackResource as CfnResource);
+      const params = (parent.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+      outputs[resourceId] = Object.fromEntries(Object.entries((nested[child.node.id]!.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([k, o]) => [`Outputs.${k}`, substitute(o.Value, params)]));
+    }
+    for (const id of Object.keys(parent.Resources)) merged.Resources[id] = resolveOutputs(merged.Resources[id], outputs) as TemplateJson['Resources'][string];
+    raw[region.region] = { parent, nested };
+    json[region.region] = merged;
+    templates[region.region] = Template.fromJSON(merged);
   }
-  return { app, stacks, templates, json };
+  return { app, stacks, templates, json, raw };
 }
 
 type Resource = Synthesized['json'][string]['Resources'][string];
