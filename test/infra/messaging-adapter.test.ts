@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { TENANT_ROLE_DESCRIPTION } from '../../infra/constructs/permissions';
 import { MAX_RECEIVES, MESSAGING_FUNCTIONS } from '../../infra/stacks/messaging-adapter-stack';
+import { tableName } from '../../shared/db/tables';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { refOf, resourcesOf, statementsOfRole, synthesize, type Statement, type Synthesized } from './support';
 
@@ -137,5 +139,23 @@ describe('the messaging adapter nested stack', () => {
     const [, mapping] = resourcesOf(nested, 'AWS::Lambda::EventSourceMapping')[0]!;
     expect(refOf(mapping.Properties!.EventSourceArn)).toBe(queueId('outgoing'));
     expect(mapping.Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+});
+
+describe('the citizen’s dialogue in AWS', () => {
+  // A citizen's vended session is the tenant-scoped role tagged with the municipality of their record
+  // (infra/functions/session-vendor.ts sessionTags): it must reach the dialogue's items there and nowhere else.
+  const tenantRoleId = resourcesOf(parent, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
+  const tenantRole = statementsOfRole(parent, tenantRoleId);
+  const journalTable = `<${resourcesOf(parent, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === tableName('test', 'journal'))![0]}>`;
+  const asCitizenIn = (tenant: string, action: string, keys: string[]): IamRequest => ({ action, resource: journalTable, principalTags: { tenant }, context: { 'dynamodb:LeadingKeys': keys } });
+
+  it('may write the thread, outbox and idempotency items of a message in the municipality of its session, not in another', () => {
+    for (const keys of [['T#0301#THREAD#t1'], ['T#0301#MSGOUTBOX'], ['T#0301#IDEM#abc']]) {
+      expect(evaluate(tenantRole, asCitizenIn('0301', 'dynamodb:PutItem', keys)), keys[0]).toBe('allow');
+      expect(evaluate(tenantRole, asCitizenIn('0301', 'dynamodb:UpdateItem', keys)), keys[0]).toBe('allow');
+      expect(evaluate(tenantRole, asCitizenIn('4601', 'dynamodb:PutItem', keys)), keys[0]).toBe('implicit-deny');
+    }
+    expect(evaluate(tenantRole, { ...asCitizenIn('0301', 'dynamodb:Query', ['T#0301#PATIENT#p1#MSG']), resource: `${journalTable}/index/gsi2` })).toBe('allow');
   });
 });

@@ -79,7 +79,7 @@ describe('the SQS exchange adapter', () => {
     const { client, calls } = recorder();
     const receipt: Receipt = { messageId: e.messageId, status: 'rejected', reason: 'Ukjent pasient', at: '2026-12-05T10:01:00.000Z' };
     await sqsExchange({ outgoingQueueUrl: OUT, incomingQueueUrl: IN, client }).complete({ handle: 'h1', body: { type: 'message', envelope: e } }, receipt);
-    expect(calls.map((c) => c.constructor.name)).toEqual(['SendMessageCommand', 'DeleteMessageCommand']);
+    expect(calls.map((c) => (c as object).constructor.name)).toEqual(['SendMessageCommand', 'DeleteMessageCommand']);
     expect(JSON.parse((calls[0] as SendMessageCommand).input.MessageBody!)).toEqual({ type: 'receipt', receipt, to: '90001' });
     expect((calls[0] as SendMessageCommand).input.QueueUrl).toBe(OUT);
     expect((calls[1] as DeleteMessageCommand).input).toEqual({ QueueUrl: IN, ReceiptHandle: 'h1' });
