@@ -8,7 +8,8 @@ import { defaultExchange, type ExchangeEnvelope } from '../../functions/messagin
 import { receiveIncoming, REJECT_INCOMING } from '../../functions/messaging/incoming';
 import { unitHerId } from '../../local/seeds/messaging';
 import { useTestStack } from '../support/local-stack';
-import { createPatient, createRelationship } from '../support/patients';
+import { createCitizen, createPatient, createRelationship } from '../support/patients';
+import type { CitizenAccessEntry } from '../../shared/contracts/audit';
 import { expectJson } from '../support/requests';
 import { auditEvents, journalPartition, tenantDb } from '../support/tables';
 
@@ -128,6 +129,27 @@ describe('messages from external parties', () => {
     expect(stack.exchange.pendingInbound()).toBe(1);
     expect(stack.exchange.receiptsBack.get(good.messageId)).toMatchObject({ status: 'ok' });
     await fetch(`${stack.exchange.url}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
+  });
+});
+
+describe('the citizen’s access log', () => {
+  it('words message events: the ward’s message received, the unit reading it, and the citizen’s own dialogue', async () => {
+    const { nid, patient } = await osloPatient();
+    const msg = envelope(nid);
+    stack.exchange.sendInbound(msg as never);
+    await receiveIncoming(exchange());
+    await thread('oslo.sykepleier', msg.threadId);
+    await stack.call(`/v1/messaging/patients/${patient.id}/messages`, { as: 'oslo.sykepleier' });
+    const who = await createCitizen(nid, 'Innkommende Pasient');
+    await stack.post('/v1/messaging/me/threads', who, { tenant: '0301', to: OSLO_HOME, subject: 'Hei', text: 'Et spørsmål' });
+    const log = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log', { as: who }));
+    const byAction = (a: string) => log.items.filter((i) => i.action === a);
+    expect(byAction('message.receive').map((i) => [i.activity, i.who.name])).toEqual([['received-message', expect.stringContaining('Ullevål')]]);
+    expect(byAction('message.read').map((i) => i.activity)).toEqual(['read-message']);
+    expect(byAction('message.list').map((i) => i.activity)).toEqual(['listed-messages']);
+    // The citizen's own use is in the log's "own" view.
+    const mine = await expectJson<{ items: CitizenAccessEntry[] }>(await stack.call('/v1/audit/access-log?who=own', { as: who }));
+    expect(mine.items.filter((i) => i.action === 'message.citizen.send').map((i) => i.activity)).toEqual(['own-message']);
   });
 });
 
