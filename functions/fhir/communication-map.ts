@@ -44,7 +44,7 @@ export function toCommunication(m: MessageHead | Message): FhirResource {
     sender: partyRef(m.from),
     recipient: [partyRef(m.to)],
     ...(full ? { topic: { text: full.subject }, payload: [{ contentString: full.text }, ...full.attachments.map((a) => ({ contentReference: { reference: `DocumentReference/${noteIdOf(m.patientId, a.entryId)}`, ...(a.title ? { display: a.title } : {}) } }))] } : {}),
-  } as FhirResource;
+  };
 }
 
 /** What a vendor system sends to create one: patient, recipient by HER-id, kind, subject and text. */

@@ -43,5 +43,5 @@ export async function createCommunication(req: TenantRequest, body: Communicatio
     },
     idempotencyKey,
   );
-  return { ...outcome, value: toCommunication(outcome.value) as FhirResource & { resourceType: string; id: string } };
+  return { ...outcome, value: toCommunication(outcome.value) };
 }

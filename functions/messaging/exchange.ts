@@ -79,7 +79,7 @@ export interface MessageExchange {
 /** Parses one inbound body; undefined for anything that is not a well-formed item. */
 export function parseInbound(raw: unknown): Inbound | undefined {
   const parsed = inboundSchema.safeParse(raw);
-  return parsed.success ? (parsed.data as Inbound) : undefined;
+  return parsed.success ? (parsed.data) : undefined;
 }
 
 /** The stand-in receiver (or any exchange speaking its HTTP shape). */

@@ -40,10 +40,10 @@ export async function forwardBatch(records: readonly QueueRecord[], deps: Forwar
       if (!parsed.success) throw new Error('unreadable outgoing item');
       const item = parsed.data;
       if (item.type === 'receipt') {
-        await deps.postReceipt(item.receipt as Receipt, item.to);
+        await deps.postReceipt(item.receipt, item.to);
         continue;
       }
-      const envelope = item.envelope as ExchangeEnvelope;
+      const envelope = item.envelope;
       const receipt = await deps.postMessage(envelope);
       if (receipt) await deps.queueReceipt({ type: 'receipt', receipt, threadId: envelope.threadId, herId: envelope.from.herId });
     } catch {

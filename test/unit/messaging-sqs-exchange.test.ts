@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { DeleteMessageCommand} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../shared/contracts/messaging';
 import type { ExchangeEnvelope } from '../../functions/messaging/exchange';
