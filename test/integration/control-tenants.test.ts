@@ -80,6 +80,7 @@ const QUERIES: Record<string, Record<string, string>> = {
   fhirSearchPatient: { identifier: '15838512329' },
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
   fhirSearchConsent: { patient: SOME_ID },
+  fhirSearchCommunication: { patient: SOME_ID },
   getMunicipalityStats: { from: '2026-01', to: '2026-01' },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
@@ -89,6 +90,7 @@ const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirUpdateNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadConsent: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirReadCommunication: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadPractitioner: { id: '9100002' },
   fhirReadOrganization: { id: '4601' },
   getResearchExtract: { projectId: SOME_ID },
