@@ -19,9 +19,11 @@ export const OUTBOX_JOB_MODULE = 'functions/sharing/jobs/deliver-pending-audit.t
 export const ANCHOR_JOB_MODULE = 'functions/anchor/handlers/anchor-beat.ts';
 /** The session vending function (the only principal trusted by the tenant and sharing-read roles). */
 export const VENDING_MODULE = 'infra/functions/session-vendor.ts';
+/** The messaging adapter's delivery job and exchange forwarder (infra/stacks/messaging-adapter-stack.ts). */
+const MESSAGING_MODULES = { 'message-delivery': 'functions/messaging/jobs/deliver-outbox.ts', 'exchange-forwarder': 'functions/messaging/jobs/exchange-forwarder.ts' } as const;
 /** The statistics aggregator, fed by the journal's and audit log's change streams (functions/stats). */
 export const STATS_AGGREGATOR_MODULE = 'functions/stats/jobs/stream-handler.ts';
-export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE, 'stats-aggregator': STATS_AGGREGATOR_MODULE, 'offboard-worker': OFFBOARD_WORKER_MODULE } as const;
+export const MODULE_FUNCTIONS = { authorizer: AUTHORIZER_MODULE, 'audit-outbox': OUTBOX_JOB_MODULE, 'audit-anchor': ANCHOR_JOB_MODULE, 'session-vendor': VENDING_MODULE, 'stats-aggregator': STATS_AGGREGATOR_MODULE, 'offboard-worker': OFFBOARD_WORKER_MODULE, ...MESSAGING_MODULES } as const;
 
 /** Bundles every function once (all regions deploy the same code). */
 export async function prepareBundles(routes: readonly RouteSpec[] = ROUTES): Promise<PreparedBundles> {

@@ -95,6 +95,7 @@ function activityOf(e: StoredEvent, own: boolean): CitizenActivity {
     if (e.action.startsWith('sharing.block')) return 'own-block';
     if (e.action.startsWith('sharing.')) return 'own-documents';
     if (e.action === 'audit.read') return 'own-log';
+    if (e.action.startsWith('message.')) return 'own-message';
     return 'own-record';
   }
   if (e.outcome === 'denied') return 'denied';
@@ -102,6 +103,11 @@ function activityOf(e: StoredEvent, own: boolean): CitizenActivity {
   if (e.action === 'sharing.document.retrieve') return 'retrieved-shared';
   if (e.action === 'sharing.documents.list') return 'listed-shared';
   if (e.action === 'audit.read') return 'read-log';
+  // Messages about the citizen (functions/messaging): who read, wrote, received or listed them.
+  if (e.action === 'message.read') return 'read-message';
+  if (e.action === 'message.send' || e.action === 'message.reply') return 'sent-message';
+  if (e.action === 'message.receive') return 'received-message';
+  if (e.action === 'message.list') return 'listed-messages';
   const { action, interaction } = fhirActionOf(e.action);
   if (e.action.startsWith('entry.')) {
     if (action === 'R') return 'read-note';

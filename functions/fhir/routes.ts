@@ -7,6 +7,8 @@ import { createEntryRoute, getEntryRoute, getPatientRoute, getTimelineRoute, sea
 import { NOTE_ID_PATTERN } from './note-map';
 import { listUserAuditEvents } from '../audit/routes';
 import { getSharedDocumentRoute, listMyBlocksRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
+import { communicationBodySchema, communicationParamsSchema, communicationSearchQuerySchema } from './communication-map';
+import { patientMessagesRoute, readThreadRoute, sendMessageRoute } from '../messaging/routes';
 import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, noteSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
@@ -282,6 +284,61 @@ export const fhirSearchAuditEventRoute = fhirRoute(listUserAuditEvents, {
   responses: { 200: { description: 'Bundle searchset of AuditEvent' } },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Communication (functions/fhir/communication-service.ts): messages over the messaging service's
+// routes and rules. A vendor system acting for a clinician reads with journal.read and sends with
+// journal.write; the roles stay the messaging routes' (persons), so a vendor acting as itself is refused.
+
+export const fhirSearchCommunicationRoute = fhirRoute({ ...patientMessagesRoute, scopes: ['journal.read'] }, {
+  id: 'fhirSearchCommunication',
+  method: 'GET',
+  path: '/Communication',
+  handler: 'search-communication',
+  summary: 'The messages about a patient the caller’s unit holds, as Communication (no payload: a read opens it), as GET /v1/messaging/patients/{patientId}/messages (audited)',
+  query: communicationSearchQuerySchema,
+  problems: [404, 409],
+  responses: { 200: { description: 'Bundle searchset of Communication' } },
+});
+
+export const fhirReadCommunicationRoute = fhirRoute({ ...readThreadRoute, scopes: ['journal.read'] }, {
+  id: 'fhirReadCommunication',
+  method: 'GET',
+  path: '/Communication/{id}',
+  handler: 'read-communication',
+  summary: 'One message with its payload, as GET /v1/messaging/threads/{threadId} (audited; a received message moves to read)',
+  params: communicationParamsSchema,
+  problems: [404],
+  responses: { 200: { description: 'Communication' } },
+});
+
+export const fhirCreateCommunicationRoute = fhirRoute({ ...sendMessageRoute, scopes: ['journal.write'] }, {
+  id: 'fhirCreateCommunication',
+  method: 'POST',
+  path: '/Communication',
+  handler: 'create-communication',
+  summary: 'Send a message from the caller’s unit to a party by HER-id, as POST /v1/messaging/messages (Idempotency-Key required)',
+  body: communicationBodySchema,
+  headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+  problems: [404, 409],
+  responses: { 201: { description: 'Communication (sent)' } },
+});
+
+const COMMUNICATION_ROUTES = [fhirSearchCommunicationRoute, fhirReadCommunicationRoute, fhirCreateCommunicationRoute];
+
+const COMMUNICATION_INTERACTIONS: readonly FhirInteraction[] = [
+  { routeId: 'fhirReadCommunication', resource: 'Communication', interaction: 'read' },
+  { routeId: 'fhirCreateCommunication', resource: 'Communication', interaction: 'create' },
+  {
+    routeId: 'fhirSearchCommunication',
+    resource: 'Communication',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'recipient', type: 'token', documentation: 'urn:oid:2.16.578.1.12.4.1.2|<HER-id>: messages to that party' },
+    ],
+  },
+];
+
 /**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
@@ -362,6 +419,7 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
     ],
   },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
+  ...COMMUNICATION_INTERACTIONS,
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute, ...COMMUNICATION_ROUTES];

@@ -1,4 +1,4 @@
-import type { Receipt } from '../../shared/contracts/messaging';
+import { isClinicalMessage, type Receipt } from '../../shared/contracts/messaging';
 import { jobSession, type TenantSession } from '../../shared/db/sessions';
 import { ConditionFailedError } from '../../shared/db/tenant-db';
 import { logger } from '../../shared/observability';
@@ -8,6 +8,7 @@ import type { AuditEventInput } from '../core/audit-event';
 import { journalKeys, openPatient, type PatientItem } from '../core/journal-record';
 import { patientIdByNationalIdKey } from '../core/patient-access';
 import type { MessageExchange } from './exchange';
+import { keepInJournal } from './journal-keeping';
 import { advanceWrite, messageItem, messageKeys, type MessageItem, openMessage, putCopy, sealMessage } from './message-record';
 import type { OutboxItem } from './outbox';
 
@@ -53,6 +54,10 @@ async function deliverInternal(sender: TenantSession, out: MessageItem, item: Ou
   const patientId = await patientIdByNationalIdKey(receiver, out.nidKey);
   if (!patientId) return { messageId: out.messageId, status: 'rejected', reason: REJECT.unknownPatient, at };
   const content = await openMessage(sender, out);
+  // A clinical kind is kept in the receiving municipality's journal, in the copy's own transaction.
+  const kept = isClinicalMessage(out.kind)
+    ? await keepInJournal(receiver, { messageId: out.messageId, patientId, unit, kind: out.kind, from: { ...out.from, kind: 'platform', tenant: sender.tenant }, subject: content.subject, text: content.text, at })
+    : undefined;
   const copy = messageItem(tenant, {
     messageId: out.messageId,
     threadId: out.threadId,
@@ -72,6 +77,7 @@ async function deliverInternal(sender: TenantSession, out: MessageItem, item: Ou
     ],
     ...(out.author ? { author: out.author } : {}),
     ...(out.inReplyTo ? { inReplyTo: out.inReplyTo } : {}),
+    ...(kept ? { journalEntryId: kept.entryId } : {}),
     sealed: await sealMessage(receiver, patientId, out.messageId, 'in', content),
   });
   const event: AuditEventInput = {
@@ -86,10 +92,10 @@ async function deliverInternal(sender: TenantSession, out: MessageItem, item: Ou
     purposeOfUse: 'TREAT',
     reasonCode: 'addressed-message',
     fromTenant: sender.tenant,
-    details: { kind: out.kind, unit },
+    details: { kind: out.kind, unit, ...(kept ? { journalEntryId: kept.entryId } : {}) },
   };
   try {
-    await commitWithAudit(receiver.db, () => [putCopy(copy)], [event]);
+    await commitWithAudit(receiver.db, () => [putCopy(copy), ...(kept?.writes ?? [])], [event]);
   } catch (error) {
     // Delivered before (a retry after a crash): the receiver already holds the copy.
     if (!(error instanceof ConditionFailedError)) throw error;

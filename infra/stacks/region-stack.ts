@@ -36,6 +36,7 @@ import { ServiceFunction } from '../constructs/service-function';
 import { Tables } from '../constructs/tables';
 import { WebHosting } from '../constructs/web';
 import { MonitoringStack } from './monitoring-stack';
+import { MessagingAdapterStack } from './messaging-adapter-stack';
 import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
 import { OperationsWorkflowsStack } from './operations-workflows-stack';
 import { constructId, type FunctionGroup } from '../route-groups';
@@ -86,6 +87,7 @@ export class RegionStack extends Stack {
   readonly anchor: AuditAnchor;
   readonly keyTrail: KeyTrail;
   readonly monitoring: MonitoringStack;
+  readonly messaging: MessagingAdapterStack;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -197,6 +199,7 @@ export class RegionStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new targets.LambdaFunction(this.functions['audit-outbox'].fn, { retryAttempts: 2 })],
     });
+    this.messaging = new MessagingAdapterStack(this, 'MessagingAdapter', { config, tables: t, keys: this.keys, fnCommon, commonEnv, bundleDir });
     ackIndexes(this.tenantRole.policy, [t.journal, t.audit]);
     ackIndexes(this.sharingReadRole.policy, [t.audit]);
     ackTenantKeys(this.sharingReadRole.policy, 'kms:Decrypt only where the key carries the tag tenant = the session\'s origin tag and the encryption context names that origin and the one document of the session; tenant keys are created at runtime, so they can only be named by this condition, not by ARN.');

@@ -51,6 +51,8 @@ export const ENV = {
   messageExchangeUrl: 'FJ_MESSAGE_EXCHANGE_URL',
   /** In AWS: the SQS queue towards the national message exchange (functions/messaging/exchange.ts). */
   messageQueueUrl: 'FJ_MESSAGE_QUEUE_URL',
+  /** In AWS: the SQS queue of messages and receipts from external parties (functions/messaging/sqs-exchange.ts). */
+  messageInboundQueueUrl: 'FJ_MESSAGE_INBOUND_QUEUE_URL',
   dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   region: 'AWS_REGION',
 } as const;

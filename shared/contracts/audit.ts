@@ -125,6 +125,11 @@ export const CITIZEN_ACTIVITIES = [
   'own-documents',
   'own-log',
   'own-block',
+  'own-message',
+  'read-message',
+  'sent-message',
+  'received-message',
+  'listed-messages',
   'other',
 ] as const;
 export type CitizenActivity = (typeof CITIZEN_ACTIVITIES)[number];

@@ -395,7 +395,7 @@ describe('route table to functions', () => {
   it('bundles keep @aws-sdk external and load lazily what the code imports lazily', async () => {
     expect(ESBUILD_OPTIONS.external).toContain('@aws-sdk/client-*');
     const bundles = await prepareBundles(ROUTES);
-    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor', 'stats-aggregator', 'offboard-worker'].sort());
+    expect(Object.keys(bundles.dirs).sort()).toEqual([...groups.map((g) => g.name), 'authorizer', 'audit-outbox', 'audit-anchor', 'session-vendor', 'stats-aggregator', 'offboard-worker', 'message-delivery', 'exchange-forwarder'].sort());
   });
 });
 

@@ -70,6 +70,14 @@ const BODIES: Record<string, unknown> = {
   createPatientBlock: { target: { kind: 'category', category: 'vaksinasjon' }, reason: 'Pasientens ønske' },
   createMyBlock: { kind: 'category', category: 'vaksinasjon' },
   setMyConsent: { category: 'epikrise', status: 'given' },
+  fhirCreateCommunication: {
+    resourceType: 'Communication',
+    subject: { reference: `Patient/${SOME_ID}` },
+    recipient: [{ identifier: { system: 'urn:oid:2.16.578.1.12.4.1.2', value: '90001' } }],
+    category: [{ coding: [{ system: 'https://fellesjournal.example/fhir/CodeSystem/message-kind', code: 'dialog' }] }],
+    topic: { text: 'Test' },
+    payload: [{ contentString: 'Test' }],
+  },
   putMessageParty: { name: 'Sengepost', kind: 'external', service: 'sengepost' },
   sendMessage: { patientId: SOME_ID, to: '90001', kind: 'dialog', subject: 'Emne', text: 'Tekst' },
   replyToThread: { text: 'Svar' },
@@ -80,6 +88,7 @@ const QUERIES: Record<string, Record<string, string>> = {
   fhirSearchPatient: { identifier: '15838512329' },
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
   fhirSearchConsent: { patient: SOME_ID },
+  fhirSearchCommunication: { patient: SOME_ID },
   getMunicipalityStats: { from: '2026-01', to: '2026-01' },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
@@ -90,6 +99,7 @@ const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirReadNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirUpdateNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadConsent: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirReadCommunication: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadPractitioner: { id: '9100002' },
   fhirReadOrganization: { id: '4601' },
   getResearchExtract: { projectId: SOME_ID },
