@@ -83,7 +83,7 @@ function validity(body: CreateRelationshipRequest, now: Date): { validFrom: stri
 function accessCopyWrite(tenant: string, patientId: string, context: PatientContext, changed: RelationshipItem) {
   return {
     write: patientAccessWrite(tenant, patientId, withRelationship(context.relationships, changed), context.accessRev),
-    onConditionFailed: () => new ConflictError('Pasientens behandlingsrelasjoner ble endret samtidig. Prøv igjen.'),
+    onConditionFailed: () => new ConflictError('Pasientens behandlingsrelasjoner ble endret samtidig; prøv igjen.'),
   };
 }
 

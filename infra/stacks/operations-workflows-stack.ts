@@ -49,8 +49,8 @@ export class OperationsWorkflowsStack extends NestedStack {
     super(scope, id, { ...props, description: 'Fellesjournal operations workflows: offboarding state machine, destroy-due schedule' });
     const name = `fj-${props.stage}-offboard-worker`;
 
+    // Retained log groups get generated names, so a rolled-back first deploy can be retried.
     const logGroup = new logs.LogGroup(this, 'WorkerLogs', {
-      logGroupName: `/fellesjournal/${props.stage}/lambda/offboard-worker`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -92,7 +92,6 @@ export class OperationsWorkflowsStack extends NestedStack {
     });
 
     const workflowLogs = new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `/fellesjournal/${props.stage}/states/offboarding`,
       encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -72,6 +72,8 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Du kan ikke deaktivere deg selv eller fjerne din egen administratorrolle.': 'You cannot deactivate yourself or remove your own administrator role.',
   'Brukeren {0} ble endret samtidig; hent den på nytt og prøv igjen.': 'User {0} was changed concurrently; fetch it again and retry.',
   'Kommunen ble endret samtidig; prøv igjen.': 'The municipality was changed concurrently; try again.',
+  'Pasientens behandlingsrelasjoner ble endret samtidig; prøv igjen.': "The patient's care relationships were changed concurrently; try again.",
+  'Sperringer, samtykker eller akuttilganger ble endret samtidig; prøv igjen.': 'Blocks, consents or emergency grants were changed concurrently; try again.',
   'Enheten {0} finnes allerede.': 'The unit {0} already exists.',
   'Ingen enhet {0} i kommunen.': 'No unit {0} in the municipality.',
 
@@ -187,6 +189,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Kommunen har ikke gitt {0} tilgang.': 'The municipality has not granted {0} access.',
   // FHIR notes, directory and Consent; research projects.
   'Ingen slik sperring.': 'No such block.',
+  'Ingen slik melding.': 'No such message.',
   'En innbygger ser bare sine egne sperringer.': 'A citizen sees only their own blocks.',
   'Ingen helsepersonell med dette HPR-nummeret i kommunen.': 'No health personnel with this HPR number in the municipality.',
   'Ingen kommune med dette nummeret.': 'No municipality with this number.',

@@ -1,3 +1,4 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseInfraConfig } from '../../infra/config';
@@ -15,8 +16,11 @@ const DR = {
 const config = parseInfraConfig({ ...TEST_CONFIG, regions: [{ region: 'eu-north-1', dr: DR }] });
 const synth = await synthesize(config);
 const parent = synth.json['eu-north-1']!;
+/** The region stack's own template (synth.json merges its nested stacks in). */
+const parentOnly = synth.raw['eu-north-1']!.parent as Parameters<typeof resourcesOf>[0];
 const nested = synth.stacks[0]!.node.findAll().find((c): c is OperationsWorkflowsStack => c instanceof OperationsWorkflowsStack)!;
 const workflows = Template.fromStack(nested);
+const nestedLogicalId = synth.stacks[0]!.getLogicalId(nested.nestedStackResource as CfnResource);
 const wf = workflows.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 const only = (type: string) => {
   const found = Object.entries(wf.Resources).filter(([, r]) => r.Type === type);
@@ -45,8 +49,9 @@ function definition(): { StartAt: string; States: Record<string, State> } {
 
 describe('offboarding workflow (Step Functions)', () => {
   it('lives in a nested stack: the region stack gains only the nested stack itself', () => {
-    expect(resourcesOf(parent, 'AWS::CloudFormation::Stack')).toHaveLength(1);
-    expect(resourcesOf(parent, 'AWS::StepFunctions::StateMachine')).toHaveLength(0);
+    expect(resourcesOf(parentOnly, 'AWS::CloudFormation::Stack').map(([id]) => id)).toContain(nestedLogicalId);
+    expect(resourcesOf(parentOnly, 'AWS::StepFunctions::StateMachine')).toHaveLength(0);
+    expect(Object.keys(wf.Resources).every((id) => !(id in parentOnly.Resources))).toBe(true);
   });
 
   it('runs each step as a Lambda task with retries, looping over export pages with the cursor carried in the state', () => {
@@ -94,7 +99,7 @@ describe('offboarding workflow (Step Functions)', () => {
     // The worker's role is the export function's role, handed to the nested stack as a parameter.
     const exportRole = refOf(exportFn?.[1].Properties?.Role);
     expect(exportRole).toBeTruthy();
-    const [[, nestedStack]] = resourcesOf(parent, 'AWS::CloudFormation::Stack') as unknown as [[string, { Properties: { Parameters: Record<string, unknown> } }]];
+    const nestedStack = parentOnly.Resources[nestedLogicalId] as unknown as { Properties: { Parameters: Record<string, unknown> } };
     const roleParam = refOf(fn.Properties.Role);
     const passed = Object.entries(nestedStack.Properties.Parameters).find(([name]) => roleParam !== undefined && name === roleParam)?.[1];
     expect(refOf(passed)).toBe(exportRole);

@@ -131,8 +131,8 @@ describe('one isolated stack per region', () => {
     for (const template of [north, west]) {
       const count = (type: string) => resourcesOf(template, type).length;
       expect(count('AWS::DynamoDB::Table')).toBe(TABLES.length);
-      // data, logs, ops, audit signing, lookup, exports, cursor; the anchoring function's signing key and anchor-bucket key; the CloudTrail trail's key
-      expect(count('AWS::KMS::Key')).toBe(10);
+      // data, logs, ops, audit signing, lookup, exports, cursor; the anchoring function's signing key and anchor-bucket key; the CloudTrail trail's key; the messaging adapter's queue key
+      expect(count('AWS::KMS::Key')).toBe(11);
       expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
       expect(count('AWS::ApiGateway::RestApi')).toBe(1);
       expect(count('AWS::CloudFront::Distribution')).toBe(1);

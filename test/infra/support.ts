@@ -112,14 +112,15 @@ export async function synthesize(config: InfraConfig = TEST_CONFIG, options: Bui
         merged.Resources[id] = substitute(resource, params) as TemplateJson['Resources'][string];
       }
     }
-    // And the region stack's references to a nested stack's outputs read as the output's value.
+    // And references to a nested stack's outputs (the region stack's own, or another nested
+    // stack's handed in as a parameter) read as the output's value.
     const outputs: Record<string, Record<string, unknown>> = {};
     for (const child of stacks[i]!.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
       const resourceId = stacks[i]!.getLogicalId(child.nestedStackResource as CfnResource);
       const params = (parent.Resources[resourceId]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
       outputs[resourceId] = Object.fromEntries(Object.entries((nested[child.node.id]!.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([k, o]) => [`Outputs.${k}`, substitute(o.Value, params)]));
     }
-    for (const id of Object.keys(parent.Resources)) merged.Resources[id] = resolveOutputs(merged.Resources[id], outputs) as TemplateJson['Resources'][string];
+    for (const id of Object.keys(merged.Resources)) merged.Resources[id] = resolveOutputs(merged.Resources[id], outputs) as TemplateJson['Resources'][string];
     raw[region.region] = { parent, nested };
     json[region.region] = merged;
     templates[region.region] = Template.fromJSON(merged);
