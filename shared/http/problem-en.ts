@@ -229,6 +229,7 @@ const EN_FIELD_MESSAGES: Readonly<Record<string, string>> = {
   'Kommunenummer: fire sifre': 'Municipality number: four digits',
   'Notat-id: 64 heksadesimale tegn': 'Note id: 64 hexadecimal characters',
   'Consent-id: 64 heksadesimale tegn': 'Consent id: 64 hexadecimal characters',
+  'Communication-id: 64 heksadesimale tegn': 'Communication id: 64 hexadecimal characters',
   'Påkrevd: Patient/<id>': 'Required: Patient/<id>',
   'HPR-nummer: 6–9 sifre': 'HPR number: 6–9 digits',
   'Practitioner/<HPR-nummer>': 'Practitioner/<HPR number>',

@@ -27,6 +27,7 @@ const PORTS = new Map([
   ['fhir -> journal', 'FHIR mapping of the journal use cases'],
   ['fhir -> sharing', 'FHIR (IHE MHD) mapping of the sharing use cases'],
   ['fhir -> audit', 'FHIR AuditEvent mapping of the audit service\'s log views'],
+  ['fhir -> messaging', 'FHIR Communication mapping of the messaging use cases'],
 ]);
 
 export type Graph = Map<string, Set<string>>;
