@@ -25,7 +25,7 @@ describe("the operator's national figures", () => {
       expect(await seriousA11yViolations(page)).toEqual([]);
 
       // Another figure through the same chart and table: new patients, summed over the demo municipalities.
-      await page.getByLabel('Tall').selectOption('patients.new');
+      await page.getByLabel('Tall', { exact: true }).selectOption('patients.new');
       await page.getByRole('heading', { level: 2, name: 'Nye pasienter' }).waitFor();
       expect(await seriousA11yViolations(page)).toEqual([]);
 
