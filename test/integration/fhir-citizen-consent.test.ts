@@ -4,7 +4,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { useTestStack } from '../support/local-stack';
 import { createCitizen, createPatient, createRelationship } from '../support/patients';
 import { readJson } from '../support/requests';
-import { expectValidFhir } from '../support/fhir-validate';
+import { expectValidFhir, statusOf } from '../support/fhir-validate';
 
 /**
  * The citizen's own blocks as Consent over FHIR, as /v1/sharing/me/blocks shows them: a citizen's
@@ -19,19 +19,6 @@ type Bundle = Resource & { entry?: { resource: Resource }[] };
 
 async function clientFor(user: string): Promise<Client> {
   return new Client({ baseUrl: `${stack.url}/fhir/R4`, customHeaders: { authorization: `Bearer ${await stack.tokenFor(user)}` } });
-}
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  const error = (await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { response: { status: number; data: unknown } } | undefined;
-  expect(error, 'the call is refused').toBeDefined();
-  const data = error!.response.data;
-  const outcome = (typeof data === 'string' ? JSON.parse(data) : data) as Resource;
-  expect(outcome.resourceType).toBe('OperationOutcome');
-  expectValidFhir(outcome);
-  return error!.response.status;
 }
 
 let n = 0;

@@ -4,7 +4,7 @@ import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship, createSignedEntry } from '../support/patients';
 import { auditEvents } from '../support/tables';
-import { expectValidFhir } from '../support/fhir-validate';
+import { expectValidFhir, statusOf } from '../support/fhir-validate';
 
 /**
  * Consent (the citizen's blocks) and AuditEvent (the municipality's log, IHE BALP) over FHIR,
@@ -19,19 +19,6 @@ type Bundle = Resource & { type: string; link: { relation: string; url: string }
 
 async function clientFor(user: string): Promise<Client> {
   return new Client({ baseUrl: `${stack.url}/fhir/R4`, customHeaders: { authorization: `Bearer ${await stack.tokenFor(user)}` } });
-}
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  const error = (await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { response: { status: number; data: unknown } } | undefined;
-  expect(error, 'the call is refused').toBeDefined();
-  const data = error!.response.data;
-  const outcome = (typeof data === 'string' ? JSON.parse(data) : data) as Resource;
-  expect(outcome.resourceType).toBe('OperationOutcome');
-  expectValidFhir(outcome);
-  return error!.response.status;
 }
 
 let n = 0;

@@ -37,3 +37,17 @@ function expectNoBasisIdentifiers(patient: Resource): void {
     expect(id.system, 'the system names the kind of number').toBe(parsed?.kind === 'dnr' ? DNR : FNR);
   }
 }
+
+/** The status of a FHIR client call that must be refused, after checking its body is a valid OperationOutcome. */
+export async function statusOf(call: Promise<unknown>): Promise<number> {
+  const error = (await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { response: { status: number; data: unknown } } | undefined;
+  expect(error, 'the call is refused').toBeDefined();
+  const data = error!.response.data;
+  const outcome = (typeof data === 'string' ? JSON.parse(data) : data) as { resourceType: string };
+  expect(outcome.resourceType).toBe('OperationOutcome');
+  expectValidFhir(outcome);
+  return error!.response.status;
+}
