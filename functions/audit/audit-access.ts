@@ -3,6 +3,7 @@ import type { TenantSession } from '../../shared/db/sessions';
 import { ForbiddenError } from '../../shared/errors';
 import { appendAudit } from '../core/audit-chain';
 import { actEvent, type AuditEventInput } from '../core/audit-event';
+import { CONTENDED, storeConflictError } from '../core/commit';
 
 /**
  * Who may see which audit log. The routes already name the roles; these checks hold the rules a
@@ -29,9 +30,22 @@ export function auditEventFor(req: AuditRequest, action: string, extra: Partial<
   return actEvent(req, req.tenant, action, 'AUDIT', extra);
 }
 
+/**
+ * Stores the audit service's own events (a view, a verification, a refusal) before the answer is
+ * given (fail closed). A log that stays contended after the chain's retries is 429 with
+ * Retry-After, like every other audited request, never a 500.
+ */
+export async function recordAuditAct(req: AuditRequest, events: AuditEventInput[]): Promise<void> {
+  try {
+    await appendAudit(req.session.db, events);
+  } catch (error) {
+    throw storeConflictError(error, CONTENDED);
+  }
+}
+
 /** Records a refused audit view, then refuses it. */
 export async function deny(req: AuditRequest, action: string, detail: string, details: AuditEventInput['details'] = {}): Promise<never> {
-  await appendAudit(req.session.db, [auditEventFor(req, action, { outcome: 'denied', details })]);
+  await recordAuditAct(req, [auditEventFor(req, action, { outcome: 'denied', details })]);
   throw new ForbiddenError(detail);
 }
 

@@ -3,8 +3,7 @@ import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventView } from '../../shared/contracts/audit';
 import { badCursor, openCursor, openKeyCursor, sealCursor, sealPage, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { NotFoundError, ValidationError } from '../../shared/errors';
-import { appendAudit } from '../core/audit-chain';
-import { assertTenantAuditReader, auditEventFor, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
+import { assertTenantAuditReader, auditEventFor, recordAuditAct, deny, isTenantAuditReader, type AuditRequest } from './audit-access';
 import { daySlotEvents, daySlots, openShards, shardEventsBelow, userEvents, type StoredEvent } from './audit-store';
 import { freshPositions, mergeDaySlots, parseSlotPositions, readDepth, type SlotPositions } from './day-merge';
 import { config } from '../../shared/config';
@@ -115,7 +114,7 @@ export async function listTenantEvents(
       positions = freshPositions(slots);
     }
   }
-  await appendAudit(req.session.db, [
+  await recordAuditAct(req, [
     auditEventFor(req, 'audit.read', { details: { view: 'tenant', from: range.from, to: range.to, count: items.length } }),
   ]);
   return { items: await auditorViews(req, items), nextCursor: await sealCursor(scope, next) };
@@ -148,7 +147,7 @@ export async function listPatientEvents(req: AuditRequest, patientId: string, qu
   if (!query.cursor && page.items.length === 0) throw new NotFoundError('Det finnes ingen logg for denne pasienten i kommunen.');
   // The citizen's own access log shows that the auditor looked at their log.
   const citizenKey = page.items.find((i) => typeof i.citizenKey === 'string')?.citizenKey as string | undefined;
-  await appendAudit(req.session.db, [
+  await recordAuditAct(req, [
     auditEventFor(req, 'audit.read', { patientId, citizenKey, details: { view: 'patient', count: page.items.length } }),
   ]);
   return { items: await auditorViews(req, page.items), nextCursor: await sealCursor(scope, page.next ? positionsValue(page.next) : undefined) };
@@ -169,7 +168,7 @@ export async function listUserEvents(
   const range = query.from || query.to ? timeRange(query.from, query.to) : {};
   const scope = scopeOf(req, 'user-events', userId);
   const page = await userEvents(req.session, userId, range, { limit: query.limit, cursor: await openKeyCursor(scope, query.cursor) });
-  await appendAudit(req.session.db, [
+  await recordAuditAct(req, [
     auditEventFor(req, 'audit.read', { details: { view: own && !auditor ? 'own-activity' : 'user', userId, count: page.items.length } }),
   ]);
   return sealPage(scope, { items: await withPatients(req.caller, req.session, await views(page.items, auditor, req.session)), nextCursor: page.nextCursor });

@@ -5,7 +5,7 @@ import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import { TenantDirectory } from '../../shared/tenancy/tenant-profile';
-import { appendAudit } from '../core/audit-chain';
+import { recordAccess } from '../core/commit';
 import { actEvent } from '../core/audit-event';
 import { actorRefOf } from '../core/actor-ref';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
@@ -253,18 +253,17 @@ export async function citizenAccessLog(caller: Caller, requestId: string, query:
   const next = positions;
   // Fail closed: the view is recorded in every municipality whose log it shows before it is shown.
   const shownIn = [...new Set(shown.map((m) => m.tenant))];
-  await Promise.all(
-    shownIn.map(async (tenant) => {
+  await recordAccess(
+    shownIn.map((tenant) => {
       const first = shown.find((m) => m.tenant === tenant)?.item;
-      return appendAudit(await sessions.auditDb(tenant), [
-        actEvent({ caller, requestId }, tenant, 'audit.read', 'CITIZEN', {
-          patientId: typeof first?.patientId === 'string' ? first.patientId : undefined,
-          citizenKey: key,
-          reasonCode: 'own-access-log',
-          details: { view: 'citizen-access-log', count: shown.filter((m) => m.tenant === tenant).length },
-        }),
-      ]);
+      return actEvent({ caller, requestId }, tenant, 'audit.read', 'CITIZEN', {
+        patientId: typeof first?.patientId === 'string' ? first.patientId : undefined,
+        citizenKey: key,
+        reasonCode: 'own-access-log',
+        details: { view: 'citizen-access-log', count: shown.filter((m) => m.tenant === tenant).length },
+      });
     }),
+    { sessions },
   );
   const dir = new TenantDirectory();
   return {

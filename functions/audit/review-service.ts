@@ -3,9 +3,8 @@ import type { AuditPatientView, AuditReviewView as ReviewView, ReviewConclusion 
 import type { TenantSession } from '../../shared/db/sessions';
 import { openKeyCursor, sealPage } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
-import { appendAudit } from '../core/audit-chain';
 import { commitAudited } from '../core/commit';
-import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
+import { assertTenantAuditReader, auditEventFor, recordAuditAct, type AuditRequest } from './audit-access';
 import { queueItem, queuePage, readEventBySk, reviewsBetween, reviewWrite, type QueuePointer, type ReviewRecord, type StoredReview } from './audit-store';
 import { toEventView } from './event-view';
 import { patientIdentities } from './patient-identity';
@@ -86,7 +85,7 @@ export async function listReviewQueue(
     pointers.map((p) => itemView(req.session, p, reviews.filter((r) => r.queueSk === p.sk), p.patientId ? patients.get(p.patientId) : undefined)),
   );
   const shown = items.filter((i) => query.status === 'all' || i.status === query.status);
-  await appendAudit(req.session.db, [auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
+  await recordAuditAct(req, [auditEventFor(req, 'audit.read', { details: { view: 'review-queue', count: shown.length } })]);
   return sealPage(scope, { items: shown, nextCursor: page.nextCursor });
 }
 

@@ -2,8 +2,7 @@ import type { CheckpointResult, VerifyResult } from '../../shared/contracts/audi
 import { badCursor, cursors, openCursor, type CursorScope } from '../../shared/crypto/cursor-codec';
 import { NotFoundError } from '../../shared/errors';
 import type { TenantSession } from '../../shared/db/sessions';
-import { appendAudit } from '../core/audit-chain';
-import { assertTenantAuditReader, auditEventFor, type AuditRequest } from './audit-access';
+import { assertTenantAuditReader, auditEventFor, recordAuditAct, type AuditRequest } from './audit-access';
 import { holdsItems, readEvent, readHead, registryPage, type StoredEvent } from './audit-store';
 import { eventHash, EVENT_PREFIX, eventSk, HASHED_FIELDS, patientOfStream, REGISTRY_SHARDS, registryStream, shardStreams, streamOf } from '../core/chain-format';
 import { ChainVerifier, type BrokenLink, type HeadFact } from '../core/chain-verify';
@@ -343,7 +342,7 @@ export async function verifyAudit(req: AuditRequest, options: Omit<RunOptions, '
   await assertTenantAuditReader(req, 'verify');
   const { checkpointsMade: _, ...result } = await run(req, { ...options, checkpoint: false });
   if (!result.ok) metrics.addMetric(METRICS.auditVerifyFailed, MetricUnit.Count, 1);
-  await appendAudit(req.session.db, [auditEventFor(req, 'audit.verify', { details: auditDetails({ ...options, checkpoint: false }, { ...result, checkpointsMade: 0 }) })]);
+  await recordAuditAct(req, [auditEventFor(req, 'audit.verify', { details: auditDetails({ ...options, checkpoint: false }, { ...result, checkpointsMade: 0 }) })]);
   return result;
 }
 
@@ -355,6 +354,6 @@ export async function verifyAudit(req: AuditRequest, options: Omit<RunOptions, '
 export async function checkpointAudit(req: AuditRequest, options: Omit<RunOptions, 'checkpoint'>): Promise<CheckpointResult> {
   await assertTenantAuditReader(req, 'checkpoint');
   const result = await run(req, { ...options, checkpoint: true });
-  await appendAudit(req.session.db, [auditEventFor(req, 'audit.checkpoint', { details: auditDetails({ ...options, checkpoint: true }, result) })]);
+  await recordAuditAct(req, [auditEventFor(req, 'audit.checkpoint', { details: auditDetails({ ...options, checkpoint: true }, result) })]);
   return result;
 }

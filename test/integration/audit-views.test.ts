@@ -1,11 +1,11 @@
-import { tenantDb } from '../support/tables';
+import { blockAuditLog, tenantDb } from '../support/tables';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nationalIdKey } from '../../shared/crypto/lookup-hash';
 import type { AuditEventView, CitizenAccessEntry, ReviewQueueItemView } from '../../shared/contracts/audit';
 import { appendAudit, prepareAuditWrites } from '../../functions/core/audit-chain';
 import type { AuditActor, AuditEventInput } from '../../functions/core/audit-event';
 import { useTestStack } from '../support/local-stack';
-import { expectJson } from '../support/requests';
+import { expectContended, expectJson } from '../support/requests';
 import { grantTestVendor, orgnrOf, vendorToken } from '../support/tokens';
 
 /**
@@ -258,4 +258,29 @@ describe('the review queue', () => {
     expect(log.items.filter((e) => e.action === 'audit.review').map((e) => e.recordId)).toEqual([item!.event!.id, item!.event!.id]);
     expect(log.items.some((e) => e.action === 'audit.read' && e.details?.view === 'review-queue')).toBe(true);
   });
+});
+
+describe('an audit view whose own audit event cannot be stored', () => {
+  it('is answered 429 with Retry-After and shows nothing, for the auditor, a refusal and the citizen', async () => {
+    // Oslo's tenant-level log stays contended: every shard's next slot is taken by something that is not an event.
+    const releaseTenant = await blockAuditLog('0301', undefined);
+    try {
+      await expectContended(await stack.call('/v1/audit/events', { as: 'oslo.revisor' }));
+      await expectContended(await stack.call('/v1/audit/review-queue', { as: 'oslo.revisor' }));
+      await expectContended(await stack.call('/v1/audit/users/oslo.lege/events', { as: 'oslo.revisor' }));
+      // A refusal is recorded before it is given: when it cannot be, the answer is to retry, not 403 or 500.
+      await expectContended(await stack.call('/v1/audit/users/oslo.revisor/events', { as: 'oslo.lege' }));
+    } finally {
+      await releaseTenant();
+    }
+    // Ola's patient log in Oslo is contended: his access log is not shown before his viewing is recorded there.
+    const releasePatient = await blockAuditLog('0301', PATIENT_OSLO);
+    try {
+      await expectContended(await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' }));
+      await expectContended(await stack.call(`/v1/audit/patients/${PATIENT_OSLO}/events`, { as: 'oslo.revisor' }));
+    } finally {
+      await releasePatient();
+    }
+    expect((await stack.call('/v1/audit/access-log?limit=100', { as: 'innbygger.ola' })).status).toBe(200);
+  }, 60_000);
 });
