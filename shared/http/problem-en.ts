@@ -191,6 +191,7 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   'Ingen slik sperring.': 'No such block.',
   'Ingen slik melding.': 'No such message.',
   'Ingen slik forespørsel.': 'No such request.',
+  'Meldingen ble endret samtidig; prøv igjen.': 'The message was changed at the same time; try again.',
   'En innbygger ser bare sine egne sperringer.': 'A citizen sees only their own blocks.',
   'Ingen helsepersonell med dette HPR-nummeret i kommunen.': 'No health personnel with this HPR number in the municipality.',
   'Ingen kommune med dette nummeret.': 'No municipality with this number.',
