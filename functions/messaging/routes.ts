@@ -17,7 +17,7 @@ import {
   putPartySchema,
   replySchema,
   sendMessageSchema,
-  threadMessageParamsSchema,
+  fileMessageSchema,
   threadParamsSchema,
   threadSchema,
 } from '../../shared/contracts/messaging';
@@ -155,14 +155,15 @@ export const replyRoute = messaging.route({
 export const fileMessageRoute = messaging.route({
   id: 'fileMessage',
   method: 'POST',
-  path: '/v1/messaging/threads/{threadId}/messages/{messageId}/journal',
+  path: '/v1/messaging/threads/{threadId}/journal',
   handler: 'functions/messaging/handlers/file-message.ts',
   plane: 'data',
   summary: 'File a message the caller’s unit holds (e.g. a dialogue message) into the patient’s journal as a signed entry with the message’s id: once (a second call answers 200 with the same entry), needs a care relationship, audited',
   auth: 'token',
   roles: CLINICIAN,
   tenant: 'caller',
-  params: threadMessageParamsSchema,
+  params: threadParamsSchema,
+  body: fileMessageSchema,
   problems: [404, 409, 429],
   responses: { 201: { description: 'Filed: the message with its journalEntryId', schema: messageSchema }, 200: { description: 'Filed before: the same entry', schema: messageSchema } },
 });

@@ -24,7 +24,7 @@ const freshNid = () => syntheticNationalId({ day: 9, month: 9, year: 1942 + (n %
 const OSLO_HOME = unitHerId('0301', 0);
 
 const thread = (as: string, id: string) => stack.call(`/v1/messaging/threads/${id}`, { as }).then((r) => expectJson<Thread>(r));
-const file = (as: string, threadId: string, messageId: string) => post(`/v1/messaging/threads/${threadId}/messages/${messageId}/journal`, as, undefined);
+const file = (as: string, threadId: string, messageId: string) => post(`/v1/messaging/threads/${threadId}/journal`, as, { messageId });
 const timeline = async (as: string, patientId: string) => (await expectJson<{ items: Entry[] }>(await stack.call(`/v1/patients/${patientId}/timeline`, { as }))).items;
 
 async function dialogue() {
