@@ -297,7 +297,6 @@ function FileInJournal({ threadId, patientId, message, onFiled }: { threadId: st
         }
       >
         {submit.busy ? t('app.saving') : t('msg.file')}
-        <span className="sr-only"> {message.subject}</span>
       </button>
     </p>
   );
