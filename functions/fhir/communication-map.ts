@@ -24,7 +24,8 @@ export function parseCommunicationId(id: string): { threadId: string; messageId:
 /** Delivery state as Communication.status: on its way, done (delivered, read, answered), or stopped. */
 const STATUS: Record<MessageHead['status'], string> = { sent: 'in-progress', delivered: 'completed', read: 'completed', answered: 'completed', failed: 'stopped' };
 
-function partyRef(p: PartyRef): Record<string, unknown> {
+/** A party as a FHIR reference: an Organization by HER-id, or the citizen by name. */
+export function partyRef(p: PartyRef): Record<string, unknown> {
   if (p.kind === 'citizen') return { display: p.name };
   return { type: 'Organization', display: p.name, ...(p.herId ? { identifier: { system: HER_SYSTEM, value: p.herId } } : {}) };
 }
@@ -47,28 +48,46 @@ export function toCommunication(m: MessageHead | Message): FhirResource {
   };
 }
 
+/** Parts of a message as FHIR bodies name them (Communication, Task): one schema each. */
+export const patientReferenceSchema = z.object({ reference: z.string().check(z.regex(/^Patient\/[0-9a-f-]{36}$/, 'Patient/<id>')) });
+export const herReferenceSchema = z.object({ identifier: z.object({ system: z.literal(HER_SYSTEM), value: z.string().check(z.regex(HER_ID_PATTERN, 'HER-id')) }) });
+export const messageSubjectSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+export const messageTextSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000));
+/** The patient id of a body's `Patient/<id>` reference (validated by patientReferenceSchema). */
+export const patientOfReference = (ref: { reference: string }): string => ref.reference.slice('Patient/'.length);
+
 /** What a vendor system sends to create one: patient, recipient by HER-id, kind, subject and text. */
 export const communicationBodySchema = z.object({
   resourceType: z.literal('Communication'),
   status: z.optional(z.string()),
-  subject: z.object({ reference: z.string().check(z.regex(/^Patient\/[0-9a-f-]{36}$/, 'Patient/<id>')) }),
-  recipient: z.tuple([z.object({ identifier: z.object({ system: z.literal(HER_SYSTEM), value: z.string().check(z.regex(HER_ID_PATTERN, 'HER-id')) }) })]),
+  subject: patientReferenceSchema,
+  recipient: z.tuple([herReferenceSchema]),
   category: z.tuple([z.object({ coding: z.tuple([z.object({ system: z.literal(MESSAGE_KIND_SYSTEM), code: z.enum(Object.keys(MESSAGE_KINDS) as [MessageKind, ...MessageKind[]]) })]) })]),
-  topic: z.object({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }),
-  payload: z.tuple([z.object({ contentString: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)) })]),
+  topic: z.object({ text: messageSubjectSchema }),
+  payload: z.tuple([z.object({ contentString: messageTextSchema })]),
 });
 export type CommunicationBody = z.output<typeof communicationBodySchema>;
 
-export const communicationSearchQuerySchema = z.object({
-  patient: z.string().check(z.regex(/^(Patient\/)?[0-9a-f-]{36}$/, 'Patient/<id>')),
-  /** `urn:oid:2.16.578.1.12.4.1.2|<HER-id>` or a bare HER-id: messages to that party. */
-  recipient: z.optional(z.string().check(z.maxLength(80))),
+/** A search's `patient` parameter: `Patient/<id>` or a bare id (required: messages are read per patient). */
+export const patientParamSchema = z.string().check(z.regex(/^(Patient\/)?[0-9a-f-]{36}$/, 'Patient/<id>'));
+
+/** `_count` and the sealed `_page` of a search over a patient's messages. */
+export const messagePaging = {
   _count: z._default(z.coerce.number().check(z.int(), z.minimum(1, '_count: 1..100'), z.maximum(100, '_count: 1..100')), 20),
   _page: z.optional(z.string().check(z.maxLength(2000))),
+};
+
+export const communicationSearchQuerySchema = z.object({
+  patient: patientParamSchema,
+  /** `urn:oid:2.16.578.1.12.4.1.2|<HER-id>` or a bare HER-id: messages to that party. */
+  recipient: z.optional(z.string().check(z.maxLength(80))),
+  ...messagePaging,
 });
 export type CommunicationSearchQuery = z.output<typeof communicationSearchQuerySchema>;
 
-export const communicationParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Communication-id: 64 heksadesimale tegn')) });
+/** The path parameter of a resource whose id joins a thread's and a message's UUIDs (Communication, Task). */
+export const messageResourceParams = (resource: 'Communication' | 'Task') => z.object({ id: z.string().check(z.regex(/^[0-9a-f]{64}$/, `${resource}-id: 64 heksadesimale tegn`)) });
+export const communicationParamsSchema = messageResourceParams('Communication');
 
 /** The patient id of a search's `patient` parameter (validated by the schema). */
 export const patientOfSearch = (patient: string): string => idSchema.parse(patient.replace(/^Patient\//, ''));

@@ -3,7 +3,7 @@ import type { WriteOutcome } from '../core/commit';
 import type { TenantRequest } from '../core/patient-access';
 import { patientMessages, readThread, sendMessage } from '../messaging/message-service';
 import { pageStart, searchset } from './bundle';
-import { type CommunicationBody, type CommunicationSearchQuery, parseCommunicationId, patientOfSearch, toCommunication } from './communication-map';
+import { type CommunicationBody, type CommunicationSearchQuery, parseCommunicationId, patientOfReference, patientOfSearch, toCommunication } from './communication-map';
 import type { FhirResource } from './document-map';
 import { splitToken } from './search-params';
 
@@ -35,7 +35,7 @@ export async function createCommunication(req: TenantRequest, body: Communicatio
   const outcome = await sendMessage(
     req,
     {
-      patientId: body.subject.reference.slice('Patient/'.length),
+      patientId: patientOfReference(body.subject),
       to: body.recipient[0].identifier.value,
       kind: body.category[0].coding[0].code,
       subject: body.topic.text,

@@ -9,6 +9,7 @@ import { listUserAuditEvents } from '../audit/routes';
 import { getSharedDocumentRoute, listMyBlocksRoute, listPatientBlocksRoute, listSharedDocumentsRoute } from '../sharing/routes';
 import { communicationBodySchema, communicationParamsSchema, communicationSearchQuerySchema } from './communication-map';
 import { patientMessagesRoute, readThreadRoute, sendMessageRoute } from '../messaging/routes';
+import { taskBodySchema, taskParamsSchema, taskSearchQuerySchema } from './task-map';
 import { auditEventSearchQuerySchema, consentSearchQuerySchema, documentSearchQuerySchema, noteSearchQuerySchema, patientSearchQuerySchema } from './search-params';
 
 /**
@@ -339,6 +340,61 @@ const COMMUNICATION_INTERACTIONS: readonly FhirInteraction[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Task (functions/fhir/task-service.ts): a forespørsel and its svar, over the same messaging routes
+// and rules as Communication (the same access: journal.read to read, journal.write to send).
+
+export const fhirSearchTaskRoute = fhirRoute({ ...patientMessagesRoute, scopes: ['journal.read'] }, {
+  id: 'fhirSearchTask',
+  method: 'GET',
+  path: '/Task',
+  handler: 'search-task',
+  summary: 'The requests (forespørsel) about a patient the caller’s unit holds, as Task with their state (no question text: a read opens it), as GET /v1/messaging/patients/{patientId}/messages (audited)',
+  query: taskSearchQuerySchema,
+  problems: [404, 409],
+  responses: { 200: { description: 'Bundle searchset of Task' } },
+});
+
+export const fhirReadTaskRoute = fhirRoute({ ...readThreadRoute, scopes: ['journal.read'] }, {
+  id: 'fhirReadTask',
+  method: 'GET',
+  path: '/Task/{id}',
+  handler: 'read-task',
+  summary: 'One request with its question and answers (output), as GET /v1/messaging/threads/{threadId} (audited; a received request moves to read)',
+  params: taskParamsSchema,
+  problems: [404],
+  responses: { 200: { description: 'Task' } },
+});
+
+export const fhirCreateTaskRoute = fhirRoute({ ...sendMessageRoute, scopes: ['journal.write'] }, {
+  id: 'fhirCreateTask',
+  method: 'POST',
+  path: '/Task',
+  handler: 'create-task',
+  summary: 'Ask a party by HER-id: sends a forespørsel from the caller’s unit, as POST /v1/messaging/messages (Idempotency-Key required)',
+  body: taskBodySchema,
+  headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+  problems: [404, 409],
+  responses: { 201: { description: 'Task (requested, or received for a unit of the same municipality)' } },
+});
+
+const TASK_ROUTES = [fhirSearchTaskRoute, fhirReadTaskRoute, fhirCreateTaskRoute];
+
+const TASK_INTERACTIONS: readonly FhirInteraction[] = [
+  { routeId: 'fhirReadTask', resource: 'Task', interaction: 'read' },
+  { routeId: 'fhirCreateTask', resource: 'Task', interaction: 'create' },
+  {
+    routeId: 'fhirSearchTask',
+    resource: 'Task',
+    interaction: 'search-type',
+    searchParams: [
+      { name: 'patient', type: 'reference', documentation: 'Patient/<id> in the caller’s municipality (required)' },
+      { name: 'owner', type: 'token', documentation: 'urn:oid:2.16.578.1.12.4.1.2|<HER-id>: requests to that party' },
+      { name: 'status', type: 'token', documentation: 'requested | received | completed | failed (comma-separated: any of them)' },
+    ],
+  },
+];
+
 /**
  * What each FHIR route does in FHIR terms: the CapabilityStatement is built from this list and
  * the route table, never written by hand.
@@ -420,6 +476,7 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   },
   { routeId: fhirProvideDocumentBundleRoute.id, resource: 'Bundle', interaction: 'transaction' },
   ...COMMUNICATION_INTERACTIONS,
+  ...TASK_INTERACTIONS,
 ];
 
-export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute, ...COMMUNICATION_ROUTES];
+export const fhirRoutes = [fhirMetadataRoute, smartConfigurationRoute, fhirReadPatientRoute, fhirSearchPatientRoute, fhirFindDocumentReferencesRoute, fhirRetrieveDocumentRoute, fhirProvideDocumentBundleRoute, fhirReadNoteRoute, fhirCreateNoteRoute, fhirUpdateNoteRoute, fhirSearchNotesRoute, fhirReadPractitionerRoute, fhirReadOrganizationRoute, fhirSearchConsentRoute, fhirReadConsentRoute, fhirSearchAuditEventRoute, ...COMMUNICATION_ROUTES, ...TASK_ROUTES];

@@ -133,7 +133,7 @@ export async function applyReceipt(sender: TenantSession, threadId: string, rece
 }
 
 /** A status change that may already have been overtaken (a late receipt after "read"): then nothing. */
-async function advanceQuietly(session: TenantSession, threadId: string, messageId: string, change: Parameters<typeof advanceWrite>[4]): Promise<void> {
+export async function advanceQuietly(session: TenantSession, threadId: string, messageId: string, change: Parameters<typeof advanceWrite>[4]): Promise<void> {
   try {
     await session.db.transact([advanceWrite(session.tenant, threadId, messageId, 'out', change)]);
   } catch (error) {

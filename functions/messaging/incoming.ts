@@ -7,7 +7,7 @@ import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import { commitWithAudit } from '../core/audit-chain';
 import type { AuditEventInput } from '../core/audit-event';
 import { patientIdByNationalIdKey } from '../core/patient-access';
-import { applyReceipt } from './delivery';
+import { advanceQuietly, applyReceipt } from './delivery';
 import type { ExchangeEnvelope, InboundItem, MessageExchange } from './exchange';
 import { keepInJournal } from './journal-keeping';
 import { messageItem, messageKeys, putCopy, sealMessage, type MessageItem } from './message-record';
@@ -99,6 +99,9 @@ export async function acceptExternalMessage(envelope: ExchangeEnvelope, now: Dat
     const existing = await session.db.get('journal', messageKeys.threadPk(session.tenant, envelope.threadId), messageKeys.copySk(envelope.messageId, 'in'));
     if (!existing) throw error;
   }
+  // An answer from outside moves the message it answers (our unit's sent copy) to answered, as an
+  // answer from a unit on the platform does; a copy already answered, or none, stays as it is.
+  if (envelope.inReplyTo) await advanceQuietly(session, envelope.threadId, envelope.inReplyTo, { status: 'answered', at });
   return { messageId: envelope.messageId, status: 'ok', at };
 }
 

@@ -30,6 +30,8 @@ export interface KeptMessage {
   at: string;
   /** Who files it (absent: kept on receipt, by the platform). */
   filedBy?: Author;
+  /** A message the unit itself wrote (filed from its sent copy): its writer is the entry's author, and nothing was received. */
+  writtenBy?: Author;
 }
 
 /** The journal entry's id for a message (the same id: one entry per message and municipality). */
@@ -47,7 +49,7 @@ function originOf(from: PartyRef): { author: Author; receivedFrom: ReceivedFrom 
 /** The writes of the message's journal entry (version 1, signed by its sender), for the copy's transaction. */
 export async function keepInJournal(session: TenantSession, m: KeptMessage): Promise<{ entryId: string; writes: TxWrite[] }> {
   const entryId = entryIdOfMessage(m.messageId);
-  const { author, receivedFrom } = originOf(m.from);
+  const { author, receivedFrom } = m.writtenBy ? { author: m.writtenBy, receivedFrom: undefined } : originOf(m.from);
   const changedBy: Author = m.filedBy ?? { sub: 'job:message-delivery', name: 'Meldingsmottak' };
   const content: EntrySealed = { title: `${MESSAGE_KINDS[m.kind].label}: ${m.subject}`, text: m.text, data: { messageId: m.messageId, kind: m.kind } };
   const sealed = await sealEntryVersion(session, m.patientId, entryId, 1, content);
@@ -69,7 +71,7 @@ export async function keepInJournal(session: TenantSession, m: KeptMessage): Pro
     changedBy,
     signedAt: m.at,
     signedBy: author,
-    receivedFrom: { ...receivedFrom, documentId: m.messageId },
+    ...(receivedFrom ? { receivedFrom: { ...receivedFrom, documentId: m.messageId } } : {}),
     sealed,
     gsi1pk: journalKeys.timelinePk(session.tenant, m.patientId),
     gsi1sk: journalKeys.timelineSk(m.at, entryId),
@@ -82,7 +84,7 @@ export async function keepInJournal(session: TenantSession, m: KeptMessage): Pro
     patientId: m.patientId,
     entryType: 'journalnotat',
     version: 1,
-    action: 'received',
+    action: receivedFrom ? 'received' : 'signed',
     status: 'signed',
     unit: m.unit,
     eventTime: m.at,

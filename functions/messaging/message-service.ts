@@ -7,6 +7,7 @@ import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScop
 import { accessEvent, authorize, nowOf, type Authorized, type TenantRequest } from '../core/patient-access';
 import { getEntry, toEntry } from '../core/journal-record';
 import { advanceWrite, type Direction, messageItem, messageKeys, type MessageItem, type MessageSealed, openMessage, putCopy, sealMessage, toHead } from './message-record';
+import { keepInJournal } from './journal-keeping';
 import { outboxWrite } from './outbox';
 import { getParty, partyOfUnit } from './party-service';
 
@@ -261,4 +262,66 @@ export async function patientMessages(req: TenantRequest, patientId: string, lim
   const heads = mine.slice(0, limit).map(toHead);
   await recordAccess([accessEvent(req, 'message.list', 'success', { patientId, nidKey: auth.context.patient.nidKey }, auth.decision, { count: heads.length })], req);
   return heads;
+}
+
+/**
+ * Files a message the caller's unit holds into the patient's journal ("kept in the journal when
+ * clinically relevant"): a dialogue message or an avviksmelding a clinician judges relevant, or a
+ * message the unit sent itself. Writing to the journal needs the journal's own basis (a care
+ * relationship). The entry has the message's id, so a message is filed once per municipality:
+ * filing it again (or from the other unit's copy) answers the entry that exists, nothing written.
+ * The entry, the copy's link to it and the audit event go in one transaction.
+ */
+export async function fileMessage(req: TenantRequest, threadId: string, messageId: string): Promise<WriteOutcome<Message>> {
+  const { held, patientId } = await heldThread(req, threadId);
+  const copy = held.find((c) => c.messageId === messageId);
+  if (!copy) throw new NotFoundError(UNKNOWN_THREAD);
+  const auth = await authorize(req, patientId, 'journal.write', FILE_ACTION, { recordId: messageId });
+  if (copy.journalEntryId) return { value: await toMessage(req, copy), version: 1, created: false };
+
+  const now = nowOf(req).toISOString();
+  const filedBy = { sub: req.caller.sub, ...(req.caller.name ? { name: req.caller.name } : {}) };
+  const content = await openMessage(req.session, copy);
+  const kept = await keepInJournal(req.session, {
+    messageId,
+    patientId,
+    unit: copy.unit,
+    kind: copy.kind,
+    from: copy.from,
+    subject: content.subject,
+    text: content.text,
+    at: now,
+    filedBy,
+    ...(copy.direction === 'out' && copy.author ? { writtenBy: copy.author } : {}),
+  });
+  const link: TxWrite = {
+    kind: 'update',
+    table: 'journal',
+    key: { pk: copy.pk, sk: copy.sk },
+    update: { expression: 'SET #j = :e', names: { '#j': 'journalEntryId' }, values: { ':e': kept.entryId } },
+    condition: { expression: 'attribute_exists(pk) AND attribute_not_exists(#j)', names: { '#j': 'journalEntryId' } },
+  };
+  const event = accessEvent(req, FILE_ACTION, 'success', { patientId, nidKey: auth.context.patient.nidKey, recordId: kept.entryId }, auth.decision, { kind: copy.kind, threadId, messageId });
+  try {
+    await commitChange(req.session, [...kept.writes, link].map((write) => ({ write, onConditionFailed: () => new AlreadyFiledError() })), [event]);
+  } catch (error) {
+    if (!(error instanceof AlreadyFiledError)) throw error;
+    // Filed already: by a concurrent request, or from the other unit's copy of the same message.
+    const entry = await getEntry(req.session, patientId, kept.entryId);
+    if (!entry) throw new ConflictError('Meldingen ble endret samtidig; prøv igjen.');
+    const fresh = (await threadCopies(req, threadId)).find((c) => c.messageId === messageId && c.direction === copy.direction)!;
+    return { value: { ...(await toMessage(req, fresh)), journalEntryId: kept.entryId }, version: 1, created: false };
+  }
+  return { value: { ...(await toMessage(req, copy)), journalEntryId: kept.entryId }, version: 1, created: true };
+}
+
+/** The audit action of filing a message: a journal entry written (the citizen's log shows it as a note written). */
+const FILE_ACTION = 'entry.message.create';
+
+/** The entry or the copy's link exists already (a condition of the filing transaction failed). */
+class AlreadyFiledError extends Error {
+  constructor() {
+    super('already filed');
+    this.name = 'AlreadyFiledError';
+  }
 }

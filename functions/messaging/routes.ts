@@ -17,6 +17,7 @@ import {
   putPartySchema,
   replySchema,
   sendMessageSchema,
+  fileMessageSchema,
   threadParamsSchema,
   threadSchema,
 } from '../../shared/contracts/messaging';
@@ -151,6 +152,22 @@ export const replyRoute = messaging.route({
   responses: { 201: { description: 'The answer as sent', schema: messageSchema } },
 });
 
+export const fileMessageRoute = messaging.route({
+  id: 'fileMessage',
+  method: 'POST',
+  path: '/v1/messaging/threads/{threadId}/journal',
+  handler: 'functions/messaging/handlers/file-message.ts',
+  plane: 'data',
+  summary: 'File a message the caller’s unit holds (e.g. a dialogue message) into the patient’s journal as a signed entry with the message’s id: once (a second call answers 200 with the same entry), needs a care relationship, audited',
+  auth: 'token',
+  roles: CLINICIAN,
+  tenant: 'caller',
+  params: threadParamsSchema,
+  body: fileMessageSchema,
+  problems: [404, 409, 429],
+  responses: { 201: { description: 'Filed: the message with its journalEntryId', schema: messageSchema }, 200: { description: 'Filed before: the same entry', schema: messageSchema } },
+});
+
 const notCitizen = { 403: { description: 'Not a citizen' } } as const;
 
 export const myDialoguePartiesRoute = messaging.route({
@@ -235,6 +252,7 @@ export const messagingRoutes = [
   patientMessagesRoute,
   readThreadRoute,
   replyRoute,
+  fileMessageRoute,
   myDialoguePartiesRoute,
   myThreadsRoute,
   sendMyMessageRoute,

@@ -174,6 +174,8 @@ export const messageHeadListSchema = z.object({ items: z.array(messageHeadSchema
 export const threadSchema = z.object({ threadId: messageIdSchema, patientId: idSchema, messages: z.array(messageSchema) });
 export type Thread = z.infer<typeof threadSchema>;
 export const threadParamsSchema = z.object({ threadId: messageIdSchema });
+/** Which message of a thread to file in the journal. */
+export const fileMessageSchema = z.object({ messageId: messageIdSchema });
 
 const subject = trimmedString(1, 200, 'Emne er påkrevd');
 const body = trimmedString(1, 10_000, 'Tekst er påkrevd');

@@ -190,6 +190,8 @@ export const EN_DETAILS: Readonly<Record<string, string>> = {
   // FHIR notes, directory and Consent; research projects.
   'Ingen slik sperring.': 'No such block.',
   'Ingen slik melding.': 'No such message.',
+  'Ingen slik forespørsel.': 'No such request.',
+  'Meldingen ble endret samtidig; prøv igjen.': 'The message was changed at the same time; try again.',
   'En innbygger ser bare sine egne sperringer.': 'A citizen sees only their own blocks.',
   'Ingen helsepersonell med dette HPR-nummeret i kommunen.': 'No health personnel with this HPR number in the municipality.',
   'Ingen kommune med dette nummeret.': 'No municipality with this number.',
@@ -230,6 +232,7 @@ const EN_FIELD_MESSAGES: Readonly<Record<string, string>> = {
   'Notat-id: 64 heksadesimale tegn': 'Note id: 64 hexadecimal characters',
   'Consent-id: 64 heksadesimale tegn': 'Consent id: 64 hexadecimal characters',
   'Communication-id: 64 heksadesimale tegn': 'Communication id: 64 hexadecimal characters',
+  'Task-id: 64 heksadesimale tegn': 'Task id: 64 hexadecimal characters',
   'Påkrevd: Patient/<id>': 'Required: Patient/<id>',
   'HPR-nummer: 6–9 sifre': 'HPR number: 6–9 digits',
   'Practitioner/<HPR-nummer>': 'Practitioner/<HPR number>',

@@ -498,6 +498,13 @@ describe('messages: a PLO request to another municipality, its receipts and answ
       await page.getByLabel('Svar', { exact: true }).fill('Ja, fra torsdag kommer vi etter ni.');
       await page.getByRole('button', { name: 'Send svar' }).click();
       await page.getByTestId('thread').getByText('Ja, fra torsdag kommer vi etter ni.').waitFor();
+      // The citizen's question matters for the care: the nurse files it in the journal, and it links to its entry.
+      const question = page.getByTestId('thread-message').filter({ hasText: 'Kan morgenbesøket komme etter klokken ni?' });
+      await question.getByRole('button', { name: /^Før inn i journalen/ }).click();
+      await question.getByTestId('filed').getByRole('link', { name: 'Ført i journalen' }).click();
+      await page.getByText(`Dialogmelding: ${CITIZEN_SUBJECT}`).first().waitFor();
+      await page.getByText('Kan morgenbesøket komme etter klokken ni?').first().waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
     });
     await as('innbygger.ola', 'citizen-messages-answer', async (page) => {
       await page.getByRole('link', { name: 'Meldinger' }).first().click();

@@ -68,7 +68,7 @@ describe('discovery', () => {
     const rest = cs.rest[0]!;
     expect(rest.security.service[0]!.coding[0]!.code).toBe('SMART-on-FHIR');
     const byType = Object.fromEntries(rest.resource.map((r) => [r.type, r]));
-    expect(Object.keys(byType).sort()).toEqual(['AuditEvent', 'Binary', 'Communication', 'Consent', 'DocumentReference', 'Organization', 'Patient', 'Practitioner']);
+    expect(Object.keys(byType).sort()).toEqual(['AuditEvent', 'Binary', 'Communication', 'Consent', 'DocumentReference', 'Organization', 'Patient', 'Practitioner', 'Task']);
     expect(byType.DocumentReference!.interaction.map((i) => i.code).sort()).toEqual(['create', 'read', 'search-type', 'update']);
     expect(byType.Patient!.interaction.map((i) => i.code).sort()).toEqual(['read', 'search-type']);
     expect((rest as unknown as { interaction: { code: string }[] }).interaction.map((i) => i.code)).toEqual(['transaction']);

@@ -12,6 +12,8 @@ export const messagingApi = {
   patientMessages: (patientId: string, signal?: AbortSignal) =>
     callRoute<typeof R.patientMessagesRoute>('GET', '/v1/messaging/patients/{patientId}/messages', { params: { patientId }, signal }),
   thread: (threadId: string, signal?: AbortSignal) => callRoute<typeof R.readThreadRoute>('GET', '/v1/messaging/threads/{threadId}', { params: { threadId }, signal }),
+  fileInJournal: (threadId: string, messageId: string) =>
+    callRoute<typeof R.fileMessageRoute>('POST', '/v1/messaging/threads/{threadId}/journal', { params: { threadId }, body: { messageId } }),
   send: (body: BodyOf<typeof R.sendMessageRoute>, key = idempotencyKey()) => callRoute<typeof R.sendMessageRoute>('POST', '/v1/messaging/messages', { body, headers: { 'idempotency-key': key } }),
   reply: (threadId: string, body: BodyOf<typeof R.replyRoute>, key = idempotencyKey()) =>
     callRoute<typeof R.replyRoute>('POST', '/v1/messaging/threads/{threadId}/replies', { params: { threadId }, body, headers: { 'idempotency-key': key } }),

@@ -651,6 +651,8 @@ export const en: Record<MessageKey, string> = {
   'msg.backToInbox': 'Back to the messages',
   'msg.attachment': 'Attachment',
   'msg.receipts': 'Receipts',
+  'msg.file': 'File in the journal',
+  'msg.filed': 'Filed in the journal',
   'msg.reply': 'Answer',
   'msg.sendReply': 'Send answer',
   'msg.partyKind.unit': 'own unit',

@@ -649,6 +649,8 @@ export const nb = {
   'msg.backToInbox': 'Tilbake til meldingene',
   'msg.attachment': 'Vedlegg',
   'msg.receipts': 'Kvitteringer',
+  'msg.file': 'Før inn i journalen',
+  'msg.filed': 'Ført i journalen',
   'msg.reply': 'Svar',
   'msg.sendReply': 'Send svar',
   'msg.partyKind.unit': 'egen enhet',

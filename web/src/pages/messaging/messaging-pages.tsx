@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { MESSAGE_KINDS, type DeliveryState, type MessageHead, type MessageKind, type PartyRef } from '../../../../shared/contracts/messaging';
+import { citizenReplySchema, MESSAGE_KINDS, type DeliveryState, type Message, type MessageHead, type MessageKind, type PartyRef } from '../../../../shared/contracts/messaging';
 import type { Patient } from '../../../../shared/contracts/journal';
 import { journalApi } from '../../api/journal';
 import { messagingApi } from '../../api/messaging';
 import { ErrorMessage } from '../../components/error-message';
-import { apiFieldErrors, Field, fieldAria, useSubmit } from '../../components/forms';
+import { ActionForm } from '../../components/action-form';
+import { apiFieldErrors, Field, fieldAria, submitOnCtrlEnter, useSchemaForm, useSubmit } from '../../components/forms';
 import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
 import { useApi } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -238,22 +239,74 @@ export function ComposePage() {
   );
 }
 
+/**
+ * The answer in a thread, the unit's and the citizen's alike: the text checked with the API's own
+ * rule before it is sent (an empty answer is named at the field), the API's refusal above it.
+ */
+function ReplyForm({ id, onSend }: { id: string; onSend: (text: string) => Promise<void> }) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const form = useSchemaForm(citizenReplySchema);
+  return (
+    <ActionForm
+      id={id}
+      className=""
+      busy={form.busy}
+      error={Object.keys(form.errors).length === 0 ? form.error : undefined}
+      submitLabel={t('msg.sendReply')}
+      onSubmit={() =>
+        form.send({ text }, async (body) => {
+          await onSend(body.text);
+          setText('');
+        })
+      }
+    >
+      <Field id={`${id}-text`} label={t('msg.reply')} error={form.errors.text}>
+        <textarea {...fieldAria(`${id}-text`, form.errors.text)} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={submitOnCtrlEnter} rows={4} />
+      </Field>
+    </ActionForm>
+  );
+}
+
+/**
+ * A message kept in the journal links to its entry; any other the clinician may file there (the
+ * API files a message once, so a second click finds the same entry).
+ */
+function FileInJournal({ threadId, patientId, message, onFiled }: { threadId: string; patientId: string; message: Message; onFiled: () => void }) {
+  const { t } = useI18n();
+  const submit = useSubmit();
+  if (message.journalEntryId) {
+    return (
+      <p className="small" data-testid="filed">
+        <Link to={`/patients/${patientId}/entries/${message.journalEntryId}`}>{t('msg.filed')}</Link>
+      </p>
+    );
+  }
+  return (
+    <p>
+      {submit.error !== undefined && <ErrorMessage error={submit.error} />}
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={submit.busy}
+        onClick={() =>
+          void submit.run(async () => {
+            await messagingApi.fileInJournal(threadId, message.id);
+            onFiled();
+          })
+        }
+      >
+        {submit.busy ? t('app.saving') : t('msg.file')}
+      </button>
+    </p>
+  );
+}
+
 /** One thread: every message with its delivery states (the receipts), and an answer. */
 export function ThreadPage({ threadId }: { threadId: string }) {
   const { t, dateTime } = useI18n();
   const [tick, setTick] = useState(0);
   const thread = useApi(`msg-thread:${threadId}:${tick}`, (signal) => messagingApi.thread(threadId, signal));
-  const [text, setText] = useState('');
-  const submit = useSubmit();
-  const errors = apiFieldErrors(submit.error);
-  const reply = (e: FormEvent) => {
-    e.preventDefault();
-    void submit.run(async () => {
-      await messagingApi.reply(threadId, { text });
-      setText('');
-      setTick((n) => n + 1);
-    });
-  };
   return (
     <>
       <PageTitle>{t('msg.thread.title')}</PageTitle>
@@ -286,6 +339,7 @@ export function ThreadPage({ threadId }: { threadId: string }) {
                   <p>
                     <StatusBadge status={m.status} />
                   </p>
+                  <FileInJournal threadId={threadId} patientId={data.patientId} message={m} onFiled={() => setTick((n) => n + 1)} />
                   <details>
                     <summary>{t('msg.receipts')}</summary>
                     <ul className="small" data-testid="receipts">
@@ -300,15 +354,13 @@ export function ThreadPage({ threadId }: { threadId: string }) {
                 </li>
               ))}
             </ol>
-            <form onSubmit={reply} noValidate>
-              <Field id="msg-reply" label={t('msg.reply')} error={errors.text}>
-                <textarea {...fieldAria('msg-reply', errors.text)} value={text} onChange={(e) => setText(e.target.value)} rows={4} />
-              </Field>
-              {submit.error !== undefined && Object.keys(errors).length === 0 && <ErrorMessage error={submit.error} />}
-              <button type="submit" className="btn btn-primary" disabled={submit.busy || text.trim() === ''}>
-                {submit.busy ? t('app.saving') : t('msg.sendReply')}
-              </button>
-            </form>
+            <ReplyForm
+              id="msg-reply"
+              onSend={async (text) => {
+                await messagingApi.reply(threadId, { text });
+                setTick((n) => n + 1);
+              }}
+            />
           </>
         )}
       </Async>
@@ -400,17 +452,6 @@ export function MyThreadPage({ tenant, threadId }: { tenant: string; threadId: s
   const { t, dateTime } = useI18n();
   const [tick, setTick] = useState(0);
   const thread = useApi(`my-thread:${tenant}:${threadId}:${tick}`, (signal) => messagingApi.myThread(tenant, threadId, signal));
-  const [text, setText] = useState('');
-  const submit = useSubmit();
-  const errors = apiFieldErrors(submit.error);
-  const reply = (e: FormEvent) => {
-    e.preventDefault();
-    void submit.run(async () => {
-      await messagingApi.replyMine(tenant, threadId, text);
-      setText('');
-      setTick((n) => n + 1);
-    });
-  };
   return (
     <>
       <PageTitle>{t('msg.my.thread')}</PageTitle>
@@ -432,15 +473,13 @@ export function MyThreadPage({ tenant, threadId }: { tenant: string; threadId: s
           </ol>
         )}
       </Async>
-      <form onSubmit={reply} noValidate>
-        <Field id="my-reply" label={t('msg.reply')} error={errors.text}>
-          <textarea {...fieldAria('my-reply', errors.text)} value={text} onChange={(e) => setText(e.target.value)} rows={4} />
-        </Field>
-        {submit.error !== undefined && Object.keys(errors).length === 0 && <ErrorMessage error={submit.error} />}
-        <button type="submit" className="btn btn-primary" disabled={submit.busy || text.trim() === ''}>
-          {submit.busy ? t('app.saving') : t('msg.sendReply')}
-        </button>
-      </form>
+      <ReplyForm
+        id="my-reply"
+        onSend={async (text) => {
+          await messagingApi.replyMine(tenant, threadId, text);
+          setTick((n) => n + 1);
+        }}
+      />
     </>
   );
 }
