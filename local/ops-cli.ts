@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TABLE_ENV } from '../shared/config/env-names';
+import type { TableId } from '../shared/db/tables';
 
 /**
  * `npm run ops -- ...`: the operating company's command line. It talks HTTP to a running stack
@@ -20,7 +22,8 @@ const USAGE = `Usage: npm run ops -- <command> [options]
   tenants offboard <kommunenummer> --to <directory> [--wait]     (answers at once with the job; --wait follows it to the end)
   tenants offboard-status <job-id>
   keys destroy-due
-  backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local or --endpoint)
+  backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local, --endpoint, or a
+                                                                  deployed region's tables named in FJ_TABLE_* from the stack's outputs)
   restore --from <directory> [--tenant <kommunenummer>] [--stage <stage>]   (tables from an export, then every audit chain verified)
   vendors list
   vendors show <client-id>
@@ -248,10 +251,24 @@ async function followJob(api: Api, job: OffboardJob): Promise<OffboardJob> {
   return current;
 }
 
-/** Which DynamoDB the DR commands work on: the local stack's by default. */
-function drTarget(v: Values, env: Record<string, string | undefined>): { endpoint?: string; stage: string } {
+/**
+ * Which DynamoDB the DR commands work on: the local stack's by default. A deployed region's tables
+ * have names CloudFormation chose: set FJ_TABLE_JOURNAL, FJ_TABLE_AUDIT, FJ_TABLE_CONTROL and
+ * FJ_TABLE_SHARING from the region stack's outputs (docs/operations/restore.md) and the commands
+ * work on those, through the SDK's default endpoint unless --endpoint is given.
+ */
+export function drTarget(v: { endpoint?: string; stage?: string }, env: Record<string, string | undefined>): { endpoint?: string; stage: string; tables?: Record<TableId, string> } {
+  const stage = v.stage ?? env.FJ_STAGE ?? 'local';
+  const given = Object.entries(TABLE_ENV).filter(([, name]) => env[name]);
+  if (given.length > 0) {
+    const missing = Object.values(TABLE_ENV).filter((name) => !env[name]);
+    if (missing.length > 0) throw new ApiError(`set all four table names from the stack's outputs (missing ${missing.join(', ')})`);
+    const tables = Object.fromEntries(given.map(([id, name]) => [id, env[name]!])) as Record<TableId, string>;
+    const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
+    return { ...(endpoint ? { endpoint } : {}), stage, tables };
+  }
   const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:8765';
-  return { ...(endpoint ? { endpoint } : {}), stage: v.stage ?? env.FJ_STAGE ?? 'local' };
+  return { endpoint, stage };
 }
 
 // ---------------------------------------------------------------- HTTP
