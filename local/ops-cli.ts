@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run ops -- <command> [options]
   tenants offboard <kommunenummer> --to <directory> [--wait]     (answers at once with the job; --wait follows it to the end)
   tenants offboard-status <job-id>
   keys destroy-due
+  keys policy <kommunenummer> --tenant-role <arn> --export-role <arn> --offboarding-role <arn> [--reader-role <arn>]... [--replica-region <region>]
+                 (prints the tenant key policy for these roles, e.g. the DR stack's after a region is lost: restore.md)
   backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local, --endpoint, or a
                                                                   deployed region's tables named in FJ_TABLE_* from the stack's outputs)
   restore --from <directory> [--tenant <kommunenummer>] [--stage <stage>]   (tables from an export, then every audit chain verified)
@@ -63,6 +65,11 @@ const OPTIONS = {
   'contact-phone': { type: 'string' },
   'public-key': { type: 'string' },
   plan: { type: 'string' },
+  'tenant-role': { type: 'string' },
+  'export-role': { type: 'string' },
+  'offboarding-role': { type: 'string' },
+  'reader-role': { type: 'string', multiple: true },
+  'replica-region': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -443,6 +450,16 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const lines = [formatTable(['TABLE', 'ITEMS RESTORED'], out.tables.map((t) => [t.table, t.items])), '', `Audit chains verified: ${out.chains.checked} streams, ${out.chains.events} events, ${out.chains.broken.length} broken`];
       if (out.chains.broken.length > 0) throw new ApiError(`${lines.join('\n')}\nbroken: ${out.chains.broken.map((b) => `${b.stream}@${b.seq} ${b.reason}`).join(', ')}`);
       return lines.join('\n');
+    }
+    case 'keys policy': {
+      // Offline: the same pure function the control plane writes every tenant key's policy with.
+      const { tenantKeyPolicy } = await import('../shared/crypto/key-policy');
+      const roles = { tenantRoleArn: need(v['tenant-role'], '--tenant-role'), exportRoleArn: need(v['export-role'], '--export-role'), offboardingRoleArn: need(v['offboarding-role'], '--offboarding-role'), readerRoleArns: v['reader-role'] ?? [] };
+      try {
+        return asJson(tenantKeyPolicy(need(id, 'kommunenummer'), roles, v['replica-region'] ? { replicaRegion: v['replica-region'] } : {}));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
     }
     case 'keys destroy-due': {
       const { body } = await api.call<{ items: { tenant: string; state: string }[] }>('POST', '/ops/v1/key-deletions/run');

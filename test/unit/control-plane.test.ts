@@ -9,7 +9,7 @@ import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
 import { createTenantBodySchema } from '../../shared/contracts/tenants';
 import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/contracts/vendors';
 import { createUserBodySchema } from '../../shared/contracts/admin';
-import { formatTable, problemLine } from '../../local/ops-cli';
+import { formatTable, problemLine, run as runOps, UsageError } from '../../local/ops-cli';
 
 // scrypt at N = 2^15 is ~100 ms a call on a quiet core and many times that on a loaded one;
 // these tests make up to six calls, so they get room beyond vitest's 5 s default.
@@ -164,6 +164,13 @@ describe('KMS key admin', () => {
     await admin(done, dr3).ensureKey('4601');
     expect(done.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
     expect(dr3.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+  });
+
+  it('prints the key policy for another set of roles (the DR stack\'s), the same the control plane writes', async () => {
+    const dr = { tenant: 'arn:aws:iam::111111111111:role/dr-tenant', export: 'arn:aws:iam::111111111111:role/dr-export', reader: 'arn:aws:iam::111111111111:role/dr-reader' };
+    const out = await runOps(['keys', 'policy', '4601', '--tenant-role', dr.tenant, '--export-role', dr.export, '--offboarding-role', dr.export, '--reader-role', dr.reader]);
+    expect(JSON.parse(out)).toEqual(tenantKeyPolicy('4601', { tenantRoleArn: dr.tenant, exportRoleArn: dr.export, offboardingRoleArn: dr.export, readerRoleArns: [dr.reader] }));
+    await expect(runOps(['keys', 'policy', '4601', '--tenant-role', dr.tenant, '--export-role', 'arn:aws:iam::222222222222:role/x', '--offboarding-role', dr.export])).rejects.toThrow(UsageError);
   });
 
   it('finds an existing key instead of making a second one', async () => {
