@@ -27,6 +27,17 @@ export interface DrTarget {
   endpoint?: string;
   stage: string;
   region?: string;
+  /**
+   * The deployed tables' names (CloudFormation names them; the region stack's outputs list them,
+   * as FJ_TABLE_*). Without them the stage's local names (`fj-<stage>-<id>`) are used, and restore
+   * creates missing tables; with them the tables must exist (the stack owns them).
+   */
+  tables?: Record<TableId, string>;
+}
+
+/** The physical name of a table on the target. */
+function nameOf(target: DrTarget, id: TableId): string {
+  return target.tables?.[id] ?? tableName(target.stage, id);
 }
 
 function client(target: DrTarget): DynamoDBClient {
@@ -83,7 +94,7 @@ export async function exportTables(o: DrTarget & { dir: string; tenant?: string 
   mkdirSync(o.dir, { recursive: true, mode: 0o700 });
   const tables: ManifestTable[] = [];
   for (const def of TABLES) {
-    const name = tableName(o.stage, def.id);
+    const name = nameOf(o, def.id);
     const lines: string[] = [];
     for await (const page of scan(db, name)) for (const item of page) if (!o.tenant || belongsTo(o.tenant, def.id, item)) lines.push(itemToJson(item));
     const text = lines.map((l) => `${l}\n`).join('');
@@ -111,10 +122,10 @@ async function batchAll(db: DynamoDBClient, table: string, all: WriteRequest[]):
 }
 
 /** Removes one municipality's items from every table (their keys only), before its restore. */
-async function removeTenant(db: DynamoDBClient, stage: string, tenant: string): Promise<number> {
+async function removeTenant(db: DynamoDBClient, target: DrTarget, tenant: string): Promise<number> {
   let removed = 0;
   for (const def of TABLES) {
-    const table = tableName(stage, def.id);
+    const table = nameOf(target, def.id);
     const keys: WriteRequest[] = [];
     for await (const page of scan(db, table)) {
       for (const item of page) {
@@ -138,7 +149,7 @@ export interface ChainReport {
 export async function verifyAuditChains(o: DrTarget & { tenant?: string }): Promise<ChainReport> {
   const db = client(o);
   const streams = new Map<string, { events: Record<string, unknown>[]; head?: { seq: number; hash: string } }>();
-  for await (const page of scan(db, tableName(o.stage, 'audit'))) {
+  for await (const page of scan(db, nameOf(o, 'audit'))) {
     for (const raw of page) {
       const item = unmarshall(raw);
       const pk = String(item.pk);
@@ -180,14 +191,14 @@ export async function restoreTables(o: DrTarget & { dir: string; tenant?: string
     return { entry, text };
   });
   const db = client(o);
-  await createTables(db, o.stage);
+  if (!o.tables) await createTables(db, o.stage);
   let replaced: { dir: string; items: number } | undefined;
   if (o.tenant) {
     // One municipality goes back to the export's point in time: what it holds now is kept aside
     // first (its audit events since then included), then removed, so no newer item mixes with the old chain.
     const aside = join(o.dir, `replaced-${o.tenant}-${new Date().toISOString().replace(/[-:.]/g, '')}`);
     const before = await exportTables({ ...o, dir: aside, tenant: o.tenant });
-    await removeTenant(db, o.stage, o.tenant);
+    await removeTenant(db, o, o.tenant);
     replaced = { dir: aside, items: before.tables.reduce((n, t) => n + t.items, 0) };
   }
   const restored: { table: string; items: number }[] = [];
@@ -197,7 +208,7 @@ export async function restoreTables(o: DrTarget & { dir: string; tenant?: string
       .filter((l) => l.length > 0)
       .map(itemFromJson)
       .filter((item) => !o.tenant || belongsTo(o.tenant, entry.id, item));
-    const table = tableName(o.stage, entry.id);
+    const table = nameOf(o, entry.id);
     await batchAll(db, table, items.map((Item) => ({ PutRequest: { Item } })));
     restored.push({ table, items: items.length });
   }

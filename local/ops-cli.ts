@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TABLE_ENV } from '../shared/config/env-names';
+import type { TableId } from '../shared/db/tables';
 
 /**
  * `npm run ops -- ...`: the operating company's command line. It talks HTTP to a running stack
@@ -20,7 +22,10 @@ const USAGE = `Usage: npm run ops -- <command> [options]
   tenants offboard <kommunenummer> --to <directory> [--wait]     (answers at once with the job; --wait follows it to the end)
   tenants offboard-status <job-id>
   keys destroy-due
-  backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local or --endpoint)
+  keys policy <kommunenummer> --tenant-role <arn> --export-role <arn> --offboarding-role <arn> [--reader-role <arn>]... [--replica-region <region>]
+                 (prints the tenant key policy for these roles, e.g. the DR stack's after a region is lost: restore.md)
+  backup export --to <directory> [--tenant <kommunenummer>]      (DynamoDB tables -> NDJSON, for restore; local, --endpoint, or a
+                                                                  deployed region's tables named in FJ_TABLE_* from the stack's outputs)
   restore --from <directory> [--tenant <kommunenummer>] [--stage <stage>]   (tables from an export, then every audit chain verified)
   vendors list
   vendors show <client-id>
@@ -60,6 +65,11 @@ const OPTIONS = {
   'contact-phone': { type: 'string' },
   'public-key': { type: 'string' },
   plan: { type: 'string' },
+  'tenant-role': { type: 'string' },
+  'export-role': { type: 'string' },
+  'offboarding-role': { type: 'string' },
+  'reader-role': { type: 'string', multiple: true },
+  'replica-region': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -248,10 +258,24 @@ async function followJob(api: Api, job: OffboardJob): Promise<OffboardJob> {
   return current;
 }
 
-/** Which DynamoDB the DR commands work on: the local stack's by default. */
-function drTarget(v: Values, env: Record<string, string | undefined>): { endpoint?: string; stage: string } {
+/**
+ * Which DynamoDB the DR commands work on: the local stack's by default. A deployed region's tables
+ * have names CloudFormation chose: set FJ_TABLE_JOURNAL, FJ_TABLE_AUDIT, FJ_TABLE_CONTROL and
+ * FJ_TABLE_SHARING from the region stack's outputs (docs/operations/restore.md) and the commands
+ * work on those, through the SDK's default endpoint unless --endpoint is given.
+ */
+export function drTarget(v: { endpoint?: string; stage?: string }, env: Record<string, string | undefined>): { endpoint?: string; stage: string; tables?: Record<TableId, string> } {
+  const stage = v.stage ?? env.FJ_STAGE ?? 'local';
+  const given = Object.entries(TABLE_ENV).filter(([, name]) => env[name]);
+  if (given.length > 0) {
+    const missing = Object.values(TABLE_ENV).filter((name) => !env[name]);
+    if (missing.length > 0) throw new ApiError(`set all four table names from the stack's outputs (missing ${missing.join(', ')})`);
+    const tables = Object.fromEntries(given.map(([id, name]) => [id, env[name]!])) as Record<TableId, string>;
+    const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB;
+    return { ...(endpoint ? { endpoint } : {}), stage, tables };
+  }
   const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:8765';
-  return { ...(endpoint ? { endpoint } : {}), stage: v.stage ?? env.FJ_STAGE ?? 'local' };
+  return { endpoint, stage };
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -426,6 +450,16 @@ export async function run(argv: string[], env: Record<string, string | undefined
       const lines = [formatTable(['TABLE', 'ITEMS RESTORED'], out.tables.map((t) => [t.table, t.items])), '', `Audit chains verified: ${out.chains.checked} streams, ${out.chains.events} events, ${out.chains.broken.length} broken`];
       if (out.chains.broken.length > 0) throw new ApiError(`${lines.join('\n')}\nbroken: ${out.chains.broken.map((b) => `${b.stream}@${b.seq} ${b.reason}`).join(', ')}`);
       return lines.join('\n');
+    }
+    case 'keys policy': {
+      // Offline: the same pure function the control plane writes every tenant key's policy with.
+      const { tenantKeyPolicy } = await import('../shared/crypto/key-policy');
+      const roles = { tenantRoleArn: need(v['tenant-role'], '--tenant-role'), exportRoleArn: need(v['export-role'], '--export-role'), offboardingRoleArn: need(v['offboarding-role'], '--offboarding-role'), readerRoleArns: v['reader-role'] ?? [] };
+      try {
+        return asJson(tenantKeyPolicy(need(id, 'kommunenummer'), roles, v['replica-region'] ? { replicaRegion: v['replica-region'] } : {}));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
     }
     case 'keys destroy-due': {
       const { body } = await api.call<{ items: { tenant: string; state: string }[] }>('POST', '/ops/v1/key-deletions/run');

@@ -88,7 +88,6 @@ export class Operations extends Construct {
     const period = Duration.minutes(5);
     const minute = Duration.minutes(1);
     this.topic = new sns.Topic(this, 'Alarms', {
-      topicName: `fellesjournal-${props.stage}-alarms`,
       masterKey: props.topicKey,
       enforceSSL: true,
     });

@@ -370,6 +370,43 @@ function markKeysForDeletion(scope: Construct): iam.PolicyStatement {
   });
 }
 
+/**
+ * What provisioning needs in the DR region (config regions[].dr): replicate a tenant key there
+ * (only there: the key policy denies any other region too), and give the replica the tenant's
+ * alias and tags. The replica's policy is the primary's (shared/crypto/key-admin.ts).
+ */
+export function keyReplicaStatements(scope: Construct, drRegion: string): iam.PolicyStatement[] {
+  const { account } = Stack.of(scope);
+  const drKeys = `arn:aws:kms:${drRegion}:${account}:key/*`;
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReplicateTenantKeysToDr',
+      actions: ['kms:ReplicateKey'],
+      resources: [PlatformKeys.anyKeyArn(scope)],
+      conditions: { ...TENANT_TAG_PRESENT, StringEquals: { 'kms:ReplicaRegion': drRegion } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateTenantKeyReplicasInDr',
+      // ReplicateKey is authorised as CreateKey in the replica's region (no resource yet).
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': drRegion } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagTenantKeyReplicas',
+      actions: ['kms:TagResource'],
+      resources: [drKeys],
+      // Tag-on-create of the replica; a key already carrying a tenant tag is never re-tagged.
+      conditions: { Null: { [`aws:ResourceTag/${TENANT_TAG}`]: 'true' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant', 'app'] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TenantKeyReplicaAliases',
+      actions: ['kms:DescribeKey', 'kms:CreateAlias'],
+      resources: [drKeys, `arn:aws:kms:${drRegion}:${account}:${TENANT_KEY_ALIAS_PREFIX}*`],
+    }),
+  ];
+}
+
 export function operatorStatements(scope: Construct, p: { tables: Tables; tenantRole: iam.IRole; keys: PlatformKeys }): iam.PolicyStatement[] {
   const { region } = Stack.of(scope);
   const keyTags = ['tenant', 'app', 'delete-after'];

@@ -47,9 +47,15 @@ export class ServiceFunction extends Construct {
   readonly policy: iam.ManagedPolicy;
   readonly logGroup: logs.LogGroup;
   readonly deadLetterQueue?: sqs.Queue;
+  /** The function's name in the project (route group or job), e.g. `journal`; not its AWS name. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.name = props.name;
+    // A label for descriptions only. The function, its queue and its log group have no fixed
+    // names (CloudFormation names them): a fixed name blocks a replacing update and the retry of a
+    // rolled-back first deploy. Whoever calls a function is told its name (environment).
     const functionName = `fj-${props.stage}-${props.name}`;
     // No fixed name: the group is retained, and a retained group with a fixed name would make a
     // retry of a rolled-back first deploy fail ("already exists"). Lambda is told the group.
@@ -78,7 +84,6 @@ export class ServiceFunction extends Construct {
     ];
     if (props.asyncInvocation) {
       this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-        queueName: `${functionName}-dlq`,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.asyncInvocation.queueKey,
         enforceSSL: true,
@@ -103,7 +108,6 @@ export class ServiceFunction extends Construct {
     });
 
     this.fn = new NodejsFunction(this, 'Function', {
-      functionName,
       description: props.description,
       code: lambda.Code.fromAsset(props.bundleDir),
       handler: LAMBDA_HANDLER,

@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, tableName, type IndexDefinition, type TableDefinition, type TableId } from '../../shared/db/tables';
+import { TABLES, type IndexDefinition, type TableDefinition, type TableId } from '../../shared/db/tables';
+import { TABLE_ENV } from '../../shared/config/env-names';
 import { acknowledge } from './nag';
 
 /** An index's projection as shared/db/tables.ts defines it (the same the local bootstrap creates). */
@@ -27,8 +28,10 @@ export class Tables extends Construct {
     super(scope, id);
     const byId = {} as Record<TableId, dynamodb.Table>;
     for (const def of TABLES) {
+      // No fixed name: the table is retained, and a retained table with a fixed name would make a
+      // retry of a rolled-back first deploy fail ("already exists"). The functions are told the
+      // name (environment); the ops tool by the stack's outputs (FJ_TABLE_*, docs/operations/restore.md).
       const table = new dynamodb.Table(this, def.id, {
-        tableName: tableName(props.stage, def.id),
         partitionKey: { name: def.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: def.sortKey, type: dynamodb.AttributeType.STRING },
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -49,13 +52,18 @@ export class Tables extends Construct {
         });
       }
       byId[def.id] = table;
+      new CfnOutput(this, `${def.id}Name`, { key: `Table${def.id.charAt(0).toUpperCase()}${def.id.slice(1)}`, value: table.tableName, description: `${TABLE_ENV[def.id]} for npm run ops (backup export, restore)` });
     }
     this.byId = byId;
 
     // PITR gives 35 days to the second; the plan adds monthly copies kept for a year, in a vault
     // that survives the stack and the tables.
+    // Retained like the tables, so its name must differ from one stack to the next: CDK would
+    // otherwise derive a fixed one from the construct path, and a retry of a rolled-back first
+    // deploy would find the old vault. The stack id's last group makes it unique; nothing
+    // addresses the vault by name (the plan holds a reference; the DR vault is another region's).
     const vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: `fellesjournal-${props.stage}`,
+      backupVaultName: `fj-${props.stage}-tables-${Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))))}`,
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -64,6 +72,9 @@ export class Tables extends Construct {
     const copyActions = props.dr
       ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'DrVault', props.dr.backupVaultArn), deleteAfter: Duration.days(props.dr.copyRetentionDays) }]
       : undefined;
+    new CfnOutput(this, 'VaultName', { key: 'BackupVaultName', value: vault.backupVaultName, description: 'AWS Backup vault of the tables (docs/operations/restore.md)' });
+    // A fixed name is safe here (the plan is not retained: a rolled-back deploy removes it) and the
+    // restore runbook names the plan.
     const plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: `fellesjournal-${props.stage}-tables`,
       backupVault: vault,
@@ -80,3 +91,4 @@ export class Tables extends Construct {
     );
   }
 }
+

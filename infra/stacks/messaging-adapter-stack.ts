@@ -72,7 +72,6 @@ export class MessagingAdapterStack extends NestedStack {
     });
     const queue = (name: string, deadLetter?: sqs.Queue) =>
       new sqs.Queue(this, name, {
-        queueName: `fj-${stage}-messaging-${name.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: this.key,
         dataKeyReuse: Duration.minutes(5),

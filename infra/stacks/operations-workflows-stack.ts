@@ -62,7 +62,6 @@ export class OperationsWorkflowsStack extends NestedStack {
       retentionPeriod: Duration.days(14),
     });
     this.worker = new lambda.Function(this, 'Worker', {
-      functionName: name,
       description: 'Offboarding workflow steps (paged export, verify, key deletion scheduling) and the daily destroy-due run',
       code: lambda.Code.fromAsset(props.bundleDir),
       handler: LAMBDA_HANDLER,
@@ -96,8 +95,8 @@ export class OperationsWorkflowsStack extends NestedStack {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // No fixed name (nor for the worker): the tenants-export functions are told the ARN (environment).
     this.stateMachine = new sfn.StateMachine(this, 'Offboarding', {
-      stateMachineName: `fj-${props.stage}-offboarding`,
       comment: 'Offboards one municipality: export page by page (cursor in the state), verify counts, schedule key deletion, finish',
       definitionBody: sfn.DefinitionBody.fromChainable(offboardingDefinition(this, this.worker)),
       timeout: Duration.days(2),

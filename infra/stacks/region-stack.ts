@@ -26,6 +26,7 @@ import {
   authorizerStatements,
   dataPlaneStatements,
   exportStatements,
+  keyReplicaStatements,
   operatorStatements,
   outboxJobStatements,
   SharingReadRole,
@@ -430,6 +431,17 @@ export class RegionStack extends Stack {
       fn.addEnvironment(ENV.keyPolicyExportRoleArn, offboardingRole.roleArn);
       fn.addEnvironment(ENV.keyPolicyOffboardingRoleArn, offboardingRole.roleArn);
       fn.addEnvironment(ENV.keyPolicyReaderRoleArns, this.sharingReadRole.role.roleArn);
+      // DR: each new tenant key gets its multi-Region replica in the DR region (restore.md).
+      if (props.region.dr) {
+        const dr = props.region.dr.region;
+        fn.addEnvironment(ENV.keyReplicaRegion, dr);
+        const policy = this.functions[group.name]!.policy;
+        policy.addStatements(...keyReplicaStatements(this, dr));
+        for (const resource of [`arn:aws:kms:${dr}:${this.account}:key/*`, `arn:aws:kms:${dr}:${this.account}:${TENANT_KEY_ALIAS_PREFIX}*`]) {
+          acknowledge(policy, `AwsSolutions-IAM5[Resource::${resource}]`, `Replicas of the tenant keys (created at provisioning, so not nameable here) in the DR region ${dr}: describe, alias and tag-on-create only; the keys' own policy denies replication to any other region.`);
+        }
+        acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'kms:CreateKey has no resource (the key does not exist yet): for new tenant keys, conditioned on the tenant tag, and for their DR replicas, conditioned on the DR region.');
+      }
     }
     // Alarms, dashboard, metric filters and the key trail: a nested stack, so this one keeps headroom.
     this.monitoring.watch({

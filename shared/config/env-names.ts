@@ -10,6 +10,8 @@ export const ENV = {
   oidcJwksUrl: 'FJ_OIDC_JWKS_URL',
   oidcAudience: 'FJ_OIDC_AUDIENCE',
   keyProvider: 'FJ_KEY_PROVIDER',
+  /** In AWS with a DR region: where each new tenant key is replicated (shared/crypto/key-admin.ts). */
+  keyReplicaRegion: 'FJ_KEY_REPLICA_REGION',
   keystoreDir: 'FJ_KEYSTORE_DIR',
   tenantKeyAliasPrefix: 'FJ_TENANT_KEY_ALIAS_PREFIX',
   tenantRoleArn: 'FJ_TENANT_ROLE_ARN',
@@ -56,3 +58,6 @@ export const ENV = {
   dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   region: 'AWS_REGION',
 } as const;
+
+/** The variable that carries each table's name (shared/db/tables.ts ids): set for the functions by CDK, for the ops tool from the stack's outputs. */
+export const TABLE_ENV = { journal: ENV.tableJournal, audit: ENV.tableAudit, control: ENV.tableControl, sharing: ENV.tableSharing } as const;

@@ -28,6 +28,8 @@ const configSchema = z.object({
     auditSigningKeyId: z.optional(nonEmpty()),
     lookupKeyId: z.optional(nonEmpty()),
     cursorKeyId: z.optional(nonEmpty()),
+    /** The DR region where each new tenant key gets its multi-Region replica (AWS, config regions[].dr). */
+    replicaRegion: z.optional(nonEmpty()),
     /** The roles a new tenant key's policy names; without them the control plane creates no key. */
     policyRoles: z.optional(
       z.object({
@@ -84,6 +86,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       auditSigningKeyId: env[ENV.auditSigningKeyId] || undefined,
       lookupKeyId: env[ENV.lookupKeyId] || undefined,
       cursorKeyId: env[ENV.cursorKeyId] || undefined,
+      replicaRegion: env[ENV.keyReplicaRegion] || undefined,
       policyRoles: env[ENV.keyPolicyTenantRoleArn]
         ? {
             tenantRoleArn: env[ENV.keyPolicyTenantRoleArn],

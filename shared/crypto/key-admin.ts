@@ -1,4 +1,4 @@
-import type { KMSClient } from '@aws-sdk/client-kms';
+import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { config } from '../config';
@@ -80,10 +80,19 @@ export class LocalTenantKeyAdmin implements TenantKeyAdmin {
   }
 }
 
+/** The DR region of a region's tenant keys, and a KMS client there. */
+export interface KeyReplicaTarget {
+  region: string;
+  client: () => Promise<KMSClient>;
+}
+
 /**
  * Per-tenant customer-managed KMS keys, found by the alias `<prefix><tenant>` and tagged `tenant`,
  * each created with its own key policy (shared/crypto/key-policy.ts), never KMS's default one.
- * The KMS client (and its module) is made on first use: most operator routes never touch a key.
+ * Every key is a multi-Region primary key; with a DR region configured it is replicated there at
+ * provisioning, under the same policy and alias, so the tables restored in the DR region decrypt
+ * (docs/operations/restore.md). The KMS client (and its module) is made on first use: most
+ * operator routes never touch a key.
  */
 export class KmsTenantKeyAdmin implements TenantKeyAdmin {
   constructor(
@@ -91,7 +100,22 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
     private readonly aliasPrefix: string,
     /** The roles the key policy names; without them no key is created (fail closed). */
     private readonly policyRoles: TenantKeyPolicyRoles | undefined,
+    private readonly replica?: KeyReplicaTarget,
   ) {}
+
+  /** The key policy (shared by the primary and its replica); refuses without the roles. */
+  private policy(tenant: string): string {
+    // Without the roles the key would get KMS's default policy (account root kms:*): refuse instead.
+    if (!this.policyRoles) throw new Error('No key policy roles configured: refusing to create a tenant key with the default key policy');
+    return JSON.stringify(tenantKeyPolicy(tenant, this.policyRoles, this.replica ? { replicaRegion: this.replica.region } : {}));
+  }
+
+  private static tags(tenant: string) {
+    return [
+      { TagKey: 'tenant', TagValue: tenant },
+      { TagKey: 'app', TagValue: 'fellesjournal' },
+    ];
+  }
 
   private async kms() {
     const [client, commands] = await Promise.all([this.client(), kmsModule()]);
@@ -103,8 +127,9 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
     return `${this.aliasPrefix}${tenant}`;
   }
 
-  private async describe(tenant: string) {
-    const { client, DescribeKeyCommand, NotFoundException } = await this.kms();
+  private async describe(tenant: string, inReplicaRegion = false) {
+    const { client: primary, DescribeKeyCommand, NotFoundException } = await this.kms();
+    const client = inReplicaRegion && this.replica ? await this.replica.client() : primary;
     try {
       return (await client.send(new DescribeKeyCommand({ KeyId: this.alias(tenant) }))).KeyMetadata;
     } catch (error) {
@@ -115,10 +140,12 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
 
   async ensureKey(tenant: string): Promise<{ keyRef: string; created: boolean }> {
     const existing = await this.describe(tenant);
-    if (existing?.Arn) return { keyRef: existing.Arn, created: false };
-    // Without the roles the key would get KMS's default policy (account root kms:*): refuse instead.
-    if (!this.policyRoles) throw new Error('No key policy roles configured: refusing to create a tenant key with the default key policy');
-    const policy = JSON.stringify(tenantKeyPolicy(tenant, this.policyRoles));
+    if (existing?.Arn) {
+      // A retry after a stop between the steps below finishes the replica.
+      await this.ensureReplica(tenant, existing);
+      return { keyRef: existing.Arn, created: false };
+    }
+    const policy = this.policy(tenant);
     const { client, CreateKeyCommand, EnableKeyRotationCommand, CreateAliasCommand } = await this.kms();
     // If we stop between CreateKey and CreateAlias the orphan key carries the tenant tag, so it can be found and removed.
     const created = await client.send(
@@ -131,10 +158,10 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
         Description: `Fellesjournal tenant ${tenant} master key`,
         KeyUsage: 'ENCRYPT_DECRYPT',
         KeySpec: 'SYMMETRIC_DEFAULT',
-        Tags: [
-          { TagKey: 'tenant', TagValue: tenant },
-          { TagKey: 'app', TagValue: 'fellesjournal' },
-        ],
+        // Always multi-Region: a key can only be replicated (to a DR region, now or later) if it
+        // was made so, and a single-Region key can never become one.
+        MultiRegion: true,
+        Tags: KmsTenantKeyAdmin.tags(tenant),
       }),
     );
     const keyId = created.KeyMetadata?.KeyId;
@@ -142,7 +169,36 @@ export class KmsTenantKeyAdmin implements TenantKeyAdmin {
     if (!keyId || !arn) throw new Error('KMS CreateKey returned no key id');
     await client.send(new EnableKeyRotationCommand({ KeyId: keyId }));
     await client.send(new CreateAliasCommand({ AliasName: this.alias(tenant), TargetKeyId: keyId }));
+    await this.ensureReplica(tenant, created.KeyMetadata!);
     return { keyRef: arn, created: true };
+  }
+
+  /**
+   * The key's replica in the DR region, with the same policy, tags and alias (the data plane there
+   * finds the key by alias, as here). Rotation is the primary's and applies to the replica.
+   * Safe to repeat: what exists is left as it is.
+   */
+  private async ensureReplica(tenant: string, key: KeyMetadata): Promise<void> {
+    if (!this.replica) return;
+    // Keys made before keys were multi-Region cannot be replicated (restore.md says what then).
+    if (!key.MultiRegion || !key.KeyId) return;
+    if (await this.describe(tenant, true)) return;
+    const { client, ReplicateKeyCommand, CreateAliasCommand } = await this.kms();
+    if (!key.MultiRegionConfiguration?.ReplicaKeys?.some((r) => r.Region === this.replica!.region)) {
+      await client.send(
+        new ReplicateKeyCommand({
+          KeyId: key.KeyId,
+          ReplicaRegion: this.replica.region,
+          Policy: this.policy(tenant),
+          // As at CreateKey: the caller must not be able to change the policy afterwards.
+          BypassPolicyLockoutSafetyCheck: true,
+          Description: `Fellesjournal tenant ${tenant} master key (DR replica)`,
+          Tags: KmsTenantKeyAdmin.tags(tenant),
+        }),
+      );
+    }
+    // A multi-Region key has the same key id in every region; aliases are per region.
+    await (await this.replica.client()).send(new CreateAliasCommand({ AliasName: this.alias(tenant), TargetKeyId: key.KeyId }));
   }
 
   async keyExists(tenant: string): Promise<boolean> {
@@ -184,7 +240,8 @@ export function tenantKeyAdmin(): TenantKeyAdmin {
     if (!(keys instanceof LocalKeystore)) throw new Error('local key provider without a local keystore');
     admin = new LocalTenantKeyAdmin(keys, cfg.keys.keystoreDir ?? '.data/keys');
   } else {
-    admin = new KmsTenantKeyAdmin(lazyKmsClient(cfg.region), cfg.keys.tenantKeyAliasPrefix, cfg.keys.policyRoles);
+    const replicaRegion = cfg.keys.replicaRegion;
+    admin = new KmsTenantKeyAdmin(lazyKmsClient(cfg.region), cfg.keys.tenantKeyAliasPrefix, cfg.keys.policyRoles, replicaRegion ? { region: replicaRegion, client: lazyKmsClient(replicaRegion) } : undefined);
   }
   return admin;
 }

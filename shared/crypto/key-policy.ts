@@ -65,7 +65,17 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:RevokeGrant',
   'kms:RetireGrant',
+  // Multi-Region keys: a replica in the DR region only (the ReplicasOnlyInDrRegion deny below),
+  // and promoting it when the home region is lost (docs/operations/restore.md).
+  'kms:ReplicateKey',
+  'kms:UpdatePrimaryRegion',
 ] as const;
+
+/** Where a tenant key may have its multi-Region replica. */
+export interface TenantKeyReplication {
+  /** The DR region (config `regions[].dr.region`); without it the key may not be replicated anywhere. */
+  replicaRegion?: string;
+}
 
 /** Operations that reveal, make or move key material: only ever for the application roles. */
 const SEAL_ACTIONS = [
@@ -87,8 +97,11 @@ export function accountOfRoleArn(arn: string): string {
   return m[1];
 }
 
-/** The explicit key policy of tenant `tenant`'s master key. Pure: the same input, the same policy. */
-export function tenantKeyPolicy(tenant: string, roles: TenantKeyPolicyRoles): KeyPolicyDocument {
+/**
+ * The explicit key policy of tenant `tenant`'s master key (and of its replica in the DR region, which
+ * gets the same). Pure: the same input, the same policy.
+ */
+export function tenantKeyPolicy(tenant: string, roles: TenantKeyPolicyRoles, replication: TenantKeyReplication = {}): KeyPolicyDocument {
   assertTenantId(tenant);
   const readers = roles.readerRoleArns ?? [];
   const all = [roles.tenantRoleArn, roles.exportRoleArn, roles.offboardingRoleArn, ...readers];
@@ -181,6 +194,16 @@ export function tenantKeyPolicy(tenant: string, roles: TenantKeyPolicyRoles): Ke
         Principal: '*',
         Action: ['kms:CreateGrant'],
         Resource: '*',
+      },
+      {
+        // A replica shares the key material: one in any other region would be a copy of the
+        // tenant's key outside the platform's two regions. Only the configured DR region, or none.
+        Sid: 'ReplicasOnlyInDrRegion',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['kms:ReplicateKey'],
+        Resource: '*',
+        ...(replication.replicaRegion ? { Condition: { StringNotEquals: { 'kms:ReplicaRegion': replication.replicaRegion } } } : {}),
       },
       {
         Sid: 'DeletionOnlyByOffboarding',

@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { isValidOrgNumber } from '../../shared/contracts/identifiers';
+import { seriousA11yViolations } from './a11y';
 import { actAs, screenshot, useBrowser } from './browser';
 
 /** Tenant admin and operator screens against the control plane, and API errors shown as words. */
@@ -12,6 +16,14 @@ const as = (userId: string, body: (page: Page) => Promise<void>) => actAs(browse
 
 const vendorName = `Journalapp ${randomBytes(3).toString('hex')}`;
 const temp = `oslo.vikar-${randomBytes(3).toString('hex')}`;
+
+/** A synthetic organisation number with a valid check digit (mod 11). */
+function syntheticOrgnr(): string {
+  for (;;) {
+    const base = `9${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    for (let d = 0; d <= 9; d++) if (isValidOrgNumber(`${base}${d}`)) return `${base}${d}`;
+  }
+}
 
 describe('operator', () => {
   it('sees the municipalities and registers a vendor, whose secret is shown once', async () => {
@@ -36,6 +48,53 @@ describe('operator', () => {
       await page.getByRole('button', { name: 'Jeg har tatt vare på det' }).click();
       await page.getByTestId('vendors').getByText(vendorName).waitFor();
       expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/vnd-|secret/i);
+    });
+  });
+});
+
+describe('operator offboarding', () => {
+  it('offboards a municipality and follows its job in the UI to the end: state, every step, export and key deletion', async () => {
+    // A municipality of its own (Trøndelag county 50), so the demo municipalities stay as they are.
+    const id = `50${String(randomInt(60, 100))}`;
+    const name = `Avviklingsvik ${randomBytes(2).toString('hex')}`;
+    const target = join(tmpdir(), `fj-e2e-offboard-${randomBytes(4).toString('hex')}`);
+    await as('drift', async (page) => {
+      await page.getByRole('link', { name: 'Kommuner' }).first().click();
+      await page.getByLabel('Kommunenummer').fill(id);
+      await page.getByLabel('Navn', { exact: true }).fill(name);
+      await page.getByLabel('Organisasjonsnummer').fill(syntheticOrgnr());
+      await page.getByRole('button', { name: 'Opprett kommune' }).click();
+      const row = page.getByTestId('tenants').locator('tr', { hasText: name });
+      await row.getByText('Aktiv', { exact: true }).waitFor();
+
+      // Start: the form asks for the export target; a relative path is refused as words, nothing started.
+      await row.getByRole('button', { name: 'Avvikle' }).click();
+      await row.getByLabel('Eksportmål').fill('eksport/her');
+      await row.getByRole('button', { name: 'Start avvikling' }).click();
+      await row.getByText('Oppgi en absolutt katalogsti').waitFor();
+      await expect(row.getByLabel('Eksportmål').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(page.getByTestId('offboard-job').count()).resolves.toBe(0);
+      await row.getByLabel('Eksportmål').fill(target);
+      await row.getByRole('button', { name: 'Start avvikling' }).click();
+
+      // The job (202) is followed as it runs, until it has succeeded: each step done, export and key deletion shown.
+      const job = page.getByTestId('offboard-job');
+      await job.getByRole('heading', { name: `Avvikling av kommune ${id}` }).waitFor();
+      await job.locator('[data-testid="offboard-job-state"][data-state="succeeded"]').waitFor({ timeout: 60_000 });
+      await job.getByText('Fullført', { exact: true }).waitFor();
+      for (const step of ['freeze', 'export', 'verify', 'key', 'finish']) {
+        await expect(job.getByTestId(`offboard-step-${step}`).getAttribute('data-state'), step).resolves.toBe('done');
+      }
+      await job.getByText('5 av 5 steg ferdig').first().waitFor();
+      const facts = (await job.locator('dl.facts').textContent()) ?? '';
+      expect(facts).toContain(id);
+      expect(facts).toContain(target);
+      expect(facts).toMatch(/Nøkkelen slettes etter\d{4}-\d{2}-\d{2}/);
+      // The registry row has moved on with it, and offers the job again.
+      await row.locator('.badge', { hasText: 'Avviklet' }).waitFor();
+      await expect(row.getByRole('button', { name: 'Avvikle' }).count()).resolves.toBe(0);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await screenshot(page, '14-operator-offboarding');
     });
   });
 });

@@ -1,3 +1,4 @@
+import { Stack, type CfnResource } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config/env-names';
 import { groupRoutes } from '../../infra/route-groups';
@@ -7,7 +8,7 @@ import { tenantKeyPolicy } from '../../shared/crypto/key-policy';
 import { evaluateKeyPolicy } from '../support/key-policy-eval';
 import { matchesFilter } from './filter-pattern-eval';
 import { evaluate, resolveIntrinsic } from './iam-eval';
-import { refOf, resourcesOf, statementsOfRole, synthesize, text } from './support';
+import { functionId, refOf, resourcesOf, statementsOfRole, synthesize, text } from './support';
 
 // The trail that watches key use and the alarms made from it, asked of the synthesized templates:
 // every alarm's filter is run against CloudTrail events (test/infra/filter-pattern-eval.ts).
@@ -16,14 +17,15 @@ const groups = groupRoutes(ROUTES);
 
 describe.each(['eu-north-1', 'eu-west-1'])('key trail and alarms (%s)', (region) => {
   const t = synth.json[region]!;
+  const stack = synth.stacks.find((s) => s.region === region)!;
   const res = (id: string) => t.Resources[id]!;
   const [trailId, trail] = resourcesOf(t, 'AWS::CloudTrail::Trail')[0]!;
-  const fn = (name: string) => resourcesOf(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![1];
+  const fn = (name: string) => t.Resources[functionId(stack, name)]!;
   const roleOf = (name: string) => `<${refOf(fn(name).Properties!.Role)!}>`;
   const tenantRoleId = resourcesOf(t, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
   const exportRole = roleOf('tenants-export');
   const tenantRole = `<${tenantRoleId}>`;
-  const topicId = resourcesOf(t, 'AWS::SNS::Topic').find(([, x]) => x.Properties?.TopicName === 'fellesjournal-test-alarms')![0];
+  const topicId = Stack.of(stack.operations.topic).getLogicalId(stack.operations.topic.node.defaultChild as CfnResource);
 
   /** The filter pattern feeding `metricName`, with template references as `<LogicalId>`. */
   const filter = (metricName: string) => {
@@ -174,9 +176,9 @@ describe.each(['eu-north-1', 'eu-west-1'])('key trail and alarms (%s)', (region)
 describe('tenant keys: the policy the control plane writes, with the synthesized roles and their IAM policies', () => {
   const t = synth.json['eu-north-1']!;
   const ACCOUNT = '111111111111';
-  const fnRole = (name: string) => refOf(resourcesOf(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![1].Properties!.Role)!;
+  const fnRole = (name: string) => refOf(t.Resources[functionId(synth.stacks[0]!, name)]!.Properties!.Role)!;
   const operator = groups.find((g) => g.plane === 'operator')!.name;
-  const env = (resourcesOf(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${operator}`)![1].Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+  const env = (t.Resources[functionId(synth.stacks[0]!, operator)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
   // The role ARNs as the control plane reads them from its environment (logical ids stand in for names).
   const arnOf = (value: unknown) => `arn:aws:iam::${ACCOUNT}:role/${refOf(value)!}`;
   const policy = tenantKeyPolicy('0301', {
@@ -219,5 +221,16 @@ describe('tenant keys: the policy the control plane writes, with the synthesized
       for (const action of ['kms:DescribeKey', 'kms:EnableKeyRotation', 'kms:CreateAlias']) expect(kms(id, action), action).toBe('allow');
       expect(kms(id, 'kms:ScheduleKeyDeletion')).toBe('explicit-deny');
     }
+  });
+});
+
+describe('tenant keys without a DR region (the test config has none)', () => {
+  it('are not replicated: the operator functions are not told a replica region and may not replicate', () => {
+    const t = synth.json['eu-north-1']!;
+    const operator = groups.find((g) => g.plane === 'operator')!.name;
+    const fn = t.Resources[functionId(synth.stacks[0]!, operator)]!;
+    expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.keyReplicaRegion]).toBeUndefined();
+    const statements = statementsOfRole(t, refOf(fn.Properties!.Role)!);
+    expect(evaluate(statements, { action: 'kms:ReplicateKey', resource: 'arn:aws:kms:eu-north-1:111111111111:key/mrk-1', context: { 'aws:ResourceTag/tenant': '4601', 'kms:ReplicaRegion': 'eu-west-1' } })).toBe('implicit-deny');
   });
 });

@@ -1,10 +1,10 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TENANT_ROLE_DESCRIPTION } from '../../infra/constructs/permissions';
 import { MAX_RECEIVES, MESSAGING_FUNCTIONS } from '../../infra/stacks/messaging-adapter-stack';
-import { tableName } from '../../shared/db/tables';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
-import { refOf, resourcesOf, statementsOfRole, synthesize, type Statement, type Synthesized } from './support';
+import { functionId, refOf, resourcesOf, statementsOfRole, synthesize, tableId, type Statement, type Synthesized } from './support';
 
 /**
  * The messaging adapter's nested stack (infra/stacks/messaging-adapter-stack.ts): encrypted
@@ -24,11 +24,15 @@ const ACCOUNT = '111111111111';
 const REGION = 'eu-north-1';
 const tenantKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444`;
 
-const queueId = (name: string) => resourcesOf(nested, 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith(`-messaging-${name}`))![0];
-const queueArn = (name: string) => `<${queueId(name)}>`;
+const queueId = (name: 'outgoing' | 'incoming' | 'outgoing-dlq' | 'incoming-dlq') => {
+  const q = { outgoing: stack.messaging.outgoing, incoming: stack.messaging.incoming, 'outgoing-dlq': stack.messaging.outgoingDeadLetters, 'incoming-dlq': stack.messaging.incomingDeadLetters }[name];
+  return stack.messaging.getLogicalId(q.node.defaultChild as CfnResource);
+};
+/** The adapter's four queues (the delivery job's own async-invocation DLQ aside). */
+const adapterQueueIds = (['incoming', 'incoming-dlq', 'outgoing', 'outgoing-dlq'] as const).map(queueId);
+const queueArn = (name: Parameters<typeof queueId>[0]) => `<${queueId(name)}>`;
 const fnRoleId = (name: string) => {
-  const [, fn] = resourcesOf(nested, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)!;
-  return refOf(fn.Properties!.Role)!;
+  return refOf(nested.Resources[functionId(stack.messaging, name)]!.Properties!.Role)!;
 };
 const forwarder = statementsOfRole(nested, fnRoleId(MESSAGING_FUNCTIONS.forwarder));
 const delivery = statementsOfRole(nested, fnRoleId(MESSAGING_FUNCTIONS.delivery));
@@ -42,14 +46,17 @@ const ddb = (action: string, leadingKeys?: string[]): IamRequest => ({ action, r
 describe('the messaging adapter nested stack', () => {
   it('is one resource of the region stack, which stays under CloudFormation’s limit', () => {
     expect(resourcesOf(parent, 'AWS::CloudFormation::Stack').length).toBeGreaterThanOrEqual(1);
-    expect(resourcesOf(parent, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties?.QueueName).includes('-messaging-'))).toEqual([]);
+    for (const id of adapterQueueIds) {
+      expect(parent.Resources[id]).toBeUndefined();
+      expect(nested.Resources[id]?.Type).toBe('AWS::SQS::Queue');
+    }
     expect(Object.keys(parent.Resources).length).toBeLessThan(500);
   });
 
   it('encrypts every queue with its own rotating key and redrives both work queues to their dead-letter queues', () => {
     // (The delivery job's own async-invocation DLQ is the ServiceFunction's, under the ops key.)
-    const queues = resourcesOf(nested, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties?.QueueName).includes('-messaging-'));
-    expect(queues.map(([, q]) => String(q.Properties?.QueueName).replace('fj-test-messaging-', '')).sort()).toEqual(['incoming', 'incoming-dlq', 'outgoing', 'outgoing-dlq']);
+    const queues = adapterQueueIds.map((id) => [id, nested.Resources[id]!] as const);
+    expect(queues.map(([, q]) => q.Type)).toEqual(Array(4).fill('AWS::SQS::Queue'));
     for (const [, q] of queues) expect(refOf((q.Properties!.KmsMasterKeyId as { 'Fn::GetAtt'?: unknown; Ref?: string }) ?? '')).toBe(queueKey.slice(1, -1));
     const [, key] = resourcesOf(nested, 'AWS::KMS::Key')[0]!;
     expect(key.Properties?.EnableKeyRotation).toBe(true);
@@ -80,14 +87,15 @@ describe('the messaging adapter nested stack', () => {
     expect(evaluate(delivery, { action: 'sqs:DeleteMessage', resource: queueArn('incoming') })).toBe('allow');
     expect(evaluate(delivery, { action: 'sqs:ReceiveMessage', resource: queueArn('outgoing') })).toBe('implicit-deny');
     expect(evaluate(delivery, { action: 'sqs:SendMessage', resource: queueArn('incoming') })).toBe('implicit-deny');
-    for (const dlq of ['outgoing-dlq', 'incoming-dlq']) {
+    for (const dlq of ['outgoing-dlq', 'incoming-dlq'] as const) {
       for (const s of [forwarder, delivery]) expect(evaluate(s, { action: 'sqs:ReceiveMessage', resource: queueArn(dlq) })).toBe('implicit-deny');
     }
 
     // The queues' own policies deny every other principal, whatever its identity policy says.
-    const queuePolicy = (q: string) =>
+    type QueueName = Parameters<typeof queueId>[0];
+    const queuePolicy = (q: QueueName) =>
       resourcesOf(nested, 'AWS::SQS::QueuePolicy').flatMap(([, p]) => ((p.Properties!.Queues as unknown[]).some((x) => refOf(x) === queueId(q)) ? (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement : []));
-    const only = (q: string, action: string) => queuePolicy(q).find((s) => s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes(action) && s.Condition?.ArnNotEquals);
+    const only = (q: QueueName, action: string) => queuePolicy(q).find((s) => s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes(action) && s.Condition?.ArnNotEquals);
     expect(refOf(only('outgoing', 'sqs:ReceiveMessage')!.Condition!.ArnNotEquals!['aws:PrincipalArn'])).toBe(fnRoleId(MESSAGING_FUNCTIONS.forwarder));
     expect(refOf(only('incoming', 'sqs:SendMessage')!.Condition!.ArnNotEquals!['aws:PrincipalArn'])).toBe(fnRoleId(MESSAGING_FUNCTIONS.forwarder));
     expect(refOf(only('incoming', 'sqs:ReceiveMessage')!.Condition!.ArnNotEquals!['aws:PrincipalArn'])).toBe(fnRoleId(MESSAGING_FUNCTIONS.delivery));
@@ -148,7 +156,7 @@ describe('the citizen’s dialogue in AWS', () => {
   // (infra/functions/session-vendor.ts sessionTags): it must reach the dialogue's items there and nowhere else.
   const tenantRoleId = resourcesOf(parent, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
   const tenantRole = statementsOfRole(parent, tenantRoleId);
-  const journalTable = `<${resourcesOf(parent, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === tableName('test', 'journal'))![0]}>`;
+  const journalTable = `<${tableId(stack, 'journal')}>`;
   const asCitizenIn = (tenant: string, action: string, keys: string[]): IamRequest => ({ action, resource: journalTable, principalTags: { tenant }, context: { 'dynamodb:LeadingKeys': keys } });
 
   it('may write the thread, outbox and idempotency items of a message in the municipality of its session, not in another', () => {

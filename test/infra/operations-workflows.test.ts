@@ -3,7 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseInfraConfig } from '../../infra/config';
 import { OperationsWorkflowsStack } from '../../infra/stacks/operations-workflows-stack';
-import { refOf, resourcesOf, synthesize, TEST_CONFIG, text } from './support';
+import { ROUTES } from '../../functions/routes';
+import { groupRoutes } from '../../infra/route-groups';
+import { ENV } from '../../shared/config/env-names';
+import { evaluate } from './iam-eval';
+import { functionId, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text } from './support';
 
 // One region with a DR pairing, synthesized with cdk-nag (a finding fails the synth): the
 // offboarding state machine and destroy-due schedule in their nested stack, and the DR copies.
@@ -132,6 +136,27 @@ describe('disaster recovery', () => {
       SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
     });
     expect(replication.Role).toBeDefined();
+  });
+
+  it('provisioning replicates each tenant key into the DR region only: told the region, and may replicate, alias and tag there and nowhere else', () => {
+    const operator = groupRoutes(ROUTES).find((g) => g.plane === 'operator')!.name;
+    const fn = parent.Resources[functionId(synth.stacks[0]!, operator)]!;
+    expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.keyReplicaRegion]).toBe('eu-west-1');
+    const statements = statementsOfRole(parent, refOf(fn.Properties!.Role)!);
+    const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}) => evaluate(statements, { action, resource, context });
+    const key = (region: string) => `arn:aws:kms:${region}:111111111111:key/mrk-0a1b2c3d00004000800000000000d0d0`;
+    const tenantKeyTag = { 'aws:ResourceTag/tenant': '4601' };
+    expect(ask('kms:ReplicateKey', key('eu-north-1'), { ...tenantKeyTag, 'kms:ReplicaRegion': 'eu-west-1' })).toBe('allow');
+    for (const region of ['eu-central-1', 'us-east-1']) expect(ask('kms:ReplicateKey', key('eu-north-1'), { ...tenantKeyTag, 'kms:ReplicaRegion': region }), region).toBe('implicit-deny');
+    // Only tenant keys (the platform's own keys carry no tenant tag).
+    expect(ask('kms:ReplicateKey', key('eu-north-1'), { 'kms:ReplicaRegion': 'eu-west-1' })).toBe('implicit-deny');
+    expect(ask('kms:CreateKey', '*', { 'aws:RequestedRegion': 'eu-west-1' })).toBe('allow');
+    expect(ask('kms:CreateAlias', 'arn:aws:kms:eu-west-1:111111111111:alias/fellesjournal/tenant/4601')).toBe('allow');
+    expect(ask('kms:CreateAlias', 'arn:aws:kms:eu-west-1:111111111111:alias/fellesjournal/prod/data')).toBe('implicit-deny');
+    expect(ask('kms:TagResource', key('eu-west-1'), { 'aws:TagKeys': ['tenant', 'app'] })).toBe('allow');
+    expect(ask('kms:TagResource', key('eu-west-1'), { 'aws:TagKeys': ['tenant'], 'aws:ResourceTag/tenant': '0301' })).toBe('implicit-deny');
+    // The replica is opened by nobody but the roles its policy names: the function itself never holds key material there.
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) expect(ask(action, key('eu-west-1'), { ...tenantKeyTag, 'kms:EncryptionContext:tenant': '4601' }), action).not.toBe('allow');
   });
 
   it('refuses a DR region outside the EU/EEA, or the same region', () => {

@@ -1,13 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { prepareBundles } from '../../infra/app-builder';
 import { parseInfraConfig } from '../../infra/config';
 import { REPO_ROOT } from '../../infra/constructs/bundling';
-import { loadPipelineConfig, PipelineStack, pipelineConfigSchema } from '../../infra/pipeline';
+import { addPipelineNag, loadPipelineConfig, PipelineStack, pipelineConfigSchema } from '../../infra/pipeline';
 import { TEST_CONFIG } from './support';
 
 const STAGING = parseInfraConfig({ ...TEST_CONFIG, stage: 'staging', account: '222222222222' });
@@ -28,7 +30,8 @@ const stack = new PipelineStack(app, 'Fellesjournal-pipeline', {
   production: TEST_CONFIG,
   bundles: await prepareBundles(),
 });
-// Offline, like `npm run synth:pipeline`.
+// Offline and with cdk-nag, like `npm run synth:pipeline`: an unacknowledged finding throws here.
+addPipelineNag(app);
 const assembly = app.synth();
 const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: { Stages?: { Name: string; Actions: { Name: string; ActionTypeId: { Category: string } }[] }[] } }> };
 const stages = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties.Stages!;
@@ -67,4 +70,28 @@ describe('delivery pipeline (CDK Pipelines)', () => {
     expect(loaded.staging.stage).not.toBe(loaded.production.stage);
     expect(loaded.staging.alarmEmail).toBeTruthy();
   });
+
+  it('cdk-nag (AwsSolutions, HIPAA Security) judged the pipeline stack and left no unacknowledged finding; every acknowledgement has a reason', () => {
+    const plugins = (app as unknown as { _validationPlugins?: { name: string }[] })._validationPlugins ?? [];
+    expect(plugins.map((p) => p.name ?? p.constructor.name).join(' ')).toMatch(/AwsSolutions.*HIPAA|HIPAA.*AwsSolutions/i);
+    const acks = (root: IConstruct) =>
+      root.node.findAll().flatMap((c) =>
+        c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => [c.node.path, id, reason] as const)),
+      );
+    const pipelineAcks = acks(app).filter(([path, id]) => !path.includes('/Staging-') && !path.includes('/Production-') && !id.startsWith('CloudFormation-Validate::'));
+    expect(pipelineAcks.length).toBeGreaterThan(10);
+    for (const [path, id, reason] of pipelineAcks) {
+      expect(id, path).toMatch(/(AwsSolutions|HIPAA\.Security)-/);
+      expect(reason.length, `${path} ${id}`).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('the check fails the pipeline synth on a finding nobody acknowledged', async () => {
+    const other = new App({ outdir: mkdtempSync(join(tmpdir(), 'fj-pipeline-nag-')), builtinCloudFormationValidation: false });
+    const bad = new PipelineStack(other, 'Fellesjournal-pipeline', { env: { account: PIPELINE.account, region: PIPELINE.region }, pipeline: PIPELINE, staging: STAGING, production: TEST_CONFIG, bundles: await prepareBundles() });
+    // A bucket without TLS enforcement, logging or versioning: findings no one has acknowledged.
+    new s3.Bucket(bad, 'Unreviewed');
+    addPipelineNag(other);
+    expect(() => other.synth()).toThrow(/Unreviewed/);
+  }, 300_000);
 });

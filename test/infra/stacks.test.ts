@@ -22,7 +22,7 @@ import { ServiceFunction } from '../../infra/constructs/service-function';
 import { webRuntimeConfig } from '../../infra/constructs/web';
 import { constructId, groupRoutes, planeOf } from '../../infra/route-groups';
 import { ENV } from '../../shared/config/env-names';
-import { TABLES, tableName } from '../../shared/db/tables';
+import { TABLES, type TableId } from '../../shared/db/tables';
 import { projectionOf as localProjectionOf } from '../../local/create-tables';
 import { crashRoute, echoRoute } from '../fixtures/echo-route';
 import { vendorKeyMatches } from '../../infra/functions/authorizer';
@@ -32,11 +32,12 @@ import { bearerChallenge } from '../../shared/auth/verify-token';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
 import { FHIR_CATCH_ALL_PATHS } from '../../infra/constructs/fhir-not-found';
-import { actions, refOf, resourcesOf, statementsOfRole, synthesize, TEST_CONFIG, text, type Statement } from './support';
+import { actions, functionId, refOf, resourcesOf, statementsOfRole, synthesize, tableId as tableLogicalId, TEST_CONFIG, text, type Statement } from './support';
 
 const synth = await synthesize();
 const north = synth.json['eu-north-1']!;
 const west = synth.json['eu-west-1']!;
+const northStack = synth.stacks[0]!;
 const groups = groupRoutes(ROUTES);
 
 describe('config', () => {
@@ -146,7 +147,7 @@ describe('DynamoDB tables (shared/db/tables.ts)', () => {
   const tables = resourcesOf(north, 'AWS::DynamoDB::Table');
 
   it.each(TABLES.map((t) => [t.id, t] as const))('%s: on demand, PITR, deletion protection, CMK, retained', (_id, def) => {
-    const entry = tables.find(([, r]) => r.Properties?.TableName === tableName('test', def.id));
+    const entry = tables.find(([id]) => id === tableLogicalId(northStack, def.id));
     expect(entry).toBeDefined();
     const [, table] = entry!;
     const p = table.Properties!;
@@ -174,7 +175,7 @@ describe('DynamoDB tables (shared/db/tables.ts)', () => {
 
   it('each index projects what the local tables project; the audit indexes only what their views read, never the chain fields', () => {
     for (const def of TABLES) {
-      const p = tables.find(([, r]) => r.Properties?.TableName === tableName('test', def.id))![1].Properties!;
+      const p = tables.find(([id]) => id === tableLogicalId(northStack, def.id))![1].Properties!;
       const gsis = (p.GlobalSecondaryIndexes ?? []) as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
       for (const index of def.indexes) {
         const local = localProjectionOf(index);
@@ -185,7 +186,7 @@ describe('DynamoDB tables (shared/db/tables.ts)', () => {
         });
       }
     }
-    const audit = tables.find(([, r]) => r.Properties?.TableName === tableName('test', 'audit'))![1].Properties!;
+    const audit = tables.find(([id]) => id === tableLogicalId(northStack, 'audit'))![1].Properties!;
     const projections = Object.fromEntries(
       (audit.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[]).map((g) => [g.IndexName, g.Projection]),
     );
@@ -217,7 +218,7 @@ describe('DynamoDB tables (shared/db/tables.ts)', () => {
 
 describe('functions', () => {
   const functions = resourcesOf(north, 'AWS::Lambda::Function');
-  const byName = (name: string) => functions.find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`);
+  const byName = (name: string) => functions.find(([id]) => id === functionId(northStack, name));
 
   it('one function per service and plane of the route table, plus the authorizer', () => {
     for (const g of groups) expect(byName(g.name), g.name).toBeDefined();
@@ -333,7 +334,7 @@ describe('route table to functions', () => {
     const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
     // Every method is a route's, besides the FHIR catch-alls (a mock 404 OperationOutcome, no function).
     expect(methods).toHaveLength(ROUTES.length + FHIR_CATCH_ALL_PATHS.length);
-    const fnIdOf = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`)![0];
+    const fnIdOf = (name: string) => functionId(northStack, name);
     for (const g of groups) {
       for (const route of g.routes) {
         const method = methods.find(([, m]) => m.Properties?.OperationName === route.id);
@@ -405,10 +406,10 @@ describe('route table to functions', () => {
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-north-1';
-const fnEntry = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === `fj-test-${name}`);
+const fnEntry = (name: string) => resourcesOf(north, 'AWS::Lambda::Function').find(([id]) => id === functionId(northStack, name));
 const roleIdOf = (name: string) => refOf(fnEntry(name)![1].Properties!.Role)!;
 const roleStatements = (name: string) => statementsOfRole(north, roleIdOf(name));
-const tableId = (id: string) => resourcesOf(north, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === tableName('test', id as never))![0];
+const tableId = (id: string) => tableLogicalId(northStack, id as TableId);
 const table = (id: string, index?: string) => `<${tableId(id)}>${index ? `/index/${index}` : ''}`;
 const tenantRoleId = resourcesOf(north, 'AWS::IAM::Role').find(([, r]) => r.Properties?.Description === TENANT_ROLE_DESCRIPTION)![0];
 const tenantRole = statementsOfRole(north, tenantRoleId);
@@ -1254,12 +1255,12 @@ describe('safe rollout: live aliases, canary deployments, rollback alarms', () =
     expect(() => parseInfraConfig({ ...TEST_CONFIG, rollout: { deploymentConfig: 'Everything' } })).toThrow(/rollout\.deploymentConfig/);
   });
 
-  it('no retained resource has a fixed name, so a rolled-back first deploy can be retried (tables and the backup vault aside: looked up by name)', () => {
+  it('no retained resource has a fixed name, so a rolled-back first deploy can be retried', () => {
     const NAME_PROPS = ['LogGroupName', 'BucketName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'AliasName', 'BackupVaultName', 'TableName', 'Name'];
     for (const template of [north, west]) {
       for (const [id, r] of Object.entries(template.Resources)) {
         const retained = (r as { DeletionPolicy?: string }).DeletionPolicy === 'Retain';
-        if (!retained || ['AWS::DynamoDB::Table', 'AWS::Backup::BackupVault'].includes(r.Type)) continue;
+        if (!retained) continue;
         for (const p of NAME_PROPS) {
           const v = r.Properties?.[p];
           // A name made unique per stack (the stack id's UUID) is allowed.
@@ -1269,6 +1270,70 @@ describe('safe rollout: live aliases, canary deployments, rollback alarms', () =
     }
     const fnLogs = resourcesOf(north, 'AWS::Logs::LogGroup').filter(([id]) => /Logs[0-9A-F]{8}$/.test(id) && !id.startsWith('Api'));
     expect(fnLogs.length).toBeGreaterThan(groups.length);
+  });
+});
+
+describe('physical names: only where a name is needed', () => {
+  /**
+   * Every fixed physical name the stacks set, by resource type and property, with why a name is
+   * needed there. Anything else is named by CloudFormation (stack name, logical id, random part):
+   * a fixed name blocks a replacing update and, on a retained resource, the retry of a rolled-back
+   * first deploy. A new fixed name fails this test until it is justified here.
+   */
+  const NAMED: Record<string, string> = {
+    'AWS::ApiGateway::RestApi.Name': 'Required by API Gateway and not unique in an account (no collision); the ApiName dimension of the API metrics the alarms read.',
+    'AWS::ApiGateway::Authorizer.Name': 'Required by API Gateway; scoped to its API, so it never collides.',
+    'AWS::ApiGateway::Model.Name': 'Scoped to its API; the methods name their request models.',
+    'AWS::ApiGateway::RequestValidator.Name': 'Scoped to its API, so it never collides; the methods name it.',
+    'AWS::ApiGateway::Stage.StageName': 'Part of every URL the clients call; scoped to its API.',
+    'AWS::ApiGateway::UsagePlan.UsagePlanName': 'The usage-key code finds a tier\'s plan by name (FJ_TENANT_USAGE_PLANS, FJ_VENDOR_USAGE_PLANS); plan names are not unique in API Gateway, so they never collide.',
+    'AWS::ApiGateway::ApiKey.Name': 'The web client\'s key, found by operators by name; API key names are not unique in API Gateway.',
+    'AWS::Backup::BackupVault.BackupVaultName': 'Retained: carries the stack id (unique per stack), since CDK would otherwise derive a fixed name from the construct path.',
+    'AWS::CloudFront::Function.Name': 'Required by CloudFront; CDK derives it from the region and construct path (not ours to choose).',
+    'AWS::CloudTrail::Trail.TrailName': 'The trail\'s key and bucket policies name its ARN before it exists (a reference would be a cycle); not retained.',
+    'AWS::CloudWatch::Alarm.AlarmName': 'Alarm notifications carry the name and the runbooks (docs/operations/) name the alarms; not retained.',
+    'AWS::CloudWatch::Dashboard.DashboardName': 'Operators open the region\'s dashboard by name (runbooks); not retained.',
+    'AWS::IAM::Policy.PolicyName': 'An inline policy\'s name, scoped to its role (CDK sets the logical id).',
+    'AWS::KMS::Alias.AliasName': 'An alias is a name: operators and the runbooks address keys by it; not retained (a retry makes it anew for the new key).',
+    'AWS::Lambda::Alias.Name': 'The `live` alias API Gateway invokes and CodeDeploy moves; scoped to its function.',
+    'AWS::Logs::LogGroup.LogGroupName': 'WAF logs only to groups named `aws-waf-logs-…`; the name carries the stack id (unique per stack).',
+    'AWS::WAFv2::WebACL.Name': 'The web ACL\'s CloudWatch metrics carry its name as a dimension (the WAF-blocked alarm); not retained.',
+  };
+  /** Properties ending in `Name` that name something else (an index, a metric, an AWS-managed config), not the resource. */
+  const NOT_PHYSICAL = new Set(['OperationName', 'MetricName', 'DeploymentConfigName', 'IndexName', 'AttributeName']);
+  /** A reference to another resource of the template (not a pseudo parameter such as the stack id). */
+  const refersToResource = (v: unknown) => /"Ref":"(?!AWS::)|"Fn::GetAtt"|"Fn::ImportValue"/.test(text(v));
+  const edge = synth.app.node.findAll().find((c): c is Stack => Stack.isStack(c) && c.stackName.endsWith('-edge'))!;
+  const templates = { north, west, edge: Template.fromStack(edge).toJSON() as typeof north };
+
+  const fixedNames = Object.entries(templates).flatMap(([where, t]) =>
+    Object.entries(t.Resources).flatMap(([id, r]) =>
+      Object.entries(r.Properties ?? {})
+        .filter(([p, v]) => p.endsWith('Name') && !NOT_PHYSICAL.has(p) && !refersToResource(v))
+        .map(([p, v]) => ({ where, id, key: `${r.Type}.${p}`, value: text(v) })),
+    ),
+  );
+
+  it('every fixed name is of a kind listed with its reason, and every listed kind is still used', () => {
+    const unlisted = fixedNames.filter((n) => !(n.key in NAMED)).map((n) => `${n.where} ${n.id} ${n.key} = ${n.value}`);
+    expect(unlisted).toEqual([]);
+    expect(Object.keys(NAMED).filter((k) => !fixedNames.some((n) => n.key === k))).toEqual([]);
+    for (const [key, reason] of Object.entries(NAMED)) expect(reason.length, key).toBeGreaterThanOrEqual(40);
+  });
+
+  it('tables, the backup vault, functions, queues, the alarm topic and the offboarding state machine are named by CloudFormation', () => {
+    for (const t of [north, west]) {
+      for (const type of ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::StepFunctions::StateMachine']) {
+        const named = resourcesOf(t, type).filter(([, r]) => Object.keys(r.Properties ?? {}).some((p) => p.endsWith('Name') && !NOT_PHYSICAL.has(p)));
+        expect(named.map(([id]) => id), type).toEqual([]);
+      }
+      for (const [, vault] of resourcesOf(t, 'AWS::Backup::BackupVault')) expect(text(vault.Properties!.BackupVaultName)).toContain('"Ref":"AWS::StackId"');
+    }
+    // The functions are told the tables' names; the ops tool reads them from the stack's outputs.
+    const journal = fnEntry('journal')![1].Properties!.Environment as { Variables: Record<string, unknown> };
+    expect(refOf(journal.Variables[ENV.tableJournal])).toBe(tableId('journal'));
+    const outputs = synth.raw['eu-north-1']!.parent.Outputs as Record<string, { Value: unknown }>;
+    for (const def of TABLES) expect(refOf(Object.entries(outputs).find(([k]) => k.toLowerCase() === `table${def.id}`)?.[1].Value), def.id).toBe(tableId(def.id));
   });
 });
 

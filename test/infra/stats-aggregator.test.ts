@@ -9,7 +9,7 @@ import { PlatformKeys } from '../../infra/constructs/keys';
 import { StatsAggregator } from '../../infra/constructs/stats-aggregator';
 import { Tables } from '../../infra/constructs/tables';
 import { evaluate } from './iam-eval';
-import { refOf, resourcesOf, statementsOfRole, text, type Synthesized } from './support';
+import { functionId, refOf, resourcesOf, statementsOfRole, tableId as tableLogicalId, text, type Synthesized } from './support';
 
 /**
  * The statistics aggregator on its own stack (the full region stack is synthesized, with cdk-nag,
@@ -43,18 +43,18 @@ Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChe
 // Throws on any unacknowledged cdk-nag finding.
 const template = app.synth().getStackByName('Stats').template as Synthesized['json'][string];
 
-const fn = resourcesOf(template, 'AWS::Lambda::Function').find(([, f]) => f.Properties?.FunctionName === 'fj-test-stats-aggregator')!;
+const fn = [functionId(stack, 'stats-aggregator'), template.Resources[functionId(stack, 'stats-aggregator')]!] as const;
 const statements = statementsOfRole(template, refOf(fn[1].Properties!.Role)!);
-const tableId = (id: string) => `<${resourcesOf(template, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.TableName === `fj-test-${id}`)![0]}>`;
+const tableId = (id: 'journal' | 'audit' | 'control' | 'sharing') => `<${tableLogicalId(stack, id)}>`;
 const ask = (action: string, resource: string, leadingKeys: string[]) => evaluate(statements, { action, resource, context: { 'dynamodb:LeadingKeys': leadingKeys } });
 
 describe('statistics aggregator (DynamoDB Streams)', () => {
   it('the journal and audit tables have change streams with new images, and both feed the aggregator from the oldest record', () => {
     const streamed = resourcesOf(template, 'AWS::DynamoDB::Table')
       .filter(([, t]) => (t.Properties?.StreamSpecification as { StreamViewType?: string } | undefined)?.StreamViewType === 'NEW_IMAGE')
-      .map(([, t]) => t.Properties!.TableName)
+      .map(([id]) => id)
       .sort();
-    expect(streamed).toEqual(['fj-test-audit', 'fj-test-journal']);
+    expect(streamed).toEqual([tableLogicalId(stack, 'audit'), tableLogicalId(stack, 'journal')].sort());
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties!);
     expect(mappings).toHaveLength(2);
     for (const m of mappings) {
@@ -87,7 +87,7 @@ describe('statistics aggregator (DynamoDB Streams)', () => {
     }
     expect(ask('dynamodb:GetItem', tableId('audit'), ['T#0301#AUDIT#QUEUE'])).toBe('allow');
     expect(ask('dynamodb:PutItem', tableId('audit'), ['T#0301#AUDIT#QUEUE'])).toBe('implicit-deny');
-    for (const t of ['journal', 'audit', 'control', 'sharing']) expect(ask('dynamodb:DeleteItem', tableId(t), ['T#0301#STATS#M#2026-03'])).toBe('implicit-deny');
+    for (const t of ['journal', 'audit', 'control', 'sharing'] as const) expect(ask('dynamodb:DeleteItem', tableId(t), ['T#0301#STATS#M#2026-03'])).toBe('implicit-deny');
   });
 
   it('no key material: it decrypts nothing itself (the table key is used only through DynamoDB)', () => {

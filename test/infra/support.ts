@@ -1,11 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestedStack, type App, type CfnResource } from 'aws-cdk-lib';
+import { NestedStack, Stack, type App, type CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, stackName, type BuildOptions } from '../../infra/app-builder';
 import { parseInfraConfig, type InfraConfig } from '../../infra/config';
+import { ServiceFunction } from '../../infra/constructs/service-function';
+import { Tables } from '../../infra/constructs/tables';
 import type { RegionStack } from '../../infra/stacks/region-stack';
+import type { TableId } from '../../shared/db/tables';
 
 /** Two regions: one with its own domain and certificate, one on CloudFront's default domain. */
 export const TEST_CONFIG: InfraConfig = parseInfraConfig({
@@ -180,4 +184,26 @@ export function refOf(value: unknown): string | undefined {
 /** JSON text of a value, for "mentions this resource" checks on joined ARNs. */
 export function text(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** Logical id of a construct's CloudFormation resource in whichever (nested) stack holds it. */
+function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource);
+}
+
+/**
+ * Logical id of a project function by its name (`journal`, `stats-aggregator`, …) under `root`:
+ * functions have no fixed AWS names, so tests find them through the construct tree.
+ */
+export function functionId(root: IConstruct, name: string): string {
+  const found = root.node.findAll().find((c): c is ServiceFunction => c instanceof ServiceFunction && c.name === name);
+  if (!found) throw new Error(`no function named ${name}`);
+  return logicalIdOf(found.fn);
+}
+
+/** Logical id of a table (shared/db/tables.ts id) under `root`; tables have no fixed AWS names. */
+export function tableId(root: IConstruct, id: TableId): string {
+  const tables = root.node.findAll().find((c): c is Tables => c instanceof Tables);
+  if (!tables) throw new Error('no tables');
+  return logicalIdOf(tables.byId[id]);
 }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { exportTables, restoreTables, verifyAuditChains } from '../../local/dr-tool';
+import { createTables } from '../../local/create-tables';
+import { ApiError, drTarget } from '../../local/ops-cli';
 import { syntheticNationalId } from '../../shared/contracts/identifiers';
 import { TABLES, tableName } from '../../shared/db/tables';
 import { useTempDir, useTestStack } from '../support/local-stack';
@@ -100,5 +102,30 @@ describe('restore from a table export', () => {
     expect(await readNote('oslo.lege', oslo)).toEqual({ status: 200, text: 'Oslo, etter eksporten' });
     expect((await verifyAuditChains({ ...target(), tenant: '4601' })).broken).toEqual([]);
     expect((await verifyAuditChains(target())).broken).toEqual([]);
+  }, 120_000);
+
+  it('works on deployed tables by the names the stack outputs (CloudFormation names them), not the stage\'s', async () => {
+    const dir = join(root, 'deployed');
+    const exported = await exportTables({ ...target(), dir });
+    // Tables named as CloudFormation would (no stage prefix), stood in for by DynamoDB Local.
+    const deployedStage = `cfn${Date.now().toString(36)}`;
+    const db = localDynamoClient();
+    await createTables(db, deployedStage);
+    const env = Object.fromEntries(TABLES.map((t) => [`FJ_TABLE_${t.id.toUpperCase()}`, tableName(deployedStage, t.id)]));
+    const deployed = drTarget({ endpoint: inject('dynamoEndpoint'), stage: 'prod' }, env);
+    expect(deployed.tables).toEqual(Object.fromEntries(TABLES.map((t) => [t.id, tableName(deployedStage, t.id)])));
+
+    const out = await restoreTables({ ...deployed, dir });
+    expect(out.tables.map((t) => t.table)).toEqual(exported.tables.map((t) => tableName(deployedStage, t.id)));
+    expect(out.tables.map((t) => t.items)).toEqual(exported.tables.map((t) => t.items));
+    expect(out.chains.broken).toEqual([]);
+    expect(out.chains.checked).toBeGreaterThan(0);
+    // The export of the deployed tables holds what was restored into them.
+    const again = await exportTables({ ...deployed, dir: join(root, 'deployed-again') });
+    expect(again.tables.map((t) => [t.table, t.items])).toEqual(exported.tables.map((t) => [tableName(deployedStage, t.id), t.items]));
+    // Names given in part are refused (a restore into half the stage's tables would mix two stacks).
+    expect(() => drTarget({ stage: 'prod' }, { FJ_TABLE_JOURNAL: 'x-journal' })).toThrow(ApiError);
+    // A stage without those tables is not created by a restore with deployed names: the stack owns them.
+    await expect(restoreTables({ ...drTarget({ endpoint: inject('dynamoEndpoint'), stage: 'prod' }, Object.fromEntries(TABLES.map((t) => [`FJ_TABLE_${t.id.toUpperCase()}`, `absent-${t.id}`]))), dir })).rejects.toThrow();
   }, 120_000);
 });

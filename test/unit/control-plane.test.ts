@@ -9,7 +9,7 @@ import { AwsApiKeyAdmin } from '../../functions/vendors/api-key-admin';
 import { createTenantBodySchema } from '../../shared/contracts/tenants';
 import { registerVendorBodySchema, grantVendorBodySchema } from '../../shared/contracts/vendors';
 import { createUserBodySchema } from '../../shared/contracts/admin';
-import { formatTable, problemLine } from '../../local/ops-cli';
+import { formatTable, problemLine, run as runOps, UsageError } from '../../local/ops-cli';
 
 // scrypt at N = 2^15 is ~100 ms a call on a quiet core and many times that on a loaded one;
 // these tests make up to six calls, so they get room beyond vitest's 5 s default.
@@ -111,9 +111,66 @@ describe('KMS key admin', () => {
     expect(out).toEqual({ keyRef: 'arn:aws:kms:eu-north-1:1:key/k-1', created: true });
     expect(sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateKeyCommand', 'EnableKeyRotationCommand', 'CreateAliasCommand']);
     expect(sent[1]?.input.Tags).toContainEqual({ TagKey: 'tenant', TagValue: '4601' });
+    // Multi-Region from the start: only such a key can get a replica in a DR region, now or later.
+    expect(sent[1]?.input.MultiRegion).toBe(true);
     // Its own key policy, never KMS's default (account root kms:*).
     expect(JSON.parse(String(sent[1]?.input.Policy))).toEqual(tenantKeyPolicy('4601', POLICY_ROLES));
     expect(sent[3]?.input).toEqual({ AliasName: 'alias/fellesjournal/tenant/4601', TargetKeyId: 'k-1' });
+  });
+
+  it('replicates a new key into the DR region with the same policy and tags, and gives the replica the tenant alias there', async () => {
+    const { NotFoundException } = await import('@aws-sdk/client-kms');
+    const notFound = new NotFoundException({ message: 'Alias not found', $metadata: {} });
+    const primary = recordingKms({
+      DescribeKeyCommand: notFound,
+      CreateKeyCommand: { KeyMetadata: { KeyId: 'mrk-1', Arn: 'arn:aws:kms:eu-north-1:1:key/mrk-1', MultiRegion: true } },
+    });
+    const dr = recordingKms({ DescribeKeyCommand: notFound });
+    const admin = new KmsTenantKeyAdmin(async () => primary.client, 'alias/fellesjournal/tenant/', POLICY_ROLES, { region: 'eu-west-1', client: async () => dr.client });
+    expect(await admin.ensureKey('4601')).toEqual({ keyRef: 'arn:aws:kms:eu-north-1:1:key/mrk-1', created: true });
+    expect(primary.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateKeyCommand', 'EnableKeyRotationCommand', 'CreateAliasCommand', 'ReplicateKeyCommand']);
+    const create = primary.sent[1]!.input;
+    const replicate = primary.sent[4]!.input;
+    expect(create.MultiRegion).toBe(true);
+    expect(replicate).toMatchObject({ KeyId: 'mrk-1', ReplicaRegion: 'eu-west-1', BypassPolicyLockoutSafetyCheck: true, Tags: create.Tags });
+    // The replica's policy is the primary's: the same roles, conditions and denies (replicas only in eu-west-1).
+    expect(replicate.Policy).toBe(create.Policy);
+    expect(JSON.parse(String(replicate.Policy))).toEqual(tenantKeyPolicy('4601', POLICY_ROLES, { replicaRegion: 'eu-west-1' }));
+    // In the DR region: looked for first, then the alias the data plane there finds it by.
+    expect(dr.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateAliasCommand']);
+    expect(dr.sent[1]!.input).toEqual({ AliasName: 'alias/fellesjournal/tenant/4601', TargetKeyId: 'mrk-1' });
+  });
+
+  it('a retry after a stop before the replica finishes it; a key replicated already is left as it is', async () => {
+    const { NotFoundException } = await import('@aws-sdk/client-kms');
+    const notFound = new NotFoundException({ message: 'Alias not found', $metadata: {} });
+    const existing = { KeyId: 'mrk-1', Arn: 'arn:aws:kms:eu-north-1:1:key/mrk-1', KeyState: 'Enabled', MultiRegion: true };
+    // Stopped after CreateAlias: the key exists here, no replica yet.
+    const primary = recordingKms({ DescribeKeyCommand: { KeyMetadata: existing } });
+    const dr = recordingKms({ DescribeKeyCommand: notFound });
+    const admin = (p: typeof primary, d: typeof dr) => new KmsTenantKeyAdmin(async () => p.client, 'alias/fellesjournal/tenant/', POLICY_ROLES, { region: 'eu-west-1', client: async () => d.client });
+    expect(await admin(primary, dr).ensureKey('4601')).toEqual({ keyRef: existing.Arn, created: false });
+    expect(primary.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'ReplicateKeyCommand']);
+    expect(dr.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateAliasCommand']);
+    // Stopped after ReplicateKey: the replica exists (the primary lists it), only the alias is missing.
+    const replicated = recordingKms({ DescribeKeyCommand: { KeyMetadata: { ...existing, MultiRegionConfiguration: { ReplicaKeys: [{ Region: 'eu-west-1', Arn: 'arn:aws:kms:eu-west-1:1:key/mrk-1' }] } } } });
+    const dr2 = recordingKms({ DescribeKeyCommand: notFound });
+    await admin(replicated, dr2).ensureKey('4601');
+    expect(replicated.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+    expect(dr2.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand', 'CreateAliasCommand']);
+    // All done: nothing is made twice.
+    const done = recordingKms({ DescribeKeyCommand: { KeyMetadata: existing } });
+    const dr3 = recordingKms({ DescribeKeyCommand: { KeyMetadata: { ...existing, Arn: 'arn:aws:kms:eu-west-1:1:key/mrk-1' } } });
+    await admin(done, dr3).ensureKey('4601');
+    expect(done.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+    expect(dr3.sent.map((s) => s.name)).toEqual(['DescribeKeyCommand']);
+  });
+
+  it('prints the key policy for another set of roles (the DR stack\'s), the same the control plane writes', async () => {
+    const dr = { tenant: 'arn:aws:iam::111111111111:role/dr-tenant', export: 'arn:aws:iam::111111111111:role/dr-export', reader: 'arn:aws:iam::111111111111:role/dr-reader' };
+    const out = await runOps(['keys', 'policy', '4601', '--tenant-role', dr.tenant, '--export-role', dr.export, '--offboarding-role', dr.export, '--reader-role', dr.reader]);
+    expect(JSON.parse(out)).toEqual(tenantKeyPolicy('4601', { tenantRoleArn: dr.tenant, exportRoleArn: dr.export, offboardingRoleArn: dr.export, readerRoleArns: [dr.reader] }));
+    await expect(runOps(['keys', 'policy', '4601', '--tenant-role', dr.tenant, '--export-role', 'arn:aws:iam::222222222222:role/x', '--offboarding-role', dr.export])).rejects.toThrow(UsageError);
   });
 
   it('finds an existing key instead of making a second one', async () => {

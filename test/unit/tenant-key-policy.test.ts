@@ -72,7 +72,9 @@ describe('tenant key policy: keys no person can use', () => {
 
   it('an administrator may administer the key, and keeps PutKeyPolicy (the key never becomes unmanageable)', () => {
     for (const action of KEY_ADMIN_ACTIONS) {
-      expect(decide({ as: 'Admin', action, identity: ADMINISTRATOR_ACCESS }), action).toBe('allow');
+      // (A replica only ever in the DR region: see the test of its own below.)
+      const extra = action === 'kms:ReplicateKey' ? { 'kms:ReplicaRegion': 'eu-west-1' } : undefined;
+      expect(decide({ as: 'Admin', action, identity: ADMINISTRATOR_ACCESS, ...(extra ? { extra, policy: tenantKeyPolicy('0301', ROLES, { replicaRegion: 'eu-west-1' }) } : {}) }), action).toBe('allow');
     }
     expect(decide({ as: 'Admin', action: 'kms:PutKeyPolicy', identity: ADMINISTRATOR_ACCESS })).toBe('allow');
     // The key policy alone gives no role administration: it delegates it to the account's IAM policies.
@@ -135,5 +137,18 @@ describe('tenant key policy: keys no person can use', () => {
     expect(() => tenantKeyPolicy('0301', { ...ROLES, exportRoleArn: 'arn:aws:iam::222222222222:role/x' })).toThrow(/account/);
     expect(() => tenantKeyPolicy('0301', { ...ROLES, tenantRoleArn: 'arn:aws:iam::111111111111:user/x' })).toThrow(/role ARN/);
     expect(() => tenantKeyPolicy('03011', ROLES)).toThrow();
+  });
+
+  it('a multi-Region replica only in the configured DR region, none at all without one; its policy is the same', () => {
+    const withDr = tenantKeyPolicy('0301', ROLES, { replicaRegion: 'eu-west-1' });
+    const replicate = (region: string, policy: KeyPolicyDocument) => decide({ as: 'fj-test-tenants-ops', action: 'kms:ReplicateKey', identity: ALL_KMS, extra: { 'kms:ReplicaRegion': region }, policy });
+    expect(replicate('eu-west-1', withDr)).toBe('allow');
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-north-1']) expect(replicate(region, withDr), region).toBe('explicit-deny');
+    expect(decide({ as: 'Admin', action: 'kms:ReplicateKey', identity: ADMINISTRATOR_ACCESS, policy: withDr })).toBe('explicit-deny');
+    expect(replicate('eu-west-1', tenantKeyPolicy('0301', ROLES))).toBe('explicit-deny');
+    // Everything else of the policy is the same with or without a DR region (the replica gets it as it is).
+    const others = (p: KeyPolicyDocument) => p.Statement.filter((st) => st.Sid !== 'ReplicasOnlyInDrRegion');
+    expect(others(withDr)).toEqual(others(tenantKeyPolicy('0301', ROLES)));
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) expect(decide({ as: 'Admin', action, context: '0301', identity: ADMINISTRATOR_ACCESS, policy: withDr }), action).toBe('explicit-deny');
   });
 });

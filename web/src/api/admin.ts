@@ -23,6 +23,10 @@ export const opsApi = {
     (await callRoute<typeof T.opsSuspendTenant>('POST', '/ops/v1/tenants/{tenantId}/suspend', { params: { tenantId }, body })).data,
   resume: async (tenantId: string, body: BodyOf<typeof T.opsResumeTenant>) =>
     (await callRoute<typeof T.opsResumeTenant>('POST', '/ops/v1/tenants/{tenantId}/resume', { params: { tenantId }, body })).data,
+  /** Starts (or resumes) the offboarding job: the API answers 202 with the job to follow. */
+  offboard: async (tenantId: string, body: BodyOf<typeof T.opsOffboardTenant>) =>
+    (await callRoute<typeof T.opsOffboardTenant>('POST', '/ops/v1/tenants/{tenantId}/offboard', { params: { tenantId }, body })).data,
+  offboardJob: async (jobId: string, signal?: AbortSignal) => (await callRoute<typeof T.opsGetOffboardJob>('GET', '/ops/v1/offboarding-jobs/{jobId}', { params: { jobId }, signal })).data,
 };
 
 /** Vendor clients: the operator's registry and the tenant admin's grants (functions/vendors/routes.ts). */

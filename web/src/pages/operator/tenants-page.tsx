@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { createTenantBodySchema, suspendTenantBodySchema, type TenantView } from '../../../../shared/contracts/tenants';
+import { useEffect, useState } from 'react';
+import { createTenantBodySchema, OFFBOARD_STEPS, offboardTenantBodySchema, suspendTenantBodySchema, type OffboardJob, type TenantView } from '../../../../shared/contracts/tenants';
 import { opsApi } from '../../api/admin';
 import { ErrorMessage } from '../../components/error-message';
 import { ActionForm, ReasonButton } from '../../components/action-form';
 import { Field, fieldAria, useSchemaForm, useSubmit } from '../../components/forms';
-import { Async, Badge, DataTable, Empty, PageTitle } from '../../components/ui';
+import { Async, Badge, DataTable, Empty, Fact, PageTitle } from '../../components/ui';
 import { useData } from '../../components/use-api';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
@@ -98,10 +98,131 @@ function SuspendControl({ tenant, onChanged }: { tenant: TenantView; onChanged: 
   );
 }
 
+/** Asks for the export target, then starts (or resumes) the offboarding; the page follows the job. */
+function OffboardControl({ tenant, onStarted }: { tenant: TenantView; onStarted: (jobId: string) => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState('');
+  const form = useSchemaForm(offboardTenantBodySchema);
+  const resumable = tenant.status === 'offboarding' && tenant.offboarding?.failedStep !== undefined;
+  if (tenant.status !== 'active' && tenant.status !== 'suspended' && !resumable) return null;
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
+        {t('ops.offboard.action')}
+      </button>
+    );
+  }
+  const id = `off-${tenant.id}`;
+  return (
+    <ActionForm
+      id={id}
+      className=""
+      small
+      tone="danger"
+      intro={<p className="muted small">{t('ops.offboard.intro')}</p>}
+      busy={form.busy}
+      error={form.error}
+      submitLabel={t('ops.offboard.start')}
+      onCancel={() => setOpen(false)}
+      onSubmit={() =>
+        form.send({ target }, async (body) => {
+          const job = await opsApi.offboard(tenant.id, body);
+          setOpen(false);
+          onStarted(job.jobId);
+        })
+      }
+    >
+      <Field id={`${id}-target`} label={t('ops.offboard.target')} hint={t('ops.offboard.targetHint')} error={form.errors.target}>
+        <input {...fieldAria(`${id}-target`, form.errors.target)} value={target} onChange={(e) => setTarget(e.target.value)} autoComplete="off" />
+      </Field>
+    </ActionForm>
+  );
+}
+
+const JOB_TONE: Record<OffboardJob['state'], 'info' | 'danger' | 'ok'> = { running: 'info', failed: 'danger', succeeded: 'ok' };
+const STEP_TONE: Record<'pending' | 'done' | 'failed', 'neutral' | 'ok' | 'danger'> = { pending: 'neutral', done: 'ok', failed: 'danger' };
+/** How often a running job is read again (the local runner works in-process; Step Functions in AWS). */
+const JOB_POLL_MS = 1000;
+
+/** One offboarding job as it runs: state, each step, export progress, the count and the key deletion. */
+function OffboardJobPanel({ jobId, onSettled }: { jobId: string; onSettled: () => void }) {
+  const { t } = useI18n();
+  const [job, setJob] = useState<OffboardJob | undefined>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      try {
+        const next = await opsApi.offboardJob(jobId, abort.signal);
+        setJob(next);
+        setError(undefined);
+        if (next.state === 'running') timer = setTimeout(() => void read(), JOB_POLL_MS);
+        else onSettled();
+      } catch (e) {
+        if (!abort.signal.aborted) setError(e);
+      }
+    };
+    void read();
+    return () => {
+      abort.abort();
+      if (timer) clearTimeout(timer);
+    };
+    // onSettled (the page's reload) is a new function each render: the job id alone decides.
+  }, [jobId]);
+  const stepName = (step: string) => t(`ops.offboard.step.${step}` as MessageKey);
+  const done = job ? OFFBOARD_STEPS.filter((s) => job.steps[s]?.state === 'done').length : 0;
+  return (
+    <section className="card" aria-labelledby="offboard-job-h" data-testid="offboard-job">
+      <h2 id="offboard-job-h">{t('ops.offboard.title', { tenant: job?.tenant ?? jobId.slice(0, 4) })}</h2>
+      {error !== undefined && <ErrorMessage error={error} />}
+      {job && (
+        <>
+          <div aria-live="polite" data-testid="offboard-job-state" data-state={job.state}>
+            <Badge tone={JOB_TONE[job.state]}>{t(`ops.offboard.state.${job.state}` as MessageKey)}</Badge>{' '}
+            {job.state !== 'succeeded' && job.step && <span>{t('ops.offboard.atStep', { step: stepName(job.step) })}</span>}
+          </div>
+          <p>
+            <progress max={OFFBOARD_STEPS.length} value={done} aria-label={t('ops.offboard.progress', { done, total: OFFBOARD_STEPS.length })} />{' '}
+            <span className="muted small">{t('ops.offboard.progress', { done, total: OFFBOARD_STEPS.length })}</span>
+          </p>
+          <ol className="plain-list">
+            {OFFBOARD_STEPS.map((s) => {
+              const state = job.steps[s]?.state ?? 'pending';
+              return (
+                <li key={s} data-testid={`offboard-step-${s}`} data-state={state}>
+                  {stepName(s)}: <Badge tone={STEP_TONE[state]}>{t(`ops.offboard.stepState.${state}` as MessageKey)}</Badge>
+                </li>
+              );
+            })}
+          </ol>
+          {job.error && (
+            <p role="alert">
+              {job.error} {t('ops.offboard.retry')}
+            </p>
+          )}
+          <dl className="facts">
+            <Fact label={t('ops.offboard.job')}>
+              <code>{job.jobId}</code>
+            </Fact>
+            <Fact label={t('ops.offboard.step.export')}>{job.export && t('ops.offboard.exported', { pages: job.export.pages, records: job.export.records })}</Fact>
+            <Fact label={t('ops.offboard.location')}>{job.export && <code>{job.export.location}</code>}</Fact>
+            <Fact label={t('ops.offboard.counted')}>{job.countedRecords}</Fact>
+            <Fact label={t('ops.offboard.keyDeleteAfter')}>{job.keyDeletion?.deleteAfter.slice(0, 10)}</Fact>
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}
+
 /** The operating company's registry of municipalities (no patient data here). */
 export function TenantsPage() {
   const { t } = useI18n();
   const tenants = useData('tenants', (signal) => opsApi.tenants(signal));
+  // The offboarding job on show: the one just started, or one the operator opened from its row.
+  const [jobId, setJobId] = useState<string | undefined>();
   return (
     <>
       <PageTitle>{t('ops.tenants.title')}</PageTitle>
@@ -125,6 +246,18 @@ export function TenantsPage() {
                   <td>{tn.units.length}</td>
                   <td>
                     <SuspendControl tenant={tn} onChanged={tenants.reload} />
+                    <OffboardControl
+                      tenant={tn}
+                      onStarted={(id) => {
+                        setJobId(id);
+                        tenants.reload();
+                      }}
+                    />
+                    {tn.offboarding?.jobId && tn.offboarding.jobId !== jobId && (
+                      <button type="button" className="btn btn-small" onClick={() => setJobId(tn.offboarding!.jobId)}>
+                        {t('ops.offboard.show')}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -132,6 +265,7 @@ export function TenantsPage() {
           )
         }
       </Async>
+      {jobId && <OffboardJobPanel key={jobId} jobId={jobId} onSettled={tenants.reload} />}
       <NewTenantForm onCreated={tenants.reload} />
     </>
   );
