@@ -7,7 +7,7 @@ import { ENTRY_TYPES } from '../../shared/contracts/journal';
 import type { StatsMetric } from '../../shared/contracts/stats';
 import { jobSession } from '../../shared/db/sessions';
 import type { BenchContext, BenchScenario } from '../context';
-import type { OpCounts } from '../instrument';
+import { nodeCpuMs, processCpuMs, type OpCounts } from '../instrument';
 import { load, mergeRounds, throughputRow, type BenchResult, type LoadResult } from '../lib';
 
 const TENANT = '0301';
@@ -17,16 +17,19 @@ const CONCURRENCY = 16;
 const WRITES = 600;
 const ROUNDS = 4;
 const READS = 300;
-/** How often the feeder polls during a measured round (Lambda polls a shard four times a second). */
-const POLL_MS = 250;
 /** The municipality the read row stands for: 100,000 entries over a year, 20 units. */
 const ENTRIES = 100_000;
 const UNITS = 20;
 const YEAR = '2019';
+/** The read the `stats.read` row measures, and its concurrency (leaders reading at once). */
+export const STATS_READ = { leader: LEADER, path: `/v1/stats?from=${YEAR}-01&to=${YEAR}-12`, concurrency: 4 };
 
 interface FeederReply {
   id?: number;
   read?: number;
+  polls?: number;
+  cpuMs?: number;
+  streamCalls?: Record<string, number>;
   ms?: number;
   counts?: OpCounts;
   error?: string;
@@ -34,7 +37,7 @@ interface FeederReply {
 
 /** The aggregator and the stream feeder in a process of their own (bench/stats-feeder-process.ts). */
 async function aggregatorProcess(stage: string): Promise<{ send: (message: Record<string, unknown>) => Promise<FeederReply> }> {
-  const child = fork(fileURLToPath(new URL('../stats-feeder-process.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, FJ_BENCH_STAGE: stage } });
+  const child = fork(fileURLToPath(new URL('../stats-feeder-process.ts', import.meta.url)), { execArgv: ['--import', 'tsx', ...(process.env.FJ_FEEDER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FJ_FEEDER_PROF}`] : [])], env: { ...process.env, FJ_BENCH_STAGE: stage } });
   const waiting = new Map<number, (reply: FeederReply) => void>();
   const ready = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
@@ -101,16 +104,32 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
   const count = Math.ceil(WRITES / ROUNDS);
   const bases: LoadResult[] = [];
   const ops: LoadResult[] = [];
+  /** CPU ms of each side's rounds: DynamoDB Local, the bench process (gateway), the aggregator process. */
+  const cpu = { base: { dynamo: 0, node: 0 }, op: { dynamo: 0, node: 0, aggregator: 0, read: 0, polls: 0, streamCalls: {} as Record<string, number> } };
+  const measured = async (side: { dynamo: number; node: number }) => {
+    const d0 = processCpuMs(ctx.dynamoPid);
+    const n0 = nodeCpuMs();
+    const r = await load(write, { count, concurrency: CONCURRENCY });
+    side.dynamo += processCpuMs(ctx.dynamoPid) - d0;
+    side.node += nodeCpuMs() - n0;
+    return r;
+  };
   const withFeeder = async () => {
-    await feeder.send({ cmd: 'poll', pollMs: POLL_MS });
+    await feeder.send({ cmd: 'poll' });
+    let r: LoadResult;
     try {
-      return await load(write, { count, concurrency: CONCURRENCY });
+      r = await measured(cpu.op);
     } finally {
-      await feeder.send({ cmd: 'stop' });
+      const polled = await feeder.send({ cmd: 'stop' });
+      cpu.op.aggregator += polled.cpuMs ?? 0;
+      cpu.op.read += polled.read ?? 0;
+      cpu.op.polls += polled.polls ?? 0;
+      for (const [k, v] of Object.entries(polled.streamCalls ?? {})) cpu.op.streamCalls[k] = (cpu.op.streamCalls[k] ?? 0) + v;
     }
+    return r;
   };
   const without = async () => {
-    const r = await load(write, { count, concurrency: CONCURRENCY });
+    const r = await measured(cpu.base);
     // The stream still holds these writes: counted between rounds, outside the measurement.
     await feeder.send({ cmd: 'drain' });
     return r;
@@ -131,26 +150,11 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
   const seconds = (drained.ms ?? 1) / 1000;
   const counts = drained.counts!;
   await feeder.send({ cmd: 'exit' });
+  console.error('stats cpu', JSON.stringify(cpu), 'drain', JSON.stringify({ events, ms: drained.ms, cpuMs: drained.cpuMs, streamCalls: drained.streamCalls }));
   const base = mergeRounds(bases);
   const op = mergeRounds(ops);
 
-  // A year of cells for 100,000 entries, written as the aggregator leaves them.
-  const session = jobSession('stats', TENANT);
-  const types = Object.keys(ENTRY_TYPES);
-  const months = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`);
-  const perCell = Math.round(ENTRIES / (months.length * UNITS * types.length));
-  const cells: { month: string; metric: StatsMetric; unit: string; category: string; count: number }[] = [];
-  for (const month of months) {
-    for (let u = 0; u < UNITS; u++) {
-      const unit = `0301-bench-${u}`;
-      for (const type of types) cells.push({ month, metric: 'entries.created', unit, category: type, count: perCell });
-      cells.push({ month, metric: 'patients.served', unit, category: '-', count: Math.round(perCell * 2) });
-      cells.push({ month, metric: 'relationships.created', unit, category: 'ordinary-care', count: Math.round(perCell / 3) });
-      cells.push({ month, metric: 'emergency.granted', unit, category: '-', count: u % 4 });
-    }
-    cells.push({ month, metric: 'patients.new', unit: '-', category: '-', count: 300 });
-  }
-  await applyBatch(session, cells.map((c, i) => ({ tenant: TENANT, eventId: `bench-seed-${i}`, cells: [{ ...c, n: c.count }] })));
+  await seedYear();
   const leader = await stack.tokenFor(LEADER);
   const read = async () => (await call(`/v1/stats?from=${YEAR}-01&to=${YEAR}-12`, leader)).status === 200;
   await load(read, { count: 30, concurrency: 4 });
@@ -167,3 +171,23 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
   const rows: BenchResult[] = [throughputRow('stats.update.base', base), throughputRow('stats.update', op, base), aggregate, throughputRow('stats.read', reads)];
   return rows;
 };
+
+/** A year of cells for a municipality with ENTRIES entries over UNITS units, written as the aggregator leaves them. */
+export async function seedYear(): Promise<void> {
+  const session = jobSession('stats', TENANT);
+  const types = Object.keys(ENTRY_TYPES);
+  const months = Array.from({ length: 12 }, (_, i) => `${YEAR}-${String(i + 1).padStart(2, '0')}`);
+  const perCell = Math.round(ENTRIES / (months.length * UNITS * types.length));
+  const cells: { month: string; metric: StatsMetric; unit: string; category: string; count: number }[] = [];
+  for (const month of months) {
+    for (let u = 0; u < UNITS; u++) {
+      const unit = `0301-bench-${u}`;
+      for (const type of types) cells.push({ month, metric: 'entries.created', unit, category: type, count: perCell });
+      cells.push({ month, metric: 'patients.served', unit, category: '-', count: Math.round(perCell * 2) });
+      cells.push({ month, metric: 'relationships.created', unit, category: 'ordinary-care', count: Math.round(perCell / 3) });
+      cells.push({ month, metric: 'emergency.granted', unit, category: '-', count: u % 4 });
+    }
+    cells.push({ month, metric: 'patients.new', unit: '-', category: '-', count: 300 });
+  }
+  await applyBatch(session, cells.map((c, i) => ({ tenant: TENANT, eventId: `bench-seed-${i}`, cells: [{ ...c, n: c.count }] })));
+}
