@@ -7,8 +7,8 @@ import { ENTRY_TYPES } from '../../shared/contracts/journal';
 import type { StatsMetric } from '../../shared/contracts/stats';
 import { jobSession } from '../../shared/db/sessions';
 import type { BenchContext, BenchScenario } from '../context';
-import { nodeCpuMs, processCpuMs, type OpCounts } from '../instrument';
-import { load, mergeRounds, throughputRow, type BenchResult, type LoadResult } from '../lib';
+import { countOp, nodeCpuMs, processCpuMs, type OpCounts } from '../instrument';
+import { load, mergeRounds, percentile, throughputRow, type BenchResult, type LoadResult } from '../lib';
 
 const TENANT = '0301';
 const WRITER = 'oslo.lege';
@@ -145,20 +145,42 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
   }
   // The aggregator alone: a backlog of WRITES entries (each with its audit events) in one drain.
   await load(write, { count: WRITES, concurrency: CONCURRENCY });
+  const d0 = processCpuMs(ctx.dynamoPid);
   const drained = await feeder.send({ cmd: 'drain', count: true });
+  const drainDynamoMs = processCpuMs(ctx.dynamoPid) - d0;
   const events = drained.read ?? 0;
   const seconds = (drained.ms ?? 1) / 1000;
   const counts = drained.counts!;
   await feeder.send({ cmd: 'exit' });
-  console.error('stats cpu', JSON.stringify(cpu), 'drain', JSON.stringify({ events, ms: drained.ms, cpuMs: drained.cpuMs, streamCalls: drained.streamCalls }));
   const base = mergeRounds(bases);
   const op = mergeRounds(ops);
+  const written = count * ROUNDS;
+  const ms = (n: number, d = written) => Math.round((n / d) * 100) / 100;
+  console.error(`stats.update: per write, DynamoDB Local ${ms(cpu.base.dynamo)} ms without the aggregator, ${ms(cpu.op.dynamo)} ms with; the aggregator process ${ms(cpu.op.aggregator)} ms (${cpu.op.read} stream records in ${cpu.op.polls} polls, ${JSON.stringify(cpu.op.streamCalls)}); drain of ${events} records: aggregator ${ms(drained.cpuMs ?? 0)} ms, DynamoDB Local ${ms(drainDynamoMs)} ms per write`);
 
   await seedYear();
   const leader = await stack.tokenFor(LEADER);
-  const read = async () => (await call(`/v1/stats?from=${YEAR}-01&to=${YEAR}-12`, leader)).status === 200;
-  await load(read, { count: 30, concurrency: 4 });
-  const reads = await load(read, { count: READS, concurrency: 4 });
+  const get = async () => {
+    const res = await call(STATS_READ.path, leader);
+    return { ok: res.status === 200, bytes: Number(res.headers.get('content-length') ?? 0) };
+  };
+  const read = async () => (await get()).ok;
+  await load(read, { count: 30, concurrency: STATS_READ.concurrency });
+  const reads = await load(read, { count: READS, concurrency: STATS_READ.concurrency });
+  const bytes = (await get()).bytes;
+  const readCounts = await countOp(read, 10);
+  // Fresh: before each read one count of the period's last month moves (as the aggregator moves it), so that month is read again and the tables published again.
+  let bump = 0;
+  const fresh = async () => {
+    await applyBatch(jobSession('stats', TENANT), [{ tenant: TENANT, eventId: `bench-fresh-${bump++}-${randomUUID()}`, cells: [{ month: `${YEAR}-12`, metric: 'patients.new', unit: '-', category: '-', n: 1 }] }]);
+    const t0 = performance.now();
+    const ok = await read();
+    return { ok, ms: performance.now() - t0 };
+  };
+  const freshCounts = await countOp(async () => {
+    await applyBatch(jobSession('stats', TENANT), [{ tenant: TENANT, eventId: `bench-fresh-c-${randomUUID()}`, cells: [{ month: `${YEAR}-12`, metric: 'patients.new', unit: '-', category: '-', n: 1 }] }]);
+  }, 1).then(async () => countOp(read, 1));
+  const freshReads = await timedAfter(fresh, READS / 3);
 
   // Counts per journal write (each write brings several stream records: entry, version, idempotency record, audit event).
   const per = (n: number) => Math.round((n / WRITES) * 1000) / 1000;
@@ -166,11 +188,24 @@ export const statsScenario: BenchScenario = async (ctx: BenchContext) => {
     name: 'stats.aggregate',
     value: Math.round(events / seconds),
     unit: 'events/s',
-    counts: { calls: per(counts.calls), readUnits: per(counts.readUnits), writeUnits: per(counts.writeUnits), commands: Object.fromEntries(Object.entries(counts.commands).map(([k, v]) => [k, per(v)])), requests: WRITES },
+    counts: { calls: per(counts.calls), readUnits: per(counts.readUnits), writeUnits: per(counts.writeUnits), commands: Object.fromEntries(Object.entries(counts.commands).map(([k, v]) => [k, per(v)])), nodeCpuMs: ms(drained.cpuMs ?? 0, WRITES), dynamoCpuMs: ms(drainDynamoMs, WRITES), requests: WRITES },
   };
-  const rows: BenchResult[] = [throughputRow('stats.update.base', base), throughputRow('stats.update', op, base), aggregate, throughputRow('stats.read', reads)];
-  return rows;
+  const update: BenchResult = { ...throughputRow('stats.update', op, base), counts: { nodeCpuMs: ms(cpu.op.aggregator), dynamoCpuMs: ms(cpu.op.dynamo - cpu.base.dynamo), requests: written } };
+  const readRow = (name: string, r: LoadResult, c: OpCounts): BenchResult => ({ ...throughputRow(name, r), counts: { calls: c.calls, depth: c.depth, readUnits: c.readUnits, writeUnits: c.writeUnits, commands: c.commands, requests: bytes } });
+  return [throughputRow('stats.update.base', base), update, aggregate, readRow('stats.read', reads, readCounts), readRow('stats.read.fresh', freshReads, freshCounts)];
 };
+
+/** Runs `op` (a change, then a read) at the read's concurrency; latency is the read's alone, throughput the whole op's. */
+async function timedAfter(op: () => Promise<{ ok: boolean; ms: number }>, count: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const r = await load(async () => {
+    const { ok, ms } = await op();
+    latencies.push(ms);
+    return ok;
+  }, { count, concurrency: STATS_READ.concurrency });
+  latencies.sort((x, y) => x - y);
+  return { ...r, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
 
 /** A year of cells for a municipality with ENTRIES entries over UNITS units, written as the aggregator leaves them. */
 export async function seedYear(): Promise<void> {
