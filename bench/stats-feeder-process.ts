@@ -1,5 +1,7 @@
 import '../local/terminal-env';
-import { startStreamFeeder } from '../local/stream-feeder';
+import { setPriority } from 'node:os';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { STATS_FEED_INTERVAL_MS, startStreamFeeder } from '../local/stream-feeder';
 import { config } from '../shared/config';
 import { countOp, type OpCounts } from './instrument';
 
@@ -21,11 +23,37 @@ interface Command {
   pollMs?: number;
 }
 
+/** Stream calls by command (DescribeStream, GetShardIterator, GetRecords) since the last reset: the feeder's own reads. */
+let streamCalls: Record<string, number> = {};
+const streamsProto = DynamoDBStreamsClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
+const streamsSend = streamsProto.send;
+streamsProto.send = function (this: unknown, ...args: unknown[]) {
+  const name = (args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
+  streamCalls[name] = (streamCalls[name] ?? 0) + 1;
+  return streamsSend.apply(this, args);
+};
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * In AWS the aggregator has compute of its own: nothing it does takes CPU from the function that
+ * writes. Here it shares two cores with the gateway, so it gives way to it (a lower scheduling
+ * priority); what it makes DynamoDB Local do is not lowered, and whether it kept up is measured
+ * (the records still waiting when a round ends).
+ */
+const AGGREGATOR_NICE = 10;
+
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  setPriority(AGGREGATOR_NICE);
   const feeder = await startStreamFeeder({ endpoint: config().dynamoEndpoint ?? '', stage: process.env.FJ_BENCH_STAGE ?? 'bench', intervalMs: 0 });
   let polling: Promise<void> | undefined;
   let active = false;
+  /** What a polling period cost this process: CPU (user + system) and the records it read. */
+  let period = { cpu: process.cpuUsage(), read: 0, polls: 0 };
   const reply = (message: Record<string, unknown>) => process.send?.(message);
   process.on('message', (raw: Command) => {
     void (async () => {
@@ -35,17 +63,23 @@ async function main(): Promise<void> {
             let read = 0;
             let counts: OpCounts | undefined;
             const started = performance.now();
+            const cpu = process.cpuUsage();
+            streamCalls = {};
             if (raw.count) counts = await countOp(async () => void (read = await feeder.drain()), 1);
             else read = await feeder.drain();
-            reply({ id: raw.id, read, ms: performance.now() - started, counts });
+            reply({ id: raw.id, read, ms: performance.now() - started, cpuMs: cpuMsSince(cpu), counts, streamCalls });
             return;
           }
           case 'poll':
             active = true;
+            period = { cpu: process.cpuUsage(), read: 0, polls: 0 };
+            streamCalls = {};
             polling = (async () => {
+              // As the local runtime's background ticks: one poll of every shard, then the interval.
               while (active) {
-                await feeder.drain();
-                await new Promise((r) => setTimeout(r, raw.pollMs ?? 250));
+                period.read += await feeder.poll();
+                period.polls += 1;
+                await new Promise((r) => setTimeout(r, raw.pollMs ?? STATS_FEED_INTERVAL_MS));
               }
             })();
             reply({ id: raw.id });
@@ -53,7 +87,7 @@ async function main(): Promise<void> {
           case 'stop':
             active = false;
             await polling;
-            reply({ id: raw.id });
+            reply({ id: raw.id, read: period.read, polls: period.polls, cpuMs: cpuMsSince(period.cpu), streamCalls });
             return;
           case 'exit':
             active = false;

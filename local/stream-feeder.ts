@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-s
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { applyStatsChanges } from '../functions/stats/aggregator';
-import type { StatsChange } from '../functions/stats/contributions';
+import { passesStreamFilter, type StatsChange } from '../functions/stats/contributions';
 import { TABLES, tableName } from '../shared/db/tables';
 
 /**
@@ -19,6 +19,8 @@ import { TABLES, tableName } from '../shared/db/tables';
 export interface StreamFeeder {
   /** Reads until every shard is caught up; resolves with the number of records read. */
   drain(): Promise<number>;
+  /** One poll of every shard, as one background tick does (one GetRecords a shard); resolves with the number of records read. */
+  poll(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,10 @@ export interface StreamFeederOptions {
 }
 
 const STREAMED = TABLES.filter((t) => t.stream);
+/** How often a stream's shards are listed again while none closed. */
+const SHARD_LIST_MS = 10_000;
+/** The polling interval of the local runtime (local/start.ts) and of the bench: Lambda's batching window for these streams (infra/constructs/stats-aggregator.ts). */
+export const STATS_FEED_INTERVAL_MS = 1_000;
 
 interface Shard {
   shardId: string;
@@ -68,13 +74,18 @@ export async function startStreamFeeder(options: StreamFeederOptions): Promise<S
   const shards = new Map<string, Shard>();
   /** Iterators renewed in the current poll: that shard is not known to be caught up yet. */
   let resets = 0;
+  /** When each stream's shards were last listed; listed again when a shard closes, else every SHARD_LIST_MS (as Lambda's poller discovers new shards). */
+  const listed = new Map<string, number>();
 
   async function pollTable(table: StatsChange['table'], arn: string): Promise<number> {
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-    for (const s of described.StreamDescription?.Shards ?? []) {
-      const id = `${arn}/${s.ShardId}`;
-      if (shards.has(id) || !s.ShardId) continue;
-      shards.set(id, { shardId: s.ShardId, closed: false });
+    if (Date.now() - (listed.get(arn) ?? -Infinity) >= SHARD_LIST_MS) {
+      const described = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+      for (const s of described.StreamDescription?.Shards ?? []) {
+        const id = `${arn}/${s.ShardId}`;
+        if (shards.has(id) || !s.ShardId) continue;
+        shards.set(id, { shardId: s.ShardId, closed: false });
+      }
+      listed.set(arn, Date.now());
     }
     let read = 0;
     for (const [id, shard] of shards) {
@@ -94,11 +105,16 @@ export async function startStreamFeeder(options: StreamFeederOptions): Promise<S
         throw error;
       }
       const records = out.Records ?? [];
-      if (records.length > 0) await apply(records.map((r) => changeOf(table, r)).filter((c) => c !== undefined));
+      // Only what the event source mapping's filter lets through reaches the aggregator (decoded then).
+      const passed = records.filter((r) => passesStreamFilter(table, r.eventName, r.dynamodb?.NewImage));
+      if (passed.length > 0) await apply(passed.map((r) => changeOf(table, r)).filter((c) => c !== undefined));
       // Only after the batch was applied does the shard move on: a failure reads it again.
       shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
       shard.iterator = out.NextShardIterator;
-      if (!out.NextShardIterator) shard.closed = true;
+      if (!out.NextShardIterator) {
+        shard.closed = true;
+        listed.delete(arn); // its child shards: listed on the next poll
+      }
       read += records.length;
     }
     return read;
@@ -143,10 +159,13 @@ export async function startStreamFeeder(options: StreamFeederOptions): Promise<S
   schedule();
 
   return {
+    poll: pollOnce,
     async drain() {
       let total = 0;
       // A poll already under way may have started before the caller's last write: wait it out first.
       if (running) await running.catch(() => 0);
+      // A drain also picks up shards opened since the last listing.
+      listed.clear();
       for (let renewedInARow = 0; renewedInARow < 3; ) {
         resets = 0;
         const read = await pollOnce();

@@ -112,6 +112,22 @@ function auditWork(tenant: string, eventId: string, item: Record<string, unknown
   return { tenant, eventId, cells: [cell(month, metric, metric === 'emergency.granted' ? actor?.unit : NONE)] };
 }
 
+/** Journal item types that can count (the journal stream's filter). */
+export const COUNTED_JOURNAL_ITEMS = ['patient', 'entry'] as const;
+
+/**
+ * The event source mappings' filters (infra/constructs/stats-aggregator.ts) on a stream record as
+ * it arrives, before its image is decoded: only new items, and of the journal only patients and
+ * entries. In AWS Lambda applies them; the local feeder applies this, so it decodes only what the
+ * aggregator would be handed.
+ */
+export function passesStreamFilter(table: StatsChange['table'], eventName: string | undefined, newImage: Record<string, { S?: string } | undefined> | undefined): boolean {
+  if (eventName !== 'INSERT') return false;
+  if (table === 'audit') return true;
+  const type = newImage?.itemType?.S;
+  return type !== undefined && (COUNTED_JOURNAL_ITEMS as readonly string[]).includes(type);
+}
+
 /** The statistics work of one change, or undefined when it counts for nothing. */
 export function contributionOf(change: StatsChange): StatsWork | undefined {
   const item = change.newImage;

@@ -1,4 +1,5 @@
 import { METRIC_DIMENSIONS, STATS_METRICS, type StatsMetric, type StatsTable } from '../../shared/contracts/stats';
+import { groupBy } from '../../shared/group-by';
 import type { CellItem } from './stats-store';
 import { SUPPRESSION_THRESHOLD, suppressTable } from './suppression';
 
@@ -8,11 +9,12 @@ import { SUPPRESSION_THRESHOLD, suppressTable } from './suppression';
  */
 export function publishTables(cells: readonly CellItem[], months: readonly string[], options: { byUnit: boolean }): StatsTable[] {
   const column = new Map(months.map((m, i) => [m, i]));
+  const byMetric = groupBy(cells, (c) => c.metric);
   return STATS_METRICS.map((metric: StatsMetric) => {
     const rows = new Map<string, { unit: string; category: string; counts: number[] }>();
-    for (const c of cells) {
+    for (const c of byMetric.get(metric) ?? []) {
       const i = column.get(c.month);
-      if (c.metric !== metric || i === undefined) continue;
+      if (i === undefined) continue;
       // The national figures have no units; a municipality's are per unit where the metric is.
       const unit = options.byUnit && METRIC_DIMENSIONS[metric].byUnit ? c.unit : '-';
       const key = `${unit}\u0000${c.category}`;

@@ -17,6 +17,7 @@ import type { CellDelta, StatsWork } from './contributions';
  * | stream record seen | `STATS#RX#<stream event id>` | `RX` (expires after two days: streams keep 24 h) |
  * | patient served marker | `STATS#SERVED#<yyyy-mm>` | `<unit>#<sha256 of the patient id>` (expires after the month) |
  * | emergency review counted | `STATS#REVIEWED` | `<queue item sk>` (time and event id, no person) |
+| versions of a year's counts | `STATS#V` | `<yyyy>`; one attribute `v:<yyyy-mm>` per month, moved (+1) by every transaction that moves that month's counts |
  *
  * and the national sums, in the control table (the platform's, so the operator reads them
  * without any municipality's session): `STATS#N#<yyyy>` / `<yyyy-mm>#<metric>`, attributes
@@ -44,6 +45,9 @@ export const statsKeys = {
   seenPk: (tenant: string, eventId: string) => tenantKey(tenant, 'STATS', 'RX', eventId.replace(/[^A-Za-z0-9._-]/g, '_')),
   servedPk: (tenant: string, month: string) => tenantKey(tenant, 'STATS', 'SERVED', month),
   reviewedPk: (tenant: string) => tenantKey(tenant, 'STATS', 'REVIEWED'),
+  /** The versions of a year's counts (sort key: the year). */
+  versionPk: (tenant: string) => tenantKey(tenant, 'STATS', 'V'),
+  versionAttribute: (month: string) => `v:${month}`,
   /** National sums in the control table: per month, by metric and category, never by municipality or unit. */
   nationalPk: (month: string) => globalKey('STATS', 'N', month.slice(0, 4)),
 };
@@ -139,12 +143,26 @@ function countUpdates(table: 'journal' | 'control', pkOf: (month: string) => str
   });
 }
 
+/** +1 on the version of every month the deltas move, in the same transaction as the counts: a reader that sees a month's version unchanged knows its counts are unchanged. */
+function versionUpdates(tenant: string, deltas: readonly CellDelta[]): TxWrite[] {
+  const years = groupBy([...new Set(deltas.map((d) => d.month))], (m) => m.slice(0, 4));
+  return [...years].map(([year, months]) => {
+    const names: Record<string, string> = {};
+    const adds = months.map((m, i) => {
+      names[`#v${i}`] = statsKeys.versionAttribute(m);
+      return `#v${i} :one`;
+    });
+    return { kind: 'update', table: 'journal', key: { pk: statsKeys.versionPk(tenant), sk: year }, update: { expression: `ADD ${adds.join(', ')}`, names, values: { ':one': 1 } } } satisfies TxWrite;
+  });
+}
+
 /** The municipality's counts and the national sums, with the parts' markers first: one transaction, so the sum is always the sum of the counted. */
 function chunkWrites(tenant: string, parts: readonly Part[]): TxWrite[] {
   const deltas = parts.flatMap((p) => p.deltas);
   return [
     ...parts.map((p): TxWrite => ({ kind: 'put', table: 'journal', item: { pk: p.marker.pk, sk: p.marker.sk, ...(p.marker.expiresAt ? { expiresAt: p.marker.expiresAt } : {}) }, condition: { expression: 'attribute_not_exists(pk)' } })),
     ...countUpdates('journal', (month) => statsKeys.yearPk(tenant, month), deltas),
+    ...versionUpdates(tenant, deltas),
     ...countUpdates('control', statsKeys.nationalPk, deltas.map((d) => ({ ...d, unit: NONE }))),
   ];
 }
@@ -157,7 +175,7 @@ function chunksOf(parts: readonly Part[]): Part[][] {
   let cells = new Set<string>();
   for (const part of parts) {
     // What the part needs: its marker, its month's metric items (municipal, national) and their cells.
-    const needs = [`m\u0000${part.marker.pk}\u0000${part.marker.sk}`, ...part.deltas.flatMap((d) => [`t\u0000${d.month}\u0000${d.metric}`, `n\u0000${d.month}\u0000${d.metric}`])];
+    const needs = [`m\u0000${part.marker.pk}\u0000${part.marker.sk}`, ...part.deltas.flatMap((d) => [`t\u0000${d.month}\u0000${d.metric}`, `n\u0000${d.month}\u0000${d.metric}`, `v\u0000${d.month.slice(0, 4)}`])];
     const touches = part.deltas.flatMap((d) => [`${d.month}\u0000${d.metric}\u0000${d.unit}\u0000${d.category}`, `${d.month}\u0000${d.metric}\u0000${NONE}\u0000${d.category}`]);
     const grows = (set: Set<string>, keys: string[]) => new Set([...keys.filter((k) => !set.has(k))]).size;
     if (current.length > 0 && (items.size + grows(items, needs) > MAX_TX_ITEMS || cells.size + grows(cells, touches) > MAX_TX_CELLS)) {
@@ -229,10 +247,14 @@ function cellsOf(item: Record<string, unknown>): CellItem[] {
   return out;
 }
 
-/** Every cell of the given months: the municipality's (its session) or the national sums (the platform's tables). One Query per calendar year. */
+/** Every cell of the given months: the municipality's (its session, through its month cache) or the national sums (the platform's tables). */
 export async function readCells(from: { session: TenantSession } | { platform: PlatformDb }, months: readonly string[]): Promise<CellItem[]> {
-  const db = 'session' in from ? from.session.db : from.platform;
-  const table = 'session' in from ? 'journal' : 'control';
+  if ('session' in from) return (await readMunicipalityCells(from.session, months)).cells;
+  return queryMonths(from.platform, 'control', (month) => statsKeys.nationalPk(month), months);
+}
+
+/** The cells of the given months in one Query per calendar year (only the months asked for). */
+async function queryMonths(db: PlatformDb | TenantSession['db'], table: 'journal' | 'control', pkOf: (month: string) => string, months: readonly string[]): Promise<CellItem[]> {
   const wanted = new Set(months);
   const years = groupBy(months, (m) => m.slice(0, 4));
   const pages = await Promise.all(
@@ -241,8 +263,7 @@ export async function readCells(from: { session: TenantSession } | { platform: P
       const out: CellItem[] = [];
       let cursor: string | undefined;
       do {
-        const partition = 'session' in from ? statsKeys.yearPk(from.session.tenant, first) : statsKeys.nationalPk(first);
-        const page = await db.query<Record<string, unknown> & { pk: string; sk: string }>({ table, partition, sortBetween: [`${first}#`, `${inYear.at(-1)!}#~`], cursor });
+        const page = await db.query<Record<string, unknown> & { pk: string; sk: string }>({ table, partition: pkOf(first), sortBetween: [`${first}#`, `${inYear.at(-1)!}#~`], cursor });
         for (const item of page.items) if (wanted.has(String(item.month))) out.push(...cellsOf(item));
         cursor = page.nextCursor;
       } while (cursor);
@@ -250,4 +271,57 @@ export async function readCells(from: { session: TenantSession } | { platform: P
     }),
   );
   return pages.flat();
+}
+
+/**
+ * Decoded cells of a municipality's months, kept in the container by (municipality, month) with
+ * the month's version: a month whose version has not moved is not read again. Counts only; the
+ * bound keeps memory small whatever the number of municipalities a container serves.
+ */
+const monthCache = new Map<string, { version: number; cells: CellItem[] }>();
+const MONTH_CACHE_ENTRIES = 2_000;
+
+function remember(key: string, value: { version: number; cells: CellItem[] }): void {
+  monthCache.delete(key);
+  monthCache.set(key, value);
+  if (monthCache.size > MONTH_CACHE_ENTRIES) monthCache.delete(monthCache.keys().next().value!);
+}
+
+/**
+ * A municipality's cells of the given months, exact: first the versions of the months (one
+ * strongly consistent read of one small item per calendar year), then a Query only for months
+ * whose version moved since they were cached (or that were never read). A version and its counts
+ * move in the same transaction, so a month whose version is unchanged has unchanged counts; counts
+ * read after their version are at least as new as it, and a later change moves the version again.
+ * `version` names the state of every month read (undefined when a month has counts but no version,
+ * as items counted before versions existed: those are read every time and never cached).
+ */
+export async function readMunicipalityCells(session: TenantSession, months: readonly string[]): Promise<{ cells: CellItem[]; version?: string }> {
+  const tenant = session.tenant;
+  const years = [...new Set(months.map((m) => m.slice(0, 4)))];
+  const keys = years.map((year) => ({ pk: statsKeys.versionPk(tenant), sk: year }));
+  const found = keys.length === 1 ? [await session.db.get<Record<string, unknown>>('journal', keys[0]!.pk, keys[0]!.sk)] : await session.db.getMany<Record<string, unknown>>('journal', keys);
+  const versionOf = new Map<string, number>();
+  for (const item of found) for (const [name, value] of Object.entries(item ?? {})) if (name.startsWith('v:') && typeof value === 'number') versionOf.set(name.slice(2), value);
+  const byMonth = new Map<string, CellItem[]>();
+  for (const m of months) {
+    const cached = monthCache.get(`${tenant}\u0000${m}`);
+    if (cached && cached.version === (versionOf.get(m) ?? 0)) byMonth.set(m, cached.cells);
+  }
+  const stale = months.filter((m) => !byMonth.has(m));
+  let cacheable = true;
+  if (stale.length > 0) {
+    const fresh = groupBy(await queryMonths(session.db, 'journal', (m) => statsKeys.yearPk(tenant, m), stale), (c) => c.month);
+    for (const m of stale) {
+      const cells = fresh.get(m) ?? [];
+      byMonth.set(m, cells);
+      const version = versionOf.get(m);
+      // No version: either nothing counted yet (cached as empty under version 0, which the first
+      // count moves) or counts from before versions existed (read every time, never cached).
+      if (version === undefined && cells.length > 0) cacheable = false;
+      else remember(`${tenant}\u0000${m}`, { version: version ?? 0, cells });
+    }
+  }
+  const cells = months.flatMap((m) => byMonth.get(m)!);
+  return cacheable ? { cells, version: months.map((m) => versionOf.get(m) ?? 0).join('.') } : { cells };
 }

@@ -8,6 +8,8 @@ import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 
 /** Partition keys the aggregator may write in the journal table: each municipality's statistics (functions/stats/stats-store.ts). */
 export const STATS_LEADING_KEYS = 'T#????#STATS#*';
+/** The aggregator's own markers (a record counted, a patient served, a review counted), read to skip what is already counted. */
+export const STATS_MARKER_LEADING_KEYS = ['T#????#STATS#RX#*', 'T#????#STATS#SERVED#*', 'T#????#STATS#REVIEWED'];
 /** The national sums in the control table. */
 export const NATIONAL_STATS_LEADING_KEYS = 'STATS#N#*';
 /** The review queue pointers (functions/core/audit-chain.ts), read to tell an emergency access's review. */
@@ -64,6 +66,13 @@ export class StatsAggregator extends Construct {
           actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
           resources: [journalTable.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [STATS_LEADING_KEYS] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+        }),
+        new iam.PolicyStatement({
+          // functions/stats/stats-store.ts reads these markers (never a count, never a record).
+          sid: 'ReadOwnMarkers',
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+          resources: [journalTable.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': STATS_MARKER_LEADING_KEYS }, Null: { 'dynamodb:LeadingKeys': 'false' } },
         }),
         new iam.PolicyStatement({
           sid: 'NationalSums',

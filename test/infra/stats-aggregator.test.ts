@@ -78,7 +78,7 @@ describe('statistics aggregator (DynamoDB Streams)', () => {
     expect(ask('dynamodb:PutItem', tableId('control'), ['STATS#N#2026-03'])).toBe('implicit-deny');
   });
 
-  it('reads nothing of a record: no journal read, no audit event, only the review queue\'s pointers; never the sharing table; no delete, no scan', () => {
+  it('reads nothing of a record: no journal read, no audit event, only the review queue\'s pointers and its own markers; never the sharing table; no delete, no scan', () => {
     for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:Scan']) {
       expect(ask(action, tableId('journal'), ['T#0301#PATIENT#p1']), action).toBe('implicit-deny');
       expect(ask(action, tableId('journal'), ['T#0301#STATS#M#2026-03']), action).toBe('implicit-deny');
@@ -87,6 +87,12 @@ describe('statistics aggregator (DynamoDB Streams)', () => {
     }
     expect(ask('dynamodb:GetItem', tableId('audit'), ['T#0301#AUDIT#QUEUE'])).toBe('allow');
     expect(ask('dynamodb:PutItem', tableId('audit'), ['T#0301#AUDIT#QUEUE'])).toBe('implicit-deny');
+    // Its own markers only (what is already counted): never a record, never the counts.
+    for (const key of ['T#0301#STATS#SERVED#2026-03', 'T#0301#STATS#RX#e1', 'T#0301#STATS#REVIEWED']) {
+      expect(ask('dynamodb:BatchGetItem', tableId('journal'), [key]), key).toBe('allow');
+      expect(ask('dynamodb:Query', tableId('journal'), [key]), key).toBe('implicit-deny');
+    }
+    expect(ask('dynamodb:BatchGetItem', tableId('journal'), ['T#0301#STATS#SERVED#2026-03', 'T#0301#PATIENT#p1'])).toBe('implicit-deny');
     for (const t of ['journal', 'audit', 'control', 'sharing'] as const) expect(ask('dynamodb:DeleteItem', tableId(t), ['T#0301#STATS#M#2026-03'])).toBe('implicit-deny');
   });
 
