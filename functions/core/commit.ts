@@ -196,16 +196,24 @@ export function journalIdempotencyStore(session: TenantSession | undefined): Ide
 
 /** The stored outcome for this key, if the request was done before; 409 if the key was used for something else. */
 export async function replayIdempotent<T>(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<WriteOutcome<T> | undefined> {
-  const digest = recordDigest(scope);
-  const { pk, sk } = store.key(digest);
-  const item = await store.db.get(store.table, pk, sk);
+  const { pk, sk } = idempotencyRecordKey(scope, store);
+  return replayFrom<T>(scope, await store.db.get(store.table, pk, sk), store);
+}
+
+/** Where the key's record lives: what a use case reads along with its access decision (one round trip, not one of its own). */
+export function idempotencyRecordKey(scope: IdempotencyScope, store: IdempotencyStore = journalIdempotencyStore(scope.session)): { table: TableId; pk: string; sk: string } {
+  return { table: store.table, ...store.key(recordDigest(scope)) };
+}
+
+/** replayIdempotent on the record read already (undefined: there is none). */
+export async function replayFrom<T>(scope: IdempotencyScope, item: Item | undefined, store: IdempotencyStore = journalIdempotencyStore(scope.session)): Promise<WriteOutcome<T> | undefined> {
   if (!item) return undefined;
   // An expired record may linger until DynamoDB's TTL sweep removes it; it no longer counts.
   if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 < Date.now()) return undefined;
   if (item.requestHash !== scope.requestHash) {
     throw new ConflictError('Idempotency-Key er allerede brukt for en annen forespørsel.', { idempotencyKey: 'reused' });
   }
-  return { ...(await store.open<WriteOutcome<T>>(digest, item)), replayed: true };
+  return { ...(await store.open<WriteOutcome<T>>(recordDigest(scope), item)), replayed: true };
 }
 
 /** The record's write for the change's transaction; fails its condition if the key was taken meanwhile. */

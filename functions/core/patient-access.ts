@@ -309,7 +309,7 @@ export async function loadContextAndFacts(
   const copy = known === patient.nidKey ? (items[2] as CitizenFactsItem | undefined) : undefined;
   const [context, facts] = await Promise.all([
     access ? Promise.resolve<PatientContext>({ patient, relationships: access.relationships, accessRev: access.rev }) : contextByQuery(session, patient),
-    !needsFacts ? NO_FACTS : copy ? factsOf(copy.items, now, copy.rev) : factsByQuery(patient.nidKey, now),
+    !needsFacts ? NO_FACTS : copy ? factsOf(copy.items, now, copy.rev) : factsByQuery(session, patient.nidKey, now),
   ]);
   return { context, facts, along: alongItems };
 }
@@ -338,11 +338,16 @@ async function contextByQuery(session: TenantSession, patient: PatientItem): Pro
   return written ? { ...context, accessRev: 1 } : context;
 }
 
-/** The citizen's facts queried (no copy yet), and the copy written for the next request. */
-async function factsByQuery(nidKey: string, now: Date): Promise<CitizenFacts> {
+/**
+ * The citizen's facts queried (no copy yet), and the copy written for the next request: through
+ * the request's session (the region-wide sharing table under the function's own role, as the
+ * platform handle would), so the write waits, like every write of the request, for the registry
+ * to admit the caller.
+ */
+async function factsByQuery(session: TenantSession, nidKey: string, now: Date): Promise<CitizenFacts> {
   const facts = await loadCitizenFacts(nidKey, now);
   if (facts.rev !== undefined) return facts;
-  const written = await bestEffort(platformDb().transact([citizenFactsWrite(nidKey, factItems(facts), undefined, now)]));
+  const written = await bestEffort(session.db.transact([citizenFactsWrite(nidKey, factItems(facts), undefined, now)]));
   return written ? { ...facts, rev: 1 } : facts;
 }
 

@@ -18,7 +18,7 @@ import { hasRole, type Role } from '../../shared/auth/caller';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors';
 import { settle } from '../../shared/settle';
 import { expectVersion } from '../../shared/http/etag';
-import { commitChange, commitIdempotent, type GuardedWrite, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
+import { commitChange, commitIdempotent, type GuardedWrite, idempotencyRecordKey, type IdempotencyScope, recordAccess, replayFrom, requestHash, type WriteOutcome } from '../core/commit';
 import { authorize, authorOf, denyAfterAccess, directoryOf, accessEvent, nowOf, type Authorized, type ReadAlong, type TenantRequest } from '../core/patient-access';
 import { type EntryItem, type EntrySealed, type EntryVersionItem, entryVersionWrites, getEntry as loadEntry, journalKeys, listEntryVersions, openEntryVersion, sealEntryVersion, timelinePage, toEntry } from '../core/journal-record';
 import { documentIndexWrites } from '../core/sharing-record';
@@ -194,9 +194,8 @@ function scopeOf(req: TenantRequest, operation: string, key: string, request: un
  */
 async function openCreate(req: TenantRequest, operation: string, auditAction: string, idempotencyKey: string, patientId: string, body: unknown): Promise<{ scope: IdempotencyScope; auth: Authorized; prior?: WriteOutcome<Entry> }> {
   const scope = scopeOf(req, operation, idempotencyKey, { patientId, body });
-  const priorRead = settle(replayIdempotent<Entry>(scope));
-  const auth = await authorize(req, patientId, 'journal.write', auditAction);
-  return { scope, auth, prior: (await priorRead)() };
+  const auth = await authorize(req, patientId, 'journal.write', auditAction, { readAlong: [idempotencyRecordKey(scope)] });
+  return { scope, auth, prior: await replayFrom<Entry>(scope, auth.along[0]) };
 }
 
 /**
@@ -334,9 +333,8 @@ async function changeEntry(
 ): Promise<WriteOutcome<Entry>> {
   const expected = expectVersion(ifMatch);
   const scope = change.operation && idempotency ? scopeOf(req, change.operation, idempotency.key, idempotency.request) : undefined;
-  const priorRead = scope ? settle(replayIdempotent<Entry>(scope)) : undefined;
-  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId, readAlong: [entryKey(req, patientId, entryId)] });
-  const prior = priorRead ? (await priorRead)() : undefined;
+  const auth = await authorize(req, patientId, 'journal.write', change.auditAction, { recordId: entryId, readAlong: [entryKey(req, patientId, entryId), ...(scope ? [idempotencyRecordKey(scope)] : [])] });
+  const prior = scope ? await replayFrom<Entry>(scope, auth.along[1]) : undefined;
   if (prior) return prior;
   const head = required(entryOf(auth.along[0]));
   const refused = change.refusedStatuses[head.status];

@@ -9,6 +9,7 @@ import { groupBy } from '../../shared/group-by';
 import { settle } from '../../shared/settle';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
+import { prefetchAuditHead } from '../core/audit-chain';
 import { recordAccess } from '../core/commit';
 import { type DocumentFacts, type DocumentIndexItem, documentsOfCitizen, getDocument, openDocumentContent, openTitle, readDocument } from '../core/sharing-record';
 import {
@@ -218,7 +219,14 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
   // All five reads are settled at once: whichever fails, none is left without a handler.
   const [contextRead, headRead, callerRead, profileRead] = [
     settle(callerContextAndFacts(req, session, nidKey, now)),
-    settle(readerOf(req, origin, entryId).then(async (reader) => ({ reader, doc: await readDocument(reader.db, origin, entryId) }))),
+    settle(
+      readerOf(req, origin, entryId).then(async (reader) => {
+        // The head of the origin's log the append there will use, read beside the document (the
+        // sharing-read session may read both, the document by GetItem only), not after the decision.
+        if (origin !== tenant) prefetchAuditHead(reader.db, origin, identity.patientId, req.requestId);
+        return { reader, doc: await readDocument(reader.db, origin, entryId) };
+      }),
+    ),
     settle(accessCallerOf(req.caller)),
     settle(dir.profile(origin)),
   ];

@@ -56,6 +56,7 @@ export const listSharedDocumentsRoute = sharing.route({
   roles: STAFF,
   scopes: SHARING_READ,
   tenant: 'caller',
+  registryAhead: true,
   params: patientParamsSchema,
   problems: [404],
   responses: { 200: { description: 'Documents the caller may see', schema: sharedDocumentListSchema } },
@@ -72,6 +73,7 @@ export const getSharedDocumentRoute = sharing.route({
   roles: STAFF,
   scopes: SHARING_READ,
   tenant: 'caller',
+  registryAhead: true,
   // The origin municipality's registry entry (status, names) is read with the caller's.
   otherTenants: ({ documentId }) => (documentId ? [parseDocumentId(documentId).tenant] : []),
   params: documentParamsSchema,

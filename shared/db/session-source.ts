@@ -33,6 +33,12 @@ export interface RequestIdentity {
   authorization?: string;
   /** A vendor client's x-tenant header. */
   xTenant?: string;
+  /**
+   * Settles when the registry has admitted the caller, for a request that started before it
+   * answered (shared/http/handler.ts): every session of the request holds its writes, seals and
+   * opens until then, and fails them with the refusal.
+   */
+  admitted?: Promise<void>;
 }
 
 async function credentialsFor(identity: RequestIdentity, wish: VendWish): Promise<SessionCredentials> {
@@ -47,7 +53,7 @@ async function credentialsFor(identity: RequestIdentity, wish: VendWish): Promis
 
 /** Opens a request's sessions: the own municipality's at once (when given), the others on demand. */
 export async function openRequestSessions(identity: RequestIdentity, ownTenant?: string): Promise<RequestSessions> {
-  const own = ownTenant === undefined ? undefined : TenantSession.open(ownTenant, identity.caller.sub, await credentialsFor(identity, { kind: 'tenant', tenant: ownTenant }));
+  const own = ownTenant === undefined ? undefined : TenantSession.open(ownTenant, identity.caller.sub, await credentialsFor(identity, { kind: 'tenant', tenant: ownTenant }), identity.admitted);
   const citizens = new Map<string, Promise<TenantSession>>();
   const reads = new Map<string, Promise<SharingReadSession>>();
   const latestRead = new Map<string, Promise<SharingReadSession>>();
@@ -56,7 +62,7 @@ export async function openRequestSessions(identity: RequestIdentity, ownTenant?:
     citizen(tenant) {
       let s = citizens.get(tenant);
       if (!s) {
-        s = credentialsFor(identity, { kind: 'citizen', tenant }).then((c) => TenantSession.open(tenant, identity.caller.sub, c));
+        s = credentialsFor(identity, { kind: 'citizen', tenant }).then((c) => TenantSession.open(tenant, identity.caller.sub, c, identity.admitted));
         citizens.set(tenant, s);
       }
       return s;
@@ -65,7 +71,7 @@ export async function openRequestSessions(identity: RequestIdentity, ownTenant?:
       const key = `${origin}/${document ?? ''}`;
       let s = reads.get(key);
       if (!s) {
-        s = credentialsFor(identity, { kind: 'sharing-read', origin, ...(document ? { document } : {}) }).then((c) => SharingReadSession.open(origin, own?.tenant, document, c));
+        s = credentialsFor(identity, { kind: 'sharing-read', origin, ...(document ? { document } : {}) }).then((c) => SharingReadSession.open(origin, own?.tenant, document, c, identity.admitted));
         reads.set(key, s);
       }
       latestRead.set(origin, s);

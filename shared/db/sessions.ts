@@ -39,15 +39,37 @@ function clientOf(credentials: SessionCredentials): (tenantData: boolean) => Pro
   return () => Promise.resolve(client);
 }
 
-/** The envelope a session seals and opens with (made on first use): KMS under the session's own credentials in AWS. */
-function keysOf(credentials: SessionCredentials): () => Envelope {
+/**
+ * The envelope a session seals and opens with (made on first use): KMS under the session's own
+ * credentials in AWS. Held until the caller is admitted, when the session was opened before the
+ * registry answered: nothing is sealed or opened for a caller the registry may still refuse.
+ */
+function keysOf(credentials: SessionCredentials, admitted?: Promise<void>): () => Envelope {
   let keys: Envelope | undefined;
-  return () => (keys ??= credentials.kind === 'own' ? envelopeCrypto() : envelopeWith(credentials.cacheKey, credentials.credentials));
+  return () => (keys ??= held(credentials.kind === 'own' ? envelopeCrypto() : envelopeWith(credentials.cacheKey, credentials.credentials), admitted));
 }
 
-function tenantReach(tenant: string, credentials: SessionCredentials): DataReach {
+/** The envelope whose every seal and open waits for `admitted` (and fails with its refusal). */
+function held(envelope: Envelope, admitted: Promise<void> | undefined): Envelope {
+  if (!admitted) return envelope;
+  // A view of the shared envelope (its data-key cache stays the container's); encryptJson and
+  // decryptJson call these two.
+  const view = Object.create(envelope) as Envelope;
+  view.encrypt = async (context, plaintext) => {
+    await admitted;
+    return envelope.encrypt(context, plaintext);
+  };
+  view.decrypt = async (context, sealed) => {
+    await admitted;
+    return envelope.decrypt(context, sealed);
+  };
+  return view;
+}
+
+function tenantReach(tenant: string, credentials: SessionCredentials, admitted?: Promise<void>): DataReach {
   const client = clientOf(credentials);
   return {
+    ...(admitted ? { admitted } : {}),
     guard(table, key) {
       if (!tenantScoped.has(table)) return;
       assertKeyInTenant(tenant, key);
@@ -68,9 +90,10 @@ export class TenantSession {
     /** Whose request it serves (`job:<name>` for a job); for logs and the per-container cache. */
     readonly holder: string,
     credentials: SessionCredentials,
+    admitted?: Promise<void>,
   ) {
     assertTenantId(tenant);
-    this.db = new TenantDb(tenant, tenantReach(tenant, credentials), keysOf(credentials));
+    this.db = new TenantDb(tenant, tenantReach(tenant, credentials, admitted), keysOf(credentials, admitted));
   }
 
   /** Seals and opens this municipality's records (context `tenant` = this tenant). */
@@ -79,13 +102,13 @@ export class TenantSession {
   }
 
   /** @internal Used by the factories in this module and ./session-source.ts only. */
-  static open(tenant: string, holder: string, credentials: SessionCredentials): TenantSession {
-    return new TenantSession(tenant, holder, credentials);
+  static open(tenant: string, holder: string, credentials: SessionCredentials, admitted?: Promise<void>): TenantSession {
+    return new TenantSession(tenant, holder, credentials, admitted);
   }
 }
 
 /** What a sharing-read session may touch: the origin's audit log, the caller's own, one document item. */
-export function sharingReadReach(origin: string, own: string | undefined, document: string | undefined, credentials: SessionCredentials): DataReach {
+export function sharingReadReach(origin: string, own: string | undefined, document: string | undefined, credentials: SessionCredentials, admitted?: Promise<void>): DataReach {
   const audits = [origin, ...(own ? [own] : [])].map((t) => `${tenantPrefix(t)}AUDIT#`);
   const doc = document === undefined ? undefined : sharedDocumentKey(origin, document);
   const client = clientOf(credentials);
@@ -93,6 +116,7 @@ export function sharingReadReach(origin: string, own: string | undefined, docume
     throw new ForbiddenError('Forsøk på å lese eller skrive data utenfor delingsøkten ble stoppet.', { guard: 'sharing-read' });
   };
   return {
+    ...(admitted ? { admitted } : {}),
     guard(table: TableId, key: string, write: boolean, sk?: string) {
       if (table === 'audit') {
         if (!audits.some((prefix) => key.startsWith(prefix))) refuse();
@@ -123,14 +147,15 @@ export class SharingReadSession {
     /** The entry id of the one document it may read (absent: audit appends only). */
     readonly document: string | undefined,
     credentials: SessionCredentials,
+    admitted?: Promise<void>,
   ) {
     assertTenantId(origin);
     if (own !== undefined) assertTenantId(own);
     if (own === origin) throw new Error('a sharing-read session is for another municipality');
-    const reach = sharingReadReach(origin, own, document, credentials);
+    const reach = sharingReadReach(origin, own, document, credentials, admitted);
     // Audit chains are written through TenantDb (functions/core/audit-chain.ts): the origin's log as
     // the audit peer of the caller's own, or alone for a citizen.
-    const keys = keysOf(credentials);
+    const keys = keysOf(credentials, admitted);
     this.db = own === undefined ? new TenantDb(origin, reach, keys) : new TenantDb(own, reach, keys, origin);
   }
 
@@ -140,8 +165,8 @@ export class SharingReadSession {
   }
 
   /** @internal Used by the factories in this module and ./session-source.ts only. */
-  static open(origin: string, own: string | undefined, document: string | undefined, credentials: SessionCredentials): SharingReadSession {
-    return new SharingReadSession(origin, own, document, credentials);
+  static open(origin: string, own: string | undefined, document: string | undefined, credentials: SessionCredentials, admitted?: Promise<void>): SharingReadSession {
+    return new SharingReadSession(origin, own, document, credentials, admitted);
   }
 }
 

@@ -99,6 +99,11 @@ export interface DataReach {
   guard(table: TableId, key: string, write: boolean, sk?: string): void;
   /** The client for a request; `tenantData` when it touches a tenant-scoped table. */
   client(tenantData: boolean): Promise<DynamoDBClient>;
+  /**
+   * Settles when the request's caller is admitted by the registry (shared/http/handler.ts); every
+   * write waits for it and fails with its refusal. Absent: admitted before the handle was made.
+   */
+  admitted?: Promise<void>;
 }
 
 /** DynamoDB access within one reach: every key is checked by the reach before it is sent. */
@@ -111,6 +116,12 @@ export abstract class ScopedDb {
 
   private client(table: TableId): Promise<DynamoDBClient> {
     return this.reach.client(tenantScoped.has(table));
+  }
+
+  /** The client for a write: only once the caller is admitted (reads may run beside the registry's read, writes never). */
+  private async writeClient(tenantData: boolean): Promise<DynamoDBClient> {
+    if (this.reach.admitted) await this.reach.admitted;
+    return this.reach.client(tenantData);
   }
 
   async get<T extends Item = Item>(table: TableId, pk: string, sk: string, consistent = true): Promise<T | undefined> {
@@ -177,8 +188,9 @@ export abstract class ScopedDb {
   async put(table: TableId, item: Item, condition?: Condition): Promise<void> {
     this.guard(table, String(item.pk), true, String(item.sk));
     const c = expressionParts(condition, '');
+    const client = await this.writeClient(tenantScoped.has(table));
     try {
-      await (await this.client(table)).send(
+      await client.send(
         new PutItemCommand({
           TableName: physical(table),
           Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
@@ -195,8 +207,9 @@ export abstract class ScopedDb {
 
   async update(table: TableId, key: { pk: string; sk: string }, update: Condition, condition?: Condition): Promise<Item> {
     this.guard(table, key.pk, true, key.sk);
+    const client = await this.writeClient(tenantScoped.has(table));
     try {
-      const out = await (await this.client(table)).send(
+      const out = await client.send(
         new UpdateItemCommand({
           TableName: physical(table),
           Key: marshall(key),
@@ -297,7 +310,7 @@ export abstract class ScopedDb {
     });
     const tables = new Set(writes.map((w) => w.table));
     // One client per transaction: tenant-scoped when any item touches tenant data.
-    const client = await this.reach.client([...tables].some((t) => tenantScoped.has(t)));
+    const client = await this.writeClient([...tables].some((t) => tenantScoped.has(t)));
     try {
       await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {

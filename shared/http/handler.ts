@@ -12,7 +12,7 @@ import type { TenantSession } from '../db/sessions';
 import { DomainError, ForbiddenError } from '../errors';
 import { METRICS, TENANT_DIMENSION } from '../metric-names';
 import { logger, metrics, traceMiddleware } from '../observability';
-import { resolveCaller, resolveTenant } from '../tenancy/tenant-access';
+import { admitTenant, resolveCaller, resolveTenant, type ResolvedTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
 import { etagOf } from './etag';
 import { problemFromError, problemHeaders, problemLanguage, PROBLEM_CONTENT_TYPE } from './problem';
@@ -61,6 +61,8 @@ export interface StackDeps {
   verifyToken: TokenVerifier;
   resolveCaller: typeof resolveCaller;
   resolveTenant: typeof resolveTenant;
+  /** resolveTenant that may answer from an earlier read while this request's read runs beside the use case. */
+  admitTenant: typeof admitTenant;
   /** Opens the request's sessions from the verified caller (vended in AWS); see shared/db/session-source.ts. */
   openSessions: typeof openRequestSessions;
 }
@@ -79,6 +81,7 @@ export function defaultStackDeps(): StackDeps {
     },
     resolveCaller,
     resolveTenant,
+    admitTenant,
     openSessions: openRequestSessions,
   };
 }
@@ -142,27 +145,64 @@ export function httpHandler<R extends RouteSpec>(
       // about the input a route takes. Roles are the registry's, so they are checked with the
       // registry read (at most two round trips), before the service runs.
       const input = validateRequest(route, event);
+      // A route open to citizens as well: a person of no municipality acts as a citizen (the
+      // citizen rule), in no tenant, for their own record only. Anyone else keeps the refusal.
+      const asCitizen = async (error: unknown): Promise<Caller> => {
+        if (!(identity && route.roles?.includes('citizen') && identity.kind === 'person' && error instanceof ForbiddenError)) throw error;
+        const citizen = await deps.resolveCaller(route, identity);
+        if (citizen.tenant !== undefined || !citizen.roles.includes('citizen')) throw error;
+        return citizen;
+      };
+      // Set when the request starts on the registry items of an earlier request (admitTenant):
+      // this request's own registry read, still running beside the use case.
+      let confirm: Promise<ResolvedTenant | undefined> | undefined;
       if (identity && route.tenant === 'caller') {
         try {
-          ({ tenant, registry, caller } = await deps.resolveTenant(route, identity, headers, event.pathParameters ?? {}));
+          const admission = await deps.admitTenant(route, identity, headers, event.pathParameters ?? {}, route.registryAhead === true);
+          ({ tenant, registry, caller } = admission.resolved);
+          confirm = admission.confirm;
         } catch (error) {
-          // A route open to citizens as well: a person of no municipality acts as a citizen (the
-          // citizen rule), in no tenant, for their own record only. Anyone else keeps the refusal.
-          if (!(route.roles?.includes('citizen') && identity.kind === 'person' && error instanceof ForbiddenError)) throw error;
-          const citizen = await deps.resolveCaller(route, identity);
-          if (citizen.tenant !== undefined || !citizen.roles.includes('citizen')) throw error;
-          caller = citizen;
+          caller = await asCitizen(error);
         }
-        meteredTenant = tenant;
-        if (tenant) logger.appendKeys({ tenant });
       } else if (identity) {
         caller = await deps.resolveCaller(route, identity);
       }
-      if (caller) logger.appendKeys({ user: caller.sub });
-      // Built once per request from the verified caller and the tenant resolved from the registry.
-      const sessions = caller ? await deps.openSessions({ caller, authorization: headers.authorization, xTenant: headers['x-tenant'] }, tenant) : undefined;
-      const session = sessions?.own;
-      const result = await impl({ ...input, caller, tenant, registry, session, sessions, requestId, correlationId, event } as HttpRequest<R>);
+      const run = async (admitted?: Promise<void>): Promise<HttpResult> => {
+        meteredTenant = tenant;
+        if (tenant) logger.appendKeys({ tenant });
+        if (caller) logger.appendKeys({ user: caller.sub });
+        // Built once per request from the verified caller and the tenant resolved from the registry.
+        const sessions = caller ? await deps.openSessions({ caller, authorization: headers.authorization, xTenant: headers['x-tenant'], ...(admitted ? { admitted } : {}) }, tenant) : undefined;
+        const session = sessions?.own;
+        return impl({ ...input, caller, tenant, registry, session, sessions, requestId, correlationId, event } as HttpRequest<R>);
+      };
+      let result: HttpResult;
+      if (!confirm) result = await run();
+      else {
+        // The use case runs beside the registry's read: its reads go ahead, its writes, seals and
+        // opens wait in its sessions until the registry admits the caller, and so does its answer
+        // (or its error: a refused caller learns nothing of the data, not even a 404).
+        const changed = new Error('the registry changed since the earlier read');
+        const admitted = confirm.then((fresh) => {
+          if (fresh) throw changed;
+        });
+        // Awaited by the sessions' writes, seals and opens, if any: a use case that has none must not leave it unhandled.
+        admitted.catch(() => undefined);
+        const ran = run(admitted);
+        const [registryRead, answer] = await Promise.allSettled([confirm, ran]);
+        if (registryRead.status === 'rejected') {
+          // Refused now (disabled, suspended, a role taken away): the use case wrote nothing.
+          caller = await asCitizen(registryRead.reason);
+          tenant = undefined;
+          registry = undefined;
+          result = await run();
+        } else if (registryRead.value) {
+          // Admitted, but not as before (a new unit, other roles): the use case again, on what the registry says now.
+          ({ tenant, registry, caller } = registryRead.value);
+          result = await run();
+        } else if (answer.status === 'rejected') throw answer.reason;
+        else result = answer.value;
+      }
       status = result.status;
       return json(result.status, result.body, requestId, 'application/json', { 'x-correlation-id': correlationId, ...result.headers });
     } catch (error) {

@@ -58,6 +58,13 @@ export interface RouteSpec {
    * parameters), read in the same round trip as the caller's tenant. Unusable values are ignored.
    */
   otherTenants?: (pathParams: Record<string, string | undefined>) => string[];
+  /**
+   * The use case may start beside the registry's read of the request (shared/http/handler.ts), on
+   * what the registry said on an earlier request of the same caller: set only where every effect of
+   * the use case goes through the request's sessions (DynamoDB writes, seals and opens), which hold
+   * them until this request's read admits the caller; the answer waits for it too.
+   */
+  registryAhead?: boolean;
   body?: z.ZodMiniType;
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;

@@ -177,63 +177,176 @@ export interface ResolvedTenant {
   caller: Caller;
 }
 
+/** What one request reads of the registry, decided before it is read: the keys, and what they stand for. */
+interface RegistryPlan {
+  tenant: string;
+  /** The tenant, then the route's otherTenants: the first items of the read. */
+  tenants: string[];
+  /** The registered person's user item, read after the tenants. */
+  userId?: string;
+  /** A vendor client acting as itself (its caller is the token's), else undefined. */
+  client?: Caller;
+  /** The vendor whose grant in `tenant` (and whose own item) is read last: the client itself, or the vendor acting on behalf of the person. */
+  vendor?: string;
+  keys: { pk: string; sk: string }[];
+}
+
 /**
- * Decides who the caller is, which tenant the request acts in and whether the caller may act
- * there: a person in their own registry municipality; a vendor client in the municipality whose
- * organisasjonsnummer its token carries (`x-tenant`, if sent, must name the same), if that tenant
- * granted it the route's scopes. The tenant must be active. At most two round trips to the
- * registry: the pid index (or, for a client, the orgnr index and then its grant; both index entries
- * are cached per container, since they never change), then the person's user item, the tenant's profile and those
- * of the route's `otherTenants` together, every request, so a
- * suspension, a disabled user, a role taken away or a move to another unit holds at once.
+ * Which registry items the request needs, and the refusals that need none of them: a route not
+ * open to vendors, a token naming no registered person or no municipality. The pid index entry
+ * and the orgnr's tenant are cached per container (they never change), so in the steady state
+ * this reads nothing.
  */
-export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {
-  let tenant: string | undefined;
-  let caller: Caller | undefined;
+async function planRegistry(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined>): Promise<RegistryPlan> {
+  let tenant: string;
+  let client: Caller | undefined;
   let userId: string | undefined;
-  // A person's token issued to a vendor system: the vendor acts on behalf of that person.
-  const onBehalfOf = identity.kind === 'person' && isVendorClientId(identity.clientId) ? identity.clientId : undefined;
+  let vendor: string | undefined;
   if (identity.kind === 'client') {
-    caller = clientCaller(identity);
-    assertRouteRoles(route, caller);
+    client = clientCaller(identity);
+    assertRouteRoles(route, client);
     const named = headers['x-tenant'];
     if (named !== undefined && !isTenantId(named)) {
       throw new ValidationError('x-tenant må være et kommunenummer.', [{ field: 'headers.x-tenant', message: 'Fire sifre' }]);
     }
     assertVendorRoute(route);
-    if (!caller.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
+    if (!client.clientId) throw new ForbiddenError('Denne operasjonen er ikke åpen for leverandørsystemer.');
     tenant = await clientTenant(identity, named);
-    assertScopes(route, await vendorGrantScopes(caller.clientId, tenant), caller.scopes);
+    vendor = client.clientId;
   } else {
+    // A person's token issued to a vendor system: the vendor acts on behalf of that person.
+    const onBehalfOf = isVendorClientId(identity.clientId) ? identity.clientId : undefined;
     if (onBehalfOf) assertVendorRoute(route);
     const entry = identity.pid ? await getPidIndexEntry(identity.pid) : undefined;
     // Not in the registry: at most a citizen, who acts in no municipality.
     if (!entry) throw notRegistered();
+    if (!entry.tenant) {
+      // A platform user: refused as the registry has them (disabled, say), else as of no municipality.
+      assertRouteRoles(route, registeredPerson(identity, await getUserItem(entry.userId)));
+      throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+    }
     userId = entry.userId;
     tenant = entry.tenant;
+    vendor = onBehalfOf;
   }
-  const others = tenant ? [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))] : [];
-  const tenants = tenant ? [tenant, ...others] : [];
-  // On behalf of a person: the vendor's grant in the person's municipality, read with the rest.
-  const grantKeys = onBehalfOf && tenant ? [controlKeys.vendorGrant(onBehalfOf, tenant), controlKeys.vendor(onBehalfOf)] : [];
+  const others = [...new Set((route.otherTenants?.(pathParams) ?? []).filter((t) => isTenantId(t) && t !== tenant))];
+  const tenants = [tenant, ...others];
+  // The vendor's grant in the municipality (for a client and on behalf of a person), read with the rest.
+  const grantKeys = vendor ? [controlKeys.vendorGrant(vendor, tenant), controlKeys.vendor(vendor)] : [];
   const keys = [...tenants.map((t) => controlKeys.tenant(t)), ...(userId ? [controlKeys.user(userId)] : []), ...grantKeys];
-  const items = await platformDb().getMany('control', keys);
-  if (identity.kind === 'person') {
+  return { tenant, tenants, ...(userId ? { userId } : {}), ...(client ? { client } : {}), ...(vendor ? { vendor } : {}), keys };
+}
+
+/** The registry's answer from the items of a plan (in the plan's key order): a pure function, so the same items give the same answer. */
+function admitFrom(plan: RegistryPlan, route: RouteSpec, identity: VerifiedIdentity, items: readonly (Record<string, unknown> | undefined)[]): ResolvedTenant {
+  const { tenant, tenants } = plan;
+  const at = tenants.length + (plan.userId ? 1 : 0);
+  const [grant, vendor] = plan.vendor ? [items[at], items[at + 1]] : [undefined, undefined];
+  let caller: Caller;
+  if (plan.client) {
+    caller = plan.client;
+    assertScopes(route, grantedScopes(grant, vendor), caller.scopes);
+  } else {
     caller = registeredPerson(identity, items[tenants.length]);
     assertRouteRoles(route, caller);
     // The index names the tenant the user was created in; a user item saying otherwise is refused.
-    if (!tenant || caller.tenant !== tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
-    if (onBehalfOf) {
+    if (caller.tenant !== tenant) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
+    if (plan.vendor) {
       // Both must allow it: the person's registry roles (above) and the vendor's grant and token scopes.
-      const [grant, vendor] = [items[tenants.length + 1], items[tenants.length + 2]];
       assertScopes(route, grantedScopes(grant, vendor), identity.scopes);
-      caller = { ...caller, clientId: onBehalfOf, ...(typeof vendor?.name === 'string' ? { clientName: vendor.name } : {}) };
+      caller = { ...caller, clientId: plan.vendor, ...(typeof vendor?.name === 'string' ? { clientName: vendor.name } : {}) };
     }
   }
-  if (!tenant || !caller) throw new ForbiddenError('Brukeren er ikke knyttet til en kommune.');
   const profiles = tenants.map((t, i) => [t, items[i] as TenantProfile | undefined] as [string, TenantProfile | undefined]);
   const status = profiles[0]?.[1]?.status;
   if (status === undefined) throw new ForbiddenError('Ukjent kommune.');
   if (status !== 'active') throw new TenantSuspendedError(tenant, status);
   return { tenant, registry: new TenantDirectory(profiles), caller };
+}
+
+/**
+ * Decides who the caller is, which tenant the request acts in and whether the caller may act
+ * there: a person in their own registry municipality; a vendor client in the municipality whose
+ * organisasjonsnummer its token carries (`x-tenant`, if sent, must name the same), if that tenant
+ * granted it the route's scopes. The tenant must be active. One round trip to the registry in the
+ * steady state (the pid index entry, or for a client the orgnr's tenant, is cached per container,
+ * since they never change): the tenant's profile and those of the route's `otherTenants`, the
+ * person's user item and a vendor's grant together, every request, so a suspension, a disabled
+ * user, a role taken away or a move to another unit holds at once.
+ */
+export async function resolveTenant(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined> = {}): Promise<ResolvedTenant> {
+  const plan = await planRegistry(route, identity, headers, pathParams);
+  return admitFrom(plan, route, identity, await readRegistry(plan));
+}
+
+/**
+ * The registry items this container read last for a plan's keys (the same keys: the same caller,
+ * tenant and vendor). Only a guess at what the registry says now: a request may start on it
+ * (admitTenant), but is held until this request's own read says the same.
+ */
+const lastRead = new Map<string, { items: (Record<string, unknown> | undefined)[]; canonical: string }>();
+const LAST_READ_MAX = 1_000;
+
+function planId(plan: RegistryPlan): string {
+  return plan.keys.map((k) => `${k.pk}\u0000${k.sk}`).join('\u0001');
+}
+
+/**
+ * The items as one string, for "the same as before?": JSON in the order the attributes came (a
+ * different order only costs a re-run, never a wrong answer), sets and bytes spelt out (registry
+ * items hold neither today). Cheaper per request than canonical JSON.
+ */
+function canonicalItems(items: readonly (Record<string, unknown> | undefined)[]): string {
+  return JSON.stringify(items, (_key, value: unknown) => {
+    if (value === undefined) return null;
+    if (value instanceof Set) return { set: [...(value as Set<unknown>)] };
+    if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64') };
+    return value;
+  });
+}
+
+async function readRegistry(plan: RegistryPlan): Promise<(Record<string, unknown> | undefined)[]> {
+  const items = await platformDb().getMany('control', plan.keys);
+  if (lastRead.size >= LAST_READ_MAX) lastRead.clear();
+  lastRead.set(planId(plan), { items, canonical: canonicalItems(items) });
+  return items;
+}
+
+/** How a request is admitted: the registry's answer, and whether it still has to be confirmed. */
+export interface TenantAdmission {
+  /** Who the caller is and where they act, per the registry. */
+  resolved: ResolvedTenant;
+  /**
+   * Present when `resolved` came from the registry items this container read on an earlier
+   * request while this request's own read is still under way: resolves to undefined when that read
+   * says the same, to the new answer when the registry changed, and rejects with the refusal (or
+   * the read's failure) when it now refuses the caller. Until it resolves to undefined, nothing of
+   * the request may be written, decrypted or answered (shared/http/handler.ts).
+   */
+  confirm?: Promise<ResolvedTenant | undefined>;
+}
+
+/**
+ * resolveTenant for a route whose use case may start before the registry has answered
+ * (`ahead`): when this container has read the same registry items before, the request starts on
+ * them while its own read runs beside the use case's first read (one round trip less), and
+ * `confirm` says whether they still hold. Without an earlier read, or when the earlier items
+ * refuse, it is resolveTenant: the registry read first.
+ */
+export async function admitTenant(route: RouteSpec, identity: VerifiedIdentity, headers: Record<string, string>, pathParams: Record<string, string | undefined>, ahead: boolean): Promise<TenantAdmission> {
+  const plan = await planRegistry(route, identity, headers, pathParams);
+  const known = ahead ? lastRead.get(planId(plan)) : undefined;
+  if (known) {
+    let guessed: ResolvedTenant | undefined;
+    try {
+      guessed = admitFrom(plan, route, identity, known.items);
+    } catch {
+      // Refused on what was read before: decided on this request's own read, below.
+    }
+    if (guessed) {
+      const confirm = readRegistry(plan).then((items) => (canonicalItems(items) === known.canonical ? undefined : admitFrom(plan, route, identity, items)));
+      return { resolved: guessed, confirm };
+    }
+  }
+  return { resolved: admitFrom(plan, route, identity, await readRegistry(plan)) };
 }
