@@ -443,7 +443,7 @@ export class RegionStack extends Stack {
       operations: {
         stage,
         region: this.region,
-        apiName: `fellesjournal-${stage}`,
+        apiNames: [`fellesjournal-${stage}`, this.fhirApi.restApi.restApiName],
         apiStage: stage,
         functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
         tables: t,

@@ -1148,12 +1148,14 @@ describe('operations: alarms and a dashboard per region', () => {
     expect(resourcesOf(north, 'AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: 'drift@fellesjournal.example' })]);
   });
 
-  it('5xx rate of this API, throttles of every function, DynamoDB system errors of every table', () => {
+  it('5xx rate of the APIs (the route API and the FHIR API together), throttles of every function, DynamoDB system errors of every table', () => {
     const rate = byName('api-5xx-rate')!;
     const metrics = text(rate.Metrics);
     expect(metrics).toContain('5XXError');
     expect(metrics).toContain('"Count"');
-    expect(metrics).toContain('fellesjournal-test');
+    expect(metrics).toContain('"Value":"fellesjournal-test"');
+    expect(metrics).toContain('"Value":"fellesjournal-test-fhir"');
+    expect(metrics).toContain('FILL(errors0, 0) + FILL(errors1, 0)');
     const throttles = text(byName('function-throttles')!.Metrics);
     expect(throttles).toContain('SUM(Throttles) FROM SCHEMA(\\"AWS/Lambda\\", FunctionName)');
     // Each function is named in the query (by a reference to it, resolved to its name at deploy).
@@ -1194,11 +1196,19 @@ describe('operations: alarms and a dashboard per region', () => {
       expect(a, name).toBeDefined();
       expect(a!.AlarmName).toMatch(/^fellesjournal-test-fn-.+-errors$/);
     }
+    // The slower of the two APIs' p99 (route API, FHIR API).
     const p99 = byName('api-latency-p99')!;
-    expect(p99).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000, Namespace: 'AWS/ApiGateway' });
-    expect(text(p99.Dimensions)).toContain('"Value":"test"');
+    expect(p99).toMatchObject({ Threshold: 3000 });
+    const p99Metrics = (p99.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[]);
+    expect(p99Metrics.find((m) => m.Expression)!.Expression).toBe('MAX([FILL(latency0, 0), FILL(latency1, 0)])');
+    const latencies = p99Metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!);
+    expect(latencies.map((m) => [m.Metric.Namespace, m.Metric.MetricName, m.Stat])).toEqual([['AWS/ApiGateway', 'Latency', 'p99'], ['AWS/ApiGateway', 'Latency', 'p99']]);
+    expect(latencies.map((m) => m.Metric.Dimensions.find((d) => d.Name === 'ApiName')!.Value)).toEqual(['fellesjournal-test', 'fellesjournal-test-fhir']);
+    for (const m of latencies) expect(m.Metric.Dimensions.find((d) => d.Name === 'Stage')!.Value).toBe('test');
     const throttled = byName('api-429-rate')!;
     expect(text(throttled.Metrics)).toContain('Api429');
+    // The access log holds both APIs' requests: the 429 share is counted against both APIs' requests.
+    expect(text(throttled.Metrics)).toContain('"Value":"fellesjournal-test-fhir"');
     const filter = resourcesOf(north, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties!).find((f) => text(f.MetricTransformations).includes('"MetricName":"Api429"'))!;
     expect(String(filter.FilterPattern)).toMatch(/\$\.status\s*=\s*"429"/);
     const [accessLogsId] = resourcesOf(north, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('ApiAccessLogs'))!;
