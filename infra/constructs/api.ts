@@ -135,8 +135,10 @@ export function pathParameters(path: string): string[] {
 }
 
 /**
- * The REST API: every route of the route table, an OIDC Lambda authorizer, usage plans, access
- * and execution logs, X-Ray, a regional WAF web ACL, and problem+json for API Gateway's own errors.
+ * The route API: every route of the route table but /fhir's (the FHIR API, infra/stacks/fhir-api-stack.ts,
+ * has them), an OIDC Lambda authorizer, usage plans (which meter the FHIR API's stage too), access
+ * and execution logs, X-Ray, a regional WAF web ACL (on both APIs), and problem+json for API
+ * Gateway's own errors.
  */
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;

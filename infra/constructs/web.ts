@@ -173,6 +173,9 @@ export class WebHosting extends Construct {
     });
     const apiBehavior = behaviorFor(props.api);
     const fhirBehavior = props.fhirApi ? behaviorFor(props.fhirApi) : apiBehavior;
+    const patterns = apiPathPatterns(props.routes);
+    // `/fhir` itself too: the FHIR API answers it (a 404 OperationOutcome), not the web client.
+    if (props.fhirApi) patterns.push('/fhir');
     const custom = props.region.domainName && props.region.certificateArn;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Fellesjournal ${config.stage} ${props.region.region}`,
@@ -198,7 +201,7 @@ export class WebHosting extends Construct {
         functionAssociations: [{ function: spa, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         compress: true,
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((p) => [p, p === '/fhir/*' || p === '/fhir' ? fhirBehavior : apiBehavior])),
+      additionalBehaviors: Object.fromEntries(patterns.map((p) => [p, p === '/fhir' || p.startsWith('/fhir/') ? fhirBehavior : apiBehavior])),
     });
 
     // Hashed build output never changes under its name; everything else is revalidated.

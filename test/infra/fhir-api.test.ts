@@ -89,7 +89,7 @@ describe('the FHIR API is a REST API of its own in a nested stack', () => {
     expect(f.StageName).toBe(m.StageName);
   });
 
-  it('the regional web ACL (origin header, managed rules) guards its stage too, and CloudFront sends /fhir/* to it with the origin header', () => {
+  it('the regional web ACL (origin header, managed rules) guards its stage too, and CloudFront sends /fhir and /fhir/* to it with the origin header', () => {
     const [fhirStageId] = oneOf('AWS::ApiGateway::Stage', fhirApiId);
     const [aclId] = resourcesOf(north, 'AWS::WAFv2::WebACL')[0]!;
     const assoc = resourcesOf(north, 'AWS::WAFv2::WebACLAssociation').find(([, a]) => text(a.Properties!.ResourceArn).includes(fhirStageId));
@@ -100,8 +100,9 @@ describe('the FHIR API is a REST API of its own in a nested stack', () => {
       const config = dist.Properties!.DistributionConfig as { CacheBehaviors: { PathPattern: string; TargetOriginId: string }[]; Origins: { Id: string; DomainName: unknown; OriginPath: unknown; OriginCustomHeaders?: { HeaderName: string }[] }[] };
       const apiId = resourcesOf(template, 'AWS::ApiGateway::RestApi').find(([, r]) => r.Properties?.Name === 'fellesjournal-test-fhir')![0];
       const fhirBehaviors = config.CacheBehaviors.filter((b) => b.PathPattern.startsWith('/fhir'));
-      expect(fhirBehaviors.map((b) => b.PathPattern)).toEqual(['/fhir/*']);
+      expect(fhirBehaviors.map((b) => b.PathPattern).sort()).toEqual(['/fhir', '/fhir/*']);
       const origin = config.Origins.find((o) => o.Id === fhirBehaviors[0]!.TargetOriginId)!;
+      expect(fhirBehaviors[1]!.TargetOriginId).toBe(origin.Id);
       expect(text(origin.DomainName), region).toContain(apiId);
       expect(origin.OriginCustomHeaders?.map((h) => h.HeaderName)).toEqual(['x-fj-origin-verify']);
       // Nothing else goes there.
