@@ -10,7 +10,6 @@ import { bearerChallenge } from '../../shared/auth/verify-token';
 import { problemType } from '../../shared/http/problem';
 import type { RouteSpec } from '../../shared/http/route';
 import type { InfraConfig } from '../config';
-import { addFhirNotFound } from './fhir-not-found';
 import { acknowledge } from './nag';
 
 export interface ApiProps {
@@ -136,8 +135,10 @@ export function pathParameters(path: string): string[] {
 }
 
 /**
- * The REST API: every route of the route table, an OIDC Lambda authorizer, usage plans, access
- * and execution logs, X-Ray, a regional WAF web ACL, and problem+json for API Gateway's own errors.
+ * The route API: every route of the route table but /fhir's (the FHIR API, infra/stacks/fhir-api-stack.ts,
+ * has them), an OIDC Lambda authorizer, usage plans (which meter the FHIR API's stage too), access
+ * and execution logs, X-Ray, a regional WAF web ACL (on both APIs), and problem+json for API
+ * Gateway's own errors.
  */
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;
@@ -164,139 +165,17 @@ export class Api extends Construct {
     this.restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: `fellesjournal-${stageName}`,
       description: 'Fellesjournal API (routes from functions/routes.ts)',
-      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-      // Persons carry no API key; the authorizer names the usage-plan key that meters each call.
-      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      ...restApiSettings(config, this.accessLogs),
       cloudWatchRole: config.api.manageCloudWatchRole,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
-      deployOptions: {
-        stageName,
-        tracingEnabled: true,
-        metricsEnabled: true,
-        // Execution logs at ERROR; never data traces (they would log request and response bodies).
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        throttlingRateLimit: config.api.throttle.rateLimit,
-        throttlingBurstLimit: config.api.throttle.burstLimit,
-        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
-        // Resource templates, not paths (ids stay out of the log); no query strings, no bodies.
-        accessLogFormat: apigw.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            extendedRequestId: '$context.extendedRequestId',
-            time: '$context.requestTimeEpoch',
-            ip: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            method: '$context.httpMethod',
-            resource: '$context.resourcePath',
-            protocol: '$context.protocol',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationLatencyMs: '$context.integrationLatency',
-            integrationStatus: '$context.integrationStatus',
-            principal: '$context.authorizer.principalId',
-            apiKeyId: '$context.identity.apiKeyId',
-            wafResponseCode: '$context.wafResponseCode',
-            errorType: '$context.error.responseType',
-          }),
-        ),
-      },
     });
     const api = this.restApi;
 
-    const validator = new apigw.RequestValidator(this, 'Validator', {
-      restApi: api,
-      requestValidatorName: 'body-and-parameters',
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-    // Envelope models: the body must be JSON of the route's top-level type. Field rules stay in the
-    // handlers' zod validation, so a bad field gets the same problem+json field list here as locally.
-    const models = {
-      object: api.addModel('JsonObject', {
-        contentType: 'application/json',
-        modelName: 'JsonObject',
-        schema: { schema: apigw.JsonSchemaVersion.DRAFT4, title: 'JsonObject', type: apigw.JsonSchemaType.OBJECT },
-      }),
-      array: api.addModel('JsonArray', {
-        contentType: 'application/json',
-        modelName: 'JsonArray',
-        schema: { schema: apigw.JsonSchemaVersion.DRAFT4, title: 'JsonArray', type: apigw.JsonSchemaType.ARRAY },
-      }),
-    };
-
-    const authorizer = new apigw.RequestAuthorizer(this, 'Authorizer', {
-      authorizerName: `fellesjournal-${stageName}-oidc`,
-      handler: props.authorizer,
-      // A request without a token is refused by API Gateway itself.
-      identitySources: [apigw.IdentitySource.header('Authorization')],
-      // No result cache: API Gateway would key it on the token alone, so for its lifetime a vendor
-      // token would pass without its x-api-key (or with another client's), and a disabled client
-      // or a replaced key would keep working. The authorizer is light (no DynamoDB for persons).
-      resultsCacheTtl: Duration.seconds(0),
-    });
-
-    const integrations = new Map<lambda.IFunction, apigw.LambdaIntegration>();
-    for (const route of props.routes) {
-      const fn = props.functionFor(route);
-      let integration = integrations.get(fn);
-      if (!integration) {
-        // One API-scoped invoke permission per function instead of one per method.
-        integration = new apigw.LambdaIntegration(fn, { proxy: true, scopePermissionToMethod: false });
-        integrations.set(fn, integration);
-      }
-      const bodyType = bodyJsonType(route);
-      const method = api.root.resourceForPath(route.path).addMethod(route.method, integration, {
-        operationName: route.id,
-        requestValidator: validator,
-        requestParameters: Object.fromEntries(pathParameters(route.path).map((p) => [`method.request.path.${p}`, true])),
-        ...(bodyType ? { requestModels: { 'application/json': models[bodyType] } } : {}),
-        ...(route.auth === 'token'
-          ? { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM, apiKeyRequired: true }
-          : { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired: false }),
-      });
-      if (route.auth === 'public') {
-        acknowledge(
-          method,
-          'AwsSolutions-APIG4',
-          `Public by design in the route table (${route.id}: ${route.summary}); it reads no tenant or patient data. WAF, stage throttling and access logs still apply.`,
-        );
-      }
-    }
-    addFhirNotFound(api);
-    acknowledge(
-      api,
-      'AwsSolutions-COG4',
-      'Callers are authenticated by the national OIDC issuer (HelseID for personnel and vendor clients), not Cognito: every token route uses the Lambda authorizer that verifies the JWT signature, issuer, audience and expiry, and the handler verifies it again.',
-    );
-    if (api.node.tryFindChild('CloudWatchRole')) {
-      acknowledge(
-        api.node.findChild('CloudWatchRole'),
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        'The account-level role API Gateway uses to write execution and access logs; AWS documents this managed policy for it, and only apigateway.amazonaws.com can assume the role.',
-      );
-    }
-    acknowledge(
-      api.deploymentStage,
-      'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
-      'Responses are patient data for one authorised caller; a gateway cache would serve them outside the handlers\' tenant, role and audit checks (every read must be audited before it is answered), so caching is deliberately off.',
-    );
-    acknowledge(
-      api.deploymentStage,
-      'HIPAA.Security-APIGWSSLEnabled',
-      'A stage client certificate authenticates API Gateway to HTTP back ends. All integrations here are Lambda proxy integrations invoked through the AWS API with IAM, so there is no back end to present a certificate to.',
-    );
+    addRouteMethods(this, api, props);
+    acknowledgeRestApi(api);
 
     for (const p of GATEWAY_PROBLEMS) {
-      api.addGatewayResponse(`Problem${p.type.responseType}`, {
-        type: p.type,
-        ...(p.status ? { statusCode: String(p.status) } : {}),
-        responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': PROBLEM_JSON, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...p.headers }).map(([k, v]) => [k, `'${v}'`]),
-        ),
-        templates: { 'application/json': gatewayProblemBody(p) },
-      });
+      addGatewayResponse(api, `Problem${p.type.responseType}`, { type: p.type, status: p.status, contentType: PROBLEM_JSON, headers: p.headers, body: gatewayProblemBody(p) });
     }
 
     const apiStages = [{ api, stage: api.deploymentStage }];
@@ -396,6 +275,14 @@ export class Api extends Construct {
     });
     wafLogging.node.addDependency(this.wafLogs);
   }
+
+  /**
+   * Every usage plan meters another API's stage too (the FHIR API): a plan's throttle and quota
+   * count a key's calls on all its stages together, so a municipality or vendor has one bucket.
+   */
+  meterStage(other: apigw.RestApi): void {
+    for (const plan of [this.webPlan, ...Object.values(this.vendorPlans), ...Object.values(this.tenantPlans)]) plan.addApiStage({ api: other, stage: other.deploymentStage });
+  }
 }
 
 /** The usage plan name of a municipality size tier, as the control plane finds it. */
@@ -406,4 +293,168 @@ export function tenantPlanName(stage: string, tier: string): string {
 /** Name of a vendor usage plan; the control plane finds plans by this name. */
 export function vendorPlanName(stage: string, plan: string): string {
   return `fj-${stage}-vendor-${plan}`;
+}
+
+/**
+ * Stage and endpoint settings every REST API of a region shares (the route API and the FHIR API):
+ * regional, key source AUTHORIZER, X-Ray, ERROR execution logs without data traces, the stage
+ * throttle, and access logs in the given group, in one format.
+ */
+export function restApiSettings(config: InfraConfig, accessLogs: logs.ILogGroup): Pick<apigw.RestApiProps, 'endpointConfiguration' | 'apiKeySourceType' | 'deployOptions'> {
+  return {
+    endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+    // Persons carry no API key; the authorizer names the usage-plan key that meters each call.
+    apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+    deployOptions: {
+      stageName: config.stage,
+      tracingEnabled: true,
+      metricsEnabled: true,
+      // Execution logs at ERROR; never data traces (they would log request and response bodies).
+      loggingLevel: apigw.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      throttlingRateLimit: config.api.throttle.rateLimit,
+      throttlingBurstLimit: config.api.throttle.burstLimit,
+      accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+      // Resource templates, not paths (ids stay out of the log); no query strings, no bodies.
+      accessLogFormat: apigw.AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          extendedRequestId: '$context.extendedRequestId',
+          time: '$context.requestTimeEpoch',
+          ip: '$context.identity.sourceIp',
+          userAgent: '$context.identity.userAgent',
+          method: '$context.httpMethod',
+          resource: '$context.resourcePath',
+          protocol: '$context.protocol',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integrationLatency',
+          integrationStatus: '$context.integrationStatus',
+          principal: '$context.authorizer.principalId',
+          apiKeyId: '$context.identity.apiKeyId',
+          wafResponseCode: '$context.wafResponseCode',
+          errorType: '$context.error.responseType',
+        }),
+      ),
+    },
+  };
+}
+
+/**
+ * The routes as methods of an API: a request validator with JSON envelope models, the OIDC
+ * request authorizer (token routes also need a usage-plan key, named by the authorizer), one
+ * API-scoped invoke permission per function.
+ */
+export function addRouteMethods(
+  scope: Construct,
+  api: apigw.RestApi,
+  props: Pick<ApiProps, 'config' | 'routes' | 'functionFor' | 'authorizer'>,
+): void {
+  const validator = new apigw.RequestValidator(scope, 'Validator', {
+    restApi: api,
+    requestValidatorName: 'body-and-parameters',
+    validateRequestBody: true,
+    validateRequestParameters: true,
+  });
+  // Envelope models: the body must be JSON of the route's top-level type. Field rules stay in the
+  // handlers' zod validation, so a bad field gets the same problem+json field list here as locally.
+  const models = {
+    object: api.addModel('JsonObject', {
+      contentType: 'application/json',
+      modelName: 'JsonObject',
+      schema: { schema: apigw.JsonSchemaVersion.DRAFT4, title: 'JsonObject', type: apigw.JsonSchemaType.OBJECT },
+    }),
+    array: api.addModel('JsonArray', {
+      contentType: 'application/json',
+      modelName: 'JsonArray',
+      schema: { schema: apigw.JsonSchemaVersion.DRAFT4, title: 'JsonArray', type: apigw.JsonSchemaType.ARRAY },
+    }),
+  };
+
+  const authorizer = new apigw.RequestAuthorizer(scope, 'Authorizer', {
+    authorizerName: `fellesjournal-${props.config.stage}-oidc`,
+    handler: props.authorizer,
+    // A request without a token is refused by API Gateway itself.
+    identitySources: [apigw.IdentitySource.header('Authorization')],
+    // No result cache: API Gateway would key it on the token alone, so for its lifetime a vendor
+    // token would pass without its x-api-key (or with another client's), and a disabled client
+    // or a replaced key would keep working. The authorizer is light (no DynamoDB for persons).
+    resultsCacheTtl: Duration.seconds(0),
+  });
+
+  const integrations = new Map<lambda.IFunction, apigw.LambdaIntegration>();
+  for (const route of props.routes) {
+    const fn = props.functionFor(route);
+    let integration = integrations.get(fn);
+    if (!integration) {
+      // One API-scoped invoke permission per function instead of one per method.
+      integration = new apigw.LambdaIntegration(fn, { proxy: true, scopePermissionToMethod: false });
+      integrations.set(fn, integration);
+    }
+    const bodyType = bodyJsonType(route);
+    const method = api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+      operationName: route.id,
+      requestValidator: validator,
+      requestParameters: Object.fromEntries(pathParameters(route.path).map((p) => [`method.request.path.${p}`, true])),
+      ...(bodyType ? { requestModels: { 'application/json': models[bodyType] } } : {}),
+      ...(route.auth === 'token'
+        ? { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM, apiKeyRequired: true }
+        : { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired: false }),
+    });
+    if (route.auth === 'public') {
+      acknowledge(
+        method,
+        'AwsSolutions-APIG4',
+        `Public by design in the route table (${route.id}: ${route.summary}); it reads no tenant or patient data. WAF, stage throttling and access logs still apply.`,
+      );
+    }
+  }
+}
+
+/** cdk-nag acknowledgements every REST API of a region needs, with their reasons. */
+export function acknowledgeRestApi(api: apigw.RestApi): void {
+  acknowledge(
+    api,
+    'AwsSolutions-COG4',
+    'Callers are authenticated by the national OIDC issuer (HelseID for personnel and vendor clients), not Cognito: every token route uses the Lambda authorizer that verifies the JWT signature, issuer, audience and expiry, and the handler verifies it again.',
+  );
+  if (api.node.tryFindChild('CloudWatchRole')) {
+    acknowledge(
+      api.node.findChild('CloudWatchRole'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'The account-level role API Gateway uses to write execution and access logs; AWS documents this managed policy for it, and only apigateway.amazonaws.com can assume the role.',
+    );
+  }
+  acknowledge(
+    api.deploymentStage,
+    'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
+    'Responses are patient data for one authorised caller; a gateway cache would serve them outside the handlers\' tenant, role and audit checks (every read must be audited before it is answered), so caching is deliberately off.',
+  );
+  acknowledge(
+    api.deploymentStage,
+    'HIPAA.Security-APIGWSSLEnabled',
+    'A stage client certificate authenticates API Gateway to HTTP back ends. All integrations here are Lambda proxy integrations invoked through the AWS API with IAM, so there is no back end to present a certificate to.',
+  );
+}
+
+/**
+ * Headers of every gateway-made error, on both APIs. No CORS headers: the web client and vendor
+ * systems call through the region's CloudFront domain (same origin for the browser), and neither
+ * the handlers nor the FHIR CapabilityStatement (`cors: false`) offer cross-origin access.
+ */
+export const GATEWAY_ERROR_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
+
+/** One gateway response: static headers (quoted as API Gateway wants them) and a `$context` body template. */
+export function addGatewayResponse(
+  api: apigw.RestApi,
+  id: string,
+  r: { type: apigw.ResponseType; status?: number | undefined; contentType: string; headers?: Record<string, string> | undefined; body: string },
+): void {
+  api.addGatewayResponse(id, {
+    type: r.type,
+    ...(r.status ? { statusCode: String(r.status) } : {}),
+    responseHeaders: Object.fromEntries(Object.entries({ 'Content-Type': r.contentType, ...GATEWAY_ERROR_HEADERS, ...r.headers }).map(([k, v]) => [k, `'${v}'`])),
+    templates: { 'application/json': r.body },
+  });
 }

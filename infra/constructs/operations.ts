@@ -47,8 +47,11 @@ export interface MonitoredFunction {
 export interface OperationsProps {
   stage: string;
   region: string;
-  /** The REST API's name and stage, as literals: a reference to the stage would make this nested stack wait for the API's deployment. */
-  apiName: string;
+  /**
+   * The REST APIs' names (the route API's, the FHIR API's) and their stage, as literals: a reference
+   * to a stage would make this nested stack wait for the API's deployment. The API alarms count them together.
+   */
+  apiNames: string[];
   apiStage: string;
   functions: MonitoredFunction[];
   tables: Record<TableId, dynamodb.ITable>;
@@ -101,12 +104,23 @@ export class Operations extends Construct {
       return made;
     };
 
-    // API: share of 5xx among all requests.
-    const apiMetric = (name: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: props.apiName, Stage: props.apiStage }, statistic, period });
+    // API: share of 5xx among all requests, of both APIs together.
+    const apiMetrics = (name: string, statistic = 'Sum') =>
+      props.apiNames.map((api) => new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: name, dimensionsMap: { ApiName: api, Stage: props.apiStage }, statistic, period, label: `${api} ${name}` }));
+    // A sum over the APIs (an API without traffic in a period counts 0), or the larger of a statistic.
+    const overApis = (id: string, name: string, statistic = 'Sum', combine: 'sum' | 'max' = 'sum') => {
+      const ids = props.apiNames.map((_, i) => `${id}${i}`);
+      const filled = ids.map((x) => `FILL(${x}, 0)`);
+      return new cloudwatch.MathExpression({
+        expression: combine === 'sum' ? filled.join(' + ') : `MAX([${filled.join(', ')}])`,
+        usingMetrics: Object.fromEntries(apiMetrics(name, statistic).map((m, i) => [ids[i]!, m])),
+        label: `${name} ${statistic}`,
+        period,
+      });
+    };
     const serverErrorRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: { errors: apiMetric('5XXError'), requests: apiMetric('Count') },
+      usingMetrics: { errors: overApis('errors', '5XXError'), requests: overApis('requests', 'Count') },
       label: '5xx %',
       period,
     });
@@ -123,7 +137,7 @@ export class Operations extends Construct {
     const latencyP99 = alarm('ApiLatencyP99', {
       alarmName: `fellesjournal-${props.stage}-api-latency-p99`,
       alarmDescription: `p99 of API latency above ${props.thresholds.apiP99LatencyMs} ms for 15 minutes: users wait, or a function is near its timeout`,
-      metric: apiMetric('Latency', 'p99'),
+      metric: overApis('latency', 'Latency', 'p99', 'max'),
       threshold: props.thresholds.apiP99LatencyMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
@@ -142,7 +156,8 @@ export class Operations extends Construct {
     });
     const throttledRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * throttled / requests, 0)',
-      usingMetrics: { throttled: new cloudwatch.Metric({ namespace, metricName: 'Api429', statistic: 'Sum', period }), requests: apiMetric('Count') },
+      // The access log holds both APIs' requests (one log group), so the 429s are counted against both.
+      usingMetrics: { throttled: new cloudwatch.Metric({ namespace, metricName: 'Api429', statistic: 'Sum', period }), requests: overApis('requests', 'Count') },
       label: '429 %',
       period,
     });
@@ -351,9 +366,9 @@ export class Operations extends Construct {
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'API requests', left: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API requests', left: [...apiMetrics('Count'), ...apiMetrics('4XXError'), ...apiMetrics('5XXError')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'API 5xx % and 429 %', left: [serverErrorRate, throttledRate], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'API latency', left: [apiMetric('Latency', 'p50'), apiMetric('Latency', 'p99'), apiMetric('IntegrationLatency', 'p99')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'API latency', left: [...apiMetrics('Latency', 'p50'), ...apiMetrics('Latency', 'p99'), ...apiMetrics('IntegrationLatency', 'p99')], width: 8 }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map((f) => f.fn.metricErrors({ period, label: f.name })), width: 8 }),

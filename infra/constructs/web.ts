@@ -82,6 +82,8 @@ export interface WebHostingProps {
   config: InfraConfig;
   region: RegionConfig;
   api: apigw.RestApi;
+  /** The FHIR API (infra/stacks/fhir-api-stack.ts): CloudFront sends `/fhir/*` there. */
+  fhirApi?: apigw.RestApi;
   routes: readonly RouteSpec[];
   key: kms.IKey;
   logRetentionDays: number;
@@ -159,9 +161,8 @@ export class WebHosting extends Construct {
     });
     // RestApiOrigin talks HTTPS only, TLS 1.2, to the stage (origin path /<stage>).
     // The origin header proves to the regional WAF that a request came through this distribution.
-    const apiOrigin = new origins.RestApiOrigin(props.api, { customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret } });
-    const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: apiOrigin,
+    const behaviorFor = (api: apigw.RestApi): cloudfront.BehaviorOptions => ({
+      origin: new origins.RestApiOrigin(api, { customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret } }),
       // A redirect would send a token or a body over plain HTTP once; refuse HTTP outright.
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -169,7 +170,12 @@ export class WebHosting extends Construct {
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.headers,
       compress: true,
-    };
+    });
+    const apiBehavior = behaviorFor(props.api);
+    const fhirBehavior = props.fhirApi ? behaviorFor(props.fhirApi) : apiBehavior;
+    const patterns = apiPathPatterns(props.routes);
+    // `/fhir` itself too: the FHIR API answers it (a 404 OperationOutcome), not the web client.
+    if (props.fhirApi) patterns.push('/fhir');
     const custom = props.region.domainName && props.region.certificateArn;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Fellesjournal ${config.stage} ${props.region.region}`,
@@ -195,7 +201,7 @@ export class WebHosting extends Construct {
         functionAssociations: [{ function: spa, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         compress: true,
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((p) => [p, apiBehavior])),
+      additionalBehaviors: Object.fromEntries(patterns.map((p) => [p, p === '/fhir' || p.startsWith('/fhir/') ? fhirBehavior : apiBehavior])),
     });
 
     // Hashed build output never changes under its name; everything else is revalidated.

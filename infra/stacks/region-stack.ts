@@ -40,6 +40,7 @@ import { MonitoringStack } from './monitoring-stack';
 import { MessagingAdapterStack } from './messaging-adapter-stack';
 import { AUTHORIZER_ENV, webUsageKeyValue } from '../functions/usage-keys';
 import { OperationsWorkflowsStack } from './operations-workflows-stack';
+import { FhirApiStack, isFhirRoute } from './fhir-api-stack';
 import { constructId, type FunctionGroup } from '../route-groups';
 
 /** Bundles made before the stacks (infra/app-builder.ts): one directory per function. */
@@ -82,6 +83,7 @@ export class RegionStack extends Stack {
   readonly functions: Record<string, ServiceFunction> = {};
   readonly authorizer: ServiceFunction;
   readonly api: Api;
+  readonly fhirApi: FhirApiStack;
   readonly web: WebHosting;
   readonly operations: Operations;
   readonly exportBucket: s3.Bucket;
@@ -298,24 +300,29 @@ export class RegionStack extends Stack {
     acknowledge(originSecret, 'HIPAA.Security-SecretsManagerRotationEnabled', ORIGIN_SECRET_REASON);
     const originSecretValue = originSecret.secretValue.unsafeUnwrap();
     const groupOf = new Map(props.bundles.groups.flatMap((g) => g.routes.map((r) => [r.id, g.name] as const)));
+    const functionFor = (route: RouteSpec) => {
+      const name = groupOf.get(route.id)!;
+      return this.monitoring.rollout.aliases[constructId(name)] ?? this.functions[name]!.fn;
+    };
     this.api = new Api(this, 'Api', {
       config,
-      routes: props.routes,
-      functionFor: (route) => {
-        const name = groupOf.get(route.id)!;
-        return this.monitoring.rollout.aliases[constructId(name)] ?? this.functions[name]!.fn;
-      },
+      routes: props.routes.filter((r) => !isFhirRoute(r)),
+      functionFor,
       authorizer: this.authorizer.fn,
       logsKey: this.keys.logs,
       logRetention,
       webUsageKeyValue: usageKey,
       originSecret: originSecretValue,
     });
+    // /fhir is a REST API of its own (OperationOutcome gateway responses), metered by the same plans.
+    this.fhirApi = new FhirApiStack(this, 'FhirApi', { config, routes: props.routes.filter(isFhirRoute), functionFor, authorizer: this.authorizer.fn, accessLogs: this.api.accessLogs, webAclArn: this.api.webAcl.attrArn, after: this.api.restApi.deploymentStage });
+    this.api.meterStage(this.fhirApi.restApi);
 
     this.web = new WebHosting(this, 'Web', {
       config,
       region: props.region,
       api: this.api.restApi,
+      fhirApi: this.fhirApi.restApi,
       routes: props.routes,
       key: this.keys.ops,
       logRetentionDays: config.logRetentionDays,
@@ -448,7 +455,7 @@ export class RegionStack extends Stack {
       operations: {
         stage,
         region: this.region,
-        apiName: `fellesjournal-${stage}`,
+        apiNames: [`fellesjournal-${stage}`, this.fhirApi.restApi.restApiName],
         apiStage: stage,
         functions: [...Object.entries(this.functions), ['authorizer', this.authorizer] as const].map(([name, f]) => ({ name: constructId(name), fn: f.fn, logGroup: f.logGroup })),
         tables: t,

@@ -31,7 +31,8 @@ import { METRICS } from '../../shared/metric-names';
 import { bearerChallenge } from '../../shared/auth/verify-token';
 import { evaluate, resolveIntrinsic, type IamRequest } from './iam-eval';
 import { proxyEvent } from '../support/requests';
-import { FHIR_CATCH_ALL_PATHS } from '../../infra/constructs/fhir-not-found';
+import { allowedMethods, FHIR_CATCH_ALL_PATHS } from '../../infra/constructs/fhir-not-found';
+import { isFhirRoute } from '../../infra/stacks/fhir-api-stack';
 import { actions, functionId, refOf, resourcesOf, statementsOfRole, synthesize, tableId as tableLogicalId, TEST_CONFIG, text, type Statement } from './support';
 
 const synth = await synthesize();
@@ -39,6 +40,12 @@ const north = synth.json['eu-north-1']!;
 const west = synth.json['eu-west-1']!;
 const northStack = synth.stacks[0]!;
 const groups = groupRoutes(ROUTES);
+// Two REST APIs per region: the route API and the FHIR API (infra/stacks/fhir-api-stack.ts, tested in fhir-api.test.ts).
+const apiIdNamed = (name: string) => resourcesOf(north, 'AWS::ApiGateway::RestApi').find(([, r]) => r.Properties?.Name === name)![0];
+const mainApiId = apiIdNamed('fellesjournal-test');
+const fhirApiId = apiIdNamed('fellesjournal-test-fhir');
+/** The logical id of the REST API a route is a method of. */
+const apiIdOf = (route: { path: string }) => (isFhirRoute(route) ? fhirApiId : mainApiId);
 
 describe('config', () => {
   it('the shipped default config is valid', () => {
@@ -135,7 +142,8 @@ describe('one isolated stack per region', () => {
       // data, logs, ops, audit signing, lookup, exports, cursor; the anchoring function's signing key and anchor-bucket key; the CloudTrail trail's key; the messaging adapter's queue key
       expect(count('AWS::KMS::Key')).toBe(11);
       expect(count('AWS::Lambda::Function')).toBeGreaterThan(groups.length);
-      expect(count('AWS::ApiGateway::RestApi')).toBe(1);
+      // The route API and the FHIR API (OperationOutcome gateway responses).
+      expect(count('AWS::ApiGateway::RestApi')).toBe(2);
       expect(count('AWS::CloudFront::Distribution')).toBe(1);
       expect(count('AWS::CloudWatch::Alarm')).toBeGreaterThan(5);
       expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
@@ -332,14 +340,17 @@ describe('functions', () => {
 describe('route table to functions', () => {
   it('every route is a method of the API, integrated with its group\'s function', () => {
     const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
-    // Every method is a route's, besides the FHIR catch-alls (a mock 404 OperationOutcome, no function).
-    expect(methods).toHaveLength(ROUTES.length + FHIR_CATCH_ALL_PATHS.length);
+    // Every method is a route's, besides the FHIR catch-alls (a mock 404 OperationOutcome, no function)
+    // and the FHIR 405s (a mock ANY on each FHIR route path).
+    expect(methods).toHaveLength(ROUTES.length + FHIR_CATCH_ALL_PATHS.length + allowedMethods(ROUTES.filter(isFhirRoute)).size);
     const fnIdOf = (name: string) => functionId(northStack, name);
     for (const g of groups) {
       for (const route of g.routes) {
         const method = methods.find(([, m]) => m.Properties?.OperationName === route.id);
         expect(method, route.id).toBeDefined();
         expect(method![1].Properties!.HttpMethod).toBe(route.method);
+        // /fhir routes are methods of the FHIR API, the others of the route API.
+        expect(refOf(method![1].Properties!.RestApiId), route.id).toBe(apiIdOf(route));
         const uri = text((method![1].Properties!.Integration as { Uri: unknown }).Uri);
         if (g.plane === 'data') {
           // Data functions are invoked through their live alias (the canary moves it), which points at the function.
@@ -846,12 +857,22 @@ const one = (template: typeof north, type: string) => {
   expect(all, type).toHaveLength(1);
   return all[0]!;
 };
+/** The one resource of a type that belongs to a REST API (by its RestApiId). */
+const oneOfApi = (template: typeof north, type: string, apiId: string) => {
+  const all = resourcesOf(template, type).filter(([, r]) => refOf(r.Properties?.RestApiId) === apiId);
+  expect(all, type).toHaveLength(1);
+  return all[0]!;
+};
 
 describe('API Gateway', () => {
   const methods = resourcesOf(north, 'AWS::ApiGateway::Method');
-  const [authorizerId, authorizer] = one(north, 'AWS::ApiGateway::Authorizer');
-  const [validatorId, validator] = one(north, 'AWS::ApiGateway::RequestValidator');
-  const [, stage] = one(north, 'AWS::ApiGateway::Stage');
+  const [authorizerId, authorizer] = oneOfApi(north, 'AWS::ApiGateway::Authorizer', mainApiId);
+  const [validatorId, validator] = oneOfApi(north, 'AWS::ApiGateway::RequestValidator', mainApiId);
+  const [stageId, stage] = oneOfApi(north, 'AWS::ApiGateway::Stage', mainApiId);
+  // The FHIR API has its own authorizer and validator resources (same function, same settings: fhir-api.test.ts).
+  const [fhirAuthorizerId] = oneOfApi(north, 'AWS::ApiGateway::Authorizer', fhirApiId);
+  const [fhirValidatorId] = oneOfApi(north, 'AWS::ApiGateway::RequestValidator', fhirApiId);
+  const [fhirStageId] = oneOfApi(north, 'AWS::ApiGateway::Stage', fhirApiId);
 
   it('an OIDC token authorizer (the authorizer function, configured with the issuer) guards every token route; public routes are the route table\'s public ones', () => {
     expect(authorizer.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
@@ -863,7 +884,7 @@ describe('API Gateway', () => {
     for (const route of ROUTES) {
       const p = props(methods.find(([, m]) => m.Properties?.OperationName === route.id));
       if (route.auth === 'token') {
-        expect(p, route.id).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+        expect(p, route.id).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: isFhirRoute(route) ? fhirAuthorizerId : authorizerId }, ApiKeyRequired: true });
       } else {
         expect(p, route.id).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
       }
@@ -874,7 +895,7 @@ describe('API Gateway', () => {
 
   it('unknown paths under /fhir answer a 404 OperationOutcome (a mock catch-all below each FHIR base), not the problem+json of other paths', () => {
     const resources = north.Resources;
-    const catchAll = methods.filter(([, m]) => m.Properties?.HttpMethod === 'ANY');
+    const catchAll = methods.filter(([, m]) => m.Properties?.HttpMethod === 'ANY' && resources[refOf(m.Properties.ResourceId)!]?.Properties?.PathPart === '{proxy+}');
     const parents = catchAll.map(([, m]) => {
       const resource = resources[refOf(m.Properties!.ResourceId)!]!;
       expect(resource.Properties!.PathPart).toBe('{proxy+}');
@@ -889,8 +910,9 @@ describe('API Gateway', () => {
       expect(response.ResponseParameters['method.response.header.Content-Type']).toBe("'application/fhir+json'");
       const body = JSON.parse(response.ResponseTemplates['application/json']!) as { resourceType: string; issue: { code: string }[] };
       expect(body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] });
-      // It reads nothing, so it needs no token; no function stands behind it.
+      // It reads nothing, so it needs no token; no function stands behind it. It is the FHIR API's.
       expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE' });
+      expect(refOf(m.Properties!.RestApiId)).toBe(fhirApiId);
     }
   });
 
@@ -898,7 +920,7 @@ describe('API Gateway', () => {
     expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
     for (const route of ROUTES) {
       const p = props(methods.find(([, m]) => m.Properties?.OperationName === route.id));
-      expect(p.RequestValidatorId, route.id).toEqual({ Ref: validatorId });
+      expect(p.RequestValidatorId, route.id).toEqual({ Ref: isFhirRoute(route) ? fhirValidatorId : validatorId });
       const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
       expect(Object.keys(p.RequestParameters ?? {}).sort(), route.id).toEqual(params.sort());
       for (const param of params) expect((p.RequestParameters as Record<string, boolean>)[param]).toBe(true);
@@ -909,7 +931,7 @@ describe('API Gateway', () => {
   });
 
   it('usage plans: the web plan and each configured vendor plan with its throttle and quota; the key comes from the authorizer, never from a request', () => {
-    expect(props(one(north, 'AWS::ApiGateway::RestApi'))).toMatchObject({ ApiKeySourceType: 'AUTHORIZER', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    for (const [, api] of resourcesOf(north, 'AWS::ApiGateway::RestApi')) expect(api.Properties).toMatchObject({ ApiKeySourceType: 'AUTHORIZER', EndpointConfiguration: { Types: ['REGIONAL'] } });
     const plans = Object.fromEntries(resourcesOf(north, 'AWS::ApiGateway::UsagePlan').map(([id, p]) => [p.Properties!.UsagePlanName as string, { id, p: p.Properties! }]));
     expect(Object.keys(plans).sort()).toEqual(['fj-test-tenant-large', 'fj-test-tenant-medium', 'fj-test-tenant-small', 'fj-test-tenant-xlarge', 'fj-test-vendor-large', 'fj-test-vendor-standard', 'fj-test-web']);
     // One plan per municipality size tier, with the tier's throttle.
@@ -920,7 +942,12 @@ describe('API Gateway', () => {
     expect(plans['fj-test-vendor-standard']!.p).toMatchObject({ Throttle: { RateLimit: 10, BurstLimit: 20 }, Quota: { Limit: 50_000, Period: 'DAY' } });
     expect(plans['fj-test-vendor-large']!.p).toMatchObject({ Throttle: { RateLimit: 50, BurstLimit: 100 } });
     expect(plans['fj-test-web']!.p).toMatchObject({ Throttle: { RateLimit: TEST_CONFIG.api.webPlan.rateLimit, BurstLimit: TEST_CONFIG.api.webPlan.burstLimit } });
-    for (const { p } of Object.values(plans)) expect((p.ApiStages as unknown[]).length).toBe(1);
+    // Every plan meters both stages, the route API's and the FHIR API's: one bucket per key across /v1 and /fhir.
+    for (const { p } of Object.values(plans)) {
+      const stages = p.ApiStages as { ApiId: unknown; Stage: unknown }[];
+      expect(stages.map((x) => refOf(x.ApiId)).sort()).toEqual([mainApiId, fhirApiId].sort());
+      expect(stages.map((x) => refOf(x.Stage)).sort()).toEqual([stageId, fhirStageId].sort());
+    }
     // The web key is in the web plan, and it is the value the authorizer hands out for persons.
     const [keyId, key] = one(north, 'AWS::ApiGateway::ApiKey');
     expect(props(one(north, 'AWS::ApiGateway::UsagePlanKey'))).toMatchObject({ KeyId: { Ref: keyId }, UsagePlanId: { Ref: plans['fj-test-web']!.id } });
@@ -969,12 +996,13 @@ describe('API Gateway', () => {
     // CloudFront sends that same secret to the API origin, and only there.
     const dist = props(one(north, 'AWS::CloudFront::Distribution')).DistributionConfig as { Origins: { Id: string; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[]; S3OriginConfig?: unknown }[] };
     const apiOrigins = dist.Origins.filter((o) => !o.S3OriginConfig);
-    expect(apiOrigins).toHaveLength(1);
-    expect(apiOrigins[0]!.OriginCustomHeaders).toEqual([{ HeaderName: 'x-fj-origin-verify', HeaderValue: match.SearchString }]);
+    // The route API and the FHIR API, both behind the same origin header and web ACL.
+    expect(apiOrigins).toHaveLength(2);
+    for (const o of apiOrigins) expect(o.OriginCustomHeaders).toEqual([{ HeaderName: 'x-fj-origin-verify', HeaderValue: match.SearchString }]);
     for (const o of dist.Origins.filter((x) => x.S3OriginConfig)) expect(o.OriginCustomHeaders).toBeUndefined();
-    const [, assoc] = one(north, 'AWS::WAFv2::WebACLAssociation');
-    expect(text(assoc.Properties!.ResourceArn)).toContain(one(north, 'AWS::ApiGateway::Stage')[0]);
-    expect(refOf(assoc.Properties!.WebACLArn)).toBe(aclId);
+    const assocs = resourcesOf(north, 'AWS::WAFv2::WebACLAssociation');
+    expect(assocs.map(([, a]) => (text(a.Properties!.ResourceArn).includes(stageId) ? 'main' : text(a.Properties!.ResourceArn).includes(fhirStageId) ? 'fhir' : '?')).sort()).toEqual(['fhir', 'main']);
+    for (const [, assoc] of assocs) expect(refOf(assoc.Properties!.WebACLArn)).toBe(aclId);
     const [, logging] = one(north, 'AWS::WAFv2::LoggingConfiguration');
     expect(text(logging.Properties!.RedactedFields)).toContain('authorization');
     expect(text(logging.Properties!.RedactedFields)).toContain('x-fj-origin-verify');
@@ -1017,8 +1045,8 @@ describe('API Gateway', () => {
     expect(northDist.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
   });
 
-  it('API Gateway\'s own errors are problem+json too', () => {
-    const responses = resourcesOf(north, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties!);
+  it('API Gateway\'s own errors are problem+json too (on the route API; the FHIR API\'s are OperationOutcomes: fhir-api.test.ts)', () => {
+    const responses = resourcesOf(north, 'AWS::ApiGateway::GatewayResponse').filter(([, r]) => refOf(r.Properties!.RestApiId) === mainApiId).map(([, r]) => r.Properties!);
     expect(responses.map((r) => r.ResponseType)).toEqual(expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED', 'QUOTA_EXCEEDED', 'BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX', 'WAF_FILTERED']));
     for (const r of responses) {
       expect((r.ResponseParameters as Record<string, string>)['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
@@ -1089,13 +1117,15 @@ describe('web hosting', () => {
 
   it('the API is served under the same domain: every route path goes to the API stage, uncached', () => {
     const behaviors = dist.CacheBehaviors as { PathPattern: string; TargetOriginId: string; CachePolicyId: string; AllowedMethods: string[] }[];
-    const apiOrigin = (dist.Origins as { Id: string; DomainName: unknown; OriginPath: unknown }[]).find((o) => text(o.DomainName).includes('execute-api'))!;
-    expect(text(apiOrigin.OriginPath)).toContain(one(north, 'AWS::ApiGateway::Stage')[0]);
+    const apiOrigins = (dist.Origins as { Id: string; DomainName: unknown; OriginPath: unknown }[]).filter((o) => text(o.DomainName).includes('execute-api'));
+    // Each origin is one API's stage: the route API's, and the FHIR API's for /fhir.
+    const originOf = (apiId: string) => apiOrigins.find((o) => text(o.DomainName).includes(apiId))!;
+    for (const apiId of [mainApiId, fhirApiId]) expect(text(originOf(apiId).OriginPath)).toContain(oneOfApi(north, 'AWS::ApiGateway::Stage', apiId)[0]);
     const glob = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(path);
     for (const route of ROUTES) {
       const b = behaviors.find((x) => glob(x.PathPattern, route.path.replace(/\{[^}]+\}/g, 'x')));
       expect(b, route.path).toBeDefined();
-      expect(b!.TargetOriginId).toBe(apiOrigin.Id);
+      expect(b!.TargetOriginId, route.path).toBe(originOf(apiIdOf(route)).Id);
       expect(b!.AllowedMethods).toContain(route.method);
       // Managed CachingDisabled: responses with patient data are never cached at the edge.
       expect(b!.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
@@ -1119,12 +1149,14 @@ describe('operations: alarms and a dashboard per region', () => {
     expect(resourcesOf(north, 'AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: 'drift@fellesjournal.example' })]);
   });
 
-  it('5xx rate of this API, throttles of every function, DynamoDB system errors of every table', () => {
+  it('5xx rate of the APIs (the route API and the FHIR API together), throttles of every function, DynamoDB system errors of every table', () => {
     const rate = byName('api-5xx-rate')!;
     const metrics = text(rate.Metrics);
     expect(metrics).toContain('5XXError');
     expect(metrics).toContain('"Count"');
-    expect(metrics).toContain('fellesjournal-test');
+    expect(metrics).toContain('"Value":"fellesjournal-test"');
+    expect(metrics).toContain('"Value":"fellesjournal-test-fhir"');
+    expect(metrics).toContain('FILL(errors0, 0) + FILL(errors1, 0)');
     const throttles = text(byName('function-throttles')!.Metrics);
     expect(throttles).toContain('SUM(Throttles) FROM SCHEMA(\\"AWS/Lambda\\", FunctionName)');
     // Each function is named in the query (by a reference to it, resolved to its name at deploy).
@@ -1165,11 +1197,19 @@ describe('operations: alarms and a dashboard per region', () => {
       expect(a, name).toBeDefined();
       expect(a!.AlarmName).toMatch(/^fellesjournal-test-fn-.+-errors$/);
     }
+    // The slower of the two APIs' p99 (route API, FHIR API).
     const p99 = byName('api-latency-p99')!;
-    expect(p99).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 3000, Namespace: 'AWS/ApiGateway' });
-    expect(text(p99.Dimensions)).toContain('"Value":"test"');
+    expect(p99).toMatchObject({ Threshold: 3000 });
+    const p99Metrics = (p99.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[]);
+    expect(p99Metrics.find((m) => m.Expression)!.Expression).toBe('MAX([FILL(latency0, 0), FILL(latency1, 0)])');
+    const latencies = p99Metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!);
+    expect(latencies.map((m) => [m.Metric.Namespace, m.Metric.MetricName, m.Stat])).toEqual([['AWS/ApiGateway', 'Latency', 'p99'], ['AWS/ApiGateway', 'Latency', 'p99']]);
+    expect(latencies.map((m) => m.Metric.Dimensions.find((d) => d.Name === 'ApiName')!.Value)).toEqual(['fellesjournal-test', 'fellesjournal-test-fhir']);
+    for (const m of latencies) expect(m.Metric.Dimensions.find((d) => d.Name === 'Stage')!.Value).toBe('test');
     const throttled = byName('api-429-rate')!;
     expect(text(throttled.Metrics)).toContain('Api429');
+    // The access log holds both APIs' requests: the 429 share is counted against both APIs' requests.
+    expect(text(throttled.Metrics)).toContain('"Value":"fellesjournal-test-fhir"');
     const filter = resourcesOf(north, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties!).find((f) => text(f.MetricTransformations).includes('"MetricName":"Api429"'))!;
     expect(String(filter.FilterPattern)).toMatch(/\$\.status\s*=\s*"429"/);
     const [accessLogsId] = resourcesOf(north, 'AWS::Logs::LogGroup').find(([id]) => id.startsWith('ApiAccessLogs'))!;
