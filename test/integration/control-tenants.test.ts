@@ -81,6 +81,15 @@ const BODIES: Record<string, unknown> = {
   putMessageParty: { name: 'Sengepost', kind: 'external', service: 'sengepost' },
   sendMessage: { patientId: SOME_ID, to: '90001', kind: 'dialog', subject: 'Emne', text: 'Tekst' },
   replyToThread: { text: 'Svar' },
+  fileMessage: { messageId: SOME_ID },
+  fhirCreateTask: {
+    resourceType: 'Task',
+    intent: 'order',
+    code: { text: 'Test' },
+    for: { reference: `Patient/${SOME_ID}` },
+    owner: { identifier: { system: 'urn:oid:2.16.578.1.12.4.1.2', value: '90001' } },
+    input: [{ valueString: 'Test' }],
+  },
 };
 
 /** Well-formed queries of the data routes that require one (by route id). */
@@ -89,6 +98,7 @@ const QUERIES: Record<string, Record<string, string>> = {
   fhirFindDocumentReferences: { 'patient.identifier': '15838512329' },
   fhirSearchConsent: { patient: SOME_ID },
   fhirSearchCommunication: { patient: SOME_ID },
+  fhirSearchTask: { patient: SOME_ID },
   getMunicipalityStats: { from: '2026-01', to: '2026-01' },
 };
 /** Path parameters named alike by routes that mean different things by them (by route id). */
@@ -100,6 +110,7 @@ const ROUTE_PATH_VALUES: Record<string, Record<string, string>> = {
   fhirUpdateNote: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadConsent: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadCommunication: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
+  fhirReadTask: { id: `${SOME_ID}${SOME_ID}`.replaceAll('-', '') },
   fhirReadPractitioner: { id: '9100002' },
   fhirReadOrganization: { id: '4601' },
   getResearchExtract: { projectId: SOME_ID },
