@@ -8,7 +8,7 @@ import { getUser } from '../../shared/tenancy/user-store';
 import { listRegistryTenants } from '../../shared/tenancy/tenant-profile';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision } from '../core/access-decision';
-import { recordAccess } from '../core/commit';
+import { recordAccess, type GuardedWrite } from '../core/commit';
 import {
   accessCallerOf,
   accessEvent,
@@ -186,15 +186,7 @@ export async function createMyBlock(req: PatientAccessRequest, request: MyBlockR
   // The event names the kind only, never whom (or how many) a name matched.
   const [events, facts] = await Promise.all([citizenEvents(req, nidKey, decision, 'sharing.block.create', item.blockId, { kind: item.target.kind }), loadCitizenFacts(nidKey, now)]);
   const value = toBlock(item, now, 'citizen', await labelOf(item.target));
-  return commitCitizenChange(
-    nidKey,
-    citizenDelivery(req),
-    idem,
-    now,
-    value,
-    [{ write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, factsCopyWrite(nidKey, facts, item, now)],
-    events,
-  );
+  return commitCitizenFact(req, nidKey, idem, now, value, { write: blockPut(item), onConditionFailed: () => new ConflictError('Sperringen finnes allerede.') }, { facts, changed: item }, events);
 }
 
 async function lift(req: PatientAccessRequest, nidKey: string, blockId: string, now: Date): Promise<{ current: BlockItem; next: BlockItem }> {
@@ -213,15 +205,7 @@ export async function liftMyBlock(req: PatientAccessRequest, blockId: string, id
   const [{ current, next }, facts] = await Promise.all([lift(req, nidKey, blockId, now), loadCitizenFacts(nidKey, now)]);
   const events = await citizenEvents(req, nidKey, decision, 'sharing.block.lift', blockId, { kind: current.target.kind });
   const value = toBlock(next, now, 'citizen', await labelOf(next.target));
-  return commitCitizenChange(
-    nidKey,
-    citizenDelivery(req),
-    idem,
-    now,
-    value,
-    [{ write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, factsCopyWrite(nidKey, facts, next, now)],
-    events,
-  );
+  return commitCitizenFact(req, nidKey, idem, now, value, { write: blockReplace(next, current.version), onConditionFailed: () => new ConflictError('Sperringen ble endret samtidig; hent den på nytt.') }, { facts, changed: next }, events);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +259,23 @@ function ownSession(req: PatientAccessRequest): { tenant: string; session: Tenan
 /** A citizen's request delivers owed events with the citizen's own sessions. */
 function citizenDelivery(req: PatientAccessRequest): DeliverySessions {
   return (tenant) => req.sessions.citizen(tenant);
+}
+
+/**
+ * A citizen's own change of one block or consent: its write and the new copy of their access
+ * facts (what every decision reads) in one commit, with the idempotency record and the audit events.
+ */
+function commitCitizenFact<T>(
+  req: PatientAccessRequest,
+  nidKey: string,
+  idem: Parameters<typeof commitCitizenChange>[2],
+  now: Date,
+  value: T,
+  write: GuardedWrite,
+  copy: { facts: CitizenFacts; changed: Parameters<typeof factsCopyWrite>[2] },
+  events: AuditEventInput[],
+): Promise<T> {
+  return commitCitizenChange(nidKey, citizenDelivery(req), idem, now, value, [write, factsCopyWrite(nidKey, copy.facts, copy.changed, now)], events);
 }
 
 /**
@@ -359,13 +360,5 @@ export async function setMyConsent(req: PatientAccessRequest, body: SetConsentRe
   };
   const events = await citizenEvents(req, nidKey, decision, `sharing.consent.${body.status === 'given' ? 'give' : 'withdraw'}`, body.category, { category: body.category });
   const value = consentList([...facts.consents.filter((c) => c.category !== body.category), next]);
-  return commitCitizenChange(
-    nidKey,
-    citizenDelivery(req),
-    idem,
-    now,
-    value,
-    [{ write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, factsCopyWrite(nidKey, facts, next, now)],
-    events,
-  );
+  return commitCitizenFact(req, nidKey, idem, now, value, { write: consentPut(next, current?.version), onConditionFailed: () => new ConflictError('Samtykket ble endret samtidig; prøv igjen.') }, { facts, changed: next }, events);
 }

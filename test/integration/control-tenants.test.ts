@@ -19,6 +19,7 @@ import { useTempDir, useTestStack } from '../support/local-stack';
 import { expectContended, readJson } from '../support/requests';
 import { auditEvents, blockAuditLog } from '../support/tables';
 import { demoToken, syntheticPidFor } from '../support/tokens';
+import { journalLines } from '../support/offboarding-export';
 
 const stack = useTestStack();
 const exportRoot = useTempDir('fj-export-');
@@ -375,15 +376,6 @@ describe('the operator never reaches patient data', () => {
     }
   });
 });
-
-/** The journal records of an export: its part files in order, one record per line. */
-function journalLines(location: string): Record<string, unknown>[] {
-  return readdirSync(location)
-    .filter((f) => /^journal-\d{5}\.ndjson$/.test(f))
-    .sort()
-    .flatMap((f) => readFileSync(join(location, f), 'utf8').split('\n').filter((l) => l.length > 0))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 /** Polls the job (the local runner works in this process) until it is no longer running. */
 async function followJob(jobId: string): Promise<{ state: string; step?: string; error?: string }> {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openExportFor, type ExportWriter, type OpenExport } from '../../functions/tenants/export-writer';
@@ -15,6 +15,7 @@ import { useTempDir, useTestStack } from '../support/local-stack';
 import { readJson } from '../support/requests';
 import { auditEvents } from '../support/tables';
 import { syntheticPidFor } from '../support/tokens';
+import { journalLines } from '../support/offboarding-export';
 
 // The offboarding job against DynamoDB Local with the journal's own paged export: failures injected
 // in the middle of the export, each resumed from the page's cursor, nothing written twice or lost.
@@ -25,15 +26,6 @@ const operator: Caller = { sub: 'drift', kind: 'person', roles: ['operator'], sc
 const ctx: ActorContext = { caller: operator, requestId: 'test-request' };
 const TENANT = '1103';
 const PATIENTS = 5;
-
-/** The journal records of an export: its part files in order, one record per line. */
-function journalLines(location: string): Record<string, unknown>[] {
-  return readdirSync(location)
-    .filter((f) => /^journal-\d{5}\.ndjson$/.test(f))
-    .sort()
-    .flatMap((f) => readFileSync(join(location, f), 'utf8').split('\n').filter((l) => l.length > 0))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 async function seedJournal(): Promise<string[]> {
   const create = await stack.call('/ops/v1/tenants', {
