@@ -23,7 +23,10 @@ export function webRoot(root = REPO_ROOT): string {
 
 /**
  * CloudFront path patterns that go to the API: one per first path segment of the route table
- * (`/v1/*`, `/ops/*`, ...) and exact top-level routes (`/health`, `/openapi.json`).
+ * (`/v1/*`, `/ops/*`, ...) with that segment itself (`/v1`, `/ops`), and exact top-level routes
+ * (`/health`, `/openapi.json`). `/v1/*` does not match `/v1`: without its own pattern it would
+ * fall through to the web client, which answers an API path with index.html instead of the
+ * API's 404.
  */
 export function apiPathPatterns(routes: readonly RouteSpec[]): string[] {
   const patterns = new Set<string>();
@@ -31,7 +34,7 @@ export function apiPathPatterns(routes: readonly RouteSpec[]): string[] {
     const segments = route.path.split('/').filter(Boolean);
     if (segments.length === 0) continue;
     if (segments.length === 1 && !segments[0]!.startsWith('{')) patterns.add(`/${segments[0]}`);
-    else patterns.add(`/${segments[0]}/*`);
+    else patterns.add(`/${segments[0]}`).add(`/${segments[0]}/*`);
   }
   return [...patterns].sort();
 }
@@ -173,9 +176,8 @@ export class WebHosting extends Construct {
     });
     const apiBehavior = behaviorFor(props.api);
     const fhirBehavior = props.fhirApi ? behaviorFor(props.fhirApi) : apiBehavior;
+    // `/fhir` itself goes to the FHIR API too (a 404 OperationOutcome), `/v1` to the route API (problem+json).
     const patterns = apiPathPatterns(props.routes);
-    // `/fhir` itself too: the FHIR API answers it (a 404 OperationOutcome), not the web client.
-    if (props.fhirApi) patterns.push('/fhir');
     const custom = props.region.domainName && props.region.certificateArn;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Fellesjournal ${config.stage} ${props.region.region}`,

@@ -111,6 +111,31 @@ describe('the FHIR API is a REST API of its own in a nested stack', () => {
   });
 });
 
+describe('CloudFront sends every API path to its API, the bare prefixes too', () => {
+  interface Behavior { PathPattern: string; TargetOriginId: string }
+  // CloudFront's matching: the first behavior (in order) whose pattern matches the path, else the default (the web client).
+  const matches = (pattern: string, path: string) => new RegExp(`^${pattern.replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(path);
+
+  it.each(['eu-north-1', 'eu-west-1'])('in %s, /v1 and /ops reach the route API, /fhir the FHIR API; client-side paths the web client', (region) => {
+    const template = synth.json[region]!;
+    const [, dist] = resourcesOf(template, 'AWS::CloudFront::Distribution')[0]!;
+    const config = dist.Properties!.DistributionConfig as { CacheBehaviors: Behavior[]; DefaultCacheBehavior: { TargetOriginId: string }; Origins: { Id: string; DomainName: unknown }[] };
+    const originOfApi = (name: string) => {
+      const apiId = resourcesOf(template, 'AWS::ApiGateway::RestApi').find(([, r]) => r.Properties?.Name === name)![0];
+      return config.Origins.find((o) => text(o.DomainName).includes(apiId))!.Id;
+    };
+    const targetOf = (path: string) => config.CacheBehaviors.find((b) => matches(b.PathPattern, path))?.TargetOriginId ?? config.DefaultCacheBehavior.TargetOriginId;
+    const routeApi = originOfApi('fellesjournal-test');
+    const fhirApi = originOfApi('fellesjournal-test-fhir');
+    const web = config.DefaultCacheBehavior.TargetOriginId;
+    expect(new Set([routeApi, fhirApi, web]).size).toBe(3);
+    // The bare prefix gets the API's own 404 (problem+json, OperationOutcome), not index.html.
+    for (const path of ['/v1', '/v1/', '/v1/patients/x', '/ops', '/ops/v1/tenants', '/health', '/openapi.json']) expect(targetOf(path), path).toBe(routeApi);
+    for (const path of ['/fhir', '/fhir/', '/fhir/R4', '/fhir/R4/Patient/x']) expect(targetOf(path), path).toBe(fhirApi);
+    for (const path of ['/', '/index.html', '/patients/x', '/messages/threads/x', '/v10', '/fhirx']) expect(targetOf(path), path).toBe(web);
+  });
+});
+
 describe('API Gateway\'s own errors under /fhir are OperationOutcomes', () => {
   // Status, issue code and extra headers of each gateway-made error the FHIR API answers.
   const EXPECTED: Record<string, { status?: string; code: string; headers?: Record<string, string> }> = {
