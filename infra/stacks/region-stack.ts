@@ -483,6 +483,8 @@ export class RegionStack extends Stack {
 
     new CfnOutput(this, 'Url', { value: `https://${props.region.domainName ?? this.web.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    // CloudFront (Url) is the entry; the stage URL is for testing the FHIR API behind it directly.
+    new CfnOutput(this, 'FhirApiUrl', { value: this.fhirApi.restApi.url, description: 'FHIR API stage URL (FHIR base: <FhirApiUrl>fhir/R4); the regional WAF refuses requests without the origin header' });
     new CfnOutput(this, 'TenantRoleArn', { value: this.tenantRole.role.roleArn });
     new CfnOutput(this, 'SharingReadRoleArn', { value: this.sharingReadRole.role.roleArn });
     new CfnOutput(this, 'WebUsagePlanId', { value: this.api.webPlan.usagePlanId });

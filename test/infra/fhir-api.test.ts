@@ -111,6 +111,21 @@ describe('the FHIR API is a REST API of its own in a nested stack', () => {
   });
 });
 
+describe('the region stack names the FHIR API\'s stage URL beside the route API\'s', () => {
+  it('FhirApiUrl is the FHIR API\'s stage URL, built as ApiUrl is for the route API', () => {
+    // The region stack's own outputs, the nested FHIR stack's outputs it reads resolved to their values.
+    const outputs = north.Outputs as Record<string, { Value: unknown } | undefined>;
+    expect(outputs.FhirApiUrl, 'FhirApiUrl output').toBeDefined();
+    const [fhirStageId] = oneOf('AWS::ApiGateway::Stage', fhirApiId);
+    const [mainStageId] = oneOf('AWS::ApiGateway::Stage', mainApiId);
+    const fhirUrl = text(outputs.FhirApiUrl!.Value);
+    // The same https://<api>.execute-api.<region>.<suffix>/<stage>/ form, of the FHIR API and its stage.
+    expect(fhirUrl).toBe(text(outputs.ApiUrl!.Value).replaceAll(`"${mainApiId}"`, `"${fhirApiId}"`).replaceAll(`"${mainStageId}"`, `"${fhirStageId}"`));
+    expect(fhirUrl).toContain(`{"Ref":"${fhirApiId}"}`);
+    expect(fhirUrl).not.toContain(mainApiId);
+  });
+});
+
 describe('CloudFront sends every API path to its API, the bare prefixes too', () => {
   interface Behavior { PathPattern: string; TargetOriginId: string }
   // CloudFront's matching: the first behavior (in order) whose pattern matches the path, else the default (the web client).

@@ -125,6 +125,7 @@ export async function synthesize(config: InfraConfig = TEST_CONFIG, options: Bui
       outputs[resourceId] = Object.fromEntries(Object.entries((nested[child.node.id]!.Outputs ?? {}) as Record<string, { Value: unknown }>).map(([k, o]) => [`Outputs.${k}`, substitute(o.Value, params)]));
     }
     for (const id of Object.keys(merged.Resources)) merged.Resources[id] = resolveOutputs(merged.Resources[id], outputs) as TemplateJson['Resources'][string];
+    if (parent.Outputs) merged.Outputs = resolveOutputs(parent.Outputs, outputs) as TemplateJson['Outputs'];
     raw[region.region] = { parent, nested };
     json[region.region] = merged;
     templates[region.region] = Template.fromJSON(merged);
