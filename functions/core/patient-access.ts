@@ -178,6 +178,25 @@ export async function loadPatientContext(session: TenantSession, patientId: stri
   return patient ? { patient, relationships } : undefined;
 }
 
+/** The citizen's facts item (`CIT#<key>` / `FACTS`) as a caller read it beside its own reads; `item` undefined: absent. */
+export interface FactsRead {
+  nidKey: string;
+  item: Item | undefined;
+}
+
+/**
+ * The patient id registered for a national id key in this tenant and the citizen's facts item, in
+ * ONE BatchGetItem: both are keyed by the national id's key, so neither waits for the other (a
+ * search by national id, whose hit's decision then takes the facts from here).
+ */
+export async function patientIdAndFactsByNationalIdKey(session: TenantSession, nidKey: string): Promise<{ patientId?: string; facts: FactsRead }> {
+  const [lookup, facts] = await session.db.getAcross([
+    { table: 'journal', pk: journalKeys.nationalIdPk(session.tenant, nidKey), sk: journalKeys.nationalIdSk },
+    { table: 'sharing', pk: sharingKeys.citizenPk(nidKey), sk: sharingKeys.factsSk },
+  ]);
+  return { ...(typeof lookup?.patientId === 'string' ? { patientId: lookup.patientId } : {}), facts: { nidKey, item: facts } };
+}
+
 /** The patient id registered for a national id key in this tenant (a citizen's record there). */
 export async function patientIdByNationalIdKey(session: TenantSession, nidKey: string): Promise<string | undefined> {
   const item = await session.db.get('journal', journalKeys.nationalIdPk(session.tenant, nidKey), journalKeys.nationalIdSk);
@@ -278,18 +297,22 @@ export type ReadAlong = { table: TableId; pk: string; sk: string };
  * them. Where a copy is absent (data written before it existed) the decision queries what it
  * copies instead, as before, and writes the copy for the next request (best effort, only if still
  * absent: a concurrent change writes it under the same condition, so the copy never misses one).
+ * `facts`: the citizen's facts item already read in this request (by a caller that knew the
+ * national id before the patient), used instead of reading it in the batch when it is the
+ * patient's citizen's.
  */
 export async function loadContextAndFacts(
   session: TenantSession,
   patientId: string,
   action: JournalAction,
   now: Date,
-  along: { keys?: ReadAlong[]; auditHead?: { requestId: string }; nidKey?: string } = {},
+  along: { keys?: ReadAlong[]; auditHead?: { requestId: string }; nidKey?: string; facts?: FactsRead } = {},
 ): Promise<{ context: PatientContext; facts: CitizenFacts; along: (Item | undefined)[] } | undefined> {
   const tenant = session.tenant;
   const pk = journalKeys.patientPk(tenant, patientId);
   const needsFacts = NEEDS_CITIZEN_FACTS.has(action);
-  const known = needsFacts ? (along.nidKey ?? nidKeys.get(`${tenant}/${patientId}`)) : undefined;
+  const given = needsFacts ? along.facts : undefined;
+  const known = needsFacts && !given ? (along.nidKey ?? nidKeys.get(`${tenant}/${patientId}`)) : undefined;
   const head = along.auditHead ? auditHeadSlot(tenant, patientId, along.auditHead.requestId) : undefined;
   const keys: ReadAlong[] = [
     { table: 'journal', pk, sk: journalKeys.patientSk },
@@ -306,7 +329,8 @@ export async function loadContextAndFacts(
   const alongItems = head ? rest.slice(1) : rest;
   rememberNidKey(tenant, patientId, patient.nidKey);
   const access = items[1] as PatientAccessItem | undefined;
-  const copy = known === patient.nidKey ? (items[2] as CitizenFactsItem | undefined) : undefined;
+  const read = given ? (given.nidKey === patient.nidKey ? given.item : undefined) : known === patient.nidKey ? items[2] : undefined;
+  const copy = read?.itemType === 'citizen-facts' ? (read as CitizenFactsItem) : undefined;
   const [context, facts] = await Promise.all([
     access ? Promise.resolve<PatientContext>({ patient, relationships: access.relationships, accessRev: access.rev }) : contextByQuery(session, patient),
     !needsFacts ? NO_FACTS : copy ? factsOf(copy.items, now, copy.rev) : factsByQuery(session, patient.nidKey, now),

@@ -7,17 +7,18 @@ import { hasRole } from '../../shared/auth/caller';
 import type { AuditEventInput, PurposeOfUse } from '../core/audit-event';
 import { decideAccess, hidesPatient, RULES, type AccessDecision } from '../core/access-decision';
 import { commitIdempotent, type IdempotencyScope, recordAccess, replayIdempotent, requestHash, type WriteOutcome } from '../core/commit';
-import { prefetchAuditHead } from '../core/audit-chain';
-import { settle } from '../../shared/settle';
 import {
   accessCallerOf,
   accessEvent,
   authorize,
   factItems,
   factsForDecision,
+  type FactsRead,
   loadCitizenFacts,
+  loadContextAndFacts,
   loadPatientContext,
   nowOf,
+  patientIdAndFactsByNationalIdKey,
   patientIdByNationalIdKey,
   relationshipFacts,
   type CitizenFacts,
@@ -178,20 +179,27 @@ interface Hit {
 }
 
 /** The patient if it exists and matches the name typed; with the citizen's blocks for the decision. */
-async function hitOf(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter, early?: EarlyFacts): Promise<Hit | undefined> {
+async function hitByName(req: TenantRequest, body: SearchPatientsRequest, patientId: string, now: Date, filter: SearchFilter): Promise<Hit | undefined> {
   const context = await loadPatientContext(req.session, patientId);
   if (!context) return undefined;
   const patient = await toPatient(req.session, context.patient);
   if ('name' in body && !nameMatches(patient.name, body.name)) return undefined;
   if (filter.birthDate !== undefined && patient.birthDate !== filter.birthDate) return undefined;
-  const facts = early && early.nidKey === context.patient.nidKey ? (await early.read)() : await loadCitizenFacts(context.patient.nidKey, now);
-  return { context, patient, facts };
+  return { context, patient, facts: await loadCitizenFacts(context.patient.nidKey, now) };
 }
 
-/** The searched citizen's facts, read beside the lookup (a search by national id knows whose they are). */
-interface EarlyFacts {
-  nidKey: string;
-  read: Promise<() => CitizenFacts>;
+/**
+ * The patient the national-id lookup named, decided on the citizen's facts item read with the
+ * lookup: the patient, its access copy and the audit head of its log (the hit, allowed or refused,
+ * is audited there) in one BatchGetItem. A copy that is absent (old data) is replaced by a query
+ * of what it copies (loadContextAndFacts).
+ */
+async function hitByNationalId(req: TenantRequest, patientId: string, now: Date, filter: SearchFilter, facts: FactsRead): Promise<Hit | undefined> {
+  const loaded = await loadContextAndFacts(req.session, patientId, 'patient.read', now, { auditHead: { requestId: req.requestId }, facts });
+  if (!loaded) return undefined;
+  const patient = await toPatient(req.session, loaded.context.patient);
+  if (filter.birthDate !== undefined && patient.birthDate !== filter.birthDate) return undefined;
+  return { context: loaded.context, patient, facts: loaded.facts };
 }
 
 /**
@@ -208,12 +216,12 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   let ids: string[];
   let truncated = false;
   const now = nowOf(req);
-  const early: EarlyFacts | undefined = searchedKey ? { nidKey: searchedKey, read: settle(loadCitizenFacts(searchedKey, now)) } : undefined;
+  let hitOf = (id: string) => hitByName(req, body, id, now, filter);
   if (searchedKey) {
-    const id = await patientIdByNationalIdKey(req.session, searchedKey);
-    ids = id ? [id] : [];
-    // The hit, allowed or refused, is audited in its own log: its head is read beside its context.
-    if (id) prefetchAuditHead(req.session.db, req.tenant, id, req.requestId);
+    // The lookup and the citizen's facts are both keyed by the national id: one BatchGetItem.
+    const found = await patientIdAndFactsByNationalIdKey(req.session, searchedKey);
+    ids = found.patientId ? [found.patientId] : [];
+    hitOf = (id) => hitByNationalId(req, id, now, filter, found.facts);
   } else {
     const candidates = await candidatesByName(req.session, 'name' in body ? body.name : '');
     ids = candidates.ids;
@@ -227,7 +235,7 @@ export async function searchPatients(req: TenantRequest, body: SearchPatientsReq
   let full = false;
   // Candidates come in id order; check them in batches until the page is full.
   for (let i = 0; i < ids.length && !full; i += SEARCH_LIMIT) {
-    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map((id) => hitOf(req, body, id, now, filter, early)));
+    const batch = await Promise.all(ids.slice(i, i + SEARCH_LIMIT).map(hitOf));
     for (const hit of batch) {
       if (!hit) continue;
       const decision = decideAccess({
