@@ -80,6 +80,9 @@ export function installCounting(): void {
     if (!instrumented.has(this)) {
       instrumented.add(this);
       (this.middlewareStack as unknown as { add: (m: Middleware, o: object) => void }).add(countingMiddleware, { step: 'initialize', name: 'benchCounting' });
+      // Clients cache each command's resolved stack (cacheMiddleware, shared/db/client.ts): drop
+      // what a client resolved before the counting was added.
+      delete (this as unknown as { handlers?: unknown }).handlers;
     }
     return send.apply(this, args);
   };

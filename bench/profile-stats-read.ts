@@ -1,12 +1,12 @@
 import '../local/terminal-env';
-import { Session } from 'node:inspector/promises';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { seedDemoData } from '../local/seed';
 import { startLocalStack } from '../local/stack';
+import { profiler } from './cpu-profile';
 import { httpLoad } from './http-load';
 import { countOp } from './instrument';
 import { STATS_READ, seedYear } from './scenarios/stats';
@@ -19,11 +19,6 @@ import { STATS_READ, seedYear } from './scenarios/stats';
  * client at the bench's concurrency and records a V8 CPU profile of this process (gateway,
  * handler, SDK) during the measured reads only; prints self time per read by function.
  */
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
 
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -38,31 +33,15 @@ async function main(): Promise<void> {
     const body = await get();
     const counts = await countOp(async () => void (await get()), 5);
     console.log(`one read: ${body.length} bytes of JSON; DynamoDB ${JSON.stringify(counts)}`);
-    const session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 200 });
-    const count = Number(values.count);
-    const result = await httpLoad({ url: stack.url, token, mode: 'get', items: [{ path: STATS_READ.path }], count, concurrency: STATS_READ.concurrency, warmup: 100 }, (phase) => {
-      if (phase === 'start') void session.post('Profiler.start');
-    });
-    const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
-    writeFileSync(values.out, JSON.stringify(profile));
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const fnUs = new Map<string, number>();
-    let busy = 0;
-    profile.samples.forEach((id, i) => {
-      const node = byId.get(id)!;
-      const us = profile.timeDeltas[i] ?? 0;
-      if (node.callFrame.functionName === '(idle)') return;
-      busy += us;
-      const fn = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(functions|shared|local)\//, '$1/')}:${node.callFrame.lineNumber}`;
-      fnUs.set(fn, (fnUs.get(fn) ?? 0) + us);
-    });
-    console.log(`${result.ops} reads at concurrency ${STATS_READ.concurrency}: ${result.opsPerSec.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}; busy ${(busy / 1000 / result.ops).toFixed(2)} ms CPU per read (sampled)`);
-    for (const [fn, us] of [...fnUs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(us / 1000 / result.ops).toFixed(3)}  ${fn}`);
-    console.log(`\nprofile: ${values.out}`);
-    session.disconnect();
+    const cpu = await profiler();
+    const result = await httpLoad(
+      { url: stack.url, token, mode: 'get', items: [{ path: STATS_READ.path }], count: Number(values.count), concurrency: STATS_READ.concurrency, warmup: 100 },
+      (phase) => {
+        if (phase === 'start') cpu.start();
+      },
+    );
+    console.log(`${result.ops} reads at concurrency ${STATS_READ.concurrency}: ${result.opsPerSec.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}`);
+    await cpu.stopAndReport(values.out, result.ops, 'read');
     await stack.stop();
   } finally {
     await dynamo.stop();

@@ -10,6 +10,27 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fellesjournal' });
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Fellesjournal' });
 
+const tenantMetrics = new Map<string, Metrics>();
+const MAX_TENANT_METRICS = 1_000;
+
+/**
+ * A metric published at once with the tenant as its dimension (EMF), so the dashboard can rank
+ * municipalities without multiplying every other metric by 357. One instance per tenant and
+ * container: `singleMetric()` builds a new Metrics, reading its configuration from the
+ * environment, which was a quarter of a millisecond on every request; the tenant is a default
+ * dimension, so it survives each publish.
+ */
+export function tenantMetric(dimension: string, tenant: string): Metrics {
+  let m = tenantMetrics.get(tenant);
+  if (!m) {
+    if (tenantMetrics.size >= MAX_TENANT_METRICS) tenantMetrics.clear();
+    m = metrics.singleMetric();
+    m.setDefaultDimensions({ [dimension]: tenant });
+    tenantMetrics.set(tenant, m);
+  }
+  return m;
+}
+
 /**
  * The Tracer only where per-call tracing is on (a stage with `traceAwsCalls`, infra/config.ts).
  * Loading it loads the X-Ray SDK, whose async-context hook tracks every promise of the process;

@@ -26,7 +26,8 @@ const WRITES = 400;
 const READS = 1000;
 const SEARCHES = 600;
 const ROUNDS = 4;
-const NOTE = 'Pasienten vurdert i hjemmet. '.repeat(35);
+/** A ~1 KB note body (the bench's entries). */
+export const NOTE = 'Pasienten vurdert i hjemmet. '.repeat(35);
 
 function benchCaller(): Caller {
   const u = DEMO_USERS.find((x) => x.id === USER)!;

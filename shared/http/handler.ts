@@ -11,7 +11,7 @@ import { openRequestSessions, type RequestSessions } from '../db/session-source'
 import type { TenantSession } from '../db/sessions';
 import { DomainError, ForbiddenError } from '../errors';
 import { METRICS, TENANT_DIMENSION } from '../metric-names';
-import { logger, metrics, traceMiddleware } from '../observability';
+import { logger, metrics, tenantMetric, traceMiddleware } from '../observability';
 import { admitTenant, resolveCaller, resolveTenant, type ResolvedTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
 import { etagOf } from './etag';
@@ -225,11 +225,7 @@ export function httpHandler<R extends RouteSpec>(
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
       if (meteredTenant) {
-        // A metric of its own with the tenant dimension (EMF), so the dashboard can rank
-        // municipalities without multiplying every other metric by 357.
-        const perTenant = metrics.singleMetric();
-        perTenant.addDimension(TENANT_DIMENSION, meteredTenant);
-        perTenant.addMetric(status === 429 ? METRICS.tenantThrottled : METRICS.tenantRequests, MetricUnit.Count, 1);
+        tenantMetric(TENANT_DIMENSION, meteredTenant).addMetric(status === 429 ? METRICS.tenantThrottled : METRICS.tenantRequests, MetricUnit.Count, 1);
       }
       logger.info('request', { status, ms: Date.now() - started });
     }

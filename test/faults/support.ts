@@ -183,6 +183,8 @@ export function injectDynamoFaults(plan: FaultPlan): { restore: () => void; inje
     // Once per client; the middleware asks whichever plan is active (none after restore).
     if (!patchedClients.has(this)) {
       patchedClients.add(this);
+      // A client that sent before the patch resolved its stacks without this (cacheMiddleware).
+      this.config.cacheMiddleware = false;
       this.middlewareStack.add(
         (next, context) => async (args) => {
           const fault = activePlan?.(String(context.commandName), args.input as Record<string, unknown>);

@@ -8,6 +8,7 @@ import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship } from '../support/patients';
 import { expectJson, readJson } from '../support/requests';
 import { demoToken, personToken, syntheticPidFor } from '../support/tokens';
+import { observeDynamo } from '../support/dynamo-observe';
 
 /**
  * Identity comes from HelseID, authority from the registry (issue 13, points 1, 3 and 6): a token
@@ -66,13 +67,10 @@ describe('who a caller is comes from HelseID; what they may do, from the registr
 describe('the registry read per request', () => {
   it('takes at most two round trips: the pid index (then cached), and the user with the tenant entry', async () => {
     const calls: string[] = [];
-    dynamo().middlewareStack.add(
-      (next, context) => async (args) => {
-        calls.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countRegistryCalls' },
-    );
+    const stopCounting = observeDynamo(dynamo(), 'countRegistryCalls', (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    });
     try {
       const token = await personToken(stack.issuer, { pid: pidOf('oslo.revisor') });
       const first = await stack.call('/v1/tenant', { token });
@@ -82,7 +80,7 @@ describe('the registry read per request', () => {
       expect((await stack.call('/v1/tenant', { token })).status).toBe(200);
       expect(calls).toEqual(['BatchGetItemCommand']);
     } finally {
-      dynamo().middlewareStack.remove('countRegistryCalls');
+      stopCounting();
     }
   });
 });

@@ -7,6 +7,7 @@ import { dynamo } from '../../shared/db/client';
 import type { RouteSpec } from '../../shared/http/route';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { createDraft, createPatient, createRelationship } from '../support/patients';
+import { observeDynamo } from '../support/dynamo-observe';
 
 /**
  * Property-based fuzzing of the request contracts (issue 20, point 2), through the local gateway
@@ -44,15 +45,12 @@ function tablesOf(command: string, input: Record<string, unknown>): string[] {
 
 beforeAll(async () => {
   stack = await startTestStack();
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName);
-      if (WRITES.has(command)) written.push(...tablesOf(command, args.input as Record<string, unknown>));
-      for (const t of written) everWritten.add(t);
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordFuzzWrites' },
-  );
+  observeDynamo(dynamo(), 'recordFuzzWrites', (next, context) => async (args) => {
+    const command = String(context.commandName);
+    if (WRITES.has(command)) written.push(...tablesOf(command, args.input as Record<string, unknown>));
+    for (const t of written) everWritten.add(t);
+    return next(args);
+  });
   // Real ids, so that some generated requests reach past the contract into the use case.
   const patient = await createPatient(stack, 'oslo.lege', { nationalId: syntheticNationalId({ day: 4, month: 5, year: 1977 }, 321), name: 'Fuzz Testesen', birthDate: '1977-05-04', gender: 'unknown' });
   const relationship = await createRelationship(stack, 'oslo.lege', patient.id);

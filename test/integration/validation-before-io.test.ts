@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/db/client';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { observeDynamo } from '../support/dynamo-observe';
 
 /**
  * Params, query, headers and body are validated before any DynamoDB call: a malformed request
@@ -13,13 +14,10 @@ const calls: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack();
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countDynamoCalls' },
-  );
+  observeDynamo(dynamo(), 'countDynamoCalls', (next, context) => async (args) => {
+    calls.push(String(context.commandName));
+    return next(args);
+  });
   // Tokens are minted (and the user read) outside the request under test.
   await stack.call('/v1/me', { as: 'oslo.lege' });
 });
