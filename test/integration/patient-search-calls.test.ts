@@ -8,6 +8,7 @@ import { platformDb } from '../../shared/db/sessions';
 import { tableName } from '../../shared/db/tables';
 import { journalKeys, type PatientAccessItem } from '../../functions/core/journal-record';
 import { sharingKeys, type CitizenFactsItem } from '../../functions/core/sharing-record';
+import { observeDynamo } from '../support/dynamo-observe';
 import { useTestStack } from '../support/local-stack';
 import { createPatient, createRelationship } from '../support/patients';
 import { auditEvents, localDynamoClient, tenantDb } from '../support/tables';
@@ -32,22 +33,18 @@ const calls: Call[] = [];
 let recording = false;
 
 // The local gateway runs the handlers in this process on the shared client: a middleware on it sees every call.
+let stopCounting: () => void = () => undefined;
 beforeAll(() => {
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      if (recording) {
-        const input = args.input as { RequestItems?: Record<string, unknown>; TableName?: string; TransactItems?: unknown[] };
-        const tables = input.RequestItems ? Object.keys(input.RequestItems) : input.TableName ? [input.TableName] : [];
-        calls.push({ command: String(context.commandName), tables: tables.map((t) => t.replace(`fj-${stack.stage}-`, '')).sort() });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'countSearchCalls' },
-  );
+  stopCounting = observeDynamo(dynamo(), 'countSearchCalls', (next, context) => async (args) => {
+    if (recording) {
+      const input = args.input as { RequestItems?: Record<string, unknown>; TableName?: string; TransactItems?: unknown[] };
+      const tables = input.RequestItems ? Object.keys(input.RequestItems) : input.TableName ? [input.TableName] : [];
+      calls.push({ command: String(context.commandName), tables: tables.map((t) => t.replace(`fj-${stack.stage}-`, '')).sort() });
+    }
+    return next(args);
+  });
 });
-afterAll(() => {
-  dynamo().middlewareStack.remove('countSearchCalls');
-});
+afterAll(() => stopCounting());
 
 /** The DynamoDB calls one search makes (the caller's token and registry entries are warm: a later request). */
 async function searchCounted(as: string, nationalId: string): Promise<{ ids: string[]; calls: Call[] }> {
