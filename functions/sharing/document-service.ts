@@ -204,7 +204,7 @@ async function callerContextAndFacts(req: PatientAccessRequest, session: TenantS
  */
 async function documentWithOriginHead(reader: { db: TenantDb }, origin: string, entryId: string, patientId: string, requestId: string): Promise<DocumentIndexItem | undefined> {
   const head = auditHeadSlot(origin, patientId, requestId);
-  let read: { doc?: DocumentIndexItem; along?: Record<string, unknown> };
+  let read: Awaited<ReturnType<typeof readDocumentWith>>;
   try {
     read = await readDocumentWith(reader.db, origin, entryId, { table: 'audit', ...head.key });
   } catch {
@@ -224,8 +224,8 @@ function documentNotFound(): NotFoundError {
  * they never change); the caller's own patient record, the citizen's blocks and consents, the
  * document's index item with the origin log's audit head (one batch through a sharing-read
  * session of that one document) and the origin's registry entry are read in parallel; the content
- * is opened in the document's key context only after the decision allowed it. The index item is written in the journal's own transaction, so
- * its status and version are the entry head's.
+ * is opened in the document's key context only after the decision allowed it. The index item is
+ * written in the journal's own transaction, so its status and version are the entry head's.
  */
 export async function retrieveDocument(req: PatientAccessRequest, documentId: string): Promise<RetrievedDocument> {
   const session = ownSession(req);
