@@ -3,7 +3,8 @@ import { documentIdOf, type BlockTarget, type NamedBlockTarget, type SharingCate
 import { isSharableEntryType, type Author, type EntryStatus, type EntryType } from '../../shared/contracts/journal';
 import type { Envelope } from '../../shared/crypto';
 import { platformDb, type TenantSession } from '../../shared/db/sessions';
-import type { TenantDb, TxWrite } from '../../shared/db/tenant-db';
+import type { Item, TenantDb, TxWrite } from '../../shared/db/tenant-db';
+import type { TableId } from '../../shared/db/tables';
 import type { EntryItem, EntrySealed } from './journal-record';
 
 /**
@@ -252,6 +253,18 @@ export async function readDocument(db: TenantDb, origin: string, entryId: string
   const key = sharedDocumentKey(origin, entryId);
   const item = await db.get<DocumentIndexItem>('sharing', key.pk, key.sk);
   return item?.itemType === 'document' ? item : undefined;
+}
+
+/**
+ * The same item and one item of another table beside it, in one BatchGetItem: a retrieval across
+ * municipalities reads the origin log's audit head with the document (functions/sharing/document-service.ts).
+ * The sharing-read role allows the batch for exactly the document's key in the sharing table, as it
+ * does GetItem; unprocessed keys are asked again by the scoped db's batch (`getAcross`).
+ */
+export async function readDocumentWith(db: TenantDb, origin: string, entryId: string, along: { table: TableId; pk: string; sk: string }): Promise<{ doc?: DocumentIndexItem; along?: Item }> {
+  const key = sharedDocumentKey(origin, entryId);
+  const [item, other] = await db.getAcross([{ table: 'sharing', ...key }, along]);
+  return { ...(item?.itemType === 'document' ? { doc: item as DocumentIndexItem } : {}), ...(other ? { along: other } : {}) };
 }
 
 /** Every indexed document of a citizen in the region, newest event first (bounded). */

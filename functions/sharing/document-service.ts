@@ -9,9 +9,9 @@ import { groupBy } from '../../shared/group-by';
 import { settle } from '../../shared/settle';
 import type { AuditEventInput } from '../core/audit-event';
 import { blockInForce, decideAccess, type AccessDecision, type AccessInput } from '../core/access-decision';
-import { prefetchAuditHead } from '../core/audit-chain';
+import { auditHeadSlot } from '../core/audit-chain';
 import { recordAccess } from '../core/commit';
-import { type DocumentFacts, type DocumentIndexItem, documentsOfCitizen, getDocument, openDocumentContent, openTitle, readDocument } from '../core/sharing-record';
+import { type DocumentFacts, type DocumentIndexItem, documentsOfCitizen, getDocument, openDocumentContent, openTitle, readDocument, readDocumentWith } from '../core/sharing-record';
 import {
   accessCallerOf,
   accessEvent,
@@ -47,7 +47,8 @@ function ownSession(req: PatientAccessRequest): TenantSession {
 /**
  * What reads one document's index item and opens it: the caller's own session for a document of
  * their own municipality, else a narrow sharing-read session of that one document (in AWS: GetItem
- * of its index item and Decrypt in its context only; nothing else of the origin).
+ * or BatchGetItem of its index item, the origin's audit log, and Decrypt in the document's context
+ * only; nothing else of the origin).
  */
 async function readerOf(req: PatientAccessRequest, origin: string, entryId: string): Promise<{ db: TenantDb; keys: Envelope }> {
   if (req.session?.tenant === origin) return req.session;
@@ -194,6 +195,25 @@ async function callerContextAndFacts(req: PatientAccessRequest, session: TenantS
 }
 
 
+/**
+ * A document of another municipality through its sharing-read session, with the head of the
+ * origin's log that the retrieval's append there will use, in one BatchGetItem (the role allows the
+ * batch for the document's key alone in the sharing table). The head is only a hint to the append:
+ * if the batch fails, the document is read alone and the append reads the head itself, so a failing
+ * audit log fails the request at the append, where it is counted and alarmed on.
+ */
+async function documentWithOriginHead(reader: { db: TenantDb }, origin: string, entryId: string, patientId: string, requestId: string): Promise<DocumentIndexItem | undefined> {
+  const head = auditHeadSlot(origin, patientId, requestId);
+  let read: Awaited<ReturnType<typeof readDocumentWith>>;
+  try {
+    read = await readDocumentWith(reader.db, origin, entryId, { table: 'audit', ...head.key });
+  } catch {
+    return readDocument(reader.db, origin, entryId);
+  }
+  head.offer(Promise.resolve(read.along));
+  return read.doc;
+}
+
 /** The answer for a document id that names no shared document (and for one hidden from the caller). */
 function documentNotFound(): NotFoundError {
   return new NotFoundError('Dokumentet finnes ikke.');
@@ -202,10 +222,10 @@ function documentNotFound(): NotFoundError {
 /**
  * Retrieves one document. The index names the origin's patient and the citizen (remembered, as
  * they never change); the caller's own patient record, the citizen's blocks and consents, the
- * document's index item (through a sharing-read session of that one document) and the origin's
- * registry entry are read in parallel; the content is opened in the document's key context only
- * after the decision allowed it. The index item is written in the journal's own transaction, so
- * its status and version are the entry head's.
+ * document's index item with the origin log's audit head (one batch through a sharing-read
+ * session of that one document) and the origin's registry entry are read in parallel; the content
+ * is opened in the document's key context only after the decision allowed it. The index item is
+ * written in the journal's own transaction, so its status and version are the entry head's.
  */
 export async function retrieveDocument(req: PatientAccessRequest, documentId: string): Promise<RetrievedDocument> {
   const session = ownSession(req);
@@ -220,12 +240,12 @@ export async function retrieveDocument(req: PatientAccessRequest, documentId: st
   const [contextRead, headRead, callerRead, profileRead] = [
     settle(callerContextAndFacts(req, session, nidKey, now)),
     settle(
-      readerOf(req, origin, entryId).then(async (reader) => {
-        // The head of the origin's log the append there will use, read beside the document (the
-        // sharing-read session may read both, the document by GetItem only), not after the decision.
-        if (origin !== tenant) prefetchAuditHead(reader.db, origin, identity.patientId, req.requestId);
-        return { reader, doc: await readDocument(reader.db, origin, entryId) };
-      }),
+      readerOf(req, origin, entryId).then(async (reader) => ({
+        reader,
+        // Across municipalities the head of the origin's log the append there will use comes in the
+        // document's own batch, not after the decision (at home the decision's batch read the head).
+        doc: origin === tenant ? await readDocument(reader.db, origin, entryId) : await documentWithOriginHead(reader, origin, entryId, identity.patientId, req.requestId),
+      })),
     ),
     settle(accessCallerOf(req.caller)),
     settle(dir.profile(origin)),

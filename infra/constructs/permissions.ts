@@ -566,9 +566,10 @@ export function exportStatements(
  * municipality. Only the vending function may assume it, with tags `origin` (that municipality),
  * `document` (the entry id; absent for a session that only records accesses) and `tenant` (the
  * caller's own municipality, from the registry; absent for a citizen). It may:
- * - GetItem the document's own index item in the sharing table (`T#<origin>#DOC#<document>`,
- *   which holds its sealed title and content) and nothing else there: no patient, relationship or
- *   other entry item of the origin (those are in the journal table, which it cannot touch);
+ * - read (GetItem, or BatchGetItem beside its audit heads) the document's own index item in the
+ *   sharing table (`T#<origin>#DOC#<document>`, which holds its sealed title and content) and
+ *   nothing else there: no patient, relationship or other entry item of the origin (those are in
+ *   the journal table, which it cannot touch), no citizen's items;
  * - kms:Decrypt with the origin's key only where the encryption context names the origin and
  *   that document (`document` = the tag): the document's own data keys; never GenerateDataKey;
  * - read and add items of the origin's audit log and the caller's own (one transaction records
@@ -623,8 +624,12 @@ export class SharingReadRole extends Construct {
           },
         }),
         new iam.PolicyStatement({
+          // BatchGetItem too, so a retrieval reads the document beside the origin log's head in one
+          // call. It reaches no further than GetItem: IAM authorizes a batch per table and holds
+          // dynamodb:LeadingKeys over every key asked of that table, so a batch naming any other
+          // partition of the sharing table is refused whole.
           sid: 'OneSharedDocumentItem',
-          actions: ['dynamodb:GetItem'],
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
           resources: [props.tables.sharing.tableArn],
           conditions: {
             'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DOCUMENT_LEADING_KEY] },

@@ -16,8 +16,9 @@ import type { TableId } from './tables';
  *
  * - TenantSession: one municipality's data (journal, audit log, document index entries of its own).
  * - SharingReadSession: for reading ONE shared document of another municipality (its index item in
- *   the sharing table, GetItem only) and appending the access to the origin's audit log (and the
- *   caller's own), nothing else of the origin. Without a document it only appends audit events.
+ *   the sharing table, by key: GetItem, or BatchGetItem beside the origin log's audit head) and
+ *   appending the access to the origin's audit log (and the caller's own), nothing else of the
+ *   origin. Without a document it only appends audit events.
  * - PlatformDb: the platform's own tables (control registry, region-wide sharing table), never a
  *   tenant-scoped one.
  *
@@ -117,6 +118,8 @@ export function sharingReadReach(origin: string, own: string | undefined, docume
   };
   return {
     ...(admitted ? { admitted } : {}),
+    // Checked for every key of a batch too (ScopedDb.getAcross), so a batch with any key beyond
+    // these is refused whole before it leaves the process, as IAM refuses it in AWS.
     guard(table: TableId, key: string, write: boolean, sk?: string) {
       if (table === 'audit') {
         if (!audits.some((prefix) => key.startsWith(prefix))) refuse();
@@ -131,9 +134,10 @@ export function sharingReadReach(origin: string, own: string | undefined, docume
 }
 
 /**
- * A narrow session of another municipality (the origin) for one cross-municipality read: GetItem
- * of one shared document's index item, Decrypt only in that document's key context, and appending
- * the access to the origin's audit log and the caller's own. Nothing else of the origin.
+ * A narrow session of another municipality (the origin) for one cross-municipality read: one
+ * shared document's index item by key (alone, or in a batch with audit heads), Decrypt only in
+ * that document's key context, and appending the access to the origin's audit log and the
+ * caller's own. Nothing else of the origin.
  */
 export class SharingReadSession {
   readonly kind = 'sharing-read' as const;

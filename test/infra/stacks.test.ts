@@ -545,15 +545,34 @@ describe('least privilege: the sharing-read role (one document of another munici
     expect(assume({ ...reading, role: 'operator' })).toBe('implicit-deny');
   });
 
-  it('reads the one shared document\'s index item, GetItem only; not another document, not the index by citizen', () => {
-    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e1']))).toBe('allow');
-    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e2']))).toBe('implicit-deny');
-    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['T#4601#DOC#e1'], { origin: '4601', tenant: '0301' }))).toBe('implicit-deny');
-    for (const action of ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan']) {
+  it('reads the one shared document\'s index item by key (GetItem, or BatchGetItem beside the audit heads); not another document, not the index by citizen', () => {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem']) {
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['T#4601#DOC#e1'])), action).toBe('allow');
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['T#4601#DOC#e2'])), action).toBe('implicit-deny');
+      // Without the document tag (an audit-only session) no document at all.
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['T#4601#DOC#e1'], { origin: '4601', tenant: '0301' })), action).toBe('implicit-deny');
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['CIT#abc'])), action).toBe('implicit-deny');
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing'))), action).toBe('implicit-deny');
+      expect(evaluate(sharingReadRole, asReader(action, table('sharing', 'gsi1'), ['DOCS#abc'])), action).toBe('implicit-deny');
+    }
+    // IAM holds dynamodb:LeadingKeys over every key a batch asks of a table: the document with
+    // another document's, a citizen's, the origin's own document index or another municipality's
+    // document is refused whole, so the batch reaches exactly what GetItem does.
+    for (const other of ['T#4601#DOC#e2', 'CIT#abc', 'DOCS#abc', 'T#0301#DOC#e1', 'T#4601#DOC#e1#x']) {
+      expect(evaluate(sharingReadRole, asReader('dynamodb:BatchGetItem', table('sharing'), ['T#4601#DOC#e1', other])), other).toBe('implicit-deny');
+    }
+    // The retrieval's batch: the document (sharing table) and the origin's audit head (audit table),
+    // each table authorized on its own keys.
+    expect(evaluate(sharingReadRole, asReader('dynamodb:BatchGetItem', table('audit'), ['T#4601#AUDIT#P#p1']))).toBe('allow');
+    expect(evaluate(sharingReadRole, asReader('dynamodb:BatchGetItem', table('audit'), ['T#4601#AUDIT#P#p1', 'T#4601#P#p1']))).toBe('implicit-deny');
+    for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLSelect']) {
       expect(evaluate(sharingReadRole, asReader(action, table('sharing'), ['T#4601#DOC#e1'])), action).toBe('implicit-deny');
     }
     expect(evaluate(sharingReadRole, asReader('dynamodb:Query', table('sharing', 'gsi1'), ['DOCS#abc']))).toBe('implicit-deny');
-    expect(evaluate(sharingReadRole, asReader('dynamodb:GetItem', table('sharing'), ['CIT#abc']))).toBe('implicit-deny');
+    // The journal and the registry stay out of reach by batch as by GetItem.
+    for (const [t, key] of [['journal', 'T#4601#DOC#e1'], ['journal', 'T#4601#P#p1'], ['control', 'TENANT#4601'], ['control', 'T#4601#DOC#e1']] as const) {
+      expect(evaluate(sharingReadRole, asReader('dynamodb:BatchGetItem', table(t), [key])), `${t} ${key}`).toBe('implicit-deny');
+    }
   });
 
   it('cannot read the origin\'s patient, relationship or entry items (the journal), nor its own municipality\'s', () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
 import type { Caller } from '../../shared/auth/caller';
 import type { VendRequest } from '../../shared/auth/tenant-credentials';
 import { sharedDocumentKey, tenantKey } from '../../shared/db/keys';
@@ -54,6 +55,33 @@ describe('the sharing-read capability', () => {
     await expect(reading.db.get('journal', tenantKey('0301', 'P', 'p2'), 'PATIENT')).rejects.toBeInstanceOf(ForbiddenError);
     await expect(reading.db.put('audit', { pk: tenantKey('1804', 'AUDIT', 'TENANT'), sk: 'E#1' })).rejects.toBeInstanceOf(ForbiddenError);
     expect(reading.db.auditPeer).toBe('4601');
+  });
+
+  it('refuses a batch of the one document with any key beyond it and the audit heads, whole, before anything is sent', async () => {
+    const sessions = await inProcessSessions(osloNurse, '0301');
+    const reading = await sessions.sharingRead('4601', 'e1');
+    const doc = { table: 'sharing' as const, ...sharedDocumentKey('4601', 'e1') };
+    const originHead = { table: 'audit' as const, pk: tenantKey('4601', 'AUDIT', 'P', 'p1'), sk: 'HEAD' };
+    const sent = vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(() => {
+      throw new Error('sent to DynamoDB');
+    });
+    try {
+      for (const extra of [
+        { table: 'sharing' as const, ...sharedDocumentKey('4601', 'e2') },
+        { table: 'sharing' as const, ...sharedDocumentKey('1804', 'e1') },
+        { table: 'sharing' as const, pk: 'CIT#abc', sk: 'FACTS' },
+        { table: 'sharing' as const, pk: doc.pk, sk: 'OTHER' },
+        { table: 'journal' as const, pk: tenantKey('4601', 'P', 'p1'), sk: 'PATIENT' },
+        { table: 'audit' as const, pk: tenantKey('1804', 'AUDIT', 'P', 'p1'), sk: 'HEAD' },
+      ]) {
+        await expect(reading.db.getAcross([doc, originHead, extra]), `${extra.table} ${extra.pk} ${extra.sk}`).rejects.toBeInstanceOf(ForbiddenError);
+      }
+      // Nothing left the process (the batch of the document and the origin's head alone is sent:
+      // test/integration/sharing-retrieve-calls.test.ts).
+      expect(sent).not.toHaveBeenCalled();
+    } finally {
+      sent.mockRestore();
+    }
   });
 
   it('is never a session of the caller\'s own municipality', async () => {
