@@ -37,7 +37,19 @@ export interface Fixture {
   documentId: string;
 }
 
-export async function setUp(): Promise<Fixture[]> {
+let fixtures: Promise<Fixture[]> | undefined;
+
+/**
+ * The shared documents the sharing, FHIR and FHIR-provide scenarios read and write beside, made
+ * once per bench run: the patients are keyed by national id, one record per municipality, so a
+ * second set-up in the same run was refused (409) and `npm run bench` stopped at the second of them.
+ */
+export function setUp(): Promise<Fixture[]> {
+  fixtures ??= makeFixtures();
+  return fixtures;
+}
+
+async function makeFixtures(): Promise<Fixture[]> {
   const req = async (tenant: string, user: string) => {
     const caller = callerOf(user);
     const sessions = await inProcessSessions(caller, tenant);
