@@ -34,13 +34,37 @@ function benchCaller(): Caller {
   return { sub: u.id, kind: 'person', roles: u.roles, scopes: [], name: u.name, hpr: u.hpr, profession: u.profession, tenant: u.tenant, unit: u.unit, expiresAt: 0 };
 }
 
-/** Patients with a relationship for the bench user and one signed entry each, made through the use cases (`series` keeps other scenarios' national ids apart). */
-export async function setUp(series = 0): Promise<{ patientId: string; entryId: string; nationalId: string; lookup: { pk: string; sk: string } }[]> {
+export interface JournalFixture {
+  patientId: string;
+  entryId: string;
+  nationalId: string;
+  lookup: { pk: string; sk: string };
+}
+
+const fixtureSeries = new Map<number, Promise<JournalFixture[]>>();
+
+/**
+ * Patients with a relationship for the bench user and one signed entry each, made through the use
+ * cases once per series and bench run (`series` keeps other scenarios' national ids apart):
+ * the journal, hot-patient, messaging and stats scenarios read and write beside the same ones (a
+ * patient is one per national id and municipality, so a second set-up of a series was refused with
+ * 409 and `npm run bench` stopped there). Another series has other national ids.
+ */
+export function setUp(series = 0): Promise<JournalFixture[]> {
+  let made = fixtureSeries.get(series);
+  if (!made) {
+    made = makeFixtures(series);
+    fixtureSeries.set(series, made);
+  }
+  return made;
+}
+
+async function makeFixtures(series: number): Promise<JournalFixture[]> {
   const caller = benchCaller();
   const sessions = await inProcessSessions(caller, TENANT);
   const req = { tenant: TENANT, session: sessions.own!, sessions, caller, requestId: 'bench-setup' };
   const admin = { ...req, caller: { ...benchCaller(), sub: 'oslo.admin', roles: ['tenant-admin' as const] } };
-  const out: { patientId: string; entryId: string; nationalId: string; lookup: { pk: string; sk: string } }[] = [];
+  const out: JournalFixture[] = [];
   for (let i = 0; i < PATIENTS; i++) {
     const nid = syntheticNationalId({ day: 1 + (i % 28), month: 1 + (i % 12), year: 1940 + i }, 100 + series * PATIENTS + i);
     const patient = await createPatient(admin, { nationalId: nid, name: `Bench Pasient ${i}`, birthDate: '1950-01-01', gender: 'unknown' }, `bench-p-${i}-${randomUUID()}`);
