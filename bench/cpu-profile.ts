@@ -1,11 +1,39 @@
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startDynamoLocal } from '../local/dynamodb-local';
+import { seedDemoData } from '../local/seed';
+import { startLocalStack, type LocalStack } from '../local/stack';
 
 /**
  * A V8 CPU profile of this process (gateway, handlers, SDK) over one measured load, and its
  * summary per request: what `node --cpu-prof` gives, without start-up and set-up in it. Used by
  * bench/profile-read.ts and bench/profile-stats-read.ts.
  */
+
+/**
+ * Runs a profile script's body on DynamoDB Local and the local stack with the demo data, as the
+ * bench starts them, and stops both after it; a failure is printed and exits 1.
+ */
+export function profileOnLocalStack(body: (stack: LocalStack) => Promise<void>): void {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const run = async () => {
+    const dynamo = await startDynamoLocal({ port: await freePort() });
+    try {
+      const stack = await startLocalStack({ dynamoEndpoint: dynamo.endpoint, stage: 'bench', port: 0, keystoreDir: mkdtempSync(join(tmpdir(), 'fj-prof-keys-')) });
+      await seedDemoData('eu-north-1');
+      await body(stack);
+      await stack.stop();
+    } finally {
+      await dynamo.stop();
+    }
+  };
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
 
 interface ProfileNode {
   id: number;

@@ -1,12 +1,8 @@
 import '../local/terminal-env';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startDynamoLocal } from '../local/dynamodb-local';
-import { seedDemoData } from '../local/seed';
-import { startLocalStack } from '../local/stack';
-import { profiler } from './cpu-profile';
+import { profileOnLocalStack, profiler } from './cpu-profile';
 import { httpLoad, type HttpPlan } from './http-load';
 import { NOTE, setUp } from './scenarios/journal';
 
@@ -20,41 +16,28 @@ import { NOTE, setUp } from './scenarios/journal';
  * (open it in Chrome DevTools or speedscope).
  */
 
-async function main(): Promise<void> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const { values } = parseArgs({
-    options: { op: { type: 'string', default: 'read' }, count: { type: 'string', default: '3000' }, out: { type: 'string', default: join(tmpdir(), 'fj-read.cpuprofile') } },
-  });
-  if (values.op !== 'read' && values.op !== 'create-sign') throw new Error('--op is read or create-sign');
-  const dynamo = await startDynamoLocal({ port: await freePort() });
-  try {
-    const stack = await startLocalStack({ dynamoEndpoint: dynamo.endpoint, stage: 'bench', port: 0, keystoreDir: mkdtempSync(join(tmpdir(), 'fj-prof-keys-')) });
-    await seedDemoData('eu-north-1');
-    const fixtures = await setUp();
-    const token = await stack.tokenFor('oslo.lege');
-    const count = Number(values.count);
-    const requests: Pick<HttpPlan, 'mode' | 'items'> =
-      values.op === 'read'
-        ? { mode: 'get', items: fixtures.map((f) => ({ path: `/v1/patients/${f.patientId}/entries/${f.entryId}` })) }
-        : { mode: 'post', items: fixtures.map((f) => ({ path: `/v1/patients/${f.patientId}/entries`, body: { type: 'journalnotat', title: 'Ytelsestest', text: NOTE, sign: true } })) };
-    const cpu = await profiler();
-    let started = 0;
-    const result = await httpLoad({ url: stack.url, token, ...requests, count, concurrency: 16, warmup: values.op === 'read' ? 1000 : 300 }, (phase) => {
-      if (phase === 'start') {
-        started = performance.now();
-        cpu.start();
-      }
-    });
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`${result.ops} requests (${values.op}), ${result.opsPerSec.toFixed(1)} req/s, errors ${result.errors}; profiled ${seconds.toFixed(1)} s`);
-    await cpu.stopAndReport(values.out, result.ops, 'request');
-    await stack.stop();
-  } finally {
-    await dynamo.stop();
-  }
-}
+const { values } = parseArgs({
+  options: { op: { type: 'string', default: 'read' }, count: { type: 'string', default: '3000' }, out: { type: 'string', default: join(tmpdir(), 'fj-read.cpuprofile') } },
+});
+if (values.op !== 'read' && values.op !== 'create-sign') throw new Error('--op is read or create-sign');
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+profileOnLocalStack(async (stack) => {
+  const fixtures = await setUp();
+  const token = await stack.tokenFor('oslo.lege');
+  const count = Number(values.count);
+  const requests: Pick<HttpPlan, 'mode' | 'items'> =
+    values.op === 'read'
+      ? { mode: 'get', items: fixtures.map((f) => ({ path: `/v1/patients/${f.patientId}/entries/${f.entryId}` })) }
+      : { mode: 'post', items: fixtures.map((f) => ({ path: `/v1/patients/${f.patientId}/entries`, body: { type: 'journalnotat', title: 'Ytelsestest', text: NOTE, sign: true } })) };
+  const cpu = await profiler();
+  let started = 0;
+  const result = await httpLoad({ url: stack.url, token, ...requests, count, concurrency: 16, warmup: values.op === 'read' ? 1000 : 300 }, (phase) => {
+    if (phase === 'start') {
+      started = performance.now();
+      cpu.start();
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${result.ops} requests (${values.op}), ${result.opsPerSec.toFixed(1)} req/s, errors ${result.errors}; profiled ${seconds.toFixed(1)} s`);
+  await cpu.stopAndReport(values.out, result.ops, 'request');
 });

@@ -1,12 +1,8 @@
 import '../local/terminal-env';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startDynamoLocal } from '../local/dynamodb-local';
-import { seedDemoData } from '../local/seed';
-import { startLocalStack } from '../local/stack';
-import { profiler } from './cpu-profile';
+import { profileOnLocalStack, profiler } from './cpu-profile';
 import { httpLoad } from './http-load';
 import { countOp } from './instrument';
 import { STATS_READ, seedYear } from './scenarios/stats';
@@ -20,35 +16,22 @@ import { STATS_READ, seedYear } from './scenarios/stats';
  * handler, SDK) during the measured reads only; prints self time per read by function.
  */
 
-async function main(): Promise<void> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '600' }, out: { type: 'string', default: join(tmpdir(), 'fj-stats-read.cpuprofile') } } });
-  const dynamo = await startDynamoLocal({ port: await freePort() });
-  try {
-    const stack = await startLocalStack({ dynamoEndpoint: dynamo.endpoint, stage: 'bench', port: 0, keystoreDir: mkdtempSync(join(tmpdir(), 'fj-prof-keys-')) });
-    await seedDemoData('eu-north-1');
-    await seedYear();
-    const token = await stack.tokenFor(STATS_READ.leader);
-    const get = async () => (await fetch(`${stack.url}${STATS_READ.path}`, { headers: { authorization: `Bearer ${token}` } })).text();
-    const body = await get();
-    const counts = await countOp(async () => void (await get()), 5);
-    console.log(`one read: ${body.length} bytes of JSON; DynamoDB ${JSON.stringify(counts)}`);
-    const cpu = await profiler();
-    const result = await httpLoad(
-      { url: stack.url, token, mode: 'get', items: [{ path: STATS_READ.path }], count: Number(values.count), concurrency: STATS_READ.concurrency, warmup: 100 },
-      (phase) => {
-        if (phase === 'start') cpu.start();
-      },
-    );
-    console.log(`${result.ops} reads at concurrency ${STATS_READ.concurrency}: ${result.opsPerSec.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}`);
-    await cpu.stopAndReport(values.out, result.ops, 'read');
-    await stack.stop();
-  } finally {
-    await dynamo.stop();
-  }
-}
+const { values } = parseArgs({ options: { count: { type: 'string', default: '600' }, out: { type: 'string', default: join(tmpdir(), 'fj-stats-read.cpuprofile') } } });
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+profileOnLocalStack(async (stack) => {
+  await seedYear();
+  const token = await stack.tokenFor(STATS_READ.leader);
+  const get = async () => (await fetch(`${stack.url}${STATS_READ.path}`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const body = await get();
+  const counts = await countOp(async () => void (await get()), 5);
+  console.log(`one read: ${body.length} bytes of JSON; DynamoDB ${JSON.stringify(counts)}`);
+  const cpu = await profiler();
+  const result = await httpLoad(
+    { url: stack.url, token, mode: 'get', items: [{ path: STATS_READ.path }], count: Number(values.count), concurrency: STATS_READ.concurrency, warmup: 100 },
+    (phase) => {
+      if (phase === 'start') cpu.start();
+    },
+  );
+  console.log(`${result.ops} reads at concurrency ${STATS_READ.concurrency}: ${result.opsPerSec.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}`);
+  await cpu.stopAndReport(values.out, result.ops, 'read');
 });

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { TENANT_DIMENSION } from './metric-names';
 
 /**
  * One Logger, Metrics and Tracer per container. Service name, log level and namespace come from
@@ -20,12 +21,12 @@ const MAX_TENANT_METRICS = 1_000;
  * environment, which was a quarter of a millisecond on every request; the tenant is a default
  * dimension, so it survives each publish.
  */
-export function tenantMetric(dimension: string, tenant: string): Metrics {
+export function tenantMetric(tenant: string): Metrics {
   let m = tenantMetrics.get(tenant);
   if (!m) {
     if (tenantMetrics.size >= MAX_TENANT_METRICS) tenantMetrics.clear();
     m = metrics.singleMetric();
-    m.setDefaultDimensions({ [dimension]: tenant });
+    m.setDefaultDimensions({ [TENANT_DIMENSION]: tenant });
     tenantMetrics.set(tenant, m);
   }
   return m;

@@ -168,20 +168,14 @@ export function noteContention(base: string, nowMs = Date.now()): void {
 /**
  * Heads read ahead of the append, keyed by request and stream. An audited request knows which
  * patient's log it will append to before it has decided anything (the patient id is in the path),
- * and attempt 0's shard is a function of the request id, so authorize() starts reading that head
- * beside the access reads instead of after them: one sequential round trip less. Only a hint: a
- * head that moved in between fails the append's condition like any lost race, and the retry reads
- * the real end (readTail). Taken once; entries nobody takes (a 404 before any audit) expire.
+ * and attempt 0's shard is a function of the request id, so the head is read in the batch of the
+ * access reads (or, across municipalities, the document's) instead of after them: one sequential
+ * round trip less. Only a hint: a head that moved in between fails the append's condition like
+ * any lost race, and the retry reads the real end (readTail). Taken once; entries nobody takes (a 404 before any audit) expire.
  */
 const prefetchedHeads = new Map<string, { at: number; head: Promise<Head> }>();
 const PREFETCH_MS = 10_000;
 const PREFETCH_MAX = 1_000;
-
-/** Starts reading the head the first append of `requestId` to the log of (tenant, patientId) will use. */
-export function prefetchAuditHead(db: TenantDb, tenant: string, patientId: string | undefined, requestId: string, nowMs = Date.now()): void {
-  const slot = auditHeadSlot(tenant, patientId, requestId, nowMs);
-  slot.offer(readHead(db, slot.key.pk));
-}
 
 /**
  * The key of the head the first append of `requestId` to the log of (tenant, patientId) will use,

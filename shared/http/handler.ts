@@ -10,7 +10,7 @@ import { config } from '../config';
 import { openRequestSessions, type RequestSessions } from '../db/session-source';
 import type { TenantSession } from '../db/sessions';
 import { DomainError, ForbiddenError } from '../errors';
-import { METRICS, TENANT_DIMENSION } from '../metric-names';
+import { METRICS } from '../metric-names';
 import { logger, metrics, tenantMetric, traceMiddleware } from '../observability';
 import { admitTenant, resolveCaller, resolveTenant, type ResolvedTenant } from '../tenancy/tenant-access';
 import type { TenantDirectory } from '../tenancy/tenant-profile';
@@ -225,7 +225,7 @@ export function httpHandler<R extends RouteSpec>(
     } finally {
       metrics.addMetric(status >= 500 ? 'Http5xx' : status >= 400 ? 'Http4xx' : 'Http2xx', MetricUnit.Count, 1);
       if (meteredTenant) {
-        tenantMetric(TENANT_DIMENSION, meteredTenant).addMetric(status === 429 ? METRICS.tenantThrottled : METRICS.tenantRequests, MetricUnit.Count, 1);
+        tenantMetric(meteredTenant).addMetric(status === 429 ? METRICS.tenantThrottled : METRICS.tenantRequests, MetricUnit.Count, 1);
       }
       logger.info('request', { status, ms: Date.now() - started });
     }

@@ -8,12 +8,10 @@ function emfLines(fn: () => void): Record<string, unknown>[] {
     lines.push(String(chunk));
     return true;
   });
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => lines.push(a.map(String).join(' ')));
   try {
     fn();
   } finally {
     spy.mockRestore();
-    log.mockRestore();
   }
   return lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
@@ -30,9 +28,9 @@ describe('per-tenant metric', () => {
     vi.resetModules();
     const { tenantMetric } = await import('../../shared/observability');
     const lines = emfLines(() => {
-      tenantMetric('tenant', '0301').addMetric('TenantRequests', MetricUnit.Count, 1);
-      tenantMetric('tenant', '4601').addMetric('TenantThrottled', MetricUnit.Count, 1);
-      tenantMetric('tenant', '0301').addMetric('TenantRequests', MetricUnit.Count, 1);
+      tenantMetric('0301').addMetric('TenantRequests', MetricUnit.Count, 1);
+      tenantMetric('4601').addMetric('TenantThrottled', MetricUnit.Count, 1);
+      tenantMetric('0301').addMetric('TenantRequests', MetricUnit.Count, 1);
     });
     expect(lines.map((l) => [l.tenant, 'TenantRequests' in l ? 'TenantRequests' : 'TenantThrottled'])).toEqual([
       ['0301', 'TenantRequests'],
